@@ -1,0 +1,240 @@
+/**
+ * The policy document's schema (DESIGN §5): Sentinel v1 rules plus the extensions — glob patterns,
+ * `conditions.roles`, `max_duration`, and the `approvals:` and `breakglass:` sections.
+ *
+ * Validation is strict: unknown keys, unknown effects, bad days, hours and time zones are errors,
+ * so a typo can never silently widen access.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { parseDuration } from "../duration.ts";
+import { parseClockTime } from "./clock_time.ts";
+import { weekdayNumber, weekdaySpellings } from "./weekday.ts";
+import { isKnownTimeZone } from "./zone_offsets.ts";
+
+/** Rule effects. */
+export const EFFECTS = ["allow", "deny", "require_approval"] as const;
+/** What a matching rule decides. */
+export type Effect = (typeof EFFECTS)[number];
+
+/** How credentials are being asked for (the v1 `mode` condition). */
+export const CREDENTIAL_MODES = [
+  "credential_process",
+  "cli",
+  "server",
+] as const;
+/** One of {@link CREDENTIAL_MODES}. */
+export type CredentialMode = (typeof CREDENTIAL_MODES)[number];
+
+/** Break-glass reason codes (DESIGN §9). */
+export const BREAKGLASS_REASON_CODES = [
+  "incident",
+  "maintenance",
+  "security",
+  "recovery",
+  "other",
+] as const;
+/** One of {@link BREAKGLASS_REASON_CODES}. */
+export type BreakglassReasonCode = (typeof BREAKGLASS_REASON_CODES)[number];
+
+/** STS limits on a role session's duration, in seconds. */
+export const STS_MIN_DURATION_SECONDS = 900;
+/** The longest role session STS issues (12 hours), in seconds. */
+export const STS_MAX_DURATION_SECONDS = 43_200;
+
+const quoted = (values: readonly string[]) =>
+  values.map((v) => `"${v}"`).join(", ");
+
+const nonEmptyName = z.string({ error: "must be a text" }).min(
+  1,
+  "must not be empty",
+);
+
+const nameList = z.array(
+  z.string({ error: "must be a text (a name or a glob pattern)" }).min(
+    1,
+    "must not be empty",
+  ),
+  { error: "must be a list of names or glob patterns" },
+);
+
+const duration = (min: number, max: number) =>
+  z.union([z.string(), z.number()], {
+    error: 'must be a duration such as 900, "15m", "1h" or "1h30m"',
+  }).transform((value, ctx) => {
+    const seconds = parseDuration(value);
+    if (seconds === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          `"${value}" is not a duration; write seconds (900) or units d/h/m/s ("1h30m")`,
+      });
+      return z.NEVER;
+    }
+    if (seconds < min || seconds > max) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          `${value} is out of range: must be between ${min}s and ${max}s`,
+      });
+      return z.NEVER;
+    }
+    return seconds;
+  });
+
+/** A session length STS can issue: 15 minutes to 12 hours. */
+const sessionDuration = duration(
+  STS_MIN_DURATION_SECONDS,
+  STS_MAX_DURATION_SECONDS,
+);
+/** Any positive span up to a year (cooldowns, quota windows, request lifetimes). */
+const span = duration(1, 366 * 86_400);
+
+const weekday = z.string({ error: "must be a weekday name" }).refine(
+  (day) => weekdayNumber(day) !== undefined,
+  {
+    error: (issue) => `unknown day "${issue.input}"; use ${weekdaySpellings()}`,
+  },
+);
+
+const clockTime = (what: string) =>
+  z.string({ error: `${what} must be a time "HH:MM" in quotes` }).refine(
+    (text) => parseClockTime(text) !== undefined,
+    {
+      error: (issue) =>
+        `${what} "${issue.input}" is not a time "HH:MM" between 00:00 and 24:00`,
+    },
+  );
+
+const timeZone = z.string({ error: "must be an IANA time zone name" }).refine(
+  isKnownTimeZone,
+  {
+    error: (issue) =>
+      `unknown time zone "${issue.input}"; use an IANA name such as "Europe/Berlin" or "UTC"`,
+  },
+);
+
+const hourRange = z.strictObject({
+  start: clockTime("start"),
+  end: clockTime("end"),
+}).superRefine((hours, ctx) => {
+  const start = parseClockTime(hours.start)!;
+  const end = parseClockTime(hours.end)!;
+  if (start === 1440) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["start"],
+      message: "start cannot be 24:00; use 00:00",
+    });
+  } else if (start === end) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["end"],
+      message:
+        `the window ${hours.start}-${hours.end} is empty; for the whole day use 00:00-24:00`,
+    });
+  }
+});
+
+/** `time:` — days, hours (start inclusive, end exclusive, may cross midnight) and time zone. */
+export const timeWindowSchema = z.strictObject({
+  days: z.array(weekday, { error: "must be a list of weekday names" })
+    .optional(),
+  hours: hourRange.optional(),
+  timezone: timeZone.optional(),
+});
+/** A validated time window. */
+export type TimeWindow = z.infer<typeof timeWindowSchema>;
+
+/** `conditions:` — all present conditions must hold; an absent one matches anything. */
+export const conditionsSchema = z.strictObject({
+  profiles: nameList.optional(),
+  users: nameList.optional(),
+  roles: nameList.optional(),
+  time: timeWindowSchema.optional(),
+  mode: z.array(z.enum(CREDENTIAL_MODES, {
+    error: `must be one of ${quoted(CREDENTIAL_MODES)}`,
+  })).optional(),
+});
+/** A rule's validated conditions. */
+export type Conditions = z.infer<typeof conditionsSchema>;
+
+/** One access rule. */
+export const ruleSchema = z.strictObject({
+  name: nonEmptyName,
+  effect: z.enum(EFFECTS, { error: `must be one of ${quoted(EFFECTS)}` }),
+  conditions: conditionsSchema.optional(),
+  reason: z.string({ error: "must be a text" }).optional(),
+  max_duration: sessionDuration.optional(),
+});
+/** A validated access rule. */
+export type Rule = z.infer<typeof ruleSchema>;
+
+/** `approvals:` — who may approve requests for which profiles, and when a request approves itself. */
+export const approvalRuleSchema = z.strictObject({
+  name: nonEmptyName,
+  profiles: nameList.min(1, "must name at least one profile"),
+  approvers: nameList.min(1, "must name at least one approver"),
+  auto_approve: z.strictObject({
+    users: nameList.optional(),
+    time: timeWindowSchema.optional(),
+    max_duration: sessionDuration.optional(),
+  }).optional(),
+  max_duration: sessionDuration.optional(),
+  request_ttl: span.optional(),
+});
+/** A validated approval rule. */
+export type ApprovalRule = z.infer<typeof approvalRuleSchema>;
+
+const quota = z.strictObject({
+  max: z.int({ error: "must be a whole number" }).min(1, "must be at least 1"),
+  window: span,
+});
+
+/** `breakglass:` — who may invoke emergency access, for which profiles, how often. */
+export const breakglassRuleSchema = z.strictObject({
+  name: nonEmptyName,
+  profiles: nameList.min(1, "must name at least one profile"),
+  users: nameList.min(1, "must name at least one user"),
+  reason_codes: z.array(
+    z.enum(BREAKGLASS_REASON_CODES, {
+      error: `must be one of ${quoted(BREAKGLASS_REASON_CODES)}`,
+    }),
+  ).min(1).optional(),
+  max_duration: sessionDuration.optional(),
+  cooldown: span.optional(),
+  quota: z.strictObject({
+    per_user: quota.optional(),
+    per_profile: quota.optional(),
+  }).optional(),
+  escalation_threshold: z.int({ error: "must be a whole number" }).min(1)
+    .optional(),
+  require_review: z.boolean({ error: "must be true or false" }).optional(),
+});
+/** A validated break-glass rule. */
+export type BreakglassRule = z.infer<typeof breakglassRuleSchema>;
+
+/** The whole policy document. */
+export const policySchema = z.strictObject({
+  version: z.union([z.literal("1"), z.literal(1)], {
+    error: 'must be "1" (the only policy format version)',
+  }).transform(() => "1" as const),
+  rules: z.array(ruleSchema, { error: "must be a list of rules" }).min(
+    1,
+    "must contain at least one rule (an empty policy would deny everything)",
+  ),
+  approvals: z.array(approvalRuleSchema, {
+    error: "must be a list of approval rules",
+  }).optional(),
+  breakglass: z.array(breakglassRuleSchema, {
+    error: "must be a list of break-glass rules",
+  })
+    .optional(),
+}, { error: "the policy must be a mapping with version and rules" });
+
+/** The sections whose entries carry a `name` that must be unique within the section. */
+export const NAMED_SECTIONS = ["rules", "approvals", "breakglass"] as const;
+
+/** A validated policy document. */
+export type PolicyDocument = z.infer<typeof policySchema>;
