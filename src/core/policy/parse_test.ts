@@ -133,7 +133,7 @@ Deno.test("every validation error is reported with file, line and column", () =>
       rule(
         "    effect: allow\n    conditions: { time: { timezone: Mars/Base } }\n",
       ),
-      'p.yaml:5:38: rules[0].conditions.time.timezone: unknown time zone "Mars/Base"; use an IANA name such as "Europe/Berlin" or "UTC"',
+      'p.yaml:5:37: rules[0].conditions.time.timezone: unknown time zone "Mars/Base"; use an IANA name such as "Europe/Berlin" or "UTC"',
     ],
     [
       rule("    effect: allow\n    max_duration: 10m\n"),
@@ -149,7 +149,7 @@ Deno.test("every validation error is reported with file, line and column", () =>
     ],
     [
       rule("    effect: allow\n    reason: [a]\n"),
-      "p.yaml:5:13: rules[0].reason: must be a text",
+      "p.yaml:5:5: rules[0].reason: must be a text",
     ],
     [
       'version: "1"\nrules:\n  - effect: allow\n',

@@ -1,0 +1,64 @@
+import fc from "fast-check";
+import { assertEquals } from "../../../test/assert.ts";
+import { isKnownTimeZone, ZoneOffsets } from "./zone_offsets.ts";
+
+/** The offset read straight from Intl, the reference the table must agree with. */
+function referenceOffset(timeZone: string, epochMs: number): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+  }).formatToParts(epochMs);
+  const f = Object.fromEntries(parts.map((p) => [p.type, Number(p.value)]));
+  const local = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute);
+  return Math.round((local - Math.floor(epochMs / 60_000) * 60_000) / 60_000);
+}
+
+const ZONES = [
+  "UTC",
+  "Europe/Berlin",
+  "America/New_York",
+  "Australia/Lord_Howe", // 30-minute DST shift
+  "Asia/Kolkata", // +05:30, no DST
+  "America/St_Johns", // -03:30 with DST
+  "Pacific/Chatham", // +12:45 / +13:45
+  "Africa/Casablanca", // DST suspended during Ramadan
+];
+
+Deno.test("offsets agree with Intl at random instants across 1990-2060", () => {
+  const tables = new Map(ZONES.map((zone) => [zone, new ZoneOffsets(zone)]));
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...ZONES),
+      fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2060, 0, 1) }),
+      (zone, epochMs) => {
+        assertEquals(
+          tables.get(zone)!.offsetMinutes(epochMs),
+          referenceOffset(zone, epochMs),
+        );
+      },
+    ),
+    { numRuns: 3000 },
+  );
+});
+
+Deno.test("offsets switch exactly at the transition minute", () => {
+  const berlin = new ZoneOffsets("Europe/Berlin");
+  const change = Date.UTC(2026, 2, 29, 1, 0); // 02:00 CET -> 03:00 CEST
+  assertEquals(berlin.offsetMinutes(change - 1), 60);
+  assertEquals(berlin.offsetMinutes(change), 120);
+  const back = Date.UTC(2026, 9, 25, 1, 0); // 03:00 CEST -> 02:00 CET
+  assertEquals(berlin.offsetMinutes(back - 1), 120);
+  assertEquals(berlin.offsetMinutes(back), 60);
+});
+
+Deno.test("known and unknown zone names", () => {
+  assertEquals(isKnownTimeZone("Europe/Berlin"), true);
+  assertEquals(isKnownTimeZone("UTC"), true);
+  assertEquals(isKnownTimeZone("Mars/Base"), false);
+  assertEquals(isKnownTimeZone(""), false);
+});
