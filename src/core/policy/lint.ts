@@ -133,6 +133,12 @@ function lintLists(
 const isEmpty = (list?: readonly string[]) =>
   list === undefined || list.length === 0;
 
+/** A deny without conditions is an explicit "deny everything else", not an exception to carve. */
+function hasConditions(conditions: Conditions): boolean {
+  return conditions.time !== undefined ||
+    NAME_CONDITIONS.some((key) => !isEmpty(conditions[key]));
+}
+
 /** Whether every request matching `inner` also matches `outer`. */
 function covers(outer: Conditions, inner: Conditions): boolean {
   for (const key of NAME_CONDITIONS) {
