@@ -1,4 +1,4 @@
-import { parsePolicy, formatIssue } from "./src/core/policy/parse.ts";
+import { formatIssue, parsePolicy } from "./src/core/policy/parse.ts";
 const text = `version: "2"
 rules:
   - name: a

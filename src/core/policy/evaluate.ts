@@ -106,13 +106,9 @@ export function compilePolicy(document: PolicyDocument): CompiledPolicy {
         rule: rule.name,
         ruleIndex: index,
         reason: rule.reason ?? `matched rule "${rule.name}"`,
-        ...(rule.max_duration === undefined
-          ? {}
-          : { maxDurationSeconds: rule.max_duration }),
+        ...(rule.max_duration === undefined ? {} : { maxDurationSeconds: rule.max_duration }),
       }),
-      profiles: nonEmpty(c.profiles)
-        ? compileNameMatcher(c.profiles!)
-        : undefined,
+      profiles: nonEmpty(c.profiles) ? compileNameMatcher(c.profiles!) : undefined,
       users: nonEmpty(c.users) ? compileNameMatcher(c.users!) : undefined,
       roles: nonEmpty(c.roles) ? compileNameMatcher(c.roles!) : undefined,
       modes: nonEmpty(c.mode) ? new Set(c.mode) : undefined,
@@ -198,17 +194,13 @@ function detail(
       return `user "${request.user}" is not in ${list(c.users)}`;
     case "roles":
       return request.roleArn === undefined
-        ? `the rule requires a role in ${
-          list(c.roles)
-        } and no role ARN is known`
+        ? `the rule requires a role in ${list(c.roles)} and no role ARN is known`
         : `role "${request.roleArn}" is not in ${list(c.roles)}`;
     case "mode":
       return request.mode === undefined
         ? `the rule requires mode ${list(c.mode)} and no mode is known`
         : `mode "${request.mode}" is not in ${list(c.mode)}`;
     case "time":
-      return `${rule.time!.describeInstant(request.time)} is outside ${
-        rule.time!.describe()
-      }`;
+      return `${rule.time!.describeInstant(request.time)} is outside ${rule.time!.describe()}`;
   }
 }

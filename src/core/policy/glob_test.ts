@@ -1,10 +1,5 @@
 import { assertEquals } from "../../../test/assert.ts";
-import {
-  compileNameMatcher,
-  globCovers,
-  globMatches,
-  globsMayOverlap,
-} from "./glob.ts";
+import { compileNameMatcher, globCovers, globMatches, globsMayOverlap } from "./glob.ts";
 
 Deno.test("glob matching edge cases", () => {
   const cases: [string, string, boolean][] = [

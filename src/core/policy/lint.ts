@@ -12,11 +12,7 @@
  *
  * @module
  */
-import {
-  formatClockTime,
-  MINUTES_PER_DAY,
-  parseClockTime,
-} from "./clock_time.ts";
+import { MINUTES_PER_DAY, parseClockTime } from "./clock_time.ts";
 import { globCovers, globsMayOverlap } from "./glob.ts";
 import type { DocumentPath, Locate, SourcePosition } from "./parse.ts";
 import type { Conditions, PolicyDocument, TimeWindow } from "./schema.ts";
@@ -130,8 +126,7 @@ function lintLists(
   }
 }
 
-const isEmpty = (list?: readonly string[]) =>
-  list === undefined || list.length === 0;
+const isEmpty = (list?: readonly string[]) => list === undefined || list.length === 0;
 
 /** A deny without conditions is an explicit "deny everything else", not an exception to carve. */
 function hasConditions(conditions: Conditions): boolean {
@@ -177,9 +172,8 @@ interface Window {
 function toWindow(time: TimeWindow): Window {
   return {
     zone: time.timezone ?? "UTC",
-    days:
-      time.days?.reduce((mask, day) => mask | (1 << weekdayNumber(day)!), 0) ??
-        0b1111111,
+    days: time.days?.reduce((mask, day) => mask | (1 << weekdayNumber(day)!), 0) ??
+      0b1111111,
     start: time.hours ? parseClockTime(time.hours.start)! : 0,
     end: time.hours ? parseClockTime(time.hours.end)! : MINUTES_PER_DAY,
   };
@@ -201,9 +195,7 @@ function windowsMayOverlap(aTime: TimeWindow, bTime: TimeWindow): boolean {
   const b = toWindow(bTime);
   if (a.zone !== b.zone) return true;
   return segments(a).some((x) =>
-    segments(b).some((y) =>
-      (x.days & y.days) !== 0 && x.start < y.end && y.start < x.end
-    )
+    segments(b).some((y) => (x.days & y.days) !== 0 && x.start < y.end && y.start < x.end)
   );
 }
 

@@ -43,8 +43,7 @@ export const STS_MIN_DURATION_SECONDS = 900;
 /** The longest role session STS issues (12 hours), in seconds. */
 export const STS_MAX_DURATION_SECONDS = 43_200;
 
-const quoted = (values: readonly string[]) =>
-  values.map((v) => `"${v}"`).join(", ");
+const quoted = (values: readonly string[]) => values.map((v) => `"${v}"`).join(", ");
 
 const nonEmptyName = z.string({ error: "must be a text" }).min(
   1,
@@ -67,16 +66,14 @@ const duration = (min: number, max: number) =>
     if (seconds === undefined) {
       ctx.addIssue({
         code: "custom",
-        message:
-          `"${value}" is not a duration; write seconds (900) or units d/h/m/s ("1h30m")`,
+        message: `"${value}" is not a duration; write seconds (900) or units d/h/m/s ("1h30m")`,
       });
       return z.NEVER;
     }
     if (seconds < min || seconds > max) {
       ctx.addIssue({
         code: "custom",
-        message:
-          `${value} is out of range: must be between ${min}s and ${max}s`,
+        message: `${value} is out of range: must be between ${min}s and ${max}s`,
       });
       return z.NEVER;
     }
@@ -102,8 +99,7 @@ const clockTime = (what: string) =>
   z.string({ error: `${what} must be a time "HH:MM" in quotes` }).refine(
     (text) => parseClockTime(text) !== undefined,
     {
-      error: (issue) =>
-        `${what} "${issue.input}" is not a time "HH:MM" between 00:00 and 24:00`,
+      error: (issue) => `${what} "${issue.input}" is not a time "HH:MM" between 00:00 and 24:00`,
     },
   );
 
@@ -131,8 +127,7 @@ const hourRange = z.strictObject({
     ctx.addIssue({
       code: "custom",
       path: ["end"],
-      message:
-        `the window ${hours.start}-${hours.end} is empty; for the whole day use 00:00-24:00`,
+      message: `the window ${hours.start}-${hours.end} is empty; for the whole day use 00:00-24:00`,
     });
   }
 });

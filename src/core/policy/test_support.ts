@@ -12,7 +12,7 @@ import type { PolicyDocument } from "./schema.ts";
 export function policyFromYaml(text: string): PolicyDocument {
   const result = parsePolicy(text);
   if (!result.ok) {
-    throw new Error(result.issues.map((i) => formatIssue(i)).join("\n"));
+    throw new Error(result.issues.map((i) => formatIssue(i, "<policy>")).join("\n"));
   }
   return result.policy;
 }

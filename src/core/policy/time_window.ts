@@ -7,11 +7,7 @@
  *
  * @module
  */
-import {
-  formatClockTime,
-  MINUTES_PER_DAY,
-  parseClockTime,
-} from "./clock_time.ts";
+import { formatClockTime, MINUTES_PER_DAY, parseClockTime } from "./clock_time.ts";
 import type { TimeWindow } from "./schema.ts";
 import { WEEKDAY_NAMES, weekdayNumber } from "./weekday.ts";
 import { ZoneOffsets } from "./zone_offsets.ts";
@@ -78,9 +74,7 @@ export class CompiledTimeWindow {
       ? ALL_DAYS
       : window.days.reduce((mask, day) => mask | (1 << weekdayNumber(day)!), 0);
     this.start = window.hours ? parseClockTime(window.hours.start)! : 0;
-    this.end = window.hours
-      ? parseClockTime(window.hours.end)!
-      : MINUTES_PER_DAY;
+    this.end = window.hours ? parseClockTime(window.hours.end)! : MINUTES_PER_DAY;
     this.crossesMidnight = this.end < this.start;
   }
 
@@ -103,17 +97,13 @@ export class CompiledTimeWindow {
   /** `monday, friday 09:00-18:00 Europe/Berlin` */
   describe(): string {
     const days = this.#source.days?.join(", ") ?? "every day";
-    return `${days} ${formatClockTime(this.start)}-${
-      formatClockTime(this.end)
-    } ${this.timeZone}`;
+    return `${days} ${formatClockTime(this.start)}-${formatClockTime(this.end)} ${this.timeZone}`;
   }
 
   /** `tuesday 20:15 Europe/Berlin`, the instant as the window sees it. */
   describeInstant(epochMs: number): string {
     const local = this.clock.local(epochMs);
     const weekday = Math.floor(local / MINUTES_PER_DAY);
-    return `${WEEKDAY_NAMES[weekday]} ${
-      formatClockTime(local % MINUTES_PER_DAY)
-    } ${this.timeZone}`;
+    return `${WEEKDAY_NAMES[weekday]} ${formatClockTime(local % MINUTES_PER_DAY)} ${this.timeZone}`;
   }
 }

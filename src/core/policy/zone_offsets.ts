@@ -43,17 +43,15 @@ export class ZoneOffsets {
   /** @throws RangeError when the time zone is unknown to the runtime. */
   constructor(timeZone: string) {
     this.timeZone = timeZone;
-    this.#format = timeZone === "UTC"
-      ? undefined
-      : new Intl.DateTimeFormat("en-US", {
-        timeZone,
-        hourCycle: "h23",
-        year: "numeric",
-        month: "numeric",
-        day: "numeric",
-        hour: "numeric",
-        minute: "numeric",
-      });
+    this.#format = timeZone === "UTC" ? undefined : new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+    });
   }
 
   /** Offset from UTC in minutes (east positive) at the instant `epochMs`. */

@@ -1,0 +1,59 @@
+/**
+ * Runs the whole test suite: installs the test peers (moto, AWS CLI, aws-vault) when missing, then
+ * runs every test with the Deno that runs this script. Extra arguments go to `deno test` (a file,
+ * `--filter`, …). The last line printed is always `N passed, N failed`.
+ *
+ *   deno task test
+ *   deno task test src/core/            # only the core's unit tests
+ *
+ * @module
+ */
+const root = new URL("..", import.meta.url).pathname;
+
+async function run(command: string, args: string[], env: Record<string, string> = {}) {
+  const child = new Deno.Command(command, {
+    args,
+    cwd: root,
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const decoder = new TextDecoder();
+  let captured = "";
+  const pump = async (stream: ReadableStream<Uint8Array>, sink: typeof Deno.stdout) => {
+    for await (const chunk of stream) {
+      captured += decoder.decode(chunk, { stream: true });
+      await sink.write(chunk);
+    }
+  };
+  await Promise.all([pump(child.stdout, Deno.stdout), pump(child.stderr, Deno.stderr)]);
+  const { code } = await child.status;
+  return { code, captured };
+}
+
+const setup = await run("bash", ["scripts/setup_test_env.sh"]);
+if (setup.code !== 0) {
+  console.log("setup of the test peers failed; see the messages above");
+  console.log("0 passed, 1 failed");
+  Deno.exit(1);
+}
+
+const tools = `${root}.tools`;
+const path = `${tools}/bin:${tools}/venv/bin:${Deno.env.get("PATH") ?? ""}`;
+const testArgs = Deno.args.length > 0 ? Deno.args : [];
+const tests = await run(
+  Deno.execPath(),
+  ["test", "--allow-all", "--unstable-worker-options", ...testArgs],
+  { PATH: path, NO_COLOR: "1" },
+);
+
+const summary = [...tests.captured.matchAll(/^(?:ok|FAILED) \| (\d+) passed.*?\| (\d+) failed/gm)]
+  .at(-1);
+if (summary === undefined) {
+  console.log("no test summary found: the test run did not complete");
+  console.log("0 passed, 1 failed");
+  Deno.exit(tests.code === 0 ? 1 : tests.code);
+}
+console.log(`${summary[1]} passed, ${summary[2]} failed`);
+Deno.exit(tests.code);

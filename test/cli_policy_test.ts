@@ -1,0 +1,187 @@
+/**
+ * The offline commands (check, policy validate|lint|test) as a user runs them: a real Sentinel
+ * process started with the same flags as the compiled binary.
+ */
+import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
+import { runSentinel } from "./harness/sentinel.ts";
+
+const POLICY = "examples/policy.yaml";
+const ROLE = "arn:aws:iam::123456789012:role/SentinelProdAdmin";
+
+Deno.test("check: allow exits 0 and prints the rule and reason", async () => {
+  const run = await runSentinel([
+    "check",
+    "prod",
+    "--policy",
+    POLICY,
+    "--user",
+    "alice@example.com",
+    "--role-arn",
+    ROLE,
+    "--at",
+    "2026-03-02T10:00:00+01:00",
+  ]);
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(
+    run.stdout,
+    "ALLOW: prod for alice@example.com at 2026-03-02T09:00:00Z\n" +
+      "  rule:   prod-business-hours (rules[1])\n" +
+      "  reason: Production access in business hours\n" +
+      "  max session: 1h\n",
+  );
+  assertEquals(run.stderr, "");
+});
+
+Deno.test("check: deny exits 4, require_approval exits 5, with --explain traces", async () => {
+  const deny = await runSentinel([
+    "check",
+    "dev",
+    "-p",
+    POLICY,
+    "-u",
+    "eve@elsewhere.org",
+    "--at",
+    "2026-03-02T10:00:00Z",
+    "--explain",
+  ]);
+  assertEquals(deny.code, 4);
+  assertIncludes(deny.stdout, "DENY: dev for eve@elsewhere.org");
+  assertIncludes(deny.stdout, "no rule matched: default deny");
+  assertIncludes(
+    deny.stdout,
+    'rules[5] dev-anytime (allow): skipped, user "eve@elsewhere.org" is not in [*@example.com]',
+  );
+  const approval = await runSentinel([
+    "check",
+    "prod",
+    "-p",
+    POLICY,
+    "-u",
+    "alice@example.com",
+    "--at",
+    "2026-03-07T12:00:00Z",
+    "--output",
+    "json",
+    "--explain",
+  ]);
+  assertEquals(approval.code, 5);
+  const json = JSON.parse(approval.stdout);
+  assertEquals(json.decision, {
+    effect: "require_approval",
+    rule: "prod-needs-approval",
+    rule_index: 3,
+    reason: "Production outside business hours needs approval",
+    max_duration_seconds: null,
+  });
+  assertEquals(json.trace.length, 4);
+  assertEquals(json.trace[1].failed_condition, "roles");
+});
+
+Deno.test("check: invalid policy exits 3 with every error; bad --at is a usage error", async () => {
+  const dir = await Deno.makeTempDir();
+  const broken = `${dir}/broken.yaml`;
+  await Deno.writeTextFile(
+    broken,
+    (await Deno.readTextFile(POLICY)).replace("effect: allow", "effect: permit").replace(
+      "timezone: Europe/Berlin",
+      "timezone: Europe/Berlln",
+    ),
+  );
+  const run = await runSentinel(["check", "prod", "-p", broken, "-u", "alice@example.com"]);
+  assertEquals(run.code, 3);
+  assertEquals(run.stdout, "");
+  assertIncludes(run.stderr, `sentinel: invalid policy ${broken}: 2 errors`);
+  assertIncludes(run.stderr, `${broken}:14:13: rules[1].effect: must be one of`);
+  assertIncludes(
+    run.stderr,
+    `rules[1].conditions.time.timezone: unknown time zone "Europe/Berlln"`,
+  );
+
+  const badTime = await runSentinel(["check", "prod", "-p", POLICY, "-u", "a", "--at", "tomorrow"]);
+  assertEquals(badTime.code, 2);
+  assertIncludes(badTime.stderr, '--at "tomorrow" is not an RFC 3339 time');
+
+  const missing = await runSentinel(["check", "prod", "-p", `${dir}/nope.yaml`, "-u", "a"]);
+  assertEquals(missing.code, 3);
+  assertIncludes(missing.stderr, `cannot read policy file ${dir}/nope.yaml: no such file`);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("policy validate: valid exits 0; broken lists every error and exits 3", async () => {
+  const ok = await runSentinel(["policy", "validate", POLICY]);
+  assertEquals(ok.code, 0, ok.stderr);
+  assertEquals(ok.stdout, `${POLICY}: valid (6 rules, 1 approval rules, 1 break-glass rules)\n`);
+
+  const broken = await runSentinel(["policy", "validate", "-", "--output", "json"], {
+    stdin: 'version: "1"\nrules:\n  - name: a\n    effect: maybe\n  - name: a\n    effect: allow\n',
+  });
+  assertEquals(broken.code, 3);
+  const error = JSON.parse(broken.stderr);
+  assertEquals(error.code, 3);
+  assertEquals(error.error, "invalid_config");
+  assertEquals(error.details, [
+    '<stdin>:4:13: rules[0].effect: must be one of "allow", "deny", "require_approval"',
+    '<stdin>:5:11: rules[1].name: duplicate name "a" (first used by rules[0]); names must be unique',
+  ]);
+});
+
+Deno.test("policy lint: warnings exit 0, or 3 with --strict", async () => {
+  const text = `version: "1"
+rules:
+  - name: everyone
+    effect: allow
+  - name: never
+    effect: deny
+    conditions: { users: [bob] }
+`;
+  const lint = await runSentinel(["policy", "lint", "-"], { stdin: text });
+  assertEquals(lint.code, 0);
+  assertIncludes(
+    lint.stdout,
+    '<stdin>:5:11: warning[shadowed-rule]: rule "never" can never match',
+  );
+  assertIncludes(lint.stdout, "1 warning\n");
+  const strict = await runSentinel(["policy", "lint", "--strict", "-"], { stdin: text });
+  assertEquals(strict.code, 3);
+  const clean = await runSentinel(["policy", "lint", POLICY, "--strict"]);
+  assertEquals(clean.code, 0, clean.stdout);
+});
+
+Deno.test("policy test: the example suite passes; a wrong expectation fails with exit 3", async () => {
+  const run = await runSentinel(["policy", "test", POLICY, "examples/policy_test.yaml"]);
+  assertEquals(run.code, 0, run.stdout);
+  assertTrue(run.stdout.endsWith("13 passed, 0 failed\n"), run.stdout);
+
+  const failing = await runSentinel(["policy", "test", POLICY, "-"], {
+    stdin: `tests:
+  - name: bob cannot use prod
+    profile: prod
+    user: bob@example.com
+    at: "2026-03-02T10:00:00Z"
+    expect: deny
+`,
+  });
+  assertEquals(failing.code, 3);
+  assertIncludes(
+    failing.stdout,
+    "FAIL bob cannot use prod (<stdin>:2): expected deny, got require_approval by prod-needs-approval",
+  );
+  assertIncludes(failing.stdout, "0 passed, 1 failed");
+});
+
+Deno.test("usage errors exit 2; --help shows examples; --version prints the version", async () => {
+  const unknown = await runSentinel(["chekc"]);
+  assertEquals(unknown.code, 2);
+  assertIncludes(unknown.stderr, "unknown command 'chekc'");
+  const missing = await runSentinel(["check", "prod", "--policy", POLICY]);
+  assertEquals(missing.code, 2);
+  assertIncludes(missing.stderr, "required option '-u, --user <name>' not specified");
+  const jsonUsage = await runSentinel(["--output", "json", "check"]);
+  assertEquals(JSON.parse(jsonUsage.stderr).code, 2);
+  const help = await runSentinel(["check", "--help"]);
+  assertEquals(help.code, 0);
+  assertIncludes(help.stdout, "Examples:");
+  const version = await runSentinel(["--version"]);
+  assertEquals(version.code, 0);
+  assertEquals(version.stdout.trim(), JSON.parse(await Deno.readTextFile("deno.json")).version);
+});

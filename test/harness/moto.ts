@@ -1,0 +1,107 @@
+/**
+ * Starts a real moto server (the AWS emulator) on a free loopback port for one test, and stops it.
+ *
+ * @example
+ * ```ts
+ * await using moto = await startMoto();
+ * // AWS_ENDPOINT_URL=moto.endpoint
+ * ```
+ * @module
+ */
+import { freePort, toolPath } from "./tools.ts";
+
+/** A running moto server. */
+export interface MotoServer extends AsyncDisposable {
+  /** `http://127.0.0.1:<port>`, for `AWS_ENDPOINT_URL`. */
+  readonly endpoint: string;
+  /** Requests moto recorded since start (needs recording enabled, see {@link startMoto}). */
+  recordedRequests(): Promise<RecordedRequest[]>;
+  /** Environment for an AWS client pointed at this server with dummy static credentials. */
+  clientEnv(): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** One request as moto's recorder saw it. */
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+const START_TIMEOUT_MS = 30_000;
+
+/** Starts moto_server; resolves once it answers. */
+export async function startMoto(): Promise<MotoServer> {
+  const port = freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const recordings = await Deno.makeTempFile({ prefix: "moto-recording-" });
+  const child = new Deno.Command(toolPath("moto_server"), {
+    args: ["-H", "127.0.0.1", "-p", String(port)],
+    env: { MOTO_ENABLE_RECORDING: "True", MOTO_RECORDER_FILEPATH: recordings },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const stderr = collect(child.stderr);
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    try {
+      const response = await fetch(`${endpoint}/moto-api/`);
+      await response.body?.cancel();
+      if (response.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      await child.status;
+      throw new Error(`moto_server did not start on ${endpoint}:\n${await stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await fetch(`${endpoint}/moto-api/recorder/start-recording`, { method: "POST" }).then((r) =>
+    r.body?.cancel()
+  );
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    child.kill("SIGTERM");
+    await child.status;
+    await stderr;
+    await Deno.remove(recordings).catch(() => {});
+  };
+  return {
+    endpoint,
+    async recordedRequests() {
+      const text = await Deno.readTextFile(recordings).catch(() => "");
+      return text.split("\n").filter((line) => line.trim() !== "").map((line) => {
+        const entry = JSON.parse(line);
+        return {
+          method: entry.method,
+          url: entry.url ?? entry.path ?? "",
+          body: typeof entry.body === "string" ? entry.body : JSON.stringify(entry.body ?? ""),
+          headers: entry.headers ?? {},
+        };
+      });
+    },
+    clientEnv() {
+      return {
+        AWS_ENDPOINT_URL: endpoint,
+        AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+        AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        AWS_REGION: "us-east-1",
+        AWS_DEFAULT_REGION: "us-east-1",
+      };
+    },
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
+
+async function collect(stream: ReadableStream<Uint8Array>): Promise<string> {
+  let text = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    text = (text + chunk).slice(-20_000);
+  }
+  return text;
+}
