@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { runCli } from "./src/cli/app.ts";
 import type { CliIo } from "./src/cli/context.ts";
 
 const encoder = new TextEncoder();
@@ -14,7 +13,15 @@ const io: CliIo = {
   stderr: (text) => writeAll(Deno.stderr, text),
   readTextFile: (path) => path === "-" ? readStdin() : Deno.readTextFile(path),
   now: () => Date.now(),
+  env: () => Deno.env.toObject(),
+  setEnv: (key, value) => Deno.env.set(key, value),
+  newRequestId,
 };
+
+function newRequestId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 async function readStdin(): Promise<string> {
   return await new Response(Deno.stdin.readable).text();
@@ -25,6 +32,37 @@ function writeAll(stream: { writeSync(p: Uint8Array): number }, text: string): v
   while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
 }
 
+/** The profile of a plain `credentials <profile>` call (the AWS CLI's every call), else undefined. */
+function plainCredentialsProfile(args: string[]): string | undefined {
+  if (args[0] !== "credentials") return undefined;
+  if (args.length === 2 && !args[1].startsWith("-")) return args[1];
+  if (args.length === 3 && args[1] === "--profile") return args[2];
+  if (args.length === 2 && args[1].startsWith("--profile=")) return args[1].slice(10);
+  return undefined;
+}
+
+async function main(args: string[]): Promise<number> {
+  const profile = plainCredentialsProfile(args);
+  if (profile !== undefined) {
+    // The warm path loads no npm package and no AWS SDK; on a miss the full CLI takes over.
+    const { warmCredentialProcess } = await import("./src/app/warm_credentials.ts");
+    try {
+      const output = await warmCredentialProcess(profile, io.env(), io.now());
+      if (output !== undefined) {
+        io.stdout(output + "\n");
+        return 0;
+      }
+    } catch (error) {
+      const { SentinelError } = await import("./src/core/errors.ts");
+      if (!(error instanceof SentinelError)) throw error;
+      io.stderr(`sentinel: ${error.message}\n`);
+      return error.exitCode;
+    }
+  }
+  const { runCli } = await import("./src/cli/app.ts");
+  return await runCli(args, io);
+}
+
 if (import.meta.main) {
-  Deno.exit(await runCli(Deno.args, io));
+  Deno.exit(await main(Deno.args));
 }

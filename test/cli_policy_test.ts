@@ -173,9 +173,9 @@ Deno.test("usage errors exit 2; --help shows examples; --version prints the vers
   const unknown = await runSentinel(["chekc"]);
   assertEquals(unknown.code, 2);
   assertIncludes(unknown.stderr, "unknown command 'chekc'");
-  const missing = await runSentinel(["check", "prod", "--policy", POLICY]);
+  const missing = await runSentinel(["check", "--policy", POLICY]);
   assertEquals(missing.code, 2);
-  assertIncludes(missing.stderr, "required option '-u, --user <name>' not specified");
+  assertIncludes(missing.stderr, "missing required argument 'profile'");
   const jsonUsage = await runSentinel(["--output", "json", "check"]);
   assertEquals(JSON.parse(jsonUsage.stderr).code, 2);
   const help = await runSentinel(["check", "--help"]);

@@ -12,6 +12,10 @@ import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import denoConfig from "../../deno.json" with { type: "json" };
 import { ExitCode, exitCodeName, SentinelError } from "../core/errors.ts";
 import { checkCommand } from "./check.ts";
+import { credentialsCommand } from "./credentials.ts";
+import { execCommand } from "./exec.ts";
+import { whoamiCommand } from "./whoami.ts";
+import { auditVerifyCommand } from "./audit_verify.ts";
 import { type CliIo, type CommandContext, CommandOutcome, type OutputFormat } from "./context.ts";
 import { policyLintCommand } from "./policy_lint.ts";
 import { policyTestCommand } from "./policy_test.ts";
@@ -25,7 +29,10 @@ const OUTPUT_FORMATS = ["text", "json"] as const;
 /** Builds the whole command tree for one invocation. */
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command("sentinel");
-  const output = (): OutputFormat => (program.opts() as { output: OutputFormat }).output;
+  // --output is accepted before the command (global) and after it (on each command but exec,
+  // whose arguments after the profile belong to the child command).
+  let format: OutputFormat = "text";
+  const output = (): OutputFormat => format;
   program
     .description(
       "A policy gate in front of AWS credentials: decide, stamp with SourceIdentity, log.",
@@ -47,7 +54,11 @@ Examples:
   $ sentinel policy test examples/policy.yaml examples/policy_test.yaml`,
     );
 
+  program.enablePositionalOptions();
+  program.addCommand(credentialsCommand(ctx));
+  program.addCommand(execCommand(ctx));
   program.addCommand(checkCommand(ctx, output));
+  program.addCommand(whoamiCommand(ctx, output));
 
   const policy = new Command("policy")
     .description("Validate, lint and test policy files (no AWS needed)")
@@ -64,12 +75,26 @@ Examples:
   policy.addCommand(policyTestCommand(ctx, output));
   program.addCommand(policy);
 
+  const audit = new Command("audit").description("Work with the decision log");
+  audit.addCommand(auditVerifyCommand(ctx, output));
+  program.addCommand(audit);
+
   applyToTree(program, (command) => {
+    if (command !== program && command.commands.length === 0 && command.name() !== "exec") {
+      command.addOption(
+        new Option("-o, --output <format>", "output format").choices(OUTPUT_FORMATS),
+      );
+    }
     command.exitOverride().configureOutput({
       writeOut: ctx.io.stdout,
       writeErr: ctx.io.stderr,
       outputError: () => {}, // rendered by runCli, in the chosen format
     });
+  });
+  program.hook("preAction", (_program, action) => {
+    const chosen = (action.opts() as { output?: OutputFormat }).output ??
+      (program.opts() as { output: OutputFormat }).output;
+    format = chosen;
   });
   return program;
 }

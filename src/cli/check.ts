@@ -6,6 +6,16 @@
  */
 import { Command, Option } from "@commander-js/extra-typings";
 import { loadPolicyFile } from "../app/policy_source.ts";
+import { CredentialCache } from "../app/credential_cache.ts";
+import {
+  baseCredentials,
+  resolveIssuanceSettings,
+  verifiedIdentity,
+} from "../app/issue_credentials.ts";
+import { loadIssuancePolicy } from "../app/policy_loader.ts";
+import { cacheDir } from "../adapters/paths.ts";
+import type { AwsCredentials } from "../adapters/aws/sdk.ts";
+import type { PolicyDocument } from "../core/policy/schema.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import {
   compilePolicy,
@@ -30,8 +40,8 @@ export function checkCommand(ctx: CommandContext, output: () => OutputFormat) {
   return new Command("check")
     .description("Decide what the policy says for a profile and user, without issuing anything")
     .argument("<profile>", "the AWS profile being asked for")
-    .requiredOption("-p, --policy <file>", "the policy file to evaluate")
-    .requiredOption("-u, --user <name>", "the identity to decide for (as STS would report it)")
+    .option("-p, --policy <file>", "the policy file to evaluate (default: the profile's policy)")
+    .option("-u, --user <name>", "the identity to decide for (default: verified from STS)")
     .option("--role-arn <arn>", "the role ARN the profile resolves to (for rules with roles:)")
     .option("--at <time>", "decide as of this RFC 3339 time instead of now")
     .addOption(
@@ -46,15 +56,17 @@ Exit codes: 0 allow, 4 deny, 5 require_approval, 3 invalid policy.
 Examples:
   $ sentinel check prod --policy examples/policy.yaml --user alice@example.com
   $ sentinel check prod -p examples/policy.yaml -u bob@example.com --at 2026-03-07T23:00:00+01:00 --explain
+  $ sentinel check prod                # user from STS, policy and role from the profile
   $ sentinel check prod -p policy.yaml -u alice --role-arn arn:aws:iam::123456789012:role/Admin --output json`,
     )
     .action(async (profile, options) => {
-      const policy = await loadPolicyFile(ctx.io.readTextFile, options.policy);
       const time = options.at === undefined ? ctx.io.now() : parseInstant(options.at);
+      const subject = await resolveSubject(ctx, profile, options);
+      const policy = subject.policy;
       const request = {
-        user: options.user,
+        user: subject.user,
         profile,
-        roleArn: options.roleArn,
+        roleArn: subject.roleArn,
         mode: options.mode,
         time,
       };
@@ -63,8 +75,8 @@ Examples:
         writeJson(ctx.io.stdout, {
           request: {
             profile,
-            user: options.user,
-            role_arn: options.roleArn ?? null,
+            user: subject.user,
+            role_arn: subject.roleArn ?? null,
             mode: options.mode ?? null,
             at: isoSeconds(time),
           },
@@ -73,10 +85,48 @@ Examples:
           ...(options.explain ? { trace: traceJson(explanation) } : {}),
         });
       } else {
-        ctx.io.stdout(renderDecision(explanation, profile, options.user, time, options.explain));
+        ctx.io.stdout(renderDecision(explanation, profile, subject.user, time, options.explain));
       }
       ctx.outcome.exitCode = EXIT_CODE_BY_EFFECT[explanation.effect];
     });
+}
+
+/**
+ * The user, role and policy to decide with: from the flags, else from the profile's settings
+ * (the user verified by STS from its base credentials, the policy it names, its role).
+ */
+async function resolveSubject(
+  ctx: CommandContext,
+  profile: string,
+  options: { user?: string; policy?: string; roleArn?: string },
+): Promise<
+  { user: string; roleArn?: string; policy: { source: string; document: PolicyDocument } }
+> {
+  if (options.user !== undefined && options.policy !== undefined) {
+    return {
+      user: options.user,
+      roleArn: options.roleArn,
+      policy: await loadPolicyFile(ctx.io.readTextFile, options.policy),
+    };
+  }
+  const env = ctx.io.env();
+  const cache = new CredentialCache(cacheDir((key) => env[key]));
+  const settings = await resolveIssuanceSettings({ profile, policy: options.policy }, env);
+  let user = options.user;
+  let base: AwsCredentials | undefined;
+  if (user === undefined) {
+    base = await baseCredentials(settings, env);
+    user = (await verifiedIdentity(base, settings.region, cache, ctx.io.now())).user;
+  }
+  const policy = await loadIssuancePolicy({
+    source: settings.policy,
+    region: settings.region,
+    ttlSeconds: settings.policyTtlSeconds,
+    now: ctx.io.now(),
+    cache,
+    credentials: async () => base ?? await baseCredentials(settings, env),
+  });
+  return { user, roleArn: options.roleArn ?? settings.roleArn, policy };
 }
 
 function parseInstant(text: string): number {

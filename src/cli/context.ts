@@ -18,6 +18,12 @@ export interface CliIo {
   readTextFile(path: string): Promise<string>;
   /** The current time, epoch milliseconds. */
   now(): number;
+  /** A snapshot of the environment. */
+  env(): Record<string, string>;
+  /** Sets an environment variable for child processes of this one. */
+  setEnv(key: string, value: string): void;
+  /** A fresh random request id: 16 hex digits (64 bits). */
+  newRequestId(): string;
 }
 
 /** Per-invocation state a command reports back to the runner. */

@@ -79,7 +79,11 @@ export async function startMoto(): Promise<MotoServer> {
         return {
           method: entry.method,
           url: entry.url ?? entry.path ?? "",
-          body: typeof entry.body === "string" ? entry.body : JSON.stringify(entry.body ?? ""),
+          body: entry.body_encoded && typeof entry.body === "string"
+            ? new TextDecoder().decode(Uint8Array.from(atob(entry.body), (c) => c.charCodeAt(0)))
+            : typeof entry.body === "string"
+            ? entry.body
+            : JSON.stringify(entry.body ?? ""),
           headers: entry.headers ?? {},
         };
       });

@@ -1,0 +1,47 @@
+/**
+ * Runs a child process in the foreground: inherits the terminal, forwards SIGINT, SIGTERM and
+ * SIGHUP to it, and reports its exit code (128 + signal number when a signal ended it).
+ *
+ * @module
+ */
+
+const FORWARDED: Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+const SIGNAL_NUMBERS: Partial<Record<Deno.Signal, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGKILL: 9,
+  SIGTERM: 15,
+};
+
+/** Runs `command args…` with exactly `env`; resolves to its exit code. Throws NotFound. */
+export async function runForeground(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<number> {
+  const child = new Deno.Command(command, {
+    args,
+    env,
+    clearEnv: true,
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn();
+  const listeners = FORWARDED.map((signal) => {
+    const forward = () => {
+      try {
+        child.kill(signal);
+      } catch { /* already gone */ }
+    };
+    Deno.addSignalListener(signal, forward);
+    return () => Deno.removeSignalListener(signal, forward);
+  });
+  try {
+    const status = await child.status;
+    if (status.signal !== null) return 128 + (SIGNAL_NUMBERS[status.signal] ?? 0);
+    return status.code;
+  } finally {
+    for (const remove of listeners) remove();
+  }
+}

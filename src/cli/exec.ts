@@ -1,0 +1,87 @@
+/**
+ * `sentinel exec <profile> [--] <command> [args…]`: runs a command with credentials the policy
+ * allowed, in an environment scrubbed of other AWS credentials. Exits with the command's code.
+ *
+ * @module
+ */
+import { Command } from "@commander-js/extra-typings";
+import { CredentialCache } from "../app/credential_cache.ts";
+import { issueCredentials } from "../app/issue_credentials.ts";
+import { runForeground } from "../adapters/child_process.ts";
+import { cacheDir } from "../adapters/paths.ts";
+import { parseDuration } from "../core/duration.ts";
+import { ExitCode, SentinelError } from "../core/errors.ts";
+import { EXEC_MARKER, execEnvironment } from "../core/exec_env.ts";
+import type { CommandContext } from "./context.ts";
+
+/** Exit code when the command cannot be found, as shells use. */
+const COMMAND_NOT_FOUND = 127;
+
+/** Builds `exec`. */
+export function execCommand(ctx: CommandContext) {
+  return new Command("exec")
+    .description("Run a command with policy-approved credentials for a profile")
+    .argument("<profile>", "the profile to issue credentials for")
+    .argument("[command...]", "the command and its arguments (default: $SHELL)")
+    .option("-d, --duration <duration>", "session length, such as 30m or 1h (capped by policy)")
+    .option("--policy <source>", "policy to evaluate: a file path or ssm:<parameter>")
+    .passThroughOptions()
+    .addHelpText(
+      "after",
+      `
+The command gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+AWS_CREDENTIAL_EXPIRATION, AWS_REGION and AWS_DEFAULT_REGION; other AWS credential and profile
+variables are removed. ${EXEC_MARKER} marks the shell, and a nested exec is refused.
+
+Exit codes: the command's own; 127 command not found; otherwise as for credentials.
+
+Examples:
+  $ sentinel exec prod -- aws sts get-caller-identity
+  $ sentinel exec prod --duration 30m -- terraform plan
+  $ sentinel exec dev                      # a shell with dev credentials`,
+    )
+    .action(async (profile, commandLine, options) => {
+      const env = ctx.io.env();
+      if (env[EXEC_MARKER] !== undefined) {
+        throw new SentinelError(
+          ExitCode.Usage,
+          `already inside \`sentinel exec ${
+            env[EXEC_MARKER]
+          }\`; exit that shell first instead of nesting sessions`,
+        );
+      }
+      let durationSeconds: number | undefined;
+      if (options.duration !== undefined) {
+        durationSeconds = parseDuration(options.duration);
+        if (durationSeconds === undefined || durationSeconds < 900 || durationSeconds > 43_200) {
+          throw new SentinelError(
+            ExitCode.Usage,
+            `--duration "${options.duration}" must be a duration from 15m to 12h, such as 30m or 1h`,
+          );
+        }
+      }
+      const result = await issueCredentials(
+        { profile, mode: "cli", policy: options.policy, durationSeconds },
+        {
+          env,
+          now: ctx.io.now,
+          newRequestId: ctx.io.newRequestId,
+          cache: new CredentialCache(cacheDir((key) => env[key])),
+          setEnv: ctx.io.setEnv,
+        },
+      );
+      for (const warning of result.warnings) ctx.io.stderr(`sentinel: warning: ${warning}\n`);
+      const [command, ...args] = commandLine.length > 0 ? commandLine : [env.SHELL ?? "/bin/sh"];
+      const childEnv = execEnvironment(env, profile, result.credentials, result.region);
+      try {
+        ctx.outcome.exitCode = await runForeground(command, args, childEnv);
+      } catch (error) {
+        if (error instanceof Deno.errors.NotFound) {
+          ctx.io.stderr(`sentinel: command not found: ${command}\n`);
+          ctx.outcome.exitCode = COMMAND_NOT_FOUND;
+          return;
+        }
+        throw error;
+      }
+    });
+}

@@ -1,0 +1,91 @@
+/**
+ * A throwaway home directory with `~/.aws/config` and `~/.aws/credentials` for end-to-end tests:
+ * real IAM users and access keys created in moto through the real AWS CLI, and profiles whose
+ * `credential_process` runs Sentinel from source.
+ *
+ * @module
+ */
+import type { MotoServer } from "./moto.ts";
+import { sentinelCommand } from "./sentinel.ts";
+import { baseEnv } from "./sentinel.ts";
+import { toolPath } from "./tools.ts";
+
+/** An IAM user's access key, created in moto. */
+export interface AccessKey {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/** Runs the real AWS CLI against moto with the given environment. */
+export async function aws(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { code, stdout, stderr } = await new Deno.Command(toolPath("aws"), {
+    args,
+    env: baseEnv(env),
+    clearEnv: true,
+    stdin: "null",
+  }).output();
+  const decoder = new TextDecoder();
+  return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+}
+
+/** Creates an IAM user with an access key in moto, as an administrator would. */
+export async function createIamUser(moto: MotoServer, name: string): Promise<AccessKey> {
+  const env = { ...moto.clientEnv(), AWS_CONFIG_FILE: "/dev/null" };
+  const user = await aws(["iam", "create-user", "--user-name", name], env);
+  if (user.code !== 0) throw new Error(user.stderr);
+  const key = await aws(["iam", "create-access-key", "--user-name", name], env);
+  if (key.code !== 0) throw new Error(key.stderr);
+  const { AccessKeyId, SecretAccessKey } = JSON.parse(key.stdout).AccessKey;
+  return { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey };
+}
+
+/** The command line a profile's credential_process uses to run Sentinel from source. */
+export function credentialProcess(profile: string): string {
+  return [...sentinelCommand(), "credentials", profile].join(" ");
+}
+
+/** A temporary home with AWS files and Sentinel's log and cache inside it. */
+export interface AwsHome extends AsyncDisposable {
+  dir: string;
+  logFile: string;
+  cacheDir: string;
+  /** Environment for Sentinel and the AWS CLI: this home, moto's endpoint, no ambient keys. */
+  env: Record<string, string>;
+  writeConfig(text: string): Promise<void>;
+  writeCredentials(text: string): Promise<void>;
+  readLog(): Promise<Record<string, unknown>[]>;
+}
+
+/** Creates the home; the caller writes config and credentials. */
+export async function createAwsHome(moto: MotoServer): Promise<AwsHome> {
+  const dir = await Deno.makeTempDir({ prefix: "sentinel-home-" });
+  await Deno.mkdir(`${dir}/.aws`);
+  const logFile = `${dir}/state/decisions.jsonl`;
+  const cacheDir = `${dir}/cache`;
+  return {
+    dir,
+    logFile,
+    cacheDir,
+    env: {
+      HOME: dir,
+      AWS_CONFIG_FILE: `${dir}/.aws/config`,
+      AWS_SHARED_CREDENTIALS_FILE: `${dir}/.aws/credentials`,
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_DEFAULT_REGION: "us-east-1",
+      SENTINEL_LOG_FILE: logFile,
+      SENTINEL_CACHE_DIR: cacheDir,
+      SENTINEL_CONFIG: `${dir}/sentinel.yaml`,
+      DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
+    },
+    writeConfig: (text) => Deno.writeTextFile(`${dir}/.aws/config`, text),
+    writeCredentials: (text) => Deno.writeTextFile(`${dir}/.aws/credentials`, text),
+    async readLog() {
+      const text = await Deno.readTextFile(logFile).catch(() => "");
+      return text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l));
+    },
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+  };
+}
