@@ -4,62 +4,9 @@
  * SourceIdentity (checked in moto's request recorder), and logs the decision.
  */
 import { assertEquals, assertIncludes, assertMatch, assertTrue } from "./assert.ts";
-import { aws, createAwsHome, createIamUser, credentialProcess } from "./harness/aws_home.ts";
-import { startMoto } from "./harness/moto.ts";
+import { aws } from "./harness/aws_home.ts";
+import { POLICY, ROLE, setupScenario as setup } from "./harness/scenario.ts";
 import { runSentinel } from "./harness/sentinel.ts";
-
-const ROLE = "arn:aws:iam::123456789012:role/SentinelProd";
-
-const POLICY = `version: "1"
-rules:
-  - name: no-mallory
-    effect: deny
-    conditions: { users: [mallory] }
-    reason: mallory is offboarded
-  - name: prod-for-alice
-    effect: allow
-    conditions:
-      profiles: [prod]
-      users: [alice]
-      roles: ["arn:aws:iam::123456789012:role/SentinelProd"]
-    max_duration: 1h
-  - name: prod-approval
-    effect: require_approval
-    conditions: { profiles: [prod] }
-`;
-
-async function setup(user: "alice" | "mallory" | "bob", policy = "file") {
-  const moto = await startMoto();
-  const home = await createAwsHome(moto);
-  const key = await createIamUser(moto, user);
-  const policyPath = `${home.dir}/policy.yaml`;
-  await Deno.writeTextFile(policyPath, POLICY);
-  await home.writeConfig(`[default]
-region = us-east-1
-
-[profile base]
-region = us-east-1
-
-[profile prod]
-credential_process = ${credentialProcess("prod")}
-sentinel_role_arn = ${ROLE}
-sentinel_source_profile = base
-sentinel_policy = ${policy === "file" ? policyPath : policy}
-`);
-  await home.writeCredentials(`[base]
-aws_access_key_id = ${key.accessKeyId}
-aws_secret_access_key = ${key.secretAccessKey}
-`);
-  return {
-    moto,
-    home,
-    policyPath,
-    async [Symbol.asyncDispose]() {
-      await home[Symbol.asyncDispose]();
-      await moto.stop();
-    },
-  };
-}
 
 Deno.test("the AWS CLI gets an assumed-role session through credential_process, stamped with SourceIdentity", async () => {
   await using t = await setup("alice");

@@ -67,11 +67,13 @@ export async function fromAwsVault(profile: string, flags: string[]): Promise<Aw
   };
 }
 
-/** The AWS SDK's credential chain for a named profile. */
+/** The AWS SDK's credential resolution for a named profile. */
 export async function fromSdkChain(profile: string): Promise<AwsCredentials> {
-  const { fromNodeProviderChain } = await import("@aws-sdk/credential-providers");
+  const { fromIni } = await import("@aws-sdk/credential-providers");
   try {
-    const credentials = await fromNodeProviderChain({ profile })();
+    // fromIni resolves the named profile only (static keys, SSO, web identity, assume-role chains,
+    // credential_process), never ambient environment keys.
+    const credentials = await fromIni({ profile })();
     return credentials;
   } catch (error) {
     const message = String((error as Error)?.message ?? error);

@@ -44,3 +44,10 @@ export function sentinelConfigPath(env: EnvLookup): string {
 export function cacheDir(env: EnvLookup): string {
   return env("SENTINEL_CACHE_DIR") || defaultCacheDir(env);
 }
+
+/** How a credential_process line can name this program: `sentinel`, or its entry module. */
+export function selfInvocationNames(): string[] {
+  const names = ["sentinel"];
+  if (Deno.mainModule.startsWith("file:")) names.push(new URL(Deno.mainModule).pathname);
+  return names;
+}

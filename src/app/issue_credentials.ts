@@ -8,6 +8,7 @@
  */
 import { assumeRole, type AwsCredentials, getCallerIdentity } from "../adapters/aws/sdk.ts";
 import { loadAwsConfig } from "../adapters/aws_config.ts";
+import { selfInvocationNames } from "../adapters/paths.ts";
 import { fromAwsVault, fromEnvironment, fromSdkChain } from "../adapters/credential_sources.ts";
 import { appendDecision } from "../adapters/decision_log.ts";
 import type { IssuedCredentials } from "../core/credential_process.ts";
@@ -99,7 +100,7 @@ export async function resolveIssuanceSettings(
     : files.profiles.get(settings.sourceProfile);
   const process = source?.credential_process ?? "";
   if (
-    /sentinel/.test(process) &&
+    selfInvocationNames().some((name) => process.includes(name)) &&
     new RegExp(`credentials\\s+(--profile[= ])?${escapeRegExp(request.profile)}(\\s|$)`).test(
       process,
     )

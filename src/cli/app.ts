@@ -29,10 +29,7 @@ const OUTPUT_FORMATS = ["text", "json"] as const;
 /** Builds the whole command tree for one invocation. */
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command("sentinel");
-  // --output is accepted before the command (global) and after it (on each command but exec,
-  // whose arguments after the profile belong to the child command).
-  let format: OutputFormat = "text";
-  const output = (): OutputFormat => format;
+  const output = (): OutputFormat => (program.opts() as { output: OutputFormat }).output;
   program
     .description(
       "A policy gate in front of AWS credentials: decide, stamp with SourceIdentity, log.",
@@ -54,7 +51,6 @@ Examples:
   $ sentinel policy test examples/policy.yaml examples/policy_test.yaml`,
     );
 
-  program.enablePositionalOptions();
   program.addCommand(credentialsCommand(ctx));
   program.addCommand(execCommand(ctx));
   program.addCommand(checkCommand(ctx, output));
@@ -90,11 +86,6 @@ Examples:
       writeErr: ctx.io.stderr,
       outputError: () => {}, // rendered by runCli, in the chosen format
     });
-  });
-  program.hook("preAction", (_program, action) => {
-    const chosen = (action.opts() as { output?: OutputFormat }).output ??
-      (program.opts() as { output: OutputFormat }).output;
-    format = chosen;
   });
   return program;
 }

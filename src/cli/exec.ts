@@ -25,13 +25,14 @@ export function execCommand(ctx: CommandContext) {
     .argument("[command...]", "the command and its arguments (default: $SHELL)")
     .option("-d, --duration <duration>", "session length, such as 30m or 1h (capped by policy)")
     .option("--policy <source>", "policy to evaluate: a file path or ssm:<parameter>")
-    .passThroughOptions()
     .addHelpText(
       "after",
       `
 The command gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
 AWS_CREDENTIAL_EXPIRATION, AWS_REGION and AWS_DEFAULT_REGION; other AWS credential and profile
 variables are removed. ${EXEC_MARKER} marks the shell, and a nested exec is refused.
+
+Put -- before a command that has options of its own.
 
 Exit codes: the command's own; 127 command not found; otherwise as for credentials.
 

@@ -1,0 +1,101 @@
+/**
+ * `sentinel exec` with real child processes: the scrubbed environment, exit codes, signal
+ * forwarding and the nesting guard.
+ */
+import { assertEquals, assertIncludes, assertMatch } from "./assert.ts";
+import { setupScenario } from "./harness/scenario.ts";
+import { baseEnv, runSentinel, sentinelCommand } from "./harness/sentinel.ts";
+
+Deno.test("exec gives the child the session, scrubs other AWS variables and passes its exit code", async () => {
+  await using t = await setupScenario("alice");
+  const run = await runSentinel([
+    "exec",
+    "prod",
+    "--",
+    "sh",
+    "-c",
+    'echo "key=$AWS_ACCESS_KEY_ID profile=${AWS_PROFILE:-none} region=$AWS_REGION exp=$AWS_CREDENTIAL_EXPIRATION marker=$SENTINEL_EXEC_PROFILE"; aws sts get-caller-identity --query Arn --output text; exit 7',
+  ], {
+    env: {
+      ...t.home.env,
+      AWS_PROFILE: "something-else",
+      AWS_ACCESS_KEY_ID: "AKIAOUTSIDE",
+      AWS_SECRET_ACCESS_KEY: "outside-secret",
+    },
+  });
+  assertEquals(run.code, 7, run.stderr);
+  assertMatch(
+    run.stdout,
+    /^key=[A-Z0-9]{16,} profile=none region=us-east-1 exp=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ marker=prod\n/,
+  );
+  assertIncludes(run.stdout, "arn:aws:sts::123456789012:assumed-role/SentinelProd/alice");
+  const [record] = await t.home.readLog();
+  assertEquals(record.mode, "cli");
+});
+
+Deno.test("exec forwards SIGTERM to the child and exits with the child's code", async () => {
+  await using t = await setupScenario("alice");
+  const [command, ...args] = sentinelCommand();
+  const child = new Deno.Command(command, {
+    args: [
+      ...args,
+      "exec",
+      "prod",
+      "--",
+      "sh",
+      "-c",
+      'trap "echo got-term; exit 42" TERM; echo ready; while :; do sleep 0.1; done',
+    ],
+    env: baseEnv(t.home.env),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!seen.includes("ready")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    seen += value;
+  }
+  child.kill("SIGTERM");
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    seen += value;
+  }
+  const status = await child.status;
+  await child.stderr.cancel();
+  assertIncludes(seen, "got-term");
+  assertEquals(status.code, 42);
+});
+
+Deno.test("exec refuses to nest, rejects bad durations, and reports a missing command as 127", async () => {
+  await using t = await setupScenario("alice");
+  const nested = await runSentinel(["exec", "prod", "--", "true"], {
+    env: { ...t.home.env, SENTINEL_EXEC_PROFILE: "prod" },
+  });
+  assertEquals(nested.code, 2);
+  assertIncludes(nested.stderr, "already inside `sentinel exec prod`");
+  const duration = await runSentinel(["exec", "prod", "--duration", "5m", "--", "true"], {
+    env: t.home.env,
+  });
+  assertEquals(duration.code, 2);
+  assertIncludes(duration.stderr, "--duration");
+  const missing = await runSentinel(["exec", "prod", "--", "no-such-command-xyz"], {
+    env: t.home.env,
+  });
+  assertEquals(missing.code, 127);
+  assertIncludes(missing.stderr, "command not found: no-such-command-xyz");
+});
+
+Deno.test("exec --duration is capped by the rule's max_duration", async () => {
+  await using t = await setupScenario("alice");
+  const run = await runSentinel(["exec", "prod", "--duration", "2h", "--", "true"], {
+    env: t.home.env,
+  });
+  assertEquals(run.code, 0, run.stderr);
+  const [record] = await t.home.readLog();
+  assertEquals(record.session_duration_seconds, 3600);
+});
