@@ -1,0 +1,111 @@
+/**
+ * Fault injection: every failure on the issuance path denies, says what went wrong and what to
+ * do, and prints no credentials.
+ */
+import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
+import { setupScenario } from "./harness/scenario.ts";
+import { runSentinel } from "./harness/sentinel.ts";
+import { freePort } from "./harness/tools.ts";
+
+/** An endpoint nothing listens on. */
+const deadEndpoint = () => `http://127.0.0.1:${freePort()}`;
+
+async function expectNothingIssued(
+  env: Record<string, string>,
+  code: number,
+  fragment: string,
+) {
+  const run = await runSentinel(["credentials", "prod"], { env });
+  assertEquals(run.code, code, run.stderr);
+  assertEquals(run.stdout, "");
+  assertIncludes(run.stderr, fragment);
+  assertTrue(!/AKIA|ASIA|SecretAccessKey/.test(run.stderr), "a secret reached stderr");
+}
+
+Deno.test("SSM down: exit 6, nothing issued", async () => {
+  await using t = await setupScenario("alice", "ssm:/sentinel/policy");
+  await expectNothingIssued(
+    { ...t.home.env, AWS_ENDPOINT_URL_SSM: deadEndpoint() },
+    6,
+    "SSM GetParameter /sentinel/policy (us-east-1) failed",
+  );
+});
+
+Deno.test("SSM parameter missing: exit 6 with the command to create it", async () => {
+  await using t = await setupScenario("alice", "ssm:/sentinel/missing");
+  await expectNothingIssued(
+    t.home.env,
+    6,
+    "ParameterNotFound",
+  );
+});
+
+Deno.test("invalid policy: exit 3 with every error, nothing issued", async () => {
+  await using t = await setupScenario("alice");
+  await Deno.writeTextFile(t.policyPath, 'version: "1"\nrules:\n  - name: x\n    effect: permit\n');
+  await expectNothingIssued(t.home.env, 3, "rules[0].effect: must be one of");
+});
+
+Deno.test("STS unreachable: exit 6, nothing issued", async () => {
+  await using t = await setupScenario("alice");
+  await expectNothingIssued(
+    { ...t.home.env, AWS_ENDPOINT_URL_STS: deadEndpoint() },
+    6,
+    "STS GetCallerIdentity failed",
+  );
+});
+
+Deno.test("STS AssumeRole failing after an allow: exit 6, logged as denied with the failure", async () => {
+  await using t = await setupScenario("alice");
+  const first = await runSentinel(["credentials", "prod"], { env: t.home.env });
+  assertEquals(first.code, 0, first.stderr);
+  await Deno.remove(`${t.home.cacheDir}/credentials`, { recursive: true });
+  // The identity is cached now, so the first STS call this run makes is AssumeRole.
+  await expectNothingIssued(
+    { ...t.home.env, AWS_ENDPOINT_URL_STS: deadEndpoint() },
+    6,
+    "STS AssumeRole on arn:aws:iam::123456789012:role/SentinelProd failed",
+  );
+  const last = (await t.home.readLog()).at(-1)!;
+  assertEquals(last.outcome, "denied");
+  assertEquals(last.effect, "allow");
+  assertIncludes(String(last.failure), "AssumeRole");
+});
+
+Deno.test("aws-vault failing: exit 6 with its message", async () => {
+  await using t = await setupScenario("alice", "file", "sentinel_source = aws-vault\n");
+  await expectNothingIssued(
+    { ...t.home.env, PATH: "/usr/bin:/bin" },
+    6,
+    "aws-vault is not installed or not on PATH",
+  );
+});
+
+Deno.test("decision log unwritable: nothing issued, cold or warm", async () => {
+  await using t = await setupScenario("alice");
+  const blocker = `${t.home.dir}/not-a-directory`;
+  await Deno.writeTextFile(blocker, "");
+  await expectNothingIssued(
+    { ...t.home.env, SENTINEL_LOG_FILE: `${blocker}/decisions.jsonl` },
+    1,
+    "cannot write the decision log",
+  );
+  // Warm: credentials cached with a good log path, then the log becomes a directory.
+  const ok = await runSentinel(["credentials", "prod"], { env: t.home.env });
+  assertEquals(ok.code, 0, ok.stderr);
+  await Deno.remove(t.home.logFile);
+  await Deno.mkdir(t.home.logFile);
+  await expectNothingIssued(t.home.env, 1, "cannot write the decision log");
+});
+
+Deno.test("cache corrupted: nothing issued, the entry is removed, the next run issues afresh", async () => {
+  await using t = await setupScenario("alice");
+  const first = await runSentinel(["credentials", "prod"], { env: t.home.env });
+  assertEquals(first.code, 0, first.stderr);
+  const dir = `${t.home.cacheDir}/credentials`;
+  const [entry] = await Array.fromAsync(Deno.readDir(dir));
+  await Deno.writeTextFile(`${dir}/${entry.name}`, '{"format":1,"credentials":');
+  await expectNothingIssued(t.home.env, 1, "was corrupted");
+  const again = await runSentinel(["credentials", "prod"], { env: t.home.env });
+  assertEquals(again.code, 0, again.stderr);
+});
