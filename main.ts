@@ -12,6 +12,7 @@ const io: CliIo = {
   stdout: (text) => writeAll(Deno.stdout, text),
   stderr: (text) => writeAll(Deno.stderr, text),
   readTextFile: (path) => path === "-" ? readStdin() : Deno.readTextFile(path),
+  writeTextFile: (path, text) => Deno.writeTextFile(path, text),
   now: () => Date.now(),
   env: () => Deno.env.toObject(),
   setEnv: (key, value) => Deno.env.set(key, value),

@@ -15,9 +15,11 @@ import { checkCommand } from "./check.ts";
 import { credentialsCommand } from "./credentials.ts";
 import { execCommand } from "./exec.ts";
 import { whoamiCommand } from "./whoami.ts";
+import { enforceCommand } from "./enforce.ts";
 import { auditVerifyCommand } from "./audit_verify.ts";
 import { type CliIo, type CommandContext, CommandOutcome, type OutputFormat } from "./context.ts";
 import { policyLintCommand } from "./policy_lint.ts";
+import { policyDiffCommand, policyPullCommand, policyPushCommand } from "./policy_remote.ts";
 import { policyTestCommand } from "./policy_test.ts";
 import { policyValidateCommand } from "./policy_validate.ts";
 
@@ -57,7 +59,7 @@ Examples:
   program.addCommand(whoamiCommand(ctx, output));
 
   const policy = new Command("policy")
-    .description("Validate, lint and test policy files (no AWS needed)")
+    .description("Validate, lint and test policy files (offline); pull, push and diff SSM")
     .addHelpText(
       "after",
       `
@@ -69,7 +71,12 @@ Examples:
   policy.addCommand(policyValidateCommand(ctx, output));
   policy.addCommand(policyLintCommand(ctx, output));
   policy.addCommand(policyTestCommand(ctx, output));
+  policy.addCommand(policyPullCommand(ctx, output));
+  policy.addCommand(policyPushCommand(ctx, output));
+  policy.addCommand(policyDiffCommand(ctx, output));
   program.addCommand(policy);
+
+  program.addCommand(enforceCommand(ctx));
 
   const audit = new Command("audit").description("Work with the decision log");
   audit.addCommand(auditVerifyCommand(ctx, output));

@@ -16,6 +16,8 @@ export interface CliIo {
   stderr(text: string): void;
   /** Reads a text file, or standard input for `-`; errors are Deno's (`Deno.errors.NotFound`, …). */
   readTextFile(path: string): Promise<string>;
+  /** Writes a text file the user named (mode 0644 unless it exists). */
+  writeTextFile(path: string, text: string): Promise<void>;
   /** The current time, epoch milliseconds. */
   now(): number;
   /** A snapshot of the environment. */

@@ -1,0 +1,78 @@
+/**
+ * `sentinel enforce trust-policy | scp`: print the IAM JSON that requires Sentinel's
+ * SourceIdentity on protected roles.
+ *
+ * @module
+ */
+import { Command } from "@commander-js/extra-typings";
+import { serviceControlPolicy, trustPolicy } from "../core/enforcement.ts";
+import { ExitCode, SentinelError } from "../core/errors.ts";
+import type { CommandContext } from "./context.ts";
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Builds `enforce` with its two subcommands. */
+export function enforceCommand(ctx: CommandContext) {
+  const print = (value: unknown) => ctx.io.stdout(JSON.stringify(value, null, 2) + "\n");
+  const enforce = new Command("enforce").description(
+    "Print IAM policies that admit only Sentinel-stamped sessions",
+  );
+  enforce.addCommand(
+    new Command("trust-policy")
+      .description("A role trust policy requiring a Sentinel SourceIdentity")
+      .option("--principal <account-or-arn>", "who may assume the role (repeatable)", collect)
+      .option("--user <name>", "admit only this Sentinel user (repeatable)", collect)
+      .option("--external-id <id>", "also require this ExternalId")
+      .option("--migration", "also admit sessions without any SourceIdentity, during rollout")
+      .addHelpText(
+        "after",
+        `
+Examples:
+  $ sentinel enforce trust-policy --principal 123456789012 > trust.json
+  $ aws iam update-assume-role-policy --role-name SentinelProd --policy-document file://trust.json
+  $ sentinel enforce trust-policy --principal 123456789012 --user alice@example.com --migration`,
+      )
+      .action((options) => {
+        if (!options.principal?.length) {
+          throw new SentinelError(
+            ExitCode.Usage,
+            "name who may assume the role: --principal <account id or principal ARN>",
+          );
+        }
+        print(trustPolicy({
+          principals: options.principal,
+          users: options.user,
+          migration: options.migration,
+          externalId: options.externalId,
+        }));
+      }),
+  );
+  enforce.addCommand(
+    new Command("scp")
+      .description("A service control policy requiring a Sentinel SourceIdentity org-wide")
+      .option("--role <arn-pattern>", "protected role ARN, globs allowed (repeatable)", collect)
+      .option("--user <name>", "admit only this Sentinel user (repeatable)", collect)
+      .option("--migration", "only deny SourceIdentities that are not Sentinel's, during rollout")
+      .addHelpText(
+        "after",
+        `
+Examples:
+  $ sentinel enforce scp --role 'arn:aws:iam::*:role/SentinelProd*' > scp.json
+  $ sentinel enforce scp --role 'arn:aws:iam::*:role/*' --migration`,
+      )
+      .action((options) => {
+        if (!options.role?.length) {
+          throw new SentinelError(
+            ExitCode.Usage,
+            "name the protected roles: --role 'arn:aws:iam::*:role/<name or pattern>'",
+          );
+        }
+        print(serviceControlPolicy({
+          roles: options.role,
+          users: options.user,
+          migration: options.migration,
+        }));
+      }),
+  );
+  return enforce;
+}
