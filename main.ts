@@ -60,7 +60,11 @@ async function main(args: string[]): Promise<number> {
       return error.exitCode;
     }
   }
-  const { runCli } = await import("./src/cli/app.ts");
+  // A computed specifier keeps the CLI's module graph (commander, zod, yaml, the AWS SDK) out of
+  // start-up: Deno would otherwise resolve every statically named dynamic import when it starts.
+  // scripts/compile.ts embeds it with --include.
+  const cliModule = "./src/cli/app.ts";
+  const { runCli } = await import(cliModule) as typeof import("./src/cli/app.ts");
   return await runCli(args, io);
 }
 

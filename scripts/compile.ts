@@ -42,6 +42,8 @@ for (const target of targets) {
       ...runtimeFlags(),
       "--include",
       "plugins/",
+      "--include",
+      "src/cli/app.ts",
       "--target",
       target,
       "--output",
