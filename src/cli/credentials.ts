@@ -6,9 +6,7 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { CredentialCache } from "../app/credential_cache.ts";
-import { issueCredentials } from "../app/issue_credentials.ts";
-import { cacheDir } from "../adapters/paths.ts";
+import { issueForCommand } from "./issue.ts";
 import { formatCredentialProcess } from "../core/credential_process.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { CommandContext } from "./context.ts";
@@ -44,17 +42,11 @@ Examples:
         throw new SentinelError(ExitCode.Usage, "name the profile: sentinel credentials <profile>");
       }
       const env = ctx.io.env();
-      const result = await issueCredentials(
-        { profile, mode: "credential_process", policy: options.policy },
-        {
-          env,
-          now: ctx.io.now,
-          newRequestId: ctx.io.newRequestId,
-          cache: new CredentialCache(cacheDir((key) => env[key])),
-          setEnv: ctx.io.setEnv,
-        },
-      );
-      for (const warning of result.warnings) ctx.io.stderr(`sentinel: warning: ${warning}\n`);
+      const result = await issueForCommand(ctx, env, {
+        profile,
+        mode: "credential_process",
+        policy: options.policy,
+      });
       ctx.io.stdout(formatCredentialProcess(result.credentials) + "\n");
     });
 }

@@ -5,10 +5,8 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { CredentialCache } from "../app/credential_cache.ts";
-import { issueCredentials } from "../app/issue_credentials.ts";
+import { issueForCommand } from "./issue.ts";
 import { runForeground } from "../adapters/child_process.ts";
-import { cacheDir } from "../adapters/paths.ts";
 import { parseDuration } from "../core/duration.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { EXEC_MARKER, execEnvironment } from "../core/exec_env.ts";
@@ -61,17 +59,12 @@ Examples:
           );
         }
       }
-      const result = await issueCredentials(
-        { profile, mode: "cli", policy: options.policy, durationSeconds },
-        {
-          env,
-          now: ctx.io.now,
-          newRequestId: ctx.io.newRequestId,
-          cache: new CredentialCache(cacheDir((key) => env[key])),
-          setEnv: ctx.io.setEnv,
-        },
-      );
-      for (const warning of result.warnings) ctx.io.stderr(`sentinel: warning: ${warning}\n`);
+      const result = await issueForCommand(ctx, env, {
+        profile,
+        mode: "cli",
+        policy: options.policy,
+        durationSeconds,
+      });
       const [command, ...args] = commandLine.length > 0 ? commandLine : [env.SHELL ?? "/bin/sh"];
       const childEnv = execEnvironment(env, profile, result.credentials, result.region);
       try {
