@@ -109,3 +109,37 @@ sentinel_policy = ${t.policyPath}
   assertEquals(inherited.code, 3);
   assertIncludes(inherited.stderr, "credential_process loop: resolving profile prod");
 });
+
+Deno.test("an expired SSO session says which aws sso login to run", async () => {
+  await using t = await setupScenario("alice");
+  const startUrl = "https://example.awsapps.com/start";
+  await t.home.writeConfig(`[profile sso-base]
+sso_start_url = ${startUrl}
+sso_region = us-east-1
+sso_account_id = 123456789012
+sso_role_name = Developer
+region = us-east-1
+
+[profile prod]
+sentinel_role_arn = arn:aws:iam::123456789012:role/SentinelProd
+sentinel_source_profile = sso-base
+sentinel_policy = ${t.policyPath}
+`);
+  // The SDK's legacy SSO token cache: ~/.aws/sso/cache/<sha1 of the start URL>.json
+  const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(startUrl));
+  const name = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  await Deno.mkdir(`${t.home.dir}/.aws/sso/cache`, { recursive: true });
+  await Deno.writeTextFile(
+    `${t.home.dir}/.aws/sso/cache/${name}.json`,
+    JSON.stringify({
+      startUrl,
+      region: "us-east-1",
+      accessToken: "expired-token",
+      expiresAt: "2020-01-01T00:00:00Z",
+    }),
+  );
+  const run = await runSentinel(["credentials", "prod"], { env: t.home.env });
+  assertEquals(run.code, 6);
+  assertEquals(run.stdout, "");
+  assertIncludes(run.stderr, "aws sso login --profile sso-base");
+});

@@ -151,7 +151,7 @@ export function resolveSettings(
       } = <profile>, or use sentinel_source = env`,
     );
   }
-  if (section.mfa_serial !== undefined && layout === "role_profile") {
+  if (section.mfa_serial !== undefined) {
     throw new SentinelError(
       ExitCode.InvalidPolicy,
       `profile ${profile} has mfa_serial: Sentinel's role hop cannot prompt for a code inside credential_process; put mfa_serial on the source profile and use sentinel_source = aws-vault, which prompts`,
