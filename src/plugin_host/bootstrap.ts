@@ -1,0 +1,40 @@
+/**
+ * The code every plugin Worker starts with: it imports the plugin module (itself a `data:` URL,
+ * so no file or network access is needed to load it), answers calls one at a time, and turns a
+ * thrown error or a missing handler into an error reply. No npm imports.
+ *
+ * @module
+ */
+
+/** `data:` URL of a module's source; TypeScript is transpiled by Deno on import. */
+export function moduleDataUrl(source: string, typescript: boolean): string {
+  const bytes = new TextEncoder().encode(source);
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  const type = typescript ? "application/typescript" : "text/javascript";
+  return `data:${type};base64,${btoa(binary)}`;
+}
+
+/** The Worker's main module for a plugin given as a `data:` URL. */
+export function bootstrapSource(pluginUrl: string): string {
+  return `
+const plugin = (await import(${JSON.stringify(pluginUrl)})).default;
+self.postMessage({ protocol: 1, ready: true });
+self.onmessage = async (event) => {
+  const message = event.data;
+  if (!message || message.protocol !== 1 || typeof message.id !== "number") return;
+  try {
+    const handler = plugin && plugin[message.method];
+    if (typeof handler !== "function") {
+      throw new Error("the plugin has no " + String(message.method) + " handler");
+    }
+    const result = await handler.call(plugin, message.payload, message.context);
+    self.postMessage({ protocol: 1, id: message.id, ok: true, result: JSON.parse(JSON.stringify(result ?? null)) });
+  } catch (error) {
+    self.postMessage({ protocol: 1, id: message.id, ok: false, error: String(error && error.message || error).slice(0, 500) });
+  }
+};
+`;
+}
