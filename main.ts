@@ -43,14 +43,21 @@ function plainCredentialsProfile(args: string[]): string | undefined {
 }
 
 async function main(args: string[]): Promise<number> {
+  if (args[0] === "__plugin-runner") {
+    // The compiled binary starts itself as a plugin runner (see src/plugin_host/supervisor.ts).
+    const runner = "./src/plugin_host/runner.ts";
+    const { runnerMain } = await import(runner) as typeof import("./src/plugin_host/runner.ts");
+    return await runnerMain();
+  }
   const profile = plainCredentialsProfile(args);
   if (profile !== undefined) {
     // The warm path loads no npm package and no AWS SDK; on a miss the full CLI takes over.
     const { warmCredentialProcess } = await import("./src/app/warm_credentials.ts");
     try {
-      const output = await warmCredentialProcess(profile, io.env(), io.now());
-      if (output !== undefined) {
-        io.stdout(output + "\n");
+      const warm = await warmCredentialProcess(profile, io.env(), io.now());
+      if (warm !== undefined) {
+        for (const warning of warm.warnings) io.stderr(`sentinel: warning: ${warning}\n`);
+        io.stdout(warm.output + "\n");
         return 0;
       }
     } catch (error) {

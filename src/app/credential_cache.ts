@@ -16,6 +16,7 @@ import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { IssuedCredentials } from "../core/credential_process.ts";
 import type { Identity } from "../core/identity.ts";
 import type { PolicyDocument } from "../core/policy/schema.ts";
+import type { PluginEntry } from "../plugin_host/plugin_entry.ts";
 import { readOptionalText, sha256Hex, writePrivateFile } from "../adapters/files.ts";
 import { awsConfigPaths, type EnvLookup, sentinelConfigPath } from "../adapters/paths.ts";
 
@@ -38,6 +39,8 @@ export interface CredentialEntry {
   sourceIdentity: string;
   sessionDurationSeconds: number;
   credentials: IssuedCredentials;
+  /** The log sinks configured when issued; the warm path sends its decisions there too. */
+  sinks: PluginEntry[];
 }
 
 /** A cached, validated policy. */
@@ -197,7 +200,7 @@ function isCredentialEntry(v: unknown): v is CredentialEntry {
     [v.policyTtlSeconds, v.refreshWindowSeconds, v.sessionDurationSeconds, c.expiration].every(
       isNumber,
     ) &&
-    [c.accessKeyId, c.secretAccessKey, c.sessionToken].every(isString);
+    [c.accessKeyId, c.secretAccessKey, c.sessionToken].every(isString) && Array.isArray(v.sinks);
 }
 
 function isPolicyEntry(v: unknown): v is PolicyEntry {

@@ -10,7 +10,6 @@ import { assumeRole, type AwsCredentials, getCallerIdentity } from "../adapters/
 import { loadAwsConfig } from "../adapters/aws_config.ts";
 import { selfInvocationNames } from "../adapters/paths.ts";
 import { fromAwsVault, fromEnvironment, fromSdkChain } from "../adapters/credential_sources.ts";
-import { appendDecision } from "../adapters/decision_log.ts";
 import type { IssuedCredentials } from "../core/credential_process.ts";
 import { decisionRecord, sessionDurationSeconds } from "../core/decision_record.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
@@ -22,7 +21,8 @@ import { type CredentialCache, issuanceFingerprint } from "./credential_cache.ts
 import { guardRecursion, RESOLVING_ENV } from "./recursion_guard.ts";
 import { loadIssuancePolicy } from "./policy_loader.ts";
 import { type IssuanceSettings, loadSentinelConfig, resolveSettings } from "./settings.ts";
-import { logFailure, tryWarmCredentials } from "./warm_credentials.ts";
+import { tryWarmCredentials } from "./warm_credentials.ts";
+import { recordDecision } from "./record_decision.ts";
 
 /** What is asked for. */
 export interface IssueRequest {
@@ -67,7 +67,7 @@ export async function issueCredentials(
   deps.setEnv(RESOLVING_ENV, chain.join(","));
   const fingerprint = await issuanceFingerprint(request.profile, deps.env, request);
   const now = deps.now();
-  const warm = await tryWarmCredentials(deps.cache, fingerprint, request.mode, now);
+  const warm = await tryWarmCredentials(deps.cache, fingerprint, request.mode, now, deps.env);
   if (warm !== undefined) {
     return {
       credentials: warm.credentials,
@@ -77,7 +77,7 @@ export async function issueCredentials(
       sourceIdentity: warm.entry.sourceIdentity,
       requestId: warm.entry.requestId,
       cacheHit: true,
-      warnings: [],
+      warnings: warm.warnings,
     };
   }
   const settings = await resolveIssuanceSettings(request, deps.env);
@@ -182,12 +182,12 @@ async function issueCold(
     time: now,
   });
   const requestId = deps.newRequestId();
-  const log = (
+  const warnings: string[] = [];
+  const log = async (
     outcome: "issued" | "denied",
     extra: { sourceIdentity?: string; duration?: number; failure?: string } = {},
-  ) =>
-    appendDecision(
-      settings.logFile,
+  ) => {
+    const sinkWarnings = await recordDecision(
       decisionRecord({
         time: now,
         user: identity.user,
@@ -205,9 +205,10 @@ async function issueCold(
         cacheHit: false,
         ...(extra.failure === undefined ? {} : { failure: extra.failure }),
       }),
-    ).catch((error) => {
-      throw logFailure(settings.logFile, error);
-    });
+      { logFile: settings.logFile, plugins: settings.plugins, env: deps.env },
+    );
+    warnings.push(...sinkWarnings);
+  };
 
   if (decision.effect !== "allow") {
     await log("denied");
@@ -248,7 +249,6 @@ async function issueCold(
     sessionToken: session.sessionToken,
     expiration: session.expiration.getTime(),
   };
-  const warnings: string[] = [];
   await deps.cache.writeCredentials(fingerprint, {
     format: 1,
     profile: settings.profile,
@@ -265,6 +265,7 @@ async function issueCold(
     sourceIdentity,
     sessionDurationSeconds: duration,
     credentials,
+    sinks: settings.plugins.filter((plugin) => plugin.kind === "log_sink"),
   }).catch((error) => {
     warnings.push(
       `could not cache the credentials in ${deps.cache.dir} (${error.message}); the next call will issue again`,

@@ -21,6 +21,8 @@ import {
   type ProfileSection,
 } from "../adapters/aws_config.ts";
 import { readOptionalText } from "../adapters/files.ts";
+import type { PluginEntry } from "../plugin_host/plugin_entry.ts";
+import { pluginConfigSchema, pluginEntry } from "../plugin_host/plugin_config.ts";
 import { defaultLogFile, expandHome, sentinelConfigPath } from "../adapters/paths.ts";
 
 /** Where base credentials come from. */
@@ -43,6 +45,8 @@ export interface IssuanceSettings {
   logFile: string;
   policyTtlSeconds: number;
   refreshWindowSeconds: number;
+  /** Plugins from the Sentinel config file. */
+  plugins: PluginEntry[];
 }
 
 /** Settings that can be given at every level of the precedence. */
@@ -63,6 +67,7 @@ const configFileSchema = z.strictObject({
   policy_ttl: z.union([z.string(), z.number()]).optional(),
   refresh_window: z.union([z.string(), z.number()]).optional(),
   region: z.string().min(1).optional(),
+  plugins: z.array(pluginConfigSchema).optional(),
 }, { error: "the Sentinel config file must be a mapping of settings" });
 
 /** The Sentinel config file, parsed. */
@@ -70,6 +75,7 @@ export interface SentinelConfigFile {
   path: string;
   text: string;
   values: Partial<Record<SettingKey, string>>;
+  plugins: PluginEntry[];
 }
 
 /** Reads the Sentinel config file (absent is fine), validating it with line-numbered errors. */
@@ -78,10 +84,15 @@ export async function loadSentinelConfig(
 ): Promise<SentinelConfigFile> {
   const path = sentinelConfigPath(env);
   const text = (await readOptionalText(path)) ?? "";
-  if (text.trim() === "") return { path, text, values: {} };
+  if (text.trim() === "") return { path, text, values: {}, plugins: [] };
   const result = parseYaml(text, configFileSchema, {
     what: "config file",
-    allowedKeys: (p) => pathShape(p) === "" ? SETTING_KEYS.join(", ") : undefined,
+    allowedKeys: (p) =>
+      pathShape(p) === ""
+        ? [...SETTING_KEYS, "plugins"].join(", ")
+        : pathShape(p) === "plugins.*"
+        ? "name, plugin, module, sha256, kind, version, required, timeout, allow_net, allow_write, aws, settings"
+        : undefined,
   });
   if (!result.ok) {
     throw new SentinelError(ExitCode.InvalidPolicy, `invalid Sentinel config ${path}`, {
@@ -89,10 +100,22 @@ export async function loadSentinelConfig(
     });
   }
   const values: Partial<Record<SettingKey, string>> = {};
-  for (const [key, value] of Object.entries(result.value)) {
-    if (value !== undefined) values[key as SettingKey] = String(value);
+  for (const key of SETTING_KEYS) {
+    const value = result.value[key];
+    if (value !== undefined) values[key] = String(value);
   }
-  return { path, text, values };
+  const plugins = (result.value.plugins ?? []).map(pluginEntry);
+  const names = new Set<string>();
+  for (const plugin of plugins) {
+    if (names.has(plugin.name)) {
+      throw new SentinelError(
+        ExitCode.InvalidPolicy,
+        `${path}: two plugins are named ${plugin.name}`,
+      );
+    }
+    names.add(plugin.name);
+  }
+  return { path, text, values, plugins };
 }
 
 /** Flags that override everything. */
@@ -197,6 +220,7 @@ export function resolveSettings(
     logFile,
     policyTtlSeconds: seconds("policy_ttl", 300),
     refreshWindowSeconds: seconds("refresh_window", 300),
+    plugins: config.plugins,
   };
 }
 

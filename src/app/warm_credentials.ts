@@ -12,9 +12,8 @@ import { decisionRecord } from "../core/decision_record.ts";
 import type { IssuedCredentials } from "../core/credential_process.ts";
 import { compilePolicy, evaluate } from "../core/policy/evaluate.ts";
 import type { CredentialMode } from "../core/policy/schema.ts";
-import { appendDecision } from "../adapters/decision_log.ts";
+import { recordDecision } from "./record_decision.ts";
 import { readOptionalText, sha256Hex } from "../adapters/files.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
 import { ssmParameterNameOf } from "./policy_source_kind.ts";
 import { CredentialCache, type CredentialEntry, issuanceFingerprint } from "./credential_cache.ts";
 import { guardRecursion } from "./recursion_guard.ts";
@@ -25,6 +24,8 @@ import { formatCredentialProcess } from "../core/credential_process.ts";
 export interface WarmCredentials {
   entry: CredentialEntry;
   credentials: IssuedCredentials;
+  /** Best-effort log sinks that failed. */
+  warnings: string[];
 }
 
 /**
@@ -36,6 +37,7 @@ export async function tryWarmCredentials(
   fingerprint: string,
   mode: CredentialMode,
   now: number,
+  env: Record<string, string>,
 ): Promise<WarmCredentials | undefined> {
   const entry = await cache.readCredentials(fingerprint);
   if (entry === undefined) return undefined;
@@ -75,23 +77,12 @@ export async function tryWarmCredentials(
     sessionDurationSeconds: entry.sessionDurationSeconds,
     cacheHit: true,
   });
-  try {
-    await appendDecision(entry.logFile, record);
-  } catch (error) {
-    throw logFailure(entry.logFile, error);
-  }
-  return { entry, credentials: entry.credentials };
-}
-
-/** The error for a decision log that cannot be written: nothing is issued. */
-export function logFailure(path: string, error: unknown): SentinelError {
-  return new SentinelError(
-    ExitCode.Internal,
-    `cannot write the decision log ${path}: ${
-      (error as Error)?.message ?? error
-    }; nothing was issued. Fix the file's permissions or point SENTINEL_LOG_FILE elsewhere`,
-    { cause: error },
-  );
+  const warnings = await recordDecision(record, {
+    logFile: entry.logFile,
+    plugins: entry.sinks,
+    env,
+  });
+  return { entry, credentials: entry.credentials, warnings };
 }
 
 /**
@@ -102,7 +93,7 @@ export async function warmCredentialProcess(
   profile: string,
   env: Record<string, string>,
   now: number,
-): Promise<string | undefined> {
+): Promise<{ output: string; warnings: string[] } | undefined> {
   guardRecursion(profile, env);
   const cache = new CredentialCache(cacheDir((key) => env[key]));
   const warm = await tryWarmCredentials(
@@ -110,6 +101,10 @@ export async function warmCredentialProcess(
     await issuanceFingerprint(profile, env),
     "credential_process",
     now,
+    env,
   );
-  return warm === undefined ? undefined : formatCredentialProcess(warm.credentials);
+  return warm === undefined ? undefined : {
+    output: formatCredentialProcess(warm.credentials),
+    warnings: warm.warnings,
+  };
 }

@@ -8,13 +8,18 @@
 
 /** `data:` URL of a module's source; TypeScript is transpiled by Deno on import. */
 export function moduleDataUrl(source: string, typescript: boolean): string {
-  const bytes = new TextEncoder().encode(source);
+  const type = typescript ? "application/typescript" : "text/javascript";
+  return `data:${type};base64,${base64(source)}`;
+}
+
+/** Base64 of a text's UTF-8 bytes. */
+export function base64(text: string): string {
+  const bytes = new TextEncoder().encode(text);
   let binary = "";
   for (let i = 0; i < bytes.length; i += 0x8000) {
     binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   }
-  const type = typescript ? "application/typescript" : "text/javascript";
-  return `data:${type};base64,${btoa(binary)}`;
+  return btoa(binary);
 }
 
 /** The Worker's main module for a plugin given as a `data:` URL. */

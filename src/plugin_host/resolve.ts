@@ -1,0 +1,129 @@
+/**
+ * Turns a configured plugin into something the supervisor can run: its code (bundled, or an
+ * external file whose SHA-256 must match the pin), its grants, and the context its calls carry
+ * (`*_env` settings resolved, AWS credentials when granted). No npm imports; the AWS SDK is loaded
+ * only for a plugin whose `aws:` names a profile.
+ *
+ * @module
+ */
+import { ExitCode, SentinelError } from "../core/errors.ts";
+import { sha256Hex } from "../adapters/files.ts";
+import type { PluginEntry } from "./plugin_entry.ts";
+import { BUNDLED_PLUGINS, bundledSource } from "./registry.ts";
+import type { PluginSpec } from "./supervisor.ts";
+
+/** What a call to the plugin carries. */
+export interface ResolvedPlugin {
+  spec: PluginSpec;
+  context: { settings: Record<string, unknown>; aws?: Record<string, string> };
+}
+
+const ENDPOINT_ENV: Record<string, string> = { sns: "SNS", logs: "CLOUDWATCH_LOGS" };
+
+function pluginError(entry: PluginEntry, message: string): SentinelError {
+  return new SentinelError(ExitCode.PluginFailure, `plugin ${entry.name}: ${message}`);
+}
+
+/** The plugin's code, checked against its pin when it is external. */
+export async function pluginSource(
+  entry: PluginEntry,
+): Promise<{ source: string; typescript: boolean }> {
+  if (entry.origin.type === "bundled") {
+    const bundled = BUNDLED_PLUGINS[entry.origin.plugin];
+    if (!bundled) throw pluginError(entry, `no bundled plugin "${entry.origin.plugin}"`);
+    return { source: await bundledSource(bundled.file), typescript: true };
+  }
+  const { path, sha256 } = entry.origin;
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (error) {
+    throw pluginError(entry, `cannot read ${path}: ${(error as Error).message}`);
+  }
+  const actual = await sha256Hex(bytes);
+  if (actual !== sha256) {
+    throw pluginError(
+      entry,
+      `${path} has sha256 ${actual}, but the config pins ${sha256}; refusing to load it (update the pin only after reviewing the new file)`,
+    );
+  }
+  return { source: new TextDecoder().decode(bytes), typescript: path.endsWith(".ts") };
+}
+
+/** Settings with every `<name>_env: VAR` replaced by `<name>: <value of VAR>`. */
+export function resolveSettings(
+  entry: PluginEntry,
+  env: Record<string, string>,
+): Record<string, unknown> {
+  const settings: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(entry.settings)) {
+    if (key.endsWith("_env") && typeof value === "string") {
+      const resolved = env[value];
+      if (resolved === undefined) {
+        throw pluginError(entry, `settings.${key} names ${value}, which is not set`);
+      }
+      settings[key.slice(0, -4)] = resolved;
+    } else settings[key] = value;
+  }
+  return settings;
+}
+
+async function awsAccess(entry: PluginEntry, env: Record<string, string>) {
+  const aws = entry.aws!;
+  let credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  if (aws.profile !== undefined) {
+    // A computed specifier keeps the AWS SDK out of the warm path's module graph.
+    const sources = "../adapters/credential_sources.ts";
+    const { fromSdkChain } = await import(
+      sources
+    ) as typeof import("../adapters/credential_sources.ts");
+    credentials = await fromSdkChain(aws.profile);
+  } else if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    credentials = {
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+    };
+  } else {
+    throw pluginError(entry, "aws: names no profile and AWS_ACCESS_KEY_ID is not set");
+  }
+  const specific = ENDPOINT_ENV[aws.service];
+  const endpoint = (specific && env[`AWS_ENDPOINT_URL_${specific}`]) || env.AWS_ENDPOINT_URL ||
+    `https://${aws.service}.${aws.region}.amazonaws.com`;
+  const url = new URL(endpoint);
+  const port = url.port || (url.protocol === "https:" ? "443" : "80");
+  return {
+    access: {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+      region: aws.region,
+      endpoint: url.origin,
+    },
+    host: `${url.hostname}:${port}`,
+  };
+}
+
+/** Everything needed to call the plugin. */
+export async function resolvePlugin(
+  entry: PluginEntry,
+  env: Record<string, string>,
+): Promise<ResolvedPlugin> {
+  const { source, typescript } = await pluginSource(entry);
+  const settings = resolveSettings(entry, env);
+  const aws = entry.aws ? await awsAccess(entry, env) : undefined;
+  return {
+    spec: {
+      name: entry.name,
+      kind: entry.kind,
+      version: entry.version,
+      source,
+      typescript,
+      net: aws ? [...entry.net, aws.host] : entry.net,
+      write: entry.write,
+      timeoutMs: entry.timeoutMs,
+      required: entry.required,
+    },
+    context: { settings, ...(aws ? { aws: aws.access } : {}) },
+  };
+}
