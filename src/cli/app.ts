@@ -16,6 +16,7 @@ import { credentialsCommand } from "./credentials.ts";
 import { execCommand } from "./exec.ts";
 import { whoamiCommand } from "./whoami.ts";
 import { enforceCommand } from "./enforce.ts";
+import { pluginsCommand } from "./plugins.ts";
 import { auditVerifyCommand } from "./audit_verify.ts";
 import { type CliIo, type CommandContext, CommandOutcome, type OutputFormat } from "./context.ts";
 import { policyLintCommand } from "./policy_lint.ts";
@@ -77,6 +78,7 @@ Examples:
   program.addCommand(policy);
 
   program.addCommand(enforceCommand(ctx));
+  program.addCommand(pluginsCommand(ctx, output));
 
   const audit = new Command("audit").description("Work with the decision log");
   audit.addCommand(auditVerifyCommand(ctx, output));

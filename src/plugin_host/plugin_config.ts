@@ -31,7 +31,8 @@ export const pluginConfigSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "must be lowercase letters, digits, - and _"),
   plugin: z.string().optional(),
   module: z.string().min(1).optional(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits").optional(),
+  sha256: z.string({ error: "must be 64 lowercase hex digits, in quotes" })
+    .regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits").optional(),
   kind: z.enum(KINDS).optional(),
   version: z.string().min(1).optional(),
   required: z.boolean().optional(),

@@ -1,0 +1,171 @@
+/**
+ * `sentinel plugins list | test`: what plugins are configured, with what grants, and whether one
+ * works — by sending it a sample (or given) event through the real sandbox.
+ *
+ * @module
+ */
+import { Command } from "@commander-js/extra-typings";
+import { readUserFile } from "../app/policy_source.ts";
+import { loadSentinelConfig } from "../app/settings.ts";
+import { ExitCode, SentinelError } from "../core/errors.ts";
+import type { PluginEntry } from "../plugin_host/plugin_entry.ts";
+import { resolvePlugin } from "../plugin_host/resolve.ts";
+import { callPlugin } from "../plugin_host/supervisor.ts";
+import { type CommandContext, type OutputFormat, writeJson } from "./context.ts";
+
+function source(entry: PluginEntry): string {
+  return entry.origin.type === "bundled" ? `bundled:${entry.origin.plugin}` : entry.origin.path;
+}
+
+function permissions(entry: PluginEntry): string {
+  const parts = [
+    ...entry.net.map((host) => `net:${host}`),
+    ...entry.write.map((path) => `write:${path}`),
+    ...(entry.aws ? [`aws:${entry.aws.service}@${entry.aws.region}`] : []),
+  ];
+  return parts.length > 0 ? parts.join(" ") : "none";
+}
+
+/** A sample payload for a plugin of each kind. */
+function samplePayload(entry: PluginEntry, now: number, id: string): unknown {
+  const time = new Date(now).toISOString();
+  switch (entry.kind) {
+    case "notifier":
+      return {
+        version: 1,
+        type: "test",
+        id,
+        time,
+        data: { message: "Sentinel plugin test", plugin: entry.name },
+      };
+    case "log_sink":
+      return [{
+        time,
+        user: "sentinel-test",
+        profile: "example",
+        effect: "allow",
+        outcome: "issued",
+        request_id: id,
+        test: true,
+      }];
+    case "approval_router":
+      return {
+        id,
+        requester: "sentinel-test",
+        profile: "prod",
+        duration_seconds: 3600,
+        justification: "plugin test",
+      };
+  }
+}
+
+const METHOD = { notifier: "notify", log_sink: "write", approval_router: "route" } as const;
+
+/** Builds `plugins` with `list` and `test`. */
+export function pluginsCommand(ctx: CommandContext, output: () => OutputFormat) {
+  const load = async () => (await loadSentinelConfig((key) => ctx.io.env()[key])).plugins;
+  const plugins = new Command("plugins").description("List and test configured plugins");
+  plugins.addCommand(
+    new Command("list")
+      .description("Show configured plugins: kind, version, grants, source and pinned hash")
+      .addHelpText(
+        "after",
+        `
+Plugins are configured under plugins: in the Sentinel config file ($SENTINEL_CONFIG or
+~/.config/sentinel/config.yaml). See docs/plugins.md.
+
+Examples:
+  $ sentinel plugins list
+  $ sentinel plugins list --output json`,
+      )
+      .action(async () => {
+        const entries = await load();
+        if (output() === "json") {
+          writeJson(ctx.io.stdout, {
+            plugins: entries.map((e) => ({
+              name: e.name,
+              kind: e.kind,
+              version: e.version,
+              source: source(e),
+              sha256: e.origin.type === "module" ? e.origin.sha256 : null,
+              required: e.required,
+              timeout_seconds: e.timeoutMs / 1000,
+              permissions: { net: e.net, write: e.write, aws: e.aws ?? null },
+            })),
+          });
+          return;
+        }
+        if (entries.length === 0) {
+          ctx.io.stdout("no plugins configured (add plugins: to the Sentinel config file)\n");
+          return;
+        }
+        for (const e of entries) {
+          ctx.io.stdout(
+            `${e.name}  ${e.kind} ${e.version}${e.required ? " (required)" : ""}\n` +
+              `  source:      ${source(e)}\n` +
+              `  sha256:      ${e.origin.type === "module" ? e.origin.sha256 : "(bundled)"}\n` +
+              `  permissions: ${permissions(e)}\n` +
+              `  timeout:     ${e.timeoutMs / 1000}s\n`,
+          );
+        }
+      }),
+  );
+  plugins.addCommand(
+    new Command("test")
+      .description("Send a plugin a sample event (or one from a file) and show the result")
+      .argument("<name>", "the plugin's name in the config")
+      .option("--event <file>", "JSON payload to send instead of the sample (- for stdin)")
+      .addHelpText(
+        "after",
+        `
+Exit codes: 0 the plugin answered, 7 it failed (error, timeout, crash), 3 bad config.
+
+Examples:
+  $ sentinel plugins test security-webhook
+  $ sentinel plugins test audit-file --event record.json`,
+      )
+      .action(async (name, options) => {
+        const entry = (await load()).find((e) => e.name === name);
+        if (entry === undefined) {
+          throw new SentinelError(
+            ExitCode.InvalidPolicy,
+            `no plugin named ${name} is configured; see \`sentinel plugins list\``,
+          );
+        }
+        let payload = samplePayload(entry, ctx.io.now(), ctx.io.newRequestId());
+        if (options.event !== undefined) {
+          const text = await readUserFile(ctx.io.readTextFile, options.event, "event file");
+          try {
+            payload = JSON.parse(text);
+          } catch {
+            throw new SentinelError(ExitCode.Usage, `--event ${options.event} is not JSON`);
+          }
+        }
+        const { spec, context } = await resolvePlugin(entry, ctx.io.env());
+        const [outcome] = await callPlugin(spec, [{
+          method: METHOD[entry.kind],
+          payload,
+          context,
+        }]);
+        if (output() === "json") {
+          writeJson(ctx.io.stdout, {
+            plugin: name,
+            ok: outcome.ok,
+            ...(outcome.ok ? { result: outcome.result } : { error: outcome.error }),
+            ms: Math.round(outcome.ms),
+          });
+        } else if (outcome.ok) {
+          ctx.io.stdout(
+            `${name}: ok in ${Math.round(outcome.ms)} ms: ${JSON.stringify(outcome.result)}\n`,
+          );
+        }
+        if (!outcome.ok) {
+          if (output() === "text") {
+            ctx.io.stderr(`sentinel: plugin ${name} failed: ${outcome.error}\n`);
+          }
+          ctx.outcome.exitCode = ExitCode.PluginFailure;
+        }
+      }),
+  );
+  return plugins;
+}
