@@ -10,8 +10,7 @@
  */
 import type { ApprovalRequestInfo, SentinelEvent } from "../../plugins/api/v1.ts";
 import type { PluginEntry } from "../plugin_host/plugin_entry.ts";
-import { resolvePlugin } from "../plugin_host/resolve.ts";
-import { callPlugin } from "../plugin_host/supervisor.ts";
+import { callConfigured } from "../plugin_host/resolve.ts";
 
 /** The outcome of announcing one event to every notifier. */
 export interface NotifyReport {
@@ -29,17 +28,12 @@ export async function notifyAll(
 ): Promise<NotifyReport> {
   const notifiers = plugins.filter((plugin) => plugin.kind === "notifier");
   const outcomes = await Promise.all(notifiers.map(async (entry) => {
-    try {
-      const { spec, context } = await resolvePlugin(entry, env);
-      const [outcome] = await callPlugin(spec, [{ method: "notify", payload: event, context }]);
-      if (!outcome.ok) return outcome.error;
-      const result = outcome.result as { delivered?: unknown; detail?: unknown } | null;
-      return result?.delivered === true
-        ? undefined
-        : `not delivered: ${String(result?.detail ?? "")}`;
-    } catch (error) {
-      return (error as Error).message;
-    }
+    const outcome = await callConfigured(entry, "notify", event, env);
+    if (!outcome.ok) return outcome.error;
+    const result = outcome.result as { delivered?: unknown; detail?: unknown } | null;
+    return result?.delivered === true
+      ? undefined
+      : `not delivered: ${String(result?.detail ?? "")}`;
   }));
   const failed = notifiers.flatMap((entry, i) =>
     outcomes[i] === undefined
@@ -59,16 +53,11 @@ export async function routeApproval(
   router: PluginEntry,
   env: Record<string, string>,
 ): Promise<{ approvers: string[]; error?: string }> {
-  try {
-    const { spec, context } = await resolvePlugin(router, env);
-    const [outcome] = await callPlugin(spec, [{ method: "route", payload: request, context }]);
-    if (!outcome.ok) return { approvers: [], error: outcome.error };
-    const approvers = (outcome.result as { approvers?: unknown } | null)?.approvers;
-    if (!Array.isArray(approvers) || !approvers.every((a) => typeof a === "string" && a !== "")) {
-      return { approvers: [], error: "the router answered without a list of approvers" };
-    }
-    return { approvers: approvers.filter((a) => a !== request.requester) };
-  } catch (error) {
-    return { approvers: [], error: (error as Error).message };
+  const outcome = await callConfigured(router, "route", request, env);
+  if (!outcome.ok) return { approvers: [], error: outcome.error };
+  const approvers = (outcome.result as { approvers?: unknown } | null)?.approvers;
+  if (!Array.isArray(approvers) || !approvers.every((a) => typeof a === "string" && a !== "")) {
+    return { approvers: [], error: "the router answered without a list of approvers" };
   }
+  return { approvers: approvers.filter((a) => a !== request.requester) };
 }

@@ -9,8 +9,7 @@
 import { appendDecision } from "../adapters/decision_log.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { PluginEntry } from "../plugin_host/plugin_entry.ts";
-import { resolvePlugin } from "../plugin_host/resolve.ts";
-import { callPlugin } from "../plugin_host/supervisor.ts";
+import { callConfigured } from "../plugin_host/resolve.ts";
 
 /** Where decisions go. */
 export interface DecisionSinks {
@@ -38,13 +37,8 @@ export async function deliverToSinks(
 ): Promise<{ name: string; required: boolean; error: string }[]> {
   const sinks = plugins.filter((plugin) => plugin.kind === "log_sink");
   const results = await Promise.all(sinks.map(async (entry) => {
-    try {
-      const { spec, context } = await resolvePlugin(entry, env);
-      const [outcome] = await callPlugin(spec, [{ method: "write", payload: [record], context }]);
-      return outcome.ok ? undefined : outcome.error;
-    } catch (error) {
-      return (error as Error).message;
-    }
+    const outcome = await callConfigured(entry, "write", [record], env);
+    return outcome.ok ? undefined : outcome.error;
   }));
   return sinks.flatMap((entry, i) =>
     results[i] === undefined

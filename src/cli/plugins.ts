@@ -9,8 +9,7 @@ import { readUserFile } from "../app/policy_source.ts";
 import { loadSentinelConfig } from "../app/settings.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { PluginEntry } from "../plugin_host/plugin_entry.ts";
-import { resolvePlugin } from "../plugin_host/resolve.ts";
-import { callPlugin } from "../plugin_host/supervisor.ts";
+import { callConfigured } from "../plugin_host/resolve.ts";
 import { type CommandContext, type OutputFormat, writeJson } from "./context.ts";
 
 function source(entry: PluginEntry): string {
@@ -141,12 +140,7 @@ Examples:
             throw new SentinelError(ExitCode.Usage, `--event ${options.event} is not JSON`);
           }
         }
-        const { spec, context } = await resolvePlugin(entry, ctx.io.env());
-        const [outcome] = await callPlugin(spec, [{
-          method: METHOD[entry.kind],
-          payload,
-          context,
-        }]);
+        const outcome = await callConfigured(entry, METHOD[entry.kind], payload, ctx.io.env());
         if (output() === "json") {
           writeJson(ctx.io.stdout, {
             plugin: name,

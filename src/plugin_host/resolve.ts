@@ -10,7 +10,7 @@ import { ExitCode, SentinelError } from "../core/errors.ts";
 import { sha256Hex } from "../adapters/files.ts";
 import type { PluginEntry } from "./plugin_entry.ts";
 import { BUNDLED_PLUGINS, bundledSource } from "./registry.ts";
-import type { PluginSpec } from "./supervisor.ts";
+import { callPlugin, type PluginSpec } from "./supervisor.ts";
 
 /** What a call to the plugin carries. */
 export interface ResolvedPlugin {
@@ -126,4 +126,29 @@ export async function resolvePlugin(
     },
     context: { settings, ...(aws ? { aws: aws.access } : {}) },
   };
+}
+
+/** The outcome of one call to a configured plugin. */
+export type ConfiguredCallOutcome =
+  | { ok: true; result: unknown; ms: number }
+  | { ok: false; error: string; ms: number };
+
+/**
+ * Resolves a configured plugin and makes one call; any failure (bad config, unreadable or
+ * tampered code, missing secret, or the call itself) comes back as `{ ok: false }`.
+ */
+export async function callConfigured(
+  entry: PluginEntry,
+  method: "notify" | "route" | "write",
+  payload: unknown,
+  env: Record<string, string>,
+): Promise<ConfiguredCallOutcome> {
+  const started = performance.now();
+  try {
+    const { spec, context } = await resolvePlugin(entry, env);
+    const [outcome] = await callPlugin(spec, [{ method, payload, context }]);
+    return outcome;
+  } catch (error) {
+    return { ok: false, error: (error as Error).message, ms: performance.now() - started };
+  }
 }
