@@ -9,7 +9,6 @@
 import { appendDecision } from "../adapters/decision_log.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { PluginEntry } from "../plugin_host/plugin_entry.ts";
-import { callConfigured } from "../plugin_host/resolve.ts";
 
 /** Where decisions go. */
 export interface DecisionSinks {
@@ -36,6 +35,10 @@ export async function deliverToSinks(
   env: Record<string, string>,
 ): Promise<{ name: string; required: boolean; error: string }[]> {
   const sinks = plugins.filter((plugin) => plugin.kind === "log_sink");
+  if (sinks.length === 0) return [];
+  // Loaded only when sinks are configured, keeping the plugin host off the plain warm path.
+  const host = "../plugin_host/resolve.ts";
+  const { callConfigured } = await import(host) as typeof import("../plugin_host/resolve.ts");
   const results = await Promise.all(sinks.map(async (entry) => {
     const outcome = await callConfigured(entry, "write", [record], env);
     return outcome.ok ? undefined : outcome.error;
