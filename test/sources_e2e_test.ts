@@ -64,6 +64,8 @@ region = us-east-1
 [profile prod-role]
 role_arn = arn:aws:iam::123456789012:role/SentinelProd
 source_profile = base
+external_id = partner-42
+duration_seconds = 1200
 sentinel_policy = ${t.policyPath}
 
 [profile prod]
@@ -79,6 +81,11 @@ credential_process = ${credentialProcess("prod-role")}
     JSON.parse(identity.stdout).Arn,
     "arn:aws:sts::123456789012:assumed-role/SentinelProd/alice",
   );
+  const assumeRole = (await t.moto.recordedRequests()).find((r) =>
+    r.body.includes("Action=AssumeRole")
+  )!;
+  const params = new URLSearchParams(assumeRole.body);
+  assertEquals([params.get("ExternalId"), params.get("DurationSeconds")], ["partner-42", "1200"]);
 });
 
 Deno.test("a credential_process loop fails fast with a clear message", async () => {

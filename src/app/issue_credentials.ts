@@ -218,7 +218,7 @@ async function issueCold(
     if (decision.effect === "require_approval") {
       throw new SentinelError(
         ExitCode.ApprovalRequired,
-        `access to ${settings.profile} for ${identity.user} requires approval (${by}: ${decision.reason}); Sentinel issues nothing without an approved request, and the approval workflow is not part of this version`,
+        `access to ${settings.profile} for ${identity.user} requires approval (${by}: ${decision.reason}). Request it with: sentinel request ${settings.profile} --justification "<why>" (the approval workflow ships in a later release; until then Sentinel issues nothing for this rule)`,
       );
     }
     throw new SentinelError(
