@@ -99,3 +99,14 @@ Deno.test("exec --duration is capped by the rule's max_duration", async () => {
   const [record] = await t.home.readLog();
   assertEquals(record.session_duration_seconds, 3600);
 });
+
+Deno.test("exec without a command runs $SHELL", async () => {
+  await using t = await setupScenario("alice");
+  // env(1) stands in for a shell: it prints the environment the shell would get.
+  const run = await runSentinel(["exec", "prod"], {
+    env: { ...t.home.env, SHELL: "/usr/bin/env" },
+  });
+  assertEquals(run.code, 0, run.stderr);
+  assertIncludes(run.stdout, "SENTINEL_EXEC_PROFILE=prod\n");
+  assertIncludes(run.stdout, "AWS_SESSION_TOKEN=");
+});
