@@ -43,22 +43,11 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-async function series(
-  label: string,
-  command: string[],
-  env: Record<string, string>,
-  before?: () => Promise<void>,
-) {
-  const samples: Sample[] = [];
-  await measure(command, env).catch(() => {}); // warm the OS and Deno caches once
-  for (let i = 0; i < RUNS; i++) {
-    await before?.();
-    samples.push(await measure(command, env));
-  }
+function report(label: string, samples: Sample[]) {
+  const ms = samples.map((s) => s.ms);
   const result = {
-    label,
-    medianMs: median(samples.map((s) => s.ms)),
-    minMs: Math.min(...samples.map((s) => s.ms)),
+    medianMs: median(ms),
+    minMs: Math.min(...ms),
     medianRssMb: median(samples.map((s) => s.rssKb)) / 1024,
   };
   console.log(
@@ -73,22 +62,30 @@ await using scenario = await setupScenario("alice");
 const env = scenario.home.env;
 const empty = await Deno.makeTempFile({ suffix: ".ts" });
 const sentinel = [...sentinelCommand(), "credentials", "prod"];
+const baselineCommand = [Deno.execPath(), "run", empty];
 
-console.log(`${RUNS} runs each`);
-const baseline = await series("deno run (empty script)", [Deno.execPath(), "run", empty], env);
+console.log(`${RUNS} runs each; baseline and warm runs interleaved so that load drift hits both`);
 const first = await new Deno.Command(sentinel[0], {
   args: sentinel.slice(1),
   env: baseEnv(env),
   clearEnv: true,
 }).output();
 if (first.code !== 0) throw new Error(new TextDecoder().decode(first.stderr));
-const warm = await series("sentinel credentials (warm, cached)", sentinel, env);
-const cold = await series(
-  "sentinel credentials (cold, moto STS)",
-  sentinel,
-  env,
-  () => Deno.remove(scenario.home.cacheDir, { recursive: true }).catch(() => {}),
-);
+await measure(baselineCommand, env);
+const baselineSamples: Sample[] = [];
+const warmSamples: Sample[] = [];
+for (let i = 0; i < RUNS; i++) {
+  baselineSamples.push(await measure(baselineCommand, env));
+  warmSamples.push(await measure(sentinel, env));
+}
+const baseline = report("deno run (empty script)", baselineSamples);
+const warm = report("sentinel credentials (warm, cached)", warmSamples);
+const coldSamples: Sample[] = [];
+for (let i = 0; i < RUNS; i++) {
+  await Deno.remove(scenario.home.cacheDir, { recursive: true }).catch(() => {});
+  coldSamples.push(await measure(sentinel, env));
+}
+const cold = report("sentinel credentials (cold, moto STS)", coldSamples);
 console.log(
   `warm / empty deno run: ${(warm.medianMs / baseline.medianMs).toFixed(2)}x; cold / warm: ${
     (cold.medianMs / warm.medianMs).toFixed(1)
