@@ -1,7 +1,8 @@
 /**
  * `~/.aws/config` and `~/.aws/credentials` with aws-vault-compatible semantics: `[profile x]`
  * sections, `include_profile` (keys merged from another profile), `[default]` as the fallback for
- * `region`, and `sso-session` sections. Parsing is npm's `ini`; only the cold path loads it.
+ * `region`. `sso-session` sections are left to the AWS SDK, which resolves SSO profiles itself.
+ * Parsing is npm's `ini`; only the cold path loads it.
  *
  * @module
  */
@@ -21,7 +22,6 @@ export interface AwsConfigFiles {
   credentialsText: string;
   profiles: Map<string, ProfileSection>;
   credentials: Map<string, ProfileSection>;
-  ssoSessions: Map<string, ProfileSection>;
 }
 
 function sections(text: string, path: string): Record<string, unknown> {
@@ -48,13 +48,9 @@ export async function loadAwsConfig(env: EnvLookup): Promise<AwsConfigFiles> {
   const configText = (await readOptionalText(configPath)) ?? "";
   const credentialsText = (await readOptionalText(credentialsPath)) ?? "";
   const profiles = new Map<string, ProfileSection>();
-  const ssoSessions = new Map<string, ProfileSection>();
   for (const [name, section] of Object.entries(sections(configText, configPath))) {
     if (name === "default") profiles.set("default", flatten(section));
     else if (name.startsWith("profile ")) profiles.set(name.slice(8).trim(), flatten(section));
-    else if (name.startsWith("sso-session ")) {
-      ssoSessions.set(name.slice(12).trim(), flatten(section));
-    }
   }
   const credentials = new Map<string, ProfileSection>();
   for (const [name, section] of Object.entries(sections(credentialsText, credentialsPath))) {
@@ -67,7 +63,6 @@ export async function loadAwsConfig(env: EnvLookup): Promise<AwsConfigFiles> {
     credentialsText,
     profiles,
     credentials,
-    ssoSessions,
   };
 }
 

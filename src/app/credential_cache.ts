@@ -119,10 +119,6 @@ export class CredentialCache {
     await writePrivateFile(this.credentialPath(fingerprint), JSON.stringify(entry));
   }
 
-  async removeCredentials(fingerprint: string): Promise<void> {
-    await Deno.remove(this.credentialPath(fingerprint)).catch(() => {});
-  }
-
   async readPolicy(source: string): Promise<PolicyEntry | undefined> {
     return await this.#read(`${this.dir}/policy/${await sha256Hex(source)}.json`, isPolicyEntry);
   }
