@@ -1,5 +1,6 @@
 /**
- * Sentinel plugin API, version 1: the only thing a plugin imports (types only; nothing here runs).
+ * Sentinel plugin API, version 1: the types a plugin is written against (a plugin runs from a
+ * `data:` URL, so it imports types only; they are erased when it is loaded).
  *
  * A plugin is one ES module whose default export holds its handlers. Sentinel loads it into a
  * Deno Worker with no environment, no file system (unless granted), no subprocesses, no FFI, no
