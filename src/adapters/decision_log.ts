@@ -6,44 +6,47 @@
  *
  * @module
  */
-import { ensurePrivateDir, sha256Hex } from "./files.ts";
+import { sha256Hex } from "./files.ts";
 
 /** `prev_hash` of the first line. */
 export const GENESIS_HASH = "0".repeat(64);
 const TAIL_BYTES = 64 * 1024;
 
-/** Appends one record (an object without `prev_hash`) and returns the line written. */
+/**
+ * Appends one record (an object without `prev_hash`) and returns the line written. File operations
+ * are synchronous: this runs once per process, on the warm path, where each first async op costs.
+ */
 export async function appendDecision(
   path: string,
   record: Record<string, unknown>,
 ): Promise<string> {
-  await ensurePrivateDir(path.slice(0, path.lastIndexOf("/")) || ".");
-  using file = await Deno.open(path, { read: true, append: true, create: true, mode: 0o600 });
-  await file.lock(true);
+  Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")) || ".", { recursive: true, mode: 0o700 });
+  using file = Deno.openSync(path, { read: true, append: true, create: true, mode: 0o600 });
+  file.lockSync(true);
   try {
-    const stat = await file.stat();
-    if (stat.mode !== null && (stat.mode & 0o077) !== 0) await Deno.chmod(path, 0o600);
-    const previous = await lastLine(file, stat.size);
+    const stat = file.statSync();
+    if (stat.mode !== null && (stat.mode & 0o077) !== 0) Deno.chmodSync(path, 0o600);
+    const previous = lastLine(file, stat.size);
     const prevHash = previous === undefined ? GENESIS_HASH : await sha256Hex(previous);
     const line = JSON.stringify({ ...record, prev_hash: prevHash });
     const bytes = new TextEncoder().encode(line + "\n");
     let written = 0;
-    while (written < bytes.length) written += await file.write(bytes.subarray(written));
-    await file.syncData();
+    while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
+    file.syncDataSync();
     return line;
   } finally {
-    await file.unlock();
+    file.unlockSync();
   }
 }
 
-async function lastLine(file: Deno.FsFile, size: number): Promise<string | undefined> {
+function lastLine(file: Deno.FsFile, size: number): string | undefined {
   if (size === 0) return undefined;
   const start = Math.max(0, size - TAIL_BYTES);
-  await file.seek(start, Deno.SeekMode.Start);
+  file.seekSync(start, Deno.SeekMode.Start);
   const buffer = new Uint8Array(size - start);
   let read = 0;
   while (read < buffer.length) {
-    const n = await file.read(buffer.subarray(read));
+    const n = file.readSync(buffer.subarray(read));
     if (n === null) break;
     read += n;
   }

@@ -32,12 +32,15 @@ export async function writePrivateFile(path: string, text: string): Promise<void
   }
 }
 
-/** Reads a text file, or `undefined` when it does not exist. */
-export async function readOptionalText(path: string): Promise<string | undefined> {
+/**
+ * Reads a text file, or `undefined` when it does not exist. Synchronous underneath: Sentinel is a
+ * one-shot process, and on the warm path each async file op costs a measurable first-use delay.
+ */
+export function readOptionalText(path: string): Promise<string | undefined> {
   try {
-    return await Deno.readTextFile(path);
+    return Promise.resolve(Deno.readTextFileSync(path));
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
+    if (error instanceof Deno.errors.NotFound) return Promise.resolve(undefined);
+    return Promise.reject(error);
   }
 }
