@@ -15,11 +15,8 @@ Deno.test("the AWS CLI gets an assumed-role session through credential_process, 
   const arn = JSON.parse(identity.stdout).Arn;
   assertEquals(arn, "arn:aws:sts::123456789012:assumed-role/SentinelProd/alice");
 
-  const assumeRole = (await t.moto.recordedRequests()).find((r) =>
-    r.body.includes("Action=AssumeRole")
-  );
-  assertTrue(assumeRole !== undefined, "moto recorded no AssumeRole call");
-  const params = new URLSearchParams(assumeRole.body);
+  const [params] = await t.moto.assumeRoleCalls();
+  assertTrue(params !== undefined, "moto recorded no AssumeRole call");
   assertEquals(params.get("RoleArn"), ROLE);
   assertEquals(params.get("RoleSessionName"), "alice");
   assertEquals(params.get("DurationSeconds"), "3600");
@@ -57,21 +54,16 @@ Deno.test("credentials prints exactly the credential_process JSON; the warm call
   assertEquals(JSON.parse(second.stdout).AccessKeyId, json.AccessKeyId);
   const log = await t.home.readLog();
   assertEquals(log.map((r) => r.cache_hit), [false, true]);
-  const assumeRoles = (await t.moto.recordedRequests()).filter((r) =>
-    r.body.includes("Action=AssumeRole")
-  );
-  assertEquals(assumeRoles.length, 1);
+  assertEquals((await t.moto.assumeRoleCalls()).length, 1);
 
   // A policy change never reuses credentials issued under the old policy.
   await Deno.writeTextFile(t.policyPath, POLICY.replace("max_duration: 1h", "max_duration: 30m"));
   const third = await runSentinel(["credentials", "prod"], { env: t.home.env });
   assertEquals(third.code, 0, third.stderr);
   assertTrue(JSON.parse(third.stdout).AccessKeyId !== json.AccessKeyId);
-  const params = new URLSearchParams(
-    (await t.moto.recordedRequests()).filter((r) => r.body.includes("Action=AssumeRole")).at(-1)!
-      .body,
-  );
-  assertEquals(params.get("DurationSeconds"), "1800");
+  const calls = await t.moto.assumeRoleCalls();
+  assertEquals(calls.length, 2);
+  assertEquals(calls[1].get("DurationSeconds"), "1800");
 
   const verify = await runSentinel(["audit", "verify", t.home.logFile]);
   assertEquals(verify.code, 0, verify.stderr);
@@ -100,10 +92,7 @@ Deno.test("a denied user gets nothing: no stdout, exit 4, and the AWS CLI fails"
     ["denied", "deny", "no-mallory"],
     ["denied", "deny", "no-mallory"],
   ]);
-  assertEquals(
-    (await t.moto.recordedRequests()).filter((r) => r.body.includes("Action=AssumeRole")).length,
-    0,
-  );
+  assertEquals((await t.moto.assumeRoleCalls()).length, 0);
 });
 
 Deno.test("require_approval issues nothing and exits 5", async () => {

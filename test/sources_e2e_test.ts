@@ -81,10 +81,7 @@ credential_process = ${credentialProcess("prod-role")}
     JSON.parse(identity.stdout).Arn,
     "arn:aws:sts::123456789012:assumed-role/SentinelProd/alice",
   );
-  const assumeRole = (await t.moto.recordedRequests()).find((r) =>
-    r.body.includes("Action=AssumeRole")
-  )!;
-  const params = new URLSearchParams(assumeRole.body);
+  const [params] = await t.moto.assumeRoleCalls();
   assertEquals([params.get("ExternalId"), params.get("DurationSeconds")], ["partner-42", "1200"]);
 });
 

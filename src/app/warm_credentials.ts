@@ -9,7 +9,6 @@
  * @module
  */
 import { decisionRecord } from "../core/decision_record.ts";
-import type { IssuedCredentials } from "../core/credential_process.ts";
 import { compilePolicy, evaluate } from "../core/policy/evaluate.ts";
 import type { CredentialMode } from "../core/policy/schema.ts";
 import { recordDecision } from "./record_decision.ts";
@@ -18,7 +17,7 @@ import { ssmParameterNameOf } from "./policy_source_kind.ts";
 import { CredentialCache, type CredentialEntry, issuanceFingerprint } from "./credential_cache.ts";
 import { guardRecursion } from "./recursion_guard.ts";
 import { cacheDir } from "../adapters/paths.ts";
-import { formatCredentialProcess } from "../core/credential_process.ts";
+import { formatCredentialProcess, type IssuedCredentials } from "../core/credential_process.ts";
 
 /** A warm hit. */
 export interface WarmCredentials {

@@ -16,6 +16,8 @@ export interface MotoServer extends AsyncDisposable {
   readonly endpoint: string;
   /** Requests moto recorded since start (needs recording enabled, see {@link startMoto}). */
   recordedRequests(): Promise<RecordedRequest[]>;
+  /** The parameters of every STS AssumeRole call moto recorded, in order. */
+  assumeRoleCalls(): Promise<URLSearchParams[]>;
   /** Environment for an AWS client pointed at this server with dummy static credentials. */
   clientEnv(): Record<string, string>;
   stop(): Promise<void>;
@@ -70,23 +72,29 @@ export async function startMoto(): Promise<MotoServer> {
     await stderr;
     await Deno.remove(recordings).catch(() => {});
   };
+  const recordedRequests = async (): Promise<RecordedRequest[]> => {
+    const text = await Deno.readTextFile(recordings).catch(() => "");
+    return text.split("\n").filter((line) => line.trim() !== "").map((line) => {
+      const entry = JSON.parse(line);
+      return {
+        method: entry.method,
+        url: entry.url ?? entry.path ?? "",
+        body: entry.body_encoded && typeof entry.body === "string"
+          ? new TextDecoder().decode(Uint8Array.from(atob(entry.body), (c) => c.charCodeAt(0)))
+          : typeof entry.body === "string"
+          ? entry.body
+          : JSON.stringify(entry.body ?? ""),
+        headers: entry.headers ?? {},
+      };
+    });
+  };
   return {
     endpoint,
-    async recordedRequests() {
-      const text = await Deno.readTextFile(recordings).catch(() => "");
-      return text.split("\n").filter((line) => line.trim() !== "").map((line) => {
-        const entry = JSON.parse(line);
-        return {
-          method: entry.method,
-          url: entry.url ?? entry.path ?? "",
-          body: entry.body_encoded && typeof entry.body === "string"
-            ? new TextDecoder().decode(Uint8Array.from(atob(entry.body), (c) => c.charCodeAt(0)))
-            : typeof entry.body === "string"
-            ? entry.body
-            : JSON.stringify(entry.body ?? ""),
-          headers: entry.headers ?? {},
-        };
-      });
+    recordedRequests,
+    async assumeRoleCalls() {
+      return (await recordedRequests())
+        .filter((r) => r.body.includes("Action=AssumeRole"))
+        .map((r) => new URLSearchParams(r.body));
     },
     clientEnv() {
       return {
