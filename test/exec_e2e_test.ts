@@ -52,6 +52,12 @@ Deno.test("exec forwards SIGTERM to the child and exits with the child's code", 
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  // Fail, never hang: if forwarding breaks, the orphaned shell would keep stdout open forever.
+  const guard = setTimeout(() => {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* gone */ }
+  }, 30_000);
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let seen = "";
   while (!seen.includes("ready")) {
@@ -60,12 +66,20 @@ Deno.test("exec forwards SIGTERM to the child and exits with the child's code", 
     seen += value;
   }
   child.kill("SIGTERM");
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    seen += value;
-  }
   const status = await child.status;
+  clearTimeout(guard);
+  const rest = await Promise.race([
+    (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        seen += value;
+      }
+    })(),
+    new Promise((resolve) => setTimeout(resolve, 5_000)),
+  ]);
+  void rest;
+  await reader.cancel().catch(() => {});
   await child.stderr.cancel();
   assertIncludes(seen, "got-term");
   assertEquals(status.code, 42);

@@ -20,23 +20,34 @@ export async function runForeground(
   args: string[],
   env: Record<string, string>,
 ): Promise<number> {
-  const child = new Deno.Command(command, {
-    args,
-    env,
-    clearEnv: true,
-    stdin: "inherit",
-    stdout: "inherit",
-    stderr: "inherit",
-  }).spawn();
+  // Listen before spawning: a signal that arrives while the child starts is held and then
+  // forwarded, instead of killing Sentinel and orphaning the child.
+  let child: Deno.ChildProcess | undefined;
+  const pending: Deno.Signal[] = [];
+  const deliver = (signal: Deno.Signal) => {
+    try {
+      child!.kill(signal);
+    } catch { /* already gone */ }
+  };
   const listeners = FORWARDED.map((signal) => {
-    const forward = () => {
-      try {
-        child.kill(signal);
-      } catch { /* already gone */ }
-    };
+    const forward = () => child === undefined ? pending.push(signal) : deliver(signal);
     Deno.addSignalListener(signal, forward);
     return () => Deno.removeSignalListener(signal, forward);
   });
+  try {
+    child = new Deno.Command(command, {
+      args,
+      env,
+      clearEnv: true,
+      stdin: "inherit",
+      stdout: "inherit",
+      stderr: "inherit",
+    }).spawn();
+  } catch (error) {
+    for (const remove of listeners) remove();
+    throw error;
+  }
+  for (const signal of pending) deliver(signal);
   try {
     const status = await child.status;
     if (status.signal !== null) return 128 + (SIGNAL_NUMBERS[status.signal] ?? 0);
