@@ -1,37 +1,25 @@
 /**
- * Sentinel's entry point: builds the real dependencies, runs the CLI, and is the only place that
- * exits the process.
+ * Sentinel's entry point: builds the real dependencies (lazily, see src/adapters/deps.ts), serves
+ * a plain `credentials <profile>` from the warm cache when it may, otherwise runs the CLI — and is
+ * the only place that exits the process.
  *
  * @module
  */
+import { createDeps } from "./src/adapters/deps.ts";
 import type { CliIo } from "./src/cli/context.ts";
 
 const encoder = new TextEncoder();
-
-const io: CliIo = {
-  stdout: (text) => writeAll(Deno.stdout, text),
-  stderr: (text) => writeAll(Deno.stderr, text),
-  readTextFile: (path) => path === "-" ? readStdin() : Deno.readTextFile(path),
-  writeTextFile: (path, text) => Deno.writeTextFile(path, text),
-  now: () => Date.now(),
-  env: () => Deno.env.toObject(),
-  setEnv: (key, value) => Deno.env.set(key, value),
-  newRequestId,
-};
-
-function newRequestId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-async function readStdin(): Promise<string> {
-  return await new Response(Deno.stdin.readable).text();
-}
 
 function writeAll(stream: { writeSync(p: Uint8Array): number }, text: string): void {
   let bytes = encoder.encode(text);
   while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
 }
+
+const io: CliIo = {
+  stdout: (text) => writeAll(Deno.stdout, text),
+  stderr: (text) => writeAll(Deno.stderr, text),
+  stderrIsTerminal: () => Deno.stderr.isTerminal(),
+};
 
 /** The profile of a plain `credentials <profile>` call (the AWS CLI's every call), else undefined. */
 function plainCredentialsProfile(args: string[]): string | undefined {
@@ -49,15 +37,20 @@ async function main(args: string[]): Promise<number> {
     const { runnerMain } = await import(runner) as typeof import("./src/plugin_host/runner.ts");
     return await runnerMain();
   }
+  const deps = createDeps({
+    stderr: io.stderr,
+    vars: Deno.env.toObject(),
+    setEnv: (key, value) => Deno.env.set(key, value),
+  });
   const profile = plainCredentialsProfile(args);
   if (profile !== undefined) {
     // The warm path loads no npm package and no AWS SDK; on a miss the full CLI takes over.
-    const { warmCredentialProcess } = await import("./src/app/warm_credentials.ts");
+    const { warmCredentials } = await import("./src/app/warm_credentials.ts");
     try {
-      const warm = await warmCredentialProcess(profile, io.env(), io.now());
+      const warm = await warmCredentials(profile, deps);
       if (warm !== undefined) {
-        for (const warning of warm.warnings) io.stderr(`sentinel: warning: ${warning}\n`);
-        io.stdout(warm.output + "\n");
+        const { formatCredentialProcess } = await import("./src/core/credential_process.ts");
+        io.stdout(formatCredentialProcess(warm.credentials) + "\n");
         return 0;
       }
     } catch (error) {
@@ -70,9 +63,9 @@ async function main(args: string[]): Promise<number> {
   // A computed specifier keeps the CLI's module graph (commander, zod, yaml, the AWS SDK) out of
   // start-up: Deno would otherwise resolve every statically named dynamic import when it starts.
   // scripts/compile.ts embeds it with --include.
-  const cliModule = "./src/cli/app.ts";
-  const { runCli } = await import(cliModule) as typeof import("./src/cli/app.ts");
-  return await runCli(args, io);
+  const cliModule = "./src/cli/program.ts";
+  const { runCli } = await import(cliModule) as typeof import("./src/cli/program.ts");
+  return await runCli(args, io, deps);
 }
 
 if (import.meta.main) {

@@ -147,7 +147,7 @@ rules:
   assertEquals(clean.code, 0, clean.stdout);
 });
 
-Deno.test("policy test: the example suite passes; a wrong expectation fails with exit 3", async () => {
+Deno.test("policy test: the example suite passes; a wrong expectation fails with exit 8", async () => {
   const run = await runSentinel(["policy", "test", POLICY, "examples/policy_test.yaml"]);
   assertEquals(run.code, 0, run.stdout);
   assertTrue(run.stdout.endsWith("13 passed, 0 failed\n"), run.stdout);
@@ -161,7 +161,7 @@ Deno.test("policy test: the example suite passes; a wrong expectation fails with
     expect: deny
 `,
   });
-  assertEquals(failing.code, 3);
+  assertEquals(failing.code, 8);
   assertIncludes(
     failing.stdout,
     "FAIL bob cannot use prod (<stdin>:2): expected deny, got require_approval by prod-needs-approval",

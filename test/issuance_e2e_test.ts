@@ -101,7 +101,7 @@ Deno.test("require_approval issues nothing and exits 5", async () => {
   assertEquals(run.code, 5);
   assertEquals(run.stdout, "");
   assertIncludes(run.stderr, "requires approval");
-  assertIncludes(run.stderr, 'sentinel request prod --justification "<why>"');
+  assertIncludes(run.stderr, 'sentinel request prod --reason "<why>"');
 });
 
 Deno.test("the policy comes from SSM Parameter Store", async () => {

@@ -98,14 +98,28 @@ Deno.test("decision log unwritable: nothing issued, cold or warm", async () => {
   await expectNothingIssued(t.home.env, 1, "cannot write the decision log");
 });
 
-Deno.test("cache corrupted: nothing issued, the entry is removed, the next run issues afresh", async () => {
+Deno.test("a damaged cache entry, or a directory in its place, is removed and the decision made afresh", async () => {
   await using t = await setupScenario("alice");
   const first = await runSentinel(["credentials", "prod"], { env: t.home.env });
   assertEquals(first.code, 0, first.stderr);
   const dir = `${t.home.cacheDir}/credentials`;
   const [entry] = await Array.fromAsync(Deno.readDir(dir));
-  await Deno.writeTextFile(`${dir}/${entry.name}`, '{"format":1,"credentials":');
-  await expectNothingIssued(t.home.env, 1, "was corrupted");
-  const again = await runSentinel(["credentials", "prod"], { env: t.home.env });
-  assertEquals(again.code, 0, again.stderr);
+  const path = `${dir}/${entry.name}`;
+
+  await Deno.writeTextFile(path, '{"format":2,"credentials":');
+  const damaged = await runSentinel(["credentials", "prod"], { env: t.home.env });
+  assertEquals(damaged.code, 0, damaged.stderr);
+  assertIncludes(damaged.stderr, "was damaged; it was removed and Sentinel decided afresh");
+  assertEquals((await t.moto.assumeRoleCalls()).length, 2); // issued afresh, not from the damage
+
+  await Deno.remove(path);
+  await Deno.mkdir(`${path}/inner`, { recursive: true });
+  const directory = await runSentinel(["credentials", "prod"], { env: t.home.env });
+  assertEquals(directory.code, 0, directory.stderr);
+  assertIncludes(directory.stderr, "is not a regular file");
+  assertEquals((await t.moto.assumeRoleCalls()).length, 3);
+  assertEquals((await Deno.stat(path)).isFile, true); // the fresh entry replaced the directory
+  const warm = await runSentinel(["credentials", "prod"], { env: t.home.env });
+  assertEquals([warm.code, warm.stderr], [0, ""]);
+  assertEquals((await t.moto.assumeRoleCalls()).length, 3);
 });

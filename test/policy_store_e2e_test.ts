@@ -5,7 +5,7 @@ import { assertEquals, assertIncludes } from "./assert.ts";
 import { startMoto } from "./harness/moto.ts";
 import { runSentinel } from "./harness/sentinel.ts";
 
-Deno.test("policy push validates, pull reads back, diff exits 1 on change", async () => {
+Deno.test("policy push validates, pull reads back, diff exits 10 on change", async () => {
   await using moto = await startMoto();
   const env = { ...moto.clientEnv(), AWS_CONFIG_FILE: "/dev/null" };
   const dir = await Deno.makeTempDir();
@@ -20,7 +20,10 @@ Deno.test("policy push validates, pull reads back, diff exits 1 on change", asyn
     { env },
   );
   assertEquals(pushed.code, 0, pushed.stderr);
-  assertIncludes(pushed.stdout, "pushed examples/policy.yaml to ssm:/sentinel/policy (version 1)");
+  assertIncludes(
+    pushed.stdout,
+    "pushed examples/policy.yaml to ssm:/sentinel/policy in us-east-1 (AWS_REGION), version 1",
+  );
 
   const pulled = await runSentinel(["policy", "pull", "ssm:/sentinel/policy"], { env });
   assertEquals(pulled.code, 0, pulled.stderr);
@@ -42,7 +45,7 @@ Deno.test("policy push validates, pull reads back, diff exits 1 on change", asyn
     ),
   );
   const diff = await runSentinel(["policy", "diff", "ssm:/sentinel/policy", changed], { env });
-  assertEquals(diff.code, 1);
+  assertEquals(diff.code, 10);
   assertIncludes(diff.stdout, "-    max_duration: 12h\n+    max_duration: 8h");
 
   const missing = await runSentinel(["policy", "pull", "ssm:/nope"], { env });
@@ -76,13 +79,15 @@ Deno.test("audit verify finds an edited line and a deleted line", async () => {
     [lines[0], lines[1].replace("issued", "denied"), ...lines.slice(2)].join("\n"),
   );
   const edited = await runSentinel(["audit", "verify", log]);
-  assertEquals(edited.code, 3);
-  assertIncludes(edited.stderr, "line 3 does not follow line 2");
+  assertEquals(edited.code, 9);
+  assertIncludes(edited.stdout, "BROKEN at line 3: it does not follow line 2");
 
   await Deno.writeTextFile(log, [lines[0], lines[2], lines[3], ""].join("\n"));
   const deleted = await runSentinel(["audit", "verify", log, "--output", "json"]);
-  assertEquals(deleted.code, 3);
-  assertIncludes(JSON.parse(deleted.stderr).message, "line 2 does not follow line 1");
+  assertEquals(deleted.code, 9);
+  const result = JSON.parse(deleted.stdout);
+  assertEquals([result.intact, result.line, result.lines], [false, 2, 3]);
+  assertIncludes(result.problem, "does not follow line 1");
   await Deno.remove(dir, { recursive: true });
 });
 
@@ -110,10 +115,13 @@ async function runtimeImports(file: string): Promise<string[]> {
 }
 
 Deno.test("the warm credential path loads no npm package and no AWS SDK", async () => {
-  const external = (await runtimeImports("src/app/warm_credentials.ts"))
-    .filter((s) => !s.startsWith("file:"));
-  assertEquals(external, []);
+  // main.ts with everything it imports statically, including the warm path's named dynamic import
+  // and the composition root (whose other adapters load through computed specifiers).
+  const warm = await runtimeImports("main.ts");
+  assertEquals(warm.filter((s) => !s.startsWith("file:")), []);
+  assertEquals(warm.some((s) => s.endsWith("/src/app/warm_credentials.ts")), true);
+  assertEquals(warm.some((s) => s.endsWith("/src/adapters/deps.ts")), true);
   // The same walk does see npm packages where they are loaded, so the check above can fail.
-  const cold = await runtimeImports("src/app/issue_credentials.ts");
+  const cold = await runtimeImports("src/adapters/config_source.ts");
   assertEquals(cold.some((s) => s.startsWith("npm:") && s.includes("zod")), true);
 });

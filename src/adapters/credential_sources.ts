@@ -1,12 +1,56 @@
 /**
  * Base credentials, one provider per source: aws-vault (`aws-vault export --format=json`), the AWS
  * SDK chain for the source profile (static keys, SSO, web identity, credential_process), or the
- * environment. Failures are exit code 6 with what to do next.
+ * environment; `auto` picks aws-vault when it is installed and the files alone cannot supply the
+ * source profile, else the SDK chain. Failures are exit code 6 with what to do next.
  *
  * @module
  */
+import type { Environment } from "../core/environment.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
-import type { AwsCredentials } from "./aws/sdk.ts";
+import type { AwsCredentials } from "../ports/aws.ts";
+import type {
+  BaseCredentialProvider,
+  BaseCredentialRequest,
+  BaseCredentials,
+} from "../ports/base_credentials.ts";
+
+/** The provider for every source. */
+export function baseCredentialProvider(env: Environment): BaseCredentialProvider {
+  return {
+    async get(request: BaseCredentialRequest, signal: AbortSignal): Promise<BaseCredentials> {
+      const source = request.source === "auto"
+        ? (!request.filesResolve && onPath("aws-vault", env) ? "aws-vault" : "sdk")
+        : request.source;
+      if (signal.aborted) throw signal.reason;
+      switch (source) {
+        case "aws-vault":
+          return {
+            credentials: await fromAwsVault(request.sourceProfile!, [...request.awsVaultFlags]),
+            source,
+          };
+        case "sdk":
+          return request.staticKeys === undefined
+            ? { credentials: await fromSdkChain(request.sourceProfile!), source }
+            : { credentials: request.staticKeys, source: "credentials-file" };
+        case "env":
+          return { credentials: fromEnvironment(env.get), source };
+      }
+    },
+  };
+}
+
+/** Whether an executable named `name` is on PATH. */
+export function onPath(name: string, env: Environment): boolean {
+  for (const dir of (env.get("PATH") ?? "").split(":")) {
+    if (dir === "") continue;
+    try {
+      const info = Deno.statSync(`${dir}/${name}`);
+      if (info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0) return true;
+    } catch { /* not here */ }
+  }
+  return false;
+}
 
 /** Runs `aws-vault export --format=json <profile>` and reads the credentials it prints. */
 export async function fromAwsVault(profile: string, flags: string[]): Promise<AwsCredentials> {

@@ -6,10 +6,7 @@
  *
  * @module
  */
-import { sha256Hex } from "./files.ts";
-
-/** `prev_hash` of the first line. */
-export const GENESIS_HASH = "0".repeat(64);
+import { chainHash } from "../core/audit_chain.ts";
 const TAIL_BYTES = 64 * 1024;
 
 /**
@@ -27,7 +24,7 @@ export async function appendDecision(
     const stat = file.statSync();
     if (stat.mode !== null && (stat.mode & 0o077) !== 0) Deno.chmodSync(path, 0o600);
     const previous = lastLine(file, stat.size);
-    const prevHash = previous === undefined ? GENESIS_HASH : await sha256Hex(previous);
+    const prevHash = await chainHash(previous);
     const line = JSON.stringify({ ...record, prev_hash: prevHash });
     const bytes = new TextEncoder().encode(line + "\n");
     let written = 0;
@@ -53,39 +50,4 @@ function lastLine(file: Deno.FsFile, size: number): string | undefined {
   const text = new TextDecoder().decode(buffer.subarray(0, read));
   const lines = text.split("\n").filter((line) => line !== "");
   return lines.at(-1);
-}
-
-/** The outcome of verifying a log. */
-export type VerifyResult =
-  | { ok: true; lines: number }
-  | { ok: false; lines: number; line: number; problem: string };
-
-/** Checks every line's JSON and chain link; reports the first broken or missing line. */
-export async function verifyDecisionLog(text: string): Promise<VerifyResult> {
-  const lines = text.split("\n");
-  if (lines.at(-1) === "") lines.pop();
-  let expected = GENESIS_HASH;
-  for (const [index, line] of lines.entries()) {
-    const number = index + 1;
-    let record: { prev_hash?: unknown };
-    try {
-      record = JSON.parse(line);
-    } catch {
-      return { ok: false, lines: lines.length, line: number, problem: "is not valid JSON" };
-    }
-    if (record.prev_hash !== expected) {
-      return {
-        ok: false,
-        lines: lines.length,
-        line: number,
-        problem: number === 1
-          ? "does not start the chain: lines before it were deleted, or it was edited"
-          : `does not follow line ${number - 1}: line ${
-            number - 1
-          } was edited, or lines between them were deleted`,
-      };
-    }
-    expected = await sha256Hex(line);
-  }
-  return { ok: true, lines: lines.length };
 }

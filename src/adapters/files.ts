@@ -4,13 +4,9 @@
  *
  * @module
  */
+import { ExitCode, SentinelError } from "../core/errors.ts";
 
-/** Hex SHA-256 of a text (or bytes). */
-export async function sha256Hex(data: string | Uint8Array): Promise<string> {
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
+export { sha256Hex } from "../core/hash.ts";
 
 /** Creates a directory (and parents) readable only by the owner. */
 export async function ensurePrivateDir(path: string): Promise<void> {
@@ -42,5 +38,26 @@ export function readOptionalText(path: string): Promise<string | undefined> {
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return Promise.resolve(undefined);
     return Promise.reject(error);
+  }
+}
+
+/** Reads a text file the user named (`-` is standard input); file-system errors are exit code 3. */
+export async function readUserFile(path: string, what: string): Promise<string> {
+  if (path === "-") return await new Response(Deno.stdin.readable).text();
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    const why = error instanceof Deno.errors.NotFound
+      ? "no such file"
+      : error instanceof Deno.errors.PermissionDenied
+      ? "permission denied"
+      : error instanceof Deno.errors.IsADirectory
+      ? "it is a directory"
+      : String((error as Error).message ?? error);
+    throw new SentinelError(
+      ExitCode.InvalidConfig,
+      `cannot read ${what} ${path}: ${why}; check the path`,
+      { cause: error },
+    );
   }
 }

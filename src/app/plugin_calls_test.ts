@@ -3,8 +3,15 @@
  * failing required notifier is reported as such.
  */
 import { assertEquals, assertIncludes } from "../../test/assert.ts";
-import type { PluginEntry } from "../plugin_host/plugin_entry.ts";
+import type { PluginEntry } from "../core/plugin_entry.ts";
+import type { PluginCaller } from "../ports/plugins.ts";
+import { callConfigured } from "../plugin_host/resolve.ts";
 import { notifyAll, routeApproval } from "./plugin_calls.ts";
+
+/** The real plugin host, with an empty environment. */
+const host: PluginCaller = {
+  call: (entry, method, payload) => callConfigured(entry, method, payload, {}),
+};
 
 async function external(name: string, source: string, extra: Partial<PluginEntry> = {}) {
   const path = await Deno.makeTempFile({ suffix: ".js" });
@@ -43,14 +50,14 @@ Deno.test("a router that throws, hangs or answers nonsense means no route, never
     ["export default { route() { return { approvers: [''] }; } };", "without a list"],
   ] as const;
   for (const [source, fragment] of cases) {
-    const result = await routeApproval(request, await external("r", source), {});
+    const result = await routeApproval(host, request, await external("r", source));
     assertEquals(result.approvers, []);
     assertIncludes(result.error ?? "", fragment);
   }
   const good = await routeApproval(
+    host,
     request,
     await external("r", "export default { route() { return { approvers: ['bob', 'alice'] }; } };"),
-    {},
   );
   assertEquals(good, { approvers: ["bob"] });
 });
@@ -73,10 +80,10 @@ Deno.test("notifiers: best effort by default, a required failure is flagged", as
     time: "2026-01-01T00:00:00Z",
     data: {},
   };
-  const bestEffort = await notifyAll(event, [ok, flaky], {});
+  const bestEffort = await notifyAll(host, event, [ok, flaky]);
   assertEquals(bestEffort.delivered, ["ok"]);
   assertEquals(bestEffort.requiredFailed, false);
-  const strict = await notifyAll(event, [ok, { ...flaky, required: true }], {});
+  const strict = await notifyAll(host, event, [ok, { ...flaky, required: true }]);
   assertEquals(strict.requiredFailed, true);
   assertIncludes(strict.failed[0].error, "503");
 });

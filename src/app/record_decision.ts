@@ -1,20 +1,21 @@
 /**
- * Records a decision: to the configured log sinks (plugins) and to the local hash-chained log,
- * before any credentials leave the process. A required sink that fails turns an issuance into a
- * denial (logged as such); a best-effort sink that fails becomes a warning. No npm imports: the
- * warm path uses this too.
+ * Records a decision: to the configured log sinks and to the local hash-chained log, before any
+ * credentials leave the process. A required sink that fails turns an issuance into a denial
+ * (logged as such, exit 7); a best-effort sink that fails becomes a warning; a local log that
+ * cannot be written stops everything (nothing is issued). No npm imports: the warm path uses this.
  *
  * @module
  */
-import { appendDecision } from "../adapters/decision_log.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
-import type { PluginEntry } from "../plugin_host/plugin_entry.ts";
+import type { PluginEntry } from "../core/plugin_entry.ts";
+import type { Deps } from "../ports/deps.ts";
+import { deliverToSinks } from "./plugin_calls.ts";
 
-/** Where decisions go. */
-export interface DecisionSinks {
+/** Where one decision goes. */
+export interface DecisionDestinations {
   logFile: string;
+  /** Configured plugins; the log sinks among them get the record. */
   plugins: readonly PluginEntry[];
-  env: Record<string, string>;
 }
 
 /** The error for a decision log that cannot be written: nothing is issued. */
@@ -23,42 +24,25 @@ export function logFailure(path: string, error: unknown): SentinelError {
     ExitCode.Internal,
     `cannot write the decision log ${path}: ${
       (error as Error)?.message ?? error
-    }; nothing was issued. Fix the file's permissions or point SENTINEL_LOG_FILE elsewhere`,
-    { cause: error },
-  );
-}
-
-/** Sends one record to every log sink; returns the failures. */
-export async function deliverToSinks(
-  record: Record<string, unknown>,
-  plugins: readonly PluginEntry[],
-  env: Record<string, string>,
-): Promise<{ name: string; required: boolean; error: string }[]> {
-  const sinks = plugins.filter((plugin) => plugin.kind === "log_sink");
-  if (sinks.length === 0) return [];
-  // Loaded only when sinks are configured, keeping the plugin host off the plain warm path.
-  const host = "../plugin_host/resolve.ts";
-  const { callConfigured } = await import(host) as typeof import("../plugin_host/resolve.ts");
-  const results = await Promise.all(sinks.map(async (entry) => {
-    const outcome = await callConfigured(entry, "write", [record], env);
-    return outcome.ok ? undefined : outcome.error;
-  }));
-  return sinks.flatMap((entry, i) =>
-    results[i] === undefined
-      ? []
-      : [{ name: entry.name, required: entry.required, error: results[i]! }]
+    }; nothing was issued. Fix the file's permissions or free space, or point SENTINEL_LOG_FILE elsewhere (run \`sentinel doctor\`)`,
+    { cause: error, code: "decision_log_unwritable" },
   );
 }
 
 /**
- * Records the decision. Returns warnings for best-effort sinks that failed; throws when the local
- * log cannot be written, or when a required sink failed for an issuance.
+ * Records the decision. Best-effort sink failures become warnings; throws when the local log
+ * cannot be written, or when a required sink failed for an issuance.
  */
 export async function recordDecision(
+  deps: Pick<Deps, "decisionLog" | "plugins" | "warn">,
   record: Record<string, unknown>,
-  sinks: DecisionSinks,
-): Promise<string[]> {
-  const failures = await deliverToSinks(record, sinks.plugins, sinks.env);
+  to: DecisionDestinations,
+): Promise<void> {
+  const sinks = to.plugins.filter((plugin) => plugin.kind === "log_sink");
+  // The plugin host is loaded only when sinks are configured, keeping it off the plain warm path.
+  const failures = sinks.length === 0
+    ? []
+    : await deliverToSinks(await deps.plugins(), record, sinks);
   const blocking = failures.find((f) => f.required);
   const issued = record.outcome === "issued";
   const final = blocking && issued
@@ -69,9 +53,9 @@ export async function recordDecision(
     }
     : record;
   try {
-    await appendDecision(sinks.logFile, final);
+    await deps.decisionLog.append(to.logFile, final);
   } catch (error) {
-    throw logFailure(sinks.logFile, error);
+    throw logFailure(to.logFile, error);
   }
   if (blocking && issued) {
     throw new SentinelError(
@@ -79,5 +63,5 @@ export async function recordDecision(
       `the required log sink ${blocking.name} failed (${blocking.error}); nothing was issued`,
     );
   }
-  return failures.map((f) => `log sink ${f.name} failed: ${f.error}`);
+  for (const f of failures) deps.warn(`log sink ${f.name} failed: ${f.error}`);
 }

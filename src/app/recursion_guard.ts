@@ -15,7 +15,7 @@ export function guardRecursion(profile: string, env: Record<string, string>): st
   const chain = (env[RESOLVING_ENV] ?? "").split(",").filter((p) => p !== "");
   if (chain.includes(profile)) {
     throw new SentinelError(
-      ExitCode.InvalidPolicy,
+      ExitCode.InvalidConfig,
       `credential_process loop: resolving profile ${profile} asked Sentinel for ${profile} again (${
         [...chain, profile].join(" -> ")
       }); point the source profile at base credentials that do not run \`sentinel credentials ${profile}\``,

@@ -4,106 +4,117 @@
  *
  * Nothing here loads an npm package or the AWS SDK, so a warm `sentinel credentials` costs little
  * more than starting the runtime. Any doubt (config changed, policy changed or stale, credentials
- * near expiry, the policy no longer allows) means "not warm": the cold path then decides afresh.
+ * near expiry, an entry stamped in the future, the policy no longer allows) means "not warm": the
+ * cold path then decides afresh.
  *
  * @module
  */
-import { decisionRecord } from "../core/decision_record.ts";
+import type { IssuedCredentials } from "../core/credential_process.ts";
+import { sha256Hex } from "../core/hash.ts";
+import { sessionReusable, withinTtl } from "../core/issuance/freshness.ts";
+import { decisionRecord, type IssuanceSubject } from "../core/issuance/record.ts";
+import { policySourceOf } from "../core/policy/source.ts";
 import { compilePolicy, evaluate } from "../core/policy/evaluate.ts";
 import type { CredentialMode } from "../core/policy/schema.ts";
+import type { CredentialEntry, PolicyEntry } from "../ports/cache.ts";
+import type { Deps } from "../ports/deps.ts";
 import { recordDecision } from "./record_decision.ts";
-import { readOptionalText, sha256Hex } from "../adapters/files.ts";
-import { ssmParameterNameOf } from "./policy_source_kind.ts";
-import { CredentialCache, type CredentialEntry, issuanceFingerprint } from "./credential_cache.ts";
 import { guardRecursion } from "./recursion_guard.ts";
-import { cacheDir } from "../adapters/paths.ts";
-import { formatCredentialProcess, type IssuedCredentials } from "../core/credential_process.ts";
 
-/** A warm hit. */
-export interface WarmCredentials {
-  entry: CredentialEntry;
+/** Issued (or re-served) credentials and what they were issued under. */
+export interface IssueResult {
   credentials: IssuedCredentials;
-  /** Best-effort log sinks that failed. */
-  warnings: string[];
+  region: string;
+  subject: IssuanceSubject;
+  sourceIdentity: string;
+  cacheHit: boolean;
+}
+
+/** The result of serving a cache entry. */
+export function resultOf(entry: CredentialEntry, cacheHit: boolean): IssueResult {
+  return {
+    credentials: entry.credentials,
+    region: entry.region,
+    subject: entry.subject,
+    sourceIdentity: entry.sourceIdentity,
+    cacheHit,
+  };
+}
+
+/** Whether a cached session may be handed out again at `now` (see core/issuance/freshness.ts). */
+export function entryReusable(entry: CredentialEntry, now: number): boolean {
+  return sessionReusable({
+    issuedAt: entry.issuedAt,
+    expiration: entry.credentials.expiration,
+    sessionDurationSeconds: entry.sessionDurationSeconds,
+    refreshWindowSeconds: entry.refreshWindowSeconds,
+    windowEndsAt: entry.grant?.windowEndsAt,
+  }, now);
 }
 
 /**
  * Returns cached credentials when they may be reused now, after logging the decision; otherwise
- * `undefined`. Throws only for a corrupted cache or an unwritable log (fail closed).
+ * `undefined`. Throws only when the decision cannot be logged (fail closed).
  */
 export async function tryWarmCredentials(
-  cache: CredentialCache,
-  fingerprint: string,
+  deps: Deps,
+  key: string,
   mode: CredentialMode,
+): Promise<IssueResult | undefined> {
+  const now = deps.clock.now();
+  const entry = await deps.cache.readCredentials(key);
+  if (entry === undefined || !entryReusable(entry, now)) return undefined;
+  const policy = await deps.cache.readPolicy(entry.subject.policySource);
+  if (policy === undefined || !(await policyCurrent(deps, policy, entry, now))) return undefined;
+
+  const decision = evaluate(compilePolicy(policy.document), { ...entry.subject, mode, time: now });
+  const approved = decision.effect === "require_approval" &&
+    entry.grant?.approvalRequestId !== undefined;
+  if (decision.effect !== "allow" && !approved) return undefined;
+
+  await recordDecision(
+    deps,
+    decisionRecord({
+      subject: { ...entry.subject, mode },
+      decision,
+      outcome: "issued",
+      time: now,
+      cacheHit: true,
+      sourceIdentity: entry.sourceIdentity,
+      sessionDurationSeconds: entry.sessionDurationSeconds,
+      grant: entry.grant,
+    }),
+    { logFile: entry.logFile, plugins: entry.sinks },
+  );
+  return resultOf(entry, true);
+}
+
+/** The cached policy is the one the entry was issued under, and still current. */
+async function policyCurrent(
+  deps: Deps,
+  policy: PolicyEntry,
+  entry: CredentialEntry,
   now: number,
-  env: Record<string, string>,
-): Promise<WarmCredentials | undefined> {
-  const entry = await cache.readCredentials(fingerprint);
-  if (entry === undefined) return undefined;
-  if (entry.credentials.expiration - now <= entry.refreshWindowSeconds * 1000) return undefined;
-
-  const policy = await cache.readPolicy(entry.policySource);
-  if (policy === undefined || policy.hash !== entry.policyHash) return undefined;
-  if (ssmParameterNameOf(entry.policySource) === undefined) {
-    const text = await readOptionalText(entry.policySource);
-    if (text === undefined || await sha256Hex(text) !== policy.hash) return undefined;
-  } else if (now - policy.fetchedAt >= entry.policyTtlSeconds * 1000) {
-    return undefined;
-  }
-
-  const decision = evaluate(compilePolicy(policy.document), {
-    user: entry.user,
-    profile: entry.profile,
-    roleArn: entry.roleArn,
-    mode,
-    time: now,
-  });
-  if (decision.effect !== "allow") return undefined;
-
-  const record = decisionRecord({
-    time: now,
-    user: entry.user,
-    identityArn: entry.identityArn,
-    profile: entry.profile,
-    roleArn: entry.roleArn,
-    mode,
-    decision,
-    outcome: "issued",
-    policySource: entry.policySource,
-    policyHash: entry.policyHash,
-    requestId: entry.requestId,
-    sourceIdentity: entry.sourceIdentity,
-    sessionDurationSeconds: entry.sessionDurationSeconds,
-    cacheHit: true,
-  });
-  const warnings = await recordDecision(record, {
-    logFile: entry.logFile,
-    plugins: entry.sinks,
-    env,
-  });
-  return { entry, credentials: entry.credentials, warnings };
+): Promise<boolean> {
+  if (policy.hash !== entry.subject.policyHash) return false;
+  const source = policySourceOf(entry.subject.policySource);
+  if (source.kind === "ssm") return withinTtl(policy.fetchedAt, entry.policyTtlSeconds, now);
+  const text = await deps.files.readOptional(source.path).catch(() => undefined);
+  return text !== undefined && await sha256Hex(text) === policy.hash;
 }
 
 /**
- * The whole warm `sentinel credentials <profile>`: the credential_process JSON when the cache
- * may serve it, `undefined` when the cold path must run.
+ * The whole warm `sentinel credentials <profile>`: the result when the cache may serve it,
+ * `undefined` when the cold path must run.
  */
-export async function warmCredentialProcess(
+export async function warmCredentials(
   profile: string,
-  env: Record<string, string>,
-  now: number,
-): Promise<{ output: string; warnings: string[] } | undefined> {
-  guardRecursion(profile, env);
-  const cache = new CredentialCache(cacheDir((key) => env[key]));
-  const warm = await tryWarmCredentials(
-    cache,
-    await issuanceFingerprint(profile, env),
+  deps: Deps,
+): Promise<IssueResult | undefined> {
+  guardRecursion(profile, deps.env.vars);
+  return await tryWarmCredentials(
+    deps,
+    await deps.cache.credentialKey(profile),
     "credential_process",
-    now,
-    env,
   );
-  return warm === undefined ? undefined : {
-    output: formatCredentialProcess(warm.credentials),
-    warnings: warm.warnings,
-  };
 }

@@ -1,27 +1,44 @@
 /**
  * The verified identity Sentinel would use for a profile: its base credentials, named by STS.
+ * Without a profile: the AWS SDK's default chain (`AWS_PROFILE`, then `default`).
  *
  * @module
  */
-import { fromSdkChain } from "../adapters/credential_sources.ts";
 import type { Identity } from "../core/identity.ts";
-import type { CredentialCache } from "./credential_cache.ts";
-import { baseCredentials, resolveIssuanceSettings, verifiedIdentity } from "./issue_credentials.ts";
-import type { IssuanceSettings } from "./settings.ts";
+import type { IssuanceSettings } from "../core/issuance/settings.ts";
+import type { BaseCredentials } from "../ports/base_credentials.ts";
+import type { Deps } from "../ports/deps.ts";
+import { callerSettings } from "./caller.ts";
+import { baseRequest, profileSettings } from "./profile_settings.ts";
+import { verifiedIdentity } from "./verified_identity.ts";
 
-/** The identity behind a profile's base credentials (or the default chain without a profile). */
-export async function whoAmI(
-  profile: string | undefined,
-  env: Record<string, string>,
-  cache: CredentialCache,
-  now: number,
-): Promise<{ identity: Identity; settings?: IssuanceSettings }> {
+/** Who the policy sees for a profile, and how it was found out. */
+export interface WhoAmI {
+  identity: Identity;
+  base: BaseCredentials;
+  region: string;
+  settings?: IssuanceSettings;
+}
+
+/** The identity behind a profile's base credentials (or the caller's own profile without one). */
+export async function whoAmI(deps: Deps, profile: string | undefined): Promise<WhoAmI> {
   if (profile === undefined) {
-    const base = await fromSdkChain(env.AWS_PROFILE ?? "default");
-    const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1";
-    return { identity: await verifiedIdentity(base, region, cache, now) };
+    const caller = await callerSettings(deps, {});
+    const signal = AbortSignal.timeout(caller.timeoutSeconds * 1000);
+    const base = await (await deps.baseCredentials()).get(caller.base, signal);
+    const identity = await verifiedIdentity(deps, base.credentials, {
+      region: caller.region,
+      signal,
+    });
+    return { identity, base, region: caller.region };
   }
-  const settings = await resolveIssuanceSettings({ profile }, env);
-  const base = await baseCredentials(settings, env);
-  return { identity: await verifiedIdentity(base, settings.region, cache, now), settings };
+  const resolved = await profileSettings(deps, profile);
+  const { settings } = resolved;
+  const signal = AbortSignal.timeout(settings.timeoutSeconds * 1000);
+  const base = await (await deps.baseCredentials()).get(baseRequest(resolved), signal);
+  const identity = await verifiedIdentity(deps, base.credentials, {
+    region: settings.region,
+    signal,
+  });
+  return { identity, base, region: settings.region, settings };
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { issueForCommand } from "./issue.ts";
+import { issueCredentials } from "../app/issue_credentials.ts";
 import { formatCredentialProcess } from "../core/credential_process.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { CommandContext } from "./context.ts";
@@ -36,17 +36,16 @@ Examples:
   $ sentinel credentials --profile prod --policy ./policy.yaml
   $ aws sts get-caller-identity --profile prod      # through credential_process`,
     )
-    .action(async (positional, options) => {
+    .action(ctx.action(async (positional, options) => {
       const profile = positional ?? options.profile;
       if (profile === undefined) {
         throw new SentinelError(ExitCode.Usage, "name the profile: sentinel credentials <profile>");
       }
-      const env = ctx.io.env();
-      const result = await issueForCommand(ctx, env, {
+      const result = await issueCredentials({
         profile,
         mode: "credential_process",
         policy: options.policy,
-      });
+      }, ctx.deps);
       ctx.io.stdout(formatCredentialProcess(result.credentials) + "\n");
-    });
+    }));
 }

@@ -32,7 +32,7 @@ Examples:
   $ aws iam update-assume-role-policy --role-name SentinelProd --policy-document file://trust.json
   $ sentinel enforce trust-policy --principal 123456789012 --user alice@example.com --migration`,
       )
-      .action((options) => {
+      .action(ctx.action((options) => {
         if (!options.principal?.length) {
           throw new SentinelError(
             ExitCode.Usage,
@@ -45,7 +45,7 @@ Examples:
           migration: options.migration,
           externalId: options.externalId,
         }));
-      }),
+      })),
   );
   enforce.addCommand(
     new Command("scp")
@@ -60,7 +60,7 @@ Examples:
   $ sentinel enforce scp --role 'arn:aws:iam::*:role/SentinelProd*' > scp.json
   $ sentinel enforce scp --role 'arn:aws:iam::*:role/*' --migration`,
       )
-      .action((options) => {
+      .action(ctx.action((options) => {
         if (!options.role?.length) {
           throw new SentinelError(
             ExitCode.Usage,
@@ -72,7 +72,7 @@ Examples:
           users: options.user,
           migration: options.migration,
         }));
-      }),
+      })),
   );
   return enforce;
 }

@@ -5,9 +5,9 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { issueForCommand } from "./issue.ts";
-import { runForeground } from "../adapters/child_process.ts";
+import { issueCredentials } from "../app/issue_credentials.ts";
 import { parseDuration } from "../core/duration.ts";
+import { isStsDuration } from "../core/limits.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { EXEC_MARKER, execEnvironment } from "../core/exec_env.ts";
 import type { CommandContext } from "./context.ts";
@@ -39,8 +39,8 @@ Examples:
   $ sentinel exec prod --duration 30m -- terraform plan
   $ sentinel exec dev                      # a shell with dev credentials`,
     )
-    .action(async (profile, commandLine, options) => {
-      const env = ctx.io.env();
+    .action(ctx.action(async (profile, commandLine, options) => {
+      const env = ctx.deps.env.vars;
       if (env[EXEC_MARKER] !== undefined) {
         throw new SentinelError(
           ExitCode.Usage,
@@ -52,30 +52,29 @@ Examples:
       let durationSeconds: number | undefined;
       if (options.duration !== undefined) {
         durationSeconds = parseDuration(options.duration);
-        if (durationSeconds === undefined || durationSeconds < 900 || durationSeconds > 43_200) {
+        if (durationSeconds === undefined || !isStsDuration(durationSeconds)) {
           throw new SentinelError(
             ExitCode.Usage,
             `--duration "${options.duration}" must be a duration from 15m to 12h, such as 30m or 1h`,
           );
         }
       }
-      const result = await issueForCommand(ctx, env, {
+      const result = await issueCredentials({
         profile,
         mode: "cli",
         policy: options.policy,
         durationSeconds,
-      });
+      }, ctx.deps);
       const [command, ...args] = commandLine.length > 0 ? commandLine : [env.SHELL ?? "/bin/sh"];
       const childEnv = execEnvironment(env, profile, result.credentials, result.region);
       try {
-        ctx.outcome.exitCode = await runForeground(command, args, childEnv);
+        return await (await ctx.deps.processes()).runForeground(command, args, childEnv);
       } catch (error) {
         if (error instanceof Deno.errors.NotFound) {
           ctx.io.stderr(`sentinel: command not found: ${command}\n`);
-          ctx.outcome.exitCode = COMMAND_NOT_FOUND;
-          return;
+          return COMMAND_NOT_FOUND;
         }
         throw error;
       }
-    });
+    }));
 }

@@ -5,12 +5,9 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { readUserFile } from "../app/policy_source.ts";
-import { loadSentinelConfig } from "../app/settings.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
-import type { PluginEntry } from "../plugin_host/plugin_entry.ts";
-import { callConfigured } from "../plugin_host/resolve.ts";
-import { type CommandContext, type OutputFormat, writeJson } from "./context.ts";
+import type { PluginEntry } from "../core/plugin_entry.ts";
+import { type CommandContext, writeJson } from "./context.ts";
 
 function source(entry: PluginEntry): string {
   return entry.origin.type === "bundled" ? `bundled:${entry.origin.plugin}` : entry.origin.path;
@@ -61,8 +58,8 @@ function samplePayload(entry: PluginEntry, now: number, id: string): unknown {
 const METHOD = { notifier: "notify", log_sink: "write", approval_router: "route" } as const;
 
 /** Builds `plugins` with `list` and `test`. */
-export function pluginsCommand(ctx: CommandContext, output: () => OutputFormat) {
-  const load = async () => (await loadSentinelConfig((key) => ctx.io.env()[key])).plugins;
+export function pluginsCommand(ctx: CommandContext) {
+  const load = async () => (await ctx.deps.config.load()).sentinel.plugins;
   const plugins = new Command("plugins").description("List and test configured plugins");
   plugins.addCommand(
     new Command("list")
@@ -77,9 +74,9 @@ Examples:
   $ sentinel plugins list
   $ sentinel plugins list --output json`,
       )
-      .action(async () => {
+      .action(ctx.action(async () => {
         const entries = await load();
-        if (output() === "json") {
+        if (ctx.output() === "json") {
           writeJson(ctx.io.stdout, {
             plugins: entries.map((e) => ({
               name: e.name,
@@ -107,7 +104,7 @@ Examples:
               `  timeout:     ${e.timeoutMs / 1000}s\n`,
           );
         }
-      }),
+      })),
   );
   plugins.addCommand(
     new Command("test")
@@ -123,25 +120,25 @@ Examples:
   $ sentinel plugins test security-webhook
   $ sentinel plugins test audit-file --event record.json`,
       )
-      .action(async (name, options) => {
+      .action(ctx.action(async (name, options) => {
         const entry = (await load()).find((e) => e.name === name);
         if (entry === undefined) {
           throw new SentinelError(
-            ExitCode.InvalidPolicy,
+            ExitCode.InvalidConfig,
             `no plugin named ${name} is configured; see \`sentinel plugins list\``,
           );
         }
-        let payload = samplePayload(entry, ctx.io.now(), ctx.io.newRequestId());
+        let payload = samplePayload(entry, ctx.deps.clock.now(), ctx.deps.ids.newId());
         if (options.event !== undefined) {
-          const text = await readUserFile(ctx.io.readTextFile, options.event, "event file");
+          const text = await ctx.deps.files.readText(options.event, "event file");
           try {
             payload = JSON.parse(text);
           } catch {
             throw new SentinelError(ExitCode.Usage, `--event ${options.event} is not JSON`);
           }
         }
-        const outcome = await callConfigured(entry, METHOD[entry.kind], payload, ctx.io.env());
-        if (output() === "json") {
+        const outcome = await (await ctx.deps.plugins()).call(entry, METHOD[entry.kind], payload);
+        if (ctx.output() === "json") {
           writeJson(ctx.io.stdout, {
             plugin: name,
             ok: outcome.ok,
@@ -154,12 +151,12 @@ Examples:
           );
         }
         if (!outcome.ok) {
-          if (output() === "text") {
+          if (ctx.output() === "text") {
             ctx.io.stderr(`sentinel: plugin ${name} failed: ${outcome.error}\n`);
           }
-          ctx.outcome.exitCode = ExitCode.PluginFailure;
+          return ExitCode.PluginFailure;
         }
-      }),
+      })),
   );
   return plugins;
 }

@@ -1,34 +1,41 @@
 /**
- * `sentinel policy lint <file>`: warnings for valid policies that probably do not say what was
+ * `sentinel policy lint <source>`: warnings for valid policies that probably do not say what was
  * meant. Exit 0 with warnings, unless `--strict`, which exits 3 when there are any.
  *
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { loadPolicyFile } from "../app/policy_source.ts";
+import { readPolicy } from "../app/policy.ts";
 import { ExitCode } from "../core/errors.ts";
 import { lintPolicy } from "../core/policy/lint.ts";
-import { type CommandContext, type OutputFormat, writeJson } from "./context.ts";
+import { type CommandContext, writeJson } from "./context.ts";
+import { SSM_HELP } from "./policy_access.ts";
 
 /** Builds `policy lint`. */
-export function policyLintCommand(ctx: CommandContext, output: () => OutputFormat) {
+export function policyLintCommand(ctx: CommandContext) {
   return new Command("lint")
     .description("Warn about rules that never match, overlaps, missing time zones, duplicates")
-    .argument("<file>", "the policy file (- for standard input)")
+    .argument("<source>", "the policy: a file, - for standard input, or ssm:<parameter>")
     .option("--strict", "exit 3 when there is any warning")
+    .option("--profile <profile>", "the AWS profile whose credentials reach SSM")
+    .option("--region <region>", "the AWS region of the parameter")
     .addHelpText(
       "after",
       `
-Warnings: shadowed-rule, allow-before-deny, no-timezone, duplicate-condition, empty-list.
+Warnings: shadowed-rule, allow-before-deny, no-timezone, duplicate-condition, empty-list,
+catch-all.
+${SSM_HELP}
+
+Exit codes: 0 (with or without warnings), 3 invalid policy or --strict with warnings.
 
 Examples:
   $ sentinel policy lint examples/policy.yaml
   $ sentinel policy lint policy.yaml --strict     # for CI: fail on any warning`,
     )
-    .action(async (file, options) => {
-      const policy = await loadPolicyFile(ctx.io.readTextFile, file);
+    .action(ctx.action(async (source, options) => {
+      const policy = await readPolicy(ctx.deps, source, options);
       const warnings = lintPolicy(policy.document, policy.locate);
-      if (output() === "json") {
+      if (ctx.output() === "json") {
         writeJson(ctx.io.stdout, {
           file: policy.source,
           warnings: warnings.map((w) => ({
@@ -50,6 +57,6 @@ Examples:
             : `${warnings.length} ${warnings.length === 1 ? "warning" : "warnings"}\n`,
         );
       }
-      if (options.strict && warnings.length > 0) ctx.outcome.exitCode = ExitCode.InvalidPolicy;
-    });
+      return options.strict && warnings.length > 0 ? ExitCode.InvalidConfig : ExitCode.Ok;
+    }));
 }

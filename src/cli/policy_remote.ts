@@ -1,20 +1,31 @@
 /**
  * `sentinel policy pull | push | diff`: the policy in SSM Parameter Store against a local file.
+ * Each names the region it used.
  *
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { pullPolicy, pushPolicy, ssmTarget } from "../app/policy_store.ts";
-import { readUserFile } from "../app/policy_source.ts";
+import { pullPolicy, pushPolicy, ssmLocation } from "../app/policy.ts";
+import { ExitCode, SentinelError } from "../core/errors.ts";
 import { lineDiff } from "../core/line_diff.ts";
-import { type CommandContext, type OutputFormat, writeJson } from "./context.ts";
+import { policySourceOf } from "../core/policy/source.ts";
+import { type CommandContext, writeJson } from "./context.ts";
+import { SSM_HELP } from "./policy_access.ts";
 
-const SSM_HELP = `
-Credentials come from --profile, AWS_PROFILE, or the environment; the region from --region,
-AWS_REGION or AWS_DEFAULT_REGION (default us-east-1).`;
+/** The parameter name of `ssm:<name>`, or a usage error. */
+function parameterOf(source: string): string {
+  const parsed = policySourceOf(source);
+  if (parsed.kind !== "ssm") {
+    throw new SentinelError(
+      ExitCode.Usage,
+      `"${source}" is not an SSM parameter; write ssm:<name>, for example ssm:/sentinel/policy`,
+    );
+  }
+  return parsed.parameter;
+}
 
 /** Builds `policy pull`. */
-export function policyPullCommand(ctx: CommandContext, output: () => OutputFormat) {
+export function policyPullCommand(ctx: CommandContext) {
   return new Command("pull")
     .description("Print (or save) the policy stored in SSM")
     .argument("<parameter>", "ssm:<name>")
@@ -25,25 +36,28 @@ export function policyPullCommand(ctx: CommandContext, output: () => OutputForma
       "after",
       `${SSM_HELP}
 
+Exit codes: 0 ok, 6 AWS failure (for example no such parameter).
+
 Examples:
   $ sentinel policy pull ssm:/sentinel/policy
   $ sentinel policy pull ssm:/sentinel/policy policy.yaml --profile security-admin`,
     )
-    .action(async (parameter, file, options) => {
-      const env = ctx.io.env();
-      const target = ssmTarget(parameter, options, env);
-      const text = await pullPolicy(target, env);
+    .action(ctx.action(async (parameter, file, options) => {
+      const at = await ssmLocation(ctx.deps, parameterOf(parameter), options);
+      const text = await pullPolicy(ctx.deps, at);
       if (file !== undefined) {
-        await ctx.io.writeTextFile(file, text);
-        if (output() === "json") writeJson(ctx.io.stdout, { parameter, file, bytes: text.length });
-        else ctx.io.stderr(`wrote ${parameter} to ${file}\n`);
-      } else if (output() === "json") writeJson(ctx.io.stdout, { parameter, text });
-      else ctx.io.stdout(text.endsWith("\n") ? text : text + "\n");
-    });
+        await ctx.deps.files.writeText(file, text);
+        if (ctx.output() === "json") {
+          writeJson(ctx.io.stdout, { parameter, region: at.region, file, bytes: text.length });
+        } else ctx.io.stderr(`wrote ${parameter} (${at.region}) to ${file}\n`);
+      } else if (ctx.output() === "json") {
+        writeJson(ctx.io.stdout, { parameter, region: at.region, text });
+      } else ctx.io.stdout(text.endsWith("\n") ? text : text + "\n");
+    }));
 }
 
 /** Builds `policy push`. */
-export function policyPushCommand(ctx: CommandContext, output: () => OutputFormat) {
+export function policyPushCommand(ctx: CommandContext) {
   return new Command("push")
     .description("Validate a policy file and store it in SSM")
     .argument("<parameter>", "ssm:<name>")
@@ -54,24 +68,32 @@ export function policyPushCommand(ctx: CommandContext, output: () => OutputForma
     .addHelpText(
       "after",
       `${SSM_HELP}
-An invalid policy is never pushed (exit 3, every error listed).
+An invalid policy is never pushed (exit 3, every error listed). After a push, this machine's
+cached copy of the old policy is dropped, so the next issuance here uses the new one.
+
+Exit codes: 0 pushed, 3 invalid policy, 6 AWS failure.
 
 Examples:
-  $ sentinel policy push ssm:/sentinel/policy policy.yaml
+  $ sentinel policy push ssm:/sentinel/policy policy.yaml --profile security
   $ sentinel policy push ssm:/sentinel/policy policy.yaml --secure --region eu-central-1`,
     )
-    .action(async (parameter, file, options) => {
-      const env = ctx.io.env();
-      const target = ssmTarget(parameter, options, env);
-      const text = await readUserFile(ctx.io.readTextFile, file, "policy file");
-      const version = await pushPolicy(target, text, file, options.secure ?? false, env);
-      if (output() === "json") writeJson(ctx.io.stdout, { parameter, version });
-      else ctx.io.stdout(`pushed ${file} to ${parameter} (version ${version})\n`);
-    });
+    .action(ctx.action(async (parameter, file, options) => {
+      const name = parameterOf(parameter);
+      const text = await ctx.deps.files.readText(file, "policy file");
+      const at = await ssmLocation(ctx.deps, name, options);
+      const version = await pushPolicy(ctx.deps, at, text, file, options.secure ?? false);
+      if (ctx.output() === "json") {
+        writeJson(ctx.io.stdout, { parameter, region: at.region, version });
+      } else {
+        ctx.io.stdout(
+          `pushed ${file} to ${parameter} in ${at.region} (${at.regionFrom}), version ${version}\n`,
+        );
+      }
+    }));
 }
 
 /** Builds `policy diff`. */
-export function policyDiffCommand(ctx: CommandContext, output: () => OutputFormat) {
+export function policyDiffCommand(ctx: CommandContext) {
   return new Command("diff")
     .description("Show how a local policy file differs from the one in SSM")
     .argument("<parameter>", "ssm:<name>")
@@ -81,22 +103,23 @@ export function policyDiffCommand(ctx: CommandContext, output: () => OutputForma
     .addHelpText(
       "after",
       `${SSM_HELP}
-Exit codes: 0 identical, 1 different (lines from SSM are -, from the file +).
+
+Exit codes: 0 identical, 10 different (lines from SSM are -, from the file +), 6 AWS failure.
 
 Examples:
   $ sentinel policy diff ssm:/sentinel/policy policy.yaml`,
     )
-    .action(async (parameter, file, options) => {
-      const env = ctx.io.env();
-      const remote = await pullPolicy(ssmTarget(parameter, options, env), env);
-      const local = await readUserFile(ctx.io.readTextFile, file, "policy file");
+    .action(ctx.action(async (parameter, file, options) => {
+      const at = await ssmLocation(ctx.deps, parameterOf(parameter), options);
+      const remote = await pullPolicy(ctx.deps, at);
+      const local = await ctx.deps.files.readText(file, "policy file");
       const lines = lineDiff(remote, local);
       const changed = lines.some((line) => !line.startsWith(" "));
-      if (output() === "json") {
-        writeJson(ctx.io.stdout, { parameter, file, changed, diff: lines });
+      if (ctx.output() === "json") {
+        writeJson(ctx.io.stdout, { parameter, region: at.region, file, changed, diff: lines });
       } else if (changed) {
-        ctx.io.stdout(`--- ${parameter}\n+++ ${file}\n${lines.join("\n")}\n`);
-      } else ctx.io.stdout(`${file} matches ${parameter}\n`);
-      if (changed) ctx.outcome.exitCode = 1;
-    });
+        ctx.io.stdout(`--- ${parameter} (${at.region})\n+++ ${file}\n${lines.join("\n")}\n`);
+      } else ctx.io.stdout(`${file} matches ${parameter} (${at.region})\n`);
+      return changed ? ExitCode.PolicyDiffers : ExitCode.Ok;
+    }));
 }

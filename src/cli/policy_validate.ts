@@ -1,39 +1,44 @@
 /**
- * `sentinel policy validate <file>`: exit 0 for a valid policy, 3 with every error listed.
+ * `sentinel policy validate <source>`: exit 0 for a valid policy, 3 with every error listed.
  *
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { loadPolicyFile } from "../app/policy_source.ts";
-import { type CommandContext, type OutputFormat, writeJson } from "./context.ts";
+import { readPolicy } from "../app/policy.ts";
+import { type CommandContext, writeJson } from "./context.ts";
+import { SSM_HELP } from "./policy_access.ts";
 
 /** Builds `policy validate`. */
-export function policyValidateCommand(ctx: CommandContext, output: () => OutputFormat) {
+export function policyValidateCommand(ctx: CommandContext) {
   return new Command("validate")
-    .description("Check that a policy file is valid; list every error as file:line:col")
-    .argument("<file>", "the policy file (- for standard input)")
+    .description("Check that a policy is valid; list every error as file:line:col")
+    .argument("<source>", "the policy: a file, - for standard input, or ssm:<parameter>")
+    .option("--profile <profile>", "the AWS profile whose credentials reach SSM")
+    .option("--region <region>", "the AWS region of the parameter")
     .addHelpText(
       "after",
-      `
-Exit codes: 0 valid, 3 invalid (every error is printed on stderr).
+      `${SSM_HELP}
+
+Exit codes: 0 valid, 3 invalid (every error is printed on stderr), 6 AWS failure.
 
 Examples:
   $ sentinel policy validate examples/policy.yaml
+  $ sentinel policy validate ssm:/sentinel/policy --profile security
   $ sentinel policy validate policy.yaml --output json`,
     )
-    .action(async (file) => {
-      const { document, source } = await loadPolicyFile(ctx.io.readTextFile, file);
+    .action(ctx.action(async (source, options) => {
+      const { document, source: name } = await readPolicy(ctx.deps, source, options);
       const counts = {
         rules: document.rules.length,
         approvals: document.approvals?.length ?? 0,
         breakglass: document.breakglass?.length ?? 0,
       };
-      if (output() === "json") {
-        writeJson(ctx.io.stdout, { file: source, valid: true, ...counts });
+      if (ctx.output() === "json") {
+        writeJson(ctx.io.stdout, { file: name, valid: true, ...counts });
       } else {
         ctx.io.stdout(
-          `${source}: valid (${counts.rules} rules, ${counts.approvals} approval rules, ${counts.breakglass} break-glass rules)\n`,
+          `${name}: valid (${counts.rules} rules, ${counts.approvals} approval rules, ${counts.breakglass} break-glass rules)\n`,
         );
       }
-    });
+    }));
 }

@@ -20,7 +20,7 @@
  */
 import { z } from "zod";
 import { parseDuration } from "../core/duration.ts";
-import type { PluginEntry } from "./plugin_entry.ts";
+import type { PluginEntry } from "../core/plugin_entry.ts";
 import { BUNDLED_PLUGINS } from "./registry.ts";
 
 const KINDS = ["notifier", "approval_router", "log_sink"] as const;

@@ -8,7 +8,7 @@
  */
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { sha256Hex } from "../adapters/files.ts";
-import type { PluginEntry } from "./plugin_entry.ts";
+import type { PluginEntry } from "../core/plugin_entry.ts";
 import { BUNDLED_PLUGINS, bundledSource } from "./registry.ts";
 import { callPlugin, type PluginSpec } from "./supervisor.ts";
 

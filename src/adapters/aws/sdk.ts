@@ -8,19 +8,9 @@
  */
 import { ExitCode, SentinelError } from "../../core/errors.ts";
 
-/** A set of AWS credentials. */
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
+import type { AssumeRoleParams, AwsCredentials, SessionCredentials } from "../../ports/aws.ts";
 
-/** Temporary credentials, which always expire. */
-export interface SessionCredentials extends AwsCredentials {
-  sessionToken: string;
-  expiration: Date;
-}
+export type { AssumeRoleParams, AwsCredentials, SessionCredentials };
 
 const REQUEST_HANDLER = { connectionTimeout: 3_000, requestTimeout: 10_000 };
 
@@ -53,15 +43,6 @@ export async function getCallerIdentity(credentials: AwsCredentials, region: str
   } finally {
     client.destroy();
   }
-}
-
-/** What the second hop asks STS for. */
-export interface AssumeRoleParams {
-  roleArn: string;
-  roleSessionName: string;
-  sourceIdentity: string;
-  durationSeconds: number;
-  externalId?: string;
 }
 
 /** STS AssumeRole with SourceIdentity. */

@@ -1,6 +1,6 @@
 import { assertEquals } from "../../../test/assert.ts";
 import { DEFAULT_DENY, evaluate, explain } from "./evaluate.ts";
-import { compiledFromYaml } from "./test_support.ts";
+import { compiledFromYaml } from "../../../test/support/policy_from_yaml.ts";
 
 const at = (iso: string) => Date.parse(iso);
 

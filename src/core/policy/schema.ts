@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { parseDuration } from "../duration.ts";
+import { STS_MAX_DURATION_SECONDS, STS_MIN_DURATION_SECONDS } from "../limits.ts";
 import { parseClockTime } from "./clock_time.ts";
 import { weekdayNumber, weekdaySpellings } from "./weekday.ts";
 import { isKnownTimeZone } from "./zone_offsets.ts";
@@ -37,11 +38,6 @@ export const BREAKGLASS_REASON_CODES = [
 ] as const;
 /** One of {@link BREAKGLASS_REASON_CODES}. */
 export type BreakglassReasonCode = (typeof BREAKGLASS_REASON_CODES)[number];
-
-/** STS limits on a role session's duration, in seconds. */
-export const STS_MIN_DURATION_SECONDS = 900;
-/** The longest role session STS issues (12 hours), in seconds. */
-export const STS_MAX_DURATION_SECONDS = 43_200;
 
 const quoted = (values: readonly string[]) => values.map((v) => `"${v}"`).join(", ");
 

@@ -1,24 +1,27 @@
 /**
  * `sentinel policy test <policy> <tests>`: runs expected decisions against a policy. Exit 0 when
- * every case passes, 3 when any fails (or either file is invalid).
+ * every case passes, 8 when any fails, 3 when either file is invalid.
  *
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { displayName, loadPolicyFile, readUserFile } from "../app/policy_source.ts";
+import { displayName, readPolicy } from "../app/policy.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { compilePolicy } from "../core/policy/evaluate.ts";
-import { parsePolicyTests, runPolicyTests } from "../core/policy/policy_tests.ts";
+import { parsePolicyTests, runPolicyTests } from "../core/policy/expected_decisions.ts";
 import { formatIssue } from "../core/yaml_source.ts";
-import { decisionJson } from "./check.ts";
-import { type CommandContext, type OutputFormat, writeJson } from "./context.ts";
+import { type CommandContext, writeJson } from "./context.ts";
+import { SSM_HELP } from "./policy_access.ts";
+import { decisionJson } from "./render.ts";
 
 /** Builds `policy test`. */
-export function policyTestCommand(ctx: CommandContext, output: () => OutputFormat) {
+export function policyRunTestsCommand(ctx: CommandContext) {
   return new Command("test")
     .description("Check a policy against a file of expected decisions")
-    .argument("<policy>", "the policy file")
+    .argument("<policy>", "the policy: a file or ssm:<parameter>")
     .argument("<tests>", "the test file (- for standard input)")
+    .option("--profile <profile>", "the AWS profile whose credentials reach SSM")
+    .option("--region <region>", "the AWS region of the parameter")
     .addHelpText(
       "after",
       `
@@ -32,21 +35,22 @@ Test file format:
       mode: cli                                        # optional
       expect: allow                     # allow | deny | require_approval
       rule: prod-business-hours         # optional: the rule that must decide
+${SSM_HELP}
 
-Exit codes: 0 all passed, 3 a test failed or a file is invalid.
+Exit codes: 0 all passed, 8 a test failed, 3 a file is invalid.
 
 Examples:
   $ sentinel policy test examples/policy.yaml examples/policy_test.yaml
+  $ sentinel policy test ssm:/sentinel/policy policy_test.yaml --profile security
   $ sentinel policy test policy.yaml policy_test.yaml --output json`,
     )
-    .action(async (policyFile, testsArgument) => {
+    .action(ctx.action(async (policySource, testsArgument, options) => {
       const testsFile = displayName(testsArgument);
-      const policy = await loadPolicyFile(ctx.io.readTextFile, policyFile);
-      const text = await readUserFile(ctx.io.readTextFile, testsArgument, "test file");
-      const parsed = parsePolicyTests(text);
+      const policy = await readPolicy(ctx.deps, policySource, options);
+      const parsed = parsePolicyTests(await ctx.deps.files.readText(testsArgument, "test file"));
       if (!parsed.ok) {
         throw new SentinelError(
-          ExitCode.InvalidPolicy,
+          ExitCode.InvalidConfig,
           `invalid test file ${testsFile}: ${parsed.issues.length} error(s)`,
           { details: parsed.issues.map((issue) => formatIssue(issue, testsFile)) },
         );
@@ -54,9 +58,9 @@ Examples:
       const results = runPolicyTests(compilePolicy(policy.document), parsed.cases);
       const failed = results.filter((r) => !r.passed).length;
       const passed = results.length - failed;
-      if (output() === "json") {
+      if (ctx.output() === "json") {
         writeJson(ctx.io.stdout, {
-          policy: policyFile,
+          policy: policy.source,
           tests: testsFile,
           passed,
           failed,
@@ -78,6 +82,6 @@ Examples:
         }
         ctx.io.stdout(`${passed} passed, ${failed} failed\n`);
       }
-      if (failed > 0) ctx.outcome.exitCode = ExitCode.InvalidPolicy;
-    });
+      return failed > 0 ? ExitCode.PolicyTestsFailed : ExitCode.Ok;
+    }));
 }

@@ -1,7 +1,12 @@
+/**
+ * Settings resolution over real files: the AWS config parsed by the adapter, the Sentinel config
+ * validated, then the pure resolution of core/issuance/settings.ts.
+ */
 import { assertEquals, assertRejects, assertThrows } from "../../test/assert.ts";
-import { loadAwsConfig } from "../adapters/aws_config.ts";
+import { environmentOf } from "../core/environment.ts";
 import { SentinelError } from "../core/errors.ts";
-import { loadSentinelConfig, resolveSettings } from "./settings.ts";
+import { issuanceSettings, type SettingFlags } from "../core/issuance/settings.ts";
+import { loadConfig } from "./config_source.ts";
 
 async function fixture(config: string, sentinelConfig = "") {
   const dir = await Deno.makeTempDir();
@@ -13,14 +18,10 @@ async function fixture(config: string, sentinelConfig = "") {
     AWS_SHARED_CREDENTIALS_FILE: `${dir}/credentials`,
     SENTINEL_CONFIG: `${dir}/sentinel.yaml`,
   };
-  const lookup = (key: string) => env[key];
-  return {
-    dir,
-    env,
-    files: await loadAwsConfig(lookup),
-    config: await loadSentinelConfig(lookup),
-    lookup,
-  };
+  const { aws, sentinel } = await loadConfig(environmentOf(env).paths);
+  const resolve = (profile: string, extra: Record<string, string> = {}, flags?: SettingFlags) =>
+    issuanceSettings(profile, aws, sentinel, environmentOf({ ...env, ...extra }), flags);
+  return { dir, env, resolve };
 }
 
 const CONFIG = `[default]
@@ -49,7 +50,7 @@ sentinel_policy = ~/policy.yaml
 
 Deno.test("layout 1 with include_profile and the [default] region", async () => {
   const f = await fixture(CONFIG);
-  const s = resolveSettings("prod", f.files, f.config, f.lookup);
+  const s = f.resolve("prod");
   assertEquals(
     [s.layout, s.roleArn, s.sourceProfile, s.source, s.policy, s.policyTtlSeconds, s.region],
     [
@@ -67,37 +68,23 @@ Deno.test("layout 1 with include_profile and the [default] region", async () => 
 
 Deno.test("layout 2: an ordinary role profile with sentinel_policy", async () => {
   const f = await fixture(CONFIG);
-  const s = resolveSettings("staging-role", f.files, f.config, f.lookup);
+  const s = f.resolve("staging-role");
   assertEquals(
     [s.layout, s.sourceProfile, s.externalId, s.durationSeconds, s.region, s.policy, s.source],
-    ["role_profile", "base", "ext-1", 1800, "us-west-2", `${f.dir}/policy.yaml`, "sdk"],
+    ["role_profile", "base", "ext-1", 1800, "us-west-2", `${f.dir}/policy.yaml`, "auto"],
   );
 });
 
 Deno.test("precedence: flag > SENTINEL_* > profile key > config file > default", async () => {
   const f = await fixture(CONFIG, "policy: /from/config.yaml\nsource: env\nrefresh_window: 10m\n");
-  const env = (extra: Record<string, string>) => (key: string) => ({ ...f.env, ...extra })[key];
-  const fromConfig = resolveSettings("staging-role", f.files, f.config, env({}));
+  const fromConfig = f.resolve("staging-role");
   assertEquals([fromConfig.source, fromConfig.refreshWindowSeconds], ["env", 600]);
   assertEquals(fromConfig.policy, `${f.dir}/policy.yaml`); // the profile key beats the config file
-  const fromEnv = resolveSettings(
-    "staging-role",
-    f.files,
-    f.config,
-    env({
-      SENTINEL_POLICY: "ssm:/env",
-    }),
-  );
+  const fromEnv = f.resolve("staging-role", { SENTINEL_POLICY: "ssm:/env" });
   assertEquals(fromEnv.policy, "ssm:/env");
-  const fromFlag = resolveSettings(
-    "staging-role",
-    f.files,
-    f.config,
-    env({
-      SENTINEL_POLICY: "ssm:/env",
-    }),
-    { policy: "./flag.yaml" },
-  );
+  const fromFlag = f.resolve("staging-role", { SENTINEL_POLICY: "ssm:/env" }, {
+    policy: "./flag.yaml",
+  });
   assertEquals(fromFlag.policy, "./flag.yaml");
 });
 
@@ -146,14 +133,14 @@ include_profile = loop-a
     ["no-role", "names no role: add sentinel_role_arn"],
     ["bad-arn", "sentinel_role_arn in profile bad-arn is not a role ARN"],
     ["no-policy", "no policy for profile no-policy: add sentinel_policy"],
-    ["bad-source", 'unknown credential source "keychain"'],
+    ["bad-source", '"keychain" is not valid for source; expected one of auto, aws-vault, sdk, env'],
     ["bad-duration", "duration_seconds in profile bad-duration must be a whole number from 900"],
     ["mfa", "has mfa_serial"],
     ["loop-a", "include_profile loop"],
   ];
   for (const [profile, fragment] of cases) {
     assertThrows(
-      () => resolveSettings(profile, f.files, f.config, f.lookup),
+      () => f.resolve(profile),
       SentinelError,
       fragment,
     );
@@ -169,7 +156,7 @@ Deno.test("an invalid Sentinel config file is reported with its line", async () 
   const error = await assertRejects(() => fixture(CONFIG, "sorce: env\n"), SentinelError);
   assertEquals(
     (error as SentinelError).details[0].endsWith(
-      'sentinel.yaml:1:1: sorce: unknown key "sorce"; allowed here: policy, source, log_file, policy_ttl, refresh_window, region, plugins',
+      'sentinel.yaml:1:1: sorce: unknown key "sorce"; allowed here: policy, source, aws_vault_flags, region, log_file, policy_ttl, refresh_window, timeout, plugins',
     ),
     true,
   );

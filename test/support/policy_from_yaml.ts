@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { type CompiledPolicy, compilePolicy } from "./evaluate.ts";
-import { formatIssue, parsePolicy } from "./parse.ts";
-import type { PolicyDocument } from "./schema.ts";
+import { type CompiledPolicy, compilePolicy } from "../../src/core/policy/evaluate.ts";
+import { formatIssue, parsePolicy } from "../../src/core/policy/parse.ts";
+import type { PolicyDocument } from "../../src/core/policy/schema.ts";
 
 /** Parses and validates YAML, throwing with every issue when it is invalid. */
 export function policyFromYaml(text: string): PolicyDocument {

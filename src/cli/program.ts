@@ -4,25 +4,27 @@
  *
  * @example
  * ```ts
- * const code = await runCli(["check", "prod", "--policy", "p.yaml", "--user", "alice"], io);
+ * const code = await runCli(["check", "prod", "--policy", "p.yaml", "--user", "alice"], io, deps);
  * ```
  * @module
  */
 import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import denoConfig from "../../deno.json" with { type: "json" };
-import { ExitCode, exitCodeName, SentinelError } from "../core/errors.ts";
-import { checkCommand } from "./check.ts";
-import { credentialsCommand } from "./credentials.ts";
-import { execCommand } from "./exec.ts";
-import { whoamiCommand } from "./whoami.ts";
-import { enforceCommand } from "./enforce.ts";
-import { pluginsCommand } from "./plugins.ts";
+import { ExitCode, exitCodeHelp, SentinelError } from "../core/errors.ts";
+import type { Deps } from "../ports/deps.ts";
 import { auditVerifyCommand } from "./audit_verify.ts";
-import { type CliIo, type CommandContext, CommandOutcome, type OutputFormat } from "./context.ts";
+import { checkCommand } from "./check.ts";
+import type { CliIo, CommandContext, OutputFormat } from "./context.ts";
+import { credentialsCommand } from "./credentials.ts";
+import { enforceCommand } from "./enforce.ts";
+import { execCommand } from "./exec.ts";
+import { pluginsCommand } from "./plugins.ts";
 import { policyLintCommand } from "./policy_lint.ts";
 import { policyDiffCommand, policyPullCommand, policyPushCommand } from "./policy_remote.ts";
-import { policyTestCommand } from "./policy_test.ts";
+import { policyRunTestsCommand } from "./policy_run_tests.ts";
 import { policyValidateCommand } from "./policy_validate.ts";
+import { errorText } from "./render.ts";
+import { whoamiCommand } from "./whoami.ts";
 
 /** Sentinel's version, from deno.json. */
 export const VERSION: string = denoConfig.version;
@@ -32,7 +34,6 @@ const OUTPUT_FORMATS = ["text", "json"] as const;
 /** Builds the whole command tree for one invocation. */
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command("sentinel");
-  const output = (): OutputFormat => (program.opts() as { output: OutputFormat }).output;
   program
     .description(
       "A policy gate in front of AWS credentials: decide, stamp with SourceIdentity, log.",
@@ -41,12 +42,11 @@ export function buildProgram(ctx: CommandContext): Command {
     .addOption(
       new Option("-o, --output <format>", "output format").choices(OUTPUT_FORMATS).default("text"),
     )
-    .showHelpAfterError("(run with --help for usage and examples)")
     .addHelpText(
       "after",
       `
-Exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid config or policy, 4 denied,
-            5 approval required, 6 AWS or credential-source failure, 7 plugin failure, 130 interrupted.
+Exit codes:
+${exitCodeHelp()}
 
 Examples:
   $ sentinel check prod --policy examples/policy.yaml --user alice@example.com --explain
@@ -56,32 +56,41 @@ Examples:
 
   program.addCommand(credentialsCommand(ctx));
   program.addCommand(execCommand(ctx));
-  program.addCommand(checkCommand(ctx, output));
-  program.addCommand(whoamiCommand(ctx, output));
+  program.addCommand(checkCommand(ctx));
+  program.addCommand(whoamiCommand(ctx));
 
   const policy = new Command("policy")
-    .description("Validate, lint and test policy files (offline); pull, push and diff SSM")
+    .description("Validate, lint and test policies; pull, push and diff SSM")
     .addHelpText(
       "after",
       `
 Examples:
   $ sentinel policy validate examples/policy.yaml
   $ sentinel policy lint examples/policy.yaml --strict
-  $ sentinel policy test examples/policy.yaml examples/policy_test.yaml`,
+  $ sentinel policy test examples/policy.yaml examples/policy_test.yaml
+  $ sentinel policy diff ssm:/sentinel/policy policy.yaml --profile security`,
     );
-  policy.addCommand(policyValidateCommand(ctx, output));
-  policy.addCommand(policyLintCommand(ctx, output));
-  policy.addCommand(policyTestCommand(ctx, output));
-  policy.addCommand(policyPullCommand(ctx, output));
-  policy.addCommand(policyPushCommand(ctx, output));
-  policy.addCommand(policyDiffCommand(ctx, output));
+  policy.addCommand(policyValidateCommand(ctx));
+  policy.addCommand(policyLintCommand(ctx));
+  policy.addCommand(policyRunTestsCommand(ctx));
+  policy.addCommand(policyPullCommand(ctx));
+  policy.addCommand(policyPushCommand(ctx));
+  policy.addCommand(policyDiffCommand(ctx));
   program.addCommand(policy);
 
   program.addCommand(enforceCommand(ctx));
-  program.addCommand(pluginsCommand(ctx, output));
+  program.addCommand(pluginsCommand(ctx));
 
-  const audit = new Command("audit").description("Work with the decision log");
-  audit.addCommand(auditVerifyCommand(ctx, output));
+  const audit = new Command("audit")
+    .description("Work with the decision log")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ sentinel audit verify
+  $ sentinel audit verify ~/.local/state/sentinel/decisions.jsonl --output json`,
+    );
+  audit.addCommand(auditVerifyCommand(ctx));
   program.addCommand(audit);
 
   applyToTree(program, (command) => {
@@ -106,53 +115,64 @@ function applyToTree(command: Command<any, any, any>, apply: (c: Command<any, an
 }
 
 /** Runs one invocation and returns its exit code. */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const outcome = new CommandOutcome();
-  const program = buildProgram({ io, outcome });
+export async function runCli(argv: readonly string[], io: CliIo, deps: Deps): Promise<number> {
+  const format = requestedFormat(argv);
+  let exitCode: number = ExitCode.Ok;
+  const ctx: CommandContext = {
+    io,
+    deps,
+    output: () => format,
+    action: (fn) => async (...args) => {
+      exitCode = (await fn(...args)) ?? ExitCode.Ok;
+    },
+  };
   try {
-    await program.parseAsync([...argv], { from: "user" });
-    return outcome.exitCode;
+    await buildProgram(ctx).parseAsync([...argv], { from: "user" });
+    return exitCode;
   } catch (error) {
-    return renderError(error, requestedFormat(argv), io);
+    return renderError(error, format, io);
   }
 }
 
 /** The `--output` format, read from argv directly so that usage errors honour it too. */
 function requestedFormat(argv: readonly string[]): OutputFormat {
+  let format: OutputFormat = "text";
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--") break;
-    if ((argv[i] === "--output" || argv[i] === "-o") && argv[i + 1] === "json") return "json";
-    if (argv[i] === "--output=json") return "json";
+    const value = argv[i] === "--output" || argv[i] === "-o"
+      ? argv[i + 1]
+      : argv[i].startsWith("--output=")
+      ? argv[i].slice(9)
+      : undefined;
+    if (value === "json" || value === "text") format = value;
   }
-  return "text";
+  return format;
 }
 
 function renderError(error: unknown, format: OutputFormat, io: CliIo): number {
-  let code: ExitCode;
-  let message: string;
-  let details: readonly string[] = [];
   if (error instanceof CommanderError) {
     if (
       error.code === "commander.helpDisplayed" || error.code === "commander.version" ||
       error.code === "commander.help"
     ) return ExitCode.Ok;
-    code = ExitCode.Usage;
-    message = error.message.replace(/^error: /, "");
-    if (format === "text") message += "\n(run with --help for usage and examples)";
-  } else if (error instanceof SentinelError) {
-    code = error.exitCode;
-    message = error.message;
-    details = error.details;
-  } else {
-    code = ExitCode.Internal;
-    message = `internal error: ${error instanceof Error ? error.message : String(error)}` +
-      "; this is a bug, please report it with the command you ran";
+    const message = error.message.replace(/^error: /, "") +
+      (format === "text" ? "\n(run with --help for usage and examples)" : "");
+    io.stderr(
+      errorText({ exitCode: ExitCode.Usage, code: "usage", message, details: [] }, format),
+    );
+    return ExitCode.Usage;
   }
-  if (format === "json") {
-    io.stderr(JSON.stringify({ code, error: exitCodeName[code], message, details }) + "\n");
-  } else {
-    io.stderr(`sentinel: ${message}\n`);
-    for (const line of details) io.stderr(`  ${line}\n`);
+  if (error instanceof SentinelError) {
+    io.stderr(errorText(error, format));
+    return error.exitCode;
   }
-  return code;
+  const message = `internal error: ${error instanceof Error ? error.message : String(error)}` +
+    "; this is a bug, please report it with the command you ran";
+  io.stderr(
+    errorText(
+      { exitCode: ExitCode.Internal, code: "internal_error", message, details: [] },
+      format,
+    ),
+  );
+  return ExitCode.Internal;
 }

@@ -1,0 +1,237 @@
+/**
+ * The issuance cache as 0600 JSON files under the cache directory (0700):
+ *
+ * - `credentials/<profile>-<key>.json`: issued role credentials, keyed by a fingerprint of
+ *   everything that decides them (see issuance_key.ts); writing one prunes the entries the same
+ *   profile left under older keys;
+ * - `policy/<source>.json`: a validated policy document with its hash and fetch time;
+ * - `identity/<access key>.json`: the verified identity of a base credential.
+ *
+ * The cache never blocks issuance: an entry that is damaged, of another format, or not a regular
+ * file is removed and reads as absent (the cold path decides afresh), and a cache that cannot be
+ * read or written is reported as a warning that says how to fix it. File operations are
+ * synchronous: this module is on the warm path, where each first async op costs. No npm imports.
+ *
+ * @module
+ */
+import { CACHE_FORMAT } from "../core/limits.ts";
+import type { CredentialEntry, IdentityEntry, IssuanceCache, PolicyEntry } from "../ports/cache.ts";
+import type { Environment } from "../core/environment.ts";
+import { sha256Hex } from "./files.ts";
+
+/** The cache files of one cache directory. */
+export class FileCache implements IssuanceCache {
+  readonly dir: string;
+
+  constructor(
+    private readonly env: Environment,
+    private readonly warn: (message: string) => void,
+  ) {
+    this.dir = env.paths.cacheDir;
+  }
+
+  /**
+   * The key of one issuance: the profile, plus a hash of everything outside the cache that decides
+   * which credentials it gets — the AWS config and credentials files, the Sentinel config file, the
+   * `AWS_*`/`SENTINEL_*` environment (secrets left out) and the flags that change the result.
+   */
+  async credentialKey(
+    profile: string,
+    overrides: { policy?: string; durationSeconds?: number } = {},
+  ): Promise<string> {
+    const { awsConfig, awsCredentials, sentinelConfig } = this.env.paths;
+    const files = [awsConfig, awsCredentials, sentinelConfig].map((path) =>
+      `${path}\n${readIfFile(path)}`
+    );
+    const fingerprint = await sha256Hex(
+      [
+        profile,
+        ...files,
+        fingerprintEnv(this.env.vars),
+        overrides.policy ?? "",
+        String(overrides.durationSeconds ?? ""),
+      ].join("\0"),
+    );
+    return `${(await sha256Hex(profile)).slice(0, 16)}-${fingerprint}`;
+  }
+
+  readCredentials(key: string): Promise<CredentialEntry | undefined> {
+    return Promise.resolve(this.#read(this.#credentialPath(key), isCredentialEntry));
+  }
+
+  writeCredentials(key: string, entry: CredentialEntry): Promise<void> {
+    const path = this.#credentialPath(key);
+    if (!this.#write(path, entry)) return Promise.resolve();
+    const prefix = path.slice(path.lastIndexOf("/") + 1, path.lastIndexOf("-") + 1);
+    try {
+      for (const file of Deno.readDirSync(`${this.dir}/credentials`)) {
+        const stale = `${this.dir}/credentials/${file.name}`;
+        if (file.name.startsWith(prefix) && stale !== path) Deno.removeSync(stale);
+      }
+    } catch { /* pruning is best effort */ }
+    return Promise.resolve();
+  }
+
+  async readPolicy(source: string): Promise<PolicyEntry | undefined> {
+    return this.#read(await this.#policyPath(source), isPolicyEntry);
+  }
+
+  async writePolicy(entry: PolicyEntry): Promise<void> {
+    this.#write(await this.#policyPath(entry.source), entry);
+  }
+
+  async removePolicy(source: string): Promise<void> {
+    this.#remove(await this.#policyPath(source));
+  }
+
+  async readIdentity(accessKeyId: string): Promise<IdentityEntry | undefined> {
+    return this.#read(await this.#identityPath(accessKeyId), isIdentityEntry);
+  }
+
+  async writeIdentity(accessKeyId: string, entry: IdentityEntry): Promise<void> {
+    this.#write(await this.#identityPath(accessKeyId), entry);
+  }
+
+  #credentialPath(key: string): string {
+    return `${this.dir}/credentials/${key}.json`;
+  }
+
+  async #policyPath(source: string): Promise<string> {
+    return `${this.dir}/policy/${await sha256Hex(source)}.json`;
+  }
+
+  async #identityPath(accessKeyId: string): Promise<string> {
+    return `${this.dir}/identity/${await sha256Hex(accessKeyId)}.json`;
+  }
+
+  #read<T>(path: string, valid: (value: unknown) => value is T): T | undefined {
+    let text: string;
+    try {
+      const info = Deno.lstatSync(path);
+      if (!info.isFile) {
+        this.#discard(path, "is not a regular file");
+        return undefined;
+      }
+      text = Deno.readTextFileSync(path);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return undefined;
+      this.warn(`cannot read the cache entry ${path} (${describe(error)}); ${this.#fix()}`);
+      return undefined;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = undefined;
+    }
+    if (isObject(value) && value.format !== CACHE_FORMAT) return undefined; // another version
+    if (!valid(value)) {
+      this.#discard(path, "was damaged");
+      return undefined;
+    }
+    return value;
+  }
+
+  #discard(path: string, why: string) {
+    this.#remove(path);
+    this.warn(`the cache entry ${path} ${why}; it was removed and Sentinel decided afresh`);
+  }
+
+  #remove(path: string) {
+    try {
+      Deno.removeSync(path, { recursive: true });
+    } catch { /* gone already, or the next write reports it */ }
+  }
+
+  #write(path: string, entry: object): boolean {
+    const dir = path.slice(0, path.lastIndexOf("/"));
+    const temp = `${path}.${crypto.randomUUID()}.tmp`;
+    try {
+      Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      Deno.writeTextFileSync(temp, JSON.stringify({ format: CACHE_FORMAT, ...entry }), {
+        mode: 0o600,
+        createNew: true,
+      });
+      Deno.chmodSync(temp, 0o600);
+      try {
+        if (!Deno.lstatSync(path).isFile) Deno.removeSync(path, { recursive: true });
+      } catch { /* absent */ }
+      Deno.renameSync(temp, path);
+      return true;
+    } catch (error) {
+      this.#remove(temp);
+      this.warn(
+        `could not write the cache entry ${path} (${describe(error)}); the next call will ` +
+          `decide afresh. ${this.#fix()}`,
+      );
+      return false;
+    }
+  }
+
+  #fix(): string {
+    return `Fix it with \`chmod -R u+rwX ${this.dir}\` (it must belong to you), or point ` +
+      `SENTINEL_CACHE_DIR at a private directory`;
+  }
+}
+
+/** The `AWS_*` and `SENTINEL_*` variables that change what may be reused, secrets left out. */
+export function fingerprintEnv(vars: Readonly<Record<string, string>>): string {
+  const secret = new Set([
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "SENTINEL_RESOLVING",
+  ]);
+  return Object.keys(vars)
+    .filter((key) => (key.startsWith("AWS_") || key.startsWith("SENTINEL_")) && !secret.has(key))
+    .sort()
+    .map((key) => `${key}=${vars[key]}`)
+    .join("\n");
+}
+
+function readIfFile(path: string): string {
+  try {
+    return Deno.statSync(path).isFile ? Deno.readTextFileSync(path) : "";
+  } catch {
+    return "";
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (error instanceof Deno.errors.NotADirectory) return "a parent is not a directory";
+  if (error instanceof Deno.errors.IsADirectory) return "it is a directory";
+  return (error as Error)?.message ?? String(error);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+const isString = (v: unknown): v is string => typeof v === "string";
+const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+function isCredentialEntry(v: unknown): v is CredentialEntry {
+  if (!isObject(v) || !isObject(v.credentials) || !isObject(v.subject)) return false;
+  const c = v.credentials;
+  const s = v.subject;
+  return [s.user, s.profile, s.roleArn, s.mode, s.policySource, s.policyHash, s.requestId]
+    .every(isString) &&
+    [v.region, v.logFile, v.sourceIdentity].every(isString) &&
+    [
+      v.policyTtlSeconds,
+      v.refreshWindowSeconds,
+      v.sessionDurationSeconds,
+      v.issuedAt,
+      c.expiration,
+    ].every(isNumber) &&
+    [c.accessKeyId, c.secretAccessKey, c.sessionToken].every(isString) &&
+    Array.isArray(v.sinks) && (v.grant === undefined || isObject(v.grant));
+}
+
+function isPolicyEntry(v: unknown): v is PolicyEntry {
+  return isObject(v) && isString(v.source) && isString(v.hash) && isNumber(v.fetchedAt) &&
+    isObject(v.document) && Array.isArray(v.document.rules);
+}
+
+function isIdentityEntry(v: unknown): v is IdentityEntry {
+  return isObject(v) && isObject(v.identity) && isString(v.identity.user) &&
+    isString(v.identity.arn) && isNumber(v.verifiedAt) && isNumber(v.validUntil);
+}

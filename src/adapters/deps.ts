@@ -1,0 +1,90 @@
+/**
+ * The composition root: builds Sentinel's real dependencies once per process, each on first use.
+ * Only what the warm `credentials` path touches is imported statically (the file cache and the
+ * decision log, no npm package); everything else — the config parsers, the AWS transports, the
+ * credential sources, the plugin host, the stores — is imported through a computed specifier when
+ * first asked for, so Deno does not even resolve it at start-up (scripts/compile.ts embeds them).
+ *
+ * @module
+ */
+import { type Environment, environmentOf } from "../core/environment.ts";
+import type { SsmPort, StsPort } from "../ports/aws.ts";
+import type { BaseCredentialProvider } from "../ports/base_credentials.ts";
+import type { LoadedConfig } from "../ports/config.ts";
+import type { Deps } from "../ports/deps.ts";
+import type { PluginCaller } from "../ports/plugins.ts";
+import { FileCache } from "./credential_cache.ts";
+import { appendDecision } from "./decision_log.ts";
+import { readOptionalText, readUserFile } from "./files.ts";
+
+/** What the root needs from the process. */
+export interface ProcessEdges {
+  /** Writes a line for the person at the terminal (stderr). */
+  stderr(text: string): void;
+  /** The environment variables at start. */
+  vars: Record<string, string>;
+  /** Sets a variable for child processes. */
+  setEnv(key: string, value: string): void;
+}
+
+/** Memoises an async factory. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => value ??= make();
+}
+
+/** A module imported on first use; the specifier is computed so start-up never resolves it. */
+function lazy<T>(specifier: string): () => Promise<T> {
+  return once(() => import(specifier) as Promise<T>);
+}
+
+const configModule = lazy<typeof import("./config_source.ts")>("./config_source.ts");
+const sourcesModule = lazy<typeof import("./credential_sources.ts")>("./credential_sources.ts");
+const sdkModule = lazy<typeof import("./aws/sdk_transport.ts")>("./aws/sdk_transport.ts");
+const childModule = lazy<typeof import("./child_process.ts")>("./child_process.ts");
+const pluginModule = lazy<typeof import("../plugin_host/resolve.ts")>("../plugin_host/resolve.ts");
+
+/** The real dependencies of this process. */
+export function createDeps(edges: ProcessEdges): Deps {
+  const env: Environment = environmentOf(edges.vars);
+  const warn = (message: string) => edges.stderr(`sentinel: warning: ${message}\n`);
+  const config = once<LoadedConfig>(async () => (await configModule()).loadConfig(env.paths));
+  const sdk = once(async () => (await sdkModule()).sdkTransport());
+  return {
+    env,
+    clock: { now: () => Date.now() },
+    ids: { newId: randomHex16 },
+    config: { load: config },
+    cache: new FileCache(env, warn),
+    decisionLog: { append: async (path, record) => void await appendDecision(path, record) },
+    files: {
+      readText: readUserFile,
+      readOptional: readOptionalText,
+      writeText: (path, text) => Deno.writeTextFile(path, text),
+    },
+    warn,
+    setChildEnv: edges.setEnv,
+    selfInvocationNames,
+    baseCredentials: once<BaseCredentialProvider>(async () =>
+      (await sourcesModule()).baseCredentialProvider(env)
+    ),
+    aws: (): Promise<{ sts: StsPort; ssm: SsmPort }> => sdk(),
+    plugins: once<PluginCaller>(async () => {
+      const { callConfigured } = await pluginModule();
+      return { call: (entry, method, payload) => callConfigured(entry, method, payload, env.vars) };
+    }),
+    processes: once(async () => ({ runForeground: (await childModule()).runForeground })),
+  };
+}
+
+function randomHex16(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** How a credential_process line can name this program: `sentinel`, or its entry module. */
+function selfInvocationNames(): string[] {
+  const names = ["sentinel"];
+  if (Deno.mainModule.startsWith("file:")) names.push(new URL(Deno.mainModule).pathname);
+  return names;
+}

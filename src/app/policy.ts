@@ -1,0 +1,148 @@
+/**
+ * Policies, for issuance and for the policy tools alike: load one from a file or SSM (validated;
+ * for issuance, an SSM policy is cached for the policy TTL), and pull, push or diff the one in SSM.
+ * Any load or validation error is thrown, so issuance fails closed.
+ *
+ * @module
+ */
+import { sha256Hex } from "../core/hash.ts";
+import { type LoadedPolicy, validatePolicyText } from "../core/policy/load.ts";
+import { policySourceOf } from "../core/policy/source.ts";
+import { withinTtl } from "../core/issuance/freshness.ts";
+import type { AwsCredentials } from "../ports/aws.ts";
+import type { PolicyEntry } from "../ports/cache.ts";
+import type { Deps } from "../ports/deps.ts";
+import { callerSettings } from "./caller.ts";
+
+/** How to load one policy. */
+export interface PolicyRequest {
+  /** A file path or `ssm:<parameter>`. */
+  source: string;
+  region: string;
+  /** The credentials SSM is asked with, fetched only when SSM must be asked. */
+  credentials: () => Promise<AwsCredentials>;
+  signal: AbortSignal;
+  /**
+   * Issuance: reuse an SSM policy fetched within this many seconds, and cache what is loaded for
+   * the warm path. Absent (the policy tools): always read afresh, cache nothing.
+   */
+  ttlSeconds?: number;
+}
+
+/** Loads and validates the policy (and caches an SSM one when a TTL is given). */
+export async function loadPolicy(deps: Deps, request: PolicyRequest): Promise<PolicyEntry> {
+  const source = policySourceOf(request.source);
+  const now = deps.clock.now();
+  if (source.kind === "ssm" && request.ttlSeconds !== undefined) {
+    const cached = await deps.cache.readPolicy(request.source);
+    if (cached !== undefined && withinTtl(cached.fetchedAt, request.ttlSeconds, now)) return cached;
+  }
+  const text = source.kind === "file"
+    ? await deps.files.readText(source.path, "policy file")
+    : await fetchParameter(deps, request, source.parameter);
+  const loaded = validatePolicyText(
+    text,
+    source.kind === "file" ? displayName(source.path) : request.source,
+  );
+  const entry: PolicyEntry = {
+    source: request.source,
+    hash: await sha256Hex(text),
+    fetchedAt: now,
+    document: loaded.document,
+  };
+  // Cached for the warm path, which never parses YAML (it re-checks a file policy's hash).
+  if (request.ttlSeconds !== undefined) await deps.cache.writePolicy(entry);
+  return entry;
+}
+
+async function fetchParameter(deps: Deps, request: PolicyRequest, parameter: string) {
+  const { ssm } = await deps.aws();
+  const credentials = await request.credentials();
+  const { value } = await ssm.getParameter(
+    credentials,
+    { region: request.region, signal: request.signal },
+    parameter,
+  );
+  return value;
+}
+
+/** How a file argument is named in messages: `-` is standard input. */
+export function displayName(path: string): string {
+  return path === "-" ? "<stdin>" : path;
+}
+
+/** Where a policy lives in SSM, and how to reach it. */
+export interface SsmLocation {
+  parameter: string;
+  region: string;
+  credentials: AwsCredentials;
+  signal: AbortSignal;
+}
+
+/** Reads the policy text stored in SSM. */
+export async function pullPolicy(deps: Deps, at: SsmLocation): Promise<string> {
+  const { ssm } = await deps.aws();
+  return (await ssm.getParameter(at.credentials, at, at.parameter)).value;
+}
+
+/**
+ * Validates, then stores the policy text in SSM; returns the new version. The local cache of the
+ * policy it supersedes is dropped, so the next issuance on this machine uses the new one at once.
+ */
+export async function pushPolicy(
+  deps: Deps,
+  at: SsmLocation,
+  text: string,
+  sourceName: string,
+  secure: boolean,
+): Promise<number> {
+  validatePolicyText(text, sourceName);
+  const { ssm } = await deps.aws();
+  const version = await ssm.putParameter(at.credentials, at, at.parameter, text, secure);
+  await deps.cache.removePolicy(`ssm:${at.parameter}`);
+  return version;
+}
+
+/** The caller's access to SSM, for the policy tools (`--profile`, `--region`). */
+export interface CallerAccess {
+  profile?: string;
+  region?: string;
+}
+
+/**
+ * Reads and validates a policy for the policy tools, from a file or `ssm:<parameter>` (with the
+ * caller's own credentials), keeping the text and positions for line-numbered messages.
+ */
+export async function readPolicy(
+  deps: Deps,
+  source: string,
+  access: CallerAccess = {},
+): Promise<LoadedPolicy> {
+  const parsed = policySourceOf(source);
+  if (parsed.kind === "file") {
+    return validatePolicyText(
+      await deps.files.readText(parsed.path, "policy file"),
+      displayName(parsed.path),
+    );
+  }
+  const at = await ssmLocation(deps, parsed.parameter, access);
+  return validatePolicyText(await pullPolicy(deps, at), source);
+}
+
+/** Where `ssm:<parameter>` is, reached with the caller's own credentials and region. */
+export async function ssmLocation(
+  deps: Deps,
+  parameter: string,
+  access: CallerAccess,
+): Promise<SsmLocation & { regionFrom: string }> {
+  const caller = await callerSettings(deps, access);
+  const signal = AbortSignal.timeout(caller.timeoutSeconds * 1000);
+  const base = await (await deps.baseCredentials()).get(caller.base, signal);
+  return {
+    parameter,
+    region: caller.region,
+    regionFrom: caller.regionFrom,
+    credentials: base.credentials,
+    signal,
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * An approval request (DESIGN §8): who asks for which profile and role, for how long and why, and
+ * what became of it. States: pending → approved | denied | cancelled | expired, all terminal.
+ * Plain data with a version, so a store can apply a transition only while the version it was
+ * computed from is still current.
+ *
+ * @module
+ */
+
+/** Where a request stands. */
+export const REQUEST_STATUSES = ["pending", "approved", "denied", "cancelled", "expired"] as const;
+/** One of {@link REQUEST_STATUSES}. */
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** One approver's approval (a rule may require several distinct ones). */
+export interface Approval {
+  approver: string;
+  at: number;
+  comment?: string;
+}
+
+/** An approval request. Times are epoch milliseconds (UTC). */
+export interface ApprovalRequest {
+  /** 16 hex digits or more (at least 64 random bits). */
+  id: string;
+  /** The verified STS identity that asked. */
+  requester: string;
+  profile: string;
+  roleArn: string;
+  /** The session length asked for, seconds. */
+  durationSeconds: number;
+  reason: string;
+  status: RequestStatus;
+  /** The `approvals:` rule that governs it. */
+  rule: string;
+  /** Distinct approvals needed (the rule's `required_approvals`, default 1). */
+  requiredApprovals: number;
+  approvals: Approval[];
+  createdAt: number;
+  updatedAt: number;
+  /** A pending request expires at this instant. */
+  expiresAt: number;
+  /** Who ended it (approver, denier, requester, `policy` for auto-approval, `sentinel` for expiry). */
+  decidedBy?: string;
+  decidedAt?: number;
+  comment?: string;
+  /** For an approved request: the access window ends here (it opened at approval). */
+  windowEndsAt?: number;
+  /** A terminal record may be deleted by the store after this instant. */
+  retainUntil?: number;
+  /** Incremented by every transition. */
+  version: number;
+}

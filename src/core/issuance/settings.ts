@@ -1,0 +1,203 @@
+/**
+ * What `credentials` and `exec` need for one profile, resolved from the parsed configuration with
+ * the precedence of DESIGN §4 (see ../settings.ts). Two profile layouts are supported:
+ *
+ * 1. Sentinel's own keys: `sentinel_role_arn`, `sentinel_source_profile`, `sentinel_policy` (the
+ *    AWS CLI ignores them, so the profile can carry `credential_process` itself);
+ * 2. an ordinary role profile (`role_arn`, `source_profile`) that also carries `sentinel_policy`,
+ *    named by another profile's `credential_process = sentinel credentials <it>`.
+ *
+ * Pure: the parsed files, the environment and the flags are arguments.
+ *
+ * @module
+ */
+import { type AwsConfigFiles, effectiveProfile, type ProfileSection } from "../aws_profile.ts";
+import { type Environment, expandHome } from "../environment.ts";
+import { ExitCode, SentinelError } from "../errors.ts";
+import { DEFAULT_REGION, isStsDuration } from "../limits.ts";
+import type { PluginEntry } from "../plugin_entry.ts";
+import {
+  type CredentialSource,
+  resolveSetting,
+  SETTINGS,
+  type SettingSources,
+  type SettingSpec,
+} from "../settings.ts";
+
+/** The Sentinel config file's values, as the settings see them. */
+export interface ConfigFileSettings {
+  path: string;
+  values: Readonly<Record<string, string>>;
+  plugins: readonly PluginEntry[];
+}
+
+/** Everything needed to issue credentials for one profile. */
+export interface IssuanceSettings {
+  profile: string;
+  layout: "sentinel_keys" | "role_profile";
+  roleArn: string;
+  sourceProfile: string | undefined;
+  source: CredentialSource;
+  awsVaultFlags: string[];
+  region: string;
+  /** Where the region came from, for messages (`region in profile prod`). */
+  regionFrom: string;
+  durationSeconds: number | undefined;
+  externalId: string | undefined;
+  policy: string;
+  logFile: string;
+  policyTtlSeconds: number;
+  refreshWindowSeconds: number;
+  timeoutSeconds: number;
+  plugins: PluginEntry[];
+}
+
+/** Flags that override everything. */
+export interface SettingFlags {
+  policy?: string;
+  region?: string;
+  durationSeconds?: number;
+}
+
+/** The sources of settings for one profile (or none). */
+export function settingSources(
+  env: Environment,
+  config: ConfigFileSettings,
+  profile?: { name: string; section: ProfileSection },
+  flags: SettingFlags = {},
+): SettingSources {
+  return {
+    env: env.get,
+    profile: profile?.section,
+    profileName: profile?.name,
+    config,
+    flags: { "--policy": flags.policy, "--region": flags.region },
+  };
+}
+
+/** A setting's value, or its default. */
+export function settingOr<T>(spec: SettingSpec<T>, sources: SettingSources, fallback: T): T {
+  return resolveSetting(spec, sources)?.value ?? fallback;
+}
+
+/** The region with its origin, from the settings or the default. */
+export function regionOf(sources: SettingSources): { region: string; from: string } {
+  const found = resolveSetting(SETTINGS.region, sources);
+  return found === undefined
+    ? { region: DEFAULT_REGION, from: "the default region" }
+    : { region: found.value, from: found.from };
+}
+
+/** Resolves the settings for `profile`. Every bad value is a clear error (exit 3). */
+export function issuanceSettings(
+  profile: string,
+  files: AwsConfigFiles,
+  config: ConfigFileSettings,
+  env: Environment,
+  flags: SettingFlags = {},
+): IssuanceSettings {
+  const section = effectiveProfile(files, profile);
+  const sources = settingSources(env, config, { name: profile, section }, flags);
+  const { layout, roleArn, sourceProfile } = targetOf(profile, section, files.configPath);
+  const policy = resolveSetting(SETTINGS.policy, sources);
+  if (policy === undefined) {
+    throw new SentinelError(
+      ExitCode.InvalidConfig,
+      `no policy for profile ${profile}: add sentinel_policy = ssm:<parameter> (or a file path) to [profile ${profile}] in ${files.configPath}, set SENTINEL_POLICY, or pass --policy`,
+    );
+  }
+  const source = settingOr(SETTINGS.source, sources, "auto");
+  if (source !== "env" && sourceProfile === undefined) {
+    throw new SentinelError(
+      ExitCode.InvalidConfig,
+      `profile ${profile} names no source profile for its base credentials: add ${
+        layout === "sentinel_keys" ? "sentinel_source_profile" : "source_profile"
+      } = <profile>, or use sentinel_source = env`,
+    );
+  }
+  if (section.mfa_serial !== undefined) {
+    throw new SentinelError(
+      ExitCode.InvalidConfig,
+      `profile ${profile} has mfa_serial: Sentinel's role hop cannot prompt for a code inside credential_process; put mfa_serial on the source profile and use sentinel_source = aws-vault, which prompts`,
+    );
+  }
+  const home = env.paths.home;
+  const region = regionOf(sources);
+  return {
+    profile,
+    layout,
+    roleArn,
+    sourceProfile,
+    source,
+    awsVaultFlags: settingOr(SETTINGS.aws_vault_flags, sources, []),
+    region: region.region,
+    regionFrom: region.from,
+    durationSeconds: flags.durationSeconds ?? profileDuration(profile, section),
+    externalId: section.external_id,
+    policy: policy.value.startsWith("ssm:") ? policy.value : expandHome(policy.value, home),
+    logFile: expandHome(settingOr(SETTINGS.log_file, sources, env.paths.defaultLogFile), home),
+    policyTtlSeconds: settingOr(SETTINGS.policy_ttl, sources, 300),
+    refreshWindowSeconds: settingOr(SETTINGS.refresh_window, sources, 300),
+    timeoutSeconds: settingOr(SETTINGS.timeout, sources, 30),
+    plugins: [...config.plugins],
+  };
+}
+
+function profileDuration(profile: string, section: ProfileSection): number | undefined {
+  if (section.duration_seconds === undefined) return undefined;
+  const seconds = Number(section.duration_seconds);
+  if (!isStsDuration(seconds)) {
+    throw new SentinelError(
+      ExitCode.InvalidConfig,
+      `duration_seconds in profile ${profile} must be a whole number from 900 to 43200, got "${section.duration_seconds}"`,
+    );
+  }
+  return seconds;
+}
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
+
+function targetOf(profile: string, section: ProfileSection, configPath: string) {
+  const check = (arn: string, key: string) => {
+    if (!ROLE_ARN.test(arn)) {
+      throw new SentinelError(
+        ExitCode.InvalidConfig,
+        `${key} in profile ${profile} is not a role ARN (arn:aws:iam::<account>:role/<name>): "${arn}"`,
+      );
+    }
+    return arn;
+  };
+  if (section.sentinel_role_arn !== undefined) {
+    return {
+      layout: "sentinel_keys" as const,
+      roleArn: check(section.sentinel_role_arn, "sentinel_role_arn"),
+      sourceProfile: section.sentinel_source_profile,
+    };
+  }
+  if (section.role_arn !== undefined) {
+    return {
+      layout: "role_profile" as const,
+      roleArn: check(section.role_arn, "role_arn"),
+      sourceProfile: section.source_profile,
+    };
+  }
+  throw new SentinelError(
+    ExitCode.InvalidConfig,
+    `profile ${profile} in ${configPath} names no role: add sentinel_role_arn and sentinel_source_profile (or role_arn and source_profile)`,
+  );
+}
+
+/**
+ * The static credential_process loop: the source profile's `credential_process` runs
+ * `sentinel credentials <profile>` again. `selfNames` are the ways this program can be named.
+ */
+export function credentialProcessLoop(
+  profile: string,
+  sourceProcess: string | undefined,
+  selfNames: readonly string[],
+): boolean {
+  if (sourceProcess === undefined) return false;
+  const escaped = profile.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return selfNames.some((name) => sourceProcess.includes(name)) &&
+    new RegExp(`credentials\\s+(--profile[= ])?${escaped}(\\s|$)`).test(sourceProcess);
+}

@@ -1,0 +1,25 @@
+/**
+ * Numbers that are fixed by AWS or by Sentinel's own formats, stated once.
+ *
+ * @module
+ */
+
+/** The shortest role session STS issues (15 minutes), in seconds. */
+export const STS_MIN_DURATION_SECONDS = 900;
+/** The longest role session STS issues (12 hours), in seconds. */
+export const STS_MAX_DURATION_SECONDS = 43_200;
+/** The session length asked for when nothing else says: one hour. */
+export const DEFAULT_SESSION_SECONDS = 3_600;
+/** The region used when no flag, profile or environment names one. */
+export const DEFAULT_REGION = "us-east-1";
+/** How long a verified identity of long-term keys is trusted before STS is asked again. */
+export const IDENTITY_TTL_SECONDS = 12 * 3_600;
+
+/** Version of the on-disk cache entry formats; an entry of another version is ignored. */
+export const CACHE_FORMAT = 2;
+
+/** Whether `seconds` is a session length STS accepts. */
+export function isStsDuration(seconds: number): boolean {
+  return Number.isSafeInteger(seconds) && seconds >= STS_MIN_DURATION_SECONDS &&
+    seconds <= STS_MAX_DURATION_SECONDS;
+}

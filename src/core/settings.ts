@@ -1,0 +1,208 @@
+/**
+ * Sentinel's settings, declared once: name, environment variable, profile key, config-file key,
+ * type, default and help. Precedence (DESIGN §4), validation, error hints and the documentation
+ * table are all derived from {@link SETTINGS}:
+ *
+ *   flag > `SENTINEL_*` variable > `sentinel_*` key of the profile > config file > default.
+ *
+ * Pure: the sources are arguments.
+ *
+ * @example
+ * ```ts
+ * import { resolveSetting, SETTINGS } from "./settings.ts";
+ *
+ * const ttl = resolveSetting(SETTINGS.policy_ttl, {
+ *   env: (key) => key === "SENTINEL_POLICY_TTL" ? "10m" : undefined,
+ *   profile: { sentinel_policy_ttl: "1m" },
+ *   config: { values: {}, path: "config.yaml" },
+ * });
+ * console.assert(ttl?.value === 600 && ttl.from === "SENTINEL_POLICY_TTL");
+ * ```
+ * @module
+ */
+import { parseDuration } from "./duration.ts";
+import { ExitCode, SentinelError } from "./errors.ts";
+import { DEFAULT_REGION } from "./limits.ts";
+
+/** Where base credentials come from. */
+export const CREDENTIAL_SOURCES = ["auto", "aws-vault", "sdk", "env"] as const;
+/** One of {@link CREDENTIAL_SOURCES}. */
+export type CredentialSource = (typeof CREDENTIAL_SOURCES)[number];
+
+/** How a setting's text becomes a value: the value, or why the text is wrong. */
+type Parse<T> = (text: string) => { ok: true; value: T } | { ok: false; expected: string };
+
+/** One setting. */
+export interface SettingSpec<T> {
+  /** Its name in the config file and in messages (`policy_ttl`). */
+  key: string;
+  /** `SENTINEL_POLICY_TTL`. */
+  env: string;
+  /** `sentinel_policy_ttl`, in a profile of `~/.aws/config`. */
+  profileKey: string;
+  /** The command-line flag that overrides it, when one does. */
+  flag?: string;
+  parse: Parse<T>;
+  /** Shown in docs; the value used when nothing sets it is computed by the caller when absent. */
+  defaultText: string;
+  /** Consulted after the profile, before the config file: other names for the same thing. */
+  fallbacks?: { env?: readonly string[]; profileKeys?: readonly string[] };
+  help: string;
+}
+
+const text: Parse<string> = (value) =>
+  value.trim() === "" ? { ok: false, expected: "a non-empty text" } : { ok: true, value };
+
+const seconds = (min: number, max: number): Parse<number> => (value) => {
+  const parsed = parseDuration(value);
+  return parsed !== undefined && parsed >= min && parsed <= max
+    ? { ok: true, value: parsed }
+    : { ok: false, expected: `a duration from ${min}s to ${max}s, such as 300 or "5m"` };
+};
+
+const oneOf = <T extends string>(values: readonly T[]): Parse<T> => (value) =>
+  (values as readonly string[]).includes(value)
+    ? { ok: true, value: value as T }
+    : { ok: false, expected: `one of ${values.join(", ")}` };
+
+const words: Parse<string[]> = (value) => ({
+  ok: true,
+  value: value.split(/\s+/).filter((word) => word !== ""),
+});
+
+function spec<T>(key: string, rest: Omit<SettingSpec<T>, "key" | "env" | "profileKey">) {
+  return { key, env: `SENTINEL_${key.toUpperCase()}`, profileKey: `sentinel_${key}`, ...rest };
+}
+
+/** Every setting. */
+export const SETTINGS = {
+  policy: spec("policy", {
+    flag: "--policy",
+    parse: text,
+    defaultText: "(none: required)",
+    help: "where the policy comes from: a file path or ssm:<parameter>",
+  }),
+  source: spec<CredentialSource>("source", {
+    parse: oneOf(CREDENTIAL_SOURCES),
+    defaultText: "auto",
+    help: "base credentials: auto (aws-vault when it knows the source profile, else sdk), " +
+      "aws-vault, sdk (the AWS SDK chain of the source profile) or env",
+  }),
+  aws_vault_flags: spec("aws_vault_flags", {
+    parse: words,
+    defaultText: "(none)",
+    help: "extra flags for `aws-vault export`, such as --no-session",
+  }),
+  region: spec("region", {
+    flag: "--region",
+    parse: text,
+    defaultText: DEFAULT_REGION,
+    fallbacks: { profileKeys: ["region"], env: ["AWS_REGION", "AWS_DEFAULT_REGION"] },
+    help: "the AWS region for STS, SSM and the store (after it: the profile's region, " +
+      "AWS_REGION, AWS_DEFAULT_REGION)",
+  }),
+  log_file: spec("log_file", {
+    parse: text,
+    defaultText: "$XDG_STATE_HOME/sentinel/decisions.jsonl",
+    help: "the hash-chained decision log (JSON Lines, 0600)",
+  }),
+  policy_ttl: spec("policy_ttl", {
+    parse: seconds(0, 86_400),
+    defaultText: "5m",
+    help: "how long a policy fetched from SSM is reused before it is fetched again",
+  }),
+  refresh_window: spec("refresh_window", {
+    parse: seconds(0, 3_600),
+    defaultText: "5m",
+    help: "cached credentials this close to expiry are issued afresh",
+  }),
+  timeout: spec("timeout", {
+    parse: seconds(1, 600),
+    defaultText: "30s",
+    help: "the whole command's budget for AWS calls; past it Sentinel gives up (exit 6)",
+  }),
+} as const;
+
+/** The name of a setting. */
+export type SettingKey = keyof typeof SETTINGS;
+
+/** Where settings are read from, highest precedence first (flags are passed per call). */
+export interface SettingSources {
+  env: (key: string) => string | undefined;
+  /** The effective keys of the profile in use, when there is one. */
+  profile?: Readonly<Record<string, string>>;
+  /** The profile's name, for messages. */
+  profileName?: string;
+  /** The Sentinel config file's values (as text) and its path. */
+  config: { values: Readonly<Record<string, string>>; path: string };
+  /** Flag values by flag name (`--policy`). */
+  flags?: Readonly<Record<string, string | undefined>>;
+}
+
+/** A resolved setting: its value and where it came from (for messages). */
+export interface ResolvedSetting<T> {
+  value: T;
+  from: string;
+}
+
+/**
+ * Resolves one setting with DESIGN §4's precedence; `undefined` when nothing sets it. A value that
+ * does not parse is an error (exit 3) that names where it came from and what is expected.
+ */
+export function resolveSetting<T>(
+  setting: SettingSpec<T>,
+  sources: SettingSources,
+): ResolvedSetting<T> | undefined {
+  const found = rawSetting(setting, sources);
+  if (found === undefined) return undefined;
+  const parsed = setting.parse(found.value);
+  if (!parsed.ok) {
+    throw new SentinelError(
+      ExitCode.InvalidConfig,
+      `${found.from}: "${found.value}" is not valid for ${setting.key}; expected ${parsed.expected}`,
+    );
+  }
+  return { value: parsed.value, from: found.from };
+}
+
+function rawSetting(
+  setting: SettingSpec<unknown>,
+  sources: SettingSources,
+): { value: string; from: string } | undefined {
+  const profileName = sources.profileName ?? "?";
+  const flag = setting.flag === undefined ? undefined : sources.flags?.[setting.flag];
+  if (flag !== undefined) return { value: flag, from: setting.flag! };
+  const env = sources.env(setting.env);
+  if (env !== undefined && env !== "") return { value: env, from: setting.env };
+  const own = sources.profile?.[setting.profileKey];
+  if (own !== undefined) {
+    return { value: own, from: `${setting.profileKey} in profile ${profileName}` };
+  }
+  for (const key of setting.fallbacks?.profileKeys ?? []) {
+    const value = sources.profile?.[key];
+    if (value !== undefined) return { value, from: `${key} in profile ${profileName}` };
+  }
+  for (const key of setting.fallbacks?.env ?? []) {
+    const value = sources.env(key);
+    if (value !== undefined && value !== "") return { value, from: key };
+  }
+  const configured = sources.config.values[setting.key];
+  if (configured !== undefined) {
+    return { value: configured, from: `${setting.key} in ${sources.config.path}` };
+  }
+  return undefined;
+}
+
+/** The settings as a Markdown table, for the README (a test keeps the two equal). */
+export function settingsTable(): string {
+  const rows = Object.values(SETTINGS).map((s: SettingSpec<unknown>) =>
+    `| \`${s.key}\` | \`${s.env}\` | \`${s.profileKey}\` | ${s.flag ? `\`${s.flag}\`` : ""} | ${
+      s.defaultText.startsWith("(") ? s.defaultText : `\`${s.defaultText}\``
+    } | ${s.help} |`
+  );
+  return [
+    "| config file | environment | profile key | flag | default | what it does |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...rows,
+  ].join("\n");
+}

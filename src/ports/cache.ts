@@ -1,0 +1,66 @@
+/**
+ * The local cache issuance keeps between processes: issued credentials, validated policies and
+ * verified identities. An entry that cannot be trusted (damaged, another format, stamped in the
+ * future) reads as absent — the cold path then decides afresh.
+ *
+ * @module
+ */
+import type { IssuedCredentials } from "../core/credential_process.ts";
+import type { Identity } from "../core/identity.ts";
+import type { IssuanceSubject } from "../core/issuance/record.ts";
+import type { PluginEntry } from "../core/plugin_entry.ts";
+import type { PolicyDocument } from "../core/policy/schema.ts";
+
+/** Cached credentials and the decision they were issued under. */
+export interface CredentialEntry {
+  subject: IssuanceSubject;
+  region: string;
+  policyTtlSeconds: number;
+  refreshWindowSeconds: number;
+  logFile: string;
+  sourceIdentity: string;
+  sessionDurationSeconds: number;
+  credentials: IssuedCredentials;
+  /** When it was issued, epoch ms. */
+  issuedAt: number;
+  /** The approval or break-glass window it was issued under, which it must not outlive. */
+  grant?: { approvalRequestId?: string; breakglassEventId?: string; windowEndsAt?: number };
+  /** The log sinks configured when issued; the warm path sends its decisions there too. */
+  sinks: PluginEntry[];
+}
+
+/** A validated policy. */
+export interface PolicyEntry {
+  source: string;
+  hash: string;
+  /** When it was fetched, epoch ms. */
+  fetchedAt: number;
+  document: PolicyDocument;
+}
+
+/** A verified identity of a base credential. */
+export interface IdentityEntry {
+  identity: Identity;
+  /** When STS said so, epoch ms. */
+  verifiedAt: number;
+  /** Epoch ms after which the base credential may no longer be valid. */
+  validUntil: number;
+}
+
+/** The cache. Writes are atomic and private (0600). */
+export interface IssuanceCache {
+  readonly dir: string;
+  /** The key of one issuance's credentials: changes when anything that decides them changes. */
+  credentialKey(
+    profile: string,
+    overrides?: { policy?: string; durationSeconds?: number },
+  ): Promise<string>;
+  readCredentials(key: string): Promise<CredentialEntry | undefined>;
+  writeCredentials(key: string, entry: CredentialEntry): Promise<void>;
+  readPolicy(source: string): Promise<PolicyEntry | undefined>;
+  writePolicy(entry: PolicyEntry): Promise<void>;
+  /** Forgets a cached policy (after a push, or when it is found stale). */
+  removePolicy(source: string): Promise<void>;
+  readIdentity(accessKeyId: string): Promise<IdentityEntry | undefined>;
+  writeIdentity(accessKeyId: string, entry: IdentityEntry): Promise<void>;
+}

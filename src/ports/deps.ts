@@ -1,0 +1,56 @@
+/**
+ * Everything a command or use case may reach outside the core, as one bundle of ports. The
+ * composition root (src/adapters/deps.ts) builds the real ones once per process, each on first use,
+ * so a cheap path (the warm `credentials`) loads nothing it does not touch; tests build their own.
+ *
+ * @module
+ */
+import type { Environment } from "../core/environment.ts";
+import type { AwsCredentials, SsmPort, StsPort } from "./aws.ts";
+import type { BaseCredentialProvider } from "./base_credentials.ts";
+import type { IssuanceCache } from "./cache.ts";
+import type { Clock, IdSource } from "./clock.ts";
+import type { ConfigSource } from "./config.ts";
+import type { DecisionLog } from "./decision_log.ts";
+import type { UserFiles } from "./files.ts";
+import type { PluginCaller } from "./plugins.ts";
+import type { ChildProcesses } from "./processes.ts";
+import type { ApprovalStore, BreakglassStore } from "./stores.ts";
+
+/** Which store holds approvals and break-glass events: `sqlite:<path>` or `dynamodb:<table>`. */
+export interface StoreLocation {
+  kind: "sqlite" | "dynamodb";
+  /** The SQLite file, or the DynamoDB table name. */
+  name: string;
+  /** For DynamoDB: the region and the credentials to reach it. */
+  region?: string;
+  credentials?: AwsCredentials;
+}
+
+/** The stores at one location. */
+export interface Stores {
+  approvals: ApprovalStore;
+  breakglass: BreakglassStore;
+}
+
+/** The process's dependencies. */
+export interface Deps {
+  readonly env: Environment;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly config: ConfigSource;
+  readonly cache: IssuanceCache;
+  readonly decisionLog: DecisionLog;
+  readonly files: UserFiles;
+  /** Reports a problem that did not stop the command (printed on stderr). */
+  warn(message: string): void;
+  /** Sets a variable for child processes of this one (the credential_process loop guard). */
+  setChildEnv(key: string, value: string): void;
+  /** How a credential_process line can name this program (for the loop guard). */
+  selfInvocationNames(): string[];
+  baseCredentials(): Promise<BaseCredentialProvider>;
+  /** STS and SSM (the transport is the composition root's choice). */
+  aws(): Promise<{ sts: StsPort; ssm: SsmPort }>;
+  plugins(): Promise<PluginCaller>;
+  processes(): Promise<ChildProcesses>;
+}

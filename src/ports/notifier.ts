@@ -1,0 +1,58 @@
+/**
+ * Notifications and approval routing (DESIGN §8, §10), as use cases depend on them.
+ *
+ * @module
+ */
+
+/** The events notifiers may take. */
+export const NOTIFICATION_EVENTS = [
+  "approval_requested",
+  "approval_approved",
+  "approval_denied",
+  "approval_cancelled",
+  "approval_expired",
+  "credential_denied",
+  "breakglass_invoked",
+  "breakglass_escalated",
+  "breakglass_closed",
+  "breakglass_reviewed",
+] as const;
+/** One of {@link NOTIFICATION_EVENTS}. */
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+
+/** What became of one announcement. */
+export interface NotifyReport {
+  delivered: string[];
+  failed: { name: string; required: boolean; error: string }[];
+  /** A required notifier failed: the caller must not go on as if it had been told. */
+  requiredFailed: boolean;
+}
+
+/** Announces events to the configured notifiers, awaited and bounded by their timeouts. */
+export interface Notifier {
+  /**
+   * Sends `data` as an event of `type` to every notifier that takes it (with `everyone`, to every
+   * notifier — break-glass invocations go to all).
+   */
+  notify(
+    type: NotificationEvent,
+    data: Record<string, unknown>,
+    options?: { everyone?: boolean },
+  ): Promise<NotifyReport>;
+}
+
+/** An approval request as a router sees it. */
+export interface RoutableRequest {
+  id: string;
+  requester: string;
+  profile: string;
+  roleArn: string;
+  durationSeconds: number;
+  reason: string;
+}
+
+/** Names who should be asked to approve; authorization stays in the policy. */
+export interface ApprovalRouter {
+  /** Extra approvers to notify; any failure is "no route" (an empty list and the error). */
+  route(request: RoutableRequest): Promise<{ approvers: string[]; errors: string[] }>;
+}

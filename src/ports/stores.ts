@@ -1,0 +1,77 @@
+/**
+ * The approval and break-glass stores (DESIGN §8, §9). The rules live in core; a store only
+ * guarantees atomicity: a transition is applied only while the version it was computed from is
+ * current, and a break-glass invocation is recorded only if every rate limit still has room.
+ * SQLite meets this with one transaction, DynamoDB with conditional writes.
+ *
+ * @module
+ */
+import type { ApprovalRequest, RequestStatus } from "../core/approval/request.ts";
+import type { BreakglassEvent, QuotaSlot } from "../core/breakglass/event.ts";
+
+/** One page of a list, and the cursor of the next (absent on the last page). */
+export interface Page<T> {
+  items: T[];
+  next?: string;
+}
+
+/** Which requests to list. */
+export interface RequestQuery {
+  status?: RequestStatus;
+  profile?: string;
+  requester?: string;
+  limit: number;
+  /** From a previous page's `next`. */
+  cursor?: string;
+}
+
+/** Approval requests. */
+export interface ApprovalStore {
+  /** Stores a new request; throws when the id exists. */
+  create(request: ApprovalRequest): Promise<void>;
+  get(id: string): Promise<ApprovalRequest | undefined>;
+  /** Applies `next` only while the stored version is still `expectedVersion`; false: another caller won. */
+  transition(next: ApprovalRequest, expectedVersion: number): Promise<boolean>;
+  /** Newest first. */
+  list(query: RequestQuery): Promise<Page<ApprovalRequest>>;
+  /** Approved requests of `requester` for `profile`, whose window has not ended at `now`. */
+  approvedFor(requester: string, profile: string, now: number): Promise<ApprovalRequest[]>;
+}
+
+/** Which events to list. */
+export interface EventQuery {
+  invoker?: string;
+  profile?: string;
+  /** Only events whose access has not ended at `now`. */
+  activeAt?: number;
+  unreviewed?: boolean;
+  limit: number;
+  cursor?: string;
+}
+
+/** Why an invocation was refused by the store. */
+export type InvokeRefusal =
+  | { reason: "quota"; slot: QuotaSlot; freesAt: number }
+  | { reason: "unreviewed"; eventId: string };
+
+/** Break-glass events. */
+export interface BreakglassStore {
+  /**
+   * Records the event only if every slot still has room at `event.createdAt` and, with
+   * `requireReviewOf`, that user has no unreviewed event — all or nothing.
+   */
+  invoke(
+    event: BreakglassEvent,
+    slots: readonly QuotaSlot[],
+    requireReviewOf?: string,
+  ): Promise<{ ok: true } | ({ ok: false } & InvokeRefusal)>;
+  get(id: string): Promise<BreakglassEvent | undefined>;
+  /** Applies `next` only while the stored version is still `expectedVersion`. */
+  update(next: BreakglassEvent, expectedVersion: number): Promise<boolean>;
+  /** Newest first. */
+  list(query: EventQuery): Promise<Page<BreakglassEvent>>;
+  /** Events of `invoker` for `profile` whose access has not ended at `now`. */
+  activeFor(invoker: string, profile: string, now: number): Promise<BreakglassEvent[]>;
+  /** How many events under `slot.key` fall in the window ending at `now` (for escalation). */
+  countInWindow(slot: QuotaSlot, now: number): Promise<number>;
+}
