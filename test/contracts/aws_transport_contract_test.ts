@@ -235,6 +235,22 @@ Deno.test("throttling: retried once, then exit 6 saying so (STS query XML, SSM J
   );
 });
 
+Deno.test("the deadline during the pause before the retry reports the throttling, not a timeout", async () => {
+  await import("@aws-sdk/client-sts"); // loaded before the clock starts, so the first attempt is quick
+  await using sts = serveStandIn(() => stsError(400, "Throttling", "Rate exceeded"));
+  // The pause after throttling is at least 300 ms, longer than this 250 ms budget.
+  const failures = await bothFail(sts.endpoint, (p) => p.sts.getCallerIdentity(KEY, call(250)));
+  assertEquals(sts.requests, 2); // one per transport: no retry after the deadline
+  for (const failure of Object.values(failures)) {
+    assertTrue(failure.ms >= 200 && failure.ms < 750, `ended after ${failure.ms} ms`);
+  }
+  assertEquals(
+    failures.fetch.error.message,
+    `STS GetCallerIdentity failed at ${sts.endpoint}: Throttling: Rate exceeded; ` +
+      "AWS is throttling these requests; wait a moment and try again",
+  );
+});
+
 Deno.test("expired token: exit 6 telling to refresh the base credentials, no retry", async () => {
   const message = "The security token included in the request is expired";
   await using sts = serveStandIn(() => stsError(400, "ExpiredToken", message));

@@ -35,7 +35,7 @@ export async function runAwsCall<T>(
 ): Promise<T> {
   const started = performance.now();
   let attempts = 0;
-  /** The retryable failure whose pause before the retry is running. */
+  /** The retryable failure whose pause before the retry is running (or was cut short). */
   let pausedAfter: { error: unknown } | undefined;
   const fail = (error: unknown, fault = faultOf(error, signal)) =>
     callFailure(
@@ -55,10 +55,9 @@ export async function runAwsCall<T>(
       const fault = faultOf(error, signal);
       if (signal.aborted || !isRetryable(fault)) throw error;
       const [min, max] = isThrottling(fault) ? RETRY_PAUSE_MS.throttling : RETRY_PAUSE_MS.other;
-      pausedAfter = { error };
-      const resumed = await pause(min + Math.random() * (max - min), signal);
+      pausedAfter = { error }; // stays set when the deadline ends the pause
+      if (!await pause(min + Math.random() * (max - min), signal)) throw error;
       pausedAfter = undefined;
-      if (!resumed) throw error;
       attempts++;
       return await attempt(signal);
     }
