@@ -40,7 +40,8 @@ function lazy<T>(specifier: string): () => Promise<T> {
 
 const configModule = lazy<typeof import("./config_source.ts")>("./config_source.ts");
 const sourcesModule = lazy<typeof import("./credential_sources.ts")>("./credential_sources.ts");
-const sdkModule = lazy<typeof import("./aws/sdk_transport.ts")>("./aws/sdk_transport.ts");
+const fetchModule = lazy<typeof import("./aws/fetch_transport.ts")>("./aws/fetch_transport.ts");
+const sdkModule = lazy<typeof import("./aws/sdk.ts")>("./aws/sdk.ts");
 const childModule = lazy<typeof import("./child_process.ts")>("./child_process.ts");
 const pluginModule = lazy<typeof import("../plugin_host/resolve.ts")>("../plugin_host/resolve.ts");
 
@@ -49,7 +50,14 @@ export function createDeps(edges: ProcessEdges): Deps {
   const env: Environment = environmentOf(edges.vars);
   const warn = (message: string) => edges.stderr(`sentinel: warning: ${message}\n`);
   const config = once<LoadedConfig>(async () => (await configModule()).loadConfig(env.paths));
-  const sdk = once(async () => (await sdkModule()).sdkTransport());
+  // The light fetch + SigV4 transport serves every call; SENTINEL_AWS_TRANSPORT=sdk selects the
+  // AWS SDK instead (same ports, same contract tests), for endpoints only the SDK understands.
+  const aws = once(async () => {
+    const options = { endpoints: env.get };
+    return env.get("SENTINEL_AWS_TRANSPORT") === "sdk"
+      ? (await sdkModule()).createSdkTransport(options)
+      : (await fetchModule()).createFetchTransport(options);
+  });
   return {
     env,
     clock: { now: () => Date.now() },
@@ -68,7 +76,7 @@ export function createDeps(edges: ProcessEdges): Deps {
     baseCredentials: once<BaseCredentialProvider>(async () =>
       (await sourcesModule()).baseCredentialProvider(env)
     ),
-    aws: (): Promise<{ sts: StsPort; ssm: SsmPort }> => sdk(),
+    aws: (): Promise<{ sts: StsPort; ssm: SsmPort }> => aws(),
     plugins: once<PluginCaller>(async () => {
       const { callConfigured } = await pluginModule();
       return { call: (entry, method, payload) => callConfigured(entry, method, payload, env.vars) };

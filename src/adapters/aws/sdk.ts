@@ -1,139 +1,184 @@
 /**
- * AWS calls (STS, SSM) through the AWS SDK v3. Each client is imported lazily, on the cold path
- * only: the warm credential path never loads this module's dependencies. Endpoints follow the
- * SDK's own configuration (`AWS_ENDPOINT_URL`, profile settings). Every failure becomes a
- * {@link SentinelError} with exit code 6 that names the call and what to do.
+ * AWS calls (STS, SSM) through the AWS SDK v3, implementing the same ports as the light `fetch`
+ * transport (`fetch_transport.ts`) with the same endpoints, deadlines, single retry and failure
+ * messages. Each client is imported lazily, on the cold path only: the warm credential path never
+ * loads this module's dependencies.
+ *
+ * Deadlines: the call's signal goes to `client.send` as `abortSignal` (the SDK's socket handler
+ * then destroys the request, connecting or waiting), and `runAwsCall` races the call against the
+ * signal as well, so a call ends by its deadline even where the SDK would not. The SDK's own
+ * retries are off (`maxAttempts: 1`): the shared runner retries once.
  *
  * @module
  */
-import { ExitCode, SentinelError } from "../../core/errors.ts";
+import type {
+  AssumeRoleParams,
+  AwsCall,
+  AwsCredentials,
+  CallerIdentity,
+  ParameterValue,
+  SessionCredentials,
+  SsmPort,
+  StsPort,
+} from "../../ports/aws.ts";
+import { callSite, runAwsCall } from "./aws_call.ts";
+import type { EndpointLookup, TransportOptions } from "./endpoints.ts";
+import { type AwsCallSite, AwsFaultError } from "./failure.ts";
 
-import type { AssumeRoleParams, AwsCredentials, SessionCredentials } from "../../ports/aws.ts";
+export type { AssumeRoleParams, AwsCredentials, SessionCredentials } from "../../ports/aws.ts";
 
-export type { AssumeRoleParams, AwsCredentials, SessionCredentials };
-
-const REQUEST_HANDLER = { connectionTimeout: 3_000, requestTimeout: 10_000 };
-
-function clientConfig(credentials: AwsCredentials, region: string) {
-  return { region, credentials, maxAttempts: 2, requestHandler: REQUEST_HANDLER };
+function clientConfig(site: AwsCallSite, credentials: AwsCredentials) {
+  return {
+    region: site.region,
+    endpoint: site.endpoint.url.href,
+    credentials: {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      sessionToken: credentials.sessionToken,
+    },
+    maxAttempts: 1,
+  };
 }
 
-/** Wraps an SDK failure in a message that names the call. */
-export function awsFailure(what: string, error: unknown, hint = ""): SentinelError {
-  const e = error as { name?: string; message?: string; Code?: string };
-  const name = e?.name ?? e?.Code ?? "Error";
-  const message = (e?.message ?? String(error)).split("\n")[0];
-  return new SentinelError(
-    ExitCode.AwsFailure,
-    `${what} failed: ${name}: ${message}${hint ? `; ${hint}` : ""}`,
-    { cause: error },
-  );
+function malformed(detail: string): AwsFaultError {
+  return new AwsFaultError({ kind: "malformed", detail });
 }
 
-/** STS GetCallerIdentity. */
-export async function getCallerIdentity(credentials: AwsCredentials, region: string) {
-  const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
-  const client = new STSClient(clientConfig(credentials, region));
-  try {
-    const out = await client.send(new GetCallerIdentityCommand({}));
-    if (!out.Arn || !out.Account) throw new Error("the response has no Arn");
-    return { arn: out.Arn, account: out.Account };
-  } catch (error) {
-    throw awsFailure("STS GetCallerIdentity", error, "check the base credentials");
-  } finally {
-    client.destroy();
+/** STS through `@aws-sdk/client-sts`. */
+export class SdkSts implements StsPort {
+  readonly #endpoints: EndpointLookup;
+
+  /** Endpoints are looked up per call from `options.endpoints`. */
+  constructor(options: TransportOptions) {
+    this.#endpoints = options.endpoints;
+  }
+
+  /** STS GetCallerIdentity of `credentials`. */
+  async getCallerIdentity(credentials: AwsCredentials, call: AwsCall): Promise<CallerIdentity> {
+    const site = callSite(this.#endpoints, "sts", "GetCallerIdentity", call.region);
+    return await runAwsCall(site, credentials, call.signal, async (signal) => {
+      const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
+      const client = new STSClient(clientConfig(site, credentials));
+      try {
+        const out = await client.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
+        if (!out.Arn) throw malformed("no GetCallerIdentityResult/Arn in the answer");
+        if (!out.Account) throw malformed("no GetCallerIdentityResult/Account in the answer");
+        return { arn: out.Arn, account: out.Account };
+      } finally {
+        client.destroy();
+      }
+    });
+  }
+
+  /** STS AssumeRole with SourceIdentity, RoleSessionName, DurationSeconds and ExternalId. */
+  async assumeRole(
+    credentials: AwsCredentials,
+    call: AwsCall,
+    params: AssumeRoleParams,
+  ): Promise<SessionCredentials> {
+    const site = callSite(this.#endpoints, "sts", "AssumeRole", call.region, params.roleArn);
+    return await runAwsCall(site, credentials, call.signal, async (signal) => {
+      const { STSClient, AssumeRoleCommand } = await import("@aws-sdk/client-sts");
+      const client = new STSClient(clientConfig(site, credentials));
+      try {
+        const out = await client.send(
+          new AssumeRoleCommand({
+            RoleArn: params.roleArn,
+            RoleSessionName: params.roleSessionName,
+            SourceIdentity: params.sourceIdentity,
+            DurationSeconds: params.durationSeconds,
+            ...(params.externalId ? { ExternalId: params.externalId } : {}),
+          }),
+          { abortSignal: signal },
+        );
+        const c = out.Credentials;
+        for (const field of ["AccessKeyId", "SecretAccessKey", "SessionToken"] as const) {
+          if (!c?.[field]) throw malformed(`no Credentials/${field} in the answer`);
+        }
+        const expiration = new Date(c!.Expiration ?? Number.NaN);
+        if (Number.isNaN(expiration.getTime())) {
+          throw malformed(`no Credentials/Expiration in the answer`);
+        }
+        return {
+          accessKeyId: c!.AccessKeyId!,
+          secretAccessKey: c!.SecretAccessKey!,
+          sessionToken: c!.SessionToken!,
+          expiration,
+        };
+      } finally {
+        client.destroy();
+      }
+    });
   }
 }
 
-/** STS AssumeRole with SourceIdentity. */
-export async function assumeRole(
-  credentials: AwsCredentials,
-  region: string,
-  params: AssumeRoleParams,
-): Promise<SessionCredentials> {
-  const { STSClient, AssumeRoleCommand } = await import("@aws-sdk/client-sts");
-  const client = new STSClient(clientConfig(credentials, region));
-  try {
-    const out = await client.send(
-      new AssumeRoleCommand({
-        RoleArn: params.roleArn,
-        RoleSessionName: params.roleSessionName,
-        SourceIdentity: params.sourceIdentity,
-        DurationSeconds: params.durationSeconds,
-        ...(params.externalId ? { ExternalId: params.externalId } : {}),
-      }),
-    );
-    const c = out.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
-      throw new Error("the response has no credentials");
-    }
-    return {
-      accessKeyId: c.AccessKeyId,
-      secretAccessKey: c.SecretAccessKey,
-      sessionToken: c.SessionToken,
-      expiration: new Date(c.Expiration),
-    };
-  } catch (error) {
-    throw awsFailure(
-      `STS AssumeRole on ${params.roleArn}`,
-      error,
-      "check that the role's trust policy admits the base identity and allows sts:SetSourceIdentity",
-    );
-  } finally {
-    client.destroy();
+/** SSM Parameter Store through `@aws-sdk/client-ssm`. */
+export class SdkSsm implements SsmPort {
+  readonly #endpoints: EndpointLookup;
+
+  /** Endpoints are looked up per call from `options.endpoints`. */
+  constructor(options: TransportOptions) {
+    this.#endpoints = options.endpoints;
+  }
+
+  /** SSM GetParameter with decryption (String and SecureString). */
+  async getParameter(
+    credentials: AwsCredentials,
+    call: AwsCall,
+    name: string,
+  ): Promise<ParameterValue> {
+    const site = callSite(this.#endpoints, "ssm", "GetParameter", call.region, name);
+    return await runAwsCall(site, credentials, call.signal, async (signal) => {
+      const { SSMClient, GetParameterCommand } = await import("@aws-sdk/client-ssm");
+      const client = new SSMClient(clientConfig(site, credentials));
+      try {
+        const out = await client.send(
+          new GetParameterCommand({ Name: name, WithDecryption: true }),
+          { abortSignal: signal },
+        );
+        const { Value: value, Version: version } = out.Parameter ?? {};
+        if (typeof value !== "string" || typeof version !== "number") {
+          throw malformed("no Parameter.Value in the answer");
+        }
+        return { value, version };
+      } finally {
+        client.destroy();
+      }
+    });
+  }
+
+  /** SSM PutParameter, overwriting, as a String or SecureString; returns the new version. */
+  async putParameter(
+    credentials: AwsCredentials,
+    call: AwsCall,
+    name: string,
+    value: string,
+    secure: boolean,
+  ): Promise<number> {
+    const site = callSite(this.#endpoints, "ssm", "PutParameter", call.region, name);
+    return await runAwsCall(site, credentials, call.signal, async (signal) => {
+      const { SSMClient, PutParameterCommand } = await import("@aws-sdk/client-ssm");
+      const client = new SSMClient(clientConfig(site, credentials));
+      try {
+        const out = await client.send(
+          new PutParameterCommand({
+            Name: name,
+            Value: value,
+            Type: secure ? "SecureString" : "String",
+            Overwrite: true,
+          }),
+          { abortSignal: signal },
+        );
+        if (typeof out.Version !== "number") throw malformed("no Version in the answer");
+        return out.Version;
+      } finally {
+        client.destroy();
+      }
+    });
   }
 }
 
-/** SSM GetParameter with decryption (String and SecureString). */
-export async function getParameter(
-  credentials: AwsCredentials,
-  region: string,
-  name: string,
-): Promise<string> {
-  const { SSMClient, GetParameterCommand } = await import("@aws-sdk/client-ssm");
-  const client = new SSMClient(clientConfig(credentials, region));
-  try {
-    const out = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-    const value = out.Parameter?.Value;
-    if (value === undefined) throw new Error("the parameter has no value");
-    return value;
-  } catch (error) {
-    const notFound = (error as { name?: string }).name === "ParameterNotFound";
-    throw awsFailure(
-      `SSM GetParameter ${name} (${region})`,
-      error,
-      notFound
-        ? `create it with \`sentinel policy push ssm:${name} <file>\` or fix sentinel_policy`
-        : "check the region, the endpoint and ssm:GetParameter permission",
-    );
-  } finally {
-    client.destroy();
-  }
-}
-
-/** SSM PutParameter (overwriting), as a String or SecureString. */
-export async function putParameter(
-  credentials: AwsCredentials,
-  region: string,
-  name: string,
-  value: string,
-  secure: boolean,
-): Promise<number> {
-  const { SSMClient, PutParameterCommand } = await import("@aws-sdk/client-ssm");
-  const client = new SSMClient(clientConfig(credentials, region));
-  try {
-    const out = await client.send(
-      new PutParameterCommand({
-        Name: name,
-        Value: value,
-        Type: secure ? "SecureString" : "String",
-        Overwrite: true,
-      }),
-    );
-    return out.Version ?? 0;
-  } catch (error) {
-    throw awsFailure(`SSM PutParameter ${name}`, error, "check ssm:PutParameter permission");
-  } finally {
-    client.destroy();
-  }
+/** Both ports through the AWS SDK. */
+export function createSdkTransport(options: TransportOptions): { sts: StsPort; ssm: SsmPort } {
+  return { sts: new SdkSts(options), ssm: new SdkSsm(options) };
 }
