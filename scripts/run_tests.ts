@@ -1,7 +1,10 @@
 /**
  * Runs the whole test suite: installs the test peers (moto, AWS CLI, aws-vault) when missing, then
- * runs every test with the Deno that runs this script. Extra arguments go to `deno test` (a file,
- * `--filter`, …). The last line printed is always `N passed, N failed`.
+ * runs every test with the Deno that runs this script — the core's unit tests and its JSDoc
+ * examples first, with no permissions at all (proving the core is pure; the `yaml` package reads
+ * only LOG_TOKENS and LOG_STREAM), then everything else with the permissions end-to-end tests need.
+ * Extra arguments go to one `deno test` run instead (a file, `--filter`, …). The last line printed
+ * is always `N passed, N failed`.
  *
  *   deno task test
  *   deno task test src/core/            # only the core's unit tests
@@ -41,19 +44,31 @@ if (setup.code !== 0) {
 
 const tools = `${root}.tools`;
 const path = `${tools}/bin:${tools}/venv/bin:${Deno.env.get("PATH") ?? ""}`;
-const testArgs = Deno.args.length > 0 ? Deno.args : [];
-const tests = await run(
-  Deno.execPath(),
-  ["test", "--allow-all", "--unstable-worker-options", ...testArgs],
-  { PATH: path, NO_COLOR: "1" },
-);
+const env = { PATH: path, NO_COLOR: "1" };
+const runs = Deno.args.length > 0
+  ? [["test", "--allow-all", "--unstable-worker-options", ...Deno.args]]
+  : [
+    ["test", "--no-prompt", "--allow-env=LOG_TOKENS,LOG_STREAM", "--doc", "src/core/"],
+    ["test", "--allow-all", "--unstable-worker-options", "--ignore=src/core/"],
+  ];
 
-const summary = [...tests.captured.matchAll(/^(?:ok|FAILED) \| (\d+) passed.*?\| (\d+) failed/gm)]
-  .at(-1);
-if (summary === undefined) {
-  console.log("no test summary found: the test run did not complete");
-  console.log("0 passed, 1 failed");
-  Deno.exit(tests.code === 0 ? 1 : tests.code);
+let passed = 0;
+let failed = 0;
+let exitCode = 0;
+for (const args of runs) {
+  const tests = await run(Deno.execPath(), args, env);
+  const summary = [
+    ...tests.captured.matchAll(/^(?:ok|FAILED) \| (\d+) passed.*?\| (\d+) failed/gm),
+  ].at(-1);
+  if (summary === undefined) {
+    console.log("no test summary found: the test run did not complete");
+    failed += 1;
+    exitCode = tests.code === 0 ? 1 : tests.code;
+    continue;
+  }
+  passed += Number(summary[1]);
+  failed += Number(summary[2]);
+  if (tests.code !== 0) exitCode = tests.code;
 }
-console.log(`${summary[1]} passed, ${summary[2]} failed`);
-Deno.exit(tests.code);
+console.log(`${passed} passed, ${failed} failed`);
+Deno.exit(exitCode);

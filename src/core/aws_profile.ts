@@ -9,9 +9,9 @@
  *
  * const files = {
  *   configPath: "~/.aws/config", credentialsPath: "~/.aws/credentials",
- *   profiles: new Map([["default", { region: "eu-west-1" }], ["prod", { include_profile: "base" }],
- *     ["base", { source_profile: "root" }]]),
- *   credentials: new Map(),
+ *   profiles: new Map<string, Record<string, string>>([["default", { region: "eu-west-1" }],
+ *     ["prod", { include_profile: "base" }], ["base", { source_profile: "root" }]]),
+ *   credentials: new Map<string, Record<string, string>>(),
  * };
  * const prod = effectiveProfile(files, "prod");
  * console.assert(prod.source_profile === "root" && prod.region === "eu-west-1");

@@ -85,7 +85,8 @@ export const SETTINGS = {
   source: spec<CredentialSource>("source", {
     parse: oneOf(CREDENTIAL_SOURCES),
     defaultText: "auto",
-    help: "base credentials: auto (aws-vault when it knows the source profile, else sdk), " +
+    help: "base credentials: auto (aws-vault when it is installed and the AWS files cannot " +
+      "supply the source profile, else sdk), " +
       "aws-vault, sdk (the AWS SDK chain of the source profile) or env",
   }),
   aws_vault_flags: spec("aws_vault_flags", {

@@ -4,6 +4,8 @@
  *
  * @example
  * ```ts
+ * import { z } from "zod";
+ *
  * const result = parseYaml("a: 1\n", z.strictObject({ a: z.number() }), { what: "config" });
  * if (!result.ok) console.error(result.issues.map((i) => formatIssue(i, "config.yaml")));
  * ```

@@ -7,13 +7,17 @@
  *
  * @example
  * ```ts
- * const policy = compilePolicy(document);
+ * import { parsePolicy } from "./parse.ts";
+ *
+ * const parsed = parsePolicy('version: "1"\nrules:\n  - { name: everyone, effect: allow }\n');
+ * if (!parsed.ok) throw new Error("invalid");
+ * const policy = compilePolicy(parsed.policy);
  * const decision = evaluate(policy, {
  *   user: "alice@example.com",
  *   profile: "prod",
  *   time: Date.parse("2026-03-02T10:00:00Z"),
  * });
- * decision.effect; // "allow" | "deny" | "require_approval"
+ * console.assert(decision.effect === "allow"); // "allow" | "deny" | "require_approval"
  * ```
  * @module
  */
