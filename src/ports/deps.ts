@@ -6,7 +6,7 @@
  * @module
  */
 import type { Environment } from "../core/environment.ts";
-import type { AwsCredentials, SsmPort, StsPort } from "./aws.ts";
+import type { SsmPort, StsPort } from "./aws.ts";
 import type { BaseCredentialProvider } from "./base_credentials.ts";
 import type { IssuanceCache } from "./cache.ts";
 import type { Clock, IdSource } from "./clock.ts";
@@ -15,23 +15,7 @@ import type { DecisionLog } from "./decision_log.ts";
 import type { UserFiles } from "./files.ts";
 import type { PluginCaller } from "./plugins.ts";
 import type { ChildProcesses } from "./processes.ts";
-import type { ApprovalStore, BreakglassStore } from "./stores.ts";
-
-/** Which store holds approvals and break-glass events: `sqlite:<path>` or `dynamodb:<table>`. */
-export interface StoreLocation {
-  kind: "sqlite" | "dynamodb";
-  /** The SQLite file, or the DynamoDB table name. */
-  name: string;
-  /** For DynamoDB: the region and the credentials to reach it. */
-  region?: string;
-  credentials?: AwsCredentials;
-}
-
-/** The stores at one location. */
-export interface Stores {
-  approvals: ApprovalStore;
-  breakglass: BreakglassStore;
-}
+import type { StoreLocation, Stores } from "./stores.ts";
 
 /** The process's dependencies. */
 export interface Deps {
@@ -53,4 +37,6 @@ export interface Deps {
   aws(): Promise<{ sts: StsPort; ssm: SsmPort }>;
   plugins(): Promise<PluginCaller>;
   processes(): Promise<ChildProcesses>;
+  /** The approval and break-glass stores at `location` (opened once per location). */
+  stores(location: StoreLocation): Promise<Stores>;
 }

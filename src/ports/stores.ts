@@ -8,6 +8,26 @@
  */
 import type { ApprovalRequest, RequestStatus } from "../core/approval/request.ts";
 import type { BreakglassEvent, QuotaSlot } from "../core/breakglass/event.ts";
+import type { StoreSetting } from "../core/store_location.ts";
+import type { AwsCall, AwsCredentials } from "./aws.ts";
+
+/** Where the stores are, and (for DynamoDB) how to reach them. */
+export type StoreLocation =
+  | (StoreSetting & { kind: "sqlite" })
+  | (StoreSetting & { kind: "dynamodb"; credentials: AwsCredentials; call: AwsCall });
+
+/** The stores at one location. */
+export interface Stores {
+  approvals: ApprovalStore;
+  breakglass: BreakglassStore;
+  /**
+   * Creates what the stores need (SQLite: the schema; DynamoDB: the table, its indexes and TTL),
+   * leaving what exists; returns what it did, one line each.
+   */
+  init(): Promise<string[]>;
+  /** Releases connections. */
+  close(): void;
+}
 
 /** One page of a list, and the cursor of the next (absent on the last page). */
 export interface Page<T> {

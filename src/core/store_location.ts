@@ -1,0 +1,44 @@
+/**
+ * Where approval requests and break-glass events live: `sqlite:<path>` (the embedded default, one
+ * machine) or `dynamodb:<table>` (teams). Pure parsing with errors that say what to write.
+ *
+ * @example
+ * ```ts
+ * import { parseStoreLocation } from "./store_location.ts";
+ *
+ * const store = parseStoreLocation("dynamodb:sentinel-state", "/home/a/.local/share/sentinel");
+ * console.assert(store.kind === "dynamodb" && store.name === "sentinel-state");
+ * ```
+ * @module
+ */
+import { expandHome } from "./environment.ts";
+import { ExitCode, SentinelError } from "./errors.ts";
+
+/** A parsed store setting. */
+export type StoreSetting =
+  | { kind: "sqlite"; name: string; text: string }
+  | { kind: "dynamodb"; name: string; text: string };
+
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+
+/** The default store: an SQLite file in Sentinel's data directory. */
+export function defaultStoreText(dataDir: string): string {
+  return `sqlite:${dataDir}/sentinel.db`;
+}
+
+/** Parses `sqlite:<path>` or `dynamodb:<table>`; `~/` in a path is the home directory. */
+export function parseStoreLocation(text: string, home: string): StoreSetting {
+  const colon = text.indexOf(":");
+  const kind = colon < 0 ? "" : text.slice(0, colon);
+  const name = colon < 0 ? "" : text.slice(colon + 1);
+  if (kind === "sqlite" && name !== "") {
+    return { kind, name: expandHome(name, home), text };
+  }
+  if (kind === "dynamodb" && TABLE_NAME.test(name)) return { kind, name, text };
+  throw new SentinelError(
+    ExitCode.InvalidConfig,
+    kind === "dynamodb"
+      ? `"${name}" is not a DynamoDB table name (3-255 letters, digits, _ . -)`
+      : `store "${text}" is neither sqlite:<path> nor dynamodb:<table>; for example sqlite:~/.local/share/sentinel/sentinel.db or dynamodb:sentinel-state`,
+  );
+}
