@@ -49,12 +49,13 @@ const ALLOWED_KEYS: Record<string, string> = {
   "rules.*.conditions": "profiles, users, roles, time, mode",
   "rules.*.conditions.time": "days, hours, timezone",
   "rules.*.conditions.time.hours": "start, end",
-  "approvals.*": "name, profiles, approvers, auto_approve, max_duration, request_ttl",
+  "approvals.*":
+    "name, profiles, approvers, auto_approve, max_duration, request_ttl, required_approvals",
   "approvals.*.auto_approve": "users, time, max_duration",
   "approvals.*.auto_approve.time": "days, hours, timezone",
   "approvals.*.auto_approve.time.hours": "start, end",
   "breakglass.*":
-    "name, profiles, users, reason_codes, max_duration, cooldown, quota, escalation_threshold, require_review",
+    "name, profiles, users, reason_codes, max_duration, cooldown, quota, escalation_threshold, require_review, reviewers",
   "breakglass.*.quota": "per_user, per_profile",
   "breakglass.*.quota.per_user": "max, window",
   "breakglass.*.quota.per_profile": "max, window",

@@ -174,6 +174,10 @@ export const approvalRuleSchema = z.strictObject({
   }).optional(),
   max_duration: sessionDuration.optional(),
   request_ttl: span.optional(),
+  required_approvals: z.int({ error: "must be a whole number" })
+    .min(1, "must be at least 1")
+    .max(10, "must be at most 10")
+    .optional(),
 });
 /** A validated approval rule. */
 export type ApprovalRule = z.infer<typeof approvalRuleSchema>;
@@ -202,6 +206,7 @@ export const breakglassRuleSchema = z.strictObject({
   escalation_threshold: z.int({ error: "must be a whole number" }).min(1)
     .optional(),
   require_review: z.boolean({ error: "must be true or false" }).optional(),
+  reviewers: nameList.optional(),
 });
 /** A validated break-glass rule. */
 export type BreakglassRule = z.infer<typeof breakglassRuleSchema>;

@@ -1,0 +1,213 @@
+/**
+ * The approval request state machine: pending → approved | denied | cancelled | expired, all
+ * terminal. Each function takes the request as read and returns the next version (the store then
+ * writes it only if nobody changed the request meanwhile) or the error to show. Pure: time, ids
+ * and the governing rule are arguments.
+ *
+ * @example
+ * ```ts
+ * import { approveRequest, openRequest } from "./transitions.ts";
+ *
+ * const rule = { name: "prod", profiles: ["prod"], approvers: ["bob"] };
+ * const request = openRequest({
+ *   id: "00112233aabbccdd", requester: "alice", profile: "prod",
+ *   roleArn: "arn:aws:iam::123456789012:role/Prod", durationSeconds: 3600, reason: "deploy",
+ *   rule, now: 0,
+ * });
+ * const approved = approveRequest(request, rule, "bob", undefined, 60_000);
+ * console.assert(approved.ok && approved.next.status === "approved");
+ * console.assert(approved.ok && approved.next.windowEndsAt === 60_000 + 3_600_000);
+ * ```
+ * @module
+ */
+import { ExitCode, SentinelError } from "../errors.ts";
+import type { ApprovalRule } from "../policy/schema.ts";
+import type { ApprovalRequest } from "./request.ts";
+import {
+  autoApproves,
+  mayApprove,
+  REQUEST_RETENTION_SECONDS,
+  requestTtlSeconds,
+  requiredApprovals,
+} from "./rules.ts";
+
+/** The next version of a request, or why there is none. */
+export type Transition =
+  | { ok: true; next: ApprovalRequest }
+  | { ok: false; error: SentinelError };
+
+/** What a new request is made of. */
+export interface NewRequest {
+  id: string;
+  requester: string;
+  profile: string;
+  roleArn: string;
+  durationSeconds: number;
+  reason: string;
+  rule: ApprovalRule;
+  now: number;
+}
+
+/** The actor of an auto-approval. */
+export const POLICY_ACTOR = "policy";
+/** The actor of an expiry. */
+export const SENTINEL_ACTOR = "sentinel";
+
+/** A new request: pending, or approved at once by the rule's `auto_approve`. */
+export function openRequest(input: NewRequest): ApprovalRequest {
+  const pending: ApprovalRequest = {
+    id: input.id,
+    requester: input.requester,
+    profile: input.profile,
+    roleArn: input.roleArn,
+    durationSeconds: input.durationSeconds,
+    reason: input.reason,
+    status: "pending",
+    rule: input.rule.name,
+    requiredApprovals: requiredApprovals(input.rule),
+    approvals: [],
+    createdAt: input.now,
+    updatedAt: input.now,
+    expiresAt: input.now + requestTtlSeconds(input.rule) * 1000,
+    version: 1,
+  };
+  if (!autoApproves(input.rule, input.requester, input.durationSeconds, input.now)) return pending;
+  return approved(pending, POLICY_ACTOR, "auto-approved by the policy", input.now);
+}
+
+/** The status a request has at `now` (a pending request past its expiry has expired). */
+export function statusAt(request: ApprovalRequest, now: number): ApprovalRequest["status"] {
+  return request.status === "pending" && now >= request.expiresAt ? "expired" : request.status;
+}
+
+/** Expires a pending request whose time is up; `undefined` when there is nothing to do. */
+export function expireIfDue(request: ApprovalRequest, now: number): ApprovalRequest | undefined {
+  if (statusAt(request, now) !== "expired" || request.status === "expired") return undefined;
+  return terminal(request, "expired", SENTINEL_ACTOR, undefined, request.expiresAt, now);
+}
+
+/** One approval by `approver`; the request is approved once it has enough distinct ones. */
+export function approveRequest(
+  request: ApprovalRequest,
+  rule: ApprovalRule | undefined,
+  approver: string,
+  comment: string | undefined,
+  now: number,
+): Transition {
+  const closed = notPending(request, now);
+  if (closed) return closed;
+  const allowed = authorize(request, rule, approver);
+  if (allowed) return allowed;
+  if (request.approvals.some((a) => a.approver === approver)) {
+    return fail(
+      ExitCode.Internal,
+      `${approver} has already approved request ${request.id}; it needs ${
+        request.requiredApprovals - request.approvals.length
+      } more approval(s) from other approvers`,
+      "already_approved_by_you",
+    );
+  }
+  const approvals = [...request.approvals, { approver, at: now, ...(comment ? { comment } : {}) }];
+  const next = { ...request, approvals, updatedAt: now, version: request.version + 1 };
+  if (approvals.length < request.requiredApprovals) return { ok: true, next };
+  return { ok: true, next: approved(next, approver, comment, now) };
+}
+
+/** A denial by an approver: the request ends. */
+export function denyRequest(
+  request: ApprovalRequest,
+  rule: ApprovalRule | undefined,
+  actor: string,
+  comment: string,
+  now: number,
+): Transition {
+  const closed = notPending(request, now);
+  if (closed) return closed;
+  const allowed = authorize(request, rule, actor);
+  if (allowed) return allowed;
+  return { ok: true, next: terminal(request, "denied", actor, comment, now, now) };
+}
+
+/** A cancellation by the requester: the request ends. */
+export function cancelRequest(request: ApprovalRequest, actor: string, now: number): Transition {
+  const closed = notPending(request, now);
+  if (closed) return closed;
+  if (actor !== request.requester) {
+    return fail(
+      ExitCode.Denied,
+      `only ${request.requester}, who asked, can cancel request ${request.id}; approvers deny instead`,
+      "not_requester",
+    );
+  }
+  return { ok: true, next: terminal(request, "cancelled", actor, undefined, now, now) };
+}
+
+/** The error for a request that is no longer pending: who ended it and when. */
+function notPending(request: ApprovalRequest, now: number): Transition | undefined {
+  const status = statusAt(request, now);
+  if (status === "pending") return undefined;
+  const when = new Date(status === "expired" ? request.expiresAt : request.decidedAt ?? now)
+    .toISOString();
+  const who = status === "expired" ? "" : ` by ${request.decidedBy}`;
+  return fail(
+    ExitCode.Internal,
+    `request ${request.id} is already ${status}${who} at ${when}`,
+    "conflict",
+  );
+}
+
+function authorize(
+  request: ApprovalRequest,
+  rule: ApprovalRule | undefined,
+  actor: string,
+): Transition | undefined {
+  if (rule === undefined) {
+    return fail(
+      ExitCode.Denied,
+      `no approvals: rule in the policy covers profile ${request.profile}, so nobody can approve or deny this request; add one (see the policy reference)`,
+      "no_approval_rule",
+    );
+  }
+  const verdict = mayApprove(rule, actor, request.requester);
+  return verdict.ok ? undefined : fail(ExitCode.Denied, verdict.why, "not_an_approver");
+}
+
+/** `request` approved at `now`, keeping its version (the caller has counted this change). */
+function approved(
+  request: ApprovalRequest,
+  actor: string,
+  comment: string | undefined,
+  now: number,
+): ApprovalRequest {
+  const windowEndsAt = now + request.durationSeconds * 1000;
+  return {
+    ...terminal(request, "approved", actor, comment, now, now),
+    version: request.version,
+    windowEndsAt,
+    retainUntil: windowEndsAt + REQUEST_RETENTION_SECONDS * 1000,
+  };
+}
+
+function terminal(
+  request: ApprovalRequest,
+  status: "approved" | "denied" | "cancelled" | "expired",
+  actor: string,
+  comment: string | undefined,
+  decidedAt: number,
+  now: number,
+): ApprovalRequest {
+  return {
+    ...request,
+    status,
+    decidedBy: actor,
+    decidedAt,
+    ...(comment ? { comment } : {}),
+    updatedAt: now,
+    retainUntil: decidedAt + REQUEST_RETENTION_SECONDS * 1000,
+    version: request.version + 1,
+  };
+}
+
+function fail(exitCode: ExitCode, message: string, code: string): Transition {
+  return { ok: false, error: new SentinelError(exitCode, message, { code }) };
+}

@@ -1,0 +1,195 @@
+/**
+ * What the policy's `breakglass:` section says about one invocation: which rule allows it, how
+ * long the access lasts, which rate limits it must fit in (as store slots), whether the invoker's
+ * last event must have been reviewed, and who may close or review an event. Pure.
+ *
+ * @example
+ * ```ts
+ * import { invocationPlan } from "./rules.ts";
+ *
+ * const rule = {
+ *   name: "sre", profiles: ["prod"], users: ["alice"], max_duration: 3600, cooldown: 1800,
+ *   quota: { per_user: { max: 3, window: 86_400 } },
+ * };
+ * const plan = invocationPlan(rule, { user: "alice", profile: "prod", now: 0, requestedSeconds: 7200 });
+ * console.assert(plan.endsAt === 3_600_000 && plan.slots.length === 2);
+ * ```
+ * @module
+ */
+import { formatDuration } from "../duration.ts";
+import { ExitCode, SentinelError } from "../errors.ts";
+import { compileNameMatcher } from "../policy/glob.ts";
+import type { ApprovalRule, BreakglassReasonCode, BreakglassRule } from "../policy/schema.ts";
+import type { BreakglassEvent, QuotaSlot } from "./event.ts";
+
+/** Access length when neither the invocation nor the rule says: one hour. */
+export const DEFAULT_BREAKGLASS_SECONDS = 3600;
+/** The window escalation counts over when the rule sets no quota: one day. */
+export const DEFAULT_ESCALATION_WINDOW_SECONDS = 86_400;
+
+/** The rule allowing `user` to break glass into `profile` for `reasonCode`, or why none does. */
+export function breakglassRuleFor(
+  rules: readonly BreakglassRule[] | undefined,
+  user: string,
+  profile: string,
+  reasonCode: BreakglassReasonCode,
+): BreakglassRule {
+  const covering = (rules ?? []).filter((rule) =>
+    compileNameMatcher(rule.profiles)(profile) && compileNameMatcher(rule.users)(user)
+  );
+  const allowing = covering.find((rule) =>
+    rule.reason_codes === undefined || rule.reason_codes.includes(reasonCode)
+  );
+  if (allowing !== undefined) return allowing;
+  if (covering.length > 0) {
+    const codes = [...new Set(covering.flatMap((rule) => rule.reason_codes ?? []))];
+    throw new SentinelError(
+      ExitCode.Denied,
+      `break-glass for ${profile} with reason code "${reasonCode}" is not allowed for ${user}; allowed: ${
+        codes.join(", ")
+      }`,
+      { code: "breakglass_reason_not_allowed" },
+    );
+  }
+  throw new SentinelError(
+    ExitCode.Denied,
+    `no breakglass: rule allows ${user} to break glass into ${profile}; ask your security team to add one (see the policy reference)`,
+    { code: "breakglass_not_allowed" },
+  );
+}
+
+/** What one invocation must fit in. */
+export interface InvocationPlan {
+  /** When the access ends, epoch ms. */
+  endsAt: number;
+  /** Every rate limit, as store slots. */
+  slots: QuotaSlot[];
+  /** With `require_review`: the invoker, whose last event must have been reviewed. */
+  requireReviewOf?: string;
+  /**
+   * Escalation: when the invoker's (or the profile's) invocations within its window reach the
+   * threshold, an escalation event goes out. The windows are the quota windows, else a day.
+   */
+  escalation?: { threshold: number; userWindowMs: number; profileWindowMs: number };
+}
+
+/** Plans an invocation under `rule`. */
+export function invocationPlan(
+  rule: BreakglassRule,
+  request: { user: string; profile: string; now: number; requestedSeconds?: number },
+): InvocationPlan {
+  const max = rule.max_duration ?? DEFAULT_BREAKGLASS_SECONDS;
+  const seconds = Math.min(request.requestedSeconds ?? max, max);
+  const { user, profile } = request;
+  const slots: QuotaSlot[] = [];
+  if (rule.cooldown !== undefined) {
+    slots.push({
+      key: `cooldown:${user}:${profile}`,
+      max: 1,
+      windowMs: rule.cooldown * 1000,
+      label: `the cooldown of ${
+        formatDuration(rule.cooldown)
+      } between break-glass invocations by ${user} for ${profile}`,
+    });
+  }
+  const perUser = rule.quota?.per_user;
+  const userSlot: QuotaSlot | undefined = perUser && {
+    key: `user:${user}`,
+    max: perUser.max,
+    windowMs: perUser.window * 1000,
+    label: `the per-user quota (${perUser.max} per ${formatDuration(perUser.window)}) of ${user}`,
+  };
+  const perProfile = rule.quota?.per_profile;
+  const profileSlot: QuotaSlot | undefined = perProfile && {
+    key: `profile:${profile}`,
+    max: perProfile.max,
+    windowMs: perProfile.window * 1000,
+    label: `the per-profile quota (${perProfile.max} per ${
+      formatDuration(perProfile.window)
+    }) of ${profile}`,
+  };
+  if (userSlot) slots.push(userSlot);
+  if (profileSlot) slots.push(profileSlot);
+  const day = DEFAULT_ESCALATION_WINDOW_SECONDS * 1000;
+  return {
+    endsAt: request.now + seconds * 1000,
+    slots,
+    ...(rule.require_review ? { requireReviewOf: user } : {}),
+    ...(rule.escalation_threshold === undefined ? {} : {
+      escalation: {
+        threshold: rule.escalation_threshold,
+        userWindowMs: userSlot?.windowMs ?? day,
+        profileWindowMs: profileSlot?.windowMs ?? day,
+      },
+    }),
+  };
+}
+
+/**
+ * Whether the event is active at `now`: not closed, not ended. Sessions issued under it never
+ * outlive {@link BreakglassEvent.endsAt}.
+ */
+export function isActive(event: BreakglassEvent, now: number): boolean {
+  return event.closedAt === undefined && now < event.endsAt;
+}
+
+/** Who may close an event early: its invoker, or an approver of the profile. */
+export function mayClose(
+  event: BreakglassEvent,
+  actor: string,
+  approvals: readonly ApprovalRule[] | undefined,
+): boolean {
+  return actor === event.invoker || isApproverOf(approvals, event.profile, actor);
+}
+
+/** Who may review an event: the rule's reviewers or the profile's approvers — never the invoker. */
+export function mayReview(
+  event: BreakglassEvent,
+  actor: string,
+  rule: BreakglassRule | undefined,
+  approvals: readonly ApprovalRule[] | undefined,
+): { ok: true } | { ok: false; why: string } {
+  if (actor === event.invoker) {
+    return {
+      ok: false,
+      why: `${actor} invoked break-glass event ${event.id} and cannot review it`,
+    };
+  }
+  const reviewer = rule?.reviewers !== undefined && compileNameMatcher(rule.reviewers)(actor);
+  if (reviewer || isApproverOf(approvals, event.profile, actor)) return { ok: true };
+  return {
+    ok: false,
+    why:
+      `${actor} is neither a reviewer of break-glass rule "${event.rule}" nor an approver of ${event.profile}`,
+  };
+}
+
+function isApproverOf(
+  approvals: readonly ApprovalRule[] | undefined,
+  profile: string,
+  actor: string,
+): boolean {
+  return (approvals ?? []).some((rule) =>
+    compileNameMatcher(rule.profiles)(profile) && compileNameMatcher(rule.approvers)(actor)
+  );
+}
+
+/** The refusal for a rate limit that is used up. */
+export function quotaRefusal(slot: QuotaSlot, freesAt: number, now: number): SentinelError {
+  return new SentinelError(
+    ExitCode.Denied,
+    `break-glass refused: ${slot.label} is used up; it frees up at ${
+      new Date(freesAt).toISOString()
+    } (in ${formatDuration(Math.max(1, Math.ceil((freesAt - now) / 1000)))})`,
+    { code: "breakglass_rate_limited" },
+  );
+}
+
+/** The refusal while the invoker's last event awaits review. */
+export function reviewRefusal(user: string, eventId: string): SentinelError {
+  return new SentinelError(
+    ExitCode.Denied,
+    `break-glass refused: ${user}'s last break-glass event ${eventId} has not been reviewed yet; someone allowed to review it must run \`sentinel breakglass review ${eventId} --notes "…"\``,
+    { code: "breakglass_review_pending" },
+  );
+}

@@ -1,0 +1,166 @@
+import { assertEquals, assertIncludes, assertThrows } from "../../../test/assert.ts";
+import { SentinelError } from "../errors.ts";
+import type { ApprovalRule, BreakglassRule } from "../policy/schema.ts";
+import type { BreakglassEvent } from "./event.ts";
+import {
+  breakglassRuleFor,
+  invocationPlan,
+  isActive,
+  mayClose,
+  mayReview,
+  quotaRefusal,
+} from "./rules.ts";
+import { closeEvent, openEvent, reviewEvent } from "./transitions.ts";
+
+const MIN = 60_000;
+const sre: BreakglassRule = {
+  name: "sre",
+  profiles: ["prod*"],
+  users: ["*@sre"],
+  reason_codes: ["incident", "security"],
+  max_duration: 3600,
+  cooldown: 1800,
+  quota: { per_user: { max: 3, window: 86_400 }, per_profile: { max: 10, window: 7 * 86_400 } },
+  escalation_threshold: 2,
+  require_review: true,
+  reviewers: ["auditor"],
+};
+const approvals: ApprovalRule[] = [{ name: "prod", profiles: ["prod"], approvers: ["bob"] }];
+
+function event(overrides: Partial<BreakglassEvent> = {}): BreakglassEvent {
+  return {
+    ...openEvent({
+      id: "00112233aabbccdd",
+      invoker: "alice@sre",
+      profile: "prod",
+      roleArn: "arn:aws:iam::123456789012:role/Prod",
+      reasonCode: "incident",
+      justification: "pager 42",
+      rule: "sre",
+      now: 0,
+      endsAt: 60 * MIN,
+    }),
+    ...overrides,
+  };
+}
+
+Deno.test("the rule must cover user, profile and reason code; the refusal says which codes are allowed", () => {
+  assertEquals(breakglassRuleFor([sre], "alice@sre", "prod-eu", "incident").name, "sre");
+  const wrongCode = assertThrows(
+    () => breakglassRuleFor([sre], "alice@sre", "prod", "maintenance"),
+    SentinelError,
+  ) as SentinelError;
+  assertIncludes(wrongCode.message, "allowed: incident, security");
+  assertEquals(wrongCode.exitCode, 4);
+  const nobody = assertThrows(
+    () => breakglassRuleFor([sre], "mallory", "prod", "incident"),
+    SentinelError,
+  ) as SentinelError;
+  assertIncludes(nobody.message, "no breakglass: rule allows mallory");
+  assertThrows(() => breakglassRuleFor(undefined, "alice@sre", "prod", "incident"), SentinelError);
+});
+
+Deno.test("the plan caps the duration at max_duration and lists cooldown and quotas as slots", () => {
+  const plan = invocationPlan(sre, {
+    user: "alice@sre",
+    profile: "prod",
+    now: 1000,
+    requestedSeconds: 7200,
+  });
+  assertEquals(plan.endsAt, 1000 + 60 * MIN);
+  assertEquals(plan.slots.map((s) => [s.key, s.max, s.windowMs]), [
+    ["cooldown:alice@sre:prod", 1, 30 * MIN],
+    ["user:alice@sre", 3, 86_400_000],
+    ["profile:prod", 10, 7 * 86_400_000],
+  ]);
+  assertEquals(plan.requireReviewOf, "alice@sre");
+  assertEquals(plan.escalation, {
+    threshold: 2,
+    userWindowMs: 86_400_000,
+    profileWindowMs: 7 * 86_400_000,
+  });
+  const short = invocationPlan(sre, {
+    user: "alice@sre",
+    profile: "prod",
+    now: 0,
+    requestedSeconds: 900,
+  });
+  assertEquals(short.endsAt, 15 * MIN);
+  const bare = invocationPlan({ name: "b", profiles: ["*"], users: ["*"] }, {
+    user: "a",
+    profile: "p",
+    now: 0,
+  });
+  assertEquals([bare.endsAt, bare.slots, bare.requireReviewOf, bare.escalation], [
+    60 * MIN,
+    [],
+    undefined,
+    undefined,
+  ]);
+});
+
+Deno.test("cooldown boundaries: the refusal names the limit and when it frees up", () => {
+  const [cooldown] = invocationPlan(sre, { user: "alice@sre", profile: "prod", now: 0 }).slots;
+  const invokedAt = 10 * MIN;
+  const freesAt = invokedAt + cooldown.windowMs;
+  const oneSecondBefore = quotaRefusal(cooldown, freesAt, freesAt - 1000);
+  assertIncludes(
+    oneSecondBefore.message,
+    "the cooldown of 30m between break-glass invocations by alice@sre for prod is used up",
+  );
+  assertIncludes(oneSecondBefore.message, "frees up at 1970-01-01T00:40:00.000Z (in 1s)");
+  assertEquals(oneSecondBefore.code, "breakglass_rate_limited");
+});
+
+Deno.test("an event is active until it ends or is closed; sessions never outlive endsAt", () => {
+  const e = event();
+  assertEquals([isActive(e, 0), isActive(e, 60 * MIN - 1), isActive(e, 60 * MIN)], [
+    true,
+    true,
+    false,
+  ]);
+  const closed = closeEvent(e, "alice@sre", "fixed", 20 * MIN, approvals);
+  if (!closed.ok) throw closed.error;
+  assertEquals([closed.next.endsAt, closed.next.closedBy, isActive(closed.next, 20 * MIN)], [
+    20 * MIN,
+    "alice@sre",
+    false,
+  ]);
+  const twice = closeEvent(closed.next, "bob", "again", 21 * MIN, approvals);
+  assertEquals(
+    twice.ok ? "" : twice.error.message,
+    "break-glass event 00112233aabbccdd already closed by alice@sre at 1970-01-01T00:20:00.000Z",
+  );
+  const expired = closeEvent(e, "alice@sre", "late", 61 * MIN, approvals);
+  assertIncludes(expired.ok ? "" : expired.error.message, "already ended at");
+});
+
+Deno.test("close: the invoker or an approver of the profile; review: never the invoker", () => {
+  const e = event();
+  assertEquals([
+    mayClose(e, "alice@sre", approvals),
+    mayClose(e, "bob", approvals),
+    mayClose(e, "carol", approvals),
+  ], [true, true, false]);
+  assertEquals(mayReview(e, "alice@sre", sre, approvals).ok, false);
+  assertEquals(
+    [mayReview(e, "auditor", sre, approvals).ok, mayReview(e, "bob", sre, approvals).ok],
+    [true, true],
+  );
+  const carol = mayReview(e, "carol", sre, approvals);
+  assertIncludes(
+    carol.ok ? "" : carol.why,
+    'neither a reviewer of break-glass rule "sre" nor an approver of prod',
+  );
+  const self = reviewEvent(e, "alice@sre", "fine", 5, sre, approvals);
+  assertEquals(self.ok ? "" : self.error.code, "not_a_reviewer");
+  const reviewed = reviewEvent(e, "auditor", "root cause found", 70 * MIN, sre, approvals);
+  if (!reviewed.ok) throw reviewed.error;
+  assertEquals([reviewed.next.reviewedBy, reviewed.next.reviewNotes, reviewed.next.version], [
+    "auditor",
+    "root cause found",
+    2,
+  ]);
+  const again = reviewEvent(reviewed.next, "bob", "again", 80 * MIN, sre, approvals);
+  assertEquals(again.ok ? "" : again.error.code, "conflict");
+});

@@ -1,0 +1,130 @@
+/**
+ * A break-glass event's life: opened active, ended early by a close (or by its time running out),
+ * and reviewed afterwards by someone other than its invoker. Each function returns the next
+ * version for a conditional write, or the error to show. Pure.
+ *
+ * @example
+ * ```ts
+ * import { closeEvent, openEvent } from "./transitions.ts";
+ *
+ * const event = openEvent({
+ *   id: "00112233aabbccdd", invoker: "alice", profile: "prod", roleArn: "arn:aws:iam::1:role/P",
+ *   reasonCode: "incident", justification: "pager 123", rule: "sre", now: 0, endsAt: 3_600_000,
+ * });
+ * const closed = closeEvent(event, "alice", "fixed", 60_000, []);
+ * console.assert(closed.ok && closed.next.endsAt === 60_000);
+ * ```
+ * @module
+ */
+import { ExitCode, SentinelError } from "../errors.ts";
+import type { ApprovalRule, BreakglassReasonCode, BreakglassRule } from "../policy/schema.ts";
+import type { BreakglassEvent } from "./event.ts";
+import { isActive, mayClose, mayReview } from "./rules.ts";
+
+/** The next version of an event, or why there is none. */
+export type EventTransition =
+  | { ok: true; next: BreakglassEvent }
+  | { ok: false; error: SentinelError };
+
+/** What a new event is made of. */
+export interface NewEvent {
+  id: string;
+  invoker: string;
+  profile: string;
+  roleArn: string;
+  reasonCode: BreakglassReasonCode;
+  justification: string;
+  rule: string;
+  now: number;
+  endsAt: number;
+}
+
+/** A new, active event. */
+export function openEvent(input: NewEvent): BreakglassEvent {
+  return {
+    id: input.id,
+    invoker: input.invoker,
+    profile: input.profile,
+    roleArn: input.roleArn,
+    reasonCode: input.reasonCode,
+    justification: input.justification,
+    rule: input.rule,
+    createdAt: input.now,
+    endsAt: input.endsAt,
+    version: 1,
+  };
+}
+
+/** Ends the access now: by the invoker or an approver of the profile. */
+export function closeEvent(
+  event: BreakglassEvent,
+  actor: string,
+  reason: string,
+  now: number,
+  approvals: readonly ApprovalRule[] | undefined,
+): EventTransition {
+  if (!isActive(event, now)) {
+    const how = event.closedAt === undefined
+      ? `ended at ${iso(event.endsAt)}`
+      : `closed by ${event.closedBy} at ${iso(event.closedAt)}`;
+    return fail(ExitCode.Internal, `break-glass event ${event.id} already ${how}`, "conflict");
+  }
+  if (!mayClose(event, actor, approvals)) {
+    return fail(
+      ExitCode.Denied,
+      `only ${event.invoker}, who invoked it, or an approver of ${event.profile} can close break-glass event ${event.id}`,
+      "not_allowed_to_close",
+    );
+  }
+  return {
+    ok: true,
+    next: {
+      ...event,
+      closedAt: now,
+      closedBy: actor,
+      closeReason: reason,
+      endsAt: Math.min(event.endsAt, now),
+      version: event.version + 1,
+    },
+  };
+}
+
+/** Records the post-incident review: never by the invoker; once. */
+export function reviewEvent(
+  event: BreakglassEvent,
+  actor: string,
+  notes: string,
+  now: number,
+  rule: BreakglassRule | undefined,
+  approvals: readonly ApprovalRule[] | undefined,
+): EventTransition {
+  if (event.reviewedAt !== undefined) {
+    return fail(
+      ExitCode.Internal,
+      `break-glass event ${event.id} was already reviewed by ${event.reviewedBy} at ${
+        iso(event.reviewedAt)
+      }`,
+      "conflict",
+    );
+  }
+  const allowed = mayReview(event, actor, rule, approvals);
+  if (!allowed.ok) return fail(ExitCode.Denied, allowed.why, "not_a_reviewer");
+  return {
+    ok: true,
+    next: {
+      ...event,
+      reviewedAt: now,
+      reviewedBy: actor,
+      reviewNotes: notes,
+      version: event.version + 1,
+    },
+  };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function fail(exitCode: ExitCode, message: string, code: string): EventTransition {
+  return { ok: false, error: new SentinelError(exitCode, message, { code }) };
+}
