@@ -2,7 +2,9 @@
  * The plugin runner: a short-lived process that hosts one plugin in a permission-narrowed Worker
  * and makes the calls it is given. Sentinel starts it per plugin with `--no-remote` (no remote
  * imports), network and write access limited to the plugin's grants, and a small V8 heap, so a
- * plugin that floods memory ends this process, never Sentinel.
+ * plugin that floods memory ends this process, never Sentinel. Before it loads the plugin it
+ * revokes, for the whole process, every permission a plugin must not have (runner_guard.ts): a
+ * compiled binary starts its runner with all of its own.
  *
  * Input (stdin, JSON): `{ plugin: { name, url, net, write }, timeoutMs, calls: CallMessage[] }`.
  * Output (stdout, JSON): one outcome per call: `{ ok, result | error, ms }`.
@@ -11,6 +13,7 @@
  * @module
  */
 import { bootstrapSource, moduleDataUrl } from "./bootstrap.ts";
+import { narrowProcess } from "./runner_guard.ts";
 
 /** A job for the runner. */
 export interface RunnerJob {
@@ -147,9 +150,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   ]).finally(() => clearTimeout(timer));
 }
 
-/** Reads a job from stdin, runs it, prints the outcomes. */
+/** Reads a job from stdin, narrows the process, runs the job, prints the outcomes. */
 export async function runnerMain(): Promise<number> {
   const job = JSON.parse(await new Response(Deno.stdin.readable).text()) as RunnerJob;
+  narrowProcess();
   const outcomes = await runJob(job);
   const bytes = new TextEncoder().encode(JSON.stringify(outcomes));
   let written = 0;

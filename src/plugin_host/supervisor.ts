@@ -8,8 +8,10 @@
  */
 import type { CallOutcome, RunnerJob } from "./runner.ts";
 import { moduleDataUrl } from "./bootstrap.ts";
+import { defaultRunnerMode, runnerCommand, type RunnerMode } from "./runner_launch.ts";
 
 export type { CallOutcome } from "./runner.ts";
+export type { RunnerMode } from "./runner_launch.ts";
 
 /** A plugin ready to run: code and grants resolved from the config. */
 export interface PluginSpec {
@@ -35,30 +37,15 @@ export interface PluginCall {
   context: unknown;
 }
 
+/** How to run the plugin; tests choose the runner mode, Sentinel leaves it to the default. */
+export interface CallOptions {
+  mode?: RunnerMode;
+}
+
 /** V8 heap for a runner process: small enough that a flood ends it in well under a second. */
 const RUNNER_HEAP_MB = 128;
 /** Time a runner process may take to start, on top of the calls' own timeouts. */
 const STARTUP_MARGIN_MS = 15_000;
-
-/** The command that starts a runner: the runner module under `deno run`, or the binary itself. */
-export function runnerCommand(spec: PluginSpec): string[] {
-  const exe = Deno.execPath();
-  const base = exe.slice(exe.lastIndexOf("/") + 1);
-  if (!/^deno(\.exe)?$/.test(base)) return [exe, "__plugin-runner"];
-  const grants: string[] = [];
-  if (spec.net.length > 0) grants.push(`--allow-net=${spec.net.join(",")}`);
-  if (spec.write.length > 0) grants.push(`--allow-write=${spec.write.join(",")}`);
-  return [
-    exe,
-    "run",
-    "--quiet",
-    "--no-remote",
-    "--no-config",
-    "--unstable-worker-options",
-    ...grants,
-    new URL("./runner.ts", import.meta.url).pathname,
-  ];
-}
 
 /** The environment a runner gets: only what Deno needs to find its cache, and the heap limit. */
 function runnerEnv(): Record<string, string> {
@@ -71,7 +58,11 @@ function runnerEnv(): Record<string, string> {
 }
 
 /** Makes the calls in order; always resolves, with one outcome per call. */
-export async function callPlugin(spec: PluginSpec, calls: PluginCall[]): Promise<CallOutcome[]> {
+export async function callPlugin(
+  spec: PluginSpec,
+  calls: PluginCall[],
+  options: CallOptions = {},
+): Promise<CallOutcome[]> {
   if (calls.length === 0) return [];
   const job: RunnerJob = {
     plugin: {
@@ -86,7 +77,7 @@ export async function callPlugin(spec: PluginSpec, calls: PluginCall[]): Promise
   const started = performance.now();
   const failAll = (error: string): CallOutcome[] =>
     calls.map(() => ({ ok: false, error, ms: performance.now() - started }));
-  const [command, ...args] = runnerCommand(spec);
+  const [command, ...args] = runnerCommand(spec, options.mode ?? defaultRunnerMode());
   let child: Deno.ChildProcess;
   try {
     child = new Deno.Command(command, {
