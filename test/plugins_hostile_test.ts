@@ -36,6 +36,21 @@ function moduleServer() {
   return { server, hits, port: server.addr.port };
 }
 
+/** How much the host's peak resident memory grew during `fn`, in MiB (Linux), else undefined. */
+async function hostPeakGrowthMiB(fn: () => Promise<void>): Promise<number | undefined> {
+  const peak = () =>
+    Number(/VmHWM:\s+(\d+)/.exec(Deno.readTextFileSync("/proc/self/status"))![1]) / 1024;
+  let measured = true;
+  try {
+    Deno.writeTextFileSync("/proc/self/clear_refs", "5"); // resets VmHWM to the current RSS
+  } catch {
+    measured = false;
+  }
+  const before = measured ? peak() : 0;
+  await fn();
+  return measured ? peak() - before : undefined;
+}
+
 function exists(path: string): boolean {
   try {
     Deno.statSync(path);
@@ -220,6 +235,57 @@ for (const mode of MODES) {
     );
     assertBlocked(mode, outcome, "ended abnormally");
   });
+
+  Deno.test(
+    name("a plugin flooding stdout and stderr costs the host a bounded buffer"),
+    async () => {
+      for (const stream of ["stdout", "stderr"]) {
+        const growth = await hostPeakGrowthMiB(async () => {
+          const outcome = await attack(
+            mode,
+            `const chunk = new Uint8Array(1 << 20).fill(65);
+          for (let i = 0; i < 256; i++) Deno.${stream}.writeSync(chunk);
+          return { delivered: true, detail: "after 256 MiB" };`,
+            { timeoutMs: 20_000 },
+          );
+          const shown = JSON.stringify(outcome).slice(0, 300);
+          assertEquals(
+            outcome.ok && outcome.result,
+            { delivered: true, detail: "after 256 MiB" },
+            shown,
+          );
+        });
+        if (growth !== undefined) {
+          assertTrue(
+            growth < 96,
+            `the host's peak memory grew ${Math.round(growth)} MiB (${stream})`,
+          );
+        }
+        contained(mode);
+      }
+    },
+  );
+
+  Deno.test(
+    name("a result or error larger than its cap fails the call with a clear error"),
+    async () => {
+      assertBlocked(
+        mode,
+        await attack(mode, `return { delivered: true, detail: "x".repeat(2 << 20) };`),
+        "more than the 262144 allowed",
+      );
+      const error = await attack(
+        mode,
+        `self.postMessage({ protocol: 1, id: 0, ok: false, error: "e".repeat(8 << 20) });
+      await new Promise(() => {});`,
+      );
+      assertBlocked(mode, error, "the plugin reported: eee");
+      assertTrue(
+        JSON.stringify(error).length < 4_096,
+        `an error of ${JSON.stringify(error).length}`,
+      );
+    },
+  );
 
   Deno.test(
     name("a plugin that throws, fails to load, lacks the handler or posts garbage fails cleanly"),

@@ -1,13 +1,16 @@
 /**
  * Calls plugins: each plugin runs in its own runner process (see runner.ts) holding one
  * permission-narrowed Worker. The supervisor hands the process only the plugin's code, settings
- * and grants (never Sentinel's environment), bounds the whole run by a deadline, and turns a
- * crash, a hang or garbage into a failed call — Sentinel itself keeps running. No npm imports.
+ * and grants (never Sentinel's environment), bounds the whole run by a deadline, keeps only a
+ * bounded part of what the process prints, and turns a crash, a hang, an oversized reply or
+ * garbage into a failed call — Sentinel itself keeps running. No npm imports.
  *
  * @module
  */
 import type { CallOutcome, RunnerJob } from "./runner.ts";
 import { moduleDataUrl } from "./bootstrap.ts";
+import { readTail } from "./bounded_output.ts";
+import { clip, MAX_REPLY_BYTES, MAX_STDERR_KEPT_BYTES } from "./limits.ts";
 import { defaultRunnerMode, runnerCommand, type RunnerMode } from "./runner_launch.ts";
 
 export type { CallOutcome } from "./runner.ts";
@@ -57,6 +60,43 @@ function runnerEnv(): Record<string, string> {
   return env;
 }
 
+function randomTag(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `\n<sentinel-reply ${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}>`;
+}
+
+/** The outcomes in the runner's stdout, or why there are none usable. */
+function parseReply(stdout: Uint8Array, tag: string, calls: number): CallOutcome[] | string {
+  const text = new TextDecoder().decode(stdout);
+  const at = text.lastIndexOf(tag);
+  if (at === -1) {
+    return `the plugin process gave no reply within the last ${MAX_REPLY_BYTES} bytes of its output (a reply is at most that large)`;
+  }
+  let outcomes: unknown;
+  try {
+    outcomes = JSON.parse(text.slice(at + tag.length));
+  } catch {
+    return "the plugin process answered garbage";
+  }
+  if (!Array.isArray(outcomes) || outcomes.length !== calls) {
+    return "the plugin process answered garbage";
+  }
+  const valid = outcomes.every((o) =>
+    typeof o === "object" && o !== null && typeof o.ms === "number" &&
+    (o.ok === true || (o.ok === false && typeof o.error === "string"))
+  );
+  if (!valid) return "the plugin process answered garbage";
+  return (outcomes as CallOutcome[]).map((o) => o.ok ? o : { ...o, error: clip(o.error) });
+}
+
+/** Why a runner that exited with `status` gave no reply, in words. */
+function abnormalEnd(status: Deno.CommandStatus, stderr: Uint8Array): string {
+  const why = new TextDecoder().decode(stderr);
+  const memory = /out of memory|heap limit/i.test(why) ? " (out of memory)" : "";
+  const how = status.signal ? `signal ${status.signal}` : `exit ${status.code}`;
+  return `the plugin process ended abnormally${memory}, ${how}`;
+}
+
 /** Makes the calls in order; always resolves, with one outcome per call. */
 export async function callPlugin(
   spec: PluginSpec,
@@ -64,6 +104,7 @@ export async function callPlugin(
   options: CallOptions = {},
 ): Promise<CallOutcome[]> {
   if (calls.length === 0) return [];
+  const replyTag = randomTag();
   const job: RunnerJob = {
     plugin: {
       name: spec.name,
@@ -73,6 +114,7 @@ export async function callPlugin(
     },
     timeoutMs: spec.timeoutMs,
     calls,
+    replyTag,
   };
   const started = performance.now();
   const failAll = (error: string): CallOutcome[] =>
@@ -100,21 +142,18 @@ export async function callPlugin(
     } catch { /* already gone */ }
   }, deadline);
   try {
+    const stdout = readTail(child.stdout, MAX_REPLY_BYTES + replyTag.length);
+    const stderr = readTail(child.stderr, MAX_STDERR_KEPT_BYTES);
     const writer = child.stdin.getWriter();
     await writer.write(new TextEncoder().encode(JSON.stringify(job))).catch(() => {});
     await writer.close().catch(() => {});
-    const { code, stdout, stderr } = await child.output();
-    if (timedOut) return failAll(`the plugin did not finish within ${deadline} ms and was stopped`);
-    const text = new TextDecoder().decode(stdout);
-    if (code !== 0 || text === "") {
-      const why = new TextDecoder().decode(stderr);
-      const memory = /out of memory|heap limit/i.test(why) ? " (out of memory)" : "";
-      return failAll(`the plugin process ended abnormally${memory}, exit ${code}`);
+    const [status, out, err] = await Promise.all([child.status, stdout, stderr]);
+    if (timedOut) {
+      return failAll(`the plugin did not finish within ${deadline} ms and was stopped`);
     }
-    const outcomes = JSON.parse(text) as CallOutcome[];
-    return outcomes.length === calls.length
-      ? outcomes
-      : failAll("the plugin process answered garbage");
+    if (!status.success) return failAll(abnormalEnd(status, err.tail));
+    const outcomes = parseReply(out.tail, replyTag, calls.length);
+    return typeof outcomes === "string" ? failAll(outcomes) : outcomes;
   } catch (error) {
     return failAll(`the plugin process failed: ${(error as Error).message}`);
   } finally {
