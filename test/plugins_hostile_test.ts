@@ -7,6 +7,9 @@
  */
 import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
 import { callPlugin } from "../src/plugin_host/supervisor.ts";
+import { RUNNER_EXIT_OUT_OF_MEMORY, RUNNER_RSS_LIMIT_MB } from "../src/plugin_host/limits.ts";
+import { runnerCommand } from "../src/plugin_host/runner_launch.ts";
+import { moduleDataUrl } from "../src/plugin_host/bootstrap.ts";
 import {
   assertBlocked,
   attack,
@@ -235,6 +238,68 @@ for (const mode of MODES) {
     );
     assertBlocked(mode, outcome, "ended abnormally");
   });
+
+  Deno.test(
+    name("off-heap memory (ArrayBuffers) cannot grow a plugin's process past its bound"),
+    async () => {
+      const outcome = await attack(
+        mode,
+        `const hoard = []; let mib = 0;
+      try {
+        while (mib < 2048) {
+          const b = new ArrayBuffer(32 << 20); new Uint8Array(b).fill(1); hoard.push(b); mib += 32;
+        }
+      } catch { /* allocation refused */ }
+      return { delivered: true, detail: String(mib) };`,
+        { timeoutMs: 20_000 },
+      );
+      if (outcome.ok) {
+        const mib = Number((outcome.result as { detail: string }).detail);
+        assertTrue(mib <= RUNNER_RSS_LIMIT_MB, `the plugin held ${mib} MiB of ArrayBuffers`);
+        contained(mode);
+      } else assertBlocked(mode, outcome, "out of memory");
+    },
+  );
+
+  Deno.test(
+    name("without RLIMIT_DATA, the runner's own watchdog ends an ArrayBuffer flood"),
+    async () => {
+      // The runner started directly, without prlimit: as on a system that lacks it.
+      const [command, ...args] = runnerCommand({ net: [], write: [] }, mode);
+      const source = `export default { notify() {
+      const hoard = []; for (;;) { const b = new ArrayBuffer(32 << 20); new Uint8Array(b).fill(1); hoard.push(b); }
+    } };`;
+      const job = {
+        plugin: { name: "flood", url: moduleDataUrl(source, false), net: [], write: [] },
+        timeoutMs: 20_000,
+        calls: [{ method: "notify", payload: event(), context: { settings: {} } }],
+        replyTag: "\n<tag>",
+        rssLimitBytes: RUNNER_RSS_LIMIT_MB * 1024 * 1024,
+      };
+      const cwd = await Deno.makeTempDir();
+      attempted(mode);
+      try {
+        const child = new Deno.Command(command, {
+          args,
+          cwd,
+          clearEnv: true,
+          env: { HOME: cwd, DENO_DIR: `${cwd}/deno_dir` },
+          stdin: "piped",
+          stdout: "null",
+          stderr: "piped",
+        }).spawn();
+        const writer = child.stdin.getWriter();
+        await writer.write(new TextEncoder().encode(JSON.stringify(job)));
+        await writer.close();
+        const { code, stderr } = await child.output();
+        assertEquals(code, RUNNER_EXIT_OUT_OF_MEMORY, new TextDecoder().decode(stderr));
+        assertIncludes(new TextDecoder().decode(stderr), "out of memory");
+        contained(mode);
+      } finally {
+        await Deno.remove(cwd, { recursive: true });
+      }
+    },
+  );
 
   Deno.test(
     name("a plugin flooding stdout and stderr costs the host a bounded buffer"),

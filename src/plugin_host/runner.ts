@@ -1,10 +1,10 @@
 /**
  * The plugin runner: a short-lived process that hosts one plugin in a permission-narrowed Worker
- * and makes the calls it is given. Sentinel starts it per plugin with `--no-remote` (no remote
- * imports), network and write access limited to the plugin's grants, and a small V8 heap, so a
- * plugin that floods memory ends this process, never Sentinel. Before it loads the plugin it
- * revokes, for the whole process, every permission a plugin must not have (runner_guard.ts): a
- * compiled binary starts its runner with all of its own.
+ * and makes the calls it is given. Before it loads the plugin it revokes, for the whole process,
+ * every permission a plugin must not have (runner_guard.ts) and starts a memory watchdog; the
+ * supervisor adds `--no-remote`, the plugin's grants and a small V8 heap (under `deno run`) and
+ * RLIMIT_DATA where it can (runner_launch.ts), so a plugin that floods memory ends this process,
+ * never Sentinel.
  *
  * Input (stdin, JSON): {@link RunnerJob}.
  * Output (stdout): the job's `replyTag`, then one outcome per call as JSON: `{ ok, result | error,
@@ -16,7 +16,7 @@
  */
 import { bootstrapSource, moduleDataUrl } from "./bootstrap.ts";
 import { clip, MAX_REPLY_BYTES, MAX_RESULT_BYTES } from "./limits.ts";
-import { narrowProcess } from "./runner_guard.ts";
+import { narrowProcess, watchMemory } from "./runner_guard.ts";
 
 /** A job for the runner. */
 export interface RunnerJob {
@@ -25,6 +25,8 @@ export interface RunnerJob {
   calls: { method: string; payload: unknown; context: unknown }[];
   /** Printed right before the reply; random per run, so a plugin cannot forge a reply. */
   replyTag: string;
+  /** Resident set size at which the runner ends itself. */
+  rssLimitBytes: number;
 }
 
 /** What happened to one call. */
@@ -200,7 +202,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 export async function runnerMain(): Promise<number> {
   const job = JSON.parse(await new Response(Deno.stdin.readable).text()) as RunnerJob;
   narrowProcess();
+  const stopWatching = watchMemory(job.rssLimitBytes);
   const outcomes = await runJob(job);
+  stopWatching();
   const bytes = new TextEncoder().encode(job.replyTag + encodeReply(outcomes));
   let written = 0;
   while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));

@@ -1,17 +1,24 @@
 /**
  * Calls plugins: each plugin runs in its own runner process (see runner.ts) holding one
  * permission-narrowed Worker. The supervisor hands the process only the plugin's code, settings
- * and grants (never Sentinel's environment), bounds the whole run by a deadline, keeps only a
- * bounded part of what the process prints, and turns a crash, a hang, an oversized reply or
- * garbage into a failed call — Sentinel itself keeps running. No npm imports.
+ * and grants (never Sentinel's environment), starts it under a memory bound (runner_launch.ts),
+ * bounds the whole run by a deadline, keeps only a bounded part of what
+ * the process prints, and turns a crash, a hang, an oversized reply or garbage into a failed call
+ * — Sentinel itself keeps running. No npm imports.
  *
  * @module
  */
 import type { CallOutcome, RunnerJob } from "./runner.ts";
 import { moduleDataUrl } from "./bootstrap.ts";
 import { readTail } from "./bounded_output.ts";
-import { clip, MAX_REPLY_BYTES, MAX_STDERR_KEPT_BYTES } from "./limits.ts";
-import { defaultRunnerMode, runnerCommand, type RunnerMode } from "./runner_launch.ts";
+import {
+  clip,
+  MAX_REPLY_BYTES,
+  MAX_STDERR_KEPT_BYTES,
+  RUNNER_EXIT_OUT_OF_MEMORY,
+  RUNNER_RSS_LIMIT_MB,
+} from "./limits.ts";
+import { defaultRunnerMode, prepareLaunch, type RunnerMode } from "./runner_launch.ts";
 
 export type { CallOutcome } from "./runner.ts";
 export type { RunnerMode } from "./runner_launch.ts";
@@ -45,20 +52,8 @@ export interface CallOptions {
   mode?: RunnerMode;
 }
 
-/** V8 heap for a runner process: small enough that a flood ends it in well under a second. */
-const RUNNER_HEAP_MB = 128;
 /** Time a runner process may take to start, on top of the calls' own timeouts. */
 const STARTUP_MARGIN_MS = 15_000;
-
-/** The environment a runner gets: only what Deno needs to find its cache, and the heap limit. */
-function runnerEnv(): Record<string, string> {
-  const env: Record<string, string> = { DENO_V8_FLAGS: `--max-old-space-size=${RUNNER_HEAP_MB}` };
-  for (const key of ["HOME", "DENO_DIR", "XDG_CACHE_HOME", "PATH"]) {
-    const value = Deno.env.get(key);
-    if (value !== undefined) env[key] = value;
-  }
-  return env;
-}
 
 function randomTag(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -92,7 +87,10 @@ function parseReply(stdout: Uint8Array, tag: string, calls: number): CallOutcome
 /** Why a runner that exited with `status` gave no reply, in words. */
 function abnormalEnd(status: Deno.CommandStatus, stderr: Uint8Array): string {
   const why = new TextDecoder().decode(stderr);
-  const memory = /out of memory|heap limit/i.test(why) ? " (out of memory)" : "";
+  const memory = status.code === RUNNER_EXIT_OUT_OF_MEMORY ||
+      /out of memory|heap limit|memory allocation of \d+ bytes failed/i.test(why)
+    ? ` (out of memory; the limit is ${RUNNER_RSS_LIMIT_MB} MiB)`
+    : "";
   const how = status.signal ? `signal ${status.signal}` : `exit ${status.code}`;
   return `the plugin process ended abnormally${memory}, ${how}`;
 }
@@ -115,17 +113,18 @@ export async function callPlugin(
     timeoutMs: spec.timeoutMs,
     calls,
     replyTag,
+    rssLimitBytes: RUNNER_RSS_LIMIT_MB * 1024 * 1024,
   };
   const started = performance.now();
   const failAll = (error: string): CallOutcome[] =>
     calls.map(() => ({ ok: false, error, ms: performance.now() - started }));
-  const [command, ...args] = runnerCommand(spec, options.mode ?? defaultRunnerMode());
+  const launch = prepareLaunch(spec, options.mode ?? defaultRunnerMode());
   let child: Deno.ChildProcess;
   try {
-    child = new Deno.Command(command, {
-      args,
+    child = new Deno.Command(launch.command, {
+      args: launch.args,
       clearEnv: true,
-      env: runnerEnv(),
+      env: launch.env,
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
