@@ -23,6 +23,7 @@ import {
 } from "./harness/hostile.ts";
 import { setupScenario } from "./harness/scenario.ts";
 import { runSentinel } from "./harness/sentinel.ts";
+import { ROOT } from "./harness/tools.ts";
 
 /** A module server on the loopback interface that counts the requests for each path. */
 function moduleServer() {
@@ -52,6 +53,27 @@ async function hostPeakGrowthMiB(fn: () => Promise<void>): Promise<number | unde
   const before = measured ? peak() : 0;
   await fn();
   return measured ? peak() - before : undefined;
+}
+
+/** Files under `dir` (recursively) whose contents include `text`. */
+function filesContaining(dir: string, text: string): string[] {
+  const found: string[] = [];
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(dir)];
+  } catch {
+    return found;
+  }
+  for (const entry of entries) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) found.push(...filesContaining(path, text));
+    else if (entry.isFile) {
+      try {
+        if (new TextDecoder().decode(Deno.readFileSync(path)).includes(text)) found.push(path);
+      } catch { /* vanished */ }
+    }
+  }
+  return found;
 }
 
 function exists(path: string): boolean {
@@ -208,6 +230,73 @@ for (const mode of MODES) {
       }
     },
   );
+
+  Deno.test(
+    name("what a plugin stores (Cache API, Web Storage, KV) dies with its run"),
+    async () => {
+      const marker = `sentinel-storage-marker-${crypto.randomUUID()}`;
+      const body = `
+      const found = [];
+      const cache = await caches.open("hostile");
+      const previous = await cache.match("https://storage.invalid/k");
+      if (previous) found.push("caches: " + await previous.text());
+      await cache.put("https://storage.invalid/k", new Response(${JSON.stringify(marker)}));
+      for (const store of ["localStorage", "sessionStorage"]) {
+        try {
+          const s = globalThis[store];
+          if (s?.getItem("k")) found.push(store + ": " + s.getItem("k"));
+          s?.setItem("k", ${JSON.stringify(marker)});
+        } catch { /* not available */ }
+      }
+      try {
+        const kv = await Deno.openKv();
+        const v = await kv.get(["k"]);
+        if (v.value) found.push("kv: " + v.value);
+        await kv.set(["k"], ${JSON.stringify(marker)});
+        kv.close();
+      } catch { /* not available */ }
+      return { delivered: true, detail: JSON.stringify({ found, cwd: Deno.cwd() }) };`;
+      const runs = [];
+      for (let i = 0; i < 2; i++) {
+        const outcome = await attack(mode, body);
+        assertTrue(outcome.ok, JSON.stringify(outcome));
+        runs.push(JSON.parse((outcome.result as { detail: string }).detail));
+      }
+      assertEquals(runs[1].found, [], "the second run saw what the first one stored");
+      for (const run of runs) assertEquals(exists(run.cwd), false, `${run.cwd} was left behind`);
+      const home = Deno.env.get("HOME") ?? "";
+      const denoDir = Deno.env.get("DENO_DIR") ?? `${home}/.cache/deno`;
+      assertEquals(filesContaining(`${denoDir}/location_data`, marker), []);
+      contained(mode);
+      contained(mode);
+    },
+  );
+
+  Deno.test(name("a plugin learns neither the project path nor the home directory"), async () => {
+    const outcome = await attack(
+      mode,
+      `const seen = [Deno.cwd(), process.cwd(), ...process.argv, process.argv0, process.execPath,
+        Deno.execPath(), String(Deno.mainModule), location.href, import.meta.url];
+      for (const probe of [() => Deno.readTextFileSync("relative.txt"), () => Deno.realPathSync(".")]) {
+        try { probe(); } catch (e) { seen.push(e.message); }
+      }
+      return { delivered: true, detail: JSON.stringify(seen) };`,
+    );
+    assertTrue(outcome.ok, JSON.stringify(outcome));
+    const seen: string[] = JSON.parse((outcome.result as { detail: string }).detail);
+    // The executable's own path is visible (docs/plugins.md, "Sandbox limits"): check the rest
+    // for the home directory only when the executable does not live under it.
+    const home = Deno.env.get("HOME")!;
+    const exe = Deno.execPath();
+    const project = ROOT.replace(/\/$/, "");
+    for (const text of seen) {
+      assertTrue(!text.includes(project), `the plugin saw the project path in ${text}`);
+      if (!exe.startsWith(`${home}/`)) {
+        assertTrue(!text.includes(`${home}/`) && text !== home, `the plugin saw $HOME in ${text}`);
+      }
+    }
+    contained(mode);
+  });
 
   Deno.test(
     name("a plugin that hangs is stopped at its timeout; the next call gets a fresh worker"),

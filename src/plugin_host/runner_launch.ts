@@ -1,9 +1,9 @@
 /**
- * How a plugin runner process is started: the runner module under `deno run`, or the compiled
- * binary started as `sentinel __plugin-runner`, or — for tests, since `deno compile` needs a
- * runtime download — an emulation of the binary under `deno run`; an environment without
- * Sentinel's variables; and an RLIMIT_DATA bound through util-linux `prlimit` where that exists.
- * No npm imports.
+ * How a plugin runner process is started: the command (the runner module under `deno run`, or
+ * the compiled binary started as `sentinel __plugin-runner`), an empty throwaway directory that is
+ * its working directory, home and DENO_DIR (so nothing it stores outlives the call and no project
+ * or home path shows through `Deno.cwd()`), an environment without Sentinel's variables, and an
+ * RLIMIT_DATA bound through util-linux `prlimit` where that exists. No npm imports.
  *
  * @module
  */
@@ -47,6 +47,8 @@ export function runnerCommand(grants: RunnerGrants, mode: RunnerMode): string[] 
     "--quiet",
     "--no-remote",
     "--no-config",
+    // The DENO_DIR is new on every run, so a code cache would only cost time to write.
+    "--no-code-cache",
     "--unstable-worker-options",
     ...flags,
     new URL("./runner.ts", import.meta.url).pathname,
@@ -64,20 +66,35 @@ function findPrlimit(): string | undefined {
   return undefined;
 }
 
-/** Everything needed to spawn one runner. */
+/** Everything needed to spawn one runner, and to clean up after it. */
 export interface RunnerLaunch {
   command: string;
   args: string[];
+  cwd: string;
   env: Record<string, string>;
+  /** Removes the throwaway directory; call once the runner has exited. */
+  cleanup(): Promise<void>;
 }
 
-/** The command, under `prlimit` where it exists, and the environment of a runner. */
-export function prepareLaunch(grants: RunnerGrants, mode: RunnerMode): RunnerLaunch {
-  const env: Record<string, string> = {};
-  for (const key of ["HOME", "DENO_DIR", "XDG_CACHE_HOME", "PATH"]) {
-    const value = Deno.env.get(key);
-    if (value !== undefined) env[key] = value;
+/** Creates the throwaway directory and assembles the launch. */
+export async function prepareLaunch(grants: RunnerGrants, mode: RunnerMode): Promise<RunnerLaunch> {
+  const root = await Deno.makeTempDir({ prefix: "sentinel-plugin-" });
+  const cleanup = () => Deno.remove(root, { recursive: true }).catch(() => {});
+  const work = `${root}/work`;
+  const cache = `${root}/deno_dir`;
+  try {
+    await Deno.mkdir(work, { mode: 0o700 });
+    await Deno.mkdir(cache, { mode: 0o700 });
+  } catch (error) {
+    await cleanup();
+    throw error;
   }
+  const env: Record<string, string> = {
+    HOME: work,
+    DENO_DIR: cache,
+    DENO_NO_UPDATE_CHECK: "1",
+    DENO_NO_PROMPT: "1",
+  };
   // A compiled binary ignores DENO_V8_FLAGS (denoland/deno#19808), so only `deno` mode gets it,
   // and the emulation of the binary does not; the binary relies on RLIMIT_DATA and the watchdog.
   if (mode === "deno") env.DENO_V8_FLAGS = `--max-old-space-size=${RUNNER_HEAP_MB}`;
@@ -86,5 +103,11 @@ export function prepareLaunch(grants: RunnerGrants, mode: RunnerMode): RunnerLau
   const [command, args] = prlimit
     ? [prlimit, [`--data=${RUNNER_DATA_LIMIT_BYTES}`, "--", exe, ...rest]]
     : [exe, rest];
-  return { command, args, env };
+  return {
+    command,
+    args,
+    cwd: work,
+    env,
+    cleanup,
+  };
 }

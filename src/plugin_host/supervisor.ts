@@ -1,8 +1,8 @@
 /**
  * Calls plugins: each plugin runs in its own runner process (see runner.ts) holding one
  * permission-narrowed Worker. The supervisor hands the process only the plugin's code, settings
- * and grants (never Sentinel's environment), starts it under a memory bound (runner_launch.ts),
- * bounds the whole run by a deadline, keeps only a bounded part of what
+ * and grants (never Sentinel's environment), starts it in a throwaway directory under a memory
+ * bound (runner_launch.ts), bounds the whole run by a deadline, keeps only a bounded part of what
  * the process prints, and turns a crash, a hang, an oversized reply or garbage into a failed call
  * — Sentinel itself keeps running. No npm imports.
  *
@@ -118,44 +118,55 @@ export async function callPlugin(
   const started = performance.now();
   const failAll = (error: string): CallOutcome[] =>
     calls.map(() => ({ ok: false, error, ms: performance.now() - started }));
-  const launch = prepareLaunch(spec, options.mode ?? defaultRunnerMode());
-  let child: Deno.ChildProcess;
+  const mode = options.mode ?? defaultRunnerMode();
+  let launch;
   try {
-    child = new Deno.Command(launch.command, {
-      args: launch.args,
-      clearEnv: true,
-      env: launch.env,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    launch = await prepareLaunch(spec, mode);
   } catch (error) {
-    return failAll(`cannot start the plugin process: ${(error as Error).message}`);
+    return failAll(`cannot prepare the plugin process: ${(error as Error).message}`);
   }
-  const deadline = spec.timeoutMs * calls.length + STARTUP_MARGIN_MS;
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already gone */ }
-  }, deadline);
   try {
-    const stdout = readTail(child.stdout, MAX_REPLY_BYTES + replyTag.length);
-    const stderr = readTail(child.stderr, MAX_STDERR_KEPT_BYTES);
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(JSON.stringify(job))).catch(() => {});
-    await writer.close().catch(() => {});
-    const [status, out, err] = await Promise.all([child.status, stdout, stderr]);
-    if (timedOut) {
-      return failAll(`the plugin did not finish within ${deadline} ms and was stopped`);
+    let child: Deno.ChildProcess;
+    try {
+      child = new Deno.Command(launch.command, {
+        args: launch.args,
+        cwd: launch.cwd,
+        clearEnv: true,
+        env: launch.env,
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+    } catch (error) {
+      return failAll(`cannot start the plugin process: ${(error as Error).message}`);
     }
-    if (!status.success) return failAll(abnormalEnd(status, err.tail));
-    const outcomes = parseReply(out.tail, replyTag, calls.length);
-    return typeof outcomes === "string" ? failAll(outcomes) : outcomes;
-  } catch (error) {
-    return failAll(`the plugin process failed: ${(error as Error).message}`);
+    const deadline = spec.timeoutMs * calls.length + STARTUP_MARGIN_MS;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        child.kill("SIGKILL");
+      } catch { /* already gone */ }
+    }, deadline);
+    try {
+      const stdout = readTail(child.stdout, MAX_REPLY_BYTES + replyTag.length);
+      const stderr = readTail(child.stderr, MAX_STDERR_KEPT_BYTES);
+      const writer = child.stdin.getWriter();
+      await writer.write(new TextEncoder().encode(JSON.stringify(job))).catch(() => {});
+      await writer.close().catch(() => {});
+      const [status, out, err] = await Promise.all([child.status, stdout, stderr]);
+      if (timedOut) {
+        return failAll(`the plugin did not finish within ${deadline} ms and was stopped`);
+      }
+      if (!status.success) return failAll(abnormalEnd(status, err.tail));
+      const outcomes = parseReply(out.tail, replyTag, calls.length);
+      return typeof outcomes === "string" ? failAll(outcomes) : outcomes;
+    } catch (error) {
+      return failAll(`the plugin process failed: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
   } finally {
-    clearTimeout(timer);
+    await launch.cleanup();
   }
 }
