@@ -232,6 +232,30 @@ for (const mode of MODES) {
   );
 
   Deno.test(
+    name("a plugin cannot load npm code, cached or not, nor reach the npm registry"),
+    async () => {
+      // zod is one of Sentinel's own dependencies, so it is in the host's npm cache.
+      assertEquals(typeof (await import("npm:zod@4.6.7")).z, "object");
+      for (
+        const load of [
+          `await import("npm:zod@4.6.7")`,
+          `await import(["npm:zod", "4.6.7"].join("@"))`,
+          `await import("zod")`,
+          `await import("npm:sentinel-hostile-test-not-a-package@1.0.0")`,
+          `(await import("node:module")).createRequire(${JSON.stringify(`${ROOT}x.js`)})("zod")`,
+        ]
+      ) {
+        const outcome = await attack(
+          mode,
+          `const m = ${load}; return { delivered: true, detail: typeof m };`,
+        );
+        assertBlocked(mode, outcome, /./);
+        assertTrue(!/registry\.npmjs\.org/.test(JSON.stringify(outcome)), JSON.stringify(outcome));
+      }
+    },
+  );
+
+  Deno.test(
     name("what a plugin stores (Cache API, Web Storage, KV) dies with its run"),
     async () => {
       const marker = `sentinel-storage-marker-${crypto.randomUUID()}`;
@@ -372,7 +396,7 @@ for (const mode of MODES) {
           args,
           cwd,
           clearEnv: true,
-          env: { HOME: cwd, DENO_DIR: `${cwd}/deno_dir` },
+          env: { HOME: cwd, DENO_DIR: `${cwd}/deno_dir`, NPM_CONFIG_REGISTRY: "http://0.0.0.0:0/" },
           stdin: "piped",
           stdout: "null",
           stderr: "piped",

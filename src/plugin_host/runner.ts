@@ -2,9 +2,9 @@
  * The plugin runner: a short-lived process that hosts one plugin in a permission-narrowed Worker
  * and makes the calls it is given. Before it loads the plugin it revokes, for the whole process,
  * every permission a plugin must not have (runner_guard.ts) and starts a memory watchdog; the
- * supervisor adds `--no-remote`, the plugin's grants and a small V8 heap (under `deno run`) and
- * RLIMIT_DATA where it can (runner_launch.ts), so a plugin that floods memory ends this process,
- * never Sentinel.
+ * supervisor adds `--no-remote`, `--no-npm`, the plugin's grants and a small V8 heap (under
+ * `deno run`) and RLIMIT_DATA where it can (runner_launch.ts), so a plugin that floods memory ends
+ * this process, never Sentinel.
  *
  * Input (stdin, JSON): {@link RunnerJob}.
  * Output (stdout): the job's `replyTag`, then one outcome per call as JSON: `{ ok, result | error,

@@ -10,7 +10,7 @@
 import { RUNNER_DATA_LIMIT_BYTES, RUNNER_HEAP_MB } from "./limits.ts";
 
 /**
- * `deno`: `deno run` the runner module with the plugin's grants and no remote code.
+ * `deno`: `deno run` the runner module with the plugin's grants and no remote or npm code.
  * `binary`: the compiled Sentinel starts itself with its full compile-time permissions.
  * `emulated-binary`: for tests — `deno run --allow-all main.ts __plugin-runner`, which is what
  * the binary does (full permissions, no `--no-remote`/`--no-npm`/`--no-config`), without
@@ -46,6 +46,7 @@ export function runnerCommand(grants: RunnerGrants, mode: RunnerMode): string[] 
     "run",
     "--quiet",
     "--no-remote",
+    "--no-npm",
     "--no-config",
     // The DENO_DIR is new on every run, so a code cache would only cost time to write.
     "--no-code-cache",
@@ -76,6 +77,12 @@ export interface RunnerLaunch {
   cleanup(): Promise<void>;
 }
 
+/**
+ * An npm registry nobody can serve (no listener can bind port 0), so a runner never downloads npm
+ * code, and fails at once rather than after DNS retries.
+ */
+const NO_NPM_REGISTRY = "http://0.0.0.0:0/";
+
 /** Creates the throwaway directory and assembles the launch. */
 export async function prepareLaunch(grants: RunnerGrants, mode: RunnerMode): Promise<RunnerLaunch> {
   const root = await Deno.makeTempDir({ prefix: "sentinel-plugin-" });
@@ -92,6 +99,7 @@ export async function prepareLaunch(grants: RunnerGrants, mode: RunnerMode): Pro
   const env: Record<string, string> = {
     HOME: work,
     DENO_DIR: cache,
+    NPM_CONFIG_REGISTRY: NO_NPM_REGISTRY,
     DENO_NO_UPDATE_CHECK: "1",
     DENO_NO_PROMPT: "1",
   };
