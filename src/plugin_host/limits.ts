@@ -1,7 +1,7 @@
 /**
  * The resource limits of the plugin sandbox, shared by the supervisor (which enforces them from
- * outside the runner process) and the runner (which enforces them from inside). Figures were
- * measured with Deno 2.9.6 on x86_64 Linux. No npm imports.
+ * outside the runner process) and the runner (which enforces them from inside). Figures measured
+ * with Deno 2.9.6 on x86_64 Linux are in docs/plugins.md ("Sandbox limits"). No npm imports.
  *
  * @module
  */
