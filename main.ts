@@ -32,7 +32,7 @@ function plainCredentialsProfile(args: string[]): string | undefined {
 
 async function main(args: string[]): Promise<number> {
   if (args[0] === "__plugin-runner") {
-    // The compiled binary starts itself as a plugin runner (see src/plugin_host/supervisor.ts).
+    // The compiled binary starts itself as a plugin runner (see src/plugin_host/runner_launch.ts).
     const runner = "./src/plugin_host/runner.ts";
     const { runnerMain } = await import(runner) as typeof import("./src/plugin_host/runner.ts");
     return await runnerMain();

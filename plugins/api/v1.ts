@@ -4,9 +4,10 @@
  *
  * A plugin is one ES module whose default export holds its handlers. Sentinel loads it into a
  * Deno Worker with no environment, no file system (unless granted), no subprocesses, no FFI, no
- * remote imports, and network only to the hosts its configuration grants. Each call is bounded by
- * a timeout; a plugin that throws, hangs or exhausts memory is stopped and its call fails, without
- * touching Sentinel.
+ * remote, npm or local-file imports, and network only to the hosts its configuration grants. Each
+ * call is bounded by a timeout, and its process by a memory limit; a result is at most 256 KiB of
+ * JSON. A plugin that throws, hangs or exhausts memory is stopped and its call fails, without
+ * touching Sentinel. Nothing it stores outlives the call (docs/plugins.md, "Sandbox limits").
  *
  * @example A notifier
  * ```ts

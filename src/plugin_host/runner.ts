@@ -1,22 +1,32 @@
 /**
  * The plugin runner: a short-lived process that hosts one plugin in a permission-narrowed Worker
- * and makes the calls it is given. Sentinel starts it per plugin with `--no-remote` (no remote
- * imports), network and write access limited to the plugin's grants, and a small V8 heap, so a
- * plugin that floods memory ends this process, never Sentinel.
+ * and makes the calls it is given. Before it loads the plugin it revokes, for the whole process,
+ * every permission a plugin must not have (runner_guard.ts) and starts a memory watchdog; the
+ * supervisor adds `--no-remote`, `--no-npm`, the plugin's grants and a small V8 heap (under
+ * `deno run`) and RLIMIT_DATA where it can (runner_launch.ts), so a plugin that floods memory ends
+ * this process, never Sentinel.
  *
- * Input (stdin, JSON): `{ plugin: { name, url, net, write }, timeoutMs, calls: CallMessage[] }`.
- * Output (stdout, JSON): one outcome per call: `{ ok, result | error, ms }`.
+ * Input (stdin, JSON): {@link RunnerJob}.
+ * Output (stdout): the job's `replyTag`, then one outcome per call as JSON: `{ ok, result | error,
+ * ms }`. Whatever the plugin itself prints comes before the tag, which it cannot know. Results are
+ * capped at MAX_RESULT_BYTES each and MAX_REPLY_BYTES in all (limits.ts).
  * No npm imports.
  *
  * @module
  */
 import { bootstrapSource, moduleDataUrl } from "./bootstrap.ts";
+import { clip, MAX_REPLY_BYTES, MAX_RESULT_BYTES } from "./limits.ts";
+import { narrowProcess, watchMemory } from "./runner_guard.ts";
 
 /** A job for the runner. */
 export interface RunnerJob {
   plugin: { name: string; url: string; net: string[]; write: string[] };
   timeoutMs: number;
   calls: { method: string; payload: unknown; context: unknown }[];
+  /** Printed right before the reply; random per run, so a plugin cannot forge a reply. */
+  replyTag: string;
+  /** Resident set size at which the runner ends itself. */
+  rssLimitBytes: number;
 }
 
 /** What happened to one call. */
@@ -61,7 +71,7 @@ class PluginWorker {
     this.#worker.onmessageerror = () => this.#fail("the plugin sent a message that cannot be read");
     this.#worker.onerror = (event) => {
       event.preventDefault();
-      this.#fail(`the plugin failed: ${event.message}`);
+      this.#fail(`the plugin failed: ${clip(String(event.message))}`);
     };
   }
 
@@ -97,8 +107,13 @@ class PluginWorker {
           typeof reply.ok !== "boolean" || (reply.ok === false && typeof reply.error !== "string")
         ) {
           settle(() => reject(new Error("the plugin answered with a malformed message")));
-        } else if (reply.ok) settle(() => resolve(reply.result));
-        else settle(() => reject(new Error(`the plugin reported: ${reply.error}`)));
+        } else if (!reply.ok) {
+          const error = `the plugin reported: ${clip(reply.error as string)}`;
+          settle(() => reject(new Error(error)));
+        } else {
+          const why = unfitResult(reply.result);
+          settle(() => why === undefined ? resolve(reply.result) : reject(new Error(why)));
+        }
       };
       this.#failure = (error) => settle(() => reject(new Error(error)));
       this.#worker.postMessage({ protocol: 1, id, ...call });
@@ -137,6 +152,42 @@ export async function runJob(job: RunnerJob): Promise<CallOutcome[]> {
   return outcomes;
 }
 
+/** Why a result cannot be passed on (not JSON, or too large), or undefined when it can. */
+function unfitResult(result: unknown): string | undefined {
+  let json: string;
+  try {
+    json = JSON.stringify(result ?? null);
+  } catch {
+    return "the plugin answered with a result that is not JSON";
+  }
+  const bytes = json.length > MAX_RESULT_BYTES
+    ? json.length
+    : new TextEncoder().encode(json).length;
+  return bytes > MAX_RESULT_BYTES
+    ? `the plugin's result is ${bytes} bytes of JSON, more than the ${MAX_RESULT_BYTES} allowed`
+    : undefined;
+}
+
+/** The outcomes as JSON, failing the calls whose results would take the reply past its cap. */
+export function encodeReply(outcomes: CallOutcome[]): string {
+  const budget = MAX_REPLY_BYTES - 4096;
+  const size = (json: string) => new TextEncoder().encode(json).length;
+  let used = 0;
+  const parts = outcomes.map((outcome) => {
+    let json = JSON.stringify(outcome);
+    if (used + size(json) > budget) {
+      json = JSON.stringify({
+        ok: false,
+        error: `the plugin's results exceed ${MAX_REPLY_BYTES} bytes in all`,
+        ms: outcome.ms,
+      });
+    }
+    used += size(json);
+    return json;
+  });
+  return `[${parts.join(",")}]`;
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   return Promise.race([
@@ -147,11 +198,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   ]).finally(() => clearTimeout(timer));
 }
 
-/** Reads a job from stdin, runs it, prints the outcomes. */
+/** Reads a job from stdin, narrows the process, runs the job, prints the tagged outcomes. */
 export async function runnerMain(): Promise<number> {
   const job = JSON.parse(await new Response(Deno.stdin.readable).text()) as RunnerJob;
+  narrowProcess();
+  const stopWatching = watchMemory(job.rssLimitBytes);
   const outcomes = await runJob(job);
-  const bytes = new TextEncoder().encode(JSON.stringify(outcomes));
+  stopWatching();
+  const bytes = new TextEncoder().encode(job.replyTag + encodeReply(outcomes));
   let written = 0;
   while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
   return 0;
