@@ -77,6 +77,33 @@ Deno.test("check: deny exits 4, require_approval exits 5, with --explain traces"
   assertEquals(json.trace[1].failed_condition, "roles");
 });
 
+Deno.test("attack: check treats days: [] as any day, and --explain says so", async () => {
+  const policy = `version: "1"
+rules:
+  - name: offboarded
+    effect: deny
+    conditions: { users: [mallory], time: { days: [], timezone: UTC } }
+  - name: weekday-hours
+    effect: allow
+    conditions: { time: { days: [], hours: { start: "09:00", end: "17:00" }, timezone: UTC } }
+`;
+  const denied = await runSentinel(
+    ["check", "prod", "-p", "-", "-u", "mallory", "--at", "2026-03-03T10:00:00Z"],
+    { stdin: policy },
+  );
+  assertEquals(denied.code, 4, denied.stderr);
+  assertIncludes(denied.stdout, "rule:   offboarded (rules[0])");
+  const outside = await runSentinel(
+    ["check", "prod", "-p", "-", "-u", "alice", "--at", "2026-03-03T20:15:00Z", "--explain"],
+    { stdin: policy },
+  );
+  assertEquals(outside.code, 4, outside.stderr);
+  assertIncludes(
+    outside.stdout,
+    "rules[1] weekday-hours (allow): skipped, tuesday 20:15 UTC is outside any day 09:00-17:00 UTC",
+  );
+});
+
 Deno.test("check: invalid policy exits 3 with every error; bad --at is a usage error", async () => {
   const dir = await Deno.makeTempDir();
   const broken = `${dir}/broken.yaml`;
@@ -140,7 +167,11 @@ rules:
     lint.stdout,
     '<stdin>:5:11: warning[shadowed-rule]: rule "never" can never match',
   );
-  assertIncludes(lint.stdout, "1 warning\n");
+  assertIncludes(
+    lint.stdout,
+    '<stdin>:3:11: warning[catch-all-rule]: rule "everyone" matches every request',
+  );
+  assertIncludes(lint.stdout, "2 warnings\n");
   const strict = await runSentinel(["policy", "lint", "--strict", "-"], { stdin: text });
   assertEquals(strict.code, 3);
   const clean = await runSentinel(["policy", "lint", POLICY, "--strict"]);

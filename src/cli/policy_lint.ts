@@ -19,7 +19,8 @@ export function policyLintCommand(ctx: CommandContext, output: () => OutputForma
     .addHelpText(
       "after",
       `
-Warnings: shadowed-rule, allow-before-deny, no-timezone, duplicate-condition, empty-list.
+Warnings: shadowed-rule, allow-before-deny, no-timezone, duplicate-condition, empty-list,
+catch-all-rule (a rule without conditions, other than a final catch-all deny).
 
 Examples:
   $ sentinel policy lint examples/policy.yaml
