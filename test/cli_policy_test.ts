@@ -134,6 +134,23 @@ Deno.test("check: invalid policy exits 3 with every error; bad --at is a usage e
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("attack: check --at an impossible date or time is a usage error, not rolled over", async () => {
+  for (
+    const [at, why] of [
+      ["2026-02-30T00:00:00Z", "February 2026 has 28 days"],
+      ["2026-04-31T10:00:00+02:00", "April 2026 has 30 days"],
+      ["2026-03-02T24:01:00Z", "hour 24 does not exist"],
+      ["2026-13-01T00:00:00Z", "month 13 does not exist"],
+    ]
+  ) {
+    const run = await runSentinel(["check", "prod", "-p", POLICY, "-u", "a", "--at", at]);
+    assertEquals(run.code, 2, `${at}: ${run.stdout}`);
+    assertEquals(run.stdout, "");
+    assertIncludes(run.stderr, `--at "${at}" is not a real time`);
+    assertIncludes(run.stderr, why);
+  }
+});
+
 Deno.test("policy validate: valid exits 0; broken lists every error and exits 3", async () => {
   const ok = await runSentinel(["policy", "validate", POLICY]);
   assertEquals(ok.code, 0, ok.stderr);
