@@ -151,6 +151,37 @@ Deno.test("attack: check --at an impossible date or time is a usage error, not r
   }
 });
 
+Deno.test("attack: check escapes terminal controls and bidi overrides in text, JSON stays exact", async () => {
+  const policy = `version: "1"
+rules:
+  - name: "evil\\u202Eelur"
+    effect: deny
+    conditions: { users: ["eve*"] }
+    reason: "denied\\e[2J\\rALLOW"
+`;
+  const user = "eve\x1b]0;title\x07\u2066";
+  const args = ["check", "prod", "-p", "-", "-u", user, "--at", "2026-03-02T10:00:00Z"];
+  const text = await runSentinel([...args, "--explain"], { stdin: policy });
+  assertEquals(text.code, 4, text.stderr);
+  assertTrue(
+    !/[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(text.stdout),
+    JSON.stringify(text.stdout),
+  );
+  assertIncludes(
+    text.stdout,
+    "DENY: prod for eve\\x1b]0;title\\x07\\u2066 at 2026-03-02T10:00:00Z\n",
+  );
+  assertIncludes(text.stdout, "  rule:   evil\\u202eelur (rules[0])\n");
+  assertIncludes(text.stdout, "  reason: denied\\x1b[2J\\rALLOW\n");
+  assertIncludes(text.stdout, "    rules[0] evil\\u202eelur (deny): matched\n");
+  const json = await runSentinel([...args, "--output", "json"], { stdin: policy });
+  assertEquals(json.code, 4, json.stderr);
+  const decision = JSON.parse(json.stdout);
+  assertEquals(decision.request.user, user);
+  assertEquals(decision.decision.rule, "evil\u202eelur");
+  assertEquals(decision.decision.reason, "denied\x1b[2J\rALLOW");
+});
+
 Deno.test("policy validate: valid exits 0; broken lists every error and exits 3", async () => {
   const ok = await runSentinel(["policy", "validate", POLICY]);
   assertEquals(ok.code, 0, ok.stderr);

@@ -27,6 +27,7 @@ import { instantSchema } from "../core/policy/policy_tests.ts";
 import { CREDENTIAL_MODES, type Effect } from "../core/policy/schema.ts";
 import { type CommandContext, type OutputFormat, writeJson } from "./context.ts";
 import { formatDuration } from "../core/duration.ts";
+import { displaySafe } from "../core/display_text.ts";
 
 /** The exit code `check` ends with for each effect. */
 export const EXIT_CODE_BY_EFFECT: Record<Effect, ExitCode> = {
@@ -192,7 +193,9 @@ function renderDecision(
     }
     if (explanation.rule === null) lines.push("    no rule matched: default deny");
   }
-  return lines.join("\n") + "\n";
+  // Names, reasons and details come from the policy and the command line: escape what a terminal
+  // would act on (ANSI escapes, bidi overrides). The JSON output stays exact.
+  return lines.map(displaySafe).join("\n") + "\n";
 }
 
 /** RFC 3339 UTC without milliseconds when they are zero: `2026-03-02T09:00:00Z`. */
