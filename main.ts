@@ -5,13 +5,15 @@
  * @module
  */
 import type { CliIo } from "./src/cli/context.ts";
+import { decodeFileText, readTextFileStrict } from "./src/adapters/files.ts";
 
 const encoder = new TextEncoder();
 
 const io: CliIo = {
   stdout: (text) => writeAll(Deno.stdout, text),
   stderr: (text) => writeAll(Deno.stderr, text),
-  readTextFile: (path) => path === "-" ? readStdin() : Deno.readTextFile(path),
+  // Strict UTF-8 (an invalid byte is an error with its line and column, not a silent U+FFFD).
+  readTextFile: (path) => path === "-" ? readStdin() : readTextFileStrict(path),
   writeTextFile: (path, text) => Deno.writeTextFile(path, text),
   now: () => Date.now(),
   env: () => Deno.env.toObject(),
@@ -25,7 +27,8 @@ function newRequestId(): string {
 }
 
 async function readStdin(): Promise<string> {
-  return await new Response(Deno.stdin.readable).text();
+  const bytes = new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
+  return decodeFileText("<stdin>", bytes);
 }
 
 function writeAll(stream: { writeSync(p: Uint8Array): number }, text: string): void {

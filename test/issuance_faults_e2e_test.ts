@@ -46,6 +46,23 @@ Deno.test("invalid policy: exit 3 with every error, nothing issued", async () =>
   await expectNothingIssued(t.home.env, 3, "rules[0].effect: must be one of");
 });
 
+Deno.test("attack: policy file not valid UTF-8: exit 3 with line and column, nothing issued", async () => {
+  await using t = await setupScenario("alice");
+  // The scenario's deny for mallory, saved in Latin-1 with a name the deny no longer matches.
+  await Deno.writeFile(
+    t.policyPath,
+    Uint8Array.from(
+      (await Deno.readTextFile(t.policyPath)).replace("users: [mallory]", "users: [mall\u00f6ry]"),
+      (c) => c.charCodeAt(0),
+    ),
+  );
+  await expectNothingIssued(
+    t.home.env,
+    3,
+    `cannot read policy file ${t.policyPath}: it is not valid UTF-8 at line 5, column 31`,
+  );
+});
+
 Deno.test("STS unreachable: exit 6, nothing issued", async () => {
   await using t = await setupScenario("alice");
   await expectNothingIssued(

@@ -1,9 +1,51 @@
 /**
  * File helpers for secrets and logs: private (0600) atomic writes, SHA-256, and the standard
- * per-user directories. No npm imports: this module is on the warm credential path.
+ * per-user directories; and reading configuration and policy files strictly: text that is not
+ * valid UTF-8 is an error with the line and column of the first bad byte (exit 3), never silently
+ * repaired. No npm imports: this module is on the warm credential path.
  *
  * @module
  */
+import { ExitCode, SentinelError } from "../core/errors.ts";
+import { decodeUtf8Strict, describeUtf8Problem } from "../core/utf8.ts";
+
+/**
+ * A file that exists but cannot serve as configuration or policy (for example it is not valid
+ * UTF-8). Exit code 3; `reason` and `advice` let a caller rephrase it for the file it names.
+ */
+export class UnusableFileError extends SentinelError {
+  readonly path: string;
+  readonly reason: string;
+  readonly advice: string;
+
+  constructor(path: string, reason: string, advice: string) {
+    super(ExitCode.InvalidPolicy, `cannot read ${path}: ${reason}; ${advice}`);
+    this.name = "UnusableFileError";
+    this.path = path;
+    this.reason = reason;
+    this.advice = advice;
+  }
+}
+
+/** Decodes a file's bytes as strict UTF-8; throws {@link UnusableFileError} at the first bad byte. */
+export function decodeFileText(path: string, bytes: Uint8Array): string {
+  const decoded = decodeUtf8Strict(bytes);
+  if (decoded.ok) return decoded.text;
+  throw new UnusableFileError(
+    path,
+    `it is not valid UTF-8 at ${describeUtf8Problem(decoded.problem)}`,
+    "save it as UTF-8 (for example `iconv -f latin1 -t utf-8`) and fix that character",
+  );
+}
+
+/** Reads a text file strictly (see {@link decodeFileText}). Synchronous underneath. */
+export function readTextFileStrict(path: string): Promise<string> {
+  try {
+    return Promise.resolve(decodeFileText(path, Deno.readFileSync(path)));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
 
 /** Hex SHA-256 of a text (or bytes). */
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {
@@ -33,12 +75,13 @@ export async function writePrivateFile(path: string, text: string): Promise<void
 }
 
 /**
- * Reads a text file, or `undefined` when it does not exist. Synchronous underneath: Sentinel is a
+ * Reads a text file strictly (see {@link decodeFileText}), or `undefined` when it does not exist.
+ * Synchronous underneath: Sentinel is a
  * one-shot process, and on the warm path each async file op costs a measurable first-use delay.
  */
 export function readOptionalText(path: string): Promise<string | undefined> {
   try {
-    return Promise.resolve(Deno.readTextFileSync(path));
+    return Promise.resolve(decodeFileText(path, Deno.readFileSync(path)));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return Promise.resolve(undefined);
     return Promise.reject(error);

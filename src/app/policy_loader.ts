@@ -7,7 +7,7 @@
  */
 import { getParameter } from "../adapters/aws/sdk.ts";
 import type { AwsCredentials } from "../adapters/aws/sdk.ts";
-import { sha256Hex } from "../adapters/files.ts";
+import { readTextFileStrict, sha256Hex } from "../adapters/files.ts";
 import type { CredentialCache, PolicyEntry } from "./credential_cache.ts";
 import { readUserFile, validatePolicyText } from "./policy_source.ts";
 import { ssmParameterNameOf } from "./policy_source_kind.ts";
@@ -31,7 +31,7 @@ export async function loadIssuancePolicy(ctx: PolicyLoadContext): Promise<Policy
     if (cached !== undefined && ctx.now - cached.fetchedAt < ctx.ttlSeconds * 1000) return cached;
   }
   const text = parameter === undefined
-    ? await readUserFile((path) => Deno.readTextFile(path), ctx.source, "policy file")
+    ? await readUserFile(readTextFileStrict, ctx.source, "policy file")
     : await getParameter(await ctx.credentials(), ctx.region, parameter);
   const loaded = validatePolicyText(text, ctx.source);
   const entry: PolicyEntry = {

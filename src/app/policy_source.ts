@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { UnusableFileError } from "../adapters/files.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { formatIssue, parsePolicy } from "../core/policy/parse.ts";
 import type { PolicyDocument } from "../core/policy/schema.ts";
@@ -17,6 +18,13 @@ export async function readUserFile(
   try {
     return await readTextFile(path);
   } catch (error) {
+    if (error instanceof UnusableFileError) {
+      throw new SentinelError(
+        ExitCode.InvalidPolicy,
+        `cannot read ${what} ${displayName(path)}: ${error.reason}; ${error.advice}`,
+        { cause: error },
+      );
+    }
     const why = error instanceof Deno.errors.NotFound
       ? "no such file"
       : error instanceof Deno.errors.PermissionDenied
