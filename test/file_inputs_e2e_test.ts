@@ -123,3 +123,60 @@ Deno.test("attack: an AWS config or Sentinel config that is not UTF-8 is refused
     `cannot read ${sentinelConfig}: it is not valid UTF-8 at line 2, column 13`,
   ]);
 });
+
+async function mkfifo(path: string) {
+  const made = await new Deno.Command("mkfifo", { args: [path] }).output();
+  assertEquals(made.code, 0, new TextDecoder().decode(made.stderr));
+}
+
+Deno.test("attack: a policy path that is a FIFO, a device or a directory is refused at once, exit 3", async () => {
+  await using home = await offlineHome("unused");
+  const fifo = `${home.dir}/policy.fifo`;
+  await mkfifo(fifo);
+  await Deno.symlink(fifo, `${home.dir}/link-to-fifo.yaml`);
+  const cases: [string, string][] = [
+    [fifo, "it is a FIFO (named pipe), not a regular file"],
+    [`${home.dir}/link-to-fifo.yaml`, "it is a FIFO (named pipe), not a regular file"],
+    ["/dev/zero", "it is a character device, not a regular file"],
+    ["/dev/urandom", "it is a character device, not a regular file"],
+    [home.dir, "it is a directory, not a regular file"],
+  ];
+  for (const [path, why] of cases) {
+    for (
+      const args of [
+        ["check", "prod", "-p", path, "-u", "alice"],
+        ["policy", "validate", path],
+      ]
+    ) {
+      const run = await runBounded(args, home.env, { timeoutMs: 5_000 });
+      assertRefused(run, [`cannot read policy file ${path}: ${why}`]);
+    }
+  }
+  // Standard input stays allowed where a command takes `-`.
+  const stdin = await runBounded(["policy", "validate", "-"], home.env, {
+    stdin: new TextEncoder().encode('version: "1"\nrules:\n  - name: all\n    effect: deny\n'),
+  });
+  assertEquals(stdin.code, 0, stdin.stderr);
+});
+
+Deno.test("attack: an AWS config, Sentinel config or issuance policy that is not a regular file: exit 3, no hang", async () => {
+  await using home = await offlineHome("/dev/zero");
+  const fifo = `${home.dir}/config.fifo`;
+  await mkfifo(fifo);
+  const cases: [Record<string, string>, string][] = [
+    [{ AWS_CONFIG_FILE: fifo }, `cannot read ${fifo}: it is a FIFO (named pipe)`],
+    [{ AWS_CONFIG_FILE: "/dev/urandom" }, "cannot read /dev/urandom: it is a character device"],
+    [{ AWS_SHARED_CREDENTIALS_FILE: fifo }, `cannot read ${fifo}: it is a FIFO (named pipe)`],
+    [{ SENTINEL_CONFIG: "/dev/zero" }, "cannot read /dev/zero: it is a character device"],
+    [{ SENTINEL_CONFIG: home.dir }, `cannot read ${home.dir}: it is a directory`],
+  ];
+  for (const [env, fragment] of cases) {
+    const run = await runBounded(["credentials", "prod"], { ...home.env, ...env }, {
+      timeoutMs: 5_000,
+    });
+    assertRefused(run, [fragment]);
+  }
+  // The policy the profile names (sentinel_policy = /dev/zero), read by the issuance loader.
+  const policy = await runBounded(["check", "prod", "-u", "alice"], home.env, { timeoutMs: 5_000 });
+  assertRefused(policy, ["cannot read policy file /dev/zero: it is a character device"]);
+});

@@ -38,10 +38,64 @@ export function decodeFileText(path: string, bytes: Uint8Array): string {
   );
 }
 
-/** Reads a text file strictly (see {@link decodeFileText}). Synchronous underneath. */
+/** What a non-regular file is, for messages: `a directory`, `a FIFO (named pipe)`, … */
+function fileKind(info: Deno.FileInfo): string {
+  if (info.isDirectory) return "a directory";
+  if (info.isFifo) return "a FIFO (named pipe)";
+  if (info.isCharDevice) return "a character device";
+  if (info.isBlockDevice) return "a block device";
+  if (info.isSocket) return "a socket";
+  return "not a regular file";
+}
+
+function notRegular(path: string, info: Deno.FileInfo): UnusableFileError {
+  const kind = fileKind(info);
+  return new UnusableFileError(
+    path,
+    kind === "not a regular file" ? kind : `it is ${kind}, not a regular file`,
+    "use the path of a regular file",
+  );
+}
+
+/**
+ * Reads a whole regular file. Anything else is refused before it is opened: a FIFO would block
+ * the open until some writer appears (a hang), a device such as /dev/zero would be read forever,
+ * a directory cannot be read. The opened handle is checked again, so a path swapped after the
+ * first check is refused too (except a swap to a FIFO in that instant, which blocks the open).
+ * NotFound and PermissionDenied come through as Deno's errors.
+ */
+export function readRegularFileSync(path: string): Uint8Array {
+  const info = Deno.statSync(path);
+  if (!info.isFile) throw notRegular(path, info);
+  using file = Deno.openSync(path, { read: true });
+  const opened = file.statSync();
+  if (!opened.isFile) throw notRegular(path, opened);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = new Uint8Array(Math.max(opened.size - total, 0) + 4096);
+    const n = file.readSync(chunk);
+    if (n === null) break;
+    chunks.push(chunk.subarray(0, n));
+    total += n;
+  }
+  if (chunks.length === 1) return chunks[0];
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
+}
+
+/**
+ * Reads a regular text file strictly (see {@link readRegularFileSync} and {@link decodeFileText}).
+ * Synchronous underneath.
+ */
 export function readTextFileStrict(path: string): Promise<string> {
   try {
-    return Promise.resolve(decodeFileText(path, Deno.readFileSync(path)));
+    return Promise.resolve(decodeFileText(path, readRegularFileSync(path)));
   } catch (error) {
     return Promise.reject(error);
   }
@@ -75,13 +129,14 @@ export async function writePrivateFile(path: string, text: string): Promise<void
 }
 
 /**
- * Reads a text file strictly (see {@link decodeFileText}), or `undefined` when it does not exist.
+ * Reads a regular text file strictly (see {@link readTextFileStrict}), or `undefined` when it
+ * does not exist.
  * Synchronous underneath: Sentinel is a
  * one-shot process, and on the warm path each async file op costs a measurable first-use delay.
  */
 export function readOptionalText(path: string): Promise<string | undefined> {
   try {
-    return Promise.resolve(decodeFileText(path, Deno.readFileSync(path)));
+    return Promise.resolve(decodeFileText(path, readRegularFileSync(path)));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return Promise.resolve(undefined);
     return Promise.reject(error);
