@@ -38,21 +38,21 @@ export function decodeFileText(path: string, bytes: Uint8Array): string {
   );
 }
 
-/** What a non-regular file is, for messages: `a directory`, `a FIFO (named pipe)`, … */
-function fileKind(info: Deno.FileInfo): string {
+/** What a file that is not a regular file is, for messages: `a directory`, `a FIFO (named pipe)`. */
+export function fileKind(info: Deno.FileInfo): string {
+  if (info.isFile) return "a regular file";
   if (info.isDirectory) return "a directory";
   if (info.isFifo) return "a FIFO (named pipe)";
   if (info.isCharDevice) return "a character device";
   if (info.isBlockDevice) return "a block device";
   if (info.isSocket) return "a socket";
-  return "not a regular file";
+  return "a special file";
 }
 
 function notRegular(path: string, info: Deno.FileInfo): UnusableFileError {
-  const kind = fileKind(info);
   return new UnusableFileError(
     path,
-    kind === "not a regular file" ? kind : `it is ${kind}, not a regular file`,
+    `it is ${fileKind(info)}, not a regular file`,
     "use the path of a regular file",
   );
 }
