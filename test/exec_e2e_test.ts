@@ -2,7 +2,7 @@
  * `sentinel exec` with real child processes: the scrubbed environment, exit codes, signal
  * forwarding and the nesting guard.
  */
-import { assertEquals, assertIncludes, assertMatch } from "./assert.ts";
+import { assertEquals, assertIncludes, assertMatch, assertTrue } from "./assert.ts";
 import { setupScenario } from "./harness/scenario.ts";
 import { baseEnv, runSentinel, sentinelCommand } from "./harness/sentinel.ts";
 
@@ -123,4 +123,97 @@ Deno.test("exec without a command runs $SHELL", async () => {
   assertEquals(run.code, 0, run.stderr);
   assertIncludes(run.stdout, "SENTINEL_EXEC_PROFILE=prod\n");
   assertIncludes(run.stdout, "AWS_SESSION_TOKEN=");
+});
+
+/** A running `sentinel exec` whose child's output can be awaited line by line. */
+async function startExec(env: Record<string, string>, script: string) {
+  const [command, ...args] = sentinelCommand();
+  const child = new Deno.Command(command, {
+    args: [...args, "exec", "prod", "--", "sh", "-c", script],
+    env: baseEnv(env),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  // Fail, never hang: a signal that is not forwarded would leave the child running forever.
+  const guard = setTimeout(() => {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* gone */ }
+  }, 60_000);
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  return {
+    child,
+    get seen() {
+      return seen;
+    },
+    /** Reads until `text` appears; false when the output ends or 20 s pass first. */
+    async waitFor(text: string): Promise<boolean> {
+      const deadline = Date.now() + 20_000;
+      while (!seen.includes(text)) {
+        const timeout = new Promise<"timeout">((resolve) =>
+          setTimeout(() => resolve("timeout"), Math.max(0, deadline - Date.now()))
+        );
+        const next = await Promise.race([reader.read(), timeout]);
+        if (next === "timeout" || next.done) return false;
+        seen += next.value;
+      }
+      return true;
+    },
+    async finish() {
+      const status = await child.status;
+      clearTimeout(guard);
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen += value;
+      }
+      const stderr = await new Response(child.stderr).text();
+      return { status, stdout: seen, stderr };
+    },
+  };
+}
+
+Deno.test("attack: exec forwards QUIT, USR1, USR2, WINCH, HUP, ALRM and INT to the child, not only TERM", async () => {
+  await using t = await setupScenario("alice");
+  const signals = ["QUIT", "USR1", "USR2", "WINCH", "HUP", "ALRM", "INT"] as const;
+  const traps = signals.map((s) => `trap 'echo got-${s}' ${s};`).join(" ");
+  const run = await startExec(
+    t.home.env,
+    // The loop ends by itself after 30 s, so a shell orphaned by a Sentinel that died cannot
+    // keep the pipe open forever.
+    `${traps} trap 'echo got-TERM; exit 42' TERM; echo ready; i=0; while [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done`,
+  );
+  assertTrue(await run.waitFor("ready"), run.seen);
+  for (const signal of signals) {
+    // One at a time: Sentinel must survive each and pass it on.
+    run.child.kill(`SIG${signal}`);
+    assertTrue(await run.waitFor(`got-${signal}`), `SIG${signal} was not forwarded: ${run.seen}`);
+  }
+  run.child.kill("SIGTERM");
+  const { status, stdout } = await run.finish();
+  assertIncludes(stdout, "got-TERM");
+  assertEquals(status.code, 42);
+});
+
+Deno.test("attack: a child killed by a signal makes exec exit 128+n, as shells do", async () => {
+  await using t = await setupScenario("alice");
+  const cases: [string, number][] = [
+    ["SEGV", 139],
+    ["ABRT", 134],
+    ["PIPE", 141],
+    ["KILL", 137],
+    ["BUS", 135],
+    ["USR1", 138],
+    ["ALRM", 142],
+    ["SYS", 159],
+  ];
+  for (const [signal, code] of cases) {
+    const run = await runSentinel(["exec", "prod", "--", "sh", "-c", `kill -${signal} $$`], {
+      env: t.home.env,
+    });
+    assertEquals(run.code, code, `SIG${signal}: ${run.stderr}`);
+  }
 });

@@ -1,18 +1,11 @@
 /**
- * Runs a child process in the foreground: inherits the terminal, forwards SIGINT, SIGTERM and
- * SIGHUP to it, and reports its exit code (128 + signal number when a signal ended it).
+ * Runs a child process in the foreground: inherits the terminal, forwards every catchable
+ * terminating signal (and SIGWINCH) to it, and reports its exit code — 128 + the signal's number
+ * when a signal ended it, as shells do.
  *
  * @module
  */
-
-const FORWARDED: Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-const SIGNAL_NUMBERS: Partial<Record<Deno.Signal, number>> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGQUIT: 3,
-  SIGKILL: 9,
-  SIGTERM: 15,
-};
+import { forwardedSignals, signalExitCode } from "../core/signals.ts";
 
 /** Runs `command args…` with exactly `env`; resolves to its exit code. Throws NotFound. */
 export async function runForeground(
@@ -29,7 +22,7 @@ export async function runForeground(
       child!.kill(signal);
     } catch { /* already gone */ }
   };
-  const listeners = FORWARDED.map((signal) => {
+  const listeners = forwardedSignals(Deno.build.os).map((signal) => {
     const forward = () => child === undefined ? pending.push(signal) : deliver(signal);
     Deno.addSignalListener(signal, forward);
     return () => Deno.removeSignalListener(signal, forward);
@@ -50,7 +43,7 @@ export async function runForeground(
   for (const signal of pending) deliver(signal);
   try {
     const status = await child.status;
-    if (status.signal !== null) return 128 + (SIGNAL_NUMBERS[status.signal] ?? 0);
+    if (status.signal !== null) return signalExitCode(status.signal, Deno.build.os, status.code);
     return status.code;
   } finally {
     for (const remove of listeners) remove();
