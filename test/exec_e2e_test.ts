@@ -217,3 +217,46 @@ Deno.test("attack: a child killed by a signal makes exec exit 128+n, as shells d
     assertEquals(run.code, code, `SIG${signal}: ${run.stderr}`);
   }
 });
+
+Deno.test("attack: the child inherits no stale expiry and no secret Sentinel or aws-vault consumed", async () => {
+  await using t = await setupScenario("alice");
+  await Deno.writeTextFile(
+    t.home.env.SENTINEL_CONFIG,
+    `plugins:
+  - name: security-webhook
+    plugin: webhook
+    allow_net: [hooks.example.com]
+    settings: { url: "https://hooks.example.com/sentinel", secret_env: SENTINEL_WEBHOOK_SECRET }
+  - name: pager
+    plugin: webhook
+    allow_net: [pager.example.com]
+    settings: { url: "https://pager.example.com/hook", secret_env: PAGER_SIGNING_KEY }
+`,
+  );
+  const leaked = {
+    AWS_SESSION_EXPIRATION: "2020-01-01T00:00:00Z",
+    AWS_CREDENTIAL_EXPIRATION: "2020-01-01T00:00:00Z",
+    AWS_VAULT_FILE_PASSPHRASE: "vault-passphrase-value",
+    AWS_VAULT_OP_SERVICE_ACCOUNT_TOKEN: "op-token-value",
+    AWS_VAULT_OP_CONNECT_TOKEN: "op-connect-value",
+    AWS_ACCESS_KEY: "AKIALEGACYNAME",
+    AWS_SECRET_KEY: "legacy-secret-value",
+    AWS_BEARER_TOKEN_BEDROCK: "bedrock-token-value",
+    SENTINEL_WEBHOOK_SECRET: "webhook-secret-value",
+    SENTINEL_API_TOKEN: "sentinel-token-value",
+    PAGER_SIGNING_KEY: "pager-secret-value",
+  };
+  const run = await runSentinel(["exec", "prod", "--", "env"], {
+    env: { ...t.home.env, ...leaked, KEEP_ME: "kept" },
+  });
+  assertEquals(run.code, 0, run.stderr);
+  for (const [name, value] of Object.entries(leaked)) {
+    assertTrue(!run.stdout.includes(value), `${name}'s value reached the child`);
+  }
+  for (const name of Object.keys(leaked)) {
+    if (name === "AWS_CREDENTIAL_EXPIRATION") continue;
+    assertTrue(!run.stdout.includes(`\n${name}=`), `${name} reached the child`);
+  }
+  assertMatch(run.stdout, /\nAWS_CREDENTIAL_EXPIRATION=20\d\d-/);
+  assertIncludes(run.stdout, "\nKEEP_ME=kept\n");
+});

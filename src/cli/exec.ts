@@ -7,6 +7,8 @@
 import { Command } from "@commander-js/extra-typings";
 import { issueForCommand } from "./issue.ts";
 import { runForeground } from "../adapters/child_process.ts";
+import { loadSentinelConfig } from "../app/settings.ts";
+import { pluginSecretEnvNames } from "../plugin_host/plugin_entry.ts";
 import { parseDuration } from "../core/duration.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { EXEC_MARKER, execEnvironment } from "../core/exec_env.ts";
@@ -27,8 +29,9 @@ export function execCommand(ctx: CommandContext) {
       "after",
       `
 The command gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
-AWS_CREDENTIAL_EXPIRATION, AWS_REGION and AWS_DEFAULT_REGION; other AWS credential and profile
-variables are removed. ${EXEC_MARKER} marks the shell, and a nested exec is refused.
+AWS_CREDENTIAL_EXPIRATION, AWS_REGION and AWS_DEFAULT_REGION; other AWS credential, expiry and
+profile variables, aws-vault's secrets, secret SENTINEL_* variables and the variables plugins'
+*_env settings name are removed. ${EXEC_MARKER} marks the shell, and a nested exec is refused.
 
 Put -- before a command that has options of its own.
 
@@ -66,7 +69,15 @@ Examples:
         durationSeconds,
       });
       const [command, ...args] = commandLine.length > 0 ? commandLine : [env.SHELL ?? "/bin/sh"];
-      const childEnv = execEnvironment(env, profile, result.credentials, result.region);
+      // The plugins' *_env secrets are Sentinel's, not the child's.
+      const { plugins } = await loadSentinelConfig((key) => env[key]);
+      const childEnv = execEnvironment(
+        env,
+        profile,
+        result.credentials,
+        result.region,
+        pluginSecretEnvNames(plugins),
+      );
       try {
         ctx.outcome.exitCode = await runForeground(command, args, childEnv);
       } catch (error) {
