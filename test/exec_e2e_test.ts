@@ -260,3 +260,18 @@ Deno.test("attack: the child inherits no stale expiry and no secret Sentinel or 
   assertMatch(run.stdout, /\nAWS_CREDENTIAL_EXPIRATION=20\d\d-/);
   assertIncludes(run.stdout, "\nKEEP_ME=kept\n");
 });
+
+Deno.test("attack: a non-executable file or a directory as the command exits 126 with the reason", async () => {
+  await using t = await setupScenario("alice");
+  const script = `${t.home.dir}/not-executable.sh`;
+  await Deno.writeTextFile(script, "#!/bin/sh\necho ran\n", { mode: 0o644 });
+  const denied = await runSentinel(["exec", "prod", "--", script], { env: t.home.env });
+  assertEquals(denied.code, 126, denied.stderr);
+  assertEquals(denied.stdout, "");
+  assertIncludes(denied.stderr, `sentinel: ${script}: permission denied (not executable)`);
+  assertTrue(!denied.stderr.includes("internal error"), denied.stderr);
+  const directory = await runSentinel(["exec", "prod", "--", t.home.dir], { env: t.home.env });
+  assertEquals(directory.code, 126, directory.stderr);
+  assertIncludes(directory.stderr, `sentinel: ${t.home.dir}: is a directory`);
+  assertTrue(!directory.stderr.includes("internal error"), directory.stderr);
+});

@@ -1,13 +1,30 @@
 /**
  * Runs a child process in the foreground: inherits the terminal, forwards every catchable
  * terminating signal (and SIGWINCH) to it, and reports its exit code — 128 + the signal's number
- * when a signal ended it, as shells do.
+ * when a signal ended it, as shells do. A command that cannot be started is a
+ * {@link CommandNotStarted} with the shell's exit code: 127 not found, 126 not executable.
  *
  * @module
  */
 import { forwardedSignals, signalExitCode } from "../core/signals.ts";
 
-/** Runs `command args…` with exactly `env`; resolves to its exit code. Throws NotFound. */
+/** Exit code when the command cannot be found, as shells use. */
+export const COMMAND_NOT_FOUND = 127;
+/** Exit code when the command was found but cannot be executed, as shells use. */
+export const COMMAND_NOT_EXECUTABLE = 126;
+
+/** The command could not be started; `exitCode` is what a shell would exit with. */
+export class CommandNotStarted extends Error {
+  readonly exitCode: number;
+
+  constructor(message: string, exitCode: number, cause: unknown) {
+    super(message, { cause });
+    this.name = "CommandNotStarted";
+    this.exitCode = exitCode;
+  }
+}
+
+/** Runs `command args…` with exactly `env`; resolves to its exit code. */
 export async function runForeground(
   command: string,
   args: string[],
@@ -38,7 +55,7 @@ export async function runForeground(
     }).spawn();
   } catch (error) {
     for (const remove of listeners) remove();
-    throw error;
+    throw notStarted(command, error);
   }
   for (const signal of pending) deliver(signal);
   try {
@@ -48,4 +65,37 @@ export async function runForeground(
   } finally {
     for (const remove of listeners) remove();
   }
+}
+
+/** Turns a spawn failure into the shell's answer, or passes on an error that is not one. */
+function notStarted(command: string, error: unknown): unknown {
+  if (error instanceof Deno.errors.NotFound) {
+    return new CommandNotStarted(`command not found: ${command}`, COMMAND_NOT_FOUND, error);
+  }
+  if (error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.IsADirectory) {
+    return new CommandNotStarted(
+      `${command}: ${
+        isDirectory(command) ? "is a directory" : "permission denied (not executable)"
+      }`,
+      COMMAND_NOT_EXECUTABLE,
+      error,
+    );
+  }
+  return error;
+}
+
+/** Whether `command` names a directory, as a path or through PATH. */
+function isDirectory(command: string): boolean {
+  const candidates = command.includes("/")
+    ? [command]
+    : (Deno.env.get("PATH") ?? "").split(":").filter((dir) => dir !== "").map((dir) =>
+      `${dir}/${command}`
+    );
+  return candidates.some((path) => {
+    try {
+      return Deno.statSync(path).isDirectory;
+    } catch {
+      return false;
+    }
+  });
 }

@@ -6,16 +6,13 @@
  */
 import { Command } from "@commander-js/extra-typings";
 import { issueForCommand } from "./issue.ts";
-import { runForeground } from "../adapters/child_process.ts";
+import { CommandNotStarted, runForeground } from "../adapters/child_process.ts";
 import { loadSentinelConfig } from "../app/settings.ts";
 import { pluginSecretEnvNames } from "../plugin_host/plugin_entry.ts";
 import { parseDuration } from "../core/duration.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { EXEC_MARKER, execEnvironment } from "../core/exec_env.ts";
 import type { CommandContext } from "./context.ts";
-
-/** Exit code when the command cannot be found, as shells use. */
-const COMMAND_NOT_FOUND = 127;
 
 /** Builds `exec`. */
 export function execCommand(ctx: CommandContext) {
@@ -35,7 +32,8 @@ profile variables, aws-vault's secrets, secret SENTINEL_* variables and the vari
 
 Put -- before a command that has options of its own.
 
-Exit codes: the command's own; 127 command not found; otherwise as for credentials.
+Exit codes: the command's own (128+n when signal n ended it); 127 command not found; 126 not
+executable or a directory; otherwise as for credentials.
 
 Examples:
   $ sentinel exec prod -- aws sts get-caller-identity
@@ -81,9 +79,9 @@ Examples:
       try {
         ctx.outcome.exitCode = await runForeground(command, args, childEnv);
       } catch (error) {
-        if (error instanceof Deno.errors.NotFound) {
-          ctx.io.stderr(`sentinel: command not found: ${command}\n`);
-          ctx.outcome.exitCode = COMMAND_NOT_FOUND;
+        if (error instanceof CommandNotStarted) {
+          ctx.io.stderr(`sentinel: ${error.message}\n`);
+          ctx.outcome.exitCode = error.exitCode;
           return;
         }
         throw error;
