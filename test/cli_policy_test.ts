@@ -164,6 +164,7 @@ rules:
   const text = await runSentinel([...args, "--explain"], { stdin: policy });
   assertEquals(text.code, 4, text.stderr);
   assertTrue(
+    // deno-lint-ignore no-control-regex -- the point: no raw control character may be printed
     !/[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(text.stdout),
     JSON.stringify(text.stdout),
   );

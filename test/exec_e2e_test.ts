@@ -126,7 +126,7 @@ Deno.test("exec without a command runs $SHELL", async () => {
 });
 
 /** A running `sentinel exec` whose child's output can be awaited line by line. */
-async function startExec(env: Record<string, string>, script: string) {
+function startExec(env: Record<string, string>, script: string) {
   const [command, ...args] = sentinelCommand();
   const child = new Deno.Command(command, {
     args: [...args, "exec", "prod", "--", "sh", "-c", script],
@@ -180,7 +180,7 @@ Deno.test("attack: exec forwards QUIT, USR1, USR2, WINCH, HUP, ALRM and INT to t
   await using t = await setupScenario("alice");
   const signals = ["QUIT", "USR1", "USR2", "WINCH", "HUP", "ALRM", "INT"] as const;
   const traps = signals.map((s) => `trap 'echo got-${s}' ${s};`).join(" ");
-  const run = await startExec(
+  const run = startExec(
     t.home.env,
     // The loop ends by itself after 30 s, so a shell orphaned by a Sentinel that died cannot
     // keep the pipe open forever.
