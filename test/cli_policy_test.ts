@@ -77,6 +77,33 @@ Deno.test("check: deny exits 4, require_approval exits 5, with --explain traces"
   assertEquals(json.trace[1].failed_condition, "roles");
 });
 
+Deno.test("attack: check treats days: [] as any day, and --explain says so", async () => {
+  const policy = `version: "1"
+rules:
+  - name: offboarded
+    effect: deny
+    conditions: { users: [mallory], time: { days: [], timezone: UTC } }
+  - name: weekday-hours
+    effect: allow
+    conditions: { time: { days: [], hours: { start: "09:00", end: "17:00" }, timezone: UTC } }
+`;
+  const denied = await runSentinel(
+    ["check", "prod", "-p", "-", "-u", "mallory", "--at", "2026-03-03T10:00:00Z"],
+    { stdin: policy },
+  );
+  assertEquals(denied.code, 4, denied.stderr);
+  assertIncludes(denied.stdout, "rule:   offboarded (rules[0])");
+  const outside = await runSentinel(
+    ["check", "prod", "-p", "-", "-u", "alice", "--at", "2026-03-03T20:15:00Z", "--explain"],
+    { stdin: policy },
+  );
+  assertEquals(outside.code, 4, outside.stderr);
+  assertIncludes(
+    outside.stdout,
+    "rules[1] weekday-hours (allow): skipped, tuesday 20:15 UTC is outside any day 09:00-17:00 UTC",
+  );
+});
+
 Deno.test("check: invalid policy exits 3 with every error; bad --at is a usage error", async () => {
   const dir = await Deno.makeTempDir();
   const broken = `${dir}/broken.yaml`;
@@ -105,6 +132,55 @@ Deno.test("check: invalid policy exits 3 with every error; bad --at is a usage e
   assertEquals(missing.code, 3);
   assertIncludes(missing.stderr, `cannot read policy file ${dir}/nope.yaml: no such file`);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("attack: check --at an impossible date or time is a usage error, not rolled over", async () => {
+  for (
+    const [at, why] of [
+      ["2026-02-30T00:00:00Z", "February 2026 has 28 days"],
+      ["2026-04-31T10:00:00+02:00", "April 2026 has 30 days"],
+      ["2026-03-02T24:01:00Z", "hour 24 does not exist"],
+      ["2026-13-01T00:00:00Z", "month 13 does not exist"],
+    ]
+  ) {
+    const run = await runSentinel(["check", "prod", "-p", POLICY, "-u", "a", "--at", at]);
+    assertEquals(run.code, 2, `${at}: ${run.stdout}`);
+    assertEquals(run.stdout, "");
+    assertIncludes(run.stderr, `--at "${at}" is not a real time`);
+    assertIncludes(run.stderr, why);
+  }
+});
+
+Deno.test("attack: check escapes terminal controls and bidi overrides in text, JSON stays exact", async () => {
+  const policy = `version: "1"
+rules:
+  - name: "evil\\u202Eelur"
+    effect: deny
+    conditions: { users: ["eve*"] }
+    reason: "denied\\e[2J\\rALLOW"
+`;
+  const user = "eve\x1b]0;title\x07\u2066";
+  const args = ["check", "prod", "-p", "-", "-u", user, "--at", "2026-03-02T10:00:00Z"];
+  const text = await runSentinel([...args, "--explain"], { stdin: policy });
+  assertEquals(text.code, 4, text.stderr);
+  assertTrue(
+    // deno-lint-ignore no-control-regex -- the point: no raw control character may be printed
+    !/[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(text.stdout),
+    JSON.stringify(text.stdout),
+  );
+  assertIncludes(
+    text.stdout,
+    "DENY: prod for eve\\x1b]0;title\\x07\\u2066 at 2026-03-02T10:00:00Z\n",
+  );
+  assertIncludes(text.stdout, "  rule:   evil\\u202eelur (rules[0])\n");
+  assertIncludes(text.stdout, "  reason: denied\\x1b[2J\\rALLOW\n");
+  assertIncludes(text.stdout, "    rules[0] evil\\u202eelur (deny): matched\n");
+  const json = await runSentinel([...args, "--output", "json"], { stdin: policy });
+  assertEquals(json.code, 4, json.stderr);
+  const decision = JSON.parse(json.stdout);
+  assertEquals(decision.request.user, user);
+  assertEquals(decision.decision.rule, "evil\u202eelur");
+  assertEquals(decision.decision.reason, "denied\x1b[2J\rALLOW");
 });
 
 Deno.test("policy validate: valid exits 0; broken lists every error and exits 3", async () => {
@@ -140,7 +216,11 @@ rules:
     lint.stdout,
     '<stdin>:5:11: warning[shadowed-rule]: rule "never" can never match',
   );
-  assertIncludes(lint.stdout, "1 warning\n");
+  assertIncludes(
+    lint.stdout,
+    '<stdin>:3:11: warning[catch-all-rule]: rule "everyone" matches every request',
+  );
+  assertIncludes(lint.stdout, "2 warnings\n");
   const strict = await runSentinel(["policy", "lint", "--strict", "-"], { stdin: text });
   assertEquals(strict.code, 3);
   const clean = await runSentinel(["policy", "lint", POLICY, "--strict"]);

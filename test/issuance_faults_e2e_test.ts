@@ -5,6 +5,7 @@
 import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
 import { setupScenario } from "./harness/scenario.ts";
 import { runSentinel } from "./harness/sentinel.ts";
+import { canMountTmpfs, mountTmpfs } from "./harness/tmpfs.ts";
 import { freePort } from "./harness/tools.ts";
 
 /** An endpoint nothing listens on. */
@@ -44,6 +45,23 @@ Deno.test("invalid policy: exit 3 with every error, nothing issued", async () =>
   await using t = await setupScenario("alice");
   await Deno.writeTextFile(t.policyPath, 'version: "1"\nrules:\n  - name: x\n    effect: permit\n');
   await expectNothingIssued(t.home.env, 3, "rules[0].effect: must be one of");
+});
+
+Deno.test("attack: policy file not valid UTF-8: exit 3 with line and column, nothing issued", async () => {
+  await using t = await setupScenario("alice");
+  // The scenario's deny for mallory, saved in Latin-1 with a name the deny no longer matches.
+  await Deno.writeFile(
+    t.policyPath,
+    Uint8Array.from(
+      (await Deno.readTextFile(t.policyPath)).replace("users: [mallory]", "users: [mall\u00f6ry]"),
+      (c) => c.charCodeAt(0),
+    ),
+  );
+  await expectNothingIssued(
+    t.home.env,
+    3,
+    `cannot read policy file ${t.policyPath}: it is not valid UTF-8 at line 5, column 31`,
+  );
 });
 
 Deno.test("STS unreachable: exit 6, nothing issued", async () => {
@@ -96,6 +114,43 @@ Deno.test("decision log unwritable: nothing issued, cold or warm", async () => {
   await Deno.remove(t.home.logFile);
   await Deno.mkdir(t.home.logFile);
   await expectNothingIssued(t.home.env, 1, "cannot write the decision log");
+});
+
+const MOUNTABLE = canMountTmpfs();
+
+Deno.test({
+  name: MOUNTABLE
+    ? "attack: decision log on a full disk: nothing issued, no torn line; once space returns it issues and verify passes"
+    : "attack: decision log on a full disk — ignored: mounting a tmpfs needs root or CAP_SYS_ADMIN here",
+  ignore: !MOUNTABLE,
+  fn: async () => {
+    await using t = await setupScenario("alice");
+    await using disk = await mountTmpfs("64k");
+    const env = { ...t.home.env, SENTINEL_LOG_FILE: `${disk.dir}/decisions.jsonl` };
+    const first = await runSentinel(["credentials", "prod"], { env });
+    assertEquals(first.code, 0, first.stderr);
+    await disk.fill();
+    // Warm calls append a line each, until the log needs space the disk no longer has.
+    let failed: Awaited<ReturnType<typeof runSentinel>> | undefined;
+    let before = new Uint8Array();
+    for (let i = 0; i < 12 && failed === undefined; i++) {
+      before = await Deno.readFile(env.SENTINEL_LOG_FILE);
+      const run = await runSentinel(["credentials", "prod"], { env });
+      if (run.code !== 0) failed = run;
+    }
+    assertTrue(failed !== undefined, "the disk never filled up");
+    assertEquals(failed.code, 1, failed.stderr);
+    assertEquals(failed.stdout, "");
+    assertIncludes(failed.stderr, "cannot write the decision log");
+    assertIncludes(failed.stderr, "nothing was issued");
+    assertEquals(await Deno.readFile(env.SENTINEL_LOG_FILE), before, "a partial line was left");
+    await disk.free();
+    const again = await runSentinel(["credentials", "prod"], { env });
+    assertEquals(again.code, 0, again.stderr);
+    const verify = await runSentinel(["audit", "verify", env.SENTINEL_LOG_FILE], { env });
+    assertEquals(verify.code, 0, verify.stderr);
+    assertIncludes(verify.stdout, "intact");
+  },
 });
 
 Deno.test("a damaged cache entry, or a directory in its place, is removed and the decision made afresh", async () => {

@@ -1,20 +1,30 @@
 /**
- * Runs a child process in the foreground: inherits the terminal, forwards SIGINT, SIGTERM and
- * SIGHUP to it, and reports its exit code (128 + signal number when a signal ended it).
+ * Runs a child process in the foreground: inherits the terminal, forwards every catchable
+ * terminating signal (and SIGWINCH) to it, and reports its exit code — 128 + the signal's number
+ * when a signal ended it, as shells do. A command that cannot be started is a
+ * {@link CommandNotStarted} with the shell's exit code: 127 not found, 126 not executable.
  *
  * @module
  */
+import { forwardedSignals, signalExitCode } from "../core/signals.ts";
 
-const FORWARDED: Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-const SIGNAL_NUMBERS: Partial<Record<Deno.Signal, number>> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGQUIT: 3,
-  SIGKILL: 9,
-  SIGTERM: 15,
-};
+/** Exit code when the command cannot be found, as shells use. */
+export const COMMAND_NOT_FOUND = 127;
+/** Exit code when the command was found but cannot be executed, as shells use. */
+export const COMMAND_NOT_EXECUTABLE = 126;
 
-/** Runs `command args…` with exactly `env`; resolves to its exit code. Throws NotFound. */
+/** The command could not be started; `exitCode` is what a shell would exit with. */
+export class CommandNotStarted extends Error {
+  readonly exitCode: number;
+
+  constructor(message: string, exitCode: number, cause: unknown) {
+    super(message, { cause });
+    this.name = "CommandNotStarted";
+    this.exitCode = exitCode;
+  }
+}
+
+/** Runs `command args…` with exactly `env`; resolves to its exit code. */
 export async function runForeground(
   command: string,
   args: string[],
@@ -29,7 +39,7 @@ export async function runForeground(
       child!.kill(signal);
     } catch { /* already gone */ }
   };
-  const listeners = FORWARDED.map((signal) => {
+  const listeners = forwardedSignals(Deno.build.os).map((signal) => {
     const forward = () => child === undefined ? pending.push(signal) : deliver(signal);
     Deno.addSignalListener(signal, forward);
     return () => Deno.removeSignalListener(signal, forward);
@@ -45,14 +55,47 @@ export async function runForeground(
     }).spawn();
   } catch (error) {
     for (const remove of listeners) remove();
-    throw error;
+    throw notStarted(command, error);
   }
   for (const signal of pending) deliver(signal);
   try {
     const status = await child.status;
-    if (status.signal !== null) return 128 + (SIGNAL_NUMBERS[status.signal] ?? 0);
+    if (status.signal !== null) return signalExitCode(status.signal, Deno.build.os, status.code);
     return status.code;
   } finally {
     for (const remove of listeners) remove();
   }
+}
+
+/** Turns a spawn failure into the shell's answer, or passes on an error that is not one. */
+function notStarted(command: string, error: unknown): unknown {
+  if (error instanceof Deno.errors.NotFound) {
+    return new CommandNotStarted(`command not found: ${command}`, COMMAND_NOT_FOUND, error);
+  }
+  if (error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.IsADirectory) {
+    return new CommandNotStarted(
+      `${command}: ${
+        isDirectory(command) ? "is a directory" : "permission denied (not executable)"
+      }`,
+      COMMAND_NOT_EXECUTABLE,
+      error,
+    );
+  }
+  return error;
+}
+
+/** Whether `command` names a directory, as a path or through PATH. */
+function isDirectory(command: string): boolean {
+  const candidates = command.includes("/")
+    ? [command]
+    : (Deno.env.get("PATH") ?? "").split(":").filter((dir) => dir !== "").map((dir) =>
+      `${dir}/${command}`
+    );
+  return candidates.some((path) => {
+    try {
+      return Deno.statSync(path).isDirectory;
+    } catch {
+      return false;
+    }
+  });
 }

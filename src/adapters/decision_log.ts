@@ -1,53 +1,222 @@
 /**
  * The decision log: JSON Lines, 0600, one object per decision, each line carrying the SHA-256 of
  * the line before it (`prev_hash`), so `sentinel audit verify` finds an edited or deleted line.
- * Appends hold an exclusive lock so concurrent Sentinel processes keep the chain intact.
+ * Appends hold an exclusive lock so concurrent Sentinel processes keep the chain intact, write a
+ * record whole or not at all (a full disk leaves no partial line), and repair a torn last line
+ * left by a killed writer with a `log_repair` record in the chain.
  * No npm imports: this module is on the warm credential path.
  *
  * @module
  */
 import { chainHash } from "../core/audit_chain.ts";
+import { sha256Hex } from "../core/hash.ts";
+import { fileKind } from "./files.ts";
 const TAIL_BYTES = 64 * 1024;
 
 /**
- * Appends one record (an object without `prev_hash`) and returns the line written. File operations
- * are synchronous: this runs once per process, on the warm path, where each first async op costs.
+ * A line longer than this is not a record (records are about a kilobyte): such a file is refused
+ * instead of cut, since cutting it could remove much more than a tear.
+ */
+const TORN_LIMIT = 1024 * 1024;
+/** How much of a removed tear a repair record quotes. */
+const QUOTE_CHARS = 4096;
+const NEWLINE = 0x0a;
+
+/** Seams for tests; the defaults are the real file operations. */
+export interface AppendHooks {
+  /** Writes some of `bytes` at the end of the log; returns how many. */
+  write?: (file: Deno.FsFile, bytes: Uint8Array) => number;
+  /** Flushes the log's data to the disk. */
+  sync?: (file: Deno.FsFile) => void;
+}
+
+/**
+ * Appends one record (an object without `prev_hash`) and returns the line written.
+ *
+ * Whole or nothing: the record is written as one buffer, flushed, and on any failure (a full
+ * disk, an I/O error) the file is cut back to its previous length before the error is thrown, so
+ * no partial line is left for the next record to be glued onto. Callers turn the error into
+ * "nothing was issued".
+ *
+ * A log whose last line is torn (no newline, as a writer killed mid-line leaves it, or not valid
+ * JSON) is repaired first: the tear is cut off and a `log_repair` record saying how many bytes
+ * were removed, their SHA-256 and their text is chained in before the record, so `audit verify`
+ * stays intact and the repair is on the record.
+ *
+ * File operations are synchronous: this runs once per process, on the warm path, where each
+ * first async op costs.
  */
 export async function appendDecision(
   path: string,
   record: Record<string, unknown>,
+  hooks: AppendHooks = {},
 ): Promise<string> {
+  refuseNonRegular(path, statIfExists(path));
   Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")) || ".", { recursive: true, mode: 0o700 });
   using file = Deno.openSync(path, { read: true, append: true, create: true, mode: 0o600 });
   file.lockSync(true);
   try {
     const stat = file.statSync();
+    refuseNonRegular(path, stat);
     if (stat.mode !== null && (stat.mode & 0o077) !== 0) Deno.chmodSync(path, 0o600);
-    const previous = lastLine(file, stat.size);
-    const prevHash = await chainHash(previous);
+    const tail = inspectTail(file, stat.size, path);
+    let prevHash = await chainHash(tail.previous);
+    const lines: string[] = [];
+    if (tail.torn !== undefined) {
+      const repair = JSON.stringify({
+        type: "log_repair",
+        time: record.time ?? null,
+        reason: tail.torn.reason,
+        removed_bytes: tail.torn.bytes.length,
+        removed_sha256: await sha256Hex(tail.torn.bytes),
+        removed_text: new TextDecoder().decode(tail.torn.bytes).slice(0, QUOTE_CHARS),
+        prev_hash: prevHash,
+      });
+      lines.push(repair);
+      prevHash = await sha256Hex(repair);
+    }
     const line = JSON.stringify({ ...record, prev_hash: prevHash });
-    const bytes = new TextEncoder().encode(line + "\n");
-    let written = 0;
-    while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
-    file.syncDataSync();
+    lines.push(line);
+    const bytes = new TextEncoder().encode(lines.join("\n") + "\n");
+    const write = hooks.write ?? ((f: Deno.FsFile, b: Uint8Array) => f.writeSync(b));
+    const sync = hooks.sync ?? ((f: Deno.FsFile) => f.syncDataSync());
+    try {
+      if (tail.torn !== undefined) file.truncateSync(tail.keep);
+      let written = 0;
+      while (written < bytes.length) {
+        const n = write(file, bytes.subarray(written));
+        if (n <= 0) throw new Error("the write made no progress");
+        written += n;
+      }
+      sync(file);
+    } catch (error) {
+      throw rollBack(file, stat.size, tail, error);
+    }
     return line;
   } finally {
     file.unlockSync();
   }
 }
 
-function lastLine(file: Deno.FsFile, size: number): string | undefined {
-  if (size === 0) return undefined;
-  const start = Math.max(0, size - TAIL_BYTES);
+function statIfExists(path: string): Deno.FileInfo | undefined {
+  try {
+    return Deno.statSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/** Refuses a log path that is not a regular file: a FIFO blocks, /dev/null swallows the record. */
+function refuseNonRegular(path: string, info: Deno.FileInfo | undefined): void {
+  if (info !== undefined && !info.isFile) {
+    throw new Error(`${path} is ${fileKind(info)}, not a regular file`);
+  }
+}
+
+/**
+ * Puts the file back as it was before a failed append: its previous length, and a tear that was
+ * cut off written back (the space it used was just freed). Returns the error to throw.
+ */
+function rollBack(file: Deno.FsFile, size: number, tail: Tail, error: unknown): Error {
+  const cause = error instanceof Error ? error : new Error(String(error));
+  try {
+    file.truncateSync(tail.keep);
+    if (tail.torn !== undefined) {
+      let written = 0;
+      while (written < tail.torn.bytes.length) {
+        written += file.writeSync(tail.torn.bytes.subarray(written));
+      }
+    }
+    if (file.statSync().size !== size) throw new Error(`length is not back to ${size}`);
+    file.syncDataSync();
+    return cause;
+  } catch (rollBackError) {
+    return new Error(
+      `${cause.message}; undoing the partial write also failed (${
+        (rollBackError as Error).message
+      }), so the log may end in a torn line, which the next append repairs and records`,
+      { cause },
+    );
+  }
+}
+
+/** What the end of the log looks like before an append. */
+interface Tail {
+  /** Bytes of the log to keep: everything before a torn last line. */
+  keep: number;
+  /** The last complete, valid line (without its newline), when there is one. */
+  previous?: Uint8Array;
+  /** A torn last line to cut off, and why it counts as torn. */
+  torn?: { bytes: Uint8Array; reason: string };
+}
+
+function inspectTail(file: Deno.FsFile, size: number, path: string): Tail {
+  if (size === 0) return { keep: 0 };
+  const lastNewline = lineStart(file, size, path) - 1;
+  if (lastNewline !== size - 1) {
+    // An unterminated last line: a write that was cut short.
+    return torn(
+      file,
+      path,
+      lastNewline + 1,
+      size,
+      "the last line had no newline: a write was cut short",
+    );
+  }
+  const start = lineStart(file, size - 1, path);
+  const last = readRange(file, start, size - 1);
+  if (!isJsonLine(last)) {
+    return torn(file, path, start, size, "the last line was not valid JSON");
+  }
+  return { keep: size, previous: last };
+}
+
+function torn(file: Deno.FsFile, path: string, keep: number, size: number, reason: string): Tail {
+  const previous = keep === 0
+    ? undefined
+    : readRange(file, lineStart(file, keep - 1, path), keep - 1);
+  return { keep, previous, torn: { bytes: readRange(file, keep, size), reason } };
+}
+
+function isJsonLine(bytes: Uint8Array): boolean {
+  try {
+    const value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    return typeof value === "object" && value !== null;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where the line that ends at `end` starts: just after the last newline before `end`, or 0.
+ * Reads backwards in chunks; a line longer than any record could be means the file is not a
+ * decision log (or is damaged beyond a tear), and it is refused rather than cut.
+ */
+function lineStart(file: Deno.FsFile, end: number, path: string): number {
+  let chunkEnd = end;
+  while (chunkEnd > 0) {
+    const chunkStart = Math.max(0, chunkEnd - TAIL_BYTES);
+    const index = readRange(file, chunkStart, chunkEnd).lastIndexOf(NEWLINE);
+    if (index !== -1) return chunkStart + index + 1;
+    if (end - chunkStart > TORN_LIMIT) {
+      throw new Error(
+        `${path} is not a decision log, or is damaged beyond a torn line: it has a line of more than ${TORN_LIMIT} bytes; move it aside (Sentinel then starts a new log) or point SENTINEL_LOG_FILE elsewhere`,
+      );
+    }
+    chunkEnd = chunkStart;
+  }
+  return 0;
+}
+
+function readRange(file: Deno.FsFile, start: number, end: number): Uint8Array {
   file.seekSync(start, Deno.SeekMode.Start);
-  const buffer = new Uint8Array(size - start);
+  const buffer = new Uint8Array(end - start);
   let read = 0;
   while (read < buffer.length) {
     const n = file.readSync(buffer.subarray(read));
     if (n === null) break;
     read += n;
   }
-  const text = new TextDecoder().decode(buffer.subarray(0, read));
-  const lines = text.split("\n").filter((line) => line !== "");
-  return lines.at(-1);
+  return buffer.subarray(0, read);
 }

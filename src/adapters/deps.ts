@@ -81,7 +81,19 @@ export function createDeps(edges: ProcessEdges): Deps {
       const { callConfigured } = await pluginModule();
       return { call: (entry, method, payload) => callConfigured(entry, method, payload, env.vars) };
     }),
-    processes: once(async () => ({ runForeground: (await childModule()).runForeground })),
+    processes: once(async () => {
+      const { CommandNotStarted, runForeground } = await childModule();
+      return {
+        async runForeground(command, args, childEnv) {
+          try {
+            return { started: true, exitCode: await runForeground(command, args, childEnv) };
+          } catch (error) {
+            if (!(error instanceof CommandNotStarted)) throw error;
+            return { started: false, exitCode: error.exitCode, message: error.message };
+          }
+        },
+      };
+    }),
   };
 }
 

@@ -1,10 +1,105 @@
 /**
  * File helpers for secrets and logs: private (0600) atomic writes, SHA-256, and the standard
- * per-user directories. No npm imports: this module is on the warm credential path.
+ * per-user directories; and reading configuration and policy files strictly: text that is not
+ * valid UTF-8 is an error with the line and column of the first bad byte (exit 3), never silently
+ * repaired. No npm imports: this module is on the warm credential path.
  *
  * @module
  */
 import { ExitCode, SentinelError } from "../core/errors.ts";
+import { decodeUtf8Strict, describeUtf8Problem } from "../core/utf8.ts";
+
+/**
+ * A file that exists but cannot serve as configuration or policy (for example it is not valid
+ * UTF-8). Exit code 3; `reason` and `advice` let a caller rephrase it for the file it names.
+ */
+export class UnusableFileError extends SentinelError {
+  readonly path: string;
+  readonly reason: string;
+  readonly advice: string;
+
+  constructor(path: string, reason: string, advice: string) {
+    super(ExitCode.InvalidConfig, `cannot read ${path}: ${reason}; ${advice}`);
+    this.name = "UnusableFileError";
+    this.path = path;
+    this.reason = reason;
+    this.advice = advice;
+  }
+}
+
+/** Decodes a file's bytes as strict UTF-8; throws {@link UnusableFileError} at the first bad byte. */
+export function decodeFileText(path: string, bytes: Uint8Array): string {
+  const decoded = decodeUtf8Strict(bytes);
+  if (decoded.ok) return decoded.text;
+  throw new UnusableFileError(
+    path,
+    `it is not valid UTF-8 at ${describeUtf8Problem(decoded.problem)}`,
+    "save it as UTF-8 (for example `iconv -f latin1 -t utf-8`) and fix that character",
+  );
+}
+
+/** What a file that is not a regular file is, for messages: `a directory`, `a FIFO (named pipe)`. */
+export function fileKind(info: Deno.FileInfo): string {
+  if (info.isFile) return "a regular file";
+  if (info.isDirectory) return "a directory";
+  if (info.isFifo) return "a FIFO (named pipe)";
+  if (info.isCharDevice) return "a character device";
+  if (info.isBlockDevice) return "a block device";
+  if (info.isSocket) return "a socket";
+  return "a special file";
+}
+
+function notRegular(path: string, info: Deno.FileInfo): UnusableFileError {
+  return new UnusableFileError(
+    path,
+    `it is ${fileKind(info)}, not a regular file`,
+    "use the path of a regular file",
+  );
+}
+
+/**
+ * Reads a whole regular file. Anything else is refused before it is opened: a FIFO would block
+ * the open until some writer appears (a hang), a device such as /dev/zero would be read forever,
+ * a directory cannot be read. The opened handle is checked again, so a path swapped after the
+ * first check is refused too (except a swap to a FIFO in that instant, which blocks the open).
+ * NotFound and PermissionDenied come through as Deno's errors.
+ */
+export function readRegularFileSync(path: string): Uint8Array {
+  const info = Deno.statSync(path);
+  if (!info.isFile) throw notRegular(path, info);
+  using file = Deno.openSync(path, { read: true });
+  const opened = file.statSync();
+  if (!opened.isFile) throw notRegular(path, opened);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = new Uint8Array(Math.max(opened.size - total, 0) + 4096);
+    const n = file.readSync(chunk);
+    if (n === null) break;
+    chunks.push(chunk.subarray(0, n));
+    total += n;
+  }
+  if (chunks.length === 1) return chunks[0];
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
+}
+
+/**
+ * Reads a regular text file strictly (see {@link readRegularFileSync} and {@link decodeFileText}).
+ * Synchronous underneath.
+ */
+export function readTextFileStrict(path: string): Promise<string> {
+  try {
+    return Promise.resolve(decodeFileText(path, readRegularFileSync(path)));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
 
 export { sha256Hex } from "../core/hash.ts";
 
@@ -29,24 +124,44 @@ export async function writePrivateFile(path: string, text: string): Promise<void
 }
 
 /**
- * Reads a text file, or `undefined` when it does not exist. Synchronous underneath: Sentinel is a
+ * Reads a regular text file strictly (see {@link readTextFileStrict}), or `undefined` when it
+ * does not exist.
+ * Synchronous underneath: Sentinel is a
  * one-shot process, and on the warm path each async file op costs a measurable first-use delay.
  */
 export function readOptionalText(path: string): Promise<string | undefined> {
   try {
-    return Promise.resolve(Deno.readTextFileSync(path));
+    return Promise.resolve(decodeFileText(path, readRegularFileSync(path)));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return Promise.resolve(undefined);
     return Promise.reject(error);
   }
 }
 
-/** Reads a text file the user named (`-` is standard input); file-system errors are exit code 3. */
+/** How a file argument is named in messages: `-` is standard input. */
+function displayName(path: string): string {
+  return path === "-" ? "<stdin>" : path;
+}
+
+/**
+ * Reads a text file the user named (`-` is standard input): a regular file, strict UTF-8.
+ * File-system errors are exit code 3 with what to do.
+ */
 export async function readUserFile(path: string, what: string): Promise<string> {
-  if (path === "-") return await new Response(Deno.stdin.readable).text();
   try {
-    return await Deno.readTextFile(path);
+    if (path === "-") {
+      const bytes = new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
+      return decodeFileText("<stdin>", bytes);
+    }
+    return await readTextFileStrict(path);
   } catch (error) {
+    if (error instanceof UnusableFileError) {
+      throw new SentinelError(
+        ExitCode.InvalidConfig,
+        `cannot read ${what} ${displayName(path)}: ${error.reason}; ${error.advice}`,
+        { cause: error },
+      );
+    }
     const why = error instanceof Deno.errors.NotFound
       ? "no such file"
       : error instanceof Deno.errors.PermissionDenied
@@ -56,7 +171,7 @@ export async function readUserFile(path: string, what: string): Promise<string> 
       : String((error as Error).message ?? error);
     throw new SentinelError(
       ExitCode.InvalidConfig,
-      `cannot read ${what} ${path}: ${why}; check the path`,
+      `cannot read ${what} ${displayName(path)}: ${why}; check the path`,
       { cause: error },
     );
   }

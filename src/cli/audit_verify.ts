@@ -33,10 +33,17 @@ Examples:
           file: result.file,
           intact: result.ok,
           lines: result.lines,
-          ...(result.ok ? {} : { line: result.line, problem: result.problem }),
+          ...(result.ok
+            ? { repairs: result.repairs }
+            : { line: result.line, problem: result.problem }),
         });
       } else if (result.ok) {
         ctx.io.stdout(`${result.file}: intact, ${result.lines} lines\n`);
+        for (const line of result.repairs) {
+          ctx.io.stdout(
+            `  line ${line} records a repair: a torn last line (a write cut short) was removed there\n`,
+          );
+        }
       } else {
         ctx.io.stdout(
           `${result.file}: BROKEN at line ${result.line}: it ${result.problem} (${result.lines} lines checked)\n`,

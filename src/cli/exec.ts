@@ -6,14 +6,12 @@
  */
 import { Command } from "@commander-js/extra-typings";
 import { issueCredentials } from "../app/issue_credentials.ts";
+import { pluginSecretEnvNames } from "../core/plugin_entry.ts";
 import { parseDuration } from "../core/duration.ts";
 import { isStsDuration } from "../core/limits.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { EXEC_MARKER, execEnvironment } from "../core/exec_env.ts";
 import type { CommandContext } from "./context.ts";
-
-/** Exit code when the command cannot be found, as shells use. */
-const COMMAND_NOT_FOUND = 127;
 
 /** Builds `exec`. */
 export function execCommand(ctx: CommandContext) {
@@ -27,12 +25,14 @@ export function execCommand(ctx: CommandContext) {
       "after",
       `
 The command gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
-AWS_CREDENTIAL_EXPIRATION, AWS_REGION and AWS_DEFAULT_REGION; other AWS credential and profile
-variables are removed. ${EXEC_MARKER} marks the shell, and a nested exec is refused.
+AWS_CREDENTIAL_EXPIRATION, AWS_REGION and AWS_DEFAULT_REGION; other AWS credential, expiry and
+profile variables, aws-vault's secrets, secret SENTINEL_* variables and the variables plugins'
+*_env settings name are removed. ${EXEC_MARKER} marks the shell, and a nested exec is refused.
 
 Put -- before a command that has options of its own.
 
-Exit codes: the command's own; 127 command not found; otherwise as for credentials.
+Exit codes: the command's own (128+n when signal n ended it); 127 command not found; 126 not
+executable or a directory; otherwise as for credentials.
 
 Examples:
   $ sentinel exec prod -- aws sts get-caller-identity
@@ -66,15 +66,17 @@ Examples:
         durationSeconds,
       }, ctx.deps);
       const [command, ...args] = commandLine.length > 0 ? commandLine : [env.SHELL ?? "/bin/sh"];
-      const childEnv = execEnvironment(env, profile, result.credentials, result.region);
-      try {
-        return await (await ctx.deps.processes()).runForeground(command, args, childEnv);
-      } catch (error) {
-        if (error instanceof Deno.errors.NotFound) {
-          ctx.io.stderr(`sentinel: command not found: ${command}\n`);
-          return COMMAND_NOT_FOUND;
-        }
-        throw error;
-      }
+      // The plugins' *_env secrets are Sentinel's, not the child's.
+      const { plugins } = (await ctx.deps.config.load()).sentinel;
+      const childEnv = execEnvironment(
+        env,
+        profile,
+        result.credentials,
+        result.region,
+        pluginSecretEnvNames(plugins),
+      );
+      const outcome = await (await ctx.deps.processes()).runForeground(command, args, childEnv);
+      if (!outcome.started) ctx.io.stderr(`sentinel: ${outcome.message}\n`);
+      return outcome.exitCode;
     }));
 }

@@ -23,7 +23,7 @@ export function policyLintCommand(ctx: CommandContext) {
       "after",
       `
 Warnings: shadowed-rule, allow-before-deny, no-timezone, duplicate-condition, empty-list,
-catch-all.
+catch-all-rule (a rule without conditions, other than a final catch-all deny).
 ${SSM_HELP}
 
 Exit codes: 0 (with or without warnings), 3 invalid policy or --strict with warnings.

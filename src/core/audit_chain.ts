@@ -19,11 +19,12 @@ export const GENESIS_HASH = "0".repeat(64);
 
 /** The outcome of verifying a log. */
 export type ChainResult =
-  | { ok: true; lines: number }
+  /** `repairs`: the line numbers of `log_repair` records (torn lines cut off by an append). */
+  | { ok: true; lines: number; repairs: number[] }
   | { ok: false; lines: number; line: number; problem: string };
 
 /** The `prev_hash` a line after `previous` must carry. */
-export async function chainHash(previous: string | undefined): Promise<string> {
+export async function chainHash(previous: string | Uint8Array | undefined): Promise<string> {
   return previous === undefined ? GENESIS_HASH : await sha256Hex(previous);
 }
 
@@ -32,9 +33,10 @@ export async function verifyChain(text: string): Promise<ChainResult> {
   const lines = text.split("\n");
   if (lines.at(-1) === "") lines.pop();
   let expected = GENESIS_HASH;
+  const repairs: number[] = [];
   for (const [index, line] of lines.entries()) {
     const number = index + 1;
-    let record: { prev_hash?: unknown };
+    let record: { prev_hash?: unknown; type?: unknown };
     try {
       record = JSON.parse(line);
     } catch {
@@ -52,7 +54,8 @@ export async function verifyChain(text: string): Promise<ChainResult> {
           } was edited, or lines between them were deleted`,
       };
     }
+    if (record.type === "log_repair") repairs.push(number);
     expected = await sha256Hex(line);
   }
-  return { ok: true, lines: lines.length };
+  return { ok: true, lines: lines.length, repairs };
 }

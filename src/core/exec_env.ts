@@ -1,7 +1,9 @@
 /**
  * The environment `sentinel exec` gives its child: every variable that could carry other AWS
- * credentials or select another profile is removed, then the issued session is set, with the
- * region and a marker that refuses nesting.
+ * credentials, a stale expiry, or select another profile is removed, and so is every secret
+ * Sentinel itself consumed (aws-vault's keyring passphrase and tokens, secret `SENTINEL_*`
+ * variables, the variables plugins' `*_env` settings name); then the issued session is set, with
+ * the region and a marker that refuses nesting.
  *
  * @module
  */
@@ -10,13 +12,20 @@ import type { IssuedCredentials } from "./credential_process.ts";
 /** Set in the child; a `sentinel exec` that finds it refuses to run inside another. */
 export const EXEC_MARKER = "SENTINEL_EXEC_PROFILE";
 
-/** Variables removed from the child's environment before the session is set. */
+/** AWS variables removed from the child's environment before the session is set. */
 export const SCRUBBED_VARIABLES = [
   "AWS_ACCESS_KEY_ID",
   "AWS_SECRET_ACCESS_KEY",
   "AWS_SESSION_TOKEN",
   "AWS_SECURITY_TOKEN",
+  // Older names some SDKs (the Java SDK v1, boto2) still read.
+  "AWS_ACCESS_KEY",
+  "AWS_SECRET_KEY",
+  "AWS_CREDENTIAL_FILE",
+  // Expiry of the parent's session (aws-vault sets either); a stale one misleads the child.
   "AWS_CREDENTIAL_EXPIRATION",
+  "AWS_SESSION_EXPIRATION",
+  "AWS_BEARER_TOKEN_BEDROCK",
   "AWS_PROFILE",
   "AWS_DEFAULT_PROFILE",
   "AWS_VAULT",
@@ -30,15 +39,45 @@ export const SCRUBBED_VARIABLES = [
   "SENTINEL_RESOLVING",
 ] as const;
 
-/** The child's environment. */
+/** Secrets aws-vault reads from the environment (its keyring passphrase and 1Password tokens). */
+export const AWS_VAULT_SECRET_VARIABLES = [
+  "AWS_VAULT_FILE_PASSPHRASE",
+  "AWS_VAULT_OP_CONNECT_TOKEN",
+  "AWS_VAULT_OP_SERVICE_ACCOUNT_TOKEN",
+] as const;
+
+const SECRET_WORDS = /SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|PRIVATE|CREDENTIAL|API_?KEY|AUTH/;
+
+/**
+ * Whether a `SENTINEL_*` variable is a secret by its name (`SENTINEL_WEBHOOK_SECRET`,
+ * `SENTINEL_API_TOKEN`, …). Sentinel's own settings (`SENTINEL_POLICY`, `SENTINEL_LOG_FILE`, …)
+ * are not, and stay visible to the child.
+ */
+export function isSentinelSecret(name: string): boolean {
+  return name.startsWith("SENTINEL_") && SECRET_WORDS.test(name.slice("SENTINEL_".length));
+}
+
+/**
+ * The child's environment: `parent` without {@link SCRUBBED_VARIABLES},
+ * {@link AWS_VAULT_SECRET_VARIABLES}, secret `SENTINEL_*` variables and the `alsoRemove` names
+ * (the variables plugins' `*_env` settings name), plus the issued session.
+ */
 export function execEnvironment(
   parent: Record<string, string>,
   profile: string,
   credentials: IssuedCredentials,
   region: string,
+  alsoRemove: readonly string[] = [],
 ): Record<string, string> {
-  const env = { ...parent };
-  for (const key of SCRUBBED_VARIABLES) delete env[key];
+  const remove = new Set<string>([
+    ...SCRUBBED_VARIABLES,
+    ...AWS_VAULT_SECRET_VARIABLES,
+    ...alsoRemove,
+  ]);
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parent)) {
+    if (!remove.has(key) && !isSentinelSecret(key)) env[key] = value;
+  }
   return {
     ...env,
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,

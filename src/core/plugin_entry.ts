@@ -24,3 +24,26 @@ export interface PluginEntry {
   aws?: { region: string; service: string; profile?: string };
   settings: Record<string, unknown>;
 }
+
+/**
+ * The variable a setting reads its value from: `<name>_env: VAR` names `VAR`. The host resolves
+ * these when calling the plugin (see resolve.ts), and they hold secrets such as signing keys.
+ */
+export function envReference(key: string, value: unknown): string | undefined {
+  return key.endsWith("_env") && typeof value === "string" ? value : undefined;
+}
+
+/**
+ * Every environment variable the plugins' `*_env` settings name, so that `sentinel exec` can
+ * keep them (the plugins' secrets) from its child.
+ */
+export function pluginSecretEnvNames(plugins: readonly PluginEntry[]): string[] {
+  const names = new Set<string>();
+  for (const plugin of plugins) {
+    for (const [key, value] of Object.entries(plugin.settings)) {
+      const name = envReference(key, value);
+      if (name !== undefined) names.add(name);
+    }
+  }
+  return [...names];
+}

@@ -8,7 +8,7 @@
  */
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { sha256Hex } from "../adapters/files.ts";
-import type { PluginEntry } from "../core/plugin_entry.ts";
+import { envReference, type PluginEntry } from "../core/plugin_entry.ts";
 import { BUNDLED_PLUGINS, bundledSource } from "./registry.ts";
 import { callPlugin, type PluginSpec } from "./supervisor.ts";
 
@@ -57,10 +57,11 @@ export function resolveSettings(
 ): Record<string, unknown> {
   const settings: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(entry.settings)) {
-    if (key.endsWith("_env") && typeof value === "string") {
-      const resolved = env[value];
+    const name = envReference(key, value);
+    if (name !== undefined) {
+      const resolved = env[name];
       if (resolved === undefined) {
-        throw pluginError(entry, `settings.${key} names ${value}, which is not set`);
+        throw pluginError(entry, `settings.${key} names ${name}, which is not set`);
       }
       settings[key.slice(0, -4)] = resolved;
     } else settings[key] = value;

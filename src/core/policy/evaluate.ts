@@ -96,12 +96,19 @@ export const DEFAULT_DENY: Decision = Object.freeze({
   reason: "no rule matched (default deny)",
 });
 
+/**
+ * Whether a list condition matches anything: absent, or empty (`days: []`, `users: []`, …), as in
+ * the Sentinel v1 format. Applies to profiles, users, roles, mode and time.days alike.
+ */
+export function isAny(list: readonly unknown[] | undefined): boolean {
+  return list === undefined || list.length === 0;
+}
+
 /** Compiles a validated policy document. */
 export function compilePolicy(document: PolicyDocument): CompiledPolicy {
   const clocks = new ZoneClocks();
   const rules = document.rules.map((rule, index): CompiledRule => {
     const c = rule.conditions ?? {};
-    const nonEmpty = (list?: string[]) => list !== undefined && list.length > 0;
     return {
       index,
       source: rule,
@@ -112,10 +119,11 @@ export function compilePolicy(document: PolicyDocument): CompiledPolicy {
         reason: rule.reason ?? `matched rule "${rule.name}"`,
         ...(rule.max_duration === undefined ? {} : { maxDurationSeconds: rule.max_duration }),
       }),
-      profiles: nonEmpty(c.profiles) ? compileNameMatcher(c.profiles!) : undefined,
-      users: nonEmpty(c.users) ? compileNameMatcher(c.users!) : undefined,
-      roles: nonEmpty(c.roles) ? compileNameMatcher(c.roles!) : undefined,
-      modes: nonEmpty(c.mode) ? new Set(c.mode) : undefined,
+      profiles: isAny(c.profiles) ? undefined : compileNameMatcher(c.profiles!),
+      users: isAny(c.users) ? undefined : compileNameMatcher(c.users!),
+      roles: isAny(c.roles) ? undefined : compileNameMatcher(c.roles!),
+      modes: isAny(c.mode) ? undefined : new Set(c.mode),
+      // CompiledTimeWindow reads absent or empty `days` as any day, the same rule.
       time: c.time ? new CompiledTimeWindow(c.time, clocks) : undefined,
     };
   });

@@ -326,3 +326,61 @@ rules:
   assertEquals(explanation.reason, DEFAULT_DENY.reason);
   assertEquals(explanation.trace[0].failed?.condition, "profiles");
 });
+
+Deno.test("attack: an empty list in any condition means any, days: [] included (v1 semantics)", () => {
+  // Each rule has one empty list; each must match a request that names nothing special.
+  const conditions = [
+    "{ profiles: [] }",
+    "{ users: [] }",
+    "{ roles: [] }",
+    "{ mode: [] }",
+    "{ time: { days: [] } }",
+    '{ time: { days: [], hours: { start: "00:00", end: "24:00" }, timezone: Europe/Berlin } }',
+  ];
+  for (const condition of conditions) {
+    const policy = compiledFromYaml(`
+version: "1"
+rules:
+  - name: empty
+    effect: allow
+    conditions: ${condition}
+`);
+    // A Monday and a Sunday, with and without a role ARN and mode.
+    for (
+      const request of [
+        { user: "u", profile: "p", time: at("2026-03-02T10:00:00Z") },
+        {
+          user: "u",
+          profile: "p",
+          time: at("2026-03-08T23:30:00Z"),
+          roleArn: "arn:aws:iam::1:role/R",
+          mode: "cli" as const,
+        },
+      ]
+    ) {
+      assertEquals(evaluate(policy, request).rule, "empty", `${condition} ${request.time}`);
+    }
+  }
+});
+
+Deno.test("explain says any day for an empty or absent days list", () => {
+  const policy = compiledFromYaml(`
+version: "1"
+rules:
+  - name: empty-days
+    effect: allow
+    conditions: { time: { days: [], hours: { start: "09:00", end: "17:00" } } }
+  - name: no-days
+    effect: allow
+    conditions: { time: { hours: { start: "09:00", end: "17:00" }, timezone: UTC } }
+`);
+  const explanation = explain(policy, {
+    user: "u",
+    profile: "p",
+    time: at("2026-03-03T20:15:00Z"),
+  });
+  assertEquals(explanation.trace.map((t) => t.failed?.detail), [
+    "tuesday 20:15 UTC is outside any day 09:00-17:00 UTC",
+    "tuesday 20:15 UTC is outside any day 09:00-17:00 UTC",
+  ]);
+});

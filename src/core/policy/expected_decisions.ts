@@ -16,18 +16,23 @@
 import { z } from "zod";
 import { type Locate, parseYaml, pathShape, type SourceIssue } from "../yaml_source.ts";
 import { type CompiledPolicy, type Decision, evaluate } from "./evaluate.ts";
+import { parseInstant } from "./instant.ts";
 import { CREDENTIAL_MODES, EFFECTS } from "./schema.ts";
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-
-/** An RFC 3339 time with an explicit offset, parsed to epoch milliseconds. */
+/**
+ * An RFC 3339 time with an explicit offset, parsed to epoch milliseconds. Impossible dates and
+ * times (February 30, 24:01, month 13, a leap second) are errors, never rolled over.
+ */
 export const instantSchema = z.string({
   error: 'must be an RFC 3339 time in quotes, such as "2026-03-02T10:00:00Z"',
-})
-  .refine((text) => RFC3339.test(text) && !Number.isNaN(Date.parse(text)), {
-    error: (issue) =>
-      `"${issue.input}" is not an RFC 3339 time with an offset, such as "2026-03-02T10:00:00Z"`,
-  }).transform((text) => Date.parse(text));
+}).transform((text, ctx) => {
+  const parsed = parseInstant(text);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: "custom", message: parsed.message });
+    return z.NEVER;
+  }
+  return parsed.epochMs;
+});
 
 const testCaseSchema = z.strictObject({
   name: z.string({ error: "must be a text" }).min(1, "must not be empty"),

@@ -5,7 +5,9 @@
  * - `allow-before-deny`: an allow rule comes before a deny it overlaps, so the deny is partly dead;
  * - `no-timezone`: a time window without `timezone` is read in UTC;
  * - `duplicate-condition`: a list names the same value twice, or one pattern already covers another;
- * - `empty-list`: an empty list matches anything (Sentinel v1 semantics), which rarely is the intent.
+ * - `empty-list`: an empty list matches anything (Sentinel v1 semantics), which rarely is the intent;
+ * - `catch-all-rule`: a rule without conditions (or with only empty ones) matches every request; only
+ *   a final catch-all deny ("deny everything else") is the idiom, any other is reported.
  *
  * Coverage and overlap are exact for literal names and conservative for two patterns, so a
  * warning is never wrong about a literal and may be missed between two globs.
@@ -24,7 +26,8 @@ export type LintCode =
   | "allow-before-deny"
   | "no-timezone"
   | "duplicate-condition"
-  | "empty-list";
+  | "empty-list"
+  | "catch-all-rule";
 
 /** One lint finding. */
 export interface LintWarning extends SourcePosition {
@@ -77,6 +80,10 @@ export function lintPolicy(
         );
       }
     }
+    const last = j === policy.rules.length - 1;
+    if (matchesEverything(conditions) && !(last && rule.effect === "deny")) {
+      warn("catch-all-rule", ["rules", j, "name"], catchAllMessage(rule.name, rule.effect, last));
+    }
   });
   policy.approvals?.forEach((approval, i) => {
     const time = approval.auto_approve?.time;
@@ -89,6 +96,23 @@ export function lintPolicy(
     }
   });
   return warnings.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+const EFFECT_EVERYTHING = {
+  allow: "allows everything",
+  deny: "denies everything",
+  require_approval: "requires approval for everything",
+} as const;
+
+function catchAllMessage(name: string, effect: keyof typeof EFFECT_EVERYTHING, last: boolean) {
+  const fix = effect === "deny"
+    ? "or move it to the end as the final catch-all deny"
+    : "or end the policy with a catch-all deny instead";
+  return `rule "${name}" matches every request (no conditions, or only empty ones), so it ${
+    EFFECT_EVERYTHING[effect]
+  }${
+    last ? "" : " and no later rule ever applies"
+  }; add conditions (profiles, users, roles, time, mode), ${fix}`;
 }
 
 function lintLists(
@@ -124,6 +148,13 @@ function lintLists(
       }
     });
   }
+  if (conditions.time?.days !== undefined && conditions.time.days.length === 0) {
+    warn(
+      "empty-list",
+      [...base, "time", "days"],
+      "time.days: [] matches any day; remove it or name days",
+    );
+  }
 }
 
 const isEmpty = (list?: readonly string[]) => list === undefined || list.length === 0;
@@ -132,6 +163,18 @@ const isEmpty = (list?: readonly string[]) => list === undefined || list.length 
 function hasConditions(conditions: Conditions): boolean {
   return conditions.time !== undefined ||
     NAME_CONDITIONS.some((key) => !isEmpty(conditions[key]));
+}
+
+/** Whether a rule with these conditions matches every request (a catch-all). */
+function matchesEverything(conditions: Conditions): boolean {
+  return !hasConditions(conditions) ||
+    (NAME_CONDITIONS.every((key) => isEmpty(conditions[key])) && isAlways(conditions.time!));
+}
+
+/** Whether a time window holds at every instant: all days, all hours (the zone is then moot). */
+function isAlways(time: TimeWindow): boolean {
+  const w = toWindow(time);
+  return w.days === ALL_DAYS && w.start === 0 && w.end === MINUTES_PER_DAY;
 }
 
 /** Whether every request matching `inner` also matches `outer`. */
@@ -169,11 +212,15 @@ interface Window {
   end: number;
 }
 
+const ALL_DAYS = 0b1111111;
+
 function toWindow(time: TimeWindow): Window {
   return {
     zone: time.timezone ?? "UTC",
-    days: time.days?.reduce((mask, day) => mask | (1 << weekdayNumber(day)!), 0) ??
-      0b1111111,
+    // Absent or empty means any day, as evaluation reads it.
+    days: isEmpty(time.days)
+      ? ALL_DAYS
+      : time.days!.reduce((mask, day) => mask | (1 << weekdayNumber(day)!), 0),
     start: time.hours ? parseClockTime(time.hours.start)! : 0,
     end: time.hours ? parseClockTime(time.hours.end)! : MINUTES_PER_DAY,
   };
@@ -202,7 +249,7 @@ function windowsMayOverlap(aTime: TimeWindow, bTime: TimeWindow): boolean {
 /** A window as same-day pieces: one crossing midnight becomes its evening and the next mornings. */
 function segments(w: Window): Window[] {
   if (w.end >= w.start) return [w];
-  const nextDays = ((w.days << 1) | (w.days >> 6)) & 0b1111111;
+  const nextDays = ((w.days << 1) | (w.days >> 6)) & ALL_DAYS;
   return [
     { ...w, end: MINUTES_PER_DAY },
     { ...w, days: nextDays, start: 0 },

@@ -27,6 +27,7 @@ rules:
 `);
   assertEquals(warnings, [
     '6:11 shadowed-rule rule "prod-eu-alice" can never match: rule "all-prod" (rules[0]) comes first and matches everything it does',
+    '9:11 catch-all-rule rule "catch-all" matches every request (no conditions, or only empty ones), so it denies everything and no later rule ever applies; add conditions (profiles, users, roles, time, mode), or move it to the end as the final catch-all deny',
     '11:11 shadowed-rule rule "after-catch-all" can never match: rule "catch-all" (rules[2]) comes first and matches everything it does',
   ]);
 });
@@ -105,6 +106,65 @@ rules:
   - name: dev
     effect: allow
     conditions: { profiles: [dev], time: { hours: { start: "06:00", end: "22:00" }, timezone: Europe/Berlin } }
+`),
+    [],
+  );
+});
+
+Deno.test("an empty days list is an empty list and covers every day", () => {
+  const warnings = lint(`version: "1"
+rules:
+  - name: any-day-mornings
+    effect: deny
+    conditions:
+      users: [bob]
+      time: { days: [], hours: { start: "06:00", end: "12:00" }, timezone: UTC }
+  - name: monday-mornings
+    effect: deny
+    conditions:
+      users: [bob]
+      time: { days: [monday], hours: { start: "07:00", end: "08:00" }, timezone: UTC }
+`);
+  assertEquals(warnings, [
+    "7:15 empty-list time.days: [] matches any day; remove it or name days",
+    '8:11 shadowed-rule rule "monday-mornings" can never match: rule "any-day-mornings" (rules[0]) comes first and matches everything it does',
+  ]);
+});
+
+Deno.test("attack: catch-all rules are reported, except a final catch-all deny", () => {
+  const warnings = lint(`version: "1"
+rules:
+  - name: everyone
+    effect: allow
+    conditions: {}
+  - name: only-empty-lists
+    effect: require_approval
+    conditions: { users: [], time: { timezone: UTC } }
+  - name: early-deny-all
+    effect: deny
+  - name: last
+    effect: allow
+`);
+  assertEquals(warnings, [
+    '3:11 catch-all-rule rule "everyone" matches every request (no conditions, or only empty ones), so it allows everything and no later rule ever applies; add conditions (profiles, users, roles, time, mode), or end the policy with a catch-all deny instead',
+    '6:11 shadowed-rule rule "only-empty-lists" can never match: rule "everyone" (rules[0]) comes first and matches everything it does',
+    '6:11 catch-all-rule rule "only-empty-lists" matches every request (no conditions, or only empty ones), so it requires approval for everything and no later rule ever applies; add conditions (profiles, users, roles, time, mode), or end the policy with a catch-all deny instead',
+    "8:19 empty-list users: [] matches anything; remove it or name values",
+    '9:11 shadowed-rule rule "early-deny-all" can never match: rule "everyone" (rules[0]) comes first and matches everything it does',
+    '9:11 catch-all-rule rule "early-deny-all" matches every request (no conditions, or only empty ones), so it denies everything and no later rule ever applies; add conditions (profiles, users, roles, time, mode), or move it to the end as the final catch-all deny',
+    '11:11 shadowed-rule rule "last" can never match: rule "everyone" (rules[0]) comes first and matches everything it does',
+    '11:11 catch-all-rule rule "last" matches every request (no conditions, or only empty ones), so it allows everything; add conditions (profiles, users, roles, time, mode), or end the policy with a catch-all deny instead',
+  ]);
+  // The idiomatic ending: a final catch-all deny is explicit, not a warning.
+  assertEquals(
+    lint(`version: "1"
+rules:
+  - name: dev
+    effect: allow
+    conditions: { profiles: [dev] }
+  - name: deny-everything-else
+    effect: deny
+    conditions: {}
 `),
     [],
   );

@@ -70,7 +70,8 @@ export class CompiledTimeWindow {
     this.#source = window;
     this.timeZone = window.timezone ?? "UTC";
     this.clock = clocks.get(this.timeZone);
-    this.dayMask = window.days === undefined
+    // Absent or empty (`days: []`) means any day, as in Sentinel v1; an empty mask would never match.
+    this.dayMask = window.days === undefined || window.days.length === 0
       ? ALL_DAYS
       : window.days.reduce((mask, day) => mask | (1 << weekdayNumber(day)!), 0);
     this.start = window.hours ? parseClockTime(window.hours.start)! : 0;
@@ -94,9 +95,10 @@ export class CompiledTimeWindow {
     return false;
   }
 
-  /** `monday, friday 09:00-18:00 Europe/Berlin` */
+  /** `monday, friday 09:00-18:00 Europe/Berlin`, or `any day 09:00-18:00 UTC` without days. */
   describe(): string {
-    const days = this.#source.days?.join(", ") ?? "every day";
+    const listed = this.#source.days ?? [];
+    const days = listed.length === 0 ? "any day" : listed.join(", ");
     return `${days} ${formatClockTime(this.start)}-${formatClockTime(this.end)} ${this.timeZone}`;
   }
 
