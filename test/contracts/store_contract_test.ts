@@ -12,7 +12,8 @@
  *
  * Then what only one store has: SQLite's file (0600 in a new 0700 directory, WAL, schema
  * version); DynamoDB's table (indexes and TTL as designed, an existing table left alone, a
- * missing one naming `sentinel store init`, TTL only on data that may vanish), 2,500 requests
+ * missing one naming `sentinel store init`, TTL only on data that may vanish), its client's typed
+ * results for failed conditions and cancelled transactions, 2,500 requests
  * through pagination, and every call the store made granted by the IAM policy of the template.
  * Last, the module graph: no AWS SDK on the DynamoDB store's path.
  */
@@ -891,6 +892,61 @@ Deno.test("store contract: dynamodb on moto", async (t) => {
     const error = await rejectsWith(() => stores.init(), "invalid_config", 3);
     assertIncludes(error.message, "the index by_user");
     assertIncludes(error.message, "sentinel store init --print-template");
+  });
+
+  await t.step("dynamodb client: a failed condition is a result with the old item", async () => {
+    const db = client();
+    const key = { id: { S: "k1" } };
+    const put = (condition?: string) =>
+      db.putItem({
+        TableName: "not-sentinel",
+        Item: { ...key, n: { N: "1" } },
+        ...(condition ? { ConditionExpression: condition } : {}),
+      });
+    assertEquals(await put("attribute_not_exists(id)"), { ok: true });
+    assertEquals(await put("attribute_not_exists(id)"), {
+      ok: false,
+      item: { ...key, n: { N: "1" } },
+      retried: false,
+    });
+    assertEquals(
+      await db.updateItem({
+        TableName: "not-sentinel",
+        Key: key,
+        UpdateExpression: "SET n = :two",
+        ConditionExpression: "n = :zero",
+        ExpressionAttributeValues: { ":two": { N: "2" }, ":zero": { N: "0" } },
+      }),
+      { ok: false, item: { ...key, n: { N: "1" } }, retried: false },
+    );
+    const cancelled = await db.transactWriteItems([
+      { Put: { TableName: "not-sentinel", Item: { id: { S: "k2" } } } },
+      {
+        ConditionCheck: {
+          TableName: "not-sentinel",
+          Key: key,
+          ConditionExpression: "attribute_not_exists(id)",
+        },
+      },
+    ]);
+    assertEquals(cancelled.ok ? [] : cancelled.reasons.map((r) => r.code), [
+      "None",
+      "ConditionalCheckFailed",
+    ]);
+    assertEquals(
+      await db.getItem({ TableName: "not-sentinel", Key: { id: { S: "k2" } } }),
+      undefined,
+    );
+    assertEquals(
+      await db.deleteItem({
+        TableName: "not-sentinel",
+        Key: key,
+        ConditionExpression: "n = :one",
+        ExpressionAttributeValues: { ":one": { N: "1" } },
+      }),
+      { ok: true },
+    );
+    assertEquals(await db.getItem({ TableName: "not-sentinel", Key: key }), undefined);
   });
 
   await t.step("dynamodb: a missing table says to run `sentinel store init` (exit 6)", async () => {
