@@ -13,6 +13,7 @@ import type { BaseCredentialProvider } from "../ports/base_credentials.ts";
 import type { LoadedConfig } from "../ports/config.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { PluginCaller } from "../ports/plugins.ts";
+import type { Stores } from "../ports/stores.ts";
 import { FileCache } from "./credential_cache.ts";
 import { appendDecision } from "./decision_log.ts";
 import { readOptionalText, readUserFile } from "./files.ts";
@@ -44,6 +45,7 @@ const fetchModule = lazy<typeof import("./aws/fetch_transport.ts")>("./aws/fetch
 const sdkModule = lazy<typeof import("./aws/sdk.ts")>("./aws/sdk.ts");
 const childModule = lazy<typeof import("./child_process.ts")>("./child_process.ts");
 const pluginModule = lazy<typeof import("../plugin_host/resolve.ts")>("../plugin_host/resolve.ts");
+const storesModule = lazy<typeof import("./stores/open.ts")>("./stores/open.ts");
 
 /** The real dependencies of this process. */
 export function createDeps(edges: ProcessEdges): Deps {
@@ -58,6 +60,7 @@ export function createDeps(edges: ProcessEdges): Deps {
       ? (await sdkModule()).createSdkTransport(options)
       : (await fetchModule()).createFetchTransport(options);
   });
+  const stores = new Map<string, Promise<Stores>>();
   return {
     env,
     clock: { now: () => Date.now() },
@@ -94,6 +97,16 @@ export function createDeps(edges: ProcessEdges): Deps {
         },
       };
     }),
+    stores: (location) => {
+      // Once per location; DynamoDB endpoints resolve like the AWS transport's.
+      let opened = stores.get(location.text);
+      if (opened === undefined) {
+        opened = storesModule().then((m) => m.openStores(location, { endpoints: env.get }));
+        opened.catch(() => stores.delete(location.text));
+        stores.set(location.text, opened);
+      }
+      return opened;
+    },
   };
 }
 

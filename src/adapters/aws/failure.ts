@@ -202,7 +202,7 @@ function networkFault(error: unknown): AwsFault | undefined {
 
 /** The call's label as messages start it, e.g. `STS AssumeRole on arn:…`. */
 export function callLabel(site: AwsCallSite): string {
-  const service = site.service.toUpperCase();
+  const service = serviceName(site.service);
   switch (site.operation) {
     case "AssumeRole":
       return `STS AssumeRole on ${site.subject}`;
@@ -266,9 +266,14 @@ function describe(site: AwsCallSite, fault: AwsFault, outcome: CallOutcome): str
   }
 }
 
+/** How messages name a service: `STS`, `SSM`, `DynamoDB`. */
+function serviceName(service: AwsService): string {
+  return service === "dynamodb" ? "DynamoDB" : service.toUpperCase();
+}
+
 function nextStep(site: AwsCallSite, fault: AwsFault): string {
   const setting = site.endpoint.source;
-  const service = site.service.toUpperCase();
+  const service = serviceName(site.service);
   switch (fault.kind) {
     case "timeout":
       return setting
@@ -308,6 +313,9 @@ function serviceNextStep(site: AwsCallSite, code: string, status: number): strin
   }
   if (code === "ParameterNotFound" && site.operation === "GetParameter") {
     return `create it with \`sentinel policy push ssm:${site.subject} <file>\` or fix sentinel_policy`;
+  }
+  if (code === "ResourceNotFoundException" && site.service === "dynamodb") {
+    return `create the table with \`sentinel store init\`, or check sentinel_store and the region`;
   }
   if (code === "RegionDisabledException") {
     return `activate STS in ${site.region} (IAM account settings) or use another region`;

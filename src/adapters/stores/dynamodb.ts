@@ -1,0 +1,664 @@
+/**
+ * The team store (DESIGN §8, §9): approval requests and break-glass events in one DynamoDB table,
+ * over the light client of `aws/dynamodb.ts` (no AWS SDK). Names come from
+ * `core/store_table.ts`, which the CloudFormation template and the IAM policy are made from too.
+ *
+ * Single-table design (`pk`, `sk` strings; every GSI projects all attributes):
+ *
+ * | item                 | pk                   | sk           | other attributes               |
+ * | -------------------- | -------------------- | ------------ | ------------------------------ |
+ * | approval request     | `request#<id>`       | `request`    | doc (JSON), ver, index keys    |
+ * | break-glass event    | `event#<id>`         | `event`      | doc (JSON), ver, index keys    |
+ * | rate-limit uses      | `quota#<slot key>`   | `quota`      | uses (JSON [[at, id]…]), ver   |
+ * | review marker        | `unreviewed#<user>`  | `unreviewed` | pending (string set)           |
+ *
+ * Index keys (`created` = 15-digit creation time `#` id, so descending queries list newest first):
+ * `by_user` (user_key = `request#<requester>` | `event#<invoker>`), `by_status` (status_key =
+ * `request#<status>`, or `event#unreviewed` until reviewed), `by_profile` (profile_key =
+ * `request#<profile>` | `event#<profile>`), `by_kind` (kind_key = `request` | `event`: unfiltered
+ * lists), and the sparse `by_grant` (grant_key = `request#["<requester>","<profile>"]` on approved
+ * requests, `event#[…]` on open events; grant_ends = when the access ends): the credential
+ * path's one query. Every list follows LastEvaluatedKey; its cursor is the position of the last
+ * item it returned, from which the ExclusiveStartKey of the next page is rebuilt.
+ *
+ * Atomicity: a request or event is written with a condition on the version it was computed from
+ * (`ver = :expected`; new ones with `attribute_not_exists(pk)`). An invocation is one
+ * TransactWriteItems: the event, each rate-limit item rewritten on the condition that its
+ * version is still the one read (so two invocations that read the same uses cannot both pass),
+ * and the invoker's review marker (the event added to `pending`; with require_review, on the
+ * condition that `pending` is empty). A cancelled transaction is read again and retried within
+ * the deadline. A review removes the event from the marker in the same transaction as the update.
+ * Rate limits keep one item per key holding every use still in the window, rather than `max` slot
+ * items: the count stays exact when a policy lowers `max` or changes the window, and
+ * `countInWindow` reads the same item. The price is that invocations under one key serialise
+ * (each retry re-reads), which break-glass rates never notice. `by_kind` puts every request (and
+ * every event) under one index partition: fine for approval volumes, not for millions a day.
+ *
+ * TTL (`expires_at`, epoch seconds) is set only on data that may vanish: terminal requests with
+ * `retainUntil`, and rate-limit items once their newest use has left the longest window. Pending
+ * requests, events (whose type has no retention time) and review markers never expire.
+ *
+ * @module
+ */
+import type { ApprovalRequest } from "../../core/approval/request.ts";
+import type { BreakglassEvent, QuotaSlot } from "../../core/breakglass/event.ts";
+import { ExitCode, SentinelError } from "../../core/errors.ts";
+import {
+  type IndexDesign,
+  STORE_INDEXES,
+  TABLE_KEY,
+  tableDefinition,
+  TTL_ATTRIBUTE,
+} from "../../core/store_table.ts";
+import type {
+  ApprovalStore,
+  BreakglassStore,
+  EventQuery,
+  InvokeRefusal,
+  Page,
+  RequestQuery,
+  Stores,
+} from "../../ports/stores.ts";
+import type {
+  DynamoDbClient,
+  Item,
+  PutItemInput,
+  TransactItem,
+  TransactResult,
+} from "../aws/dynamodb.ts";
+import { checkLimit, decodeCursor, type ListKind, pageOf } from "./list_cursor.ts";
+import { quotaRefusal, usesInWindow, windowsByKey } from "./quota_window.ts";
+import { alreadyExists, checkVersion } from "./record_checks.ts";
+
+const PK = TABLE_KEY.partition;
+const SK = TABLE_KEY.sort;
+const { byUser, byStatus, byProfile, byKind, byGrant } = STORE_INDEXES;
+const DOC = "doc";
+const VERSION = "ver";
+const USES = "uses";
+const PENDING = "pending";
+
+/** How often a contended transaction is tried before giving up (within the deadline anyway). */
+const MAX_ROUNDS = 40;
+/** How often `init` looks whether a new table is ACTIVE. */
+const ACTIVE_POLL_MS = 1_000;
+
+/** The store's table and the client that reaches it. */
+interface Table {
+  name: string;
+  db: DynamoDbClient;
+}
+
+/** Approval requests in DynamoDB. */
+export class DynamoDbApprovalStore implements ApprovalStore {
+  readonly #t: Table;
+
+  constructor(table: Table) {
+    this.#t = table;
+  }
+
+  async create(request: ApprovalRequest): Promise<void> {
+    const item = requestItem(request);
+    const result = await this.#t.db.putItem({
+      TableName: this.#t.name,
+      Item: item,
+      ConditionExpression: "attribute_not_exists(#pk)",
+      ExpressionAttributeNames: { "#pk": PK },
+    });
+    if (!result.ok && !ownWrite(result, item)) throw alreadyExists("approval request", request.id);
+  }
+
+  async get(id: string): Promise<ApprovalRequest | undefined> {
+    const item = await this.#t.db.getItem({
+      TableName: this.#t.name,
+      Key: recordKey("request", id),
+      ConsistentRead: true,
+    });
+    return item && docOf<ApprovalRequest>(item);
+  }
+
+  async transition(next: ApprovalRequest, expectedVersion: number): Promise<boolean> {
+    checkVersion(next.version, expectedVersion);
+    const item = requestItem(next);
+    const result = await this.#t.db.putItem({
+      TableName: this.#t.name,
+      Item: item,
+      ConditionExpression: "#ver = :expected",
+      ExpressionAttributeNames: { "#ver": VERSION },
+      ExpressionAttributeValues: { ":expected": num(expectedVersion) },
+    });
+    return result.ok || ownWrite(result, item);
+  }
+
+  list(query: RequestQuery): Promise<Page<ApprovalRequest>> {
+    const filters: Filter[] = [];
+    const keyed = (index: IndexDesign, value: string) => ({ index, value: `request#${value}` });
+    const chosen = query.requester !== undefined
+      ? keyed(byUser, query.requester)
+      : query.profile !== undefined
+      ? keyed(byProfile, query.profile)
+      : query.status !== undefined
+      ? keyed(byStatus, query.status)
+      : { index: byKind, value: "request" };
+    if (query.status !== undefined && chosen.index !== byStatus) {
+      filters.push(equals(byStatus.partition, `request#${query.status}`));
+    }
+    if (query.profile !== undefined && chosen.index !== byProfile) {
+      filters.push(equals(byProfile.partition, `request#${query.profile}`));
+    }
+    return listPage<ApprovalRequest>(
+      this.#t,
+      "request",
+      chosen.index,
+      chosen.value,
+      filters,
+      query,
+    );
+  }
+
+  async approvedFor(requester: string, profile: string, now: number): Promise<ApprovalRequest[]> {
+    const items = await grants(this.#t, grantKey("request", requester, profile), now);
+    return newestFirst(items.map((item) => docOf<ApprovalRequest>(item)))
+      .filter((request) => request.status === "approved");
+  }
+}
+
+/** Break-glass events in DynamoDB. */
+export class DynamoDbBreakglassStore implements BreakglassStore {
+  readonly #t: Table;
+
+  constructor(table: Table) {
+    this.#t = table;
+  }
+
+  async invoke(
+    event: BreakglassEvent,
+    slots: readonly QuotaSlot[],
+    requireReviewOf?: string,
+  ): Promise<{ ok: true } | ({ ok: false } & InvokeRefusal)> {
+    const windows = windowsByKey(slots);
+    const keys = [...windows.keys()];
+    const at = event.createdAt;
+    for (let round = 1;; round++) {
+      const [quotas, blocker] = await Promise.all([
+        Promise.all(keys.map((key) => this.#readUses(key))),
+        requireReviewOf === undefined ? undefined : this.#oldestUnreviewed(requireReviewOf),
+      ]);
+      if (blocker !== undefined) return { ok: false, reason: "unreviewed", eventId: blocker };
+      const usesOf = new Map(keys.map((key, i) => [key, quotas[i].uses.map(([use]) => use)]));
+      const refusal = quotaRefusal(slots, (key) => usesOf.get(key) ?? [], at);
+      if (refusal) return { ok: false, ...refusal };
+
+      const items: TransactItem[] = [{
+        Put: {
+          TableName: this.#t.name,
+          Item: eventItem(event),
+          ConditionExpression: "attribute_not_exists(#pk)",
+          ExpressionAttributeNames: { "#pk": PK },
+        },
+      }];
+      keys.forEach((key, i) => {
+        const windowMs = windows.get(key)!;
+        const kept = quotas[i].uses.filter(([use]) => use > at - windowMs);
+        items.push({
+          Put: quotaPut(this.#t.name, key, [...kept, [at, event.id]], windowMs, quotas[i].version),
+        });
+      });
+      const marker = markerKey(event.invoker);
+      items.push({
+        Update: {
+          TableName: this.#t.name,
+          Key: marker,
+          UpdateExpression: "ADD #pending :event",
+          ExpressionAttributeNames: { "#pending": PENDING },
+          ExpressionAttributeValues: { ":event": { SS: [markerMember(event)] } },
+          ...(requireReviewOf === event.invoker
+            ? { ConditionExpression: "attribute_not_exists(#pending)" }
+            : {}),
+        },
+      });
+      if (requireReviewOf !== undefined && requireReviewOf !== event.invoker) {
+        items.push({
+          ConditionCheck: {
+            TableName: this.#t.name,
+            Key: markerKey(requireReviewOf),
+            ConditionExpression: "attribute_not_exists(#pending)",
+            ExpressionAttributeNames: { "#pending": PENDING },
+          },
+        });
+      }
+      const result = await this.#t.db.transactWriteItems(items);
+      if (result.ok) return { ok: true };
+      if (result.reasons[0]?.code === "ConditionalCheckFailed") {
+        throw alreadyExists("break-glass event", event.id);
+      }
+      await contended(this.#t, result, round, "invocation");
+    }
+  }
+
+  async get(id: string): Promise<BreakglassEvent | undefined> {
+    const item = await this.#t.db.getItem({
+      TableName: this.#t.name,
+      Key: recordKey("event", id),
+      ConsistentRead: true,
+    });
+    return item && docOf<BreakglassEvent>(item);
+  }
+
+  async update(next: BreakglassEvent, expectedVersion: number): Promise<boolean> {
+    checkVersion(next.version, expectedVersion);
+    for (let round = 1;; round++) {
+      const result = await this.#t.db.transactWriteItems([
+        {
+          Put: {
+            TableName: this.#t.name,
+            Item: eventItem(next),
+            ConditionExpression: "#ver = :expected",
+            ExpressionAttributeNames: { "#ver": VERSION },
+            ExpressionAttributeValues: { ":expected": num(expectedVersion) },
+          },
+        },
+        {
+          // The marker lists the invoker's unreviewed events: a review takes this one out.
+          Update: {
+            TableName: this.#t.name,
+            Key: markerKey(next.invoker),
+            UpdateExpression: `${next.reviewedAt === undefined ? "ADD" : "DELETE"} #pending :event`,
+            ExpressionAttributeNames: { "#pending": PENDING },
+            ExpressionAttributeValues: { ":event": { SS: [markerMember(next)] } },
+          },
+        },
+      ]);
+      if (result.ok) return true;
+      if (result.reasons[0]?.code === "ConditionalCheckFailed") return false;
+      await contended(this.#t, result, round, "update");
+    }
+  }
+
+  list(query: EventQuery): Promise<Page<BreakglassEvent>> {
+    const filters: Filter[] = [];
+    const keyed = (index: IndexDesign, value: string) => ({ index, value: `event#${value}` });
+    const chosen = query.invoker !== undefined
+      ? keyed(byUser, query.invoker)
+      : query.unreviewed === true
+      ? keyed(byStatus, "unreviewed")
+      : query.profile !== undefined
+      ? keyed(byProfile, query.profile)
+      : { index: byKind, value: "event" };
+    if (query.unreviewed === true && chosen.index !== byStatus) {
+      filters.push(equals(byStatus.partition, "event#unreviewed"));
+    }
+    if (query.profile !== undefined && chosen.index !== byProfile) {
+      filters.push(equals(byProfile.partition, `event#${query.profile}`));
+    }
+    if (query.activeAt !== undefined) {
+      // grant_ends exists only while the event is open.
+      filters.push({
+        expression: "#ends > :t",
+        names: { "#ends": byGrant.sort },
+        values: { ":t": num(query.activeAt) },
+      });
+    }
+    return listPage<BreakglassEvent>(this.#t, "event", chosen.index, chosen.value, filters, query);
+  }
+
+  async activeFor(invoker: string, profile: string, now: number): Promise<BreakglassEvent[]> {
+    const found = await grants(this.#t, grantKey("event", invoker, profile), now);
+    // Indexes are eventually consistent and a close must take effect at once: confirm each.
+    const current = await Promise.all(
+      found.map((item) => this.get(docOf<BreakglassEvent>(item).id)),
+    );
+    return newestFirst(
+      current.filter((event): event is BreakglassEvent =>
+        event !== undefined && event.closedAt === undefined && event.endsAt > now
+      ),
+    );
+  }
+
+  async countInWindow(slot: QuotaSlot, now: number): Promise<number> {
+    const { uses } = await this.#readUses(slot.key);
+    return usesInWindow(slot, uses.map(([use]) => use), now);
+  }
+
+  /** The uses recorded under `key` and the version of their item (undefined: no item yet). */
+  async #readUses(key: string): Promise<{ uses: [number, string][]; version?: number }> {
+    const item = await this.#t.db.getItem({
+      TableName: this.#t.name,
+      Key: quotaKey(key),
+      ConsistentRead: true,
+    });
+    if (item === undefined) return { uses: [] };
+    return {
+      uses: JSON.parse(str(item[USES])) as [number, string][],
+      version: Number(numText(item[VERSION])),
+    };
+  }
+
+  /** The id of `user`'s oldest unreviewed event, if any. */
+  async #oldestUnreviewed(user: string): Promise<string | undefined> {
+    const item = await this.#t.db.getItem({
+      TableName: this.#t.name,
+      Key: markerKey(user),
+      ConsistentRead: true,
+    });
+    const pending = item?.[PENDING];
+    if (pending === undefined || !("SS" in pending) || pending.SS.length === 0) return undefined;
+    const oldest = [...pending.SS].sort()[0];
+    return oldest.slice(oldest.indexOf("#") + 1);
+  }
+}
+
+/** The store at DynamoDB table `name`, reached through `db`. */
+export function openDynamoDbStores(name: string, db: DynamoDbClient): Stores {
+  const table: Table = { name, db };
+  return {
+    approvals: new DynamoDbApprovalStore(table),
+    breakglass: new DynamoDbBreakglassStore(table),
+    init: () => initTable(table),
+    close: () => {},
+  };
+}
+
+/**
+ * Creates the table with its indexes (on-demand), waits until it and they are ACTIVE, and
+ * enables TTL; an existing table is left alone, after checking it has the keys the store uses.
+ */
+async function initTable({ name, db }: Table): Promise<string[]> {
+  const existing = await db.describeTable(name);
+  if (existing !== undefined) {
+    checkShape(name, existing);
+    return [`the DynamoDB table ${name} exists (${existing.status}); left as it is`];
+  }
+  const definition = tableDefinition(name);
+  if (await db.createTable({ ...definition }) === "exists") {
+    const raced = await db.describeTable(name);
+    if (raced !== undefined) checkShape(name, raced);
+    return [`the DynamoDB table ${name} was created meanwhile by someone else; left as it is`];
+  }
+  for (;;) {
+    const state = await db.describeTable(name);
+    if (state?.status === "ACTIVE" && state.indexes.every((index) => index.status === "ACTIVE")) {
+      break;
+    }
+    await pause(ACTIVE_POLL_MS, db.signal);
+  }
+  await db.updateTimeToLive(name, TTL_ATTRIBUTE);
+  const indexes = definition.GlobalSecondaryIndexes.map((index) => index.IndexName).join(", ");
+  return [
+    `created the DynamoDB table ${name} (on-demand) with the indexes ${indexes}`,
+    `enabled TTL on ${TTL_ATTRIBUTE}: only terminal requests past their retention and spent ` +
+    "rate-limit items expire",
+  ];
+}
+
+/** Fails when an existing table lacks the key or an index the store uses. */
+function checkShape(name: string, state: Awaited<ReturnType<DynamoDbClient["describeTable"]>>) {
+  const keyText = (schema: { AttributeName: string; KeyType: string }[]) =>
+    schema.map((key) => `${key.KeyType}:${key.AttributeName}`).sort().join(",");
+  const want = tableDefinition(name);
+  const missing: string[] = [];
+  if (keyText(state!.keySchema) !== keyText(want.KeySchema)) missing.push(`the key ${PK}/${SK}`);
+  for (const index of want.GlobalSecondaryIndexes) {
+    const found = state!.indexes.find((candidate) => candidate.name === index.IndexName);
+    if (found === undefined || keyText(found.keySchema) !== keyText(index.KeySchema)) {
+      missing.push(`the index ${index.IndexName}`);
+    }
+  }
+  if (missing.length > 0) {
+    throw new SentinelError(
+      ExitCode.InvalidConfig,
+      `the DynamoDB table ${name} exists but is not shaped as a Sentinel store (it lacks ` +
+        `${missing.join(", ")}); name another table in sentinel_store, or see ` +
+        "`sentinel store init --print-template` for the table Sentinel needs",
+    );
+  }
+}
+
+/** A condition of a list: a filter expression and its placeholders. */
+interface Filter {
+  expression: string;
+  names: Record<string, string>;
+  values: Item;
+}
+
+function equals(attribute: string, value: string): Filter {
+  const n = attribute.replace(/[^a-z]/g, "");
+  return {
+    expression: `#${n} = :${n}`,
+    names: { [`#${n}`]: attribute },
+    values: { [`:${n}`]: { S: value } },
+  };
+}
+
+/**
+ * One page of `kind` records under `value` in `index`, newest first, after the cursor's
+ * position; follows LastEvaluatedKey until the page (and one more, to know there is a next) is
+ * full or the index is exhausted.
+ */
+async function listPage<T extends { createdAt: number; id: string }>(
+  t: Table,
+  kind: ListKind,
+  index: IndexDesign,
+  value: string,
+  filters: Filter[],
+  query: { limit: number; cursor?: string },
+): Promise<Page<T>> {
+  const limit = checkLimit(query.limit);
+  let start: Item | undefined;
+  if (query.cursor !== undefined) {
+    const after = decodeCursor(kind, query.cursor);
+    start = {
+      ...recordKey(kind, after.id),
+      [index.partition]: { S: value },
+      [index.sort]: { S: createdKey(after.createdAt, after.id) },
+    };
+  }
+  const found: T[] = [];
+  do {
+    const wanted = limit + 1 - found.length;
+    const page = await t.db.query({
+      TableName: t.name,
+      IndexName: index.name,
+      KeyConditionExpression: "#key = :key",
+      ...(filters.length > 0
+        ? { FilterExpression: filters.map((f) => f.expression).join(" AND ") }
+        : {}),
+      ExpressionAttributeNames: Object.assign(
+        { "#key": index.partition },
+        ...filters.map((f) => f.names),
+      ),
+      ExpressionAttributeValues: Object.assign(
+        { ":key": { S: value } },
+        ...filters.map((f) => f.values),
+      ),
+      ScanIndexForward: false,
+      // A filtered query reads further per page than it keeps.
+      Limit: filters.length > 0 ? Math.max(wanted, 100) : wanted,
+      ExclusiveStartKey: start,
+    });
+    found.push(...page.items.map((item) => docOf<T>(item)));
+    start = page.lastEvaluatedKey;
+  } while (start !== undefined && found.length <= limit);
+  return pageOf(kind, found, limit);
+}
+
+/** Every item under `key` in `by_grant` whose access ends after `now` (all pages). */
+async function grants(t: Table, key: string, now: number): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Item | undefined;
+  do {
+    const page = await t.db.query({
+      TableName: t.name,
+      IndexName: byGrant.name,
+      KeyConditionExpression: "#key = :key AND #ends > :now",
+      ExpressionAttributeNames: { "#key": byGrant.partition, "#ends": byGrant.sort },
+      ExpressionAttributeValues: { ":key": { S: key }, ":now": num(now) },
+      ExclusiveStartKey: start,
+    });
+    items.push(...page.items);
+    start = page.lastEvaluatedKey;
+  } while (start !== undefined);
+  return items;
+}
+
+/** After a cancelled transaction: waits a little (longer each round) before reading again. */
+async function contended(t: Table, result: TransactResult, round: number, what: string) {
+  if (round >= MAX_ROUNDS) {
+    const codes = result.ok ? "" : [...new Set(result.reasons.map((r) => r.code))].join(", ");
+    throw new SentinelError(
+      ExitCode.Internal,
+      `the break-glass ${what} in DynamoDB table ${t.name} was cancelled ${round} times ` +
+        `(${codes}) by concurrent writes; try again`,
+    );
+  }
+  await pause(Math.random() * 10 * Math.min(round, 5), t.db.signal);
+}
+
+function requestItem(r: ApprovalRequest): Item {
+  const item: Item = {
+    ...recordItem("request", r, r.version),
+    [byUser.partition]: { S: `request#${r.requester}` },
+    [byProfile.partition]: { S: `request#${r.profile}` },
+    [byStatus.partition]: { S: `request#${r.status}` },
+  };
+  if (r.status === "approved" && r.windowEndsAt !== undefined) {
+    item[byGrant.partition] = { S: grantKey("request", r.requester, r.profile) };
+    item[byGrant.sort] = num(r.windowEndsAt);
+  }
+  if (r.status !== "pending" && r.retainUntil !== undefined) {
+    item[TTL_ATTRIBUTE] = num(Math.ceil(r.retainUntil / 1000));
+  }
+  return item;
+}
+
+function eventItem(e: BreakglassEvent): Item {
+  const item: Item = {
+    ...recordItem("event", e, e.version),
+    [byUser.partition]: { S: `event#${e.invoker}` },
+    [byProfile.partition]: { S: `event#${e.profile}` },
+  };
+  if (e.reviewedAt === undefined) item[byStatus.partition] = { S: "event#unreviewed" };
+  if (e.closedAt === undefined) {
+    item[byGrant.partition] = { S: grantKey("event", e.invoker, e.profile) };
+    item[byGrant.sort] = num(e.endsAt);
+  }
+  return item;
+}
+
+function recordItem(
+  kind: ListKind,
+  record: { id: string; createdAt: number },
+  version: number,
+): Item {
+  return {
+    ...recordKey(kind, record.id),
+    [DOC]: { S: JSON.stringify(record) },
+    [VERSION]: num(version),
+    [byKind.partition]: { S: kind },
+    [byKind.sort]: { S: createdKey(record.createdAt, record.id) },
+  };
+}
+
+/** The rate-limit item of `key` with `uses`, on the condition that its version is still `read`. */
+function quotaPut(
+  table: string,
+  key: string,
+  uses: [number, string][],
+  windowMs: number,
+  read: number | undefined,
+): PutItemInput {
+  const newest = Math.max(...uses.map(([use]) => use));
+  return {
+    TableName: table,
+    Item: {
+      ...quotaKey(key),
+      [USES]: { S: JSON.stringify(uses) },
+      [VERSION]: num((read ?? 0) + 1),
+      // Spent once the newest use has left the window: then it may vanish.
+      [TTL_ATTRIBUTE]: num(Math.ceil((newest + windowMs) / 1000)),
+    },
+    ...(read === undefined
+      ? {
+        ConditionExpression: "attribute_not_exists(#pk)",
+        ExpressionAttributeNames: { "#pk": PK },
+      }
+      : {
+        ConditionExpression: "#ver = :read",
+        ExpressionAttributeNames: { "#ver": VERSION },
+        ExpressionAttributeValues: { ":read": num(read) },
+      }),
+  };
+}
+
+function recordKey(kind: ListKind, id: string): Item {
+  return { [PK]: { S: `${kind}#${id}` }, [SK]: { S: kind } };
+}
+
+function quotaKey(key: string): Item {
+  return { [PK]: { S: `quota#${key}` }, [SK]: { S: "quota" } };
+}
+
+function markerKey(user: string): Item {
+  return { [PK]: { S: `unreviewed#${user}` }, [SK]: { S: "unreviewed" } };
+}
+
+/** An event in its invoker's marker: creation time first, so the oldest sorts first. */
+function markerMember(e: BreakglassEvent): string {
+  return `${createdKey(e.createdAt, e.id)}`;
+}
+
+function grantKey(kind: ListKind, user: string, profile: string): string {
+  return `${kind}#${JSON.stringify([user, profile])}`;
+}
+
+/** Creation time (15 digits) and id: sorts by time, then id. */
+function createdKey(createdAt: number, id: string): string {
+  return `${String(createdAt).padStart(15, "0")}#${id}`;
+}
+
+function newestFirst<T extends { createdAt: number; id: string }>(records: T[]): T[] {
+  return records.sort((a, b) =>
+    b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
+  );
+}
+
+/** Whether a failed conditional write found exactly what this call wrote (its lost first try). */
+function ownWrite(result: { ok: false; item?: Item; retried: boolean }, item: Item): boolean {
+  return result.retried && result.item?.[DOC] !== undefined &&
+    str(result.item[DOC]) === str(item[DOC]);
+}
+
+function docOf<T>(item: Item): T {
+  return JSON.parse(str(item[DOC])) as T;
+}
+
+function num(value: number): { N: string } {
+  return { N: String(value) };
+}
+
+function str(value: Item[string] | undefined): string {
+  if (value === undefined || !("S" in value)) {
+    throw new SentinelError(
+      ExitCode.Internal,
+      "a store item lacks a string attribute it needs; was the table written by another program?",
+    );
+  }
+  return value.S;
+}
+
+function numText(value: Item[string] | undefined): string {
+  return value !== undefined && "N" in value ? value.N : "0";
+}
+
+/** Waits `ms`, or less when `signal` aborts (the next call then reports the deadline). */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,27 @@
+/**
+ * Checks and errors both stores share for the records they write: a conditional update must
+ * carry a higher version than the one it was computed from (or a second update from the same base
+ * could win too), and a new record's id must be new.
+ *
+ * @module
+ */
+import { ExitCode, SentinelError } from "../../core/errors.ts";
+
+/** Throws unless `next` is a version above `expected`. */
+export function checkVersion(next: number, expected: number): void {
+  if (!Number.isSafeInteger(next) || next <= expected) {
+    throw new SentinelError(
+      ExitCode.Internal,
+      `a store update from version ${expected} must carry a higher version, not ${next}`,
+    );
+  }
+}
+
+/** The error of a second record with an existing id. */
+export function alreadyExists(what: string, id: string): SentinelError {
+  return new SentinelError(
+    ExitCode.Internal,
+    `${what} ${id} already exists; ids are random, so run the command again for a new one`,
+    { code: "already_exists" },
+  );
+}

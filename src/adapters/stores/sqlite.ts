@@ -1,0 +1,483 @@
+/**
+ * The embedded store (DESIGN §8, §9): approval requests and break-glass events in one SQLite file
+ * (`node:sqlite`), for one machine. The file is created 0600 (its new parent directories 0700),
+ * runs in WAL mode, and waits up to {@link BUSY_TIMEOUT_MS} for another process's write. The schema
+ * is created on open and versioned with `PRAGMA user_version`. Every conditional write runs in
+ * one `BEGIN IMMEDIATE` transaction, so of two processes computing from the same version exactly
+ * one wins, and a break-glass invocation checks its rate limits and records its use atomically.
+ *
+ * Bodies are stored as JSON; the columns beside them exist for filters, order and conditions.
+ * Rate-limit uses live in `quota_uses` (key, time, event), kept for the longest window of a key.
+ * Terminal requests past `retainUntil` are deleted when the next request is created.
+ *
+ * @module
+ */
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import { dirname } from "node:path";
+import type { ApprovalRequest } from "../../core/approval/request.ts";
+import type { BreakglassEvent, QuotaSlot } from "../../core/breakglass/event.ts";
+import { ExitCode, SentinelError } from "../../core/errors.ts";
+import type {
+  ApprovalStore,
+  BreakglassStore,
+  EventQuery,
+  InvokeRefusal,
+  Page,
+  RequestQuery,
+  Stores,
+} from "../../ports/stores.ts";
+import { checkLimit, decodeCursor, type ListKind, pageOf } from "./list_cursor.ts";
+import { quotaRefusal, windowsByKey } from "./quota_window.ts";
+import { alreadyExists, checkVersion } from "./record_checks.ts";
+
+/** How long a write waits for another process's write to finish before failing. */
+export const BUSY_TIMEOUT_MS = 20_000;
+
+/** The schema version this code writes (`PRAGMA user_version`). */
+export const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE requests (
+  id TEXT PRIMARY KEY,
+  requester TEXT NOT NULL,
+  profile TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  window_ends_at INTEGER,
+  retain_until INTEGER,
+  version INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX requests_by_created ON requests (created_at, id);
+CREATE INDEX requests_by_requester ON requests (requester, created_at, id);
+CREATE INDEX requests_by_status ON requests (status, created_at, id);
+CREATE INDEX requests_by_profile ON requests (profile, created_at, id);
+CREATE INDEX requests_approved ON requests (requester, profile, window_ends_at)
+  WHERE status = 'approved';
+CREATE INDEX requests_retained ON requests (retain_until)
+  WHERE retain_until IS NOT NULL AND status <> 'pending';
+CREATE TABLE events (
+  id TEXT PRIMARY KEY,
+  invoker TEXT NOT NULL,
+  profile TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  ends_at INTEGER NOT NULL,
+  closed_at INTEGER,
+  reviewed_at INTEGER,
+  version INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX events_by_created ON events (created_at, id);
+CREATE INDEX events_by_invoker ON events (invoker, created_at, id);
+CREATE INDEX events_by_profile ON events (profile, created_at, id);
+CREATE INDEX events_unreviewed ON events (invoker, created_at, id) WHERE reviewed_at IS NULL;
+CREATE INDEX events_open ON events (invoker, profile, ends_at) WHERE closed_at IS NULL;
+CREATE TABLE quota_uses (
+  key TEXT NOT NULL,
+  used_at INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  PRIMARY KEY (key, used_at, event_id)
+) WITHOUT ROWID;
+PRAGMA user_version = ${SCHEMA_VERSION};
+`;
+
+/** One SQLite connection, shared by both stores of a {@link Stores} bundle. */
+class Connection {
+  readonly path: string;
+  readonly db: DatabaseSync;
+  /** Whether opening created the schema. */
+  readonly created: boolean;
+  readonly #statements = new Map<string, StatementSync>();
+
+  constructor(path: string) {
+    this.path = path;
+    prepareFile(path);
+    try {
+      this.db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
+    } catch (error) {
+      throw storeFailure(path, "open", error);
+    }
+    try {
+      this.db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      this.db.exec("PRAGMA journal_mode = WAL");
+      this.created = this.#ensureSchema();
+    } catch (error) {
+      this.db.close();
+      throw storeFailure(path, "open", error);
+    }
+  }
+
+  /** A cached prepared statement. */
+  statement(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Runs `work` in one `BEGIN IMMEDIATE` transaction (rolled back when it throws). */
+  immediate<T>(action: string, work: () => T): T {
+    try {
+      this.db.exec("BEGIN IMMEDIATE");
+    } catch (error) {
+      throw storeFailure(this.path, action, error);
+    }
+    try {
+      const result = work();
+      this.db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec("ROLLBACK");
+      throw error instanceof SentinelError ? error : storeFailure(this.path, action, error);
+    }
+  }
+
+  /** Runs a read, mapping SQLite failures to messages. */
+  read<T>(action: string, work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw storeFailure(this.path, action, error);
+    }
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+
+  /** Creates the schema when the file has none; true when it did. */
+  #ensureSchema(): boolean {
+    const version = () => Number(this.db.prepare("PRAGMA user_version").get()?.user_version ?? 0);
+    if (version() === SCHEMA_VERSION) return false;
+    return this.immediate("create the schema of", () => {
+      const found = version();
+      if (found === SCHEMA_VERSION) return false;
+      if (found !== 0) {
+        throw new SentinelError(
+          ExitCode.InvalidConfig,
+          `the store ${this.path} has schema version ${found}, this Sentinel knows ` +
+            `${SCHEMA_VERSION}; use the Sentinel that wrote it, or another store file`,
+        );
+      }
+      this.db.exec(SCHEMA);
+      return true;
+    });
+  }
+}
+
+/** Approval requests in SQLite. */
+export class SqliteApprovalStore implements ApprovalStore {
+  readonly #c: Connection;
+
+  constructor(connection: Connection) {
+    this.#c = connection;
+  }
+
+  /** Stores a new request (and deletes terminal requests retained past `request.createdAt`). */
+  create(request: ApprovalRequest): Promise<void> {
+    return settle(() =>
+      this.#c.immediate("record a request in", () => {
+        const exists = this.#c.statement("SELECT 1 AS found FROM requests WHERE id = ?").get(
+          request.id,
+        );
+        if (exists) throw alreadyExists("approval request", request.id);
+        this.#c.statement(
+          "DELETE FROM requests WHERE retain_until < ? AND retain_until IS NOT NULL " +
+            "AND status <> 'pending'",
+        ).run(request.createdAt);
+        this.#c.statement(
+          "INSERT INTO requests (id, requester, profile, status, created_at, window_ends_at, " +
+            "retain_until, version, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ).run(...requestColumns(request));
+      })
+    );
+  }
+
+  get(id: string): Promise<ApprovalRequest | undefined> {
+    return settle(() =>
+      this.#c.read("read a request from", () => {
+        const row = this.#c.statement("SELECT body FROM requests WHERE id = ?").get(id);
+        return row ? parseBody<ApprovalRequest>(row.body) : undefined;
+      })
+    );
+  }
+
+  transition(next: ApprovalRequest, expectedVersion: number): Promise<boolean> {
+    return settle(() => {
+      checkVersion(next.version, expectedVersion);
+      return this.#c.immediate("update a request in", () => {
+        const [id, ...columns] = requestColumns(next);
+        const changed = this.#c.statement(
+          "UPDATE requests SET requester = ?, profile = ?, status = ?, created_at = ?, " +
+            "window_ends_at = ?, retain_until = ?, version = ?, body = ? " +
+            "WHERE id = ? AND version = ?",
+        ).run(...columns, id, expectedVersion);
+        return Number(changed.changes) === 1;
+      });
+    });
+  }
+
+  list(query: RequestQuery): Promise<Page<ApprovalRequest>> {
+    return settle(() => {
+      const filters: Filter[] = [];
+      if (query.status !== undefined) filters.push({ sql: "status = ?", params: [query.status] });
+      if (query.profile !== undefined) {
+        filters.push({ sql: "profile = ?", params: [query.profile] });
+      }
+      if (query.requester !== undefined) {
+        filters.push({ sql: "requester = ?", params: [query.requester] });
+      }
+      return listPage<ApprovalRequest>(this.#c, "request", "requests", filters, query);
+    });
+  }
+
+  approvedFor(requester: string, profile: string, now: number): Promise<ApprovalRequest[]> {
+    return settle(() =>
+      this.#c.read("read approvals from", () =>
+        this.#c.statement(
+          "SELECT body FROM requests WHERE requester = ? AND profile = ? " +
+            "AND status = 'approved' AND window_ends_at > ? ORDER BY created_at DESC, id DESC",
+        ).all(requester, profile, now).map((row) => parseBody<ApprovalRequest>(row.body)))
+    );
+  }
+}
+
+/** Break-glass events in SQLite. */
+export class SqliteBreakglassStore implements BreakglassStore {
+  readonly #c: Connection;
+
+  constructor(connection: Connection) {
+    this.#c = connection;
+  }
+
+  invoke(
+    event: BreakglassEvent,
+    slots: readonly QuotaSlot[],
+    requireReviewOf?: string,
+  ): Promise<{ ok: true } | ({ ok: false } & InvokeRefusal)> {
+    return settle(() => {
+      const windows = windowsByKey(slots);
+      const at = event.createdAt;
+      return this.#c.immediate("record a break-glass event in", () => {
+        if (this.#c.statement("SELECT 1 AS found FROM events WHERE id = ?").get(event.id)) {
+          throw alreadyExists("break-glass event", event.id);
+        }
+        if (requireReviewOf !== undefined) {
+          const blocking = this.#c.statement(
+            "SELECT id FROM events WHERE invoker = ? AND reviewed_at IS NULL " +
+              "ORDER BY created_at, id LIMIT 1",
+          ).get(requireReviewOf);
+          if (blocking) return { ok: false, reason: "unreviewed", eventId: String(blocking.id) };
+        }
+        const uses = new Map<string, number[]>();
+        for (const [key, windowMs] of windows) {
+          uses.set(
+            key,
+            this.#c.statement("SELECT used_at FROM quota_uses WHERE key = ? AND used_at > ?")
+              .all(key, at - windowMs).map((row) => Number(row.used_at)),
+          );
+        }
+        const refusal = quotaRefusal(slots, (key) => uses.get(key) ?? [], at);
+        if (refusal) return { ok: false, ...refusal };
+        this.#c.statement(
+          "INSERT INTO events (id, invoker, profile, created_at, ends_at, closed_at, " +
+            "reviewed_at, version, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ).run(...eventColumns(event));
+        for (const [key, windowMs] of windows) {
+          this.#c.statement("DELETE FROM quota_uses WHERE key = ? AND used_at <= ?")
+            .run(key, at - windowMs);
+          this.#c.statement("INSERT INTO quota_uses (key, used_at, event_id) VALUES (?, ?, ?)")
+            .run(key, at, event.id);
+        }
+        return { ok: true };
+      });
+    });
+  }
+
+  get(id: string): Promise<BreakglassEvent | undefined> {
+    return settle(() =>
+      this.#c.read("read a break-glass event from", () => {
+        const row = this.#c.statement("SELECT body FROM events WHERE id = ?").get(id);
+        return row ? parseBody<BreakglassEvent>(row.body) : undefined;
+      })
+    );
+  }
+
+  update(next: BreakglassEvent, expectedVersion: number): Promise<boolean> {
+    return settle(() => {
+      checkVersion(next.version, expectedVersion);
+      return this.#c.immediate("update a break-glass event in", () => {
+        const [id, ...columns] = eventColumns(next);
+        const changed = this.#c.statement(
+          "UPDATE events SET invoker = ?, profile = ?, created_at = ?, ends_at = ?, " +
+            "closed_at = ?, reviewed_at = ?, version = ?, body = ? WHERE id = ? AND version = ?",
+        ).run(...columns, id, expectedVersion);
+        return Number(changed.changes) === 1;
+      });
+    });
+  }
+
+  list(query: EventQuery): Promise<Page<BreakglassEvent>> {
+    return settle(() => {
+      const filters: Filter[] = [];
+      if (query.invoker !== undefined) {
+        filters.push({ sql: "invoker = ?", params: [query.invoker] });
+      }
+      if (query.profile !== undefined) {
+        filters.push({ sql: "profile = ?", params: [query.profile] });
+      }
+      if (query.activeAt !== undefined) {
+        filters.push({ sql: "closed_at IS NULL AND ends_at > ?", params: [query.activeAt] });
+      }
+      if (query.unreviewed === true) filters.push({ sql: "reviewed_at IS NULL", params: [] });
+      return listPage<BreakglassEvent>(this.#c, "event", "events", filters, query);
+    });
+  }
+
+  activeFor(invoker: string, profile: string, now: number): Promise<BreakglassEvent[]> {
+    return settle(() =>
+      this.#c.read("read break-glass events from", () =>
+        this.#c.statement(
+          "SELECT body FROM events WHERE invoker = ? AND profile = ? AND closed_at IS NULL " +
+            "AND ends_at > ? ORDER BY created_at DESC, id DESC",
+        ).all(invoker, profile, now).map((row) => parseBody<BreakglassEvent>(row.body)))
+    );
+  }
+
+  countInWindow(slot: QuotaSlot, now: number): Promise<number> {
+    return settle(() =>
+      this.#c.read("count break-glass uses in", () =>
+        Number(
+          this.#c.statement(
+            "SELECT count(*) AS n FROM quota_uses WHERE key = ? AND used_at > ?",
+          ).get(slot.key, now - slot.windowMs)?.n ?? 0,
+        ))
+    );
+  }
+}
+
+/** Opens (creating when needed) the SQLite store at `path`. */
+export function openSqliteStores(path: string): Stores {
+  const connection = new Connection(path);
+  return {
+    approvals: new SqliteApprovalStore(connection),
+    breakglass: new SqliteBreakglassStore(connection),
+    init: () =>
+      Promise.resolve([
+        connection.created
+          ? `created the SQLite store ${path} (schema version ${SCHEMA_VERSION})`
+          : `the SQLite store ${path} exists (schema version ${SCHEMA_VERSION}); left as it is`,
+      ]),
+    close: () => connection.close(),
+  };
+}
+
+/** Creates the missing parent directories (0700) and the file (0600) before SQLite opens it. */
+function prepareFile(path: string): void {
+  try {
+    Deno.statSync(path);
+    return;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw storeFailure(path, "open", error);
+  }
+  try {
+    Deno.mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const file = Deno.openSync(path, { write: true, createNew: true, mode: 0o600 });
+    file.close();
+    if (Deno.build.os !== "windows") Deno.chmodSync(path, 0o600);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) throw storeFailure(path, "create", error);
+  }
+}
+
+/** A condition of a list and its parameters. */
+interface Filter {
+  sql: string;
+  params: SQLInputValue[];
+}
+
+/** One page of `table`, newest first, after the cursor's position. */
+function listPage<T extends { createdAt: number; id: string }>(
+  c: Connection,
+  kind: ListKind,
+  table: "requests" | "events",
+  filters: Filter[],
+  query: { limit: number; cursor?: string },
+): Page<T> {
+  const limit = checkLimit(query.limit);
+  const where = filters.map((filter) => filter.sql);
+  const params = filters.flatMap((filter) => filter.params);
+  if (query.cursor !== undefined) {
+    const after = decodeCursor(kind, query.cursor);
+    where.push("(created_at < ? OR (created_at = ? AND id < ?))");
+    params.push(after.createdAt, after.createdAt, after.id);
+  }
+  const sql = `SELECT body FROM ${table}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ` +
+    "ORDER BY created_at DESC, id DESC LIMIT ?";
+  const rows = c.read(`list ${kind}s in`, () => c.statement(sql).all(...params, limit + 1));
+  return pageOf(kind, rows.map((row) => parseBody<T>(row.body)), limit);
+}
+
+function requestColumns(r: ApprovalRequest): SQLInputValue[] {
+  return [
+    r.id,
+    r.requester,
+    r.profile,
+    r.status,
+    r.createdAt,
+    r.windowEndsAt ?? null,
+    r.status === "pending" ? null : r.retainUntil ?? null,
+    r.version,
+    JSON.stringify(r),
+  ];
+}
+
+function eventColumns(e: BreakglassEvent): SQLInputValue[] {
+  return [
+    e.id,
+    e.invoker,
+    e.profile,
+    e.createdAt,
+    e.endsAt,
+    e.closedAt ?? null,
+    e.reviewedAt ?? null,
+    e.version,
+    JSON.stringify(e),
+  ];
+}
+
+function parseBody<T>(body: unknown): T {
+  return JSON.parse(String(body)) as T;
+}
+
+/** Runs synchronous store work as a promise (a throw becomes a rejection). */
+function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** An SQLite failure as a message: which file, what was being done, what to do next. */
+function storeFailure(path: string, action: string, error: unknown): SentinelError {
+  if (error instanceof SentinelError) return error;
+  const detail = String((error as { message?: unknown })?.message ?? error).split("\n")[0];
+  const busy = /database (table )?is locked|SQLITE_BUSY/i.test(detail);
+  const denied = error instanceof Deno.errors.PermissionDenied ||
+    error instanceof Deno.errors.NotCapable || /readonly|permission|access/i.test(detail);
+  const next = busy
+    ? `another process kept it locked for over ${BUSY_TIMEOUT_MS / 1000} s; try again`
+    : denied
+    ? "check the permissions of the file and its directory"
+    : action === "create"
+    ? "check sentinel_store (SENTINEL_STORE) and that its directory can be created"
+    : "check sentinel_store (SENTINEL_STORE) and that the file is an SQLite store Sentinel wrote";
+  return new SentinelError(
+    busy ? ExitCode.Internal : ExitCode.InvalidConfig,
+    `cannot ${action} the store ${path}: ${detail}; ${next}`,
+    { cause: error },
+  );
+}

@@ -1,0 +1,52 @@
+/**
+ * One racer of the store contract's concurrency cases, run as its own OS process so that it has
+ * its own store connection (an SQLite `DatabaseSync` is synchronous: calls in one process never
+ * overlap). It reads one task as a JSON line on stdin, opens the store, prints `ready`, waits for
+ * the line `go` (the test releases every racer at once), runs the task and prints its result as
+ * one JSON line.
+ *
+ *   {"store":"sqlite:/tmp/x.db","op":"transition","next":{…},"expected":1}
+ *   {"store":"sqlite:/tmp/x.db","op":"invoke","event":{…},"slots":[…]}
+ *
+ * @module
+ */
+import { openStores } from "../../src/adapters/stores/open.ts";
+import { parseStoreLocation } from "../../src/core/store_location.ts";
+import type { ApprovalRequest } from "../../src/core/approval/request.ts";
+import type { BreakglassEvent, QuotaSlot } from "../../src/core/breakglass/event.ts";
+
+/** What one racer does. */
+export type RaceTask =
+  | { op: "transition"; next: ApprovalRequest; expected: number }
+  | { op: "invoke"; event: BreakglassEvent; slots: QuotaSlot[]; requireReviewOf?: string };
+
+if (import.meta.main) {
+  const lines = Deno.stdin.readable.pipeThrough(new TextDecoderStream()).values();
+  let buffered = "";
+  const nextLine = async (): Promise<string> => {
+    for (;;) {
+      const end = buffered.indexOf("\n");
+      if (end >= 0) {
+        const line = buffered.slice(0, end);
+        buffered = buffered.slice(end + 1);
+        return line;
+      }
+      const chunk = await lines.next();
+      if (chunk.done) throw new Error("stdin closed before a whole line");
+      buffered += chunk.value;
+    }
+  };
+  const say = (text: string) => Deno.stdout.writeSync(new TextEncoder().encode(`${text}\n`));
+
+  const task = JSON.parse(await nextLine()) as RaceTask & { store: string };
+  const setting = parseStoreLocation(task.store, "/nonexistent-home");
+  if (setting.kind !== "sqlite") throw new Error("racers run against SQLite stores only");
+  const stores = await openStores({ ...setting, kind: "sqlite" });
+  say("ready");
+  if (await nextLine() !== "go") throw new Error("expected go");
+  const result = task.op === "transition"
+    ? await stores.approvals.transition(task.next, task.expected)
+    : await stores.breakglass.invoke(task.event, task.slots, task.requireReviewOf);
+  say(JSON.stringify(result));
+  stores.close();
+}
