@@ -3,8 +3,9 @@
  * dynamic, type-only, and the `typeof import("…")` that names a computed specifier — and fails
  * when one crosses a layer the wrong way (ARCHITECTURE.md):
  *
- * - `src/core` imports only core, plus the npm packages `yaml` and `zod`;
- * - `src/ports` imports only core and ports;
+ * - `src/core` imports only core, the plugin API (plain types and constants, the contract with
+ *   plugins) and the npm packages `yaml` and `zod`;
+ * - `src/ports` imports only core, ports and the plugin API;
  * - `src/app` imports core, ports, app and the plugin API types;
  * - `src/cli` imports core, ports, app, cli, the plugin API types, deno.json (the version) and
  *   the CLI parser;
@@ -31,8 +32,8 @@ interface Layer {
 }
 
 const LAYERS: readonly Layer[] = [
-  { name: "core", folder: "src/core/", mayImport: ["core"], npm: ["yaml", "zod"] },
-  { name: "ports", folder: "src/ports/", mayImport: ["core", "ports"], npm: [] },
+  { name: "core", folder: "src/core/", mayImport: ["core", "plugin_api"], npm: ["yaml", "zod"] },
+  { name: "ports", folder: "src/ports/", mayImport: ["core", "ports", "plugin_api"], npm: [] },
   { name: "app", folder: "src/app/", mayImport: ["core", "ports", "app", "plugin_api"], npm: [] },
   {
     name: "cli",

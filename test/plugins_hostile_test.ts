@@ -491,13 +491,13 @@ for (const mode of MODES) {
       const [loadFailure] = await callPlugin(broken, [{
         method: "notify",
         payload: {},
-        context: {},
+        context: { settings: {} },
       }], {
         mode,
       });
       assertBlocked(mode, loadFailure, "the plugin failed");
       const [noHandler] = await callPlugin({ ...spec(""), source: "export default {};" }, [
-        { method: "notify", payload: {}, context: {} },
+        { method: "notify", payload: {}, context: { settings: {} } },
       ], { mode });
       assertBlocked(mode, noHandler, "has no notify handler");
     },

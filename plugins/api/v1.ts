@@ -31,13 +31,24 @@
 export const PLUGIN_API_VERSION = 1;
 
 /** What a plugin is for. */
-export type PluginKind = "notifier" | "approval_router" | "log_sink";
+export const PLUGIN_KINDS = ["notifier", "approval_router", "log_sink"] as const;
+/** One of {@link PLUGIN_KINDS}. */
+export type PluginKind = (typeof PLUGIN_KINDS)[number];
+
+/** The method the host calls on a plugin of each kind. */
+export const PLUGIN_METHODS = {
+  notifier: "notify",
+  approval_router: "route",
+  log_sink: "write",
+} as const satisfies Record<PluginKind, string>;
+/** A plugin method. */
+export type PluginMethod = (typeof PLUGIN_METHODS)[PluginKind];
 
 /** An event as plugins receive it: snake_case, durations in seconds, times RFC 3339 UTC. */
 export interface SentinelEvent {
   /** Payload format version, currently 1. */
   version: 1;
-  /** For example `decision`, `approval.requested`, `breakglass.invoked`, `test`. */
+  /** For example `approval_requested`, `breakglass_invoked`, `credential_denied`, `test`. */
   type: string;
   /** Unique per event. */
   id: string;
@@ -109,14 +120,20 @@ export interface LogSinkPlugin {
 
 /** A call from the host to the worker. */
 export interface CallMessage {
-  protocol: 1;
+  protocol: typeof PLUGIN_API_VERSION;
   id: number;
-  method: "notify" | "route" | "write";
+  method: PluginMethod;
   payload: unknown;
   context: PluginContext;
 }
 
 /** The worker's answer. */
 export type ReplyMessage =
-  | { protocol: 1; id: number; ok: true; result: unknown }
-  | { protocol: 1; id: number; ok: false; error: string };
+  | { protocol: typeof PLUGIN_API_VERSION; id: number; ok: true; result: unknown }
+  | { protocol: typeof PLUGIN_API_VERSION; id: number; ok: false; error: string };
+
+/** The Worker's first message, once the plugin module has loaded. */
+export interface ReadyMessage {
+  protocol: typeof PLUGIN_API_VERSION;
+  ready: true;
+}

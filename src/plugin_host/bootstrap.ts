@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { PLUGIN_API_VERSION } from "../../plugins/api/v1.ts";
 
 /** `data:` URL of a module's source; TypeScript is transpiled by Deno on import. */
 export function moduleDataUrl(source: string, typescript: boolean): string {
@@ -22,23 +23,27 @@ export function base64(text: string): string {
   return btoa(binary);
 }
 
-/** The Worker's main module for a plugin given as a `data:` URL. */
+/**
+ * The Worker's main module for a plugin given as a `data:` URL. It is JavaScript text (the Worker
+ * cannot import the host's modules), speaking the messages of plugins/api/v1.ts.
+ */
 export function bootstrapSource(pluginUrl: string): string {
+  const protocol = PLUGIN_API_VERSION;
   return `
 const plugin = (await import(${JSON.stringify(pluginUrl)})).default;
-self.postMessage({ protocol: 1, ready: true });
+self.postMessage({ protocol: ${protocol}, ready: true });
 self.onmessage = async (event) => {
   const message = event.data;
-  if (!message || message.protocol !== 1 || typeof message.id !== "number") return;
+  if (!message || message.protocol !== ${protocol} || typeof message.id !== "number") return;
   try {
     const handler = plugin && plugin[message.method];
     if (typeof handler !== "function") {
       throw new Error("the plugin has no " + String(message.method) + " handler");
     }
     const result = await handler.call(plugin, message.payload, message.context);
-    self.postMessage({ protocol: 1, id: message.id, ok: true, result: JSON.parse(JSON.stringify(result ?? null)) });
+    self.postMessage({ protocol: ${protocol}, id: message.id, ok: true, result: JSON.parse(JSON.stringify(result ?? null)) });
   } catch (error) {
-    self.postMessage({ protocol: 1, id: message.id, ok: false, error: String(error && error.message || error).slice(0, 500) });
+    self.postMessage({ protocol: ${protocol}, id: message.id, ok: false, error: String(error && error.message || error).slice(0, 500) });
   }
 };
 `;

@@ -4,11 +4,12 @@
  *
  * @module
  */
+import type { PluginKind } from "../../plugins/api/v1.ts";
 import { moduleDataUrl } from "./bootstrap.ts";
 
 /** What a bundled plugin is and what it may be granted. */
 export interface BundledPlugin {
-  kind: "notifier" | "approval_router" | "log_sink";
+  kind: PluginKind;
   version: string;
   description: string;
   /** Path under plugins/. */

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { PluginContext, PluginMethod } from "../../plugins/api/v1.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { sha256Hex } from "../adapters/files.ts";
 import { envReference, type PluginEntry } from "../core/plugin_entry.ts";
@@ -15,7 +16,7 @@ import { callPlugin, type PluginSpec } from "./supervisor.ts";
 /** What a call to the plugin carries. */
 export interface ResolvedPlugin {
   spec: PluginSpec;
-  context: { settings: Record<string, unknown>; aws?: Record<string, string> };
+  context: PluginContext;
 }
 
 const ENDPOINT_ENV: Record<string, string> = { sns: "SNS", logs: "CLOUDWATCH_LOGS" };
@@ -140,7 +141,7 @@ export type ConfiguredCallOutcome =
  */
 export async function callConfigured(
   entry: PluginEntry,
-  method: "notify" | "route" | "write",
+  method: PluginMethod,
   payload: unknown,
   env: Record<string, string>,
 ): Promise<ConfiguredCallOutcome> {

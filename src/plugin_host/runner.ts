@@ -14,6 +14,12 @@
  *
  * @module
  */
+import {
+  type CallMessage,
+  PLUGIN_API_VERSION,
+  type PluginMethod,
+  type ReplyMessage,
+} from "../../plugins/api/v1.ts";
 import { bootstrapSource, moduleDataUrl } from "./bootstrap.ts";
 import { clip, MAX_REPLY_BYTES, MAX_RESULT_BYTES } from "./limits.ts";
 import { narrowProcess, watchMemory } from "./runner_guard.ts";
@@ -22,7 +28,7 @@ import { narrowProcess, watchMemory } from "./runner_guard.ts";
 export interface RunnerJob {
   plugin: { name: string; url: string; net: string[]; write: string[] };
   timeoutMs: number;
-  calls: { method: string; payload: unknown; context: unknown }[];
+  calls: { method: PluginMethod; payload: unknown; context: CallMessage["context"] }[];
   /** Printed right before the reply; random per run, so a plugin cannot forge a reply. */
   replyTag: string;
   /** Resident set size at which the runner ends itself. */
@@ -95,15 +101,10 @@ class PluginWorker {
         fn();
       };
       this.#pending = (message) => {
-        const reply = message as {
-          protocol?: unknown;
-          id?: unknown;
-          ok?: unknown;
-          result?: unknown;
-          error?: unknown;
-        };
+        const reply = message as Partial<Record<keyof ReplyMessage | "result" | "error", unknown>>;
         if (
-          typeof reply !== "object" || reply === null || reply.protocol !== 1 || reply.id !== id ||
+          typeof reply !== "object" || reply === null || reply.protocol !== PLUGIN_API_VERSION ||
+          reply.id !== id ||
           typeof reply.ok !== "boolean" || (reply.ok === false && typeof reply.error !== "string")
         ) {
           settle(() => reject(new Error("the plugin answered with a malformed message")));
@@ -116,7 +117,8 @@ class PluginWorker {
         }
       };
       this.#failure = (error) => settle(() => reject(new Error(error)));
-      this.#worker.postMessage({ protocol: 1, id, ...call });
+      const request: CallMessage = { protocol: PLUGIN_API_VERSION, id, ...call };
+      this.#worker.postMessage(request);
     });
   }
 

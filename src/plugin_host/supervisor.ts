@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type { PluginKind } from "../../plugins/api/v1.ts";
 import type { CallOutcome, RunnerJob } from "./runner.ts";
 import { moduleDataUrl } from "./bootstrap.ts";
 import { readTail } from "./bounded_output.ts";
@@ -26,7 +27,7 @@ export type { RunnerMode } from "./runner_launch.ts";
 /** A plugin ready to run: code and grants resolved from the config. */
 export interface PluginSpec {
   name: string;
-  kind: "notifier" | "approval_router" | "log_sink";
+  kind: PluginKind;
   version: string;
   /** Source code of the module. */
   source: string;
@@ -41,11 +42,7 @@ export interface PluginSpec {
 }
 
 /** One call to make. */
-export interface PluginCall {
-  method: "notify" | "route" | "write";
-  payload: unknown;
-  context: unknown;
-}
+export type PluginCall = RunnerJob["calls"][number];
 
 /** How to run the plugin; tests choose the runner mode, Sentinel leaves it to the default. */
 export interface CallOptions {

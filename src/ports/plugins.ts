@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { PluginMethod } from "../../plugins/api/v1.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 
 /** What one call produced. */
@@ -12,8 +13,7 @@ export type PluginCallOutcome =
   | { ok: true; result: unknown; ms: number }
   | { ok: false; error: string; ms: number };
 
-/** The plugin methods of API version 1. */
-export type PluginMethod = "notify" | "route" | "write";
+export type { PluginMethod };
 
 /** Calls configured plugins in their sandbox. */
 export interface PluginCaller {
