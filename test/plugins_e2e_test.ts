@@ -9,6 +9,7 @@ import { startMoto } from "./harness/moto.ts";
 import { setupScenario } from "./harness/scenario.ts";
 import { runSentinel } from "./harness/sentinel.ts";
 import { ROOT } from "./harness/tools.ts";
+import { Webhook } from "standardwebhooks";
 
 async function withConfig(yaml: string) {
   const dir = await Deno.makeTempDir();
@@ -16,31 +17,25 @@ async function withConfig(yaml: string) {
   return { dir, env: { SENTINEL_CONFIG: `${dir}/sentinel.yaml` } };
 }
 
-async function hmacHex(secret: string, text: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, "0")).join("");
-}
+/** A Standard Webhooks secret for the tests (whsec_ + base64 of 24 bytes). */
+export const HOOK_SECRET = "whsec_" + btoa("sentinel-test-webhook-key");
 
-/** A receiver that verifies signatures, answering with the given statuses in turn. */
-function webhookReceiver(secret: string, statuses: number[]) {
-  const received: { verified: boolean; body: string; headers: Headers }[] = [];
+/**
+ * A receiver that verifies every delivery with the `standardwebhooks` package (the reference
+ * implementation, not Sentinel's code), answering with the given statuses in turn.
+ */
+export function webhookReceiver(secret: string, statuses: number[]) {
+  const verifier = new Webhook(secret);
+  const received: { verified: boolean; body: string; headers: Headers; error?: string }[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
     const body = await request.text();
-    const timestamp = request.headers.get("x-sentinel-timestamp") ?? "";
-    const expected = `v1=${await hmacHex(secret, `${timestamp}.${body}`)}`;
-    const fresh = Math.abs(Date.now() / 1000 - Number(timestamp)) < 300;
-    received.push({
-      verified: fresh && request.headers.get("x-sentinel-signature") === expected,
-      body,
-      headers: request.headers,
-    });
+    let error: string | undefined;
+    try {
+      verifier.verify(body, Object.fromEntries(request.headers));
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    received.push({ verified: error === undefined, body, headers: request.headers, error });
     return new Response("", {
       status: statuses[Math.min(received.length - 1, statuses.length - 1)],
     });
@@ -59,8 +54,8 @@ function webhookConfig(port: number, extra = "") {
 ${extra}`;
 }
 
-Deno.test("webhook: signed delivery, retried on 503, not retried on 400, Slack format", async () => {
-  const secret = "s3cret-for-tests";
+Deno.test("webhook: Standard Webhooks signatures, retried on 503, not on 400, Slack format", async () => {
+  const secret = HOOK_SECRET;
   const retrying = webhookReceiver(secret, [503, 503, 200]);
   const config = await withConfig(webhookConfig(retrying.port));
   const delivered = await runSentinel(["plugins", "test", "hook", "--output", "json"], {
@@ -70,9 +65,21 @@ Deno.test("webhook: signed delivery, retried on 503, not retried on 400, Slack f
   assertEquals(delivered.code, 0, delivered.stderr);
   assertEquals(JSON.parse(delivered.stdout).result.delivered, true);
   assertEquals(retrying.received.length, 3);
-  assertTrue(retrying.received.every((r) => r.verified), "a signature did not verify");
+  assertTrue(retrying.received.every((r) => r.verified), retrying.received[0].error);
   const event = JSON.parse(retrying.received[0].body);
   assertEquals([event.version, event.type], [1, "test"]);
+  // One webhook-id for every attempt, so receivers can drop duplicates.
+  assertEquals(new Set(retrying.received.map((r) => r.headers.get("webhook-id"))).size, 1);
+  // A tampered body fails the reference verifier, so the check above can fail.
+  const tampered = new Webhook(secret);
+  const first = retrying.received[0];
+  let refusedTamper = false;
+  try {
+    tampered.verify(first.body.replace('"test"', '"TEST"'), Object.fromEntries(first.headers));
+  } catch {
+    refusedTamper = true;
+  }
+  assertTrue(refusedTamper, "a tampered body verified");
 
   const refusing = webhookReceiver(secret, [400]);
   const config400 = await withConfig(webhookConfig(refusing.port, "      format: slack\n"));

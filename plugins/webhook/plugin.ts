@@ -1,13 +1,14 @@
 /**
- * Webhook notifier: POSTs each event as JSON, signed so the receiver can verify it came from
- * Sentinel and was not replayed.
+ * Webhook notifier: POSTs each event as JSON (or as Slack blocks), signed the Standard Webhooks
+ * 1.0 way so any receiver can verify it with an off-the-shelf library.
  *
- * Settings: `url` (required), `secret` (set it with `secret_env: VAR`), `format` (`json` or
- * `slack`), `max_attempts` (default 4), `max_total_seconds` (default 8).
+ * Settings: `url` (required), `secret` (a `whsec_…` secret; set it with `secret_env: VAR`),
+ * `format` (`json` or `slack`), `max_attempts` (default 4), `max_total_seconds` (default 8).
  *
- * Signature: header `X-Sentinel-Timestamp` is the Unix time in seconds and
- * `X-Sentinel-Signature` is `v1=` + hex HMAC-SHA256(secret, `<timestamp>.<body>`). Receivers
- * recompute it over the raw body, compare in constant time, and reject old timestamps.
+ * Signature (https://www.standardwebhooks.com): headers `webhook-id` (the event id, the same on
+ * every retry, so receivers can drop duplicates), `webhook-timestamp` (Unix seconds) and
+ * `webhook-signature: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`, keyed with the
+ * base64-decoded part of the secret after `whsec_`.
  *
  * Retries: network errors and 5xx are retried with exponential backoff (0.25 s, 0.5 s, 1 s, …)
  * within `max_total_seconds`; 4xx is final.
@@ -18,36 +19,87 @@ import type { NotifierPlugin, PluginContext, SentinelEvent } from "../api/v1.ts"
 
 const encoder = new TextEncoder();
 
-async function signature(secret: string, timestamp: string, body: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
+/** The HMAC key of a `whsec_<base64>` secret. */
+function secretKey(secret: string): Uint8Array {
+  const encoded = secret.startsWith("whsec_") ? secret.slice(6) : secret;
+  try {
+    const bytes = Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0));
+    if (bytes.length >= 16) return bytes;
+  } catch { /* reported below */ }
+  throw new Error(
+    "settings.secret must be a Standard Webhooks secret: whsec_ followed by base64 of at least 16 random bytes",
+  );
+}
+
+async function signature(key: Uint8Array, id: string, timestamp: string, body: string) {
+  const hmac = await crypto.subtle.importKey(
     "raw",
-    encoder.encode(secret),
+    key as Uint8Array<ArrayBuffer>,
     { name: "HMAC", hash: "SHA-256" },
     false,
     ["sign"],
   );
-  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(`${timestamp}.${body}`));
-  return "v1=" + Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, "0")).join("");
+  const mac = await crypto.subtle.sign("HMAC", hmac, encoder.encode(`${id}.${timestamp}.${body}`));
+  return "v1," + btoa(String.fromCharCode(...new Uint8Array(mac)));
+}
+
+/** One line saying what happened, for people. */
+export function summary(event: SentinelEvent): string {
+  const d = event.data as Record<string, unknown>;
+  const s = (key: string) => String(d[key] ?? "?");
+  switch (event.type) {
+    case "approval_requested":
+      return `${s("requester")} asks for ${s("profile")} for ${
+        Math.round(Number(d.duration_seconds ?? 0) / 60)
+      } min: ${s("reason")}. Approve with \`${s("how_to_approve")}\``;
+    case "approval_approved":
+      return `${s("requester")}'s request for ${s("profile")} was approved by ${
+        s("decided_by")
+      }, until ${s("window_ends_at")}`;
+    case "approval_denied":
+      return `${s("requester")}'s request for ${s("profile")} was denied by ${s("decided_by")}: ${
+        s("comment")
+      }`;
+    case "approval_cancelled":
+      return `${s("requester")} cancelled the request for ${s("profile")}`;
+    case "approval_expired":
+      return `${s("requester")}'s request for ${s("profile")} expired undecided`;
+    case "credential_denied":
+      return `${s("user")} was refused ${s("profile")}: ${s("reason")}`;
+    case "breakglass_invoked":
+      return `BREAK-GLASS: ${s("invoker")} opened ${s("profile")} (${s("reason_code")}) until ${
+        s("ends_at")
+      }: ${s("justification")}`;
+    case "breakglass_escalated":
+      return `BREAK-GLASS ESCALATION: ${s("invoker")} / ${s("profile")} reached ${
+        s("threshold")
+      } invocations`;
+    case "breakglass_closed":
+      return `break-glass ${s("id")} on ${s("profile")} closed by ${s("closed_by")}: ${
+        s("close_reason")
+      }`;
+    case "breakglass_reviewed":
+      return `break-glass ${s("id")} on ${s("profile")} reviewed by ${s("reviewed_by")}`;
+    default:
+      return `Sentinel ${event.type}`;
+  }
 }
 
 function slackBody(event: SentinelEvent): string {
-  const data = event.data;
-  const who = data.user ?? data.requester ?? data.invoker ?? "someone";
-  const what = data.profile ? ` on ${data.profile}` : "";
-  const summary = `Sentinel ${event.type}: ${who}${what}`;
-  const details = Object.entries(data)
+  const details = Object.entries(event.data)
     .filter(([, v]) => typeof v === "string" || typeof v === "number" || typeof v === "boolean")
     .slice(0, 12)
     .map(([k, v]) => `*${k}*: ${v}`)
     .join("\n");
+  const text = summary(event);
   return JSON.stringify({
-    text: summary,
+    text,
     blocks: [
-      { type: "section", text: { type: "mrkdwn", text: `*${summary}*` } },
+      { type: "section", text: { type: "mrkdwn", text: `*${text}*` } },
       { type: "section", text: { type: "mrkdwn", text: details || "(no details)" } },
       {
         type: "context",
-        elements: [{ type: "mrkdwn", text: `event ${event.id} at ${event.time}` }],
+        elements: [{ type: "mrkdwn", text: `${event.type} ${event.id} at ${event.time}` }],
       },
     ],
   });
@@ -61,7 +113,9 @@ const plugin: NotifierPlugin = {
     if (typeof url !== "string" || !/^https?:\/\//.test(url)) {
       throw new Error("settings.url must be an http(s) URL");
     }
-    const secret = typeof ctx.settings.secret === "string" ? ctx.settings.secret : undefined;
+    const key = typeof ctx.settings.secret === "string"
+      ? secretKey(ctx.settings.secret)
+      : undefined;
     const body = ctx.settings.format === "slack" ? slackBody(event) : JSON.stringify(event);
     const maxAttempts = Number(ctx.settings.max_attempts ?? 4);
     const budgetMs = Number(ctx.settings.max_total_seconds ?? 8) * 1000;
@@ -71,12 +125,12 @@ const plugin: NotifierPlugin = {
       const timestamp = String(Math.floor(Date.now() / 1000));
       const headers: Record<string, string> = {
         "content-type": "application/json",
-        "user-agent": "sentinel-webhook/1",
+        "user-agent": "sentinel-webhook/2",
+        "webhook-id": event.id,
+        "webhook-timestamp": timestamp,
         "x-sentinel-event": event.type,
-        "x-sentinel-event-id": event.id,
-        "x-sentinel-timestamp": timestamp,
       };
-      if (secret) headers["x-sentinel-signature"] = await signature(secret, timestamp, body);
+      if (key) headers["webhook-signature"] = await signature(key, event.id, timestamp, body);
       try {
         const response = await fetch(url, {
           method: "POST",
