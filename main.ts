@@ -56,7 +56,8 @@ async function main(args: string[]): Promise<number> {
     } catch (error) {
       const { SentinelError } = await import("./src/core/errors.ts");
       if (!(error instanceof SentinelError)) throw error;
-      io.stderr(`sentinel: ${error.message}\n`);
+      const { displaySafe } = await import("./src/core/display_text.ts");
+      io.stderr(`sentinel: ${displaySafe(error.message)}\n`);
       return error.exitCode;
     }
   }

@@ -84,6 +84,32 @@ export class FileCache implements IssuanceCache {
     this.#remove(await this.#policyPath(source));
   }
 
+  async lock(key: string, waitMs: number): Promise<(() => void) | undefined> {
+    const path = `${this.dir}/locks/${key}.lock`;
+    let file: Deno.FsFile;
+    try {
+      Deno.mkdirSync(`${this.dir}/locks`, { recursive: true, mode: 0o700 });
+      file = await Deno.open(path, { read: true, write: true, create: true, mode: 0o600 });
+    } catch (error) {
+      this.warn(`cannot take the issuance lock ${path} (${describe(error)}); ${this.#fix()}`);
+      return undefined;
+    }
+    // flock: the kernel releases it when the holder exits, even by a crash.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const locked = await Promise.race([
+      file.lock(true).then(() => true),
+      new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), waitMs)),
+    ]);
+    clearTimeout(timer);
+    if (!locked) return undefined; // the pending request dies with this short-lived process
+    return () => {
+      try {
+        file.unlockSync();
+        file.close();
+      } catch { /* released with the process anyway */ }
+    };
+  }
+
   async readIdentity(accessKeyId: string): Promise<IdentityEntry | undefined> {
     return this.#read(await this.#identityPath(accessKeyId), isIdentityEntry);
   }

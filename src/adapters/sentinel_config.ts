@@ -22,7 +22,7 @@ import { readOptionalText } from "./files.ts";
 
 const SETTING_KEYS = Object.values(SETTINGS).map((setting) => setting.key);
 const PLUGIN_KEYS =
-  "name, plugin, module, sha256, kind, version, required, timeout, allow_net, allow_write, aws, settings";
+  "name, plugin, module, sha256, kind, version, required, timeout, allow_net, allow_write, aws, events, settings";
 
 const scalar = z.union([z.string(), z.number(), z.boolean()], {
   error: "must be a text or a number",

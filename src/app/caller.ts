@@ -15,10 +15,14 @@ import {
   staticKeysOf,
 } from "../core/aws_profile.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
-import { regionOf, settingOr, settingSources } from "../core/issuance/settings.ts";
+import { regionOf, settingOr, settingSources, storeOf } from "../core/issuance/settings.ts";
+import type { StoreSetting } from "../core/store_location.ts";
 import { SETTINGS } from "../core/settings.ts";
+import type { Identity } from "../core/identity.ts";
+import type { AwsCredentials } from "../ports/aws.ts";
 import type { BaseCredentialRequest } from "../ports/base_credentials.ts";
 import type { Deps } from "../ports/deps.ts";
+import { verifiedIdentity } from "./verified_identity.ts";
 
 /** What identifies the caller and where to reach AWS. */
 export interface CallerSettings {
@@ -29,12 +33,14 @@ export interface CallerSettings {
   /** Where the region came from (`region in profile prod`, `--region`, …), for messages. */
   regionFrom: string;
   timeoutSeconds: number;
+  /** Where approvals and break-glass events live, as this caller's settings say. */
+  store: StoreSetting;
 }
 
 /** Resolves the caller's access from `--profile` / `--region` and the configuration. */
 export async function callerSettings(
   deps: Deps,
-  flags: { profile?: string; region?: string },
+  flags: { profile?: string; region?: string; store?: string },
 ): Promise<CallerSettings> {
   const config = await deps.config.load();
   const env = deps.env;
@@ -55,15 +61,19 @@ export async function callerSettings(
         "; run `sentinel doctor` to check the setup",
     );
   }
-  const section: ProfileSection = known ? effectiveProfile(config.aws, profile!) : {};
+  // A named profile must exist: effectiveProfile says so, with the near names and the known ones.
+  const section: ProfileSection = known || named !== undefined
+    ? effectiveProfile(config.aws, profile!)
+    : {};
   const sources = settingSources(
     env,
     config.sentinel,
     profile === undefined ? undefined : { name: profile, section },
-    { region: flags.region },
+    { region: flags.region, store: flags.store },
   );
   const region = regionOf(sources);
   const timeoutSeconds = settingOr(SETTINGS.timeout, sources, 30);
+  const store = storeOf(sources, env);
   if (profile === undefined) {
     return {
       profile,
@@ -71,6 +81,7 @@ export async function callerSettings(
       region: region.region,
       regionFrom: region.from,
       timeoutSeconds,
+      store,
     };
   }
   const sourceProfile = section.sentinel_source_profile ?? profile;
@@ -87,5 +98,29 @@ export async function callerSettings(
     region: region.region,
     regionFrom: region.from,
     timeoutSeconds,
+    store,
   };
+}
+
+/** The caller, verified: who they are (STS), with their credentials and the command's deadline. */
+export interface ActingCaller {
+  settings: CallerSettings;
+  identity: Identity;
+  credentials: AwsCredentials;
+  signal: AbortSignal;
+}
+
+/** Resolves and verifies the caller (the approver, the reviewer, …): never a flag, always STS. */
+export async function actingCaller(
+  deps: Deps,
+  flags: { profile?: string; region?: string; store?: string },
+): Promise<ActingCaller> {
+  const settings = await callerSettings(deps, flags);
+  const signal = AbortSignal.timeout(settings.timeoutSeconds * 1000);
+  const base = await (await deps.baseCredentials()).get(settings.base, signal);
+  const identity = await verifiedIdentity(deps, base.credentials, {
+    region: settings.region,
+    signal,
+  });
+  return { settings, identity, credentials: base.credentials, signal };
 }

@@ -15,16 +15,25 @@ import {
   type IssuanceSubject,
 } from "../core/issuance/record.ts";
 import { sessionLength } from "../core/issuance/session.ts";
-import { issuanceVerdict } from "../core/issuance/verdict.ts";
+import type { IssuanceSettings } from "../core/issuance/settings.ts";
+import {
+  type ApprovalCover,
+  type BreakglassCover,
+  issuanceVerdict,
+} from "../core/issuance/verdict.ts";
 import { compilePolicy, evaluate } from "../core/policy/evaluate.ts";
 import type { CredentialMode } from "../core/policy/schema.ts";
 import { formatSourceIdentity, roleSessionName } from "../core/source_identity.ts";
 import type { CredentialEntry } from "../ports/cache.ts";
 import type { Deps } from "../ports/deps.ts";
+import { approvalCover } from "./approvals.ts";
+import { breakglassCover } from "./breakglass.ts";
+import { notifierOf, reportDelivery } from "./notify.ts";
 import { loadPolicy } from "./policy.ts";
-import { baseRequest, profileSettings } from "./profile_settings.ts";
+import { baseRequest, type ProfileSettings, profileSettings } from "./profile_settings.ts";
 import { recordDecision } from "./record_decision.ts";
 import { guardRecursion, RESOLVING_ENV } from "./recursion_guard.ts";
+import { openStore, type StoreAccess } from "./stores.ts";
 import { verifiedIdentity } from "./verified_identity.ts";
 import {
   entryReusable,
@@ -62,6 +71,27 @@ export async function issueCredentials(request: IssueRequest, deps: Deps): Promi
 async function issueCold(deps: Deps, request: IssueRequest, key: string): Promise<IssueResult> {
   const profile = await profileSettings(deps, request.profile, request);
   const { settings } = profile;
+  // One issuance per burst: the first caller issues, the others wait for the lock and then find
+  // its session in the cache. The wait is bounded by the command's budget.
+  const release = await deps.cache.lock(key, settings.timeoutSeconds * 1000);
+  try {
+    if (release !== undefined && request.noCache !== true) {
+      const issuedMeanwhile = await tryWarmCredentials(deps, key, request.mode);
+      if (issuedMeanwhile !== undefined) return issuedMeanwhile;
+    }
+    return await issueLocked(deps, request, key, profile);
+  } finally {
+    release?.();
+  }
+}
+
+async function issueLocked(
+  deps: Deps,
+  request: IssueRequest,
+  key: string,
+  profile: ProfileSettings,
+): Promise<IssueResult> {
+  const { settings } = profile;
   const signal = AbortSignal.timeout(settings.timeoutSeconds * 1000);
   const call = { region: settings.region, signal };
   const base = await (await deps.baseCredentials()).get(baseRequest(profile), signal);
@@ -85,7 +115,12 @@ async function issueCold(deps: Deps, request: IssueRequest, key: string): Promis
     requestId: deps.ids.newId(),
   };
   const decision = evaluate(compilePolicy(policy.document), { ...subject, time: now });
-  const verdict = issuanceVerdict({ decision, ...subject });
+  const covers = decision.effect === "allow" ? {} : await coversFor(deps, settings, subject, now, {
+    region: settings.region,
+    signal,
+    credentials: () => Promise.resolve(base.credentials),
+  }, decision.effect === "require_approval");
+  const verdict = issuanceVerdict({ decision, ...subject, ...covers });
   const destinations = { logFile: settings.logFile, plugins: settings.plugins };
   const record = (facts: Omit<DecisionFacts, "decision" | "time" | "cacheHit" | "subject">) =>
     recordDecision(
@@ -96,6 +131,16 @@ async function issueCold(deps: Deps, request: IssueRequest, key: string): Promis
 
   if (!verdict.issue) {
     await record({ outcome: "denied" });
+    const report = await notifierOf(deps, settings.plugins).notify("credential_denied", {
+      user: subject.user,
+      profile: subject.profile,
+      role_arn: subject.roleArn,
+      effect: decision.effect,
+      rule: decision.rule,
+      reason: decision.reason,
+      request_id: subject.requestId,
+    });
+    reportDelivery(deps, "the denial notice", report);
     throw verdict.error;
   }
   const cached = request.noCache === true ? undefined : await deps.cache.readCredentials(key);
@@ -133,7 +178,10 @@ async function issueCold(deps: Deps, request: IssueRequest, key: string): Promis
     await record({ outcome: "denied", grant: verdict.grant, failure });
     throw new SentinelError(ExitCode.Denied, `${failure}; nothing was issued`);
   }
-  const sourceIdentity = formatSourceIdentity(identity.user, subject.requestId);
+  const breakglassId = verdict.grant.breakglassEventId;
+  const sourceIdentity = breakglassId === undefined
+    ? formatSourceIdentity(identity.user, subject.requestId)
+    : formatSourceIdentity(identity.user, breakglassId, { breakglass: true });
   const issued = { sourceIdentity, sessionDurationSeconds: length.seconds, grant: verdict.grant };
   const { sts } = await deps.aws();
   let session;
@@ -178,6 +226,32 @@ async function issueCold(deps: Deps, request: IssueRequest, key: string): Promis
       : { grant: { ...verdict.grant, windowEndsAt: verdict.windowEndsAt } }),
   };
   // A break-glass session is never served from cache: closing the event must end it at once.
-  if (verdict.grant.breakglassEventId === undefined) await deps.cache.writeCredentials(key, entry);
+  if (breakglassId === undefined) await deps.cache.writeCredentials(key, entry);
   return resultOf(entry, false);
+}
+
+/**
+ * What can lend access the policy does not give: an active break-glass event of the user for the
+ * profile and role (any decision), or an approved request (for `require_approval`).
+ */
+async function coversFor(
+  deps: Deps,
+  settings: IssuanceSettings,
+  subject: IssuanceSubject,
+  now: number,
+  access: StoreAccess,
+  approvalRequired: boolean,
+): Promise<{ approval?: ApprovalCover; breakglass?: BreakglassCover }> {
+  const stores = await openStore(deps, settings.store, access);
+  const breakglass = await breakglassCover(
+    stores,
+    subject.user,
+    subject.profile,
+    subject.roleArn,
+    now,
+  );
+  if (breakglass !== undefined) return { breakglass };
+  if (!approvalRequired) return {};
+  const approval = await approvalCover(stores, subject.user, subject.profile, subject.roleArn, now);
+  return approval === undefined ? {} : { approval };
 }

@@ -38,14 +38,14 @@ Examples:
             : { line: result.line, problem: result.problem }),
         });
       } else if (result.ok) {
-        ctx.io.stdout(`${result.file}: intact, ${result.lines} lines\n`);
+        ctx.say(`${result.file}: intact, ${result.lines} lines\n`);
         for (const line of result.repairs) {
-          ctx.io.stdout(
+          ctx.say(
             `  line ${line} records a repair: a torn last line (a write cut short) was removed there\n`,
           );
         }
       } else {
-        ctx.io.stdout(
+        ctx.say(
           `${result.file}: BROKEN at line ${result.line}: it ${result.problem} (${result.lines} lines checked)\n`,
         );
       }

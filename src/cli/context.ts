@@ -26,6 +26,10 @@ export interface CommandContext {
   deps: Deps;
   /** The `--output` format of this invocation. */
   output(): OutputFormat;
+  /** Writes human text to stdout, made safe for a terminal (names cannot carry escapes). */
+  say(text: string): void;
+  /** Writes human text to stderr, made safe for a terminal. */
+  sayErr(text: string): void;
   /**
    * Wraps a command's action: the action returns its exit code (nothing means 0), which the
    * runner returns.

@@ -13,7 +13,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 /** Builds `enforce` with its two subcommands. */
 export function enforceCommand(ctx: CommandContext) {
-  const print = (value: unknown) => ctx.io.stdout(JSON.stringify(value, null, 2) + "\n");
+  const print = (value: unknown) => ctx.say(JSON.stringify(value, null, 2) + "\n");
   const enforce = new Command("enforce").description(
     "Print IAM policies that admit only Sentinel-stamped sessions",
   );

@@ -76,7 +76,7 @@ Examples:
         pluginSecretEnvNames(plugins),
       );
       const outcome = await (await ctx.deps.processes()).runForeground(command, args, childEnv);
-      if (!outcome.started) ctx.io.stderr(`sentinel: ${outcome.message}\n`);
+      if (!outcome.started) ctx.sayErr(`sentinel: ${outcome.message}\n`);
       return outcome.exitCode;
     }));
 }

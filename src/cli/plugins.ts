@@ -5,6 +5,7 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
+import { PLUGIN_METHODS } from "../../plugins/api/v1.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 import { type CommandContext, writeJson } from "./context.ts";
@@ -55,8 +56,6 @@ function samplePayload(entry: PluginEntry, now: number, id: string): unknown {
   }
 }
 
-const METHOD = { notifier: "notify", log_sink: "write", approval_router: "route" } as const;
-
 /** Builds `plugins` with `list` and `test`. */
 export function pluginsCommand(ctx: CommandContext) {
   const load = async () => (await ctx.deps.config.load()).sentinel.plugins;
@@ -92,11 +91,11 @@ Examples:
           return;
         }
         if (entries.length === 0) {
-          ctx.io.stdout("no plugins configured (add plugins: to the Sentinel config file)\n");
+          ctx.say("no plugins configured (add plugins: to the Sentinel config file)\n");
           return;
         }
         for (const e of entries) {
-          ctx.io.stdout(
+          ctx.say(
             `${e.name}  ${e.kind} ${e.version}${e.required ? " (required)" : ""}\n` +
               `  source:      ${source(e)}\n` +
               `  sha256:      ${e.origin.type === "module" ? e.origin.sha256 : "(bundled)"}\n` +
@@ -137,7 +136,11 @@ Examples:
             throw new SentinelError(ExitCode.Usage, `--event ${options.event} is not JSON`);
           }
         }
-        const outcome = await (await ctx.deps.plugins()).call(entry, METHOD[entry.kind], payload);
+        const outcome = await (await ctx.deps.plugins()).call(
+          entry,
+          PLUGIN_METHODS[entry.kind],
+          payload,
+        );
         if (ctx.output() === "json") {
           writeJson(ctx.io.stdout, {
             plugin: name,
@@ -146,13 +149,13 @@ Examples:
             ms: Math.round(outcome.ms),
           });
         } else if (outcome.ok) {
-          ctx.io.stdout(
+          ctx.say(
             `${name}: ok in ${Math.round(outcome.ms)} ms: ${JSON.stringify(outcome.result)}\n`,
           );
         }
         if (!outcome.ok) {
           if (ctx.output() === "text") {
-            ctx.io.stderr(`sentinel: plugin ${name} failed: ${outcome.error}\n`);
+            ctx.sayErr(`sentinel: plugin ${name} failed: ${outcome.error}\n`);
           }
           return ExitCode.PluginFailure;
         }

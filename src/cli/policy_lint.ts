@@ -47,11 +47,11 @@ Examples:
         });
       } else {
         for (const w of warnings) {
-          ctx.io.stdout(
+          ctx.say(
             `${policy.source}:${w.line}:${w.column}: warning[${w.code}]: ${w.message}\n`,
           );
         }
-        ctx.io.stdout(
+        ctx.say(
           warnings.length === 0
             ? `${policy.source}: no warnings\n`
             : `${warnings.length} ${warnings.length === 1 ? "warning" : "warnings"}\n`,

@@ -49,7 +49,7 @@ Examples:
         await ctx.deps.files.writeText(file, text);
         if (ctx.output() === "json") {
           writeJson(ctx.io.stdout, { parameter, region: at.region, file, bytes: text.length });
-        } else ctx.io.stderr(`wrote ${parameter} (${at.region}) to ${file}\n`);
+        } else ctx.sayErr(`wrote ${parameter} (${at.region}) to ${file}\n`);
       } else if (ctx.output() === "json") {
         writeJson(ctx.io.stdout, { parameter, region: at.region, text });
       } else ctx.io.stdout(text.endsWith("\n") ? text : text + "\n");
@@ -85,7 +85,7 @@ Examples:
       if (ctx.output() === "json") {
         writeJson(ctx.io.stdout, { parameter, region: at.region, version });
       } else {
-        ctx.io.stdout(
+        ctx.say(
           `pushed ${file} to ${parameter} in ${at.region} (${at.regionFrom}), version ${version}\n`,
         );
       }
@@ -118,8 +118,8 @@ Examples:
       if (ctx.output() === "json") {
         writeJson(ctx.io.stdout, { parameter, region: at.region, file, changed, diff: lines });
       } else if (changed) {
-        ctx.io.stdout(`--- ${parameter} (${at.region})\n+++ ${file}\n${lines.join("\n")}\n`);
-      } else ctx.io.stdout(`${file} matches ${parameter} (${at.region})\n`);
+        ctx.say(`--- ${parameter} (${at.region})\n+++ ${file}\n${lines.join("\n")}\n`);
+      } else ctx.say(`${file} matches ${parameter} (${at.region})\n`);
       return changed ? ExitCode.PolicyDiffers : ExitCode.Ok;
     }));
 }

@@ -74,13 +74,13 @@ Examples:
       } else {
         for (const r of results) {
           const where = parsed.locate(["tests", r.index]);
-          ctx.io.stdout(
+          ctx.say(
             r.passed
               ? `ok   ${r.name}\n`
               : `FAIL ${r.name} (${testsFile}:${where.line}): ${r.failure}\n`,
           );
         }
-        ctx.io.stdout(`${passed} passed, ${failed} failed\n`);
+        ctx.say(`${passed} passed, ${failed} failed\n`);
       }
       return failed > 0 ? ExitCode.PolicyTestsFailed : ExitCode.Ok;
     }));

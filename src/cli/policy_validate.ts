@@ -36,7 +36,7 @@ Examples:
       if (ctx.output() === "json") {
         writeJson(ctx.io.stdout, { file: name, valid: true, ...counts });
       } else {
-        ctx.io.stdout(
+        ctx.say(
           `${name}: valid (${counts.rules} rules, ${counts.approvals} approval rules, ${counts.breakglass} break-glass rules)\n`,
         );
       }

@@ -12,7 +12,9 @@ import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import denoConfig from "../../deno.json" with { type: "json" };
 import { ExitCode, exitCodeHelp, SentinelError } from "../core/errors.ts";
 import type { Deps } from "../ports/deps.ts";
+import { approveCommand, cancelCommand, denyCommand } from "./approve.ts";
 import { auditVerifyCommand } from "./audit_verify.ts";
+import { breakglassCommand } from "./breakglass.ts";
 import { checkCommand } from "./check.ts";
 import type { CliIo, CommandContext, OutputFormat } from "./context.ts";
 import { credentialsCommand } from "./credentials.ts";
@@ -23,7 +25,10 @@ import { policyLintCommand } from "./policy_lint.ts";
 import { policyDiffCommand, policyPullCommand, policyPushCommand } from "./policy_remote.ts";
 import { policyRunTestsCommand } from "./policy_run_tests.ts";
 import { policyValidateCommand } from "./policy_validate.ts";
-import { errorText } from "./render.ts";
+import { requestCommand } from "./request.ts";
+import { requestsCommand } from "./requests.ts";
+import { storeCommand } from "./store.ts";
+import { errorText, safeText } from "./render.ts";
 import { whoamiCommand } from "./whoami.ts";
 
 /** Sentinel's version, from deno.json. */
@@ -58,6 +63,15 @@ Examples:
   program.addCommand(execCommand(ctx));
   program.addCommand(checkCommand(ctx));
   program.addCommand(whoamiCommand(ctx));
+  program.addCommand(requestCommand(ctx));
+  program.addCommand(requestsCommand(ctx));
+  program.addCommand(approveCommand(ctx));
+  program.addCommand(denyCommand(ctx));
+  program.addCommand(cancelCommand(ctx));
+  const breakglass = breakglassCommand(ctx);
+  program.addCommand(breakglass.command);
+  for (const alias of breakglass.aliases) program.addCommand(alias, { hidden: true });
+  program.addCommand(storeCommand(ctx));
 
   const policy = new Command("policy")
     .description("Validate, lint and test policies; pull, push and diff SSM")
@@ -94,7 +108,10 @@ Examples:
   program.addCommand(audit);
 
   applyToTree(program, (command) => {
-    if (command !== program && command.commands.length === 0 && command.name() !== "exec") {
+    // Options belong to the command they follow: `requests --profile p` filters, while
+    // `requests show <id> --profile p` names who asks.
+    if (command.commands.length > 0) command.enablePositionalOptions();
+    if (command !== program && command.name() !== "exec") {
       command.addOption(
         new Option("-o, --output <format>", "output format").choices(OUTPUT_FORMATS),
       );
@@ -122,6 +139,8 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: Deps): Pr
     io,
     deps,
     output: () => format,
+    say: (text) => io.stdout(safeText(text)),
+    sayErr: (text) => io.stderr(safeText(text)),
     action: (fn) => async (...args) => {
       exitCode = (await fn(...args)) ?? ExitCode.Ok;
     },

@@ -5,9 +5,21 @@
  * @module
  */
 import { formatDuration } from "../core/duration.ts";
+import { displaySafe } from "../core/display_text.ts";
 import type { ExitCode } from "../core/errors.ts";
 import type { Decision, Explanation } from "../core/policy/evaluate.ts";
 import type { CheckResult } from "../app/check.ts";
+import type { ApprovalRequest } from "../core/approval/request.ts";
+import { statusAt } from "../core/approval/transitions.ts";
+import type { BreakglassEvent } from "../core/breakglass/event.ts";
+
+/**
+ * Human text made safe for a terminal, line by line: controls, ANSI escapes and bidi overrides in
+ * names show as visible escapes (see core/display_text.ts). JSON output never goes through this.
+ */
+export function safeText(text: string): string {
+  return text.split("\n").map(displaySafe).join("\n");
+}
 
 /** RFC 3339 UTC without milliseconds when they are zero: `2026-03-02T09:00:00Z`. */
 export function isoSeconds(epochMs: number): string {
@@ -81,7 +93,7 @@ export function checkText(result: CheckResult, withTrace: boolean): string {
     }
     if (explanation.rule === null) lines.push("    no rule matched: default deny");
   }
-  return lines.join("\n") + "\n";
+  return safeText(lines.join("\n")) + "\n";
 }
 
 /** An error as the CLI reports it. */
@@ -103,5 +115,129 @@ export function errorText(error: RenderedError, format: "text" | "json"): string
       details: error.details,
     }) + "\n";
   }
-  return `sentinel: ${error.message}\n` + error.details.map((line) => `  ${line}\n`).join("");
+  return safeText(`sentinel: ${error.message}`) + "\n" +
+    error.details.map((line) => `  ${displaySafe(line)}\n`).join("");
+}
+
+/** A duration as `1h30m` (`-` for none). */
+function span(seconds: number | undefined): string {
+  return seconds === undefined ? "-" : formatDuration(Math.max(0, Math.round(seconds)));
+}
+
+/** `2026-03-02 09:00Z`: compact UTC for tables. */
+export function shortTime(epochMs: number | undefined): string {
+  return epochMs === undefined
+    ? "-"
+    : isoSeconds(epochMs).replace("T", " ").replace(/:\d\dZ$/, "Z");
+}
+
+/** Rows as an aligned text table with a header. */
+export function table(header: readonly string[], cells: readonly (readonly string[])[]): string {
+  const rows = cells.map((row) => row.map(displaySafe));
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, i) => i === cells.length - 1 ? cell : cell.padEnd(widths[i])).join("  ")
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join("\n") + "\n";
+}
+
+/** Approval requests as a table. */
+export function requestsTable(requests: readonly ApprovalRequest[], now: number): string {
+  if (requests.length === 0) return "no requests\n";
+  return table(
+    ["ID", "STATUS", "PROFILE", "REQUESTER", "DURATION", "CREATED", "APPROVALS", "REASON"],
+    requests.map((r) => [
+      r.id,
+      statusAt(r, now),
+      r.profile,
+      r.requester,
+      span(r.durationSeconds),
+      shortTime(r.createdAt),
+      `${r.approvals.length}/${r.requiredApprovals}`,
+      r.reason,
+    ]),
+  );
+}
+
+/** One request in full. */
+export function requestText(r: ApprovalRequest, now: number): string {
+  const lines = [
+    `request ${r.id}: ${statusAt(r, now)}`,
+    `  requester: ${r.requester}`,
+    `  profile:   ${r.profile} (${r.roleArn})`,
+    `  duration:  ${span(r.durationSeconds)}`,
+    `  reason:    ${r.reason}`,
+    `  rule:      ${r.rule} (needs ${r.requiredApprovals} approval${
+      r.requiredApprovals > 1 ? "s" : ""
+    })`,
+    `  created:   ${isoSeconds(r.createdAt)}`,
+  ];
+  if (r.status === "pending") lines.push(`  expires:   ${isoSeconds(r.expiresAt)}`);
+  for (const a of r.approvals) {
+    lines.push(
+      `  approved by ${a.approver} at ${isoSeconds(a.at)}${a.comment ? `: ${a.comment}` : ""}`,
+    );
+  }
+  if (r.decidedBy !== undefined && r.status !== "approved") {
+    lines.push(
+      `  ${r.status} by ${r.decidedBy} at ${isoSeconds(r.decidedAt!)}${
+        r.comment ? `: ${r.comment}` : ""
+      }`,
+    );
+  }
+  if (r.windowEndsAt !== undefined) {
+    lines.push(
+      `  access until ${isoSeconds(r.windowEndsAt)} (${span((r.windowEndsAt - now) / 1000)} left)`,
+    );
+  }
+  return safeText(lines.join("\n")) + "\n";
+}
+
+/** Break-glass events as a table. */
+export function eventsTable(events: readonly BreakglassEvent[], now: number): string {
+  if (events.length === 0) return "no break-glass events\n";
+  return table(
+    ["ID", "STATE", "PROFILE", "INVOKER", "REASON", "STARTED", "ENDS", "REVIEWED", "JUSTIFICATION"],
+    events.map((e) => [
+      e.id,
+      eventState(e, now),
+      e.profile,
+      e.invoker,
+      e.reasonCode,
+      shortTime(e.createdAt),
+      shortTime(e.endsAt),
+      e.reviewedBy ?? "no",
+      e.justification,
+    ]),
+  );
+}
+
+/** `active`, `closed` or `ended`. */
+export function eventState(e: BreakglassEvent, now: number): string {
+  return e.closedAt !== undefined ? "closed" : now < e.endsAt ? "active" : "ended";
+}
+
+/** One event in full. */
+export function eventText(e: BreakglassEvent, now: number): string {
+  const lines = [
+    `break-glass ${e.id}: ${eventState(e, now)}`,
+    `  invoker:       ${e.invoker}`,
+    `  profile:       ${e.profile} (${e.roleArn})`,
+    `  reason code:   ${e.reasonCode}`,
+    `  justification: ${e.justification}`,
+    `  rule:          ${e.rule}`,
+    `  started:       ${isoSeconds(e.createdAt)}`,
+    `  ends:          ${isoSeconds(e.endsAt)}${
+      now < e.endsAt && e.closedAt === undefined ? ` (${span((e.endsAt - now) / 1000)} left)` : ""
+    }`,
+  ];
+  if (e.closedAt !== undefined) {
+    lines.push(`  closed by ${e.closedBy} at ${isoSeconds(e.closedAt)}: ${e.closeReason ?? ""}`);
+  }
+  lines.push(
+    e.reviewedAt === undefined
+      ? "  review:        pending"
+      : `  reviewed by ${e.reviewedBy} at ${isoSeconds(e.reviewedAt)}: ${e.reviewNotes ?? ""}`,
+  );
+  return safeText(lines.join("\n")) + "\n";
 }

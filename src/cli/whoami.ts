@@ -38,7 +38,7 @@ Examples:
           region,
         });
       } else {
-        ctx.io.stdout(
+        ctx.say(
           `user:    ${identity.user}\nkind:    ${identity.kind}\naccount: ${identity.account}\narn:     ${identity.arn}\n` +
             `source:  ${base.source}${
               settings?.sourceProfile ? ` (profile ${settings.sourceProfile})` : ""

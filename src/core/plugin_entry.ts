@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { PluginKind } from "../../plugins/api/v1.ts";
 
 /** Where a plugin's code comes from. */
 export type PluginOrigin =
@@ -15,13 +16,15 @@ export type PluginOrigin =
 export interface PluginEntry {
   name: string;
   origin: PluginOrigin;
-  kind: "notifier" | "approval_router" | "log_sink";
+  kind: PluginKind;
   version: string;
   required: boolean;
   timeoutMs: number;
   net: string[];
   write: string[];
   aws?: { region: string; service: string; profile?: string };
+  /** For a notifier: the events it takes (absent: every event). Break-glass goes to all. */
+  events?: string[];
   settings: Record<string, unknown>;
 }
 

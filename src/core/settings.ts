@@ -117,6 +117,13 @@ export const SETTINGS = {
     defaultText: "5m",
     help: "cached credentials this close to expiry are issued afresh",
   }),
+  store: spec("store", {
+    flag: "--store",
+    parse: text,
+    defaultText: "sqlite:$XDG_DATA_HOME/sentinel/sentinel.db",
+    help: "where approval requests and break-glass events live: sqlite:<path> (one machine) or " +
+      "dynamodb:<table> (teams; create it with `sentinel store init`)",
+  }),
   timeout: spec("timeout", {
     parse: seconds(1, 600),
     defaultText: "30s",

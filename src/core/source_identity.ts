@@ -11,7 +11,9 @@
  * ```ts
  * const stamp = formatSourceIdentity("alice@example.com", "0123456789abcdef");
  * // "sentinel=alice@example.com=0123456789abcdef"
- * parseSourceIdentity(stamp); // { user: "alice@example.com", requestId: "0123456789abcdef", truncated: false }
+ * parseSourceIdentity(stamp); // { user: "alice@example.com", requestId: "0123456789abcdef", truncated: false, breakglass: false }
+ * formatSourceIdentity("alice", "0123456789abcdef", { breakglass: true });
+ * // "sentinel=alice=bg0123456789abcdef"
  * ```
  * @module
  */
@@ -81,16 +83,27 @@ export function unescapeUser(escaped: string): string {
   return text;
 }
 
-/** Builds the SourceIdentity for a user and request id. */
-export function formatSourceIdentity(user: string, requestId: string): string {
+/** Marks the id of a break-glass session: `sentinel=<user>=bg<event id>`. */
+export const BREAKGLASS_MARK = "bg";
+
+/**
+ * Builds the SourceIdentity for a user and request id — for a break-glass session, the event id
+ * marked with {@link BREAKGLASS_MARK}, so CloudTrail tells those sessions apart.
+ */
+export function formatSourceIdentity(
+  user: string,
+  requestId: string,
+  options: { breakglass?: boolean } = {},
+): string {
   if (!REQUEST_ID_PATTERN.test(requestId)) {
     throw new RangeError(`request id must be 16 hex digits, got "${requestId}"`);
   }
-  const budget = MAX_LENGTH - SOURCE_IDENTITY_PREFIX.length - 1 - requestId.length;
+  const id = options.breakglass ? BREAKGLASS_MARK + requestId : requestId;
+  const budget = MAX_LENGTH - SOURCE_IDENTITY_PREFIX.length - 1 - id.length;
   const pieces = escapePieces(user);
   const whole = fit(pieces, budget);
   const userPart = whole.truncated ? fit(pieces, budget - 1).text + "+" : whole.text;
-  return `${SOURCE_IDENTITY_PREFIX}${userPart}=${requestId}`;
+  return `${SOURCE_IDENTITY_PREFIX}${userPart}=${id}`;
 }
 
 /** What a SourceIdentity says. */
@@ -99,6 +112,8 @@ export interface ParsedSourceIdentity {
   requestId: string;
   /** The user name was too long and is only a prefix. */
   truncated: boolean;
+  /** A break-glass session: `requestId` is the event id. */
+  breakglass: boolean;
 }
 
 /** Parses a Sentinel SourceIdentity, or returns `undefined` when it is not one. */
@@ -107,12 +122,14 @@ export function parseSourceIdentity(value: string): ParsedSourceIdentity | undef
   const rest = value.slice(SOURCE_IDENTITY_PREFIX.length);
   const cut = rest.lastIndexOf("=");
   if (cut === -1) return undefined;
-  const requestId = rest.slice(cut + 1);
+  const idPart = rest.slice(cut + 1);
+  const breakglass = idPart.startsWith(BREAKGLASS_MARK);
+  const requestId = breakglass ? idPart.slice(BREAKGLASS_MARK.length) : idPart;
   if (!REQUEST_ID_PATTERN.test(requestId)) return undefined;
   let userPart = rest.slice(0, cut);
   const truncated = userPart.endsWith("+") && !/\+[0-9A-F]{2}$/.test(userPart);
   if (truncated) userPart = userPart.slice(0, -1);
-  return { user: unescapeUser(userPart), requestId, truncated };
+  return { user: unescapeUser(userPart), requestId, truncated, breakglass };
 }
 
 /**

@@ -16,7 +16,20 @@ Deno.test("plain names pass through unchanged", () => {
     user: "alice@example.com",
     requestId: ID,
     truncated: false,
+    breakglass: false,
   });
+});
+
+Deno.test("break-glass sessions carry the event id behind a bg mark", () => {
+  const stamp = formatSourceIdentity("alice@example.com", ID, { breakglass: true });
+  assertEquals(stamp, `sentinel=alice@example.com=bg${ID}`);
+  assertEquals(parseSourceIdentity(stamp), {
+    user: "alice@example.com",
+    requestId: ID,
+    truncated: false,
+    breakglass: true,
+  });
+  assertEquals(parseSourceIdentity(`sentinel=alice=bgXYZ`), undefined);
 });
 
 Deno.test("characters AWS refuses are escaped and come back", () => {
@@ -54,13 +67,13 @@ Deno.test("property: any user name yields a valid, parseable SourceIdentity and 
     n.toString(16).padStart(16, "0")
   );
   fc.assert(
-    fc.property(names, requestIds, (user, requestId) => {
-      const stamp = formatSourceIdentity(user, requestId);
+    fc.property(names, requestIds, fc.boolean(), (user, requestId, breakglass) => {
+      const stamp = formatSourceIdentity(user, requestId, { breakglass });
       assertMatch(stamp, AWS_NAME_PATTERN);
       assertTrue(stamp.startsWith("sentinel="));
       const parsed = parseSourceIdentity(stamp);
       assertTrue(parsed !== undefined, stamp);
-      assertEquals(parsed.requestId, requestId);
+      assertEquals([parsed.requestId, parsed.breakglass], [requestId, breakglass]);
       if (parsed.truncated) assertTrue(user.startsWith(parsed.user), `${user} / ${parsed.user}`);
       else assertEquals(parsed.user, user);
       assertMatch(roleSessionName(user), AWS_NAME_PATTERN);

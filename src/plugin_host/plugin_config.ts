@@ -19,11 +19,12 @@
  * @module
  */
 import { z } from "zod";
+import { PLUGIN_KINDS } from "../../plugins/api/v1.ts";
 import { parseDuration } from "../core/duration.ts";
+import { NOTIFICATION_EVENTS } from "../core/notification_events.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 import { BUNDLED_PLUGINS } from "./registry.ts";
 
-const KINDS = ["notifier", "approval_router", "log_sink"] as const;
 const hostPattern = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/;
 
 /** One entry of `plugins:`. */
@@ -33,7 +34,7 @@ export const pluginConfigSchema = z.strictObject({
   module: z.string().min(1).optional(),
   sha256: z.string({ error: "must be 64 lowercase hex digits, in quotes" })
     .regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits").optional(),
-  kind: z.enum(KINDS).optional(),
+  kind: z.enum(PLUGIN_KINDS).optional(),
   version: z.string().min(1).optional(),
   required: z.boolean().optional(),
   timeout: z.union([z.string(), z.number()]).optional(),
@@ -44,6 +45,9 @@ export const pluginConfigSchema = z.strictObject({
     profile: z.string().min(1).optional(),
     service: z.string().min(1).optional(),
   }).optional(),
+  events: z.array(z.enum([...NOTIFICATION_EVENTS, "test"], {
+    error: `must be one of ${NOTIFICATION_EVENTS.join(", ")}`,
+  })).min(1, "name at least one event, or leave events out to take them all").optional(),
   settings: z.record(z.string(), z.unknown()).optional(),
 }).superRefine((entry, ctx) => {
   const issue = (path: string, message: string) =>
@@ -76,11 +80,15 @@ export const pluginConfigSchema = z.strictObject({
   } else {
     if (entry.sha256 === undefined) issue("sha256", "an external module must be pinned by sha256");
     if (entry.kind === undefined) {
-      issue("kind", `an external module needs kind: ${KINDS.join(" | ")}`);
+      issue("kind", `an external module needs kind: ${PLUGIN_KINDS.join(" | ")}`);
     }
     if (entry.aws !== undefined && entry.aws.service === undefined) {
       issue("aws", "an external module with aws: needs aws.service (for example sns)");
     }
+  }
+  const kind = entry.plugin === undefined ? entry.kind : BUNDLED_PLUGINS[entry.plugin]?.kind;
+  if (entry.events !== undefined && kind !== "notifier") {
+    issue("events", "only notifiers take events");
   }
   if (entry.timeout !== undefined) {
     const seconds = parseDuration(entry.timeout);
@@ -113,6 +121,7 @@ export function pluginEntry(config: z.output<typeof pluginConfigSchema>): Plugin
         ...(config.aws.profile ? { profile: config.aws.profile } : {}),
       },
     }),
+    ...(config.events === undefined ? {} : { events: config.events }),
     settings: config.settings ?? {},
   };
 }

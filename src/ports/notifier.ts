@@ -4,21 +4,9 @@
  * @module
  */
 
-/** The events notifiers may take. */
-export const NOTIFICATION_EVENTS = [
-  "approval_requested",
-  "approval_approved",
-  "approval_denied",
-  "approval_cancelled",
-  "approval_expired",
-  "credential_denied",
-  "breakglass_invoked",
-  "breakglass_escalated",
-  "breakglass_closed",
-  "breakglass_reviewed",
-] as const;
-/** One of {@link NOTIFICATION_EVENTS}. */
-export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+import type { NotificationEvent } from "../core/notification_events.ts";
+
+export type { NotificationEvent };
 
 /** What became of one announcement. */
 export interface NotifyReport {

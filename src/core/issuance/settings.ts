@@ -15,6 +15,7 @@ import { type AwsConfigFiles, effectiveProfile, type ProfileSection } from "../a
 import { type Environment, expandHome } from "../environment.ts";
 import { ExitCode, SentinelError } from "../errors.ts";
 import { DEFAULT_REGION, isStsDuration } from "../limits.ts";
+import { defaultStoreText, parseStoreLocation, type StoreSetting } from "../store_location.ts";
 import type { PluginEntry } from "../plugin_entry.ts";
 import {
   type CredentialSource,
@@ -49,6 +50,8 @@ export interface IssuanceSettings {
   policyTtlSeconds: number;
   refreshWindowSeconds: number;
   timeoutSeconds: number;
+  /** Where approvals and break-glass events live. */
+  store: StoreSetting;
   plugins: PluginEntry[];
 }
 
@@ -56,6 +59,7 @@ export interface IssuanceSettings {
 export interface SettingFlags {
   policy?: string;
   region?: string;
+  store?: string;
   durationSeconds?: number;
 }
 
@@ -71,7 +75,7 @@ export function settingSources(
     profile: profile?.section,
     profileName: profile?.name,
     config,
-    flags: { "--policy": flags.policy, "--region": flags.region },
+    flags: { "--policy": flags.policy, "--region": flags.region, "--store": flags.store },
   };
 }
 
@@ -86,6 +90,14 @@ export function regionOf(sources: SettingSources): { region: string; from: strin
   return found === undefined
     ? { region: DEFAULT_REGION, from: "the default region" }
     : { region: found.value, from: found.from };
+}
+
+/** The store setting, or the default SQLite file in the data directory. */
+export function storeOf(sources: SettingSources, env: Environment): StoreSetting {
+  return parseStoreLocation(
+    settingOr(SETTINGS.store, sources, defaultStoreText(env.paths.dataDir)),
+    env.paths.home,
+  );
 }
 
 /** Resolves the settings for `profile`. Every bad value is a clear error (exit 3). */
@@ -139,6 +151,7 @@ export function issuanceSettings(
     policyTtlSeconds: settingOr(SETTINGS.policy_ttl, sources, 300),
     refreshWindowSeconds: settingOr(SETTINGS.refresh_window, sources, 300),
     timeoutSeconds: settingOr(SETTINGS.timeout, sources, 30),
+    store: storeOf(sources, env),
     plugins: [...config.plugins],
   };
 }

@@ -1,0 +1,82 @@
+/**
+ * What a person acting on shared state (an approver, a reviewer, a requester cancelling) works
+ * with: their verified identity, the store their settings name, the decision log and plugins of
+ * their configuration, and the policy that says what they may do.
+ *
+ * @module
+ */
+import { ExitCode, SentinelError } from "../core/errors.ts";
+import { settingSources } from "../core/issuance/settings.ts";
+import type { PluginEntry } from "../core/plugin_entry.ts";
+import type { PolicyDocument } from "../core/policy/schema.ts";
+import { resolveSetting, SETTINGS } from "../core/settings.ts";
+import type { Deps } from "../ports/deps.ts";
+import type { Stores } from "../ports/stores.ts";
+import { configuredLogFile } from "./audit.ts";
+import { type ActingCaller, actingCaller } from "./caller.ts";
+import { loadPolicy } from "./policy.ts";
+import { openStore } from "./stores.ts";
+
+/** `--profile`, `--region`, `--store`, `--policy`: how the caller reaches AWS, the store, the policy. */
+export interface CallerFlags {
+  profile?: string;
+  region?: string;
+  store?: string;
+  policy?: string;
+}
+
+/** The store, policy and plugins a caller acts with. */
+export interface ActingContext {
+  caller: ActingCaller;
+  stores: Stores;
+  logFile: string;
+  plugins: PluginEntry[];
+}
+
+export async function actingContext(deps: Deps, flags: CallerFlags): Promise<ActingContext> {
+  const caller = await actingCaller(deps, flags);
+  const stores = await openStore(deps, caller.settings.store, {
+    region: caller.settings.region,
+    signal: caller.signal,
+    credentials: () => Promise.resolve(caller.credentials),
+  });
+  const config = await deps.config.load();
+  return {
+    caller,
+    stores,
+    logFile: await configuredLogFile(deps, caller.settings.profile),
+    plugins: config.sentinel.plugins,
+  };
+}
+
+/**
+ * The policy an approver or reviewer decides with: `--policy`, else the policy of the profile the
+ * request is for (in the caller's own configuration), else `SENTINEL_POLICY` or the config file.
+ */
+export async function actingPolicy(
+  deps: Deps,
+  ctx: ActingContext,
+  profile: string,
+  policyFlag: string | undefined,
+): Promise<PolicyDocument> {
+  const config = await deps.config.load();
+  const section = config.aws.profiles.get(profile);
+  const source = policyFlag ??
+    resolveSetting(
+      SETTINGS.policy,
+      settingSources(deps.env, config.sentinel, section && { name: profile, section }),
+    )?.value;
+  if (source === undefined) {
+    throw new SentinelError(
+      ExitCode.InvalidConfig,
+      `no policy to decide requests for ${profile} with: pass --policy <file or ssm:parameter>, set SENTINEL_POLICY, or add [profile ${profile}] with sentinel_policy to your AWS config`,
+    );
+  }
+  const loaded = await loadPolicy(deps, {
+    source,
+    region: ctx.caller.settings.region,
+    credentials: () => Promise.resolve(ctx.caller.credentials),
+    signal: ctx.caller.signal,
+  });
+  return loaded.document;
+}

@@ -1,0 +1,297 @@
+/**
+ * Break-glass (DESIGN §9) over the ports: invoke emergency access (immediate, time-bounded,
+ * rate-limited atomically by the store, blasted to every notifier, logged as elevated), list and
+ * show events, close one early, review it afterwards — and the lookup issuance makes for an active
+ * event. The rules are core's (src/core/breakglass/).
+ *
+ * @module
+ */
+import { eventJson, eventRecord } from "../core/breakglass/record.ts";
+import type { BreakglassEvent } from "../core/breakglass/event.ts";
+import {
+  breakglassRuleFor,
+  invocationPlan,
+  isActive,
+  quotaRefusal,
+  reviewRefusal,
+} from "../core/breakglass/rules.ts";
+import {
+  closeEvent,
+  type EventTransition,
+  openEvent,
+  reviewEvent,
+} from "../core/breakglass/transitions.ts";
+import { ExitCode, SentinelError } from "../core/errors.ts";
+import type { BreakglassCover } from "../core/issuance/verdict.ts";
+import type { BreakglassReasonCode } from "../core/policy/schema.ts";
+import type { Deps } from "../ports/deps.ts";
+import type { NotifyReport } from "../ports/notifier.ts";
+import type { Page, Stores } from "../ports/stores.ts";
+import { type ActingContext, actingContext, actingPolicy, type CallerFlags } from "./acting.ts";
+import { notifierOf, reportDelivery } from "./notify.ts";
+import { loadPolicy } from "./policy.ts";
+import { baseRequest, profileSettings } from "./profile_settings.ts";
+import { recordDecision } from "./record_decision.ts";
+import { openStore } from "./stores.ts";
+import { verifiedIdentity } from "./verified_identity.ts";
+
+/** What `sentinel breakglass <profile>` asks for. */
+export interface InvokeInput {
+  profile: string;
+  reasonCode: BreakglassReasonCode;
+  justification: string;
+  durationSeconds?: number;
+  store?: string;
+}
+
+/** An invocation that went through. */
+export interface Invocation {
+  event: BreakglassEvent;
+  report: NotifyReport;
+  escalated: boolean;
+}
+
+/** Invokes break-glass access for the verified caller. */
+export async function invokeBreakglass(deps: Deps, input: InvokeInput): Promise<Invocation> {
+  if (input.justification.trim() === "") {
+    throw new SentinelError(ExitCode.Usage, "say what the emergency is: --justification <text>");
+  }
+  const resolved = await profileSettings(deps, input.profile, { store: input.store });
+  const { settings } = resolved;
+  const signal = AbortSignal.timeout(settings.timeoutSeconds * 1000);
+  const base = await (await deps.baseCredentials()).get(baseRequest(resolved), signal);
+  const invoker = (await verifiedIdentity(deps, base.credentials, {
+    region: settings.region,
+    signal,
+  })).user;
+  const policy = await loadPolicy(deps, {
+    source: settings.policy,
+    region: settings.region,
+    ttlSeconds: settings.policyTtlSeconds,
+    credentials: () => Promise.resolve(base.credentials),
+    signal,
+  });
+  const rule = breakglassRuleFor(
+    policy.document.breakglass,
+    invoker,
+    settings.profile,
+    input.reasonCode,
+  );
+  const now = deps.clock.now();
+  const plan = invocationPlan(rule, {
+    user: invoker,
+    profile: settings.profile,
+    now,
+    requestedSeconds: input.durationSeconds,
+  });
+  const event = openEvent({
+    id: deps.ids.newId(),
+    invoker,
+    profile: settings.profile,
+    roleArn: settings.roleArn,
+    reasonCode: input.reasonCode,
+    justification: input.justification,
+    rule: rule.name,
+    now,
+    endsAt: plan.endsAt,
+  });
+  const stores = await openStore(deps, settings.store, {
+    region: settings.region,
+    signal,
+    credentials: () => Promise.resolve(base.credentials),
+  });
+  const stored = await stores.breakglass.invoke(event, plan.slots, plan.requireReviewOf);
+  if (!stored.ok) {
+    throw stored.reason === "quota"
+      ? quotaRefusal(stored.slot, stored.freesAt, now)
+      : reviewRefusal(invoker, stored.eventId);
+  }
+  const destinations = { logFile: settings.logFile, plugins: settings.plugins };
+  await recordDecision(deps, eventRecord(event, "invoked", invoker, now), destinations);
+  const notifier = notifierOf(deps, settings.plugins);
+  const report = await notifier.notify("breakglass_invoked", eventJson(event), { everyone: true });
+  if (reportDelivery(deps, `the break-glass announcement`, report)) {
+    // A required notifier could not be told: the access must not stand unannounced.
+    const failed = report.failed.filter((f) => f.required).map((f) => f.name).join(", ");
+    const closed = closeEvent(
+      event,
+      invoker,
+      `required notifier ${failed} failed`,
+      deps.clock.now(),
+      [],
+    );
+    if (closed.ok && await stores.breakglass.update(closed.next, event.version)) {
+      await recordDecision(
+        deps,
+        eventRecord(closed.next, "closed", invoker, deps.clock.now()),
+        destinations,
+      );
+    }
+    throw new SentinelError(
+      ExitCode.PluginFailure,
+      `the required notifier ${failed} could not announce the break-glass, so event ${event.id} was closed at once and grants nothing; fix the notifier (\`sentinel plugins test ${failed}\`) and invoke again`,
+    );
+  }
+  const escalated = plan.escalation !== undefined &&
+    await escalateIfDue(deps, stores, event, plan.escalation, destinations, now);
+  return { event, report, escalated };
+}
+
+/** Sends `breakglass_escalated` when the invoker or the profile reached the threshold. */
+async function escalateIfDue(
+  deps: Deps,
+  stores: Stores,
+  event: BreakglassEvent,
+  escalation: { threshold: number; userWindowMs: number; profileWindowMs: number },
+  destinations: { logFile: string; plugins: ActingContext["plugins"] },
+  now: number,
+): Promise<boolean> {
+  const byUser = await countSince(
+    stores,
+    { invoker: event.invoker },
+    now - escalation.userWindowMs,
+  );
+  const byProfile = await countSince(
+    stores,
+    { profile: event.profile },
+    now - escalation.profileWindowMs,
+  );
+  if (byUser < escalation.threshold && byProfile < escalation.threshold) return false;
+  const data = {
+    ...eventJson(event),
+    invocations_by_user: byUser,
+    invocations_for_profile: byProfile,
+    threshold: escalation.threshold,
+  };
+  await recordDecision(
+    deps,
+    { ...eventRecord(event, "escalated", "sentinel", now), ...data },
+    destinations,
+  );
+  const report = await notifierOf(deps, destinations.plugins).notify("breakglass_escalated", data);
+  reportDelivery(deps, "the escalation", report);
+  return true;
+}
+
+/** How many events match `filter` since `since` (newest first, so paging stops early). */
+async function countSince(
+  stores: Stores,
+  filter: { invoker?: string; profile?: string },
+  since: number,
+): Promise<number> {
+  let count = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await stores.breakglass.list({ ...filter, limit: 100, cursor });
+    for (const event of page.items) {
+      if (event.createdAt < since) return count;
+      count++;
+    }
+    cursor = page.next;
+  } while (cursor !== undefined);
+  return count;
+}
+
+/** Which events to list. */
+export interface EventListInput {
+  active?: boolean;
+  unreviewed?: boolean;
+  invoker?: string;
+  profile?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** A page of events, newest first. */
+export async function listEvents(
+  deps: Deps,
+  input: EventListInput,
+  flags: CallerFlags,
+): Promise<Page<BreakglassEvent>> {
+  const ctx = await actingContext(deps, flags);
+  return await ctx.stores.breakglass.list({
+    invoker: input.invoker,
+    profile: input.profile,
+    ...(input.active ? { activeAt: deps.clock.now() } : {}),
+    ...(input.unreviewed ? { unreviewed: true } : {}),
+    limit: input.limit,
+    cursor: input.cursor,
+  });
+}
+
+/** One event. */
+export async function showEvent(
+  deps: Deps,
+  id: string,
+  flags: CallerFlags,
+): Promise<BreakglassEvent> {
+  return await getEvent((await actingContext(deps, flags)).stores, id);
+}
+
+/** What to do to an event. */
+export type EventAction = { kind: "close"; reason: string } | { kind: "review"; notes: string };
+
+/** Closes or reviews an event as the verified caller; of concurrent callers one wins. */
+export async function actOnEvent(
+  deps: Deps,
+  id: string,
+  action: EventAction,
+  flags: CallerFlags,
+): Promise<{ event: BreakglassEvent; actor: string }> {
+  const ctx = await actingContext(deps, flags);
+  const actor = ctx.caller.identity.user;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const current = await getEvent(ctx.stores, id);
+    const policy = await actingPolicy(deps, ctx, current.profile, flags.policy);
+    const now = deps.clock.now();
+    const transition: EventTransition = action.kind === "close"
+      ? closeEvent(current, actor, action.reason, now, policy.approvals)
+      : reviewEvent(
+        current,
+        actor,
+        action.notes,
+        now,
+        policy.breakglass?.find((rule) => rule.name === current.rule),
+        policy.approvals,
+      );
+    if (!transition.ok) throw transition.error;
+    if (!(await ctx.stores.breakglass.update(transition.next, current.version))) continue;
+    const verb = action.kind === "close" ? "closed" : "reviewed";
+    await recordDecision(deps, eventRecord(transition.next, verb, actor, now), ctx);
+    const report = await notifierOf(deps, ctx.plugins).notify(`breakglass_${verb}`, {
+      ...eventJson(transition.next),
+      actor,
+    });
+    reportDelivery(deps, `the ${verb} notice`, report);
+    return { event: transition.next, actor };
+  }
+  throw new SentinelError(ExitCode.Internal, `event ${id} kept changing; try again`, {
+    code: "conflict",
+  });
+}
+
+/** For issuance: the active event of `user` for the profile and role that ends last. */
+export async function breakglassCover(
+  stores: Stores,
+  user: string,
+  profile: string,
+  roleArn: string,
+  now: number,
+): Promise<BreakglassCover | undefined> {
+  const best = (await stores.breakglass.activeFor(user, profile, now))
+    .filter((event) => event.roleArn === roleArn && isActive(event, now))
+    .sort((a, b) => b.endsAt - a.endsAt)[0];
+  return best === undefined ? undefined : { id: best.id, endsAt: best.endsAt };
+}
+
+async function getEvent(stores: Stores, id: string): Promise<BreakglassEvent> {
+  const event = await stores.breakglass.get(id);
+  if (event === undefined) {
+    throw new SentinelError(
+      ExitCode.Usage,
+      `there is no break-glass event ${id} in this store; list them with \`sentinel breakglass list\` (check --store and --profile)`,
+      { code: "not_found" },
+    );
+  }
+  return event;
+}

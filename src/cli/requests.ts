@@ -1,0 +1,105 @@
+/**
+ * `sentinel requests [--status s] [--profile p] [--mine] [--limit n]`, `requests show <id>` and
+ * `requests sweep`: the approval requests in the store, newest first. `list` is the original
+ * Sentinel's spelling.
+ *
+ * @module
+ */
+import { Command, Option } from "@commander-js/extra-typings";
+import { listRequests, showRequest, sweepRequests } from "../app/approvals.ts";
+import { requestJson } from "../core/approval/record.ts";
+import { REQUEST_STATUSES } from "../core/approval/request.ts";
+import { statusAt } from "../core/approval/transitions.ts";
+import { ExitCode, SentinelError } from "../core/errors.ts";
+import { CALLER_HELP, callerFlags, withCallerFlags } from "./caller_flags.ts";
+import { type CommandContext, writeJson } from "./context.ts";
+import { requestsTable, requestText } from "./render.ts";
+
+/** Parses `--limit`. */
+export function limitFlag(text: string): number {
+  const limit = Number(text);
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) {
+    throw new SentinelError(
+      ExitCode.Usage,
+      `--limit "${text}" must be a whole number from 1 to 1000`,
+    );
+  }
+  return limit;
+}
+
+/** Builds `requests` (alias `list`) with `show` and `sweep`. */
+export function requestsCommand(ctx: CommandContext) {
+  const requests = withCallerFlags(
+    new Command("requests")
+      .alias("list")
+      .description("List approval requests, newest first")
+      .addOption(
+        new Option("--status <status>", "only requests in this state").choices(REQUEST_STATUSES),
+      )
+      .option("--profile <profile>", "only requests for this profile")
+      .option("--mine", "only your own requests")
+      .option("--limit <n>", "at most this many per page", "50")
+      .option("--cursor <cursor>", "continue after a previous page (its next_cursor)"),
+    false,
+    "--aws-profile",
+  ).addHelpText(
+    "after",
+    `${CALLER_HELP.replace("--profile", "--aws-profile")}
+
+Exit codes: 0 ok, 2 usage, 3 invalid configuration, 6 AWS failure.
+
+Examples:
+  $ sentinel requests --status pending
+  $ sentinel requests --mine --output json
+  $ sentinel requests show 0123456789abcdef
+  $ sentinel requests sweep           # expire every pending request whose time is up`,
+  ).action(ctx.action(async (options) => {
+    const page = await listRequests(ctx.deps, {
+      status: options.status,
+      profile: options.profile,
+      mine: options.mine,
+      limit: limitFlag(options.limit),
+      cursor: options.cursor,
+    }, callerFlags({ ...options, profile: undefined }));
+    const now = ctx.deps.clock.now();
+    if (ctx.output() === "json") {
+      writeJson(ctx.io.stdout, {
+        requests: page.items.map((r) => requestJson(r, statusAt(r, now))),
+        next_cursor: page.next ?? null,
+      });
+    } else {
+      ctx.io.stdout(requestsTable(page.items, now));
+      if (page.next !== undefined) ctx.say(`more: --cursor ${page.next}\n`);
+    }
+  }));
+  requests.addCommand(
+    withCallerFlags(new Command("show").description("Show one request").argument("<id>"), false)
+      .addHelpText(
+        "after",
+        `\nExamples:\n  $ sentinel requests show 0123456789abcdef --output json`,
+      )
+      .action(ctx.action(async (id, options) => {
+        const request = await showRequest(ctx.deps, id, callerFlags(options));
+        const now = ctx.deps.clock.now();
+        if (ctx.output() === "json") {
+          writeJson(ctx.io.stdout, requestJson(request, statusAt(request, now)));
+        } else ctx.io.stdout(requestText(request, now));
+      })),
+  );
+  requests.addCommand(
+    withCallerFlags(
+      new Command("sweep").description("Expire every pending request whose time is up"),
+      false,
+    )
+      .addHelpText(
+        "after",
+        `\nExamples:\n  $ sentinel requests sweep --store dynamodb:sentinel-state`,
+      )
+      .action(ctx.action(async (options) => {
+        const expired = await sweepRequests(ctx.deps, callerFlags(options));
+        if (ctx.output() === "json") writeJson(ctx.io.stdout, { expired });
+        else ctx.say(`${expired} request(s) expired\n`);
+      })),
+  );
+  return requests;
+}

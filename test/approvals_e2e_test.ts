@@ -1,0 +1,189 @@
+/**
+ * The approval workflow end to end, on the embedded SQLite store and on DynamoDB (moto), with real
+ * IAM users alice, bob and carol and the real AWS CLI: alice's credential_process is refused with
+ * the request command to run; alice requests; self-approval and a non-approver are refused; bob
+ * approves; the AWS CLI then gets the role and the log links the issuance to the request. Plus the
+ * two-person rule and a race of 50 concurrent verdicts with exactly one winner.
+ */
+import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
+import {
+  aws,
+  type AwsHome,
+  createAwsHome,
+  createIamUser,
+  credentialProcess,
+} from "./harness/aws_home.ts";
+import { type MotoServer, startMoto } from "./harness/moto.ts";
+import { runSentinel, type SentinelRun } from "./harness/sentinel.ts";
+
+const ROLE = "arn:aws:iam::123456789012:role/SentinelProd";
+
+function policy(requiredApprovals = 1) {
+  return `version: "1"
+rules:
+  - name: prod-needs-approval
+    effect: require_approval
+    conditions: { profiles: [prod] }
+    reason: production needs a second pair of eyes
+approvals:
+  - name: prod-approvers
+    profiles: [prod]
+    approvers: [bob, dave]
+    required_approvals: ${requiredApprovals}
+    max_duration: 2h
+`;
+}
+
+/** A team: alice, bob, carol and dave with keys in one home, prod guarded, the given store. */
+interface Team extends AsyncDisposable {
+  moto: MotoServer;
+  home: AwsHome;
+  store: string;
+  as(user: string, args: string[]): Promise<SentinelRun>;
+}
+
+async function team(kind: "sqlite" | "dynamodb", requiredApprovals = 1): Promise<Team> {
+  const moto = await startMoto();
+  const home = await createAwsHome(moto);
+  const users = ["alice", "bob", "carol", "dave"];
+  const keys = await Promise.all(users.map((user) => createIamUser(moto, user)));
+  const store = kind === "sqlite"
+    ? `sqlite:${home.dir}/shared/sentinel.db`
+    : "dynamodb:sentinel-e2e";
+  await Deno.writeTextFile(`${home.dir}/policy.yaml`, policy(requiredApprovals));
+  await Deno.writeTextFile(`${home.dir}/sentinel.yaml`, `store: ${store}\n`);
+  await home.writeConfig(`[default]
+region = us-east-1
+${users.map((user) => `\n[profile ${user}]\nregion = us-east-1\n`).join("")}
+[profile prod]
+credential_process = ${credentialProcess("prod")}
+sentinel_role_arn = ${ROLE}
+sentinel_source_profile = alice
+sentinel_policy = ${home.dir}/policy.yaml
+region = us-east-1
+`);
+  await home.writeCredentials(
+    users.map((user, i) =>
+      `[${user}]\naws_access_key_id = ${keys[i].accessKeyId}\naws_secret_access_key = ${
+        keys[i].secretAccessKey
+      }\n`
+    ).join("\n"),
+  );
+  const as = (user: string, args: string[]) =>
+    runSentinel([...args, "--profile", user], { env: home.env });
+  if (kind === "dynamodb") {
+    const init = await as("bob", ["store", "init"]);
+    assertEquals(init.code, 0, init.stderr);
+  }
+  return {
+    moto,
+    home,
+    store,
+    as,
+    async [Symbol.asyncDispose]() {
+      await home[Symbol.asyncDispose]();
+      await moto.stop();
+    },
+  };
+}
+
+async function requestAsAlice(t: Team, reason = "deploy 1.2.3"): Promise<string> {
+  const created = await runSentinel(
+    ["request", "prod", "--reason", reason, "--duration", "1h", "--output", "json"],
+    { env: t.home.env },
+  );
+  assertEquals(created.code, 0, created.stderr);
+  const request = JSON.parse(created.stdout);
+  assertEquals([request.status, request.requester, request.profile], ["pending", "alice", "prod"]);
+  return request.id;
+}
+
+for (const kind of ["sqlite", "dynamodb"] as const) {
+  Deno.test(`approvals on ${kind}: refused, requested, approved by bob, then the AWS CLI gets the role`, async () => {
+    await using t = await team(kind);
+    const before = await aws(["sts", "get-caller-identity", "--profile", "prod"], t.home.env);
+    assertTrue(before.code !== 0, "the AWS CLI got credentials without an approval");
+    assertIncludes(before.stderr, "sentinel request prod --reason");
+
+    const id = await requestAsAlice(t);
+    const self = await t.as("alice", ["approve", id, "--output", "json"]);
+    assertEquals(self.code, 4, self.stderr);
+    assertEquals(JSON.parse(self.stderr).error, "not_an_approver");
+    assertIncludes(
+      JSON.parse(self.stderr).message,
+      "alice asked for this access and cannot approve it",
+    );
+    const carol = await t.as("carol", ["approve", id]);
+    assertEquals(carol.code, 4, carol.stderr);
+    assertIncludes(carol.stderr, "carol is not an approver");
+
+    const approved = await t.as("bob", ["approve", id, "--comment", "go"]);
+    assertEquals(approved.code, 0, approved.stderr);
+    assertIncludes(approved.stdout, `request ${id} approved by bob`);
+
+    const after = await aws(["sts", "get-caller-identity", "--profile", "prod"], t.home.env);
+    assertEquals(after.code, 0, after.stderr);
+    assertEquals(
+      JSON.parse(after.stdout).Arn,
+      "arn:aws:sts::123456789012:assumed-role/SentinelProd/alice",
+    );
+    const [call] = await t.moto.assumeRoleCalls();
+    assertTrue(Number(call.get("DurationSeconds")) <= 3600, "the session outlives the window");
+
+    const log = await t.home.readLog();
+    const issued = log.find((r) => r.type === "decision" && r.outcome === "issued")!;
+    assertEquals([issued.approval_request_id, issued.effect], [id, "require_approval"]);
+    const transitions = log.filter((r) => r.type === "approval").map((
+      r,
+    ) => [r.from, r.to, r.actor]);
+    assertEquals(transitions, [[null, "pending", "alice"], ["pending", "approved", "bob"]]);
+    const verify = await runSentinel(["audit", "verify"], { env: t.home.env });
+    assertEquals(verify.code, 0, verify.stdout);
+
+    const again = await t.as("dave", ["deny", id, "--comment", "too late"]);
+    assertEquals(again.code, 1);
+    assertIncludes(again.stderr, `request ${id} is already approved by bob at`);
+  });
+
+  Deno.test(`two-person rule on ${kind}: one approval leaves it pending, bob twice counts once, dave completes it`, async () => {
+    await using t = await team(kind, 2);
+    const id = await requestAsAlice(t);
+    const first = await t.as("bob", ["approve", id]);
+    assertEquals(first.code, 0, first.stderr);
+    assertIncludes(first.stdout, "needs 1 more approval");
+    const twice = await t.as("bob", ["approve", id, "--output", "json"]);
+    assertEquals(twice.code, 1);
+    assertEquals(JSON.parse(twice.stderr).error, "already_approved_by_you");
+    const stillPending = await t.as("bob", ["requests", "show", id, "--output", "json"]);
+    assertEquals(JSON.parse(stillPending.stdout).status, "pending");
+    const second = await t.as("dave", ["approve", id, "--output", "json"]);
+    assertEquals(second.code, 0, second.stderr);
+    const request = JSON.parse(second.stdout);
+    assertEquals([request.status, request.approvals.map((a: { approver: string }) => a.approver)], [
+      "approved",
+      ["bob", "dave"],
+    ]);
+  });
+
+  Deno.test(`50 concurrent approve and deny calls on ${kind}: exactly one wins`, async () => {
+    await using t = await team(kind);
+    const id = await requestAsAlice(t);
+    const runs = await Promise.all(
+      Array.from(
+        { length: 50 },
+        (_, i) =>
+          t.as(
+            i % 2 === 0 ? "bob" : "dave",
+            i % 4 < 2 ? ["approve", id] : ["deny", id, "--comment", "no"],
+          ),
+      ),
+    );
+    const winners = runs.filter((run) => run.code === 0);
+    assertEquals(winners.length, 1, runs.map((r) => `${r.code} ${r.stderr}`).join("\n"));
+    const losers = runs.filter((run) => run.code !== 0);
+    assertTrue(
+      losers.every((run) => run.code === 1 && /is already (approved|denied) by/.test(run.stderr)),
+      losers[0]?.stderr,
+    );
+  });
+}
