@@ -6,17 +6,9 @@
  * two-person rule and a race of 50 concurrent verdicts with exactly one winner.
  */
 import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
-import {
-  aws,
-  type AwsHome,
-  createAwsHome,
-  createIamUser,
-  credentialProcess,
-} from "./harness/aws_home.ts";
-import { type MotoServer, startMoto } from "./harness/moto.ts";
-import { runSentinel, type SentinelRun } from "./harness/sentinel.ts";
-
-const ROLE = "arn:aws:iam::123456789012:role/SentinelProd";
+import { aws } from "./harness/aws_home.ts";
+import { runSentinel } from "./harness/sentinel.ts";
+import { startTeam, type Team } from "./harness/team.ts";
 
 function policy(requiredApprovals = 1) {
   return `version: "1"
@@ -34,57 +26,8 @@ approvals:
 `;
 }
 
-/** A team: alice, bob, carol and dave with keys in one home, prod guarded, the given store. */
-interface Team extends AsyncDisposable {
-  moto: MotoServer;
-  home: AwsHome;
-  store: string;
-  as(user: string, args: string[]): Promise<SentinelRun>;
-}
-
-async function team(kind: "sqlite" | "dynamodb", requiredApprovals = 1): Promise<Team> {
-  const moto = await startMoto();
-  const home = await createAwsHome(moto);
-  const users = ["alice", "bob", "carol", "dave"];
-  const keys = await Promise.all(users.map((user) => createIamUser(moto, user)));
-  const store = kind === "sqlite"
-    ? `sqlite:${home.dir}/shared/sentinel.db`
-    : "dynamodb:sentinel-e2e";
-  await Deno.writeTextFile(`${home.dir}/policy.yaml`, policy(requiredApprovals));
-  await Deno.writeTextFile(`${home.dir}/sentinel.yaml`, `store: ${store}\n`);
-  await home.writeConfig(`[default]
-region = us-east-1
-${users.map((user) => `\n[profile ${user}]\nregion = us-east-1\n`).join("")}
-[profile prod]
-credential_process = ${credentialProcess("prod")}
-sentinel_role_arn = ${ROLE}
-sentinel_source_profile = alice
-sentinel_policy = ${home.dir}/policy.yaml
-region = us-east-1
-`);
-  await home.writeCredentials(
-    users.map((user, i) =>
-      `[${user}]\naws_access_key_id = ${keys[i].accessKeyId}\naws_secret_access_key = ${
-        keys[i].secretAccessKey
-      }\n`
-    ).join("\n"),
-  );
-  const as = (user: string, args: string[]) =>
-    runSentinel([...args, "--profile", user], { env: home.env });
-  if (kind === "dynamodb") {
-    const init = await as("bob", ["store", "init"]);
-    assertEquals(init.code, 0, init.stderr);
-  }
-  return {
-    moto,
-    home,
-    store,
-    as,
-    async [Symbol.asyncDispose]() {
-      await home[Symbol.asyncDispose]();
-      await moto.stop();
-    },
-  };
+function team(kind: "sqlite" | "dynamodb", requiredApprovals = 1): Promise<Team> {
+  return startTeam({ store: kind, policy: policy(requiredApprovals) });
 }
 
 async function requestAsAlice(t: Team, reason = "deploy 1.2.3"): Promise<string> {

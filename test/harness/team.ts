@@ -1,0 +1,93 @@
+/**
+ * A team in one throwaway home: IAM users alice, bob, carol and dave (real keys in moto, in
+ * ~/.aws/credentials), a `prod` profile guarded by Sentinel whose base credentials are alice's,
+ * a policy file, and a shared store (SQLite file or a DynamoDB table on moto) named in the Sentinel
+ * config file, as a team would distribute it.
+ *
+ * @module
+ */
+import { assertEquals } from "../assert.ts";
+import { type AwsHome, createAwsHome, createIamUser, credentialProcess } from "./aws_home.ts";
+import { type MotoServer, startMoto } from "./moto.ts";
+import { runSentinel, type SentinelRun } from "./sentinel.ts";
+
+/** The role `prod` assumes. */
+export const TEAM_ROLE = "arn:aws:iam::123456789012:role/SentinelProd";
+/** The team's users. */
+export const TEAM = ["alice", "bob", "carol", "dave"] as const;
+
+/** A running team; dispose it to stop moto and remove the home. */
+export interface Team extends AsyncDisposable {
+  moto: MotoServer;
+  home: AwsHome;
+  store: string;
+  policyPath: string;
+  /** Runs Sentinel as `user` (`--profile user` appended). */
+  as(user: string, args: string[]): Promise<SentinelRun>;
+  /** Runs Sentinel with the home's environment and nothing appended. */
+  run(args: string[], extraEnv?: Record<string, string>): Promise<SentinelRun>;
+}
+
+/** Options of {@link startTeam}. */
+export interface TeamOptions {
+  store: "sqlite" | "dynamodb";
+  policy: string;
+  /** More of the Sentinel config file (for example `plugins:`). */
+  sentinelConfig?: string;
+  /** More profiles in ~/.aws/config. */
+  extraConfig?: string;
+  env?: Record<string, string>;
+}
+
+/** Starts moto, creates the users and writes the home. */
+export async function startTeam(options: TeamOptions): Promise<Team> {
+  const moto = await startMoto();
+  const home = await createAwsHome(moto);
+  const keys = await Promise.all(TEAM.map((user) => createIamUser(moto, user)));
+  const store = options.store === "sqlite"
+    ? `sqlite:${home.dir}/shared/sentinel.db`
+    : `dynamodb:sentinel-${crypto.randomUUID().slice(0, 8)}`;
+  const policyPath = `${home.dir}/policy.yaml`;
+  await Deno.writeTextFile(policyPath, options.policy);
+  await Deno.writeTextFile(
+    `${home.dir}/sentinel.yaml`,
+    `store: ${store}\n${options.sentinelConfig ?? ""}`,
+  );
+  await home.writeConfig(`[default]
+region = us-east-1
+${TEAM.map((user) => `\n[profile ${user}]\nregion = us-east-1\n`).join("")}
+[profile prod]
+credential_process = ${credentialProcess("prod")}
+sentinel_role_arn = ${TEAM_ROLE}
+sentinel_source_profile = alice
+sentinel_policy = ${policyPath}
+region = us-east-1
+${options.extraConfig ?? ""}`);
+  await home.writeCredentials(
+    TEAM.map((user, i) =>
+      `[${user}]\naws_access_key_id = ${keys[i].accessKeyId}\naws_secret_access_key = ${
+        keys[i].secretAccessKey
+      }\n`
+    ).join("\n"),
+  );
+  const env = { ...home.env, ...options.env };
+  const run = (args: string[], extraEnv: Record<string, string> = {}) =>
+    runSentinel(args, { env: { ...env, ...extraEnv } });
+  const as = (user: string, args: string[]) => run([...args, "--profile", user]);
+  if (options.store === "dynamodb") {
+    const init = await as("bob", ["store", "init"]);
+    assertEquals(init.code, 0, init.stderr);
+  }
+  return {
+    moto,
+    home,
+    store,
+    policyPath,
+    as,
+    run,
+    async [Symbol.asyncDispose]() {
+      await home[Symbol.asyncDispose]();
+      await moto.stop();
+    },
+  };
+}

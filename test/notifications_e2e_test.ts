@@ -1,0 +1,149 @@
+/**
+ * Notifications observed end to end: an approval request and its approval reach a local webhook
+ * (every delivery verified with the standardwebhooks package) and SNS (read back through an SQS
+ * subscription on moto); a break-glass invocation reaches every notifier — even one subscribed to
+ * other events only — and its escalation goes out once the threshold is reached.
+ */
+import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
+import { aws } from "./harness/aws_home.ts";
+import type { MotoServer } from "./harness/moto.ts";
+import { startTeam } from "./harness/team.ts";
+import { HOOK_SECRET, webhookReceiver } from "./harness/webhook.ts";
+
+const POLICY = `version: "1"
+rules:
+  - name: prod-needs-approval
+    effect: require_approval
+    conditions: { profiles: [prod] }
+approvals:
+  - name: prod-approvers
+    profiles: [prod]
+    approvers: [bob]
+breakglass:
+  - name: sre
+    profiles: [prod]
+    users: [alice]
+    reason_codes: [incident]
+    escalation_threshold: 2
+`;
+
+async function snsQueue(moto: MotoServer, env: Record<string, string>) {
+  const topic =
+    JSON.parse((await aws(["sns", "create-topic", "--name", "sentinel"], env)).stdout).TopicArn;
+  const sqs = (args: string[]) => aws(["sqs", ...args, "--endpoint-url", moto.endpoint], env);
+  const queueUrl = JSON.parse((await sqs(["create-queue", "--queue-name", "q"])).stdout).QueueUrl;
+  const subscribed = await aws([
+    "sns",
+    "subscribe",
+    "--topic-arn",
+    topic,
+    "--protocol",
+    "sqs",
+    "--notification-endpoint",
+    "arn:aws:sqs:us-east-1:123456789012:q",
+  ], env);
+  assertEquals(subscribed.code, 0, subscribed.stderr);
+  const received = async (): Promise<{ type: string; attribute: string }[]> => {
+    const out = await sqs([
+      "receive-message",
+      "--queue-url",
+      queueUrl,
+      "--max-number-of-messages",
+      "10",
+    ]);
+    const messages = out.stdout.trim() === "" ? [] : JSON.parse(out.stdout).Messages ?? [];
+    return messages.map((m: { Body: string }) => {
+      const envelope = JSON.parse(m.Body);
+      return {
+        type: JSON.parse(envelope.Message).type,
+        attribute: envelope.MessageAttributes.event_type.Value,
+      };
+    });
+  };
+  return { topic, received };
+}
+
+Deno.test("approval and break-glass events reach a signed webhook and SNS; break-glass reaches every notifier; escalation goes out", async () => {
+  const all = webhookReceiver(HOOK_SECRET, [200]);
+  const approvalsOnly = webhookReceiver(HOOK_SECRET, [200]);
+  await using t = await startTeam({ store: "sqlite", policy: POLICY, env: { HOOK_SECRET } });
+  const clientEnv = { ...t.moto.clientEnv(), AWS_CONFIG_FILE: "/dev/null" };
+  const sns = await snsQueue(t.moto, clientEnv);
+  const hook = (name: string, port: number, events = "") =>
+    `  - name: ${name}
+    plugin: webhook
+    allow_net: ["127.0.0.1:${port}"]
+${events}    settings: { url: "http://127.0.0.1:${port}/hook", secret_env: HOOK_SECRET }
+`;
+  await Deno.writeTextFile(
+    `${t.home.dir}/sentinel.yaml`,
+    `store: ${t.store}
+plugins:
+${hook("all-events", all.port)}${
+      hook("approvals-only", approvalsOnly.port, "    events: [approval_requested]\n")
+    }  - name: sns-alerts
+    plugin: sns
+    aws: { region: us-east-1, profile: bob }
+    settings: { topic_arn: "${sns.topic}" }
+`,
+  );
+  try {
+    const created = await t.run(["request", "prod", "--reason", "deploy", "--output", "json"]);
+    assertEquals(created.code, 0, created.stderr);
+    const id = JSON.parse(created.stdout).id;
+    const approved = await t.as("bob", ["approve", id]);
+    assertEquals(approved.code, 0, approved.stderr);
+    const first = await t.run([
+      "breakglass",
+      "prod",
+      "--reason-code",
+      "incident",
+      "--justification",
+      "INC-1",
+    ]);
+    assertEquals(first.code, 0, first.stderr);
+    const second = await t.run([
+      "breakglass",
+      "prod",
+      "--reason-code",
+      "incident",
+      "--justification",
+      "INC-2",
+    ]);
+    assertEquals(second.code, 0, second.stderr);
+    assertIncludes(second.stdout, "the escalation threshold was reached");
+  } finally {
+    await all.server.shutdown();
+    await approvalsOnly.server.shutdown();
+  }
+
+  assertTrue(all.received.every((r) => r.verified), all.received.find((r) => !r.verified)?.error);
+  assertTrue(approvalsOnly.received.every((r) => r.verified), approvalsOnly.received[0]?.error);
+  const types = (received: typeof all.received) => received.map((r) => JSON.parse(r.body).type);
+  assertEquals(types(all.received), [
+    "approval_requested",
+    "approval_approved",
+    "breakglass_invoked",
+    "breakglass_invoked",
+    "breakglass_escalated",
+  ]);
+  // Subscribed to approval_requested only, yet every break-glass invocation reached it.
+  assertEquals(types(approvalsOnly.received), [
+    "approval_requested",
+    "breakglass_invoked",
+    "breakglass_invoked",
+  ]);
+  const requested = JSON.parse(all.received[0].body);
+  assertEquals([requested.data.requester, requested.data.approvers], ["alice", ["bob"]]);
+  assertIncludes(requested.data.how_to_approve, "sentinel approve ");
+
+  const published = await sns.received();
+  assertEquals(published.map((m) => m.type).sort(), [
+    "approval_approved",
+    "approval_requested",
+    "breakglass_escalated",
+    "breakglass_invoked",
+    "breakglass_invoked",
+  ]);
+  assertTrue(published.every((m) => m.attribute === m.type), "event_type attribute differs");
+});
