@@ -1,0 +1,30 @@
+import { assertEquals } from "../../../test/assert.ts";
+import { sessionLength } from "./session.ts";
+
+Deno.test("session length: requested, capped by the rule and STS, never below 900 s", () => {
+  assertEquals(sessionLength({}), { ok: true, seconds: 3600 });
+  assertEquals(sessionLength({ requestedSeconds: 7200, ruleMaxSeconds: 3600 }), {
+    ok: true,
+    seconds: 3600,
+  });
+  assertEquals(sessionLength({ requestedSeconds: 100_000 }), { ok: true, seconds: 43_200 });
+  assertEquals(sessionLength({ requestedSeconds: 600 }), { ok: true, seconds: 900 });
+});
+
+Deno.test("a window caps the session; under 15 minutes left, nothing fits", () => {
+  const now = 1_000_000;
+  assertEquals(sessionLength({ windowEndsAt: now + 1_800_000, now }), { ok: true, seconds: 1800 });
+  assertEquals(sessionLength({ windowEndsAt: now + 900_000, now }), { ok: true, seconds: 900 });
+  assertEquals(sessionLength({ windowEndsAt: now + 899_999, now }), {
+    ok: false,
+    remainingSeconds: 899,
+  });
+  assertEquals(sessionLength({ windowEndsAt: now - 5_000, now }), {
+    ok: false,
+    remainingSeconds: 0,
+  });
+  assertEquals(
+    sessionLength({ requestedSeconds: 1200, windowEndsAt: now + 7_200_000, now }),
+    { ok: true, seconds: 1200 },
+  );
+});
