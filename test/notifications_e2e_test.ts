@@ -147,3 +147,50 @@ ${hook("all-events", all.port)}${
   ]);
   assertTrue(published.every((m) => m.attribute === m.type), "event_type attribute differs");
 });
+
+Deno.test("a required notifier that fails: the request is not created, the break-glass event is closed at once", async () => {
+  const down = webhookReceiver(HOOK_SECRET, [500]);
+  await using t = await startTeam({
+    store: "sqlite",
+    policy: POLICY,
+    env: { HOOK_SECRET },
+    sentinelConfig: `plugins:
+  - name: pager
+    plugin: webhook
+    required: true
+    allow_net: ["127.0.0.1:${down.port}"]
+    settings: { url: "http://127.0.0.1:${down.port}/hook", secret_env: HOOK_SECRET, max_attempts: 1 }
+`,
+  });
+  try {
+    const request = await t.run(["request", "prod", "--reason", "deploy"]);
+    assertEquals(request.code, 7, request.stderr);
+    assertIncludes(
+      request.stderr,
+      "the required notifier pager could not announce the request, so it was not created",
+    );
+    const listed = JSON.parse(
+      (await t.run(["requests", "--aws-profile", "bob", "--output", "json"])).stdout,
+    );
+    assertEquals(listed.requests, []);
+
+    const invoked = await t.run([
+      "breakglass",
+      "prod",
+      "--reason-code",
+      "incident",
+      "--justification",
+      "x",
+    ]);
+    assertEquals(invoked.code, 7, invoked.stderr);
+    assertIncludes(invoked.stderr, "was closed at once and grants nothing");
+    const events =
+      JSON.parse((await t.as("bob", ["breakglass", "list", "--output", "json"])).stdout).events;
+    assertEquals(events.length, 1);
+    assertTrue(events[0].closed_at !== null, "the event stayed open");
+    const refused = await t.run(["credentials", "prod"]);
+    assertEquals(refused.code, 5, "credentials were issued under an unannounced break-glass");
+  } finally {
+    await down.server.shutdown();
+  }
+});

@@ -23,20 +23,18 @@ import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { ApprovalCover } from "../core/issuance/verdict.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 import { DEFAULT_SESSION_SECONDS, STS_MIN_DURATION_SECONDS } from "../core/limits.ts";
-import { compilePolicy, evaluate } from "../core/policy/evaluate.ts";
-import type { PolicyDocument } from "../core/policy/schema.ts";
+import { compilePolicy, type Decision, evaluate } from "../core/policy/evaluate.ts";
+import type { ApprovalRule, PolicyDocument } from "../core/policy/schema.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { NotifyReport } from "../ports/notifier.ts";
 import type { Page, Stores } from "../ports/stores.ts";
 
 export type { CallerFlags };
 import { type ActingContext, actingContext, actingPolicy, type CallerFlags } from "./acting.ts";
-import { loadPolicy } from "./policy.ts";
-import { baseRequest, profileSettings } from "./profile_settings.ts";
+import { profileContext } from "./profile_context.ts";
+import { profileSettings } from "./profile_settings.ts";
 import { recordDecision } from "./record_decision.ts";
 import { notifierOf, reportDelivery, routerOf } from "./notify.ts";
-import { openStore } from "./stores.ts";
-import { verifiedIdentity } from "./verified_identity.ts";
 
 /** What `sentinel request` asks for. */
 export interface AccessRequestInput {
@@ -59,19 +57,12 @@ export async function requestAccess(
   if (input.reason.trim() === "") {
     throw new SentinelError(ExitCode.Usage, "say why you need the access: --reason <text>");
   }
-  const resolved = await profileSettings(deps, input.profile, { store: input.store });
-  const { settings } = resolved;
-  const signal = AbortSignal.timeout(settings.timeoutSeconds * 1000);
-  const base = await (await deps.baseCredentials()).get(baseRequest(resolved), signal);
-  const call = { region: settings.region, signal };
-  const requester = (await verifiedIdentity(deps, base.credentials, call)).user;
-  const policy = await loadPolicy(deps, {
-    source: settings.policy,
-    region: settings.region,
-    ttlSeconds: settings.policyTtlSeconds,
-    credentials: () => Promise.resolve(base.credentials),
-    signal,
-  });
+  const context = await profileContext(
+    deps,
+    await profileSettings(deps, input.profile, { store: input.store }),
+  );
+  const { settings, policy } = context;
+  const requester = context.identity.user;
   const now = deps.clock.now();
   const decision = evaluate(compilePolicy(policy.document), {
     user: requester,
@@ -81,22 +72,7 @@ export async function requestAccess(
     time: now,
   });
   if (decision.effect === "allow") return { kind: "not_needed", rule: decision.rule };
-  if (decision.effect === "deny") {
-    throw new SentinelError(
-      ExitCode.Denied,
-      `the policy denies ${settings.profile} to ${requester} (${
-        decision.rule === null ? "no rule matched" : `rule "${decision.rule}"`
-      }: ${decision.reason}); an approval cannot override a deny`,
-    );
-  }
-  const rule = approvalRuleFor(policy.document, settings.profile);
-  if (rule === undefined) {
-    throw new SentinelError(
-      ExitCode.Denied,
-      `profile ${settings.profile} requires approval, but no approvals: rule covers it, so nobody could approve a request; ask your security team to add one`,
-      { code: "no_approval_rule" },
-    );
-  }
+  const rule = requestableRule(policy.document, settings.profile, requester, decision);
   const asked = input.durationSeconds ?? settings.durationSeconds ?? DEFAULT_SESSION_SECONDS;
   const request = openRequest({
     id: deps.ids.newId(),
@@ -111,32 +87,8 @@ export async function requestAccess(
     rule,
     now,
   });
-  const routed = await routerOf(deps, settings.plugins).route(request);
-  for (const error of routed.errors) deps.warn(`${error}; no extra approvers from it`);
-  const approvers = [...new Set([...rule.approvers, ...routed.approvers])]
-    .filter((name) => name !== requester);
-  const notifier = notifierOf(deps, settings.plugins);
-  const report = request.status === "approved"
-    ? await notifier.notify("approval_approved", eventData(request))
-    : await notifier.notify("approval_requested", {
-      ...eventData(request),
-      approvers,
-      how_to_approve: `sentinel approve ${request.id}`,
-      how_to_deny: `sentinel deny ${request.id} --comment "<why>"`,
-    });
-  if (reportDelivery(deps, `the request for ${settings.profile}`, report)) {
-    const failed = report.failed.filter((f) => f.required).map((f) => f.name).join(", ");
-    throw new SentinelError(
-      ExitCode.PluginFailure,
-      `the required notifier ${failed} could not announce the request, so it was not created; try again, or run \`sentinel plugins test ${failed}\``,
-    );
-  }
-  const stores = await openStore(deps, settings.store, {
-    region: settings.region,
-    signal,
-    credentials: () => Promise.resolve(base.credentials),
-  });
-  await stores.approvals.create(request);
+  const { approvers, report } = await announceRequest(deps, settings.plugins, request, rule);
+  await (await context.stores()).approvals.create(request);
   await logTransition(
     deps,
     undefined,
@@ -148,6 +100,66 @@ export async function requestAccess(
     },
   );
   return { kind: "created", request, approvers, report };
+}
+
+/** The approval rule a request may be made under, or why none can be made. */
+function requestableRule(
+  document: PolicyDocument,
+  profile: string,
+  requester: string,
+  decision: Decision,
+): ApprovalRule {
+  if (decision.effect === "deny") {
+    throw new SentinelError(
+      ExitCode.Denied,
+      `the policy denies ${profile} to ${requester} (${
+        decision.rule === null ? "no rule matched" : `rule "${decision.rule}"`
+      }: ${decision.reason}); an approval cannot override a deny`,
+    );
+  }
+  const rule = approvalRuleFor(document, profile);
+  if (rule === undefined) {
+    throw new SentinelError(
+      ExitCode.Denied,
+      `profile ${profile} requires approval, but no approvals: rule covers it, so nobody could approve a request; ask your security team to add one`,
+      { code: "no_approval_rule" },
+    );
+  }
+  return rule;
+}
+
+/**
+ * Tells the approvers (the rule's, and those the routers add) about a new request — or the
+ * requester about an auto-approval. A required notifier that fails stops the request from being
+ * created.
+ */
+async function announceRequest(
+  deps: Deps,
+  plugins: readonly PluginEntry[],
+  request: ApprovalRequest,
+  rule: ApprovalRule,
+): Promise<{ approvers: string[]; report: NotifyReport }> {
+  const routed = await routerOf(deps, plugins).route(request);
+  for (const error of routed.errors) deps.warn(`${error}; no extra approvers from it`);
+  const approvers = [...new Set([...rule.approvers, ...routed.approvers])]
+    .filter((name) => name !== request.requester);
+  const notifier = notifierOf(deps, plugins);
+  const report = request.status === "approved"
+    ? await notifier.notify("approval_approved", eventData(request))
+    : await notifier.notify("approval_requested", {
+      ...eventData(request),
+      approvers,
+      how_to_approve: `sentinel approve ${request.id}`,
+      how_to_deny: `sentinel deny ${request.id} --comment "<why>"`,
+    });
+  if (reportDelivery(deps, `the request for ${request.profile}`, report)) {
+    const failed = report.failed.filter((f) => f.required).map((f) => f.name).join(", ");
+    throw new SentinelError(
+      ExitCode.PluginFailure,
+      `the required notifier ${failed} could not announce the request, so it was not created; try again, or run \`sentinel plugins test ${failed}\``,
+    );
+  }
+  return { approvers, report };
 }
 
 /** What an approver, denier or requester does to a request. */

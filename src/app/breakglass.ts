@@ -29,11 +29,9 @@ import type { NotifyReport } from "../ports/notifier.ts";
 import type { Page, Stores } from "../ports/stores.ts";
 import { type ActingContext, actingContext, actingPolicy, type CallerFlags } from "./acting.ts";
 import { notifierOf, reportDelivery } from "./notify.ts";
-import { loadPolicy } from "./policy.ts";
-import { baseRequest, profileSettings } from "./profile_settings.ts";
+import { profileContext } from "./profile_context.ts";
+import { profileSettings } from "./profile_settings.ts";
 import { recordDecision } from "./record_decision.ts";
-import { openStore } from "./stores.ts";
-import { verifiedIdentity } from "./verified_identity.ts";
 
 /** What `sentinel breakglass <profile>` asks for. */
 export interface InvokeInput {
@@ -56,21 +54,12 @@ export async function invokeBreakglass(deps: Deps, input: InvokeInput): Promise<
   if (input.justification.trim() === "") {
     throw new SentinelError(ExitCode.Usage, "say what the emergency is: --justification <text>");
   }
-  const resolved = await profileSettings(deps, input.profile, { store: input.store });
-  const { settings } = resolved;
-  const signal = AbortSignal.timeout(settings.timeoutSeconds * 1000);
-  const base = await (await deps.baseCredentials()).get(baseRequest(resolved), signal);
-  const invoker = (await verifiedIdentity(deps, base.credentials, {
-    region: settings.region,
-    signal,
-  })).user;
-  const policy = await loadPolicy(deps, {
-    source: settings.policy,
-    region: settings.region,
-    ttlSeconds: settings.policyTtlSeconds,
-    credentials: () => Promise.resolve(base.credentials),
-    signal,
-  });
+  const context = await profileContext(
+    deps,
+    await profileSettings(deps, input.profile, { store: input.store }),
+  );
+  const { settings, policy } = context;
+  const invoker = context.identity.user;
   const rule = breakglassRuleFor(
     policy.document.breakglass,
     invoker,
@@ -95,11 +84,7 @@ export async function invokeBreakglass(deps: Deps, input: InvokeInput): Promise<
     now,
     endsAt: plan.endsAt,
   });
-  const stores = await openStore(deps, settings.store, {
-    region: settings.region,
-    signal,
-    credentials: () => Promise.resolve(base.credentials),
-  });
+  const stores = await context.stores();
   const stored = await stores.breakglass.invoke(event, plan.slots, plan.requireReviewOf);
   if (!stored.ok) {
     throw stored.reason === "quota"
@@ -108,33 +93,39 @@ export async function invokeBreakglass(deps: Deps, input: InvokeInput): Promise<
   }
   const destinations = { logFile: settings.logFile, plugins: settings.plugins };
   await recordDecision(deps, eventRecord(event, "invoked", invoker, now), destinations);
-  const notifier = notifierOf(deps, settings.plugins);
-  const report = await notifier.notify("breakglass_invoked", eventJson(event), { everyone: true });
-  if (reportDelivery(deps, `the break-glass announcement`, report)) {
-    // A required notifier could not be told: the access must not stand unannounced.
-    const failed = report.failed.filter((f) => f.required).map((f) => f.name).join(", ");
-    const closed = closeEvent(
-      event,
-      invoker,
-      `required notifier ${failed} failed`,
-      deps.clock.now(),
-      [],
-    );
-    if (closed.ok && await stores.breakglass.update(closed.next, event.version)) {
-      await recordDecision(
-        deps,
-        eventRecord(closed.next, "closed", invoker, deps.clock.now()),
-        destinations,
-      );
-    }
-    throw new SentinelError(
-      ExitCode.PluginFailure,
-      `the required notifier ${failed} could not announce the break-glass, so event ${event.id} was closed at once and grants nothing; fix the notifier (\`sentinel plugins test ${failed}\`) and invoke again`,
-    );
-  }
+  const report = await blast(deps, stores, event, destinations);
   const escalated = plan.escalation !== undefined &&
     await escalateIfDue(deps, stores, event, plan.escalation, destinations, now);
   return { event, report, escalated };
+}
+
+/**
+ * Announces the invocation to every notifier at once. A required notifier that fails means the
+ * access must not stand unannounced: the event is closed at once and the invocation refused.
+ */
+async function blast(
+  deps: Deps,
+  stores: Stores,
+  event: BreakglassEvent,
+  destinations: { logFile: string; plugins: ActingContext["plugins"] },
+): Promise<NotifyReport> {
+  const notifier = notifierOf(deps, destinations.plugins);
+  const report = await notifier.notify("breakglass_invoked", eventJson(event), { everyone: true });
+  if (!reportDelivery(deps, "the break-glass announcement", report)) return report;
+  const failed = report.failed.filter((f) => f.required).map((f) => f.name).join(", ");
+  const now = deps.clock.now();
+  const closed = closeEvent(event, event.invoker, `required notifier ${failed} failed`, now, []);
+  if (closed.ok && await stores.breakglass.update(closed.next, event.version)) {
+    await recordDecision(
+      deps,
+      eventRecord(closed.next, "closed", event.invoker, now),
+      destinations,
+    );
+  }
+  throw new SentinelError(
+    ExitCode.PluginFailure,
+    `the required notifier ${failed} could not announce the break-glass, so event ${event.id} was closed at once and grants nothing; fix the notifier (\`sentinel plugins test ${failed}\`) and invoke again`,
+  );
 }
 
 /** Sends `breakglass_escalated` when the invoker or the profile reached the threshold. */

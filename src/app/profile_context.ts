@@ -1,0 +1,62 @@
+/**
+ * Who is asking, for a profile, and under which policy: the profile's base credentials, the user
+ * STS verifies them as, and the policy the profile names — the start of every issuance, request
+ * and break-glass invocation. The whole command runs within `sentinel_timeout`.
+ *
+ * @module
+ */
+import type { Identity } from "../core/identity.ts";
+import type { IssuanceSettings } from "../core/issuance/settings.ts";
+import type { AwsCall } from "../ports/aws.ts";
+import type { BaseCredentials } from "../ports/base_credentials.ts";
+import type { PolicyEntry } from "../ports/cache.ts";
+import type { Deps } from "../ports/deps.ts";
+import type { Stores } from "../ports/stores.ts";
+import { loadPolicy } from "./policy.ts";
+import { baseRequest, type ProfileSettings } from "./profile_settings.ts";
+import { openStore } from "./stores.ts";
+import { verifiedIdentity } from "./verified_identity.ts";
+
+/** The asker, their credentials and the policy, for one profile. */
+export interface ProfileContext {
+  settings: IssuanceSettings;
+  /** Region and deadline of every AWS call of this command. */
+  call: AwsCall;
+  base: BaseCredentials;
+  identity: Identity;
+  policy: PolicyEntry;
+  /** The stores the profile's settings name, opened on first use. */
+  stores(): Promise<Stores>;
+}
+
+/** Resolves the asker and the policy for a profile's settings. */
+export async function profileContext(
+  deps: Deps,
+  profile: ProfileSettings,
+): Promise<ProfileContext> {
+  const { settings } = profile;
+  const signal = AbortSignal.timeout(settings.timeoutSeconds * 1000);
+  const call = { region: settings.region, signal };
+  const base = await (await deps.baseCredentials()).get(baseRequest(profile), signal);
+  const identity = await verifiedIdentity(deps, base.credentials, call);
+  const policy = await loadPolicy(deps, {
+    source: settings.policy,
+    region: settings.region,
+    ttlSeconds: settings.policyTtlSeconds,
+    credentials: () => Promise.resolve(base.credentials),
+    signal,
+  });
+  let stores: Promise<Stores> | undefined;
+  return {
+    settings,
+    call,
+    base,
+    identity,
+    policy,
+    stores: () =>
+      stores ??= openStore(deps, settings.store, {
+        ...call,
+        credentials: () => Promise.resolve(base.credentials),
+      }),
+  };
+}
