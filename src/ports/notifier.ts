@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { ApprovalRequest } from "../core/approval/request.ts";
 import type { NotificationEvent } from "../core/notification_events.ts";
 
 export type { NotificationEvent };
@@ -30,14 +31,10 @@ export interface Notifier {
 }
 
 /** An approval request as a router sees it. */
-export interface RoutableRequest {
-  id: string;
-  requester: string;
-  profile: string;
-  roleArn: string;
-  durationSeconds: number;
-  reason: string;
-}
+export type RoutableRequest = Pick<
+  ApprovalRequest,
+  "id" | "requester" | "profile" | "roleArn" | "durationSeconds" | "reason"
+>;
 
 /** Names who should be asked to approve; authorization stays in the policy. */
 export interface ApprovalRouter {
