@@ -9,6 +9,8 @@
 import { assertEquals, assertIncludes, assertMatch, assertTrue } from "./assert.ts";
 import { aws, credentialProcess } from "./harness/aws_home.ts";
 import { startTeam } from "./harness/team.ts";
+import { openStores } from "../src/adapters/stores/open.ts";
+import { openEvent } from "../src/core/breakglass/transitions.ts";
 
 const POLICY = `version: "1"
 rules:
@@ -161,12 +163,12 @@ Deno.test("break-glass: denied profile opens for the invoker, bounded by the eve
   assertEquals((await t.run(["audit", "verify"])).code, 0);
 });
 
-Deno.test("break-glass with less than 15 minutes left issues nothing and says how much time remained", async () => {
+Deno.test("break-glass shorter than 20 minutes is refused up front; with under 15 minutes left, nothing is issued", async () => {
   await using t = await startTeam({
     store: "sqlite",
     policy: POLICY.replace("require_review: true", "require_review: false"),
   });
-  const invoked = await t.run([
+  const short = await t.run([
     "breakglass",
     "prod",
     "--reason-code",
@@ -176,13 +178,35 @@ Deno.test("break-glass with less than 15 minutes left issues nothing and says ho
     "--duration",
     "15m",
   ]);
-  assertEquals(invoked.code, 0, invoked.stderr);
+  assertEquals(short.code, 2, short.stderr);
+  assertIncludes(short.stderr, "must be a duration from 20m to 12h");
+  assertEquals(
+    JSON.parse((await t.as("bob", ["breakglass", "list", "--output", "json"])).stdout).events,
+    [],
+  );
+
+  // An event that started 50 minutes ago and ends in 10 (as time passes on a real one).
+  const stores = await openStores({ kind: "sqlite", name: t.store.slice(7), text: t.store });
+  const now = Date.now();
+  const event = openEvent({
+    id: "00112233aabbccdd",
+    invoker: "alice",
+    profile: "prod",
+    roleArn: "arn:aws:iam::123456789012:role/SentinelProd",
+    reasonCode: "incident",
+    justification: "late in the event",
+    rule: "sre-emergency",
+    now: now - 50 * 60_000,
+    endsAt: now + 10 * 60_000,
+  });
+  assertEquals((await stores.breakglass.invoke(event, [])).ok, true);
+  stores.close();
   const refused = await t.run(["credentials", "prod"]);
   assertEquals(refused.code, 4);
   assertEquals(refused.stdout, "");
   assertMatch(
     refused.stderr,
-    /only 14m5\ds of the access window remain, less than the 15 minutes STS can issue/,
+    /only 9m5\ds of the access window remain, less than the 15 minutes STS can issue/,
   );
   assertEquals((await t.moto.assumeRoleCalls()).length, 0);
 });

@@ -85,13 +85,21 @@ export function summary(event: SentinelEvent): string {
   }
 }
 
+/**
+ * Slack's three control characters escaped, so text from a request or a justification cannot
+ * mention `<!channel>`, plant a `<link|label>` or otherwise act as markup.
+ */
+export function slackEscape(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}
+
 function slackBody(event: SentinelEvent): string {
   const details = Object.entries(event.data)
     .filter(([, v]) => typeof v === "string" || typeof v === "number" || typeof v === "boolean")
     .slice(0, 12)
-    .map(([k, v]) => `*${k}*: ${v}`)
+    .map(([k, v]) => `*${slackEscape(k)}*: ${slackEscape(String(v))}`)
     .join("\n");
-  const text = summary(event);
+  const text = slackEscape(summary(event));
   return JSON.stringify({
     text,
     blocks: [
@@ -99,7 +107,10 @@ function slackBody(event: SentinelEvent): string {
       { type: "section", text: { type: "mrkdwn", text: details || "(no details)" } },
       {
         type: "context",
-        elements: [{ type: "mrkdwn", text: `${event.type} ${event.id} at ${event.time}` }],
+        elements: [{
+          type: "mrkdwn",
+          text: slackEscape(`${event.type} ${event.id} at ${event.time}`),
+        }],
       },
     ],
   });

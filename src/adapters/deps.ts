@@ -98,7 +98,11 @@ export function createDeps(edges: ProcessEdges): Deps {
       };
     }),
     stores: (location) => {
-      // Once per location; DynamoDB endpoints resolve like the AWS transport's.
+      // A DynamoDB store is only clients bound to one deadline: a fresh one per opening, so a
+      // long wait can poll with a fresh deadline each time. An SQLite file is opened once.
+      if (location.kind === "dynamodb") {
+        return storesModule().then((m) => m.openStores(location, { endpoints: env.get }));
+      }
       let opened = stores.get(location.text);
       if (opened === undefined) {
         opened = storesModule().then((m) => m.openStores(location, { endpoints: env.get }));

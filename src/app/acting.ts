@@ -17,12 +17,11 @@ import { type ActingCaller, actingCaller } from "./caller.ts";
 import { loadPolicy } from "./policy.ts";
 import { openStore } from "./stores.ts";
 
-/** `--profile`, `--region`, `--store`, `--policy`: how the caller reaches AWS, the store, the policy. */
+/** `--profile`, `--region`, `--store`: how the caller reaches AWS and the store. */
 export interface CallerFlags {
   profile?: string;
   region?: string;
   store?: string;
-  policy?: string;
 }
 
 /** The store, policy and plugins a caller acts with. */
@@ -33,6 +32,7 @@ export interface ActingContext {
   plugins: PluginEntry[];
 }
 
+/** Resolves and verifies the caller, and opens the store their settings name. */
 export async function actingContext(deps: Deps, flags: CallerFlags): Promise<ActingContext> {
   const caller = await actingCaller(deps, flags);
   const stores = await openStore(deps, caller.settings.store, {
@@ -50,26 +50,28 @@ export async function actingContext(deps: Deps, flags: CallerFlags): Promise<Act
 }
 
 /**
- * The policy an approver or reviewer decides with: `--policy`, else the policy of the profile the
- * request is for (in the caller's own configuration), else `SENTINEL_POLICY` or the config file.
+ * The policy an approver, closer or reviewer is judged by: the one the request or event was made
+ * under (recorded with it, so nobody acting on it can pick a more permissive one), else — for
+ * records from before that was recorded — the policy of the profile in the caller's own
+ * configuration. Whatever the caller does here, issuance checks approvals again against the
+ * policy it issues under, and break-glass checks reviews again before lifting require_review.
  */
 export async function actingPolicy(
   deps: Deps,
   ctx: ActingContext,
-  profile: string,
-  policyFlag: string | undefined,
+  subject: { profile: string; policySource?: string },
 ): Promise<PolicyDocument> {
   const config = await deps.config.load();
-  const section = config.aws.profiles.get(profile);
-  const source = policyFlag ??
+  const section = config.aws.profiles.get(subject.profile);
+  const source = subject.policySource ??
     resolveSetting(
       SETTINGS.policy,
-      settingSources(deps.env, config.sentinel, section && { name: profile, section }),
+      settingSources(deps.env, config.sentinel, section && { name: subject.profile, section }),
     )?.value;
   if (source === undefined) {
     throw new SentinelError(
       ExitCode.InvalidConfig,
-      `no policy to decide requests for ${profile} with: pass --policy <file or ssm:parameter>, set SENTINEL_POLICY, or add [profile ${profile}] with sentinel_policy to your AWS config`,
+      `no policy to decide for ${subject.profile} with: add [profile ${subject.profile}] with sentinel_policy to your AWS config, or set SENTINEL_POLICY`,
     );
   }
   const loaded = await loadPolicy(deps, {

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { approvalRuleFor, grantedDuration } from "../core/approval/rules.ts";
+import { approvalHolds, approvalRuleFor, grantedDuration } from "../core/approval/rules.ts";
 import { requestJson, transitionRecord } from "../core/approval/record.ts";
 import type { ApprovalRequest, RequestStatus } from "../core/approval/request.ts";
 import {
@@ -22,7 +22,8 @@ import {
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { ApprovalCover } from "../core/issuance/verdict.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
-import { DEFAULT_SESSION_SECONDS, STS_MIN_DURATION_SECONDS } from "../core/limits.ts";
+import { formatDuration } from "../core/duration.ts";
+import { DEFAULT_SESSION_SECONDS, MIN_WINDOW_SECONDS } from "../core/limits.ts";
 import { compilePolicy, type Decision, evaluate } from "../core/policy/evaluate.ts";
 import type { ApprovalRule, PolicyDocument } from "../core/policy/schema.ts";
 import type { Deps } from "../ports/deps.ts";
@@ -31,7 +32,8 @@ import type { Page, Stores } from "../ports/stores.ts";
 
 export type { CallerFlags };
 import { type ActingContext, actingContext, actingPolicy, type CallerFlags } from "./acting.ts";
-import { profileContext } from "./profile_context.ts";
+import { type ProfileContext, profileContext, userUnder } from "./profile_context.ts";
+import { openStore } from "./stores.ts";
 import { profileSettings } from "./profile_settings.ts";
 import { recordDecision } from "./record_decision.ts";
 import { notifierOf, reportDelivery, routerOf } from "./notify.ts";
@@ -46,7 +48,14 @@ export interface AccessRequestInput {
 
 /** The outcome of `sentinel request`. */
 export type AccessRequestOutcome =
-  | { kind: "created"; request: ApprovalRequest; approvers: string[]; report: NotifyReport }
+  | {
+    kind: "created";
+    request: ApprovalRequest;
+    approvers: string[];
+    report: NotifyReport;
+    /** The requester's context, to wait for the decision with. */
+    context: ProfileContext;
+  }
   | { kind: "not_needed"; rule: string | null };
 
 /** Asks for access to a `require_approval` profile. */
@@ -62,7 +71,7 @@ export async function requestAccess(
     await profileSettings(deps, input.profile, { store: input.store }),
   );
   const { settings, policy } = context;
-  const requester = context.identity.user;
+  const requester = context.user;
   const now = deps.clock.now();
   const decision = evaluate(compilePolicy(policy.document), {
     user: requester,
@@ -74,21 +83,37 @@ export async function requestAccess(
   if (decision.effect === "allow") return { kind: "not_needed", rule: decision.rule };
   const rule = requestableRule(policy.document, settings.profile, requester, decision);
   const asked = input.durationSeconds ?? settings.durationSeconds ?? DEFAULT_SESSION_SECONDS;
+  const durationSeconds = grantedDuration(asked, rule, decision.maxDurationSeconds);
+  if (durationSeconds < MIN_WINDOW_SECONDS) {
+    throw new SentinelError(
+      asked < MIN_WINDOW_SECONDS ? ExitCode.Usage : ExitCode.InvalidConfig,
+      `an approved window of ${
+        formatDuration(durationSeconds)
+      } could never be used: sessions need 15 minutes left, so a window must last at least ${
+        formatDuration(MIN_WINDOW_SECONDS)
+      }${
+        asked < MIN_WINDOW_SECONDS
+          ? "; ask for --duration 20m or more"
+          : "; the policy's max_duration is too short for approvals"
+      }`,
+    );
+  }
   const request = openRequest({
     id: deps.ids.newId(),
     requester,
     profile: settings.profile,
     roleArn: settings.roleArn,
-    durationSeconds: Math.max(
-      STS_MIN_DURATION_SECONDS,
-      grantedDuration(asked, rule, decision.maxDurationSeconds),
-    ),
+    durationSeconds,
     reason: input.reason,
     rule,
+    policySource: policy.source,
     now,
   });
+  // The store must be reachable before anyone is paged about a request it would not take.
+  const stores = await context.stores();
+  await stores.approvals.get(request.id);
   const { approvers, report } = await announceRequest(deps, settings.plugins, request, rule);
-  await (await context.stores()).approvals.create(request);
+  await stores.approvals.create(request);
   await logTransition(
     deps,
     undefined,
@@ -99,7 +124,7 @@ export async function requestAccess(
       plugins: settings.plugins,
     },
   );
-  return { kind: "created", request, approvers, report };
+  return { kind: "created", request, approvers, report, context };
 }
 
 /** The approval rule a request may be made under, or why none can be made. */
@@ -187,16 +212,14 @@ export async function actOnRequest(
   flags: CallerFlags,
 ): Promise<ActionOutcome> {
   const ctx = await actingContext(deps, flags);
-  const actor = ctx.caller.identity.user;
   let policy: PolicyDocument | undefined;
   for (let attempt = 0; attempt < 20; attempt++) {
     const current = await getRequest(ctx.stores, id);
     const now = deps.clock.now();
     await expireLazily(deps, ctx, current, now);
-    if (action.kind !== "cancel" && policy === undefined) {
-      policy = await actingPolicy(deps, ctx, current.profile, flags.policy);
-    }
-    const rule = policy === undefined ? undefined : approvalRuleFor(policy, current.profile);
+    policy ??= await actingPolicy(deps, ctx, current);
+    const actor = userUnder(ctx.caller.identity, policy);
+    const rule = approvalRuleFor(policy, current.profile);
     const transition: Transition = action.kind === "approve"
       ? approveRequest(current, rule, actor, action.comment, now)
       : action.kind === "deny"
@@ -253,7 +276,7 @@ export async function listRequests(
   const page = await ctx.stores.approvals.list({
     status: input.status,
     profile: input.profile,
-    requester: input.mine ? ctx.caller.identity.user : undefined,
+    requester: input.mine ? userUnder(ctx.caller.identity, {}) : undefined,
     limit: input.limit,
     cursor: input.cursor,
   });
@@ -285,23 +308,30 @@ export async function sweepRequests(deps: Deps, flags: CallerFlags): Promise<num
 
 /**
  * Waits until the request leaves `pending` or `timeoutMs` passes, polling with backoff (1 s, up
- * to 5 s); `onStatus` hears each poll. Resolves with the request as last read.
+ * to 5 s) as the requester — with the credentials the request was made with, each poll under a
+ * fresh `sentinel_timeout` deadline; `onStatus` hears each poll.
  */
 export async function waitForDecision(
   deps: Deps,
+  context: ProfileContext,
   id: string,
   timeoutMs: number,
-  flags: CallerFlags,
   onStatus: (request: ApprovalRequest, waitedMs: number) => void,
   sleep: (ms: number) => Promise<void>,
 ): Promise<ApprovalRequest> {
-  const ctx = await actingContext(deps, flags);
+  const { settings } = context;
   const started = deps.clock.now();
   let delay = 1000;
   for (;;) {
+    const stores = await openStore(deps, settings.store, {
+      region: settings.region,
+      signal: AbortSignal.timeout(settings.timeoutSeconds * 1000),
+      credentials: () => Promise.resolve(context.base.credentials),
+    });
     const now = deps.clock.now();
-    const request = await getRequest(ctx.stores, id);
-    const current = await expireLazily(deps, ctx, request, now) ?? request;
+    const request = await getRequest(stores, id);
+    const ledger = { stores, logFile: settings.logFile, plugins: settings.plugins };
+    const current = await expireLazily(deps, ledger, request, now) ?? request;
     onStatus(current, now - started);
     if (current.status !== "pending" || now - started >= timeoutMs) return current;
     await sleep(Math.min(delay, Math.max(0, started + timeoutMs - now)));
@@ -310,25 +340,26 @@ export async function waitForDecision(
 }
 
 /**
- * For issuance: an approved, unexpired request of `user` for the profile and role, the one whose
- * window ends last.
+ * For issuance: the approved request of `user` for the profile and role whose window ends last,
+ * among those that still hold under the policy issuance runs under (see approvalHolds).
  */
 export async function approvalCover(
   stores: Stores,
-  user: string,
-  profile: string,
-  roleArn: string,
+  policy: PolicyDocument,
+  subject: { user: string; profile: string; roleArn: string },
   now: number,
 ): Promise<ApprovalCover | undefined> {
-  const approved = (await stores.approvals.approvedFor(user, profile, now))
-    .filter((r) => r.roleArn === roleArn && r.windowEndsAt !== undefined && r.windowEndsAt > now)
-    .sort((a, b) => b.windowEndsAt! - a.windowEndsAt!);
-  const best = approved[0];
-  return best === undefined ? undefined : {
-    id: best.id,
-    windowEndsAt: best.windowEndsAt!,
-    maxDurationSeconds: best.durationSeconds,
-  };
+  const rule = approvalRuleFor(policy, subject.profile);
+  const holding = (await stores.approvals.approvedFor(subject.user, subject.profile, now))
+    .filter((r) => r.roleArn === subject.roleArn && r.requester === subject.user)
+    .flatMap((r) => {
+      const held = approvalHolds(r, rule, now);
+      return held.ok
+        ? [{ id: r.id, windowEndsAt: held.windowEndsAt, maxDurationSeconds: r.durationSeconds }]
+        : [];
+    })
+    .sort((a, b) => b.windowEndsAt - a.windowEndsAt);
+  return holding[0];
 }
 
 async function getRequest(stores: Stores, id: string): Promise<ApprovalRequest> {
@@ -346,7 +377,7 @@ async function getRequest(stores: Stores, id: string): Promise<ApprovalRequest> 
 /** Stores and announces the expiry of a pending request that is due; the expired request, or undefined. */
 async function expireLazily(
   deps: Deps,
-  ctx: ActingContext,
+  ctx: Pick<ActingContext, "stores" | "logFile" | "plugins">,
   request: ApprovalRequest,
   now: number,
 ): Promise<ApprovalRequest | undefined> {

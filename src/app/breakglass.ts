@@ -7,7 +7,7 @@
  * @module
  */
 import { eventJson, eventRecord } from "../core/breakglass/record.ts";
-import type { BreakglassEvent } from "../core/breakglass/event.ts";
+import type { BreakglassEvent, QuotaSlot } from "../core/breakglass/event.ts";
 import {
   breakglassRuleFor,
   invocationPlan,
@@ -16,20 +16,24 @@ import {
   reviewRefusal,
 } from "../core/breakglass/rules.ts";
 import {
+  abortEvent,
   closeEvent,
   type EventTransition,
   openEvent,
   reviewEvent,
+  reviewHolds,
+  SENTINEL_ACTOR,
 } from "../core/breakglass/transitions.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { BreakglassCover } from "../core/issuance/verdict.ts";
-import type { BreakglassReasonCode } from "../core/policy/schema.ts";
+import { compilePolicy, deniesRole, evaluate } from "../core/policy/evaluate.ts";
+import type { BreakglassReasonCode, PolicyDocument } from "../core/policy/schema.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { NotifyReport } from "../ports/notifier.ts";
 import type { Page, Stores } from "../ports/stores.ts";
 import { type ActingContext, actingContext, actingPolicy, type CallerFlags } from "./acting.ts";
 import { notifierOf, reportDelivery } from "./notify.ts";
-import { profileContext } from "./profile_context.ts";
+import { profileContext, userUnder } from "./profile_context.ts";
 import { profileSettings } from "./profile_settings.ts";
 import { recordDecision } from "./record_decision.ts";
 
@@ -59,12 +63,14 @@ export async function invokeBreakglass(deps: Deps, input: InvokeInput): Promise<
     await profileSettings(deps, input.profile, { store: input.store }),
   );
   const { settings, policy } = context;
-  const invoker = context.identity.user;
+  const invoker = context.user;
+  refuseDeniedRole(policy.document, invoker, settings, deps.clock.now());
   const rule = breakglassRuleFor(
     policy.document.breakglass,
     invoker,
     settings.profile,
     input.reasonCode,
+    settings.roleArn,
   );
   const now = deps.clock.now();
   const plan = invocationPlan(rule, {
@@ -81,10 +87,12 @@ export async function invokeBreakglass(deps: Deps, input: InvokeInput): Promise<
     reasonCode: input.reasonCode,
     justification: input.justification,
     rule: rule.name,
+    policySource: policy.source,
     now,
     endsAt: plan.endsAt,
   });
   const stores = await context.stores();
+  if (plan.requireReviewOf !== undefined) await checkLastReview(stores, policy.document, invoker);
   const stored = await stores.breakglass.invoke(event, plan.slots, plan.requireReviewOf);
   if (!stored.ok) {
     throw stored.reason === "quota"
@@ -93,7 +101,7 @@ export async function invokeBreakglass(deps: Deps, input: InvokeInput): Promise<
   }
   const destinations = { logFile: settings.logFile, plugins: settings.plugins };
   await recordDecision(deps, eventRecord(event, "invoked", invoker, now), destinations);
-  const report = await blast(deps, stores, event, destinations);
+  const report = await blast(deps, stores, event, plan.slots, destinations);
   const escalated = plan.escalation !== undefined &&
     await escalateIfDue(deps, stores, event, plan.escalation, destinations, now);
   return { event, report, escalated };
@@ -107,6 +115,7 @@ async function blast(
   deps: Deps,
   stores: Stores,
   event: BreakglassEvent,
+  slots: readonly QuotaSlot[],
   destinations: { logFile: string; plugins: ActingContext["plugins"] },
 ): Promise<NotifyReport> {
   const notifier = notifierOf(deps, destinations.plugins);
@@ -114,13 +123,12 @@ async function blast(
   if (!reportDelivery(deps, "the break-glass announcement", report)) return report;
   const failed = report.failed.filter((f) => f.required).map((f) => f.name).join(", ");
   const now = deps.clock.now();
-  const closed = closeEvent(event, event.invoker, `required notifier ${failed} failed`, now, []);
-  if (closed.ok && await stores.breakglass.update(closed.next, event.version)) {
-    await recordDecision(
-      deps,
-      eventRecord(closed.next, "closed", event.invoker, now),
-      destinations,
-    );
+  // Aborted: closed, its review Sentinel's own and its rate-limit uses given back, so that the
+  // next invocation (once the notifier is fixed) is not held up by this one.
+  const aborted = abortEvent(event, `required notifier ${failed} failed`, now);
+  if (await stores.breakglass.update(aborted, event.version)) {
+    await stores.breakglass.release(event.id, slots);
+    await recordDecision(deps, eventRecord(aborted, "closed", SENTINEL_ACTOR, now), destinations);
   }
   throw new SentinelError(
     ExitCode.PluginFailure,
@@ -162,6 +170,43 @@ async function escalateIfDue(
   const report = await notifierOf(deps, destinations.plugins).notify("breakglass_escalated", data);
   reportDelivery(deps, "the escalation", report);
   return true;
+}
+
+/** Break-glass never opens a role a rule denies by name: refused before anyone is paged. */
+function refuseDeniedRole(
+  document: PolicyDocument,
+  user: string,
+  settings: { profile: string; roleArn: string },
+  now: number,
+) {
+  const compiled = compilePolicy(document);
+  const decision = evaluate(compiled, { user, ...settings, mode: "cli", time: now });
+  if (deniesRole(compiled, decision)) {
+    throw new SentinelError(
+      ExitCode.Denied,
+      `break-glass cannot open ${settings.roleArn}: rule "${decision.rule}" denies that role outright (${decision.reason}); break-glass opens closed profiles, not forbidden roles`,
+      { code: "breakglass_role_denied" },
+    );
+  }
+}
+
+/**
+ * With `require_review`: the invoker's last event must carry a review that counts under the
+ * current policy — a review written by someone the policy does not allow (straight into the store,
+ * or by a reviewer since removed) does not lift the block.
+ */
+async function checkLastReview(stores: Stores, policy: PolicyDocument, invoker: string) {
+  const [last] = (await stores.breakglass.list({ invoker, limit: 1 })).items;
+  if (last?.reviewedBy === undefined) return; // none yet, or unreviewed: the store refuses that
+  const rule = policy.breakglass?.find((r) => r.name === last.rule);
+  const held = reviewHolds(last, rule, policy.approvals);
+  if (!held.ok) {
+    throw new SentinelError(
+      ExitCode.Denied,
+      `break-glass refused: the review of ${invoker}'s last event ${last.id} by ${last.reviewedBy} does not count (${held.why}); someone allowed must review it: \`sentinel breakglass review ${last.id} --notes "…"\``,
+      { code: "breakglass_review_pending" },
+    );
+  }
 }
 
 /** How many events match `filter` since `since` (newest first, so paging stops early). */
@@ -230,10 +275,10 @@ export async function actOnEvent(
   flags: CallerFlags,
 ): Promise<{ event: BreakglassEvent; actor: string }> {
   const ctx = await actingContext(deps, flags);
-  const actor = ctx.caller.identity.user;
   for (let attempt = 0; attempt < 20; attempt++) {
     const current = await getEvent(ctx.stores, id);
-    const policy = await actingPolicy(deps, ctx, current.profile, flags.policy);
+    const policy = await actingPolicy(deps, ctx, current);
+    const actor = userUnder(ctx.caller.identity, policy);
     const now = deps.clock.now();
     const transition: EventTransition = action.kind === "close"
       ? closeEvent(current, actor, action.reason, now, policy.approvals)

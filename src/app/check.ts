@@ -13,6 +13,7 @@ import type { PolicyEntry } from "../ports/cache.ts";
 import type { Deps } from "../ports/deps.ts";
 import { callerSettings } from "./caller.ts";
 import { loadPolicy } from "./policy.ts";
+import { userUnder } from "./profile_context.ts";
 import { baseRequest, profileSettings } from "./profile_settings.ts";
 import { verifiedIdentity } from "./verified_identity.ts";
 
@@ -93,7 +94,9 @@ async function subjectOf(
     base ??= deps.baseCredentials()
       .then((provider) => provider.get(baseRequest(resolved), signal))
       .then((found) => found.credentials);
-  const user = request.user ?? (await verifiedIdentity(deps, await credentials(), call)).user;
+  const identity = request.user === undefined
+    ? await verifiedIdentity(deps, await credentials(), call)
+    : undefined;
   const policy = await loadPolicy(deps, {
     source: settings.policy,
     region: settings.region,
@@ -101,5 +104,6 @@ async function subjectOf(
     credentials,
     signal,
   });
+  const user = request.user ?? userUnder(identity!, policy.document);
   return { user, roleArn: request.roleArn ?? settings.roleArn, policy };
 }

@@ -17,8 +17,8 @@ import {
   issuanceVerdict,
   type Verdict,
 } from "../core/issuance/verdict.ts";
-import { compilePolicy, type Decision, evaluate } from "../core/policy/evaluate.ts";
-import type { CredentialMode } from "../core/policy/schema.ts";
+import { compilePolicy, type Decision, deniesRole, evaluate } from "../core/policy/evaluate.ts";
+import type { CredentialMode, PolicyDocument } from "../core/policy/schema.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { Stores } from "../ports/stores.ts";
 import { approvalCover } from "./approvals.ts";
@@ -49,7 +49,7 @@ export async function decideIssuance(
   const { settings, identity, policy } = context;
   const now = deps.clock.now();
   const subject: IssuanceSubject = {
-    user: identity.user,
+    user: context.user,
     identityArn: identity.arn,
     profile: settings.profile,
     roleArn: settings.roleArn,
@@ -58,11 +58,8 @@ export async function decideIssuance(
     policyHash: policy.hash,
     requestId: deps.ids.newId(),
   };
-  const decision = evaluate(compilePolicy(policy.document), { ...subject, time: now });
-  const covers = decision.effect === "allow"
-    ? {}
-    : await coversFor(await context.stores(), subject, now, decision.effect);
-  const verdict = issuanceVerdict({ decision, ...subject, ...covers });
+  const compiled = compilePolicy(policy.document);
+  const decision = evaluate(compiled, { ...subject, time: now });
   const destinations = { logFile: settings.logFile, plugins: settings.plugins };
   const record: IssuanceDecision["record"] = (facts) =>
     recordDecision(
@@ -70,6 +67,31 @@ export async function decideIssuance(
       decisionRecord({ subject, decision, time: now, cacheHit: false, ...facts }),
       destinations,
     );
+  let covers = {};
+  if (decision.effect !== "allow") {
+    try {
+      covers = await coversFor(
+        await context.stores(),
+        policy.document,
+        subject,
+        now,
+        decision.effect,
+      );
+    } catch (error) {
+      // The refusal stands without the store; it is logged like any other.
+      await record({
+        outcome: "denied",
+        failure: `store unavailable: ${(error as Error).message}`,
+      });
+      throw error;
+    }
+  }
+  const verdict = issuanceVerdict({
+    decision,
+    roleDenied: deniesRole(compiled, decision),
+    ...subject,
+    ...covers,
+  });
   if (!verdict.issue) {
     await record({ outcome: "denied" });
     await announceDenial(deps, settings, subject, decision);
@@ -84,6 +106,7 @@ export async function decideIssuance(
  */
 async function coversFor(
   stores: Stores,
+  policy: PolicyDocument,
   subject: IssuanceSubject,
   now: number,
   effect: Decision["effect"],
@@ -92,7 +115,7 @@ async function coversFor(
   const breakglass = await breakglassCover(stores, user, profile, roleArn, now);
   if (breakglass !== undefined) return { breakglass };
   if (effect !== "require_approval") return {};
-  const approval = await approvalCover(stores, user, profile, roleArn, now);
+  const approval = await approvalCover(stores, policy, subject, now);
   return approval === undefined ? {} : { approval };
 }
 

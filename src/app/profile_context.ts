@@ -5,7 +5,8 @@
  *
  * @module
  */
-import type { Identity } from "../core/identity.ts";
+import { DEFAULT_SESSION_NAME_ROLES, type Identity, policyUserName } from "../core/identity.ts";
+import type { PolicyDocument } from "../core/policy/schema.ts";
 import type { IssuanceSettings } from "../core/issuance/settings.ts";
 import type { AwsCall } from "../ports/aws.ts";
 import type { BaseCredentials } from "../ports/base_credentials.ts";
@@ -24,9 +25,19 @@ export interface ProfileContext {
   call: AwsCall;
   base: BaseCredentials;
   identity: Identity;
+  /** The name the policy knows the asker by (see policyUserName). */
+  user: string;
   policy: PolicyEntry;
   /** The stores the profile's settings name, opened on first use. */
   stores(): Promise<Stores>;
+}
+
+/** The name `document` knows `identity` by. */
+export function userUnder(identity: Identity, document: Pick<PolicyDocument, "identity">): string {
+  return policyUserName(
+    identity,
+    document.identity?.session_name_roles ?? DEFAULT_SESSION_NAME_ROLES,
+  );
 }
 
 /** Resolves the asker and the policy for a profile's settings. */
@@ -52,6 +63,7 @@ export async function profileContext(
     call,
     base,
     identity,
+    user: userUnder(identity, policy.document),
     policy,
     stores: () =>
       stores ??= openStore(deps, settings.store, {

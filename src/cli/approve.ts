@@ -11,7 +11,7 @@ import { requestJson } from "../core/approval/record.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { CALLER_HELP, callerFlags, withCallerFlags } from "./caller_flags.ts";
 import { type CommandContext, writeJson } from "./context.ts";
-import { isoSeconds } from "./render.ts";
+import { human, isoSeconds } from "./render.ts";
 
 const EXIT_HELP = `
 Exit codes: 0 done, 1 someone else decided first (or the request ended), 2 no such request,
@@ -27,7 +27,6 @@ function verdictCommand(
   const command = withCallerFlags(
     new Command(name).description(description).argument("<id>", "the request id")
       .option("-c, --comment <text>", name === "deny" ? "why (required)" : "a note for the log"),
-    name !== "cancel",
   ).addHelpText("after", `${CALLER_HELP}\n${EXIT_HELP}\n\nExamples:\n${examples}`);
   return command.action(ctx.action(async (id, options) => {
     const comment = options.comment as string | undefined;
@@ -44,17 +43,17 @@ function verdictCommand(
       writeJson(ctx.io.stdout, requestJson(request));
     } else if (request.status === "pending") {
       ctx.say(
-        `${actor} approved request ${id}; it needs ${
+        human`${actor} approved request ${id}; it needs ${
           request.requiredApprovals - request.approvals.length
         } more approval(s) from other approvers\n`,
       );
     } else if (request.status === "approved") {
       ctx.say(
-        `request ${id} approved by ${actor}: ${request.requester} may use ${request.profile} until ${
+        human`request ${id} approved by ${actor}: ${request.requester} may use ${request.profile} until ${
           isoSeconds(request.windowEndsAt!)
         }\n`,
       );
-    } else ctx.say(`request ${id} ${request.status} by ${actor}\n`);
+    } else ctx.say(human`request ${id} ${request.status} by ${actor}\n`);
   }));
 }
 

@@ -7,6 +7,7 @@
 import { Command } from "@commander-js/extra-typings";
 import { verifyLog } from "../app/audit.ts";
 import { ExitCode } from "../core/errors.ts";
+import { human } from "./render.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 
 /** Builds `audit verify`. */
@@ -38,15 +39,15 @@ Examples:
             : { line: result.line, problem: result.problem }),
         });
       } else if (result.ok) {
-        ctx.say(`${result.file}: intact, ${result.lines} lines\n`);
+        ctx.say(human`${result.file}: intact, ${result.lines} lines\n`);
         for (const line of result.repairs) {
           ctx.say(
-            `  line ${line} records a repair: a torn last line (a write cut short) was removed there\n`,
+            human`  line ${line} records a repair: a torn last line (a write cut short) was removed there\n`,
           );
         }
       } else {
         ctx.say(
-          `${result.file}: BROKEN at line ${result.line}: it ${result.problem} (${result.lines} lines checked)\n`,
+          human`${result.file}: BROKEN at line ${result.line}: it ${result.problem} (${result.lines} lines checked)\n`,
         );
       }
       return result.ok ? ExitCode.Ok : ExitCode.AuditLogBroken;

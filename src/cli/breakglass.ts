@@ -12,8 +12,8 @@ import { ExitCode, SentinelError } from "../core/errors.ts";
 import { BREAKGLASS_REASON_CODES } from "../core/policy/schema.ts";
 import { CALLER_HELP, callerFlags, withCallerFlags } from "./caller_flags.ts";
 import { type CommandContext, writeJson } from "./context.ts";
-import { eventsTable, eventText, isoSeconds } from "./render.ts";
-import { sessionFlag } from "./request.ts";
+import { eventsTable, eventText, human, isoSeconds } from "./render.ts";
+import { windowFlag } from "./request.ts";
 import { limitFlag } from "./requests.ts";
 
 const INVOKE_HELP = `
@@ -37,7 +37,7 @@ export function breakglassCommand(ctx: CommandContext) {
       new Option("--reason-code <code>", "what kind of emergency").choices(BREAKGLASS_REASON_CODES),
     )
     .option("-j, --justification <text>", "what is happening (incident, ticket, …)")
-    .option("-d, --duration <duration>", "how long, such as 30m (capped by the rule)")
+    .option("-d, --duration <duration>", "how long, such as 30m (20m-12h, capped by the rule)")
     .option("--store <store>", "sqlite:<path> or dynamodb:<table>")
     .addHelpText(
       "after",
@@ -60,7 +60,7 @@ Examples:
       if (options.reasonCode === undefined || options.justification === undefined) {
         throw new SentinelError(
           ExitCode.Usage,
-          `break-glass needs --reason-code (${
+          human`break-glass needs --reason-code (${
             BREAKGLASS_REASON_CODES.join(", ")
           }) and --justification <text>`,
         );
@@ -69,14 +69,14 @@ Examples:
         profile,
         reasonCode: options.reasonCode,
         justification: options.justification,
-        durationSeconds: sessionFlag(options.duration),
+        durationSeconds: windowFlag(options.duration),
         store: options.store,
       });
       if (ctx.output() === "json") {
         writeJson(ctx.io.stdout, { ...eventJson(event), escalated });
       } else {
         ctx.say(
-          `break-glass ${event.id}: ${profile} is open for ${event.invoker} until ${
+          human`break-glass ${event.id}: ${profile} is open for ${event.invoker} until ${
             isoSeconds(event.endsAt)
           }\n  every notifier has been told${
             escalated ? "; the escalation threshold was reached" : ""
@@ -95,7 +95,6 @@ Examples:
         .option("--for-profile <profile>", "only events for this profile")
         .option("--limit <n>", "at most this many per page", "50")
         .option("--cursor <cursor>", "continue after a previous page"),
-      false,
     ).addHelpText(
       "after",
       `${CALLER_HELP}\n\nExamples:\n  $ sentinel breakglass list --active\n  $ sentinel breakglass list --unreviewed --output json`,
@@ -115,14 +114,13 @@ Examples:
         });
       } else {
         ctx.io.stdout(eventsTable(page.items, ctx.deps.clock.now()));
-        if (page.next !== undefined) ctx.say(`more: --cursor ${page.next}\n`);
+        if (page.next !== undefined) ctx.say(human`more: --cursor ${page.next}\n`);
       }
     }));
 
   const show = (name: string) =>
     withCallerFlags(
       new Command(name).description("Show one break-glass event").argument("<id>"),
-      false,
     )
       .action(ctx.action(async (id, options) => {
         const event = await showEvent(ctx.deps, id, callerFlags(options));
@@ -153,7 +151,9 @@ Examples:
         callerFlags(options),
       );
       if (ctx.output() === "json") writeJson(ctx.io.stdout, eventJson(event));
-      else ctx.say(`break-glass ${id} closed by ${actor}; no new sessions are issued under it\n`);
+      else {ctx.say(
+          human`break-glass ${id} closed by ${actor}; no new sessions are issued under it\n`,
+        );}
     }));
 
   const review = withCallerFlags(
@@ -176,7 +176,7 @@ Examples:
       callerFlags(options),
     );
     if (ctx.output() === "json") writeJson(ctx.io.stdout, eventJson(event));
-    else ctx.say(`break-glass ${id} reviewed by ${actor}\n`);
+    else ctx.say(human`break-glass ${id} reviewed by ${actor}\n`);
   }));
 
   command.addCommand(list());

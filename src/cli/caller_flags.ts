@@ -14,20 +14,19 @@ a Sentinel profile lends its base credentials), never by a flag. The store is --
 SENTINEL_STORE, the profile's sentinel_store, the config file's store, else the local SQLite file.`;
 
 /**
- * Adds `--profile` (or `--aws-profile` where `--profile` filters, as in `requests`), `--region`,
- * `--store` and, with `policy`, `--policy`.
+ * Adds `--profile` (or `--aws-profile` where `--profile` filters, as in `requests`), `--region`
+ * and `--store`. There is no `--policy`: whoever acts is judged by the policy the request or event
+ * was made under, never by one they pick.
  */
 // deno-lint-ignore no-explicit-any
 export function withCallerFlags<C extends Command<any, any, any>>(
   command: C,
-  policy = true,
   profileFlag: "--profile" | "--aws-profile" = "--profile",
 ): C {
   command
     .option(`${profileFlag} <profile>`, "the AWS profile whose credentials identify you")
     .option("--region <region>", "the AWS region (for a DynamoDB store and an SSM policy)")
     .option("--store <store>", "sqlite:<path> or dynamodb:<table>");
-  if (policy) command.option("--policy <source>", "the policy that says who may approve or review");
   return command;
 }
 
@@ -39,6 +38,5 @@ export function callerFlags(options: Record<string, unknown>): CallerFlags {
     profile: text("awsProfile") ?? text("profile"),
     region: text("region"),
     store: text("store"),
-    policy: text("policy"),
   };
 }

@@ -12,6 +12,7 @@ import { isStsDuration } from "../core/limits.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { EXEC_MARKER, execEnvironment } from "../core/exec_env.ts";
 import type { CommandContext } from "./context.ts";
+import { human } from "./render.ts";
 
 /** Builds `exec`. */
 export function execCommand(ctx: CommandContext) {
@@ -55,7 +56,7 @@ Examples:
         if (durationSeconds === undefined || !isStsDuration(durationSeconds)) {
           throw new SentinelError(
             ExitCode.Usage,
-            `--duration "${options.duration}" must be a duration from 15m to 12h, such as 30m or 1h`,
+            human`--duration "${options.duration}" must be a duration from 15m to 12h, such as 30m or 1h`,
           );
         }
       }
@@ -76,7 +77,7 @@ Examples:
         pluginSecretEnvNames(plugins),
       );
       const outcome = await (await ctx.deps.processes()).runForeground(command, args, childEnv);
-      if (!outcome.started) ctx.sayErr(`sentinel: ${outcome.message}\n`);
+      if (!outcome.started) ctx.sayErr(human`sentinel: ${outcome.message}\n`);
       return outcome.exitCode;
     }));
 }

@@ -8,6 +8,7 @@ import { Command } from "@commander-js/extra-typings";
 import { PLUGIN_METHODS } from "../../plugins/api/v1.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
+import { human } from "./render.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 
 function source(entry: PluginEntry): string {
@@ -96,11 +97,13 @@ Examples:
         }
         for (const e of entries) {
           ctx.say(
-            `${e.name}  ${e.kind} ${e.version}${e.required ? " (required)" : ""}\n` +
-              `  source:      ${source(e)}\n` +
-              `  sha256:      ${e.origin.type === "module" ? e.origin.sha256 : "(bundled)"}\n` +
-              `  permissions: ${permissions(e)}\n` +
-              `  timeout:     ${e.timeoutMs / 1000}s\n`,
+            human`${e.name}  ${e.kind} ${e.version}${e.required ? " (required)" : ""}\n` +
+              human`  source:      ${source(e)}\n` +
+              human`  sha256:      ${
+                e.origin.type === "module" ? e.origin.sha256 : "(bundled)"
+              }\n` +
+              human`  permissions: ${permissions(e)}\n` +
+              human`  timeout:     ${e.timeoutMs / 1000}s\n`,
           );
         }
       })),
@@ -124,7 +127,7 @@ Examples:
         if (entry === undefined) {
           throw new SentinelError(
             ExitCode.InvalidConfig,
-            `no plugin named ${name} is configured; see \`sentinel plugins list\``,
+            human`no plugin named ${name} is configured; see \`sentinel plugins list\``,
           );
         }
         let payload = samplePayload(entry, ctx.deps.clock.now(), ctx.deps.ids.newId());
@@ -150,12 +153,12 @@ Examples:
           });
         } else if (outcome.ok) {
           ctx.say(
-            `${name}: ok in ${Math.round(outcome.ms)} ms: ${JSON.stringify(outcome.result)}\n`,
+            human`${name}: ok in ${Math.round(outcome.ms)} ms: ${JSON.stringify(outcome.result)}\n`,
           );
         }
         if (!outcome.ok) {
           if (ctx.output() === "text") {
-            ctx.sayErr(`sentinel: plugin ${name} failed: ${outcome.error}\n`);
+            ctx.sayErr(human`sentinel: plugin ${name} failed: ${outcome.error}\n`);
           }
           return ExitCode.PluginFailure;
         }

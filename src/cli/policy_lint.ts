@@ -8,6 +8,7 @@ import { Command } from "@commander-js/extra-typings";
 import { readPolicy } from "../app/policy.ts";
 import { ExitCode } from "../core/errors.ts";
 import { lintPolicy } from "../core/policy/lint.ts";
+import { human } from "./render.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 import { SSM_HELP } from "./policy_access.ts";
 
@@ -48,13 +49,13 @@ Examples:
       } else {
         for (const w of warnings) {
           ctx.say(
-            `${policy.source}:${w.line}:${w.column}: warning[${w.code}]: ${w.message}\n`,
+            human`${policy.source}:${w.line}:${w.column}: warning[${w.code}]: ${w.message}\n`,
           );
         }
         ctx.say(
           warnings.length === 0
-            ? `${policy.source}: no warnings\n`
-            : `${warnings.length} ${warnings.length === 1 ? "warning" : "warnings"}\n`,
+            ? human`${policy.source}: no warnings\n`
+            : human`${warnings.length} ${warnings.length === 1 ? "warning" : "warnings"}\n`,
         );
       }
       return options.strict && warnings.length > 0 ? ExitCode.InvalidConfig : ExitCode.Ok;

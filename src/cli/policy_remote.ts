@@ -9,6 +9,7 @@ import { pullPolicy, pushPolicy, ssmLocation } from "../app/policy.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { lineDiff } from "../core/line_diff.ts";
 import { policySourceOf } from "../core/policy/source.ts";
+import { human, safeText } from "./render.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 import { SSM_HELP } from "./policy_access.ts";
 
@@ -18,7 +19,7 @@ function parameterOf(source: string): string {
   if (parsed.kind !== "ssm") {
     throw new SentinelError(
       ExitCode.Usage,
-      `"${source}" is not an SSM parameter; write ssm:<name>, for example ssm:/sentinel/policy`,
+      human`"${source}" is not an SSM parameter; write ssm:<name>, for example ssm:/sentinel/policy`,
     );
   }
   return parsed.parameter;
@@ -49,7 +50,7 @@ Examples:
         await ctx.deps.files.writeText(file, text);
         if (ctx.output() === "json") {
           writeJson(ctx.io.stdout, { parameter, region: at.region, file, bytes: text.length });
-        } else ctx.sayErr(`wrote ${parameter} (${at.region}) to ${file}\n`);
+        } else ctx.sayErr(human`wrote ${parameter} (${at.region}) to ${file}\n`);
       } else if (ctx.output() === "json") {
         writeJson(ctx.io.stdout, { parameter, region: at.region, text });
       } else ctx.io.stdout(text.endsWith("\n") ? text : text + "\n");
@@ -86,7 +87,7 @@ Examples:
         writeJson(ctx.io.stdout, { parameter, region: at.region, version });
       } else {
         ctx.say(
-          `pushed ${file} to ${parameter} in ${at.region} (${at.regionFrom}), version ${version}\n`,
+          human`pushed ${file} to ${parameter} in ${at.region} (${at.regionFrom}), version ${version}\n`,
         );
       }
     }));
@@ -118,8 +119,10 @@ Examples:
       if (ctx.output() === "json") {
         writeJson(ctx.io.stdout, { parameter, region: at.region, file, changed, diff: lines });
       } else if (changed) {
-        ctx.say(`--- ${parameter} (${at.region})\n+++ ${file}\n${lines.join("\n")}\n`);
-      } else ctx.say(`${file} matches ${parameter} (${at.region})\n`);
+        ctx.say(
+          human`--- ${parameter} (${at.region})\n+++ ${file}\n` + safeText(lines.join("\n")) + "\n",
+        );
+      } else ctx.say(human`${file} matches ${parameter} (${at.region})\n`);
       return changed ? ExitCode.PolicyDiffers : ExitCode.Ok;
     }));
 }

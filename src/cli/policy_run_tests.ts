@@ -12,7 +12,7 @@ import { parsePolicyTests, runPolicyTests } from "../core/policy/expected_decisi
 import { formatIssue } from "../core/yaml_source.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 import { SSM_HELP } from "./policy_access.ts";
-import { decisionJson } from "./render.ts";
+import { decisionJson, human } from "./render.ts";
 
 /** Builds `policy test`. */
 export function policyRunTestsCommand(ctx: CommandContext) {
@@ -51,7 +51,7 @@ Examples:
       if (!parsed.ok) {
         throw new SentinelError(
           ExitCode.InvalidConfig,
-          `invalid test file ${testsFile}: ${parsed.issues.length} error(s)`,
+          human`invalid test file ${testsFile}: ${parsed.issues.length} error(s)`,
           { details: parsed.issues.map((issue) => formatIssue(issue, testsFile)) },
         );
       }
@@ -76,11 +76,11 @@ Examples:
           const where = parsed.locate(["tests", r.index]);
           ctx.say(
             r.passed
-              ? `ok   ${r.name}\n`
-              : `FAIL ${r.name} (${testsFile}:${where.line}): ${r.failure}\n`,
+              ? human`ok   ${r.name}\n`
+              : human`FAIL ${r.name} (${testsFile}:${where.line}): ${r.failure}\n`,
           );
         }
-        ctx.say(`${passed} passed, ${failed} failed\n`);
+        ctx.say(human`${passed} passed, ${failed} failed\n`);
       }
       return failed > 0 ? ExitCode.PolicyTestsFailed : ExitCode.Ok;
     }));

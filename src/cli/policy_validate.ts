@@ -5,6 +5,7 @@
  */
 import { Command } from "@commander-js/extra-typings";
 import { readPolicy } from "../app/policy.ts";
+import { human } from "./render.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 import { SSM_HELP } from "./policy_access.ts";
 
@@ -37,7 +38,7 @@ Examples:
         writeJson(ctx.io.stdout, { file: name, valid: true, ...counts });
       } else {
         ctx.say(
-          `${name}: valid (${counts.rules} rules, ${counts.approvals} approval rules, ${counts.breakglass} break-glass rules)\n`,
+          human`${name}: valid (${counts.rules} rules, ${counts.approvals} approval rules, ${counts.breakglass} break-glass rules)\n`,
         );
       }
     }));

@@ -174,10 +174,15 @@ function renderError(error: unknown, format: OutputFormat, io: CliIo): number {
       error.code === "commander.helpDisplayed" || error.code === "commander.version" ||
       error.code === "commander.help"
     ) return ExitCode.Ok;
-    const message = error.message.replace(/^error: /, "") +
-      (format === "text" ? "\n(run with --help for usage and examples)" : "");
+    const message = error.message.replace(/^error: /, "").trimEnd();
     io.stderr(
-      errorText({ exitCode: ExitCode.Usage, code: "usage", message, details: [] }, format),
+      errorText({
+        exitCode: ExitCode.Usage,
+        code: "usage",
+        message,
+        details: [],
+        hint: "(run with --help for usage and examples)",
+      }, format),
     );
     return ExitCode.Usage;
   }

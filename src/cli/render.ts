@@ -14,6 +14,18 @@ import { statusAt } from "../core/approval/transitions.ts";
 import type { BreakglassEvent } from "../core/breakglass/event.ts";
 
 /**
+ * A template for human output whose interpolated values are made safe for a terminal: a newline,
+ * an escape sequence or a bidi override in a name shows as a visible escape, so no value can
+ * forge a line of output (`human\`request ${id}: ${status}\``).
+ */
+export function human(strings: TemplateStringsArray, ...values: unknown[]): string {
+  return strings.reduce(
+    (text, part, i) => text + part + (i < values.length ? displaySafe(String(values[i])) : ""),
+    "",
+  );
+}
+
+/**
  * Human text made safe for a terminal, line by line: controls, ANSI escapes and bidi overrides in
  * names show as visible escapes (see core/display_text.ts). JSON output never goes through this.
  */
@@ -69,24 +81,24 @@ export function checkJson(result: CheckResult, withTrace: boolean) {
 export function checkText(result: CheckResult, withTrace: boolean): string {
   const { explanation } = result;
   const lines = [
-    `${explanation.effect.toUpperCase()}: ${result.profile} for ${result.user} at ${
+    human`${explanation.effect.toUpperCase()}: ${result.profile} for ${result.user} at ${
       isoSeconds(result.at)
     }`,
     explanation.rule === null
       ? "  rule:   none matched (default deny)"
-      : `  rule:   ${explanation.rule} (rules[${explanation.ruleIndex}])`,
-    `  reason: ${explanation.reason}`,
+      : human`  rule:   ${explanation.rule} (rules[${explanation.ruleIndex}])`,
+    human`  reason: ${explanation.reason}`,
   ];
   if (explanation.maxDurationSeconds !== undefined) {
-    lines.push(`  max session: ${formatDuration(explanation.maxDurationSeconds)}`);
+    lines.push(human`  max session: ${formatDuration(explanation.maxDurationSeconds)}`);
   }
   if (withTrace) {
     lines.push("  trace:");
     for (const step of explanation.trace) {
       lines.push(
         step.matched
-          ? `    rules[${step.index}] ${step.rule} (${step.effect}): matched`
-          : `    rules[${step.index}] ${step.rule} (${step.effect}): skipped, ${
+          ? human`    rules[${step.index}] ${step.rule} (${step.effect}): matched`
+          : human`    rules[${step.index}] ${step.rule} (${step.effect}): skipped, ${
             step.failed!.detail
           }`,
       );
@@ -103,6 +115,8 @@ export interface RenderedError {
   code: string;
   message: string;
   details: readonly string[];
+  /** A line of our own after the message (text output only), such as the --help pointer. */
+  hint?: string;
 }
 
 /** An error on stderr: JSON `{code, error, message, details}` or `sentinel: …` lines. */
@@ -115,8 +129,9 @@ export function errorText(error: RenderedError, format: "text" | "json"): string
       details: error.details,
     }) + "\n";
   }
-  return safeText(`sentinel: ${error.message}`) + "\n" +
-    error.details.map((line) => `  ${displaySafe(line)}\n`).join("");
+  return `sentinel: ${displaySafe(error.message)}\n` +
+    error.details.map((line) => `  ${displaySafe(line)}\n`).join("") +
+    (error.hint === undefined ? "" : `${error.hint}\n`);
 }
 
 /** A duration as `1h30m` (`-` for none). */
@@ -153,7 +168,7 @@ export function requestsTable(requests: readonly ApprovalRequest[], now: number)
       r.requester,
       span(r.durationSeconds),
       shortTime(r.createdAt),
-      `${r.approvals.length}/${r.requiredApprovals}`,
+      human`${r.approvals.length}/${r.requiredApprovals}`,
       r.reason,
     ]),
   );
@@ -162,32 +177,34 @@ export function requestsTable(requests: readonly ApprovalRequest[], now: number)
 /** One request in full. */
 export function requestText(r: ApprovalRequest, now: number): string {
   const lines = [
-    `request ${r.id}: ${statusAt(r, now)}`,
-    `  requester: ${r.requester}`,
-    `  profile:   ${r.profile} (${r.roleArn})`,
-    `  duration:  ${span(r.durationSeconds)}`,
-    `  reason:    ${r.reason}`,
-    `  rule:      ${r.rule} (needs ${r.requiredApprovals} approval${
+    human`request ${r.id}: ${statusAt(r, now)}`,
+    human`  requester: ${r.requester}`,
+    human`  profile:   ${r.profile} (${r.roleArn})`,
+    human`  duration:  ${span(r.durationSeconds)}`,
+    human`  reason:    ${r.reason}`,
+    human`  rule:      ${r.rule} (needs ${r.requiredApprovals} approval${
       r.requiredApprovals > 1 ? "s" : ""
     })`,
-    `  created:   ${isoSeconds(r.createdAt)}`,
+    human`  created:   ${isoSeconds(r.createdAt)}`,
   ];
-  if (r.status === "pending") lines.push(`  expires:   ${isoSeconds(r.expiresAt)}`);
+  if (r.status === "pending") lines.push(human`  expires:   ${isoSeconds(r.expiresAt)}`);
   for (const a of r.approvals) {
     lines.push(
-      `  approved by ${a.approver} at ${isoSeconds(a.at)}${a.comment ? `: ${a.comment}` : ""}`,
+      human`  approved by ${a.approver} at ${isoSeconds(a.at)}${a.comment ? `: ${a.comment}` : ""}`,
     );
   }
   if (r.decidedBy !== undefined && r.status !== "approved") {
     lines.push(
-      `  ${r.status} by ${r.decidedBy} at ${isoSeconds(r.decidedAt!)}${
+      human`  ${r.status} by ${r.decidedBy} at ${isoSeconds(r.decidedAt!)}${
         r.comment ? `: ${r.comment}` : ""
       }`,
     );
   }
   if (r.windowEndsAt !== undefined) {
     lines.push(
-      `  access until ${isoSeconds(r.windowEndsAt)} (${span((r.windowEndsAt - now) / 1000)} left)`,
+      human`  access until ${isoSeconds(r.windowEndsAt)} (${
+        span((r.windowEndsAt - now) / 1000)
+      } left)`,
     );
   }
   return safeText(lines.join("\n")) + "\n";
@@ -220,24 +237,26 @@ export function eventState(e: BreakglassEvent, now: number): string {
 /** One event in full. */
 export function eventText(e: BreakglassEvent, now: number): string {
   const lines = [
-    `break-glass ${e.id}: ${eventState(e, now)}`,
-    `  invoker:       ${e.invoker}`,
-    `  profile:       ${e.profile} (${e.roleArn})`,
-    `  reason code:   ${e.reasonCode}`,
-    `  justification: ${e.justification}`,
-    `  rule:          ${e.rule}`,
-    `  started:       ${isoSeconds(e.createdAt)}`,
-    `  ends:          ${isoSeconds(e.endsAt)}${
+    human`break-glass ${e.id}: ${eventState(e, now)}`,
+    human`  invoker:       ${e.invoker}`,
+    human`  profile:       ${e.profile} (${e.roleArn})`,
+    human`  reason code:   ${e.reasonCode}`,
+    human`  justification: ${e.justification}`,
+    human`  rule:          ${e.rule}`,
+    human`  started:       ${isoSeconds(e.createdAt)}`,
+    human`  ends:          ${isoSeconds(e.endsAt)}${
       now < e.endsAt && e.closedAt === undefined ? ` (${span((e.endsAt - now) / 1000)} left)` : ""
     }`,
   ];
   if (e.closedAt !== undefined) {
-    lines.push(`  closed by ${e.closedBy} at ${isoSeconds(e.closedAt)}: ${e.closeReason ?? ""}`);
+    lines.push(
+      human`  closed by ${e.closedBy} at ${isoSeconds(e.closedAt)}: ${e.closeReason ?? ""}`,
+    );
   }
   lines.push(
     e.reviewedAt === undefined
       ? "  review:        pending"
-      : `  reviewed by ${e.reviewedBy} at ${isoSeconds(e.reviewedAt)}: ${e.reviewNotes ?? ""}`,
+      : human`  reviewed by ${e.reviewedBy} at ${isoSeconds(e.reviewedAt)}: ${e.reviewNotes ?? ""}`,
   );
   return safeText(lines.join("\n")) + "\n";
 }

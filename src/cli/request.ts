@@ -11,18 +11,18 @@ import { requestAccess, waitForDecision } from "../app/approvals.ts";
 import { requestJson } from "../core/approval/record.ts";
 import { parseDuration } from "../core/duration.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
-import { isStsDuration } from "../core/limits.ts";
+import { isStsDuration, MIN_WINDOW_SECONDS } from "../core/limits.ts";
 import { type CommandContext, writeJson } from "./context.ts";
-import { isoSeconds, requestText } from "./render.ts";
+import { human, isoSeconds, requestText } from "./render.ts";
 
-/** Parses `--duration`: 15m to 12h. */
-export function sessionFlag(text: string | undefined, flag = "--duration"): number | undefined {
+/** Parses the `--duration` of an approval window or a break-glass: 20m to 12h. */
+export function windowFlag(text: string | undefined, flag = "--duration"): number | undefined {
   if (text === undefined) return undefined;
   const seconds = parseDuration(text);
-  if (seconds === undefined || !isStsDuration(seconds)) {
+  if (seconds === undefined || !isStsDuration(seconds) || seconds < MIN_WINDOW_SECONDS) {
     throw new SentinelError(
       ExitCode.Usage,
-      `${flag} "${text}" must be a duration from 15m to 12h, such as 30m or 1h`,
+      human`${flag} "${text}" must be a duration from 20m to 12h, such as 30m or 1h (sessions need 15 minutes left, so a shorter window could never be used)`,
     );
   }
   return seconds;
@@ -36,7 +36,7 @@ export function requestCommand(ctx: CommandContext) {
     .option("--profile <profile>", "the profile (Sentinel v1 spelling)")
     .option("-r, --reason <text>", "why you need the access (shown to approvers)")
     .option("--justification <text>", "the reason (Sentinel v1 spelling)")
-    .option("-d, --duration <duration>", "how long the session should last, such as 1h (15m-12h)")
+    .option("-d, --duration <duration>", "how long the access should last, such as 1h (20m-12h)")
     .option("--wait", "wait for the decision")
     .option("--timeout <duration>", "with --wait: give up after this long", "15m")
     .option("--store <store>", "sqlite:<path> or dynamodb:<table>")
@@ -73,13 +73,13 @@ Examples:
       if (timeoutSeconds === undefined || timeoutSeconds < 1) {
         throw new SentinelError(
           ExitCode.Usage,
-          `--timeout "${options.timeout}" is not a duration such as 15m`,
+          human`--timeout "${options.timeout}" is not a duration such as 15m`,
         );
       }
       const outcome = await requestAccess(ctx.deps, {
         profile,
         reason,
-        durationSeconds: sessionFlag(options.duration),
+        durationSeconds: windowFlag(options.duration),
         store: options.store,
       });
       const json = ctx.output() === "json";
@@ -95,10 +95,10 @@ Examples:
       if (!json) {
         ctx.say(
           request.status === "approved"
-            ? `request ${request.id}: approved by the policy (auto_approve) until ${
+            ? human`request ${request.id}: approved by the policy (auto_approve) until ${
               isoSeconds(request.windowEndsAt!)
             }\n`
-            : `request ${request.id}: pending, needs ${request.requiredApprovals} approval(s) from ${
+            : human`request ${request.id}: pending, needs ${request.requiredApprovals} approval(s) from ${
               outcome.approvers.join(", ")
             }\n  approvers run: sentinel approve ${request.id}\n  status:        sentinel requests show ${request.id}\n`,
         );
@@ -107,13 +107,13 @@ Examples:
         const live = !json && ctx.io.stderrIsTerminal();
         request = await waitForDecision(
           ctx.deps,
+          outcome.context,
           request.id,
           timeoutSeconds * 1000,
-          { store: options.store },
           (current, waited) => {
             if (live) {
               ctx.io.stderr(
-                `\r\x1b[2Kwaiting for approval of ${current.id}: ${current.status}, ${current.approvals.length}/${current.requiredApprovals} approvals, ${
+                human`\r\x1b[2Kwaiting for approval of ${current.id}: ${current.status}, ${current.approvals.length}/${current.requiredApprovals} approvals, ${
                   Math.round(waited / 1000)
                 }s`,
               );
@@ -129,7 +129,7 @@ Examples:
       if (request.status === "pending") {
         throw new SentinelError(
           ExitCode.ApprovalRequired,
-          `no decision on request ${request.id} within ${options.timeout}; it stays pending — check later with \`sentinel requests show ${request.id}\``,
+          human`no decision on request ${request.id} within ${options.timeout}; it stays pending — check later with \`sentinel requests show ${request.id}\``,
           { code: "approval_timed_out" },
         );
       }

@@ -13,7 +13,7 @@ import { statusAt } from "../core/approval/transitions.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { CALLER_HELP, callerFlags, withCallerFlags } from "./caller_flags.ts";
 import { type CommandContext, writeJson } from "./context.ts";
-import { requestsTable, requestText } from "./render.ts";
+import { human, requestsTable, requestText } from "./render.ts";
 
 /** Parses `--limit`. */
 export function limitFlag(text: string): number {
@@ -21,7 +21,7 @@ export function limitFlag(text: string): number {
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) {
     throw new SentinelError(
       ExitCode.Usage,
-      `--limit "${text}" must be a whole number from 1 to 1000`,
+      human`--limit "${text}" must be a whole number from 1 to 1000`,
     );
   }
   return limit;
@@ -40,7 +40,6 @@ export function requestsCommand(ctx: CommandContext) {
       .option("--mine", "only your own requests")
       .option("--limit <n>", "at most this many per page", "50")
       .option("--cursor <cursor>", "continue after a previous page (its next_cursor)"),
-    false,
     "--aws-profile",
   ).addHelpText(
     "after",
@@ -69,11 +68,11 @@ Examples:
       });
     } else {
       ctx.io.stdout(requestsTable(page.items, now));
-      if (page.next !== undefined) ctx.say(`more: --cursor ${page.next}\n`);
+      if (page.next !== undefined) ctx.say(human`more: --cursor ${page.next}\n`);
     }
   }));
   requests.addCommand(
-    withCallerFlags(new Command("show").description("Show one request").argument("<id>"), false)
+    withCallerFlags(new Command("show").description("Show one request").argument("<id>"))
       .addHelpText(
         "after",
         `\nExamples:\n  $ sentinel requests show 0123456789abcdef --output json`,
@@ -89,7 +88,6 @@ Examples:
   requests.addCommand(
     withCallerFlags(
       new Command("sweep").description("Expire every pending request whose time is up"),
-      false,
     )
       .addHelpText(
         "after",
@@ -98,7 +96,7 @@ Examples:
       .action(ctx.action(async (options) => {
         const expired = await sweepRequests(ctx.deps, callerFlags(options));
         if (ctx.output() === "json") writeJson(ctx.io.stdout, { expired });
-        else ctx.say(`${expired} request(s) expired\n`);
+        else ctx.say(human`${expired} request(s) expired\n`);
       })),
   );
   return requests;

@@ -10,6 +10,7 @@ import { configuredStore, initStore } from "../app/store_admin.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { dynamoDbTemplate, storeIamPolicy } from "../core/store_template.ts";
 import { callerFlags, withCallerFlags } from "./caller_flags.ts";
+import { human } from "./render.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 
 /** Builds `store` with `init`. */
@@ -30,7 +31,6 @@ Examples:
         .description("Create the SQLite schema, or the DynamoDB table with its indexes and TTL")
         .option("--print-template", "print the DynamoDB table as CloudFormation instead")
         .option("--print-iam <table-arn>", "print the least-privilege IAM policy for the table"),
-      false,
     ).addHelpText(
       "after",
       `
@@ -51,7 +51,7 @@ Examples:
         if (setting.kind !== "dynamodb") {
           throw new SentinelError(
             ExitCode.Usage,
-            `the store is ${setting.text}; templates and IAM policies are for DynamoDB stores (--store dynamodb:<table>)`,
+            human`the store is ${setting.text}; templates and IAM policies are for DynamoDB stores (--store dynamodb:<table>)`,
           );
         }
         ctx.say(
@@ -69,8 +69,10 @@ Examples:
           done,
         });
       } else {
-        ctx.say(`${setting.text}${setting.kind === "dynamodb" ? ` (${region})` : ""}: ready\n`);
-        for (const line of done) ctx.say(`  ${line}\n`);
+        ctx.say(
+          human`${setting.text}${setting.kind === "dynamodb" ? human` (${region})` : ""}: ready\n`,
+        );
+        for (const line of done) ctx.say(human`  ${line}\n`);
       }
     })),
   );

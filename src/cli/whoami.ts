@@ -5,6 +5,8 @@
  */
 import { Command } from "@commander-js/extra-typings";
 import { whoAmI } from "../app/who_am_i.ts";
+import { DEFAULT_SESSION_NAME_ROLES, policyUserName } from "../core/identity.ts";
+import { human } from "./render.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 
 /** Builds `whoami`. */
@@ -26,9 +28,11 @@ Examples:
     )
     .action(ctx.action(async (options) => {
       const { identity, base, region, settings } = await whoAmI(ctx.deps, options.profile);
+      // The name policies match (with the default identity: section of a policy).
+      const user = policyUserName(identity, DEFAULT_SESSION_NAME_ROLES);
       if (ctx.output() === "json") {
         writeJson(ctx.io.stdout, {
-          user: identity.user,
+          user,
           kind: identity.kind,
           account: identity.account,
           arn: identity.arn,
@@ -39,9 +43,9 @@ Examples:
         });
       } else {
         ctx.say(
-          `user:    ${identity.user}\nkind:    ${identity.kind}\naccount: ${identity.account}\narn:     ${identity.arn}\n` +
-            `source:  ${base.source}${
-              settings?.sourceProfile ? ` (profile ${settings.sourceProfile})` : ""
+          human`user:    ${user}\nkind:    ${identity.kind}\naccount: ${identity.account}\narn:     ${identity.arn}\n` +
+            human`source:  ${base.source}${
+              settings?.sourceProfile ? human` (profile ${settings.sourceProfile})` : ""
             }\n`,
         );
       }

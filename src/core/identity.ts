@@ -9,13 +9,17 @@
  * ```
  * @module
  */
+import { compileNameMatcher } from "./policy/glob.ts";
 
 /** What kind of principal the credentials belong to. */
 export type IdentityKind = "iam_user" | "assumed_role" | "federated_user" | "root";
 
 /** A verified identity. */
 export interface Identity {
-  /** The name policies match on: IAM user name, role session name, federated user name, or `root`. */
+  /**
+   * IAM user name, role session name, federated user name, or `root`. Policies match
+   * {@link policyUserName}, which qualifies session names a caller could have chosen.
+   */
   user: string;
   kind: IdentityKind;
   account: string;
@@ -49,4 +53,29 @@ export function identityFromArn(arn: string): Identity | undefined {
     return user ? { user, kind: "federated_user", account, arn } : undefined;
   }
   return undefined;
+}
+
+/** Roles whose session names AWS itself sets to the person's name: IAM Identity Center (SSO). */
+export const DEFAULT_SESSION_NAME_ROLES: readonly string[] = ["AWSReservedSSO_*"];
+
+/**
+ * The name policies, approvals and reviews match for an identity. An assumed role's session name
+ * is chosen by whoever assumes the role (`--role-session-name bob`), so it stands for a person only
+ * for the roles `sessionNameRoles` lists (globs; by default the IAM Identity Center roles, whose
+ * session names AWS sets); under any other role the name is `<role>/<session>`, which no person's
+ * plain name can be mistaken for. Other identities keep their name.
+ *
+ * @example
+ * ```ts
+ * const sso = identityFromArn("arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Dev_1a2b/alice@example.com")!;
+ * console.assert(policyUserName(sso, DEFAULT_SESSION_NAME_ROLES) === "alice@example.com");
+ * const chosen = identityFromArn("arn:aws:sts::123456789012:assumed-role/CiReadOnly/bob")!;
+ * console.assert(policyUserName(chosen, DEFAULT_SESSION_NAME_ROLES) === "CiReadOnly/bob");
+ * ```
+ */
+export function policyUserName(identity: Identity, sessionNameRoles: readonly string[]): string {
+  if (identity.kind !== "assumed_role" || identity.role === undefined) return identity.user;
+  return compileNameMatcher(sessionNameRoles)(identity.role)
+    ? identity.user
+    : `${identity.role}/${identity.user}`;
 }

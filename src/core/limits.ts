@@ -8,6 +8,12 @@
 export const STS_MIN_DURATION_SECONDS = 900;
 /** The longest role session STS issues (12 hours), in seconds. */
 export const STS_MAX_DURATION_SECONDS = 43_200;
+/**
+ * The shortest approval window or break-glass event: 20 minutes. STS cannot issue a session
+ * shorter than 15 minutes and a session never outlives its window, so a window must leave room
+ * for a full 15-minute session after the moment it opens.
+ */
+export const MIN_WINDOW_SECONDS = 1_200;
 /** The session length asked for when nothing else says: one hour. */
 export const DEFAULT_SESSION_SECONDS = 3_600;
 /** The region used when no flag, profile or environment names one. */

@@ -86,6 +86,11 @@ export interface BreakglassStore {
     requireReviewOf?: string,
   ): Promise<{ ok: true } | ({ ok: false } & InvokeRefusal)>;
   get(id: string): Promise<BreakglassEvent | undefined>;
+  /**
+   * Gives back the rate-limit uses `eventId` took under `slots`: for an invocation that never
+   * granted anything (its announcement failed), so it does not hold the next one up.
+   */
+  release(eventId: string, slots: readonly QuotaSlot[]): Promise<void>;
   /** Applies `next` only while the stored version is still `expectedVersion`. */
   update(next: BreakglassEvent, expectedVersion: number): Promise<boolean>;
   /** Newest first. */

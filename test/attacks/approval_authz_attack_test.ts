@@ -95,7 +95,7 @@ breakglass:
     reviewers: [carol]
 `;
 
-Deno.test("attack: dave, neither reviewer nor approver, reviews alice's break-glass with --policy and lifts require_review", async () => {
+Deno.test("attack: dave, neither reviewer nor approver, cannot review alice's break-glass with a policy of his own and lift require_review", async () => {
   await using t = await startTeam({ store: "sqlite", policy: BREAKGLASS });
   const invoke = () =>
     t.run([
@@ -111,9 +111,11 @@ Deno.test("attack: dave, neither reviewer nor approver, reviews alice's break-gl
   const first = await invoke();
   assertEquals(first.code, 0, first.stderr);
   const id = JSON.parse(first.stdout).id;
+  // There is no --policy to pick a more permissive policy with: reviewers are judged by the
+  // policy the event was invoked under.
   const own = `${t.home.dir}/dave-policy.yaml`;
   await Deno.writeTextFile(own, BREAKGLASS.replace("reviewers: [carol]", "reviewers: [dave]"));
-  const review = await t.as("dave", [
+  const withOwn = await t.as("dave", [
     "breakglass",
     "review",
     id,
@@ -122,8 +124,13 @@ Deno.test("attack: dave, neither reviewer nor approver, reviews alice's break-gl
     "--policy",
     own,
   ]);
-  assertEquals(review.code, 4, `dave reviewed the event: ${review.stdout}${review.stderr}`);
-  assertIncludes(review.stderr, "dave");
+  assertEquals(withOwn.code, 2, withOwn.stderr);
+  assertIncludes(withOwn.stderr, "unknown option '--policy'");
+  const viaEnv = await t.run(["breakglass", "review", id, "--notes", "fine", "--profile", "dave"], {
+    SENTINEL_POLICY: own,
+  });
+  assertEquals(viaEnv.code, 4, `dave reviewed the event: ${viaEnv.stdout}${viaEnv.stderr}`);
+  assertIncludes(viaEnv.stderr, "dave");
   const second = await invoke();
   assertTrue(second.code === 4, `require_review was lifted by a stranger: ${second.stdout}`);
 });

@@ -236,6 +236,30 @@ export class DynamoDbBreakglassStore implements BreakglassStore {
     }
   }
 
+  async release(eventId: string, slots: readonly QuotaSlot[]): Promise<void> {
+    for (const [key, windowMs] of windowsByKey(slots)) {
+      for (let round = 1;; round++) {
+        const { uses, version } = await this.#readUses(key);
+        const kept = uses.filter(([, id]) => id !== eventId);
+        if (version === undefined || kept.length === uses.length) break;
+        const write: TransactItem = kept.length > 0
+          ? { Put: quotaPut(this.#t.name, key, kept, windowMs, version) }
+          : {
+            Delete: {
+              TableName: this.#t.name,
+              Key: quotaKey(key),
+              ConditionExpression: "#ver = :read",
+              ExpressionAttributeNames: { "#ver": VERSION },
+              ExpressionAttributeValues: { ":read": num(version) },
+            },
+          };
+        const result = await this.#t.db.transactWriteItems([write]);
+        if (result.ok) break;
+        await contended(this.#t, result, round, "release");
+      }
+    }
+  }
+
   async get(id: string): Promise<BreakglassEvent | undefined> {
     const item = await this.#t.db.getItem({
       TableName: this.#t.name,

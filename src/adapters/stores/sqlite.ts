@@ -296,6 +296,17 @@ export class SqliteBreakglassStore implements BreakglassStore {
     });
   }
 
+  release(eventId: string, slots: readonly QuotaSlot[]): Promise<void> {
+    return settle(() =>
+      this.#c.immediate("give back the rate-limit uses of a break-glass event in", () => {
+        for (const key of windowsByKey(slots).keys()) {
+          this.#c.statement("DELETE FROM quota_uses WHERE key = ? AND event_id = ?")
+            .run(key, eventId);
+        }
+      })
+    );
+  }
+
   get(id: string): Promise<BreakglassEvent | undefined> {
     return settle(() =>
       this.#c.read("read a break-glass event from", () => {
@@ -449,7 +460,19 @@ function eventColumns(e: BreakglassEvent): SQLInputValue[] {
 }
 
 function parseBody<T>(body: unknown): T {
-  return JSON.parse(String(body)) as T;
+  try {
+    const value = JSON.parse(String(body));
+    if (typeof value !== "object" || value === null || typeof value.id !== "string") {
+      throw new Error("not a record");
+    }
+    return value as T;
+  } catch {
+    throw new SentinelError(
+      ExitCode.InvalidConfig,
+      "a record in the SQLite store is damaged (its body is not a Sentinel record); restore the store file from a backup, or move it aside to start a new one",
+      { code: "store_damaged" },
+    );
+  }
 }
 
 /** Runs synchronous store work as a promise (a throw becomes a rejection). */

@@ -33,6 +33,12 @@ export interface ApprovalRequest {
   status: RequestStatus;
   /** The `approvals:` rule that governs it. */
   rule: string;
+  /**
+   * The policy it was made under (a file path or `ssm:<name>`): approvers decide with it, so
+   * no approver can pick a more permissive one. Issuance checks every approval again against
+   * the policy it issues under.
+   */
+  policySource?: string;
   /** Distinct approvals needed (the rule's `required_approvals`, default 1). */
   requiredApprovals: number;
   approvals: Approval[];

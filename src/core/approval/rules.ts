@@ -16,6 +16,7 @@
 import { compileNameMatcher } from "../policy/glob.ts";
 import type { ApprovalRule, PolicyDocument } from "../policy/schema.ts";
 import { CompiledTimeWindow, ZoneClocks } from "../policy/time_window.ts";
+import type { ApprovalRequest } from "./request.ts";
 
 /** How long a pending request lives when its rule sets no `request_ttl`. */
 export const DEFAULT_REQUEST_TTL_SECONDS = 24 * 3600;
@@ -97,3 +98,50 @@ export function grantedDuration(
 export function requestTtlSeconds(rule: ApprovalRule): number {
   return rule.request_ttl ?? DEFAULT_REQUEST_TTL_SECONDS;
 }
+
+/**
+ * Whether an approved request still grants access at `now` under `rule` (the policy issuance runs
+ * under, which may be newer than the one it was approved under): the rule still covers the
+ * profile; every approval is by a distinct approver the rule names, never the requester (or the
+ * request was auto-approved and the rule's `auto_approve` still admits it); there are as many as
+ * the rule now requires; and the window is real — opened in the past, ending no later than the
+ * approved duration after it opened, and not yet over. A record that fails any of this (forged in
+ * the store, approved by someone the policy no longer trusts, stamped by a clock that was ahead)
+ * grants nothing.
+ */
+export function approvalHolds(
+  request: ApprovalRequest,
+  rule: ApprovalRule | undefined,
+  now: number,
+): { ok: true; windowEndsAt: number } | { ok: false; why: string } {
+  const fail = (why: string) => ({ ok: false as const, why });
+  if (request.status !== "approved") return fail(`it is ${request.status}`);
+  if (rule === undefined) return fail(`no approvals: rule covers ${request.profile} any more`);
+  const { decidedAt, windowEndsAt } = request;
+  if (decidedAt === undefined || windowEndsAt === undefined) return fail("it has no window");
+  if (decidedAt > now) return fail("it was approved in the future (a clock ahead?)");
+  if (windowEndsAt > decidedAt + request.durationSeconds * 1000) {
+    return fail("its window is longer than the duration approved");
+  }
+  if (now >= windowEndsAt) return fail("its window is over");
+  const autoApproved = request.decidedBy === AUTO_APPROVER && request.approvals.length === 0;
+  if (autoApproved) {
+    return autoApproves(rule, request.requester, request.durationSeconds, decidedAt)
+      ? { ok: true, windowEndsAt }
+      : fail(`the rule's auto_approve does not admit it`);
+  }
+  const approvers = new Set(request.approvals.map((a) => a.approver));
+  if (approvers.size !== request.approvals.length) return fail("an approver counted twice");
+  for (const approver of approvers) {
+    const verdict = mayApprove(rule, approver, request.requester);
+    if (!verdict.ok) return fail(verdict.why);
+  }
+  const needed = requiredApprovals(rule);
+  if (approvers.size < needed) {
+    return fail(`it has ${approvers.size} approval(s) and the rule now needs ${needed}`);
+  }
+  return { ok: true, windowEndsAt };
+}
+
+/** The actor recorded for an auto-approval. */
+export const AUTO_APPROVER = "policy";

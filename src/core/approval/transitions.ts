@@ -24,6 +24,7 @@ import { ExitCode, SentinelError } from "../errors.ts";
 import type { ApprovalRule } from "../policy/schema.ts";
 import type { ApprovalRequest } from "./request.ts";
 import {
+  AUTO_APPROVER,
   autoApproves,
   mayApprove,
   REQUEST_RETENTION_SECONDS,
@@ -45,11 +46,12 @@ export interface NewRequest {
   durationSeconds: number;
   reason: string;
   rule: ApprovalRule;
+  policySource?: string;
   now: number;
 }
 
 /** The actor of an auto-approval. */
-export const POLICY_ACTOR = "policy";
+export const POLICY_ACTOR = AUTO_APPROVER;
 /** The actor of an expiry. */
 export const SENTINEL_ACTOR = "sentinel";
 
@@ -64,6 +66,7 @@ export function openRequest(input: NewRequest): ApprovalRequest {
     reason: input.reason,
     status: "pending",
     rule: input.rule.name,
+    ...(input.policySource === undefined ? {} : { policySource: input.policySource }),
     requiredApprovals: requiredApprovals(input.rule),
     approvals: [],
     createdAt: input.now,

@@ -19,6 +19,8 @@ export interface BreakglassEvent {
   justification: string;
   /** The `breakglass:` rule that allowed it. */
   rule: string;
+  /** The policy it was invoked under; closers and reviewers are judged by it. */
+  policySource?: string;
   createdAt: number;
   /** Access ends here (earlier when closed). */
   endsAt: number;
@@ -36,7 +38,7 @@ export interface BreakglassEvent {
  * `windowMs` (a cooldown is `max: 1` over the cooldown period).
  */
 export interface QuotaSlot {
-  /** For example `user:alice`, `profile:prod`, `cooldown:alice:prod`. */
+  /** For example `sre:user:alice`, `sre:profile:prod`, `sre:cooldown:alice:prod` (rule-scoped). */
   key: string;
   max: number;
   windowMs: number;

@@ -18,6 +18,7 @@
  */
 import { formatDuration } from "../duration.ts";
 import { ExitCode, SentinelError } from "../errors.ts";
+import { MIN_WINDOW_SECONDS } from "../limits.ts";
 import { compileNameMatcher } from "../policy/glob.ts";
 import type { ApprovalRule, BreakglassReasonCode, BreakglassRule } from "../policy/schema.ts";
 import type { BreakglassEvent, QuotaSlot } from "./event.ts";
@@ -33,9 +34,12 @@ export function breakglassRuleFor(
   user: string,
   profile: string,
   reasonCode: BreakglassReasonCode,
+  roleArn?: string,
 ): BreakglassRule {
   const covering = (rules ?? []).filter((rule) =>
-    compileNameMatcher(rule.profiles)(profile) && compileNameMatcher(rule.users)(user)
+    compileNameMatcher(rule.profiles)(profile) && compileNameMatcher(rule.users)(user) &&
+    (rule.roles === undefined || rule.roles.length === 0 ||
+      (roleArn !== undefined && compileNameMatcher(rule.roles)(roleArn)))
   );
   const allowing = covering.find((rule) =>
     rule.reason_codes === undefined || rule.reason_codes.includes(reasonCode)
@@ -53,7 +57,9 @@ export function breakglassRuleFor(
   }
   throw new SentinelError(
     ExitCode.Denied,
-    `no breakglass: rule allows ${user} to break glass into ${profile}; ask your security team to add one (see the policy reference)`,
+    `no breakglass: rule allows ${user} to break glass into ${profile}${
+      roleArn === undefined ? "" : ` (${roleArn})`
+    }; ask your security team to add one (see the policy reference)`,
     { code: "breakglass_not_allowed" },
   );
 }
@@ -73,18 +79,38 @@ export interface InvocationPlan {
   escalation?: { threshold: number; userWindowMs: number; profileWindowMs: number };
 }
 
-/** Plans an invocation under `rule`. */
+/**
+ * Plans an invocation under `rule`. Rate limits are the rule's own (their keys carry the rule's
+ * name), so a rule with a short window never erases the uses another rule still counts.
+ */
 export function invocationPlan(
   rule: BreakglassRule,
   request: { user: string; profile: string; now: number; requestedSeconds?: number },
 ): InvocationPlan {
   const max = rule.max_duration ?? DEFAULT_BREAKGLASS_SECONDS;
   const seconds = Math.min(request.requestedSeconds ?? max, max);
+  if (seconds < MIN_WINDOW_SECONDS) {
+    throw new SentinelError(
+      request.requestedSeconds !== undefined && request.requestedSeconds < MIN_WINDOW_SECONDS
+        ? ExitCode.Usage
+        : ExitCode.InvalidConfig,
+      `a break-glass of ${
+        formatDuration(seconds)
+      } could never be used: sessions need 15 minutes left, so it must last at least ${
+        formatDuration(MIN_WINDOW_SECONDS)
+      }${
+        seconds === max
+          ? ` (rule "${rule.name}" caps it at ${formatDuration(max)}: raise its max_duration)`
+          : ""
+      }`,
+      { code: "breakglass_too_short" },
+    );
+  }
   const { user, profile } = request;
   const slots: QuotaSlot[] = [];
   if (rule.cooldown !== undefined) {
     slots.push({
-      key: `cooldown:${user}:${profile}`,
+      key: `${rule.name}:cooldown:${user}:${profile}`,
       max: 1,
       windowMs: rule.cooldown * 1000,
       label: `the cooldown of ${
@@ -94,14 +120,14 @@ export function invocationPlan(
   }
   const perUser = rule.quota?.per_user;
   const userSlot: QuotaSlot | undefined = perUser && {
-    key: `user:${user}`,
+    key: `${rule.name}:user:${user}`,
     max: perUser.max,
     windowMs: perUser.window * 1000,
     label: `the per-user quota (${perUser.max} per ${formatDuration(perUser.window)}) of ${user}`,
   };
   const perProfile = rule.quota?.per_profile;
   const profileSlot: QuotaSlot | undefined = perProfile && {
-    key: `profile:${profile}`,
+    key: `${rule.name}:profile:${profile}`,
     max: perProfile.max,
     windowMs: perProfile.window * 1000,
     label: `the per-profile quota (${perProfile.max} per ${

@@ -69,9 +69,9 @@ Deno.test("the plan caps the duration at max_duration and lists cooldown and quo
   });
   assertEquals(plan.endsAt, 1000 + 60 * MIN);
   assertEquals(plan.slots.map((s) => [s.key, s.max, s.windowMs]), [
-    ["cooldown:alice@sre:prod", 1, 30 * MIN],
-    ["user:alice@sre", 3, 86_400_000],
-    ["profile:prod", 10, 7 * 86_400_000],
+    ["sre:cooldown:alice@sre:prod", 1, 30 * MIN],
+    ["sre:user:alice@sre", 3, 86_400_000],
+    ["sre:profile:prod", 10, 7 * 86_400_000],
   ]);
   assertEquals(plan.requireReviewOf, "alice@sre");
   assertEquals(plan.escalation, {

@@ -35,6 +35,7 @@ export interface NewEvent {
   reasonCode: BreakglassReasonCode;
   justification: string;
   rule: string;
+  policySource?: string;
   now: number;
   endsAt: number;
 }
@@ -49,6 +50,7 @@ export function openEvent(input: NewEvent): BreakglassEvent {
     reasonCode: input.reasonCode,
     justification: input.justification,
     rule: input.rule,
+    ...(input.policySource === undefined ? {} : { policySource: input.policySource }),
     createdAt: input.now,
     endsAt: input.endsAt,
     version: 1,
@@ -89,7 +91,51 @@ export function closeEvent(
   };
 }
 
-/** Records the post-incident review: never by the invoker; once. */
+/** The actor of an invocation Sentinel aborted (its announcement failed). */
+export const SENTINEL_ACTOR = "sentinel";
+
+/**
+ * Aborts an invocation that must not stand (a required notifier could not announce it): closed at
+ * once and marked reviewed by Sentinel, so it neither grants access nor holds up the next
+ * invocation through `require_review`.
+ */
+export function abortEvent(event: BreakglassEvent, why: string, now: number): BreakglassEvent {
+  return {
+    ...event,
+    closedAt: now,
+    closedBy: SENTINEL_ACTOR,
+    closeReason: `aborted: ${why}`,
+    endsAt: Math.min(event.endsAt, now),
+    reviewedAt: now,
+    reviewedBy: SENTINEL_ACTOR,
+    reviewNotes: "aborted before it granted anything",
+    version: event.version + 1,
+  };
+}
+
+/** Whether an event was aborted by Sentinel (then its review is Sentinel's own). */
+export function wasAborted(event: BreakglassEvent): boolean {
+  return event.closedBy === SENTINEL_ACTOR && event.reviewedBy === SENTINEL_ACTOR;
+}
+
+/**
+ * Whether the event's recorded review counts under the current policy: Sentinel's own for an
+ * aborted invocation, or by someone the policy allows to review it (never the invoker).
+ */
+export function reviewHolds(
+  event: BreakglassEvent,
+  rule: BreakglassRule | undefined,
+  approvals: readonly ApprovalRule[] | undefined,
+): { ok: true } | { ok: false; why: string } {
+  if (event.reviewedBy === undefined) return { ok: false, why: "it has not been reviewed" };
+  if (wasAborted(event)) return { ok: true };
+  return mayReview(event, event.reviewedBy, rule, approvals);
+}
+
+/**
+ * Records the post-incident review: never by the invoker; once — unless the recorded review no
+ * longer counts (by someone the policy does not allow), which an allowed reviewer then replaces.
+ */
 export function reviewEvent(
   event: BreakglassEvent,
   actor: string,
@@ -98,7 +144,7 @@ export function reviewEvent(
   rule: BreakglassRule | undefined,
   approvals: readonly ApprovalRule[] | undefined,
 ): EventTransition {
-  if (event.reviewedAt !== undefined) {
+  if (event.reviewedAt !== undefined && reviewHolds(event, rule, approvals).ok) {
     return fail(
       ExitCode.Internal,
       `break-glass event ${event.id} was already reviewed by ${event.reviewedBy} at ${

@@ -2,7 +2,8 @@
  * What a policy decision means for issuance, in one pure function: issue (and under which grant,
  * with which caps), or refuse with the error the user sees. An approved request turns
  * `require_approval` into an issuance within the approval's window; an active break-glass event
- * overrides a deny or `require_approval` within the event's window.
+ * overrides a deny or `require_approval` within the event's window — except a deny that names the
+ * role itself, which nothing overrides.
  *
  * @example
  * ```ts
@@ -39,6 +40,11 @@ export interface BreakglassCover {
 /** What is known when deciding. */
 export interface VerdictInput {
   decision: Decision;
+  /**
+   * The deciding rule is a deny that names the role (`conditions.roles`): a guardrail on the role
+   * itself, which break-glass never overrides (it opens closed profiles, not forbidden roles).
+   */
+  roleDenied?: boolean;
   profile: string;
   user: string;
   requestId: string;
@@ -64,7 +70,7 @@ export function issuanceVerdict(input: VerdictInput): Verdict {
   if (decision.effect === "allow") {
     return { issue: true, grant: {}, ruleMaxSeconds: decision.maxDurationSeconds };
   }
-  if (input.breakglass !== undefined) {
+  if (input.breakglass !== undefined && !(decision.effect === "deny" && input.roleDenied)) {
     return {
       issue: true,
       grant: { breakglassEventId: input.breakglass.id },

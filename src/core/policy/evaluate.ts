@@ -216,3 +216,10 @@ function detail(
       return `${rule.time!.describeInstant(request.time)} is outside ${rule.time!.describe()}`;
   }
 }
+
+/** Whether `decision` is a deny by a rule with a `roles` condition: a guardrail on the role. */
+export function deniesRole(policy: CompiledPolicy, decision: Decision): boolean {
+  if (decision.effect !== "deny" || decision.ruleIndex < 0) return false;
+  const roles = policy.document.rules[decision.ruleIndex]?.conditions?.roles;
+  return roles !== undefined && roles.length > 0;
+}

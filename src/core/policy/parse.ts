@@ -44,7 +44,8 @@ export function parsePolicy(text: string): ParseResult {
 }
 
 const ALLOWED_KEYS: Record<string, string> = {
-  "": "version, rules, approvals, breakglass",
+  "": "version, rules, approvals, breakglass, identity",
+  identity: "session_name_roles",
   "rules.*": "name, effect, conditions, reason, max_duration",
   "rules.*.conditions": "profiles, users, roles, time, mode",
   "rules.*.conditions.time": "days, hours, timezone",
@@ -55,7 +56,7 @@ const ALLOWED_KEYS: Record<string, string> = {
   "approvals.*.auto_approve.time": "days, hours, timezone",
   "approvals.*.auto_approve.time.hours": "start, end",
   "breakglass.*":
-    "name, profiles, users, reason_codes, max_duration, cooldown, quota, escalation_threshold, require_review, reviewers",
+    "name, profiles, users, reason_codes, max_duration, cooldown, quota, escalation_threshold, require_review, reviewers, roles",
   "breakglass.*.quota": "per_user, per_profile",
   "breakglass.*.quota.per_user": "max, window",
   "breakglass.*.quota.per_profile": "max, window",

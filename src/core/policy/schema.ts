@@ -207,9 +207,19 @@ export const breakglassRuleSchema = z.strictObject({
     .optional(),
   require_review: z.boolean({ error: "must be true or false" }).optional(),
   reviewers: nameList.optional(),
+  roles: nameList.optional(),
 });
 /** A validated break-glass rule. */
 export type BreakglassRule = z.infer<typeof breakglassRuleSchema>;
+
+/** `identity:` — how verified identities are named. */
+export const identitySchema = z.strictObject({
+  /**
+   * Roles whose session names name a person (AWS sets them, as for IAM Identity Center); under
+   * other roles a session is named `<role>/<session>`. Default: `["AWSReservedSSO_*"]`.
+   */
+  session_name_roles: nameList.optional(),
+});
 
 /** The whole policy document. */
 export const policySchema = z.strictObject({
@@ -227,6 +237,7 @@ export const policySchema = z.strictObject({
     error: "must be a list of break-glass rules",
   })
     .optional(),
+  identity: identitySchema.optional(),
 }, { error: "the policy must be a mapping with version and rules" });
 
 /** The sections whose entries carry a `name` that must be unique within the section. */
