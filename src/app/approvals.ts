@@ -30,7 +30,13 @@ import type { NotifyReport } from "../ports/notifier.ts";
 import type { Page, Stores } from "../ports/stores.ts";
 
 export type { CallerFlags };
-import { type ActingContext, actingContext, actingPolicy, type CallerFlags } from "./acting.ts";
+import {
+  actingContext,
+  actingPolicy,
+  type CallerFlags,
+  type ReadingContext,
+  readingContext,
+} from "./acting.ts";
 import { loadPolicy } from "./policy.ts";
 import { baseRequest, profileSettings } from "./profile_settings.ts";
 import { recordDecision } from "./record_decision.ts";
@@ -216,7 +222,7 @@ export async function showRequest(
   id: string,
   flags: CallerFlags,
 ): Promise<ApprovalRequest> {
-  const ctx = await actingContext(deps, flags);
+  const ctx = await readingContext(deps, flags, false);
   const request = await getRequest(ctx.stores, id);
   return await expireLazily(deps, ctx, request, deps.clock.now()) ?? request;
 }
@@ -237,11 +243,14 @@ export async function listRequests(
   input: ListInput,
   flags: CallerFlags,
 ): Promise<Page<ApprovalRequest>> {
-  const ctx = await actingContext(deps, flags);
+  const ctx = await readingContext(deps, flags, input.mine === true);
+  if (input.mine && ctx.caller === undefined) {
+    throw new SentinelError(ExitCode.Internal, "--mine needs the verified caller; this is a bug");
+  }
   const page = await ctx.stores.approvals.list({
     status: input.status,
     profile: input.profile,
-    requester: input.mine ? ctx.caller.identity.user : undefined,
+    requester: input.mine ? ctx.caller?.identity.user : undefined,
     limit: input.limit,
     cursor: input.cursor,
   });
@@ -334,7 +343,7 @@ async function getRequest(stores: Stores, id: string): Promise<ApprovalRequest> 
 /** Stores and announces the expiry of a pending request that is due; the expired request, or undefined. */
 async function expireLazily(
   deps: Deps,
-  ctx: ActingContext,
+  ctx: ReadingContext,
   request: ApprovalRequest,
   now: number,
 ): Promise<ApprovalRequest | undefined> {
