@@ -46,6 +46,7 @@ const sdkModule = lazy<typeof import("./aws/sdk.ts")>("./aws/sdk.ts");
 const childModule = lazy<typeof import("./child_process.ts")>("./child_process.ts");
 const pluginModule = lazy<typeof import("../plugin_host/resolve.ts")>("../plugin_host/resolve.ts");
 const storesModule = lazy<typeof import("./stores/open.ts")>("./stores/open.ts");
+const serverModule = lazy<typeof import("./credential_server.ts")>("./credential_server.ts");
 
 /** The real dependencies of this process. */
 export function createDeps(edges: ProcessEdges): Deps {
@@ -97,6 +98,7 @@ export function createDeps(edges: ProcessEdges): Deps {
         },
       };
     }),
+    credentialServer: async () => (await serverModule()).credentialServer,
     stores: (location) => {
       // Once per location; DynamoDB endpoints resolve like the AWS transport's.
       let opened = stores.get(location.text);
