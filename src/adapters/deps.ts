@@ -47,6 +47,7 @@ const childModule = lazy<typeof import("./child_process.ts")>("./child_process.t
 const pluginModule = lazy<typeof import("../plugin_host/resolve.ts")>("../plugin_host/resolve.ts");
 const storesModule = lazy<typeof import("./stores/open.ts")>("./stores/open.ts");
 const serverModule = lazy<typeof import("./credential_server.ts")>("./credential_server.ts");
+const signinModule = lazy<typeof import("./console_signin.ts")>("./console_signin.ts");
 
 /** The real dependencies of this process. */
 export function createDeps(edges: ProcessEdges): Deps {
@@ -99,6 +100,7 @@ export function createDeps(edges: ProcessEdges): Deps {
       };
     }),
     credentialServer: async () => (await serverModule()).credentialServer,
+    consoleSignin: async () => (await signinModule()).consoleSignin,
     stores: (location) => {
       // Once per location; DynamoDB endpoints resolve like the AWS transport's.
       let opened = stores.get(location.text);

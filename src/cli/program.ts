@@ -21,6 +21,7 @@ import { credentialsCommand } from "./credentials.ts";
 import { enforceCommand } from "./enforce.ts";
 import { execCommand } from "./exec.ts";
 import { exportCommand } from "./export.ts";
+import { loginCommand } from "./login.ts";
 import { pluginsCommand } from "./plugins.ts";
 import { policyLintCommand } from "./policy_lint.ts";
 import { policyDiffCommand, policyPullCommand, policyPushCommand } from "./policy_remote.ts";
@@ -63,6 +64,7 @@ Examples:
   program.addCommand(credentialsCommand(ctx));
   program.addCommand(execCommand(ctx));
   program.addCommand(exportCommand(ctx));
+  program.addCommand(loginCommand(ctx));
   program.addCommand(checkCommand(ctx));
   program.addCommand(whoamiCommand(ctx));
   program.addCommand(requestCommand(ctx));
