@@ -1,10 +1,12 @@
 /**
  * A CycloneDX 1.6 SBOM (JSON) of Sentinel's npm dependencies, generated from deno.lock: one
- * component per locked package with its purl and the lock's integrity hash, the dependency graph,
- * and each package's scope — `required` when the compiled binary embeds it (reached from main.ts
- * and the compile plan's --include modules, per `deno info`), `excluded` when only tests and
- * benchmarks use it. Deterministic: the serial number is derived from the lock, and the timestamp
- * comes from SOURCE_DATE_EPOCH when set.
+ * component per locked package with its purl and the lock's integrity hash, and the dependency
+ * graph. `deno compile` embeds every package of the lock's npm snapshot in the binary, whether
+ * Sentinel's code loads it or not (its "Embedded Files" listing shows the test-only fast-check
+ * and the benchmark's cedar-wasm too), so every component is scoped `required`; the property
+ * `sentinel:loaded_at_run_time` tells which ones main.ts and the compile plan's --include modules
+ * actually reach (per `deno info`), to weigh a vulnerability report. Deterministic: the serial
+ * number is derived from the lock, and the timestamp comes from SOURCE_DATE_EPOCH when set.
  *
  *   deno task sbom > sentinel.cdx.json
  *   deno task sbom --output dist/sentinel-0.1.0.cdx.json
@@ -34,7 +36,8 @@ export interface BomComponent {
   version: string;
   purl: string;
   hashes: { alg: "SHA-512" | "SHA-384" | "SHA-256" | "SHA-1"; content: string }[];
-  scope?: "required" | "excluded";
+  scope?: "required";
+  properties?: { name: string; value: string }[];
 }
 
 /** The SBOM document. */
@@ -110,12 +113,18 @@ function resolveDependency(ids: readonly string[], entry: string, of: string): s
   return matches[0];
 }
 
+/** The component property that says whether Sentinel's code loads the package. */
+export const LOADED_PROPERTY = "sentinel:loaded_at_run_time";
+
 /** What the SBOM describes and how. */
 export interface BomOptions {
   name: string;
   version: string;
-  /** Package ids the binary embeds; when given, every component gets a scope. */
-  embedded?: ReadonlySet<string>;
+  /**
+   * Package ids Sentinel's code loads at run time; when given, every component is scoped
+   * `required` (the binary embeds them all) and says whether it is loaded.
+   */
+  loaded?: ReadonlySet<string>;
   /** RFC 3339; omitted when absent. */
   timestamp?: string;
   /** Hashed into the serial number (the lock's text). */
@@ -141,9 +150,10 @@ export async function cycloneDx(lock: DenoLock, options: BomOptions): Promise<Bo
       version,
       purl: ref(id),
       hashes: integrityHashes(packages[id].integrity),
-      ...(options.embedded === undefined
-        ? {}
-        : { scope: options.embedded.has(id) ? "required" as const : "excluded" as const }),
+      ...(options.loaded === undefined ? {} : {
+        scope: "required" as const,
+        properties: [{ name: LOADED_PROPERTY, value: String(options.loaded.has(id)) }],
+      }),
     };
   });
   const rootRef = `${options.name}@${options.version}`;
@@ -242,12 +252,12 @@ if (import.meta.main) {
   const root = new URL("..", import.meta.url).pathname;
   const lockText = await Deno.readTextFile(`${root}deno.lock`);
   const plan = await compilePlan(root);
-  const embedded = await reachedPackages(root, [plan.entry, ...plan.includes.map((i) => i.path)]);
+  const loaded = await reachedPackages(root, [plan.entry, ...plan.includes.map((i) => i.path)]);
   const epoch = Deno.env.get("SOURCE_DATE_EPOCH");
   const bom = await cycloneDx(JSON.parse(lockText), {
     name: "sentinel",
     version: denoConfig.version,
-    embedded,
+    loaded,
     serialSeed: lockText,
     ...(epoch === undefined
       ? {}
@@ -260,9 +270,9 @@ if (import.meta.main) {
   if (output === undefined) await Deno.stdout.write(new TextEncoder().encode(text));
   else {
     await Deno.writeTextFile(output, text);
-    const required = bom.components.filter((c) => c.scope === "required").length;
+    const reached = bom.components.filter((c) => c.properties?.[0].value === "true").length;
     console.error(
-      `wrote ${output}: ${bom.components.length} npm packages, ${required} embedded in the binary`,
+      `wrote ${output}: ${bom.components.length} npm packages embedded, ${reached} loaded at run time`,
     );
   }
 }

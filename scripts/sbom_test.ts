@@ -5,7 +5,14 @@
  */
 import { assertEquals, assertMatch, assertTrue } from "../test/assert.ts";
 import denoConfig from "../deno.json" with { type: "json" };
-import { cycloneDx, type DenoLock, integrityHashes, npmPurl, parsePackageId } from "./sbom.ts";
+import {
+  cycloneDx,
+  type DenoLock,
+  integrityHashes,
+  LOADED_PROPERTY,
+  npmPurl,
+  parsePackageId,
+} from "./sbom.ts";
 
 // SHA-512 of the empty string, as npm writes it and in hex.
 const EMPTY_SHA512_B64 =
@@ -51,15 +58,24 @@ Deno.test("a small lock: components, direct dependencies, the graph and scopes",
   const bom = await cycloneDx(lock, {
     name: "app",
     version: "9.9.9",
-    embedded: new Set(["@x/cli@1.0.0_peer@2.0.0", "peer@2.0.0"]),
+    loaded: new Set(["@x/cli@1.0.0_peer@2.0.0", "peer@2.0.0"]),
     serialSeed: "seed",
     timestamp: "2026-01-01T00:00:00Z",
   });
-  assertEquals(bom.components.map((c) => [c.purl, c.group ?? "", c.name, c.scope]), [
-    ["pkg:npm/%40x/cli@1.0.0", "@x", "cli", "required"],
-    ["pkg:npm/devtool@3.0.0", "", "devtool", "excluded"],
-    ["pkg:npm/peer@2.0.0", "", "peer", "required"],
-  ]);
+  assertEquals(
+    bom.components.map((c) => [c.purl, c.group ?? "", c.name, c.scope, c.properties]),
+    [
+      ["pkg:npm/%40x/cli@1.0.0", "@x", "cli", "required", [{
+        name: LOADED_PROPERTY,
+        value: "true",
+      }]],
+      ["pkg:npm/devtool@3.0.0", "", "devtool", "required", [{
+        name: LOADED_PROPERTY,
+        value: "false",
+      }]],
+      ["pkg:npm/peer@2.0.0", "", "peer", "required", [{ name: LOADED_PROPERTY, value: "true" }]],
+    ],
+  );
   assertEquals(bom.dependencies, [
     { ref: "app@9.9.9", dependsOn: ["pkg:npm/%40x/cli@1.0.0", "pkg:npm/devtool@3.0.0"] },
     { ref: "pkg:npm/%40x/cli@1.0.0", dependsOn: ["pkg:npm/peer@2.0.0"] },
@@ -73,10 +89,10 @@ Deno.test("a small lock: components, direct dependencies, the graph and scopes",
   );
   const again = await cycloneDx(lock, { name: "app", version: "9.9.9", serialSeed: "seed" });
   assertEquals(again.serialNumber, bom.serialNumber, "the serial number is deterministic");
-  assertTrue(again.components.every((c) => c.scope === undefined));
+  assertTrue(again.components.every((c) => c.scope === undefined && c.properties === undefined));
 });
 
-Deno.test("deno task sbom on the real deno.lock: every locked package once, every reference resolves, the binary's packages required", async () => {
+Deno.test("deno task sbom on the real deno.lock: every locked package once, every reference resolves, what the binary loads marked", async () => {
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-read", "--allow-run", "--allow-env", "scripts/sbom.ts"],
     cwd: new URL("..", import.meta.url).pathname,
@@ -105,16 +121,18 @@ Deno.test("deno task sbom on the real deno.lock: every locked package once, ever
     assertEquals(component.hashes.length, 1, component.purl);
     assertMatch(component.hashes[0].content, /^[0-9a-f]{128}$/);
   }
-  const scope = (purl: string) =>
-    bom.components.find((c: { purl: string }) => c.purl === purl)?.scope;
-  // What main.ts and the compile plan's --include modules load is embedded…
-  assertEquals(scope(`pkg:npm/yaml@2.9.1`), "required");
-  assertEquals(scope(`pkg:npm/zod@4.6.7`), "required");
-  assertEquals(scope(`pkg:npm/commander@15.1.0`), "required");
-  assertEquals(scope(`pkg:npm/%40commander-js/extra-typings@15.1.0`), "required");
-  assertEquals(scope(`pkg:npm/%40aws-sdk/client-sts@3.1177.0`), "required");
-  // …while test and benchmark packages are not.
-  assertEquals(scope(`pkg:npm/fast-check@4.11.0`), "excluded");
-  assertEquals(scope(`pkg:npm/%40cedar-policy/cedar-wasm@4.13.0`), "excluded");
-  assertEquals(scope(`pkg:npm/standardwebhooks@1.1.1`), "excluded");
+  // deno compile embeds every locked package: all are required…
+  assertTrue(bom.components.every((c: { scope: string }) => c.scope === "required"));
+  const loaded = (purl: string) =>
+    bom.components.find((c: { purl: string }) => c.purl === purl)?.properties[0].value;
+  // …and what main.ts and the compile plan's --include modules load is marked so…
+  assertEquals(loaded(`pkg:npm/yaml@2.9.1`), "true");
+  assertEquals(loaded(`pkg:npm/zod@4.6.7`), "true");
+  assertEquals(loaded(`pkg:npm/commander@15.1.0`), "true");
+  assertEquals(loaded(`pkg:npm/%40commander-js/extra-typings@15.1.0`), "true");
+  assertEquals(loaded(`pkg:npm/%40aws-sdk/client-sts@3.1177.0`), "true");
+  // …while test and benchmark packages are not loaded.
+  assertEquals(loaded(`pkg:npm/fast-check@4.11.0`), "false");
+  assertEquals(loaded(`pkg:npm/%40cedar-policy/cedar-wasm@4.13.0`), "false");
+  assertEquals(loaded(`pkg:npm/standardwebhooks@1.1.1`), "false");
 });
