@@ -7,6 +7,7 @@
  *   deno task compile                 # all five targets into dist/
  *   deno task compile --target x86_64-unknown-linux-gnu
  *   deno task compile --dry-run       # print the plan and the commands, check it, build nothing
+ *   deno task compile --cached-only   # offline: fetch nothing (a filled DENO_DIR, or DENORT_BIN)
  *
  * `deno compile` downloads the runtime (denort) for each target once. Where that download is not
  * reachable (air-gapped builds, and this project's build machines), point DENORT_BIN at a local
@@ -27,6 +28,7 @@ import {
 
 const args = Deno.args;
 const dryRun = args.includes("--dry-run");
+const cachedOnly = args.includes("--cached-only");
 const only = args.includes("--target") ? args[args.indexOf("--target") + 1] : undefined;
 const targets: readonly Target[] = only === undefined ? TARGETS : TARGETS.filter((t) => t === only);
 if (targets.length === 0) {
@@ -50,7 +52,9 @@ if (dryRun) {
   for (const include of plan.includes) out(`  ${include.path.padEnd(width)}  ${include.why}`);
   out(`local modules in the binary: ${plan.embedded.length}`);
   out(`fill DENO_DIR for an offline build: ${line(cacheArgs(plan))}`);
-  for (const target of targets) out(`${target}: ${line(compileArgs(plan, version, target))}`);
+  for (const target of targets) {
+    out(`${target}: ${line(compileArgs(plan, version, target, { cachedOnly }))}`);
+  }
   out(`then: sha256 of each output into dist/SHA256SUMS`);
 }
 
@@ -72,7 +76,7 @@ for (const target of targets) {
   const output = outputFile(version, target);
   console.error(`compiling ${output}`);
   const { code } = await new Deno.Command(Deno.execPath(), {
-    args: compileArgs(plan, version, target),
+    args: compileArgs(plan, version, target, { cachedOnly }),
     cwd: root,
     stdout: "inherit",
     stderr: "inherit",

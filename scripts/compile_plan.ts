@@ -277,10 +277,19 @@ export function outputFile(version: string, target: Target): string {
   return `dist/sentinel-${version}-${target}${target.includes("windows") ? ".exe" : ""}`;
 }
 
-/** The `deno compile` arguments for one target. */
-export function compileArgs(plan: CompilePlan, version: string, target: Target): string[] {
+/**
+ * The `deno compile` arguments for one target; with `cachedOnly`, nothing may be fetched (an
+ * offline build from a filled DENO_DIR fails at once instead of waiting for the network).
+ */
+export function compileArgs(
+  plan: CompilePlan,
+  version: string,
+  target: Target,
+  options: { cachedOnly?: boolean } = {},
+): string[] {
   return [
     "compile",
+    ...(options.cachedOnly === true ? ["--cached-only"] : []),
     ...plan.flags,
     ...plan.includes.flatMap((i) => ["--include", i.path]),
     "--target",

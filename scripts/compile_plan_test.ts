@@ -45,6 +45,8 @@ Deno.test("the plan follows computed imports through lazy modules to a fixed poi
       "dist/sentinel-1.2.3-x86_64-pc-windows-msvc.exe",
       "main.ts",
     ]);
+    const offline = compileArgs(plan, "1.2.3", "x86_64-unknown-linux-gnu", { cachedOnly: true });
+    assertEquals(offline.slice(0, 3), ["compile", "--cached-only", "--allow-read"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
