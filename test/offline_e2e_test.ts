@@ -5,8 +5,8 @@
  * interface, loopback, is down (`unshare -n`; `unshare -rn` where only user namespaces are
  * allowed). In there: `check` both ways, `policy validate`, `policy lint`, `policy test`,
  * `requests` and `requests show` on a local SQLite store (expiring a due request and logging it),
- * a bundled plugin and an external plugin pinned by hash, and `audit verify`. A control run in
- * the same kind of namespace shows that the network is really gone.
+ * `plugins list`, a bundled plugin and an external plugin pinned by hash, and `audit verify`. A
+ * control run in the same kind of namespace shows that the network is really gone.
  */
 import { assertEquals, assertIncludes, assertMatch, assertTrue } from "./assert.ts";
 import { cacheArgs, compilePlan } from "../scripts/compile_plan.ts";
@@ -219,6 +219,9 @@ plugins:
       assertEquals(show.code, 0, show.stderr);
       assertIncludes(show.stdout, "request 00000000000000a1: pending");
 
+      const plugins = await sentinel(["plugins", "list"]);
+      assertEquals(plugins.code, 0, plugins.stderr);
+      assertIncludes(plugins.stdout, `sha256:      ${hash}`);
       const pager = await sentinel(["plugins", "test", "pager"]);
       assertEquals(pager.code, 0, pager.stderr);
       assertIncludes(pager.stdout, "offline test to #ops");
