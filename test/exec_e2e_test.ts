@@ -3,7 +3,8 @@
  * forwarding and the nesting guard.
  */
 import { assertEquals, assertIncludes, assertMatch, assertTrue } from "./assert.ts";
-import { setupScenario } from "./harness/scenario.ts";
+import { aws } from "./harness/aws_home.ts";
+import { POLICY, setupScenario } from "./harness/scenario.ts";
 import { baseEnv, runSentinel, sentinelCommand } from "./harness/sentinel.ts";
 
 Deno.test("exec gives the child the session, scrubs other AWS variables and passes its exit code", async () => {
@@ -274,4 +275,53 @@ Deno.test("attack: a non-executable file or a directory as the command exits 126
   assertEquals(directory.code, 126, directory.stderr);
   assertIncludes(directory.stderr, `sentinel: ${t.home.dir}: is a directory`);
   assertTrue(!directory.stderr.includes("internal error"), directory.stderr);
+});
+
+Deno.test("exec takes the original Sentinel's spelling: --profile and --policy-parameter (= ssm:)", async () => {
+  await using t = await setupScenario("alice");
+  const put = await aws(
+    [
+      "ssm",
+      "put-parameter",
+      "--name",
+      "/sentinel/policies/prod",
+      "--type",
+      "String",
+      "--value",
+      POLICY,
+    ],
+    { ...t.moto.clientEnv(), AWS_CONFIG_FILE: "/dev/null" },
+  );
+  assertEquals(put.code, 0, put.stderr);
+  const run = await runSentinel([
+    "exec",
+    "--profile",
+    "prod",
+    "--policy-parameter",
+    "/sentinel/policies/prod",
+    "--",
+    "sh",
+    "-c",
+    'echo "marker=$SENTINEL_EXEC_PROFILE"; aws sts get-caller-identity --query Arn --output text',
+  ], { env: t.home.env });
+  assertEquals(run.code, 0, run.stderr);
+  assertIncludes(run.stdout, "marker=prod\n");
+  assertIncludes(run.stdout, "arn:aws:sts::123456789012:assumed-role/SentinelProd/alice");
+  const [record] = await t.home.readLog();
+  assertEquals(record.policy_source, "ssm:/sentinel/policies/prod");
+  assertTrue(
+    (await t.moto.recordedRequests()).some((r) =>
+      r.headers["X-Amz-Target"] === "AmazonSSM.GetParameter" &&
+      r.body.includes("/sentinel/policies/prod")
+    ),
+  );
+  const both = await runSentinel(
+    ["exec", "--profile", "prod", "--policy", "p.yaml", "--policy-parameter", "/x", "--", "true"],
+    { env: t.home.env },
+  );
+  assertEquals(both.code, 2);
+  assertIncludes(both.stderr, "either --policy or --policy-parameter");
+  const none = await runSentinel(["exec"], { env: t.home.env });
+  assertEquals(none.code, 2);
+  assertIncludes(none.stderr, "name the profile");
 });

@@ -46,6 +46,8 @@ const sdkModule = lazy<typeof import("./aws/sdk.ts")>("./aws/sdk.ts");
 const childModule = lazy<typeof import("./child_process.ts")>("./child_process.ts");
 const pluginModule = lazy<typeof import("../plugin_host/resolve.ts")>("../plugin_host/resolve.ts");
 const storesModule = lazy<typeof import("./stores/open.ts")>("./stores/open.ts");
+const serverModule = lazy<typeof import("./credential_server.ts")>("./credential_server.ts");
+const signinModule = lazy<typeof import("./console_signin.ts")>("./console_signin.ts");
 
 /** The real dependencies of this process. */
 export function createDeps(edges: ProcessEdges): Deps {
@@ -97,6 +99,8 @@ export function createDeps(edges: ProcessEdges): Deps {
         },
       };
     }),
+    credentialServer: async () => (await serverModule()).credentialServer,
+    consoleSignin: async () => (await signinModule()).consoleSignin,
     stores: (location) => {
       // A DynamoDB store is only clients bound to one deadline: a fresh one per opening, so a
       // long wait can poll with a fresh deadline each time. An SQLite file is opened once.

@@ -5,8 +5,9 @@
  *
  * @module
  */
+import { effectiveProfile } from "../core/aws_profile.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
-import { settingSources } from "../core/issuance/settings.ts";
+import { settingSources, storeOf } from "../core/issuance/settings.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 import type { PolicyDocument } from "../core/policy/schema.ts";
 import { resolveSetting, SETTINGS } from "../core/settings.ts";
@@ -45,6 +46,46 @@ export async function actingContext(deps: Deps, flags: CallerFlags): Promise<Act
     caller,
     stores,
     logFile: await configuredLogFile(deps, caller.settings.profile),
+    plugins: config.sentinel.plugins,
+  };
+}
+
+/** The store and destinations of a command that reads the store, and the caller when verified. */
+export interface ReadingContext {
+  stores: Stores;
+  logFile: string;
+  plugins: PluginEntry[];
+  /** Present when the caller had to be verified (see {@link readingContext}). */
+  caller?: ActingCaller;
+}
+
+/**
+ * For commands that read the store (and expire what is due): a SQLite store is a local file
+ * guarded by its permissions, so reading it asks nothing of AWS — `sentinel requests` works on an
+ * air-gapped machine. The caller is verified with STS only when `identify` is set (their own
+ * requests) or the store is DynamoDB, which needs their credentials anyway.
+ */
+export async function readingContext(
+  deps: Deps,
+  flags: CallerFlags,
+  identify: boolean,
+): Promise<ReadingContext> {
+  if (identify) return await actingContext(deps, flags);
+  const config = await deps.config.load();
+  const named = flags.profile ?? deps.env.get("AWS_PROFILE");
+  const profile = named ?? (config.aws.profiles.has("default") ? "default" : undefined);
+  const section = profile === undefined ? undefined : effectiveProfile(config.aws, profile);
+  const sources = settingSources(
+    deps.env,
+    config.sentinel,
+    section === undefined ? undefined : { name: profile!, section },
+    { store: flags.store, region: flags.region },
+  );
+  const store = storeOf(sources, deps.env);
+  if (store.kind !== "sqlite") return await actingContext(deps, flags);
+  return {
+    stores: await deps.stores(store),
+    logFile: await configuredLogFile(deps, profile),
     plugins: config.sentinel.plugins,
   };
 }

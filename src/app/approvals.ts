@@ -31,7 +31,13 @@ import type { NotifyReport } from "../ports/notifier.ts";
 import type { Page, Stores } from "../ports/stores.ts";
 
 export type { CallerFlags };
-import { type ActingContext, actingContext, actingPolicy, type CallerFlags } from "./acting.ts";
+import {
+  type ActingContext,
+  actingContext,
+  actingPolicy,
+  type CallerFlags,
+  readingContext,
+} from "./acting.ts";
 import { type ProfileContext, profileContext, userUnder } from "./profile_context.ts";
 import { openStore } from "./stores.ts";
 import { profileSettings } from "./profile_settings.ts";
@@ -251,7 +257,7 @@ export async function showRequest(
   id: string,
   flags: CallerFlags,
 ): Promise<ApprovalRequest> {
-  const ctx = await actingContext(deps, flags);
+  const ctx = await readingContext(deps, flags, false);
   const request = await getRequest(ctx.stores, id);
   return await expireLazily(deps, ctx, request, deps.clock.now()) ?? request;
 }
@@ -272,11 +278,14 @@ export async function listRequests(
   input: ListInput,
   flags: CallerFlags,
 ): Promise<Page<ApprovalRequest>> {
-  const ctx = await actingContext(deps, flags);
+  const ctx = await readingContext(deps, flags, input.mine === true);
+  if (input.mine && ctx.caller === undefined) {
+    throw new SentinelError(ExitCode.Internal, "--mine needs the verified caller; this is a bug");
+  }
   const page = await ctx.stores.approvals.list({
     status: input.status,
     profile: input.profile,
-    requester: input.mine ? userUnder(ctx.caller.identity, {}) : undefined,
+    requester: input.mine ? userUnder(ctx.caller!.identity, {}) : undefined,
     limit: input.limit,
     cursor: input.cursor,
   });

@@ -20,6 +20,8 @@ import type { CliIo, CommandContext, OutputFormat } from "./context.ts";
 import { credentialsCommand } from "./credentials.ts";
 import { enforceCommand } from "./enforce.ts";
 import { execCommand } from "./exec.ts";
+import { exportCommand } from "./export.ts";
+import { loginCommand } from "./login.ts";
 import { pluginsCommand } from "./plugins.ts";
 import { policyLintCommand } from "./policy_lint.ts";
 import { policyDiffCommand, policyPullCommand, policyPushCommand } from "./policy_remote.ts";
@@ -61,6 +63,8 @@ Examples:
 
   program.addCommand(credentialsCommand(ctx));
   program.addCommand(execCommand(ctx));
+  program.addCommand(exportCommand(ctx));
+  program.addCommand(loginCommand(ctx));
   program.addCommand(checkCommand(ctx));
   program.addCommand(whoamiCommand(ctx));
   program.addCommand(requestCommand(ctx));

@@ -58,16 +58,12 @@ export function isSentinelSecret(name: string): boolean {
 }
 
 /**
- * The child's environment: `parent` without {@link SCRUBBED_VARIABLES},
- * {@link AWS_VAULT_SECRET_VARIABLES}, secret `SENTINEL_*` variables and the `alsoRemove` names
- * (the variables plugins' `*_env` settings name), plus the issued session.
+ * `parent` without {@link SCRUBBED_VARIABLES}, {@link AWS_VAULT_SECRET_VARIABLES}, secret
+ * `SENTINEL_*` variables and the `alsoRemove` names (the variables plugins' `*_env` settings name).
  */
-export function execEnvironment(
+function scrubbed(
   parent: Record<string, string>,
-  profile: string,
-  credentials: IssuedCredentials,
-  region: string,
-  alsoRemove: readonly string[] = [],
+  alsoRemove: readonly string[],
 ): Record<string, string> {
   const remove = new Set<string>([
     ...SCRUBBED_VARIABLES,
@@ -78,8 +74,19 @@ export function execEnvironment(
   for (const [key, value] of Object.entries(parent)) {
     if (!remove.has(key) && !isSentinelSecret(key)) env[key] = value;
   }
+  return env;
+}
+
+/** The child's environment: `parent` scrubbed (see above), plus the issued session. */
+export function execEnvironment(
+  parent: Record<string, string>,
+  profile: string,
+  credentials: IssuedCredentials,
+  region: string,
+  alsoRemove: readonly string[] = [],
+): Record<string, string> {
   return {
-    ...env,
+    ...scrubbed(parent, alsoRemove),
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     AWS_SESSION_TOKEN: credentials.sessionToken,
@@ -87,6 +94,28 @@ export function execEnvironment(
       /\.\d{3}Z$/,
       "Z",
     ),
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    [EXEC_MARKER]: profile,
+  };
+}
+
+/**
+ * The child's environment under `exec --server`: `parent` scrubbed the same way, and instead of
+ * keys the loopback endpoint (`AWS_CONTAINER_CREDENTIALS_FULL_URI`) and its token, from which the
+ * AWS SDKs and CLI fetch (and refresh) credentials themselves.
+ */
+export function serverExecEnvironment(
+  parent: Record<string, string>,
+  profile: string,
+  endpoint: { url: string; token: string },
+  region: string,
+  alsoRemove: readonly string[] = [],
+): Record<string, string> {
+  return {
+    ...scrubbed(parent, alsoRemove),
+    AWS_CONTAINER_CREDENTIALS_FULL_URI: endpoint.url,
+    AWS_CONTAINER_AUTHORIZATION_TOKEN: endpoint.token,
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
     [EXEC_MARKER]: profile,

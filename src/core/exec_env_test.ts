@@ -1,5 +1,5 @@
 import { assertEquals, assertTrue } from "../../test/assert.ts";
-import { execEnvironment, isSentinelSecret } from "./exec_env.ts";
+import { execEnvironment, isSentinelSecret, serverExecEnvironment } from "./exec_env.ts";
 
 const session = {
   accessKeyId: "ASIANEW",
@@ -75,4 +75,39 @@ Deno.test("SENTINEL_* secrets are recognised by name; settings are not", () => {
       "MY_SECRET",
     ]
   ) assertTrue(!isSentinelSecret(name), name);
+});
+
+Deno.test("attack: under exec --server the child gets the endpoint and its token, and no keys at all", () => {
+  const parent = {
+    PATH: "/usr/bin",
+    AWS_ACCESS_KEY_ID: "AKIAOLD",
+    AWS_SECRET_ACCESS_KEY: "old-secret",
+    AWS_SESSION_TOKEN: "old-token",
+    AWS_CREDENTIAL_EXPIRATION: "2020-01-01T00:00:00Z",
+    AWS_PROFILE: "other",
+    AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://169.254.170.23/v1/credentials",
+    AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: "/v2/credentials/abc",
+    AWS_CONTAINER_AUTHORIZATION_TOKEN: "outer-token",
+    AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: "/var/run/token",
+    AWS_VAULT_FILE_PASSPHRASE: "passphrase",
+    SENTINEL_WEBHOOK_SECRET: "hook",
+    SENTINEL_POLICY: "ssm:/sentinel/policy",
+    PAGER_SIGNING_KEY: "pager",
+  };
+  const env = serverExecEnvironment(
+    parent,
+    "prod",
+    { url: "http://127.0.0.1:41234/sentinel/credentials", token: "t0ken" },
+    "eu-central-1",
+    ["PAGER_SIGNING_KEY"],
+  );
+  assertEquals(env, {
+    PATH: "/usr/bin",
+    SENTINEL_POLICY: "ssm:/sentinel/policy",
+    AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://127.0.0.1:41234/sentinel/credentials",
+    AWS_CONTAINER_AUTHORIZATION_TOKEN: "t0ken",
+    AWS_REGION: "eu-central-1",
+    AWS_DEFAULT_REGION: "eu-central-1",
+    SENTINEL_EXEC_PROFILE: "prod",
+  });
 });

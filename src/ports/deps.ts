@@ -11,6 +11,8 @@ import type { BaseCredentialProvider } from "./base_credentials.ts";
 import type { IssuanceCache } from "./cache.ts";
 import type { Clock, IdSource } from "./clock.ts";
 import type { ConfigSource } from "./config.ts";
+import type { ConsoleSignin } from "./console_signin.ts";
+import type { CredentialServer } from "./credential_server.ts";
 import type { DecisionLog } from "./decision_log.ts";
 import type { UserFiles } from "./files.ts";
 import type { PluginCaller } from "./plugins.ts";
@@ -37,6 +39,10 @@ export interface Deps {
   aws(): Promise<{ sts: StsPort; ssm: SsmPort }>;
   plugins(): Promise<PluginCaller>;
   processes(): Promise<ChildProcesses>;
+  /** The AWS console's federation endpoint and the browser (`login`). */
+  consoleSignin(): Promise<ConsoleSignin>;
+  /** Loopback credential endpoints (`exec --server`). */
+  credentialServer(): Promise<CredentialServer>;
   /** The approval and break-glass stores at `location` (opened once per location). */
   stores(location: StoreLocation): Promise<Stores>;
 }
