@@ -79,13 +79,27 @@ Deno.test("the plan caps the duration at max_duration and lists cooldown and quo
     userWindowMs: 86_400_000,
     profileWindowMs: 7 * 86_400_000,
   });
-  const short = invocationPlan(sre, {
+  const shortest = invocationPlan(sre, {
     user: "alice@sre",
     profile: "prod",
     now: 0,
-    requestedSeconds: 900,
+    requestedSeconds: 20 * 60,
   });
-  assertEquals(short.endsAt, 15 * MIN);
+  assertEquals(shortest.endsAt, 20 * MIN);
+  // Shorter could never be used: sessions need 15 minutes left.
+  const tooShort = assertThrows(
+    () =>
+      invocationPlan(sre, { user: "alice@sre", profile: "prod", now: 0, requestedSeconds: 900 }),
+    SentinelError,
+  ) as SentinelError;
+  assertEquals([tooShort.exitCode, tooShort.code], [2, "breakglass_too_short"]);
+  const cappedShort = assertThrows(
+    () =>
+      invocationPlan({ ...sre, max_duration: 900 }, { user: "alice@sre", profile: "prod", now: 0 }),
+    SentinelError,
+  ) as SentinelError;
+  assertEquals(cappedShort.exitCode, 3);
+  assertIncludes(cappedShort.message, 'rule "sre" caps it at 15m: raise its max_duration');
   const bare = invocationPlan({ name: "b", profiles: ["*"], users: ["*"] }, {
     user: "a",
     profile: "p",

@@ -54,7 +54,7 @@ Deno.test("every validation error is reported with file, line and column", () =>
     ['version: "1"\nrules: {}\n', "p.yaml:2:1: rules: must be a list of rules"],
     [
       'version: "1"\nrules: [x]\nextra: 1\n',
-      'p.yaml:3:1: extra: unknown key "extra"; allowed here: version, rules, approvals, breakglass',
+      'p.yaml:3:1: extra: unknown key "extra"; allowed here: version, rules, approvals, breakglass, identity',
     ],
     [
       rule("    effect: permit\n"),
