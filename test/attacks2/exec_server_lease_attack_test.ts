@@ -31,7 +31,7 @@ for i in range(5):
 `;
 
 Deno.test("attack: exec --server with a refresh window near the session length: an AssumeRole per request, each served already expiring", async () => {
-  await using t = await setupScenario("alice", "file", "sentinel_refresh_window = 899s");
+  await using t = await setupScenario("alice", "file", "sentinel_refresh_window = 898s");
   const script = `${t.home.dir}/fetch.py`;
   await Deno.writeTextFile(script, FETCH);
   const run = await runSentinel(
