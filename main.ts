@@ -37,9 +37,17 @@ async function main(args: string[]): Promise<number> {
     const { runnerMain } = await import(runner) as typeof import("./src/plugin_host/runner.ts");
     return await runnerMain();
   }
+  const vars = Deno.env.toObject();
+  if (!vars.HOME) {
+    // Without HOME (env -i, some cron setups) every per-user path would be relative to the
+    // working directory: take the home directory from the user database, as the AWS CLI does.
+    const os = "node:os"; // computed: the warm path's module graph stays free of node built-ins
+    const { homedir } = await import(os) as typeof import("node:os");
+    vars.HOME = homedir();
+  }
   const deps = createDeps({
     stderr: io.stderr,
-    vars: Deno.env.toObject(),
+    vars,
     setEnv: (key, value) => Deno.env.set(key, value),
   });
   const profile = plainCredentialsProfile(args);

@@ -60,12 +60,46 @@ function opener(url: string): string[] {
   return ["xdg-open", url];
 }
 
+/**
+ * What a browser needs from the environment to find the desktop, and nothing else: Sentinel's
+ * own environment may hold base credentials, aws-vault's passphrase or plugin secrets.
+ */
+const BROWSER_ENV = [
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "LANG",
+  "LC_ALL",
+  "DISPLAY",
+  "WAYLAND_DISPLAY",
+  "XDG_RUNTIME_DIR",
+  "XDG_CONFIG_HOME",
+  "XDG_DATA_HOME",
+  "XDG_CURRENT_DESKTOP",
+  "DBUS_SESSION_BUS_ADDRESS",
+  "BROWSER",
+  "TMPDIR",
+  "SYSTEMROOT",
+];
+
+function browserEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of BROWSER_ENV) {
+    const value = Deno.env.get(key);
+    if (value !== undefined) env[key] = value;
+  }
+  return env;
+}
+
 async function open(url: string): Promise<void> {
   const [command, ...args] = opener(url);
   let code: number;
   try {
     ({ code } = await new Deno.Command(command, {
       args,
+      clearEnv: true,
+      env: browserEnv(),
       stdin: "null",
       stdout: "null",
       stderr: "null",

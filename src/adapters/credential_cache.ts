@@ -96,18 +96,19 @@ export class FileCache implements IssuanceCache {
     }
     // flock: the kernel releases it when the holder exits, even by a crash.
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const pending = file.lock(true);
     const locked = await Promise.race([
-      file.lock(true).then(() => true),
+      pending.then(() => true),
       new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), waitMs)),
     ]);
     clearTimeout(timer);
-    if (!locked) return undefined; // the pending request dies with this short-lived process
-    return () => {
-      try {
-        file.unlockSync();
-        file.close();
-      } catch { /* released with the process anyway */ }
-    };
+    if (!locked) {
+      // The wait cannot be cancelled: should the lock come later, give it straight back, or a
+      // long-lived process (exec --server) would hold it for good.
+      pending.then(() => release(file), () => release(file));
+      return undefined;
+    }
+    return () => release(file);
   }
 
   async readIdentity(accessKeyId: string): Promise<IdentityEntry | undefined> {
@@ -221,6 +222,13 @@ function readIfFile(path: string): string {
   } catch {
     return "";
   }
+}
+
+function release(file: Deno.FsFile) {
+  try {
+    file.unlockSync();
+    file.close();
+  } catch { /* released with the process anyway */ }
 }
 
 function describe(error: unknown): string {

@@ -8,9 +8,11 @@
  *
  * @module
  */
-import { chainHash } from "../core/audit_chain.ts";
+import { chainHash, GENESIS_HASH } from "../core/audit_chain.ts";
 import { sha256Hex } from "../core/hash.ts";
 import { fileKind } from "./files.ts";
+/** How much of a log's first line is read to see that it starts a chain. */
+const FIRST_LINE_BYTES = 64 * 1024;
 const TAIL_BYTES = 64 * 1024;
 
 /**
@@ -51,13 +53,21 @@ export async function appendDecision(
   record: Record<string, unknown>,
   hooks: AppendHooks = {},
 ): Promise<string> {
-  refuseNonRegular(path, statIfExists(path));
+  const before = lstatIfExists(path);
+  refuseNonRegular(path, before);
   Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")) || ".", { recursive: true, mode: 0o700 });
   using file = Deno.openSync(path, { read: true, append: true, create: true, mode: 0o600 });
   file.lockSync(true);
   try {
     const stat = file.statSync();
     refuseNonRegular(path, stat);
+    // The file opened must be the one looked at: no symlink swapped in between.
+    const after = lstatIfExists(path);
+    refuseNonRegular(path, after);
+    if (after?.ino != null && stat.ino != null && after.ino !== stat.ino) {
+      throw new Error(`${path} was replaced while it was being opened; try again`);
+    }
+    refuseForeign(file, stat.size, path);
     if (stat.mode !== null && (stat.mode & 0o077) !== 0) Deno.chmodSync(path, 0o600);
     const tail = inspectTail(file, stat.size, path);
     let prevHash = await chainHash(tail.previous);
@@ -98,19 +108,53 @@ export async function appendDecision(
   }
 }
 
-function statIfExists(path: string): Deno.FileInfo | undefined {
+/** Refuses a log path that is not a regular file: a FIFO blocks, /dev/null swallows the record. */
+function refuseNonRegular(path: string, info: Deno.FileInfo | undefined): void {
+  if (info?.isSymlink) {
+    throw new Error(
+      `${path} is a symbolic link; the decision log must be a regular file of its own (point log_file at the real path)`,
+    );
+  }
+  if (info !== undefined && !info.isFile) {
+    throw new Error(`${path} is ${fileKind(info)}, not a regular file`);
+  }
+}
+
+function startsLikeRecord(bytes: Uint8Array): boolean {
+  return new TextDecoder().decode(bytes.subarray(0, 2)) === '{"';
+}
+
+function lstatIfExists(path: string): Deno.FileInfo | undefined {
   try {
-    return Deno.statSync(path);
+    return Deno.lstatSync(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
 }
 
-/** Refuses a log path that is not a regular file: a FIFO blocks, /dev/null swallows the record. */
-function refuseNonRegular(path: string, info: Deno.FileInfo | undefined): void {
-  if (info !== undefined && !info.isFile) {
-    throw new Error(`${path} is ${fileKind(info)}, not a regular file`);
+/**
+ * A non-empty file must start like a decision log — a JSON record whose `prev_hash` is the
+ * genesis hash — before Sentinel appends to it, repairs its last line or changes its mode: a
+ * log_file pointed at some other file (say ~/.aws/credentials) is refused, never rewritten.
+ */
+function refuseForeign(file: Deno.FsFile, size: number, path: string): void {
+  if (size === 0) return;
+  const head = readRange(file, 0, Math.min(size, FIRST_LINE_BYTES));
+  const newline = head.indexOf(10);
+  // A first record cut short by a killed writer (no newline yet) is a tear the append repairs.
+  if (newline < 0 && size <= FIRST_LINE_BYTES && startsLikeRecord(head)) return;
+  const first = newline < 0 ? head : head.subarray(0, newline);
+  let record: unknown;
+  try {
+    record = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(first));
+  } catch {
+    record = undefined;
+  }
+  if ((record as { prev_hash?: unknown } | undefined)?.prev_hash !== GENESIS_HASH) {
+    throw new Error(
+      `${path} is not a decision log (its first line is not a chained Sentinel record), so nothing was appended to it; point log_file at a file of its own, or move this one aside if it is a log whose first line was damaged`,
+    );
   }
 }
 

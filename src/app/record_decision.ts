@@ -30,38 +30,46 @@ export function logFailure(path: string, error: unknown): SentinelError {
 }
 
 /**
- * Records the decision. Best-effort sink failures become warnings; throws when the local log
- * cannot be written, or when a required sink failed for an issuance.
+ * Records the decision: first in the local hash-chained log (when that fails, nothing is issued
+ * and no sink hears of it), then in the log sinks. When a required sink fails for an issuance,
+ * nothing is issued after all: a corrective record (`outcome: denied`, `corrects: <request id>`)
+ * follows in the local log, and the call fails with exit 7. Best-effort sink failures become
+ * warnings.
  */
 export async function recordDecision(
   deps: Pick<Deps, "decisionLog" | "plugins" | "warn">,
   record: Record<string, unknown>,
   to: DecisionDestinations,
 ): Promise<void> {
+  await appendLocal(deps, to.logFile, record);
   const sinks = to.plugins.filter((plugin) => plugin.kind === "log_sink");
   // The plugin host is loaded only when sinks are configured, keeping it off the plain warm path.
-  const failures = sinks.length === 0
-    ? []
-    : await deliverToSinks(await deps.plugins(), record, sinks);
-  const blocking = failures.find((f) => f.required);
-  const issued = record.outcome === "issued";
-  const final = blocking && issued
-    ? {
-      ...record,
-      outcome: "denied",
-      failure: `required log sink ${blocking.name} failed: ${blocking.error}`,
-    }
-    : record;
-  try {
-    await deps.decisionLog.append(to.logFile, final);
-  } catch (error) {
-    throw logFailure(to.logFile, error);
-  }
-  if (blocking && issued) {
-    throw new SentinelError(
-      ExitCode.PluginFailure,
-      `the required log sink ${blocking.name} failed (${blocking.error}); nothing was issued`,
-    );
-  }
+  if (sinks.length === 0) return;
+  const failures = await deliverToSinks(await deps.plugins(), record, sinks);
   for (const f of failures) deps.warn(`log sink ${f.name} failed: ${f.error}`);
+  const blocking = failures.find((f) => f.required);
+  if (blocking === undefined || record.outcome !== "issued") return;
+  const failure = `required log sink ${blocking.name} failed: ${blocking.error}`;
+  await appendLocal(deps, to.logFile, {
+    ...record,
+    outcome: "denied",
+    failure,
+    corrects: record.request_id ?? null,
+  });
+  throw new SentinelError(
+    ExitCode.PluginFailure,
+    `the required log sink ${blocking.name} failed (${blocking.error}); nothing was issued`,
+  );
+}
+
+async function appendLocal(
+  deps: Pick<Deps, "decisionLog">,
+  logFile: string,
+  record: Record<string, unknown>,
+): Promise<void> {
+  try {
+    await deps.decisionLog.append(logFile, record);
+  } catch (error) {
+    throw logFailure(logFile, error);
+  }
 }
