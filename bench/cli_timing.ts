@@ -3,7 +3,7 @@
  * row by row against the targets of the performance issue, each as a ratio to `deno run` of an
  * empty script measured in the same run: a baseline sample is taken right before every row's
  * sample, so load drift from other work on the machine hits both. Medians of `RUNS` rounds
- * (default 15), peak RSS from GNU time, and a burst of `BURST` (default 50) parallel cold calls
+ * (default 15), peak RSS from GNU time, and a burst of `BURST` (default 50; 0 skips it) parallel cold calls
  * that must all get the same session from exactly one AssumeRole (moto's recorder counts them).
  *
  *   deno task bench:cli            # needs the test peers: deno task setup
@@ -204,31 +204,35 @@ for (const r of rows) {
 }
 
 // The burst: BURST parallel cold calls with nothing cached; exactly one may reach STS.
-const burstEnv = envFor("burst");
-const before = (await scenario.moto.assumeRoleCalls()).length;
-const [command, ...args] = sentinel;
-const start = performance.now();
-const runs = await Promise.all(
-  Array.from({ length: BURST }, () =>
-    new Deno.Command(command, {
-      args: [...args, "credentials", "prod"],
-      env: baseEnv(burstEnv),
-      clearEnv: true,
-      stdout: "piped",
-      stderr: "piped",
-    }).output()),
-);
-const burstMs = performance.now() - start;
-const assumeRoles = (await scenario.moto.assumeRoleCalls()).length - before;
-const succeeded = runs.filter((r) => r.code === 0);
-const sessions = new Set(
-  succeeded.map((r) => JSON.parse(new TextDecoder().decode(r.stdout)).AccessKeyId),
-);
-const burstOk = succeeded.length === BURST && sessions.size === 1 && assumeRoles === 1;
-console.log(
-  `burst of ${BURST} parallel cold calls: ${succeeded.length} succeeded, ${sessions.size} ` +
-    `distinct session(s), ${assumeRoles} AssumeRole at STS, ${burstMs.toFixed(0)} ms in all  ${
-      burstOk ? "yes" : "NO"
-    }`,
-);
+if (BURST > 0) await burst();
 await Deno.remove(empty);
+
+async function burst(): Promise<void> {
+  const burstEnv = envFor("burst");
+  const before = (await scenario.moto.assumeRoleCalls()).length;
+  const [command, ...args] = sentinel;
+  const start = performance.now();
+  const runs = await Promise.all(
+    Array.from({ length: BURST }, () =>
+      new Deno.Command(command, {
+        args: [...args, "credentials", "prod"],
+        env: baseEnv(burstEnv),
+        clearEnv: true,
+        stdout: "piped",
+        stderr: "piped",
+      }).output()),
+  );
+  const burstMs = performance.now() - start;
+  const assumeRoles = (await scenario.moto.assumeRoleCalls()).length - before;
+  const succeeded = runs.filter((r) => r.code === 0);
+  const sessions = new Set(
+    succeeded.map((r) => JSON.parse(new TextDecoder().decode(r.stdout)).AccessKeyId),
+  );
+  const burstOk = succeeded.length === BURST && sessions.size === 1 && assumeRoles === 1;
+  console.log(
+    `burst of ${BURST} parallel cold calls: ${succeeded.length} succeeded, ${sessions.size} ` +
+      `distinct session(s), ${assumeRoles} AssumeRole at STS, ${burstMs.toFixed(0)} ms in all  ${
+        burstOk ? "yes" : "NO"
+      }`,
+  );
+}
