@@ -4,7 +4,9 @@
  * - `credentials/<profile>-<key>.json`: issued role credentials, keyed by a fingerprint of
  *   everything that decides them (see issuance_key.ts); writing one prunes the entries the same
  *   profile left under older keys;
- * - `policy/<source>.json`: a validated policy document with its hash and fetch time;
+ * - `policy/<source>.json`: the stamp of the policy last fetched from a source (its hash and
+ *   fetch time), all the warm path reads of it; `policy/<source>.document.json`: that policy's
+ *   validated document, which the cold path reuses while the policy's hash is unchanged;
  * - `identity/<access key>.json`: the verified identity of a base credential.
  *
  * The cache never blocks issuance: an entry that is damaged, of another format, or not a regular
@@ -15,7 +17,15 @@
  * @module
  */
 import { CACHE_FORMAT } from "../core/limits.ts";
-import type { CredentialEntry, IdentityEntry, IssuanceCache, PolicyEntry } from "../ports/cache.ts";
+import { isPolicySlice } from "../core/policy/evaluate_slice.ts";
+import type { PolicyDocument } from "../core/policy/schema.ts";
+import type {
+  CredentialEntry,
+  IdentityEntry,
+  IssuanceCache,
+  PolicyEntry,
+  PolicyStamp,
+} from "../ports/cache.ts";
 import type { Environment } from "../core/environment.ts";
 import { sha256Hex } from "./files.ts";
 
@@ -73,15 +83,35 @@ export class FileCache implements IssuanceCache {
   }
 
   async readPolicy(source: string): Promise<PolicyEntry | undefined> {
-    return this.#read(await this.#policyPath(source), isPolicyEntry);
+    const path = await this.#policyPath(source);
+    const stamp = this.#read(path, isPolicyStamp);
+    if (stamp === undefined) return undefined;
+    const body = this.#read(documentPath(path), isPolicyBody);
+    // A document of another policy (a write cut short between the two files) reads as absent.
+    if (body === undefined || body.hash !== stamp.hash) return undefined;
+    return { ...stampOf(stamp), document: body.document };
+  }
+
+  async readPolicyStamp(source: string): Promise<PolicyStamp | undefined> {
+    return this.#read(await this.#policyPath(source), isPolicyStamp);
   }
 
   async writePolicy(entry: PolicyEntry): Promise<void> {
-    this.#write(await this.#policyPath(entry.source), entry);
+    const path = await this.#policyPath(entry.source);
+    // The document first: a stamp is never left naming a document that is not there.
+    if (this.#write(documentPath(path), { hash: entry.hash, document: entry.document })) {
+      this.#write(path, stampOf(entry));
+    }
+  }
+
+  async writePolicyStamp(stamp: PolicyStamp): Promise<void> {
+    this.#write(await this.#policyPath(stamp.source), stampOf(stamp));
   }
 
   async removePolicy(source: string): Promise<void> {
-    this.#remove(await this.#policyPath(source));
+    const path = await this.#policyPath(source);
+    this.#remove(path);
+    this.#remove(documentPath(path));
   }
 
   async lock(key: string, waitMs: number): Promise<(() => void) | undefined> {
@@ -215,6 +245,15 @@ export function fingerprintEnv(vars: Readonly<Record<string, string>>): string {
     .join("\n");
 }
 
+/** Where the document of the policy stamped at `stampPath` is kept. */
+function documentPath(stampPath: string): string {
+  return stampPath.replace(/\.json$/, ".document.json");
+}
+
+function stampOf(stamp: PolicyStamp): PolicyStamp {
+  return { source: stamp.source, hash: stamp.hash, fetchedAt: stamp.fetchedAt };
+}
+
 function readIfFile(path: string): string {
   try {
     return Deno.statSync(path).isFile ? Deno.readTextFileSync(path) : "";
@@ -249,12 +288,17 @@ function isCredentialEntry(v: unknown): v is CredentialEntry {
       c.expiration,
     ].every(isNumber) &&
     [c.accessKeyId, c.secretAccessKey, c.sessionToken].every(isString) &&
-    Array.isArray(v.sinks) && (v.grant === undefined || isObject(v.grant));
+    Array.isArray(v.sinks) && (v.grant === undefined || isObject(v.grant)) &&
+    isPolicySlice(v.policySlice);
 }
 
-function isPolicyEntry(v: unknown): v is PolicyEntry {
-  return isObject(v) && isString(v.source) && isString(v.hash) && isNumber(v.fetchedAt) &&
-    isObject(v.document) && Array.isArray(v.document.rules);
+function isPolicyStamp(v: unknown): v is PolicyStamp {
+  return isObject(v) && isString(v.source) && isString(v.hash) && isNumber(v.fetchedAt);
+}
+
+function isPolicyBody(v: unknown): v is { hash: string; document: PolicyDocument } {
+  return isObject(v) && isString(v.hash) && isObject(v.document) &&
+    Array.isArray(v.document.rules);
 }
 
 function isIdentityEntry(v: unknown): v is IdentityEntry {

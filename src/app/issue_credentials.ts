@@ -21,7 +21,9 @@ import {
   type BreakglassCover,
   issuanceVerdict,
 } from "../core/issuance/verdict.ts";
-import { compilePolicy, evaluate } from "../core/policy/evaluate.ts";
+import { compilePolicy } from "../core/policy/evaluate.ts";
+import { evaluateIndexed, indexPolicy } from "../core/policy/policy_index.ts";
+import { slicePolicy } from "../core/policy/slice_policy.ts";
 import type { CredentialMode } from "../core/policy/schema.ts";
 import { formatSourceIdentity, roleSessionName } from "../core/source_identity.ts";
 import type { CredentialEntry } from "../ports/cache.ts";
@@ -43,6 +45,9 @@ import {
 } from "./warm_credentials.ts";
 
 export type { IssueResult } from "./warm_credentials.ts";
+
+/** How far past a session's expiry its policy slice's offset tables reach. */
+const SLICE_MARGIN_MS = 86_400_000;
 
 /** What is asked for. */
 export interface IssueRequest {
@@ -114,7 +119,8 @@ async function issueLocked(
     policyHash: policy.hash,
     requestId: deps.ids.newId(),
   };
-  const decision = evaluate(compilePolicy(policy.document), { ...subject, time: now });
+  const index = indexPolicy(compilePolicy(policy.document));
+  const decision = evaluateIndexed(index, { ...subject, time: now });
   const covers = decision.effect === "allow" ? {} : await coversFor(deps, settings, subject, now, {
     region: settings.region,
     signal,
@@ -221,6 +227,8 @@ async function issueLocked(
     },
     issuedAt: now,
     sinks: settings.plugins.filter((plugin) => plugin.kind === "log_sink"),
+    // Valid beyond the session's end: the warm path never needs time zone data.
+    policySlice: slicePolicy(index, subject, now, session.expiration.getTime() + SLICE_MARGIN_MS),
     ...(Object.keys(verdict.grant).length === 0
       ? {}
       : { grant: { ...verdict.grant, windowEndsAt: verdict.windowEndsAt } }),
