@@ -43,7 +43,7 @@ for (const target of targets) {
       "--include",
       "plugins/",
       "--include",
-      "src/cli/app.ts",
+      "src/",
       "--target",
       target,
       "--output",
