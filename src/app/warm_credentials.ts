@@ -11,7 +11,6 @@
  * @module
  */
 import type { IssuedCredentials } from "../core/credential_process.ts";
-import { sha256Hex } from "../core/hash.ts";
 import { sessionReusable, withinTtl } from "../core/issuance/freshness.ts";
 import { decisionRecord, type IssuanceSubject } from "../core/issuance/record.ts";
 import { policySourceOf } from "../core/policy/source.ts";
@@ -103,8 +102,8 @@ async function policyCurrent(deps: Deps, entry: CredentialEntry, now: number): P
     return stamp !== undefined && stamp.hash === entry.subject.policyHash &&
       withinTtl(stamp.fetchedAt, entry.policyTtlSeconds, now);
   }
-  const text = await deps.files.readOptional(source.path).catch(() => undefined);
-  return text !== undefined && await sha256Hex(text) === entry.subject.policyHash;
+  const hash = await deps.files.textHash(source.path).catch(() => undefined);
+  return hash !== undefined && hash === entry.subject.policyHash;
 }
 
 /**
