@@ -45,15 +45,16 @@ export async function loadPolicy(deps: Deps, request: PolicyRequest): Promise<Po
     source.kind === "ssm" && cached !== undefined &&
     withinTtl(cached.fetchedAt, request.ttlSeconds!, now)
   ) return cached;
+  if (source.kind === "file" && source.path !== "-" && cached !== undefined) {
+    // The file's hash from its bytes: no decoding when it is the cached policy.
+    const hash = await deps.files.textHash(source.path).catch(() => undefined);
+    if (hash === cached.hash) return await restamped(deps, cached, now);
+  }
   const text = source.kind === "file"
     ? await deps.files.readText(source.path, "policy file")
     : await fetchParameter(deps, request, source.parameter);
   const hash = await sha256Hex(text);
-  if (cached !== undefined && cached.hash === hash) {
-    const entry: PolicyEntry = { ...cached, fetchedAt: now };
-    await deps.cache.writePolicyStamp(entry);
-    return entry;
-  }
+  if (cached !== undefined && cached.hash === hash) return await restamped(deps, cached, now);
   const loaded = await validated(
     text,
     source.kind === "file" ? displayName(source.path) : request.source,
@@ -66,6 +67,13 @@ export async function loadPolicy(deps: Deps, request: PolicyRequest): Promise<Po
   };
   // Cached for later issuance; the warm path reads only the stamp (and a file policy's hash).
   if (request.ttlSeconds !== undefined) await deps.cache.writePolicy(entry);
+  return entry;
+}
+
+/** The cached policy, found unchanged at `now`: its stamp is renewed. */
+async function restamped(deps: Deps, cached: PolicyEntry, now: number): Promise<PolicyEntry> {
+  const entry: PolicyEntry = { ...cached, fetchedAt: now };
+  await deps.cache.writePolicyStamp(entry);
   return entry;
 }
 
