@@ -15,12 +15,7 @@ import {
   type IssuanceSubject,
 } from "../core/issuance/record.ts";
 import { sessionLength } from "../core/issuance/session.ts";
-import type { IssuanceSettings } from "../core/issuance/settings.ts";
-import {
-  type ApprovalCover,
-  type BreakglassCover,
-  issuanceVerdict,
-} from "../core/issuance/verdict.ts";
+import { issuanceVerdict } from "../core/issuance/verdict.ts";
 import { compilePolicy } from "../core/policy/evaluate.ts";
 import { evaluateIndexed, indexPolicy } from "../core/policy/policy_index.ts";
 import { slicePolicy } from "../core/policy/slice_policy.ts";
@@ -28,14 +23,10 @@ import type { CredentialMode } from "../core/policy/schema.ts";
 import { formatSourceIdentity, roleSessionName } from "../core/source_identity.ts";
 import type { CredentialEntry } from "../ports/cache.ts";
 import type { Deps } from "../ports/deps.ts";
-import { approvalCover } from "./approvals.ts";
-import { breakglassCover } from "./breakglass.ts";
-import { notifierOf, reportDelivery } from "./notify.ts";
 import { loadPolicy } from "./policy.ts";
 import { baseRequest, type ProfileSettings, profileSettings } from "./profile_settings.ts";
 import { recordDecision } from "./record_decision.ts";
 import { guardRecursion, RESOLVING_ENV } from "./recursion_guard.ts";
-import { openStore, type StoreAccess } from "./stores.ts";
 import { verifiedIdentity } from "./verified_identity.ts";
 import {
   entryReusable,
@@ -45,6 +36,16 @@ import {
 } from "./warm_credentials.ts";
 
 export type { IssueResult } from "./warm_credentials.ts";
+
+/**
+ * Approval and break-glass covers and the denial notice (the stores, the notifiers): imported
+ * only when the policy does not simply allow, through a computed specifier so that an allowed
+ * issuance never loads them.
+ */
+function beyondAllow(): Promise<typeof import("./issuance_covers.ts")> {
+  const specifier = "./issuance_covers.ts";
+  return import(specifier);
+}
 
 /** How far past a session's expiry its policy slice's offset tables reach. */
 const SLICE_MARGIN_MS = 86_400_000;
@@ -121,11 +122,13 @@ async function issueLocked(
   };
   const index = indexPolicy(compilePolicy(policy.document));
   const decision = evaluateIndexed(index, { ...subject, time: now });
-  const covers = decision.effect === "allow" ? {} : await coversFor(deps, settings, subject, now, {
-    region: settings.region,
-    signal,
-    credentials: () => Promise.resolve(base.credentials),
-  }, decision.effect === "require_approval");
+  const covers = decision.effect === "allow"
+    ? {}
+    : await (await beyondAllow()).coversFor(deps, settings, subject, now, {
+      region: settings.region,
+      signal,
+      credentials: () => Promise.resolve(base.credentials),
+    }, decision.effect === "require_approval");
   const verdict = issuanceVerdict({ decision, ...subject, ...covers });
   const destinations = { logFile: settings.logFile, plugins: settings.plugins };
   const record = (facts: Omit<DecisionFacts, "decision" | "time" | "cacheHit" | "subject">) =>
@@ -137,16 +140,7 @@ async function issueLocked(
 
   if (!verdict.issue) {
     await record({ outcome: "denied" });
-    const report = await notifierOf(deps, settings.plugins).notify("credential_denied", {
-      user: subject.user,
-      profile: subject.profile,
-      role_arn: subject.roleArn,
-      effect: decision.effect,
-      rule: decision.rule,
-      reason: decision.reason,
-      request_id: subject.requestId,
-    });
-    reportDelivery(deps, "the denial notice", report);
+    await (await beyondAllow()).announceDenial(deps, settings.plugins, subject, decision);
     throw verdict.error;
   }
   const cached = request.noCache === true ? undefined : await deps.cache.readCredentials(key);
@@ -236,30 +230,4 @@ async function issueLocked(
   // A break-glass session is never served from cache: closing the event must end it at once.
   if (breakglassId === undefined) await deps.cache.writeCredentials(key, entry);
   return resultOf(entry, false);
-}
-
-/**
- * What can lend access the policy does not give: an active break-glass event of the user for the
- * profile and role (any decision), or an approved request (for `require_approval`).
- */
-async function coversFor(
-  deps: Deps,
-  settings: IssuanceSettings,
-  subject: IssuanceSubject,
-  now: number,
-  access: StoreAccess,
-  approvalRequired: boolean,
-): Promise<{ approval?: ApprovalCover; breakglass?: BreakglassCover }> {
-  const stores = await openStore(deps, settings.store, access);
-  const breakglass = await breakglassCover(
-    stores,
-    subject.user,
-    subject.profile,
-    subject.roleArn,
-    now,
-  );
-  if (breakglass !== undefined) return { breakglass };
-  if (!approvalRequired) return {};
-  const approval = await approvalCover(stores, subject.user, subject.profile, subject.roleArn, now);
-  return approval === undefined ? {} : { approval };
 }
