@@ -108,3 +108,43 @@ Deno.test("a table switches exactly at the transition", () => {
   assertEquals(tableOffset(table, change + 86_400_000), undefined);
   assertEquals(tableOffset(table, change - 86_400_001), undefined);
 });
+
+Deno.test("isKnownTimeZone answers as Intl does, for every zone Intl lists and odd names", () => {
+  const intlKnows = (name: string) => {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: name });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const odd = [
+    "",
+    " ",
+    "utc",
+    "Etc/UTC",
+    "GMT",
+    "Z",
+    "+01:00",
+    "-05:30",
+    "+0100",
+    "+01",
+    "-00:00",
+    "+24:00",
+    "europe/berlin",
+    "Europe/Berlin ",
+    "US/Pacific",
+    "EST5EDT",
+    "Etc/GMT+14",
+    "Factory",
+    "Canada/East-Saskatchewan",
+    "localtime",
+    "2026-01-01T00:00Z",
+    "1970-01-01T00:00:00+01:00[Europe/Berlin]",
+    "Europe/Berlin\u0000",
+    "Mars/Base",
+  ];
+  for (const name of [...Intl.supportedValuesOf("timeZone"), ...odd]) {
+    assertEquals(isKnownTimeZone(name), intlKnows(name), JSON.stringify(name));
+  }
+});
