@@ -3,8 +3,10 @@
  * row by row against the targets of the performance issue, each as a ratio to `deno run` of an
  * empty script measured in the same run: a baseline sample is taken right before every row's
  * sample, so load drift from other work on the machine hits both. Medians of `RUNS` rounds
- * (default 15), peak RSS from GNU time, and a burst of `BURST` (default 50; 0 skips it) parallel cold calls
- * that must all get the same session from exactly one AssumeRole (moto's recorder counts them).
+ * (default 15). Times are of the processes alone (spawned directly); peak RSS comes from GNU time
+ * in a separate, untimed run of each row per round. Then a burst of `BURST` (default 50; 0 skips
+ * it) parallel cold calls that must all get the same session from exactly one AssumeRole (moto's
+ * recorder counts them).
  *
  *   deno task bench:cli            # needs the test peers: deno task setup
  *   RUNS=5 BURST=20 deno task bench:cli
@@ -22,11 +24,6 @@ const LARGE_RULES = 2_000;
 const TIME = "/usr/bin/time";
 const ROLE = "arn:aws:iam::123456789012:role/SentinelProd";
 
-interface Sample {
-  ms: number;
-  rssKb: number;
-}
-
 /** One measured path: how to run it, what to do before each run, and its targets. */
 interface Row {
   label: string;
@@ -35,15 +32,36 @@ interface Row {
   rssTargetMb: number;
   profile: string;
   env: Record<string, string>;
-  /** Untimed, before each timed run: puts the cache in the state the row measures. */
+  /** Untimed, before each run: puts the cache in the state the row measures. */
   prepare(): Promise<void>;
-  samples: Sample[];
-  baselines: Sample[];
+  /** Wall times, ms. */
+  samples: number[];
+  /** The baseline's wall time right before each sample, ms. */
+  baselines: number[];
+  /** Peak RSS of separate runs, KB. */
+  rssKb: number[];
 }
 
-async function measure(command: string[], env: Record<string, string>): Promise<Sample> {
-  const rssFile = await Deno.makeTempFile();
+/** Runs `command` to the end and returns its wall time in ms; it must exit 0. */
+async function timed(command: string[], env: Record<string, string>): Promise<number> {
   const start = performance.now();
+  const { code, stderr } = await new Deno.Command(command[0], {
+    args: command.slice(1),
+    env: baseEnv(env),
+    clearEnv: true,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const ms = performance.now() - start;
+  if (code !== 0) {
+    throw new Error(`${command.join(" ")} failed: ${new TextDecoder().decode(stderr)}`);
+  }
+  return ms;
+}
+
+/** Runs `command` under GNU time and returns its peak RSS in KB; it must exit 0. */
+async function peakRss(command: string[], env: Record<string, string>): Promise<number> {
+  const rssFile = await Deno.makeTempFile();
   const { code, stderr } = await new Deno.Command(TIME, {
     args: ["-f", "%M", "-o", rssFile, ...command],
     env: baseEnv(env),
@@ -51,13 +69,12 @@ async function measure(command: string[], env: Record<string, string>): Promise<
     stdout: "null",
     stderr: "piped",
   }).output();
-  const ms = performance.now() - start;
   const rssText = await Deno.readTextFile(rssFile);
   await Deno.remove(rssFile);
   if (code !== 0) {
     throw new Error(`${command.join(" ")} failed: ${new TextDecoder().decode(stderr)}`);
   }
-  return { ms, rssKb: Number(rssText.trim().split("\n").at(-1)) };
+  return Number(rssText.trim().split("\n").at(-1));
 }
 
 /** Runs `sentinel credentials <profile>` once, untimed; returns its stdout. */
@@ -142,6 +159,7 @@ function row(
     prepare: () => prepare(env),
     samples: [],
     baselines: [],
+    rssKb: [],
   };
 }
 
@@ -162,21 +180,27 @@ const baselineCommand = [Deno.execPath(), "run", empty];
 const sentinel = sentinelCommand();
 
 console.log(
-  `${RUNS} rounds; a baseline (deno run of an empty script) runs right before every sample`,
+  `${RUNS} rounds; a baseline (deno run of an empty script) runs right before every timed sample; ` +
+    "RSS from separate runs under GNU time",
 );
 for (const r of rows) await credentials(r.profile, r.env); // warms every cache, checks it works
-await measure(baselineCommand, home.env);
+await timed(baselineCommand, home.env);
+const baselineRssKb: number[] = [];
 for (let round = 0; round < RUNS; round++) {
+  baselineRssKb.push(await peakRss(baselineCommand, home.env));
   for (const r of rows) {
+    const command = [...sentinel, "credentials", r.profile];
     await r.prepare();
-    r.baselines.push(await measure(baselineCommand, home.env));
-    r.samples.push(await measure([...sentinel, "credentials", r.profile], r.env));
+    r.baselines.push(await timed(baselineCommand, home.env));
+    r.samples.push(await timed(command, r.env));
+    await r.prepare();
+    r.rssKb.push(await peakRss(command, r.env));
   }
 }
 
 const allBaselines = rows.flatMap((r) => r.baselines);
-const baselineMs = median(allBaselines.map((s) => s.ms));
-const baselineRss = median(allBaselines.map((s) => s.rssKb)) / 1024;
+const baselineMs = median(allBaselines);
+const baselineRss = median(baselineRssKb) / 1024;
 const pad = (text: string, width: number) => text.padStart(width);
 console.log(
   `${"path".padEnd(36)}${pad("median ms", 10)}${pad("min ms", 8)}${pad("× base", 8)}${
@@ -185,21 +209,21 @@ console.log(
 );
 console.log(
   `${"deno run (empty script)".padEnd(36)}${pad(baselineMs.toFixed(1), 10)}${
-    pad(Math.min(...allBaselines.map((s) => s.ms)).toFixed(1), 8)
+    pad(Math.min(...allBaselines).toFixed(1), 8)
   }${pad("1.00", 8)}${pad("", 8)}${pad(baselineRss.toFixed(1), 8)}`,
 );
 for (const r of rows) {
-  const ms = median(r.samples.map((s) => s.ms));
+  const ms = median(r.samples);
   // The ratio of medians, each sample paired with the baseline run just before it.
-  const ratio = ms / median(r.baselines.map((s) => s.ms));
-  const rss = median(r.samples.map((s) => s.rssKb)) / 1024;
+  const ratio = ms / median(r.baselines);
+  const rss = median(r.rssKb) / 1024;
   const met = ratio <= r.ratioTarget && rss <= r.rssTargetMb;
   console.log(
-    `${r.label.padEnd(36)}${pad(ms.toFixed(1), 10)}${
-      pad(Math.min(...r.samples.map((s) => s.ms)).toFixed(1), 8)
-    }${pad(ratio.toFixed(2), 8)}${pad(`≤${r.ratioTarget}`, 8)}${pad(rss.toFixed(1), 8)}${
-      pad(`≤${r.rssTargetMb}`, 8)
-    }  ${met ? "yes" : "NO"}`,
+    `${r.label.padEnd(36)}${pad(ms.toFixed(1), 10)}${pad(Math.min(...r.samples).toFixed(1), 8)}${
+      pad(ratio.toFixed(2), 8)
+    }${pad(`≤${r.ratioTarget}`, 8)}${pad(rss.toFixed(1), 8)}${pad(`≤${r.rssTargetMb}`, 8)}  ${
+      met ? "yes" : "NO"
+    }`,
   );
 }
 
