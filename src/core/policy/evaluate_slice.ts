@@ -29,7 +29,7 @@
 import { type Decision, DEFAULT_DENY } from "./decision.ts";
 import { localTime, type WindowBounds, windowContains } from "./local_time.ts";
 import type { CredentialMode, Effect } from "./schema.ts";
-import { type OffsetTable, tableOffset } from "./zone_offsets.ts";
+import { type OffsetTable, tableOffset } from "./offset_table.ts";
 
 /** A rule's time window in a slice: its bounds and the name of its zone's offset table. */
 export interface SliceWindow extends WindowBounds {

@@ -19,26 +19,14 @@
  * @module
  */
 
+import { offsetIn, type OffsetRun, type OffsetTable } from "./offset_table.ts";
+
+export { type OffsetTable, tableOffset } from "./offset_table.ts";
+
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 const BLOCK_MS = 366 * DAY_MS;
 const NS_PER_MINUTE = 60_000_000_000;
-
-/** Offsets over a span of time: starts ascending, the first at the span's start. */
-interface OffsetRun {
-  /** Start times (epoch ms) of each offset, ascending. */
-  readonly starts: readonly number[];
-  /** Offset in minutes east of UTC, parallel to `starts`. */
-  readonly offsets: readonly number[];
-}
-
-/** The offsets of one zone over `[from, to)`, as plain data (JSON-safe). */
-export interface OffsetTable extends OffsetRun {
-  /** First instant covered, epoch ms. */
-  readonly from: number;
-  /** First instant no longer covered, epoch ms. */
-  readonly to: number;
-}
 
 /**
  * Whether the runtime knows the IANA time zone name: as Intl knows it. A name Temporal knows as a
@@ -53,22 +41,6 @@ export function isKnownTimeZone(name: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * The offset a table gives at `epochMs`, or `undefined` outside its span: the caller then asks
- * the time zone data again (see {@link ZoneOffsets.table}).
- */
-export function tableOffset(table: OffsetTable, epochMs: number): number | undefined {
-  if (!(epochMs >= table.from && epochMs < table.to)) return undefined;
-  return offsetIn(table, epochMs);
-}
-
-function offsetIn(run: OffsetRun, epochMs: number): number {
-  const { starts, offsets } = run;
-  let i = starts.length - 1;
-  while (i > 0 && starts[i] > epochMs) i--;
-  return offsets[i];
 }
 
 /** Offsets of one time zone, computed lazily and kept for the life of the object. */
