@@ -52,7 +52,7 @@ async function main(args: string[]): Promise<number> {
   });
   const profile = plainCredentialsProfile(args);
   if (profile !== undefined) {
-    // The warm path loads no npm package and no AWS SDK; on a miss the full CLI takes over.
+    // The warm path loads no npm package and no AWS SDK; on a miss the cold path issues.
     const { warmCredentials } = await import("./src/app/warm_credentials.ts");
     try {
       const warm = await warmCredentials(profile, deps);
@@ -68,6 +68,12 @@ async function main(args: string[]): Promise<number> {
       io.stderr(`sentinel: ${displaySafe(error.message)}\n`);
       return error.exitCode;
     }
+    // Cold: issued without the command tree (commander and every other command stay unloaded).
+    const plainModule = "./src/cli/plain_credentials.ts";
+    const { plainCredentials } = await import(
+      plainModule
+    ) as typeof import("./src/cli/plain_credentials.ts");
+    return await plainCredentials(profile, io, deps);
   }
   // A computed specifier keeps the CLI's module graph (commander, zod, yaml, the AWS SDK) out of
   // start-up: Deno would otherwise resolve every statically named dynamic import when it starts.

@@ -1,19 +1,19 @@
 /**
- * Reads and parses `~/.aws/config` and `~/.aws/credentials` (npm's `ini`; only the cold path loads
- * it) into the sections {@link effectiveProfile} in core works on. `sso-session` sections are left
- * to the AWS SDK, which resolves SSO profiles itself.
+ * Reads and parses `~/.aws/config` and `~/.aws/credentials` (as npm's `ini` reads them, through
+ * the port in ini_decode.ts) into the sections {@link effectiveProfile} in core works on.
+ * `sso-session` sections are left to the AWS SDK, which resolves SSO profiles itself.
  *
  * @module
  */
-import { parse } from "ini";
 import type { AwsConfigFiles, ProfileSection } from "../core/aws_profile.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { SentinelPaths } from "../core/environment.ts";
 import { readOptionalText } from "./files.ts";
+import { decodeIni } from "./ini_decode.ts";
 
 function sections(text: string, path: string): Record<string, unknown> {
   try {
-    return parse(text);
+    return decodeIni(text);
   } catch (error) {
     throw new SentinelError(ExitCode.InvalidConfig, `cannot parse ${path}: ${String(error)}`);
   }

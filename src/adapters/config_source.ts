@@ -1,6 +1,7 @@
 /**
  * Loads the configuration once: `~/.aws/config` and `~/.aws/credentials` (ini) and the Sentinel
- * config file (YAML), validated. Only the cold path imports this (it brings `ini`, `yaml`, `zod`).
+ * config file (YAML), validated. Only the cold path imports this; `yaml` and `zod` load only for a
+ * Sentinel config file with content.
  *
  * @module
  */

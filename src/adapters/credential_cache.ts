@@ -4,7 +4,9 @@
  * - `credentials/<profile>-<key>.json`: issued role credentials, keyed by a fingerprint of
  *   everything that decides them (see issuance_key.ts); writing one prunes the entries the same
  *   profile left under older keys;
- * - `policy/<source>.json`: a validated policy document with its hash and fetch time;
+ * - `policy/<source>.json`: the stamp of the policy last fetched from a source (its hash and
+ *   fetch time), all the warm path reads of it; `policy/<source>.document.json`: that policy's
+ *   validated document, which the cold path reuses while the policy's hash is unchanged;
  * - `identity/<access key>.json`: the verified identity of a base credential.
  *
  * The cache never blocks issuance: an entry that is damaged, of another format, or not a regular
@@ -15,13 +17,22 @@
  * @module
  */
 import { CACHE_FORMAT } from "../core/limits.ts";
-import type { CredentialEntry, IdentityEntry, IssuanceCache, PolicyEntry } from "../ports/cache.ts";
+import { isPolicySlice } from "../core/policy/evaluate_slice.ts";
+import type { PolicyDocument } from "../core/policy/schema.ts";
+import type {
+  CredentialEntry,
+  IdentityEntry,
+  IssuanceCache,
+  PolicyEntry,
+  PolicyStamp,
+} from "../ports/cache.ts";
 import type { Environment } from "../core/environment.ts";
 import { sha256Hex } from "./files.ts";
 
 /** The cache files of one cache directory. */
 export class FileCache implements IssuanceCache {
   readonly dir: string;
+  readonly #keys = new Map<string, Promise<string>>();
 
   constructor(
     private readonly env: Environment,
@@ -34,10 +45,24 @@ export class FileCache implements IssuanceCache {
    * The key of one issuance: the profile, plus a hash of everything outside the cache that decides
    * which credentials it gets — the AWS config and credentials files, the Sentinel config file, the
    * `AWS_*`/`SENTINEL_*` environment (secrets left out) and the flags that change the result.
+   * Computed once per process for the same arguments (a warm miss asks again on the cold path).
    */
-  async credentialKey(
+  credentialKey(
     profile: string,
     overrides: { policy?: string; durationSeconds?: number } = {},
+  ): Promise<string> {
+    const id = JSON.stringify([profile, overrides.policy, overrides.durationSeconds]);
+    let key = this.#keys.get(id);
+    if (key === undefined) {
+      key = this.#computeKey(profile, overrides);
+      this.#keys.set(id, key);
+    }
+    return key;
+  }
+
+  async #computeKey(
+    profile: string,
+    overrides: { policy?: string; durationSeconds?: number },
   ): Promise<string> {
     const { awsConfig, awsCredentials, sentinelConfig } = this.env.paths;
     const files = [awsConfig, awsCredentials, sentinelConfig].map((path) =>
@@ -73,15 +98,35 @@ export class FileCache implements IssuanceCache {
   }
 
   async readPolicy(source: string): Promise<PolicyEntry | undefined> {
-    return this.#read(await this.#policyPath(source), isPolicyEntry);
+    const path = await this.#policyPath(source);
+    const stamp = this.#read(path, isPolicyStamp);
+    if (stamp === undefined) return undefined;
+    const body = this.#read(documentPath(path), isPolicyBody);
+    // A document of another policy (a write cut short between the two files) reads as absent.
+    if (body === undefined || body.hash !== stamp.hash) return undefined;
+    return { ...stampOf(stamp), document: body.document };
+  }
+
+  async readPolicyStamp(source: string): Promise<PolicyStamp | undefined> {
+    return this.#read(await this.#policyPath(source), isPolicyStamp);
   }
 
   async writePolicy(entry: PolicyEntry): Promise<void> {
-    this.#write(await this.#policyPath(entry.source), entry);
+    const path = await this.#policyPath(entry.source);
+    // The document first: a stamp is never left naming a document that is not there.
+    if (this.#write(documentPath(path), { hash: entry.hash, document: entry.document })) {
+      this.#write(path, stampOf(entry));
+    }
+  }
+
+  async writePolicyStamp(stamp: PolicyStamp): Promise<void> {
+    this.#write(await this.#policyPath(stamp.source), stampOf(stamp));
   }
 
   async removePolicy(source: string): Promise<void> {
-    this.#remove(await this.#policyPath(source));
+    const path = await this.#policyPath(source);
+    this.#remove(path);
+    this.#remove(documentPath(path));
   }
 
   async lock(key: string, waitMs: number): Promise<(() => void) | undefined> {
@@ -94,14 +139,20 @@ export class FileCache implements IssuanceCache {
       this.warn(`cannot take the issuance lock ${path} (${describe(error)}); ${this.#fix()}`);
       return undefined;
     }
-    // flock: the kernel releases it when the holder exits, even by a crash.
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    // flock: the kernel releases it when the holder exits, even by a crash. The wait's deadline
+    // is an AbortSignal timer: the first global setTimeout loads Deno's Node-compatible timers,
+    // which costs a cold call about 6 ms.
+    const deadline = AbortSignal.timeout(waitMs);
+    let expired = () => {};
     const pending = file.lock(true);
     const locked = await Promise.race([
       pending.then(() => true),
-      new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), waitMs)),
+      new Promise<false>((resolve) => {
+        expired = () => resolve(false);
+        deadline.addEventListener("abort", expired, { once: true });
+      }),
     ]);
-    clearTimeout(timer);
+    deadline.removeEventListener("abort", expired);
     if (!locked) {
       // The wait cannot be cancelled: should the lock come later, give it straight back, or a
       // long-lived process (exec --server) would hold it for good.
@@ -216,6 +267,15 @@ export function fingerprintEnv(vars: Readonly<Record<string, string>>): string {
     .join("\n");
 }
 
+/** Where the document of the policy stamped at `stampPath` is kept. */
+function documentPath(stampPath: string): string {
+  return stampPath.replace(/\.json$/, ".document.json");
+}
+
+function stampOf(stamp: PolicyStamp): PolicyStamp {
+  return { source: stamp.source, hash: stamp.hash, fetchedAt: stamp.fetchedAt };
+}
+
 function readIfFile(path: string): string {
   try {
     return Deno.statSync(path).isFile ? Deno.readTextFileSync(path) : "";
@@ -257,12 +317,17 @@ function isCredentialEntry(v: unknown): v is CredentialEntry {
       c.expiration,
     ].every(isNumber) &&
     [c.accessKeyId, c.secretAccessKey, c.sessionToken].every(isString) &&
-    Array.isArray(v.sinks) && (v.grant === undefined || isObject(v.grant));
+    Array.isArray(v.sinks) && (v.grant === undefined || isObject(v.grant)) &&
+    isPolicySlice(v.policySlice);
 }
 
-function isPolicyEntry(v: unknown): v is PolicyEntry {
-  return isObject(v) && isString(v.source) && isString(v.hash) && isNumber(v.fetchedAt) &&
-    isObject(v.document) && Array.isArray(v.document.rules);
+function isPolicyStamp(v: unknown): v is PolicyStamp {
+  return isObject(v) && isString(v.source) && isString(v.hash) && isNumber(v.fetchedAt);
+}
+
+function isPolicyBody(v: unknown): v is { hash: string; document: PolicyDocument } {
+  return isObject(v) && isString(v.hash) && isObject(v.document) &&
+    Array.isArray(v.document.rules);
 }
 
 function isIdentityEntry(v: unknown): v is IdentityEntry {

@@ -14,6 +14,8 @@ import { fileKind } from "./files.ts";
 /** How much of a log's first line is read to see that it starts a chain. */
 const FIRST_LINE_BYTES = 64 * 1024;
 const TAIL_BYTES = 64 * 1024;
+/** How much of the end of the log is read first, to find the last line without a whole chunk. */
+const PROBE_BYTES = 4 * 1024;
 
 /**
  * A line longer than this is not a record (records are about a kilobyte): such a file is refused
@@ -238,6 +240,12 @@ function isJsonLine(bytes: Uint8Array): boolean {
  * decision log (or is damaged beyond a tear), and it is refused rather than cut.
  */
 function lineStart(file: Deno.FsFile, end: number, path: string): number {
+  // A record is about a kilobyte: the newline is almost always within the last few. Only when
+  // it is not are whole chunks read back from `end`, exactly as without this probe.
+  const probeStart = Math.max(0, end - PROBE_BYTES);
+  const probe = readRange(file, probeStart, end).lastIndexOf(NEWLINE);
+  if (probe !== -1) return probeStart + probe + 1;
+  if (probeStart === 0) return 0;
   let chunkEnd = end;
   while (chunkEnd > 0) {
     const chunkStart = Math.max(0, chunkEnd - TAIL_BYTES);

@@ -16,7 +16,7 @@ import type { PluginCaller } from "../ports/plugins.ts";
 import type { Stores } from "../ports/stores.ts";
 import { FileCache } from "./credential_cache.ts";
 import { appendDecision } from "./decision_log.ts";
-import { readOptionalText, readUserFile } from "./files.ts";
+import { fileTextHash, readOptionalText, readUserFile } from "./files.ts";
 
 /** What the root needs from the process. */
 export interface ProcessEdges {
@@ -73,6 +73,7 @@ export function createDeps(edges: ProcessEdges): Deps {
     files: {
       readText: readUserFile,
       readOptional: readOptionalText,
+      textHash: fileTextHash,
       writeText: (path, text) => Deno.writeTextFile(path, text),
     },
     warn,

@@ -103,7 +103,9 @@ export function readTextFileStrict(path: string): Promise<string> {
   }
 }
 
-export { sha256Hex } from "../core/hash.ts";
+import { sha256Hex } from "../core/hash.ts";
+
+export { sha256Hex };
 
 /** Creates a directory (and parents) readable only by the owner. */
 export async function ensurePrivateDir(path: string): Promise<void> {
@@ -138,6 +140,25 @@ export function readOptionalText(path: string): Promise<string | undefined> {
     if (error instanceof Deno.errors.NotFound) return Promise.resolve(undefined);
     return Promise.reject(error);
   }
+}
+
+/**
+ * SHA-256 (hex) of a regular file's text without decoding it: the hash of its bytes after a
+ * leading byte order mark, which for valid UTF-8 is the hash of the text {@link readOptionalText}
+ * returns (bytes that are not valid UTF-8 hash to a value no valid text has). `undefined` when
+ * the file does not exist. For the warm path, where decoding a large policy costs more than
+ * hashing it.
+ */
+export async function fileTextHash(path: string): Promise<string | undefined> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readRegularFileSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return await sha256Hex(bom ? bytes.subarray(3) : bytes);
 }
 
 /** How a file argument is named in messages: `-` is standard input. */

@@ -1,6 +1,8 @@
 /**
- * The Sentinel config file (`$SENTINEL_CONFIG` or `~/.config/sentinel/config.yaml`), validated with
- * line-numbered errors. Its keys are the settings of src/core/settings.ts plus `plugins:`.
+ * The Sentinel config file (`$SENTINEL_CONFIG` or `~/.config/sentinel/config.yaml`): absent or
+ * blank means defaults; otherwise it is parsed and validated by parse_sentinel_config.ts, which
+ * is imported only then — it brings `yaml` and `zod`, which a cold `credentials` call without a
+ * config file never needs.
  *
  * ```yaml
  * policy: ssm:/sentinel/policy
@@ -11,67 +13,18 @@
  * ```
  * @module
  */
-import { z } from "zod";
 import type { SentinelPaths } from "../core/environment.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
-import { SETTINGS } from "../core/settings.ts";
-import { formatIssue, parseYaml, pathShape } from "../core/yaml_source.ts";
 import type { SentinelConfig } from "../ports/config.ts";
-import { pluginConfigSchema, pluginEntry } from "../plugin_host/plugin_config.ts";
 import { readOptionalText } from "./files.ts";
-
-const SETTING_KEYS = Object.values(SETTINGS).map((setting) => setting.key);
-const PLUGIN_KEYS =
-  "name, plugin, module, sha256, kind, version, required, timeout, allow_net, allow_write, aws, events, settings";
-
-const scalar = z.union([z.string(), z.number(), z.boolean()], {
-  error: "must be a text or a number",
-});
-
-const configFileSchema = z.strictObject(
-  {
-    ...Object.fromEntries(SETTING_KEYS.map((key) => [key, scalar.optional()])),
-    plugins: z.array(pluginConfigSchema).optional(),
-  },
-  { error: "the Sentinel config file must be a mapping of settings" },
-);
 
 /** Reads the Sentinel config file (absent is fine), validating it. */
 export async function loadSentinelConfig(paths: SentinelPaths): Promise<SentinelConfig> {
   const path = paths.sentinelConfig;
   const text = (await readOptionalText(path)) ?? "";
   if (text.trim() === "") return { path, values: {}, plugins: [] };
-  const result = parseYaml(text, configFileSchema, {
-    what: "config file",
-    allowedKeys: (p) =>
-      pathShape(p) === ""
-        ? [...SETTING_KEYS, "plugins"].join(", ")
-        : pathShape(p) === "plugins.*"
-        ? PLUGIN_KEYS
-        : undefined,
-  });
-  if (!result.ok) {
-    throw new SentinelError(ExitCode.InvalidConfig, `invalid Sentinel config ${path}`, {
-      details: result.issues.map((issue) => formatIssue(issue, path)),
-    });
-  }
-  const parsed = result.value as Record<string, unknown>;
-  const values: Record<string, string> = {};
-  for (const key of SETTING_KEYS) {
-    if (parsed[key] !== undefined) values[key] = String(parsed[key]);
-  }
-  const plugins = ((parsed.plugins ?? []) as z.output<typeof pluginConfigSchema>[]).map(
-    pluginEntry,
-  );
-  const names = new Set<string>();
-  for (const plugin of plugins) {
-    if (names.has(plugin.name)) {
-      throw new SentinelError(
-        ExitCode.InvalidConfig,
-        `${path}: two plugins are named ${plugin.name}`,
-      );
-    }
-    names.add(plugin.name);
-  }
-  return { path, values, plugins };
+  const parser = "./parse_sentinel_config.ts";
+  const { parseSentinelConfig } = await import(
+    parser
+  ) as typeof import("./parse_sentinel_config.ts");
+  return parseSentinelConfig(text, path);
 }

@@ -10,20 +10,11 @@ import {
   decisionRecord,
   type IssuanceSubject,
 } from "../core/issuance/record.ts";
-import type { IssuanceSettings } from "../core/issuance/settings.ts";
-import {
-  type ApprovalCover,
-  type BreakglassCover,
-  issuanceVerdict,
-  type Verdict,
-} from "../core/issuance/verdict.ts";
-import { compilePolicy, type Decision, deniesRole, evaluate } from "../core/policy/evaluate.ts";
-import type { CredentialMode, PolicyDocument } from "../core/policy/schema.ts";
+import { issuanceVerdict, type Verdict } from "../core/issuance/verdict.ts";
+import { compilePolicy, type Decision, deniesRole } from "../core/policy/evaluate.ts";
+import { evaluateIndexed, indexPolicy, type PolicyIndex } from "../core/policy/policy_index.ts";
+import type { CredentialMode } from "../core/policy/schema.ts";
 import type { Deps } from "../ports/deps.ts";
-import type { Stores } from "../ports/stores.ts";
-import { approvalCover } from "./approvals.ts";
-import { breakglassCover } from "./breakglass.ts";
-import { notifierOf, reportDelivery } from "./notify.ts";
 import { type ProfileContext, profileContext } from "./profile_context.ts";
 import type { ProfileSettings } from "./profile_settings.ts";
 import { recordDecision } from "./record_decision.ts";
@@ -31,6 +22,8 @@ import { recordDecision } from "./record_decision.ts";
 /** Everything a cold issuance decided, for the steps after it. */
 export interface IssuanceDecision extends ProfileContext {
   subject: IssuanceSubject;
+  /** The policy, indexed by profile: the warm path keeps a slice of it for the subject. */
+  index: PolicyIndex;
   decision: Decision;
   /** An issuing verdict (refusals are thrown). */
   verdict: Extract<Verdict, { issue: true }>;
@@ -59,7 +52,8 @@ export async function decideIssuance(
     requestId: deps.ids.newId(),
   };
   const compiled = compilePolicy(policy.document);
-  const decision = evaluate(compiled, { ...subject, time: now });
+  const index = indexPolicy(compiled);
+  const decision = evaluateIndexed(index, { ...subject, time: now });
   const destinations = { logFile: settings.logFile, plugins: settings.plugins };
   const record: IssuanceDecision["record"] = (facts) =>
     recordDecision(
@@ -70,7 +64,7 @@ export async function decideIssuance(
   let covers = {};
   if (decision.effect !== "allow") {
     try {
-      covers = await coversFor(
+      covers = await (await beyondAllow()).coversFor(
         await context.stores(),
         policy.document,
         subject,
@@ -94,45 +88,18 @@ export async function decideIssuance(
   });
   if (!verdict.issue) {
     await record({ outcome: "denied" });
-    await announceDenial(deps, settings, subject, decision);
+    await (await beyondAllow()).announceDenial(deps, settings, subject, decision);
     throw verdict.error;
   }
-  return { ...context, subject, decision, verdict, now, record };
+  return { ...context, subject, index, decision, verdict, now, record };
 }
 
 /**
- * What can lend access the policy does not give: an active break-glass event of the user for the
- * profile and role (any decision), or an approved request (for `require_approval`).
+ * Approval and break-glass covers and the denial notice (the stores, the notifiers): imported
+ * only when the policy does not simply allow, through a computed specifier so that an allowed
+ * issuance never loads them.
  */
-async function coversFor(
-  stores: Stores,
-  policy: PolicyDocument,
-  subject: IssuanceSubject,
-  now: number,
-  effect: Decision["effect"],
-): Promise<{ approval?: ApprovalCover; breakglass?: BreakglassCover }> {
-  const { user, profile, roleArn } = subject;
-  const breakglass = await breakglassCover(stores, user, profile, roleArn, now);
-  if (breakglass !== undefined) return { breakglass };
-  if (effect !== "require_approval") return {};
-  const approval = await approvalCover(stores, policy, subject, now);
-  return approval === undefined ? {} : { approval };
-}
-
-async function announceDenial(
-  deps: Deps,
-  settings: IssuanceSettings,
-  subject: IssuanceSubject,
-  decision: Decision,
-): Promise<void> {
-  const report = await notifierOf(deps, settings.plugins).notify("credential_denied", {
-    user: subject.user,
-    profile: subject.profile,
-    role_arn: subject.roleArn,
-    effect: decision.effect,
-    rule: decision.rule,
-    reason: decision.reason,
-    request_id: subject.requestId,
-  });
-  reportDelivery(deps, "the denial notice", report);
+function beyondAllow(): Promise<typeof import("./issuance_covers.ts")> {
+  const specifier = "./issuance_covers.ts";
+  return import(specifier);
 }

@@ -10,6 +10,7 @@ import { formatDuration } from "../core/duration.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { decisionRecord } from "../core/issuance/record.ts";
 import { sessionLength } from "../core/issuance/session.ts";
+import { slicePolicy } from "../core/policy/slice_policy.ts";
 import { formatSourceIdentity, roleSessionName } from "../core/source_identity.ts";
 import type { SessionCredentials } from "../ports/aws.ts";
 import type { CredentialEntry } from "../ports/cache.ts";
@@ -48,6 +49,9 @@ export async function reissueCached(
   );
   return resultOf(cached, true);
 }
+
+/** How far past a session's expiry its policy slice's offset tables reach. */
+const SLICE_MARGIN_MS = 86_400_000;
 
 /** Assumes the role, logs the issuance, caches it (never a break-glass session), returns it. */
 export async function assumeSession(
@@ -98,6 +102,13 @@ export async function assumeSession(
     },
     issuedAt: now,
     sinks: settings.plugins.filter((plugin) => plugin.kind === "log_sink"),
+    // Valid beyond the session's end: the warm path never needs time zone data.
+    policySlice: slicePolicy(
+      decided.index,
+      subject,
+      now,
+      session.expiration.getTime() + SLICE_MARGIN_MS,
+    ),
     ...(Object.keys(verdict.grant).length === 0
       ? {}
       : { grant: { ...verdict.grant, windowEndsAt: verdict.windowEndsAt } }),

@@ -6,7 +6,7 @@
  * @module
  */
 import { sha256Hex } from "../core/hash.ts";
-import { type LoadedPolicy, validatePolicyText } from "../core/policy/load.ts";
+import type { LoadedPolicy } from "../core/policy/load.ts";
 import { policySourceOf } from "../core/policy/source.ts";
 import { withinTtl } from "../core/issuance/freshness.ts";
 import type { AwsCredentials } from "../ports/aws.ts";
@@ -29,30 +29,62 @@ export interface PolicyRequest {
   ttlSeconds?: number;
 }
 
-/** Loads and validates the policy (and caches an SSM one when a TTL is given). */
+/**
+ * Loads and validates the policy. For issuance (a TTL given) an SSM policy fetched within the TTL
+ * is reused, and a policy whose text hashes like the validated one in the cache (a file read
+ * again, an SSM parameter fetched again) is not parsed or validated again: only its stamp is
+ * renewed. What is loaded is cached.
+ */
 export async function loadPolicy(deps: Deps, request: PolicyRequest): Promise<PolicyEntry> {
   const source = policySourceOf(request.source);
   const now = deps.clock.now();
-  if (source.kind === "ssm" && request.ttlSeconds !== undefined) {
-    const cached = await deps.cache.readPolicy(request.source);
-    if (cached !== undefined && withinTtl(cached.fetchedAt, request.ttlSeconds, now)) return cached;
+  const cached = request.ttlSeconds === undefined
+    ? undefined
+    : await deps.cache.readPolicy(request.source);
+  if (
+    source.kind === "ssm" && cached !== undefined &&
+    withinTtl(cached.fetchedAt, request.ttlSeconds!, now)
+  ) return cached;
+  if (source.kind === "file" && source.path !== "-" && cached !== undefined) {
+    // The file's hash from its bytes: no decoding when it is the cached policy.
+    const hash = await deps.files.textHash(source.path).catch(() => undefined);
+    if (hash === cached.hash) return await restamped(deps, cached, now);
   }
   const text = source.kind === "file"
     ? await deps.files.readText(source.path, "policy file")
     : await fetchParameter(deps, request, source.parameter);
-  const loaded = validatePolicyText(
+  const hash = await sha256Hex(text);
+  if (cached !== undefined && cached.hash === hash) return await restamped(deps, cached, now);
+  const loaded = await validated(
     text,
     source.kind === "file" ? displayName(source.path) : request.source,
   );
   const entry: PolicyEntry = {
     source: request.source,
-    hash: await sha256Hex(text),
+    hash,
     fetchedAt: now,
     document: loaded.document,
   };
-  // Cached for the warm path, which never parses YAML (it re-checks a file policy's hash).
+  // Cached for later issuance; the warm path reads only the stamp (and a file policy's hash).
   if (request.ttlSeconds !== undefined) await deps.cache.writePolicy(entry);
   return entry;
+}
+
+/** The cached policy, found unchanged at `now`: its stamp is renewed. */
+async function restamped(deps: Deps, cached: PolicyEntry, now: number): Promise<PolicyEntry> {
+  const entry: PolicyEntry = { ...cached, fetchedAt: now };
+  await deps.cache.writePolicyStamp(entry);
+  return entry;
+}
+
+/**
+ * Parses and validates policy text. The YAML parser and the schema (npm's `yaml` and `zod`) are
+ * loaded here, on first use: issuance with an unchanged policy never needs them.
+ */
+async function validated(text: string, source: string): Promise<LoadedPolicy> {
+  const loader = "../core/policy/load.ts";
+  const { validatePolicyText } = await import(loader) as typeof import("../core/policy/load.ts");
+  return validatePolicyText(text, source);
 }
 
 async function fetchParameter(deps: Deps, request: PolicyRequest, parameter: string) {
@@ -96,7 +128,7 @@ export async function pushPolicy(
   sourceName: string,
   secure: boolean,
 ): Promise<number> {
-  validatePolicyText(text, sourceName);
+  await validated(text, sourceName);
   const { ssm } = await deps.aws();
   const version = await ssm.putParameter(at.credentials, at, at.parameter, text, secure);
   await deps.cache.removePolicy(`ssm:${at.parameter}`);
@@ -120,13 +152,13 @@ export async function readPolicy(
 ): Promise<LoadedPolicy> {
   const parsed = policySourceOf(source);
   if (parsed.kind === "file") {
-    return validatePolicyText(
+    return await validated(
       await deps.files.readText(parsed.path, "policy file"),
       displayName(parsed.path),
     );
   }
   const at = await ssmLocation(deps, parsed.parameter, access);
-  return validatePolicyText(await pullPolicy(deps, at), source);
+  return await validated(await pullPolicy(deps, at), source);
 }
 
 /** Where `ssm:<parameter>` is, reached with the caller's own credentials and region. */

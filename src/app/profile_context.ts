@@ -49,14 +49,18 @@ export async function profileContext(
   const signal = AbortSignal.timeout(settings.timeoutSeconds * 1000);
   const call = { region: settings.region, signal };
   const base = await (await deps.baseCredentials()).get(baseRequest(profile), signal);
-  const identity = await verifiedIdentity(deps, base.credentials, call);
-  const policy = await loadPolicy(deps, {
+  // The policy loads (and, when new, parses) while STS answers who the caller is; the identity's
+  // failure is still the one reported when both fail, as when they ran one after the other.
+  const policyLoad = loadPolicy(deps, {
     source: settings.policy,
     region: settings.region,
     ttlSeconds: settings.policyTtlSeconds,
     credentials: () => Promise.resolve(base.credentials),
     signal,
   });
+  policyLoad.catch(() => {}); // awaited below, unless the identity fails first
+  const identity = await verifiedIdentity(deps, base.credentials, call);
+  const policy = await policyLoad;
   let stores: Promise<Stores> | undefined;
   return {
     settings,

@@ -9,7 +9,6 @@
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 import type { Deps } from "../ports/deps.ts";
-import { deliverToSinks } from "./plugin_calls.ts";
 
 /** Where one decision goes. */
 export interface DecisionDestinations {
@@ -43,9 +42,10 @@ export async function recordDecision(
 ): Promise<void> {
   await appendLocal(deps, to.logFile, record);
   const sinks = to.plugins.filter((plugin) => plugin.kind === "log_sink");
-  // The plugin host is loaded only when sinks are configured, keeping it off the plain warm path.
+  // The plugin host, and the delivery code, load only when sinks are configured, keeping them
+  // off the plain warm path.
   if (sinks.length === 0) return;
-  const failures = await deliverToSinks(await deps.plugins(), record, sinks);
+  const failures = await (await sinkDelivery()).deliverToSinks(await deps.plugins(), record, sinks);
   for (const f of failures) deps.warn(`log sink ${f.name} failed: ${f.error}`);
   const blocking = failures.find((f) => f.required);
   if (blocking === undefined || record.outcome !== "issued") return;
@@ -72,4 +72,10 @@ async function appendLocal(
   } catch (error) {
     throw logFailure(logFile, error);
   }
+}
+
+/** plugin_calls.ts, imported through a computed specifier: only decisions with sinks need it. */
+function sinkDelivery(): Promise<typeof import("./plugin_calls.ts")> {
+  const specifier = "./plugin_calls.ts";
+  return import(specifier);
 }

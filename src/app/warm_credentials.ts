@@ -1,6 +1,7 @@
 /**
- * The warm credential path: cached, still-valid credentials handed out again after the cached
- * policy has been evaluated again for the same user, profile and role, and the decision logged.
+ * The warm credential path: cached, still-valid credentials handed out again after the policy
+ * has been evaluated again for the same user, profile and role — from the slice of it the entry
+ * carries, so the cost does not grow with the policy — and the decision logged.
  *
  * Nothing here loads an npm package or the AWS SDK, so a warm `sentinel credentials` costs little
  * more than starting the runtime. Any doubt (config changed, policy changed or stale, credentials
@@ -10,13 +11,12 @@
  * @module
  */
 import type { IssuedCredentials } from "../core/credential_process.ts";
-import { sha256Hex } from "../core/hash.ts";
 import { sessionReusable, withinTtl } from "../core/issuance/freshness.ts";
 import { decisionRecord, type IssuanceSubject } from "../core/issuance/record.ts";
 import { policySourceOf } from "../core/policy/source.ts";
-import { compilePolicy, evaluate } from "../core/policy/evaluate.ts";
+import { evaluateSlice } from "../core/policy/evaluate_slice.ts";
 import type { CredentialMode } from "../core/policy/schema.ts";
-import type { CredentialEntry, PolicyEntry } from "../ports/cache.ts";
+import type { CredentialEntry } from "../ports/cache.ts";
 import type { Deps } from "../ports/deps.ts";
 import { recordDecision } from "./record_decision.ts";
 import { guardRecursion } from "./recursion_guard.ts";
@@ -64,10 +64,12 @@ export async function tryWarmCredentials(
   const now = deps.clock.now();
   const entry = await deps.cache.readCredentials(key);
   if (entry === undefined || !entryReusable(entry, now)) return undefined;
-  const policy = await deps.cache.readPolicy(entry.subject.policySource);
-  if (policy === undefined || !(await policyCurrent(deps, policy, entry, now))) return undefined;
+  if (!(await policyCurrent(deps, entry, now))) return undefined;
 
-  const decision = evaluate(compilePolicy(policy.document), { ...entry.subject, mode, time: now });
+  // Decided again from the entry's slice of its policy (the rules that can match this user,
+  // profile and role); `undefined` past the slice's span: the cold path decides afresh.
+  const decision = evaluateSlice(entry.policySlice, { mode, time: now });
+  if (decision === undefined) return undefined;
   const approved = decision.effect === "require_approval" &&
     entry.grant?.approvalRequestId !== undefined;
   if (decision.effect !== "allow" && !approved) return undefined;
@@ -89,18 +91,19 @@ export async function tryWarmCredentials(
   return resultOf(entry, true);
 }
 
-/** The cached policy is the one the entry was issued under, and still current. */
-async function policyCurrent(
-  deps: Deps,
-  policy: PolicyEntry,
-  entry: CredentialEntry,
-  now: number,
-): Promise<boolean> {
-  if (policy.hash !== entry.subject.policyHash) return false;
+/**
+ * The policy the entry was issued under is still the current one: for SSM, the one last fetched
+ * (within the policy TTL); for a file, the file's text as it is now.
+ */
+async function policyCurrent(deps: Deps, entry: CredentialEntry, now: number): Promise<boolean> {
   const source = policySourceOf(entry.subject.policySource);
-  if (source.kind === "ssm") return withinTtl(policy.fetchedAt, entry.policyTtlSeconds, now);
-  const text = await deps.files.readOptional(source.path).catch(() => undefined);
-  return text !== undefined && await sha256Hex(text) === policy.hash;
+  if (source.kind === "ssm") {
+    const stamp = await deps.cache.readPolicyStamp(entry.subject.policySource);
+    return stamp !== undefined && stamp.hash === entry.subject.policyHash &&
+      withinTtl(stamp.fetchedAt, entry.policyTtlSeconds, now);
+  }
+  const hash = await deps.files.textHash(source.path).catch(() => undefined);
+  return hash !== undefined && hash === entry.subject.policyHash;
 }
 
 /**

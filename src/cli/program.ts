@@ -10,7 +10,7 @@
  */
 import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import denoConfig from "../../deno.json" with { type: "json" };
-import { ExitCode, exitCodeHelp, SentinelError } from "../core/errors.ts";
+import { ExitCode, exitCodeHelp } from "../core/errors.ts";
 import type { Deps } from "../ports/deps.ts";
 import { approveCommand, cancelCommand, denyCommand } from "./approve.ts";
 import { auditVerifyCommand } from "./audit_verify.ts";
@@ -30,6 +30,7 @@ import { policyValidateCommand } from "./policy_validate.ts";
 import { requestCommand } from "./request.ts";
 import { requestsCommand } from "./requests.ts";
 import { storeCommand } from "./store.ts";
+import { renderFailure } from "./failure.ts";
 import { errorText, safeText } from "./render.ts";
 import { whoamiCommand } from "./whoami.ts";
 
@@ -190,17 +191,5 @@ function renderError(error: unknown, format: OutputFormat, io: CliIo): number {
     );
     return ExitCode.Usage;
   }
-  if (error instanceof SentinelError) {
-    io.stderr(errorText(error, format));
-    return error.exitCode;
-  }
-  const message = `internal error: ${error instanceof Error ? error.message : String(error)}` +
-    "; this is a bug, please report it with the command you ran";
-  io.stderr(
-    errorText(
-      { exitCode: ExitCode.Internal, code: "internal_error", message, details: [] },
-      format,
-    ),
-  );
-  return ExitCode.Internal;
+  return renderFailure(error, format, io);
 }

@@ -21,8 +21,12 @@ export const DEFAULT_REGION = "us-east-1";
 /** How long a verified identity of long-term keys is trusted before STS is asked again. */
 export const IDENTITY_TTL_SECONDS = 12 * 3_600;
 
-/** Version of the on-disk cache entry formats; an entry of another version is ignored. */
-export const CACHE_FORMAT = 2;
+/**
+ * Version of the on-disk cache entry formats; an entry of another version is ignored. Bump it
+ * also when policy validation or compilation changes: the cold path reuses a cached validated
+ * policy document, and a credential entry carries a slice of its policy.
+ */
+export const CACHE_FORMAT = 3;
 
 /** Whether `seconds` is a session length STS accepts. */
 export function isStsDuration(seconds: number): boolean {

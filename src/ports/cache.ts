@@ -9,6 +9,7 @@ import type { IssuedCredentials } from "../core/credential_process.ts";
 import type { Identity } from "../core/identity.ts";
 import type { IssuanceSubject } from "../core/issuance/record.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
+import type { PolicySlice } from "../core/policy/evaluate_slice.ts";
 import type { PolicyDocument } from "../core/policy/schema.ts";
 
 /** Cached credentials and the decision they were issued under. */
@@ -27,14 +28,24 @@ export interface CredentialEntry {
   grant?: { approvalRequestId?: string; breakglassEventId?: string; windowEndsAt?: number };
   /** The log sinks configured when issued; the warm path sends its decisions there too. */
   sinks: PluginEntry[];
+  /**
+   * What the policy (of `subject.policyHash`) says about this subject, valid through the
+   * session's life: the warm path decides again from it without reading the whole policy.
+   */
+  policySlice: PolicySlice;
 }
 
-/** A validated policy. */
-export interface PolicyEntry {
+/** Which policy a source held when it was last fetched: all the warm path reads of it. */
+export interface PolicyStamp {
   source: string;
+  /** SHA-256 of the policy text. */
   hash: string;
   /** When it was fetched, epoch ms. */
   fetchedAt: number;
+}
+
+/** A validated policy. */
+export interface PolicyEntry extends PolicyStamp {
   document: PolicyDocument;
 }
 
@@ -58,7 +69,11 @@ export interface IssuanceCache {
   readCredentials(key: string): Promise<CredentialEntry | undefined>;
   writeCredentials(key: string, entry: CredentialEntry): Promise<void>;
   readPolicy(source: string): Promise<PolicyEntry | undefined>;
+  /** The cached policy's stamp alone, without reading its document. */
+  readPolicyStamp(source: string): Promise<PolicyStamp | undefined>;
   writePolicy(entry: PolicyEntry): Promise<void>;
+  /** Restamps the cached policy (fetched again, same hash) without writing its document again. */
+  writePolicyStamp(stamp: PolicyStamp): Promise<void>;
   /** Forgets a cached policy (after a push, or when it is found stale). */
   removePolicy(source: string): Promise<void>;
   /**

@@ -11,6 +11,12 @@ export interface UserFiles {
   readText(path: string, what: string): Promise<string>;
   /** Reads it, or `undefined` when it does not exist. */
   readOptional(path: string): Promise<string | undefined>;
+  /**
+   * SHA-256 (hex) of the text {@link readOptional} would return, computed without decoding it,
+   * or `undefined` when the file does not exist. A file that is not valid UTF-8 gets a hash no
+   * valid text has.
+   */
+  textHash(path: string): Promise<string | undefined>;
   /** Writes a text file the user named. */
   writeText(path: string, text: string): Promise<void>;
 }

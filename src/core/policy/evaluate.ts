@@ -22,8 +22,11 @@
  * @module
  */
 import { compileNameMatcher, type NameMatcher } from "./glob.ts";
+import { type Decision, DEFAULT_DENY } from "./decision.ts";
 import type { CredentialMode, Effect, PolicyDocument, Rule } from "./schema.ts";
 import { CompiledTimeWindow, ZoneClocks } from "./time_window.ts";
+
+export { type Decision, DEFAULT_DENY } from "./decision.ts";
 
 /** What is being asked for. Time is an argument: the core never reads a clock. */
 export interface AccessRequest {
@@ -36,18 +39,6 @@ export interface AccessRequest {
   time: number;
   /** How the credentials are being asked for, for rules with `mode`. */
   mode?: CredentialMode;
-}
-
-/** The outcome of an evaluation. */
-export interface Decision {
-  readonly effect: Effect;
-  /** The matching rule's name, or `null` for the default deny. */
-  readonly rule: string | null;
-  /** The matching rule's index, or -1 for the default deny. */
-  readonly ruleIndex: number;
-  readonly reason: string;
-  /** The rule's `max_duration` in seconds, when it sets one. */
-  readonly maxDurationSeconds?: number;
 }
 
 /** Which condition a rule failed on. */
@@ -71,7 +62,8 @@ export interface Explanation extends Decision {
   readonly trace: readonly RuleTrace[];
 }
 
-interface CompiledRule {
+/** One rule compiled into matchers. */
+export interface CompiledRule {
   readonly index: number;
   readonly source: Rule;
   readonly decision: Decision;
@@ -87,14 +79,6 @@ export interface CompiledPolicy {
   readonly document: PolicyDocument;
   readonly rules: readonly CompiledRule[];
 }
-
-/** The decision when no rule matches. */
-export const DEFAULT_DENY: Decision = Object.freeze({
-  effect: "deny",
-  rule: null,
-  ruleIndex: -1,
-  reason: "no rule matched (default deny)",
-});
 
 /**
  * Whether a list condition matches anything: absent, or empty (`days: []`, `users: []`, …), as in
@@ -130,19 +114,37 @@ export function compilePolicy(document: PolicyDocument): CompiledPolicy {
   return { document, rules };
 }
 
+/** Who asks for which profile and role: the part of a request fixed for one issuance. */
+export type AccessSubject = Pick<AccessRequest, "user" | "profile" | "roleArn">;
+
+/** The first of the profiles, users and roles conditions of `rule` that `subject` fails. */
+function subjectFailure(rule: CompiledRule, subject: AccessSubject): ConditionName | undefined {
+  if (rule.profiles !== undefined && !rule.profiles(subject.profile)) {
+    return "profiles";
+  }
+  if (rule.users !== undefined && !rule.users(subject.user)) return "users";
+  if (
+    rule.roles !== undefined &&
+    (subject.roleArn === undefined || !rule.roles(subject.roleArn))
+  ) return "roles";
+  return undefined;
+}
+
+/**
+ * Whether `rule`'s profiles, users and roles conditions hold for `subject`: the rule can then
+ * match any request of that subject, depending only on its mode and time conditions.
+ */
+export function matchesSubject(rule: CompiledRule, subject: AccessSubject): boolean {
+  return subjectFailure(rule, subject) === undefined;
+}
+
 /** The first condition of `rule` that `request` fails, or `undefined` when the rule matches. */
 function firstFailure(
   rule: CompiledRule,
   request: AccessRequest,
 ): ConditionName | undefined {
-  if (rule.profiles !== undefined && !rule.profiles(request.profile)) {
-    return "profiles";
-  }
-  if (rule.users !== undefined && !rule.users(request.user)) return "users";
-  if (
-    rule.roles !== undefined &&
-    (request.roleArn === undefined || !rule.roles(request.roleArn))
-  ) return "roles";
+  const failed = subjectFailure(rule, request);
+  if (failed !== undefined) return failed;
   if (
     rule.modes !== undefined &&
     (request.mode === undefined || !rule.modes.has(request.mode))
@@ -153,6 +155,11 @@ function firstFailure(
     return "time";
   }
   return undefined;
+}
+
+/** Whether `rule` matches `request`: every condition it has holds. */
+export function ruleMatches(rule: CompiledRule, request: AccessRequest): boolean {
+  return firstFailure(rule, request) === undefined;
 }
 
 /** Evaluates a request: the first matching rule's decision, or {@link DEFAULT_DENY}. */

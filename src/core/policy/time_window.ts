@@ -8,15 +8,12 @@
  * @module
  */
 import { formatClockTime, MINUTES_PER_DAY, parseClockTime } from "./clock_time.ts";
+import { localTime, type WindowBounds, windowContains } from "./local_time.ts";
 import type { TimeWindow } from "./schema.ts";
 import { WEEKDAY_NAMES, weekdayNumber } from "./weekday.ts";
 import { ZoneOffsets } from "./zone_offsets.ts";
 
-const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
 const ALL_DAYS = 0b1111111;
-/** 1970-01-01 was a Thursday. */
-const EPOCH_WEEKDAY = 4;
 
 /** Local wall-clock time in one zone, remembering the last instant asked for. */
 export class ZoneClock {
@@ -31,12 +28,8 @@ export class ZoneClock {
   /** Local time packed as `weekday * 1440 + minuteOfDay` (Sunday = 0). */
   local(epochMs: number): number {
     if (epochMs === this.#lastMs) return this.#lastLocal;
-    const localMs = epochMs + this.offsets.offsetMinutes(epochMs) * MINUTE_MS;
-    const dayNumber = Math.floor(localMs / DAY_MS);
-    const minute = Math.floor((localMs - dayNumber * DAY_MS) / MINUTE_MS);
-    const weekday = ((dayNumber + EPOCH_WEEKDAY) % 7 + 7) % 7;
     this.#lastMs = epochMs;
-    this.#lastLocal = weekday * MINUTES_PER_DAY + minute;
+    this.#lastLocal = localTime(epochMs, this.offsets.offsetMinutes(epochMs));
     return this.#lastLocal;
   }
 }
@@ -56,7 +49,7 @@ export class ZoneClocks {
 }
 
 /** A time window compiled for fast checks. */
-export class CompiledTimeWindow {
+export class CompiledTimeWindow implements WindowBounds {
   readonly clock: ZoneClock;
   readonly timeZone: string;
   /** Bit `d` set when weekday `d` (Sunday = 0) is allowed. */
@@ -81,18 +74,7 @@ export class CompiledTimeWindow {
 
   /** Whether the instant falls inside the window. */
   contains(epochMs: number): boolean {
-    const local = this.clock.local(epochMs);
-    const weekday = Math.floor(local / MINUTES_PER_DAY);
-    const minute = local - weekday * MINUTES_PER_DAY;
-    if (!this.crossesMidnight) {
-      return minute >= this.start && minute < this.end &&
-        (this.dayMask & (1 << weekday)) !== 0;
-    }
-    if (minute >= this.start) return (this.dayMask & (1 << weekday)) !== 0;
-    if (minute < this.end) {
-      return (this.dayMask & (1 << ((weekday + 6) % 7))) !== 0;
-    }
-    return false;
+    return windowContains(this, this.clock.local(epochMs));
   }
 
   /** `monday, friday 09:00-18:00 Europe/Berlin`, or `any day 09:00-18:00 UTC` without days. */

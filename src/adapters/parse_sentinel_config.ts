@@ -1,0 +1,73 @@
+/**
+ * The text of the Sentinel config file, parsed and validated with line-numbered errors. Its keys
+ * are the settings of src/core/settings.ts plus `plugins:`. Loaded only when the file has content
+ * (it brings `yaml` and `zod`; see sentinel_config.ts).
+ *
+ * ```yaml
+ * policy: ssm:/sentinel/policy
+ * source: aws-vault
+ * timeout: 20s
+ * plugins:
+ *   - { name: audit-copy, plugin: file_sink, allow_write: [/var/log/sentinel] }
+ * ```
+ * @module
+ */
+import { z } from "zod";
+import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SETTINGS } from "../core/settings.ts";
+import { formatIssue, parseYaml, pathShape } from "../core/yaml_source.ts";
+import type { SentinelConfig } from "../ports/config.ts";
+import { pluginConfigSchema, pluginEntry } from "../plugin_host/plugin_config.ts";
+
+const SETTING_KEYS = Object.values(SETTINGS).map((setting) => setting.key);
+const PLUGIN_KEYS =
+  "name, plugin, module, sha256, kind, version, required, timeout, allow_net, allow_write, aws, events, settings";
+
+const scalar = z.union([z.string(), z.number(), z.boolean()], {
+  error: "must be a text or a number",
+});
+
+const configFileSchema = z.strictObject(
+  {
+    ...Object.fromEntries(SETTING_KEYS.map((key) => [key, scalar.optional()])),
+    plugins: z.array(pluginConfigSchema).optional(),
+  },
+  { error: "the Sentinel config file must be a mapping of settings" },
+);
+
+/** Parses and validates the config file's text (`path` names it in messages). */
+export function parseSentinelConfig(text: string, path: string): SentinelConfig {
+  const result = parseYaml(text, configFileSchema, {
+    what: "config file",
+    allowedKeys: (p) =>
+      pathShape(p) === ""
+        ? [...SETTING_KEYS, "plugins"].join(", ")
+        : pathShape(p) === "plugins.*"
+        ? PLUGIN_KEYS
+        : undefined,
+  });
+  if (!result.ok) {
+    throw new SentinelError(ExitCode.InvalidConfig, `invalid Sentinel config ${path}`, {
+      details: result.issues.map((issue) => formatIssue(issue, path)),
+    });
+  }
+  const parsed = result.value as Record<string, unknown>;
+  const values: Record<string, string> = {};
+  for (const key of SETTING_KEYS) {
+    if (parsed[key] !== undefined) values[key] = String(parsed[key]);
+  }
+  const plugins = ((parsed.plugins ?? []) as z.output<typeof pluginConfigSchema>[]).map(
+    pluginEntry,
+  );
+  const names = new Set<string>();
+  for (const plugin of plugins) {
+    if (names.has(plugin.name)) {
+      throw new SentinelError(
+        ExitCode.InvalidConfig,
+        `${path}: two plugins are named ${plugin.name}`,
+      );
+    }
+    names.add(plugin.name);
+  }
+  return { path, values, plugins };
+}

@@ -1,0 +1,57 @@
+/**
+ * What an issuance needs when the policy does not simply allow: the covers that can lend access
+ * the policy does not give (an active break-glass event, an approved request that still holds
+ * under the current policy) and the notice of a denial to the configured notifiers. Kept apart
+ * from issuance_decision.ts, which imports it only then, so that an allowed issuance loads neither
+ * the stores nor the notifiers.
+ *
+ * @module
+ */
+import type { IssuanceSubject } from "../core/issuance/record.ts";
+import type { IssuanceSettings } from "../core/issuance/settings.ts";
+import type { ApprovalCover, BreakglassCover } from "../core/issuance/verdict.ts";
+import type { Decision } from "../core/policy/decision.ts";
+import type { PolicyDocument } from "../core/policy/schema.ts";
+import type { Deps } from "../ports/deps.ts";
+import type { Stores } from "../ports/stores.ts";
+import { approvalCover } from "./approvals.ts";
+import { breakglassCover } from "./breakglass.ts";
+import { notifierOf, reportDelivery } from "./notify.ts";
+
+/**
+ * What can lend access the policy does not give: an active break-glass event of the user for the
+ * profile and role (any decision), or an approved request (for `require_approval`).
+ */
+export async function coversFor(
+  stores: Stores,
+  policy: PolicyDocument,
+  subject: IssuanceSubject,
+  now: number,
+  effect: Decision["effect"],
+): Promise<{ approval?: ApprovalCover; breakglass?: BreakglassCover }> {
+  const { user, profile, roleArn } = subject;
+  const breakglass = await breakglassCover(stores, user, profile, roleArn, now);
+  if (breakglass !== undefined) return { breakglass };
+  if (effect !== "require_approval") return {};
+  const approval = await approvalCover(stores, policy, subject, now);
+  return approval === undefined ? {} : { approval };
+}
+
+/** Tells the notifiers that take `credential_denied` about a refusal. */
+export async function announceDenial(
+  deps: Deps,
+  settings: IssuanceSettings,
+  subject: IssuanceSubject,
+  decision: Decision,
+): Promise<void> {
+  const report = await notifierOf(deps, settings.plugins).notify("credential_denied", {
+    user: subject.user,
+    profile: subject.profile,
+    role_arn: subject.roleArn,
+    effect: decision.effect,
+    rule: decision.rule,
+    reason: decision.reason,
+    request_id: subject.requestId,
+  });
+  reportDelivery(deps, "the denial notice", report);
+}

@@ -1,0 +1,25 @@
+/**
+ * `sentinel credentials <profile>` without the command tree: what the AWS CLI runs for every
+ * command when the warm cache cannot serve it. It issues exactly as the `credentials` command
+ * does (same use case, same output, same errors on stderr and exit codes), but without loading
+ * the CLI parser and every other command, which cost more than the rest of a cold issuance.
+ *
+ * @module
+ */
+import { issueCredentials } from "../app/issue_credentials.ts";
+import { formatCredentialProcess } from "../core/credential_process.ts";
+import { ExitCode } from "../core/errors.ts";
+import type { Deps } from "../ports/deps.ts";
+import type { CliIo } from "./context.ts";
+import { renderFailure } from "./failure.ts";
+
+/** Issues credentials for `profile` and prints them; returns the exit code. */
+export async function plainCredentials(profile: string, io: CliIo, deps: Deps): Promise<number> {
+  try {
+    const result = await issueCredentials({ profile, mode: "credential_process" }, deps);
+    io.stdout(formatCredentialProcess(result.credentials) + "\n");
+    return ExitCode.Ok;
+  } catch (error) {
+    return renderFailure(error, "text", io);
+  }
+}
