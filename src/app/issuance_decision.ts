@@ -99,7 +99,7 @@ export async function decideIssuance(
  * only when the policy does not simply allow, through a computed specifier so that an allowed
  * issuance never loads them.
  */
-function beyondAllow(): Promise<typeof import("./issuance_covers.ts")> {
+async function beyondAllow() {
   const specifier = "./issuance_covers.ts";
-  return import(specifier);
+  return await import(specifier) as typeof import("./issuance_covers.ts");
 }

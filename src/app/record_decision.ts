@@ -75,7 +75,7 @@ async function appendLocal(
 }
 
 /** plugin_calls.ts, imported through a computed specifier: only decisions with sinks need it. */
-function sinkDelivery(): Promise<typeof import("./plugin_calls.ts")> {
+async function sinkDelivery() {
   const specifier = "./plugin_calls.ts";
-  return import(specifier);
+  return await import(specifier) as typeof import("./plugin_calls.ts");
 }
