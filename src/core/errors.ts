@@ -76,6 +76,12 @@ export function allExitCodes(): ExitCode[] {
   return (Object.values(ExitCode) as ExitCode[]).sort((a, b) => a - b);
 }
 
+/**
+ * How an error with a likely setup cause (a credential source, the region, a missing policy, an
+ * unwritable log) ends: with the command that checks the whole setup.
+ */
+export const DOCTOR_HINT = "run `sentinel doctor`";
+
 /** An error meant for a person: what failed, why, and what to do next. */
 export class SentinelError extends Error {
   /** The exit code the process should end with. */
