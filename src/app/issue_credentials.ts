@@ -52,8 +52,16 @@ export interface IssueRequest {
   policy?: string;
   /** `--duration`, in seconds. */
   durationSeconds?: number;
-  /** `--no-cache`: decide and issue afresh, whatever is cached. */
+  /** `--no-cache`: decide and issue afresh, whatever is cached (the result is cached still). */
   noCache?: boolean;
+  /** `--region`, overriding the region settings. */
+  region?: string;
+  /** `--log-file` (v1), overriding `log_file`. */
+  logFile?: string;
+  /** aws-vault flags from the command line (v1's `--no-session`). */
+  awsVaultFlags?: readonly string[];
+  /** Also hands each decision record, as logged, to this (v1's `--log-stderr`). */
+  echo?: (record: Record<string, unknown>) => void;
 }
 
 /** Issues credentials for a profile: from the warm cache when it may, otherwise afresh. */
@@ -62,9 +70,10 @@ export async function issueCredentials(request: IssueRequest, deps: Deps): Promi
   deps.setChildEnv(RESOLVING_ENV, chain.join(","));
   const key = await deps.cache.credentialKey(request.profile, request);
   if (request.noCache !== true) {
-    const warm = await tryWarmCredentials(deps, key, request.mode);
+    const warm = await tryWarmCredentials(deps, key, request.mode, request.echo);
     if (warm !== undefined) return warm;
   }
+  deps.debug(request.noCache === true ? "--no-cache: deciding afresh" : "nothing reusable cached");
   return await issueCold(deps, request, key);
 }
 
@@ -76,7 +85,7 @@ async function issueCold(deps: Deps, request: IssueRequest, key: string): Promis
   const release = await deps.cache.lock(key, settings.timeoutSeconds * 1000);
   try {
     if (release !== undefined && request.noCache !== true) {
-      const issuedMeanwhile = await tryWarmCredentials(deps, key, request.mode);
+      const issuedMeanwhile = await tryWarmCredentials(deps, key, request.mode, request.echo);
       if (issuedMeanwhile !== undefined) return issuedMeanwhile;
     }
     return await issueLocked(deps, request, key, profile);
@@ -121,7 +130,7 @@ async function issueLocked(
     credentials: () => Promise.resolve(base.credentials),
   }, decision.effect === "require_approval");
   const verdict = issuanceVerdict({ decision, ...subject, ...covers });
-  const destinations = { logFile: settings.logFile, plugins: settings.plugins };
+  const destinations = { logFile: settings.logFile, plugins: settings.plugins, echo: request.echo };
   const record = (facts: Omit<DecisionFacts, "decision" | "time" | "cacheHit" | "subject">) =>
     recordDecision(
       deps,

@@ -16,6 +16,8 @@ export interface DecisionDestinations {
   logFile: string;
   /** Configured plugins; the log sinks among them get the record. */
   plugins: readonly PluginEntry[];
+  /** Also hands each record, as logged, to this (v1's `--log-stderr`). */
+  echo?: (record: Record<string, unknown>) => void;
 }
 
 /** The error for a decision log that cannot be written: nothing is issued. */
@@ -57,11 +59,28 @@ export async function recordDecision(
   } catch (error) {
     throw logFailure(to.logFile, error);
   }
+  to.echo?.(final);
   if (blocking && issued) {
     throw new SentinelError(
       ExitCode.PluginFailure,
-      `the required log sink ${blocking.name} failed (${blocking.error}); nothing was issued`,
+      `the required log sink ${blocking.name} failed (${blocking.error}); nothing was issued. ${
+        sinkAdvice(blocking.name, to.plugins)
+      }`,
     );
   }
   for (const f of failures) deps.warn(`log sink ${f.name} failed: ${f.error}`);
+}
+
+/** How to fix a required log sink: for a file sink, the folder its file must be in. */
+function sinkAdvice(name: string, plugins: readonly PluginEntry[]): string {
+  const entry = plugins.find((plugin) => plugin.name === name);
+  const path = entry?.settings.path;
+  if (
+    entry?.origin.type === "bundled" && entry.origin.plugin === "file_sink" &&
+    typeof path === "string" && path.includes("/")
+  ) {
+    const folder = path.slice(0, path.lastIndexOf("/")) || "/";
+    return `Its file ${path} must be in an existing folder you can write: create ${folder} (mkdir -p ${folder}) and list it in allow_write, or change settings.path; run \`sentinel doctor\``;
+  }
+  return `Fix the plugin (\`sentinel plugins test ${name}\`), or set required: false for it; run \`sentinel doctor\``;
 }
