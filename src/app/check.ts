@@ -39,12 +39,16 @@ export interface CheckResult {
   at: number;
   policySource: string;
   explanation: Explanation;
+  /** Which source supplied the base credentials (`aws-vault`, `sdk`, …), when they were needed. */
+  source?: string;
+  /** The profile those base credentials are from. */
+  sourceProfile?: string;
 }
 
 /** Decides, without issuing anything. */
 export async function checkAccess(deps: Deps, request: CheckRequest): Promise<CheckResult> {
   const at = request.at ?? deps.clock.now();
-  const { user, roleArn, policy } = await subjectOf(deps, request);
+  const { user, roleArn, policy, source, sourceProfile } = await subjectOf(deps, request);
   const explanation = explain(compilePolicy(policy.document), {
     user,
     profile: request.profile,
@@ -60,13 +64,16 @@ export async function checkAccess(deps: Deps, request: CheckRequest): Promise<Ch
     at,
     policySource: policy.source,
     explanation,
+    ...(source === undefined ? {} : { source, sourceProfile }),
   };
 }
 
 async function subjectOf(
   deps: Deps,
   request: CheckRequest,
-): Promise<{ user: string; roleArn?: string; policy: PolicyEntry }> {
+): Promise<
+  { user: string; roleArn?: string; policy: PolicyEntry; source?: string; sourceProfile?: string }
+> {
   if (request.user !== undefined && request.policy !== undefined) {
     const caller = request.policy.startsWith("ssm:")
       ? await callerSettings(deps, { profile: request.awsProfile, region: request.region })
@@ -89,10 +96,14 @@ async function subjectOf(
   const signal = AbortSignal.timeout(settings.timeoutSeconds * 1000);
   const call = { region: settings.region, signal };
   let base: Promise<AwsCredentials> | undefined;
+  let source: string | undefined;
   const credentials = () =>
     base ??= deps.baseCredentials()
       .then((provider) => provider.get(baseRequest(resolved), signal))
-      .then((found) => found.credentials);
+      .then((found) => {
+        source = found.source;
+        return found.credentials;
+      });
   const user = request.user ?? (await verifiedIdentity(deps, await credentials(), call)).user;
   const policy = await loadPolicy(deps, {
     source: settings.policy,
@@ -101,5 +112,11 @@ async function subjectOf(
     credentials,
     signal,
   });
-  return { user, roleArn: request.roleArn ?? settings.roleArn, policy };
+  return {
+    user,
+    roleArn: request.roleArn ?? settings.roleArn,
+    policy,
+    source,
+    sourceProfile: source === undefined ? undefined : settings.sourceProfile,
+  };
 }

@@ -60,13 +60,18 @@ export function checkJson(result: CheckResult, withTrace: boolean) {
       at: isoSeconds(result.at),
     },
     policy: result.policySource,
+    source: result.source ?? null,
     decision: decisionJson(result.explanation),
     ...(withTrace ? { trace: traceJson(result.explanation) } : {}),
   };
 }
 
-/** `check`'s text. */
-export function checkText(result: CheckResult, withTrace: boolean): string {
+/** `check`'s text; `paint` colours the effect (identity when colour is off). */
+export function checkText(
+  result: CheckResult,
+  withTrace: boolean,
+  paint: (effect: string, text: string) => string = (_, text) => text,
+): string {
   const { explanation } = result;
   const lines = [
     `${explanation.effect.toUpperCase()}: ${result.profile} for ${result.user} at ${
@@ -79,6 +84,13 @@ export function checkText(result: CheckResult, withTrace: boolean): string {
   ];
   if (explanation.maxDurationSeconds !== undefined) {
     lines.push(`  max session: ${formatDuration(explanation.maxDurationSeconds)}`);
+  }
+  if (withTrace && result.source !== undefined) {
+    lines.push(
+      `  source: ${result.source}${
+        result.sourceProfile ? ` (base credentials of profile ${result.sourceProfile})` : ""
+      }`,
+    );
   }
   if (withTrace) {
     lines.push("  trace:");
@@ -93,7 +105,10 @@ export function checkText(result: CheckResult, withTrace: boolean): string {
     }
     if (explanation.rule === null) lines.push("    no rule matched: default deny");
   }
-  return safeText(lines.join("\n")) + "\n";
+  const [first, ...rest] = safeText(lines.join("\n")).split("\n");
+  const effect = explanation.effect.toUpperCase();
+  return [paint(explanation.effect, effect) + first.slice(effect.length), ...rest].join("\n") +
+    "\n";
 }
 
 /** An error as the CLI reports it. */
