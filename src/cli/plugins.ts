@@ -36,14 +36,13 @@ function samplePayload(entry: PluginEntry, now: number, id: string): unknown {
         data: { message: "Sentinel plugin test", plugin: entry.name },
       };
     case "log_sink":
+      // Unmistakably not a decision: no effect, no outcome, its own type.
       return [{
+        type: "plugin_test",
         time,
-        user: "sentinel-test",
-        profile: "example",
-        effect: "allow",
-        outcome: "issued",
-        request_id: id,
-        test: true,
+        plugin: entry.name,
+        message: "Sentinel plugin test: not a decision, nothing was issued",
+        test_id: id,
       }];
     case "approval_router":
       return {
@@ -113,6 +112,9 @@ Examples:
       .addHelpText(
         "after",
         `
+A log sink gets one record of type "plugin_test" (no effect, no outcome), so a test never reads
+as an issuance in the log it writes to.
+
 Exit codes: 0 the plugin answered, 7 it failed (error, timeout, crash), 3 bad config.
 
 Examples:
