@@ -31,6 +31,10 @@ import { errorText, safeText } from "./render.ts";
 import { colourWanted, styleFor } from "./style.ts";
 import { VERSION, versionLine } from "./version.ts";
 import { whoamiCommand } from "./whoami.ts";
+import { cacheCommand } from "./cache.ts";
+import { doctorCommand } from "./doctor.ts";
+import { initCommand } from "./init.ts";
+import { logCommand } from "./log.ts";
 
 export { VERSION };
 
@@ -107,6 +111,10 @@ Examples:
     );
   audit.addCommand(auditVerifyCommand(ctx));
   program.addCommand(audit);
+  program.addCommand(logCommand(ctx));
+  program.addCommand(cacheCommand(ctx));
+  program.addCommand(doctorCommand(ctx));
+  program.addCommand(initCommand(ctx));
 
   applyToTree(program, (command) => {
     // Options belong to the command they follow: `requests --profile p` filters, while

@@ -28,6 +28,7 @@ export const ExitCode = {
   PolicyTestsFailed: 8,
   AuditLogBroken: 9,
   PolicyDiffers: 10,
+  ChecksFailed: 11,
   Interrupted: 130,
 } as const;
 
@@ -47,6 +48,7 @@ export const exitCodeName: Record<ExitCode, string> = {
   8: "policy_tests_failed",
   9: "audit_log_broken",
   10: "policy_differs",
+  11: "checks_failed",
   130: "interrupted",
 };
 
@@ -63,6 +65,7 @@ export const exitCodeMeaning: Record<ExitCode, string> = {
   8: "policy tests failed",
   9: "decision log tampered with (audit verify)",
   10: "policy differs from SSM (policy diff)",
+  11: "a setup check failed (doctor; each ✗ says how to fix it)",
   130: "interrupted",
 };
 
