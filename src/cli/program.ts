@@ -34,6 +34,7 @@ import { whoamiCommand } from "./whoami.ts";
 import { cacheCommand } from "./cache.ts";
 import { doctorCommand } from "./doctor.ts";
 import { initCommand } from "./init.ts";
+import { completionsCommand } from "./completions.ts";
 import { logCommand } from "./log.ts";
 
 export { VERSION };
@@ -83,6 +84,8 @@ Examples:
     .addHelpText(
       "after",
       `
+Exit codes: 0 ok, 3 invalid policy, 6 AWS failure, 8 policy tests failed, 10 diff found a change.
+
 Examples:
   $ sentinel policy validate examples/policy.yaml
   $ sentinel policy lint examples/policy.yaml --strict
@@ -105,6 +108,8 @@ Examples:
     .addHelpText(
       "after",
       `
+Exit codes: 0 intact, 3 the log cannot be read, 9 the chain is broken.
+
 Examples:
   $ sentinel audit verify
   $ sentinel audit verify ~/.local/state/sentinel/decisions.jsonl --output json`,
@@ -115,6 +120,7 @@ Examples:
   program.addCommand(cacheCommand(ctx));
   program.addCommand(doctorCommand(ctx));
   program.addCommand(initCommand(ctx));
+  program.addCommand(completionsCommand(ctx));
 
   applyToTree(program, (command) => {
     // Options belong to the command they follow: `requests --profile p` filters, while
