@@ -58,7 +58,16 @@ function samplePayload(entry: PluginEntry, now: number, id: string): unknown {
 /** Builds `plugins` with `list` and `test`. */
 export function pluginsCommand(ctx: CommandContext) {
   const load = async () => (await ctx.deps.config.load()).sentinel.plugins;
-  const plugins = new Command("plugins").description("List and test configured plugins");
+  const plugins = new Command("plugins").description("List and test configured plugins")
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 ok, 3 invalid plugin configuration, 7 a tested plugin failed.
+
+Examples:
+  $ sentinel plugins list
+  $ sentinel plugins test security-webhook`,
+    );
   plugins.addCommand(
     new Command("list")
       .description("Show configured plugins: kind, version, grants, source and pinned hash")
@@ -67,6 +76,8 @@ export function pluginsCommand(ctx: CommandContext) {
         `
 Plugins are configured under plugins: in the Sentinel config file ($SENTINEL_CONFIG or
 ~/.config/sentinel/config.yaml). See docs/plugins.md.
+
+Exit codes: 0 ok, 3 invalid plugin configuration.
 
 Examples:
   $ sentinel plugins list
