@@ -4,6 +4,7 @@
  *
  *   deno task compile                 # all five targets into dist/
  *   deno task compile --target x86_64-unknown-linux-gnu
+ *   deno task compile --target x86_64-unknown-linux-gnu --output /tmp/sentinel   # one file, no sums
  *
  * `deno compile` downloads the runtime (denort) for each target once. Where that download is not
  * reachable (air-gapped builds, and this project's build machines), point DENORT_BIN at a local
@@ -12,6 +13,7 @@
  * @module
  */
 import denoConfig from "../deno.json" with { type: "json" };
+import { writeBuildInfo } from "./build_info.ts";
 import { runtimeFlags } from "./runtime_flags.ts";
 
 const TARGETS = [
@@ -24,26 +26,37 @@ const TARGETS = [
 
 const args = Deno.args;
 const only = args.includes("--target") ? args[args.indexOf("--target") + 1] : undefined;
+const single = args.includes("--output") ? args[args.indexOf("--output") + 1] : undefined;
 const targets = only === undefined ? TARGETS : TARGETS.filter((t) => t === only);
 if (targets.length === 0) {
   console.error(`unknown target ${only}; use one of ${TARGETS.join(", ")}`);
   Deno.exit(2);
 }
 
+if (single !== undefined && targets.length !== 1) {
+  console.error("--output needs exactly one --target");
+  Deno.exit(2);
+}
 await Deno.mkdir("dist", { recursive: true });
+// The commit `sentinel --version` prints, embedded below.
+await writeBuildInfo();
 const sums: string[] = [];
 for (const target of targets) {
   const exe = target.includes("windows") ? ".exe" : "";
-  const output = `dist/sentinel-${denoConfig.version}-${target}${exe}`;
+  const output = single ?? `dist/sentinel-${denoConfig.version}-${target}${exe}`;
   console.error(`compiling ${output}`);
   const { code } = await new Deno.Command(Deno.execPath(), {
     args: [
       "compile",
       ...runtimeFlags(),
+      // The modules imported through computed specifiers (the CLI, the adapters, the plugin host),
+      // the bundled plugins, and the build stamp.
+      "--include",
+      "src/",
       "--include",
       "plugins/",
       "--include",
-      "src/cli/app.ts",
+      "dist/build_info.json",
       "--target",
       target,
       "--output",
@@ -59,9 +72,12 @@ for (const target of targets) {
     );
     Deno.exit(code);
   }
+  if (single !== undefined) continue;
   const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(output));
   const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
   sums.push(`${hex}  ${output.slice("dist/".length)}`);
 }
-await Deno.writeTextFile("dist/SHA256SUMS", sums.join("\n") + "\n");
-console.error(`wrote dist/SHA256SUMS for ${sums.length} target(s)`);
+if (single === undefined) {
+  await Deno.writeTextFile("dist/SHA256SUMS", sums.join("\n") + "\n");
+  console.error(`wrote dist/SHA256SUMS for ${sums.length} target(s)`);
+}
