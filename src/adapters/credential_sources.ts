@@ -15,7 +15,7 @@ import type {
   BaseCredentialRequest,
   BaseCredentials,
 } from "../ports/base_credentials.ts";
-import { terminalAvailable, whichOn } from "./system_probe.ts";
+import { whichOn } from "./system_probe.ts";
 
 /** The provider for every source; `debug` hears which source ran and how long it took. */
 export function baseCredentialProvider(
@@ -127,15 +127,17 @@ export function onPath(name: string, env: Environment): boolean {
 }
 
 /**
- * The command line that runs `aws-vault <args>`: with a terminal, through `sh`, which opens
- * `/dev/tty` as aws-vault's standard input and error (Deno's Command cannot pass an arbitrary
- * descriptor), so its passphrase and MFA prompts reach the person even under the AWS CLI's
- * credential_process; without one, directly.
+ * Runs aws-vault with `/dev/tty` as its standard input and error when the terminal can be opened,
+ * else as it is. Deno's Command cannot pass an arbitrary descriptor, and Deno itself may open
+ * `/dev/tty` only with every permission, so a shell tries the terminal and opens it for aws-vault:
+ * its passphrase and MFA prompts then reach the person even under the AWS CLI's credential_process.
  */
-export function awsVaultCommand(args: readonly string[], terminal: boolean): [string, string[]] {
-  return terminal
-    ? ["sh", ["-c", 'exec aws-vault "$@" </dev/tty 2>/dev/tty', "sh", ...args]]
-    : ["aws-vault", [...args]];
+const VIA_TERMINAL =
+  'if (: </dev/tty) 2>/dev/null; then exec aws-vault "$@" </dev/tty 2>/dev/tty; fi; exec aws-vault "$@"';
+
+/** The command line that runs `aws-vault <args>` (through `sh`, except on Windows). */
+export function awsVaultCommand(args: readonly string[], os = Deno.build.os): [string, string[]] {
+  return os === "windows" ? ["aws-vault", [...args]] : ["sh", ["-c", VIA_TERMINAL, "sh", ...args]];
 }
 
 /**
@@ -148,20 +150,17 @@ export async function fromAwsVault(
   options: { env?: Environment; debug?: (message: string) => void } = {},
 ): Promise<AwsCredentials> {
   if (options.env !== undefined && !onPath("aws-vault", options.env)) throw awsVaultMissing();
-  const terminal = terminalAvailable();
   options.debug?.(
-    terminal
-      ? "aws-vault runs with /dev/tty as its input and error, so its prompts reach you"
-      : "aws-vault runs without a terminal (none can be opened): it cannot prompt",
+    "aws-vault runs with /dev/tty as its input and error when the terminal can be opened, so its prompts reach you",
   );
-  const [command, args] = awsVaultCommand(["export", "--format=json", ...flags, profile], terminal);
+  const [command, args] = awsVaultCommand(["export", "--format=json", ...flags, profile]);
   let output: Deno.CommandOutput;
   try {
     output = await new Deno.Command(command, {
       args,
       stdin: "null",
       stdout: "piped",
-      stderr: terminal ? "inherit" : "piped",
+      stderr: "piped",
     }).output();
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) throw awsVaultMissing(error);
@@ -169,17 +168,16 @@ export async function fromAwsVault(
       cause: error,
     });
   }
-  const stderr = terminal
-    ? ""
-    : new TextDecoder().decode(output.stderr).trim().split("\n").slice(-3).join(" ");
+  // Empty when aws-vault wrote to the terminal instead.
+  const stderr = new TextDecoder().decode(output.stderr).trim().split("\n").slice(-3).join(" ");
   if (!output.success) {
     const locked = /passphrase|keyring|locked|unlock|ioctl/i.test(stderr);
     throw new SentinelError(
       ExitCode.AwsFailure,
       locked
         ? `aws-vault could not open its keyring for profile ${profile} (${stderr}); run Sentinel from a terminal so aws-vault can prompt, unlock it with \`aws-vault exec ${profile} -- true\`, or set AWS_VAULT_FILE_PASSPHRASE for the file backend; ${DOCTOR_HINT}`
-        : terminal
-        ? `aws-vault export ${profile} failed (exit ${output.code}); its message is above; ${DOCTOR_HINT}`
+        : stderr === ""
+        ? `aws-vault export ${profile} failed (exit ${output.code}); its message is above, on the terminal; ${DOCTOR_HINT}`
         : `aws-vault export ${profile} failed (exit ${output.code}): ${
           stderr || "no message"
         }; ${DOCTOR_HINT}`,

@@ -1,8 +1,8 @@
 /**
  * The machine as `doctor` and `init` see it (see ports/system.ts): PATH lookups, what is at a
  * path, whether a folder takes new files, what aws-vault holds (`aws-vault list --credentials`,
- * which needs no passphrase), STS's clock (the `Date` header of an unsigned request, so no
- * credentials are sent), and whether a terminal can be opened.
+ * which needs no passphrase), and STS's clock (the `Date` header of an unsigned request, so no
+ * credentials are sent).
  *
  * @module
  */
@@ -28,16 +28,6 @@ export function whichOn(name: string, path: string | undefined): string | undefi
     if (dir !== "" && isExecutableFile(`${dir}/${name}`)) return `${dir}/${name}`;
   }
   return undefined;
-}
-
-/** Whether this process has a controlling terminal it can open. */
-export function terminalAvailable(): boolean {
-  try {
-    Deno.openSync("/dev/tty", { read: true, write: true }).close();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The real probe. */
@@ -101,6 +91,5 @@ export function createSystemProbe(env: Environment): SystemProbe {
       }
       return date;
     },
-    hasTerminal: terminalAvailable,
   };
 }

@@ -26,6 +26,4 @@ export interface SystemProbe {
   awsVaultCredentials(): Promise<string[] | undefined>;
   /** The time STS's endpoint for `region` reports in its `Date` header, epoch ms. */
   awsServerTime(region: string, signal: AbortSignal): Promise<number>;
-  /** Whether a terminal (`/dev/tty`) can be opened by this process. */
-  hasTerminal(): boolean;
 }
