@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DOCTOR_HINT, SentinelError } from "../core/errors.ts";
 import { sha256Hex } from "../core/hash.ts";
 import { type LoadedPolicy, validatePolicyText } from "../core/policy/load.ts";
 import { policySourceOf } from "../core/policy/source.ts";
@@ -38,7 +39,7 @@ export async function loadPolicy(deps: Deps, request: PolicyRequest): Promise<Po
     if (cached !== undefined && withinTtl(cached.fetchedAt, request.ttlSeconds, now)) return cached;
   }
   const text = source.kind === "file"
-    ? await deps.files.readText(source.path, "policy file")
+    ? await readPolicyFile(deps, source.path, request.ttlSeconds !== undefined)
     : await fetchParameter(deps, request, source.parameter);
   const loaded = validatePolicyText(
     text,
@@ -53,6 +54,24 @@ export async function loadPolicy(deps: Deps, request: PolicyRequest): Promise<Po
   // Cached for the warm path, which never parses YAML (it re-checks a file policy's hash).
   if (request.ttlSeconds !== undefined) await deps.cache.writePolicy(entry);
   return entry;
+}
+
+/** Reads a policy file; for issuance, a missing one ends with the doctor hint (a setup cause). */
+async function readPolicyFile(deps: Deps, path: string, issuance: boolean): Promise<string> {
+  try {
+    return await deps.files.readText(path, "policy file");
+  } catch (error) {
+    if (!issuance || !(error instanceof SentinelError)) throw error;
+    throw new SentinelError(
+      error.exitCode,
+      `${error.message}, or sentinel_policy; ${DOCTOR_HINT}`,
+      {
+        cause: error,
+        code: error.code,
+        details: error.details,
+      },
+    );
+  }
 }
 
 async function fetchParameter(deps: Deps, request: PolicyRequest, parameter: string) {
