@@ -228,3 +228,89 @@ Deno.test("init: asks on a terminal and shows the diff; refuses a pipe without -
     2,
   );
 });
+
+Deno.test("init --yes pushes the starter policy to SSM (keeping one that exists) and initialises the store", async () => {
+  await using t = await setupScenario("alice");
+  const role = "arn:aws:iam::123456789012:role/SentinelOps";
+  const init = (profile: string) =>
+    runSentinel([
+      "init",
+      "--yes",
+      "--profile",
+      profile,
+      "--role-arn",
+      role,
+      "--policy",
+      "ssm:/sentinel/ops",
+      "--store-init",
+    ], { env: t.home.env });
+  const first = await init("ops");
+  assertEquals(first.code, 0, first.stderr);
+  assertIncludes(first.stdout, "Pushed the starter policy ssm:/sentinel/ops.");
+  assertMatch(first.stdout, /Store sqlite:.*sentinel\.db: ready\./);
+  const pulled = await runSentinel(["policy", "pull", "ssm:/sentinel/ops", "--profile", "base"], {
+    env: t.home.env,
+  });
+  assertEquals(pulled.code, 0, pulled.stderr);
+  assertIncludes(pulled.stdout, 'users: ["alice"]');
+  const issued = await runSentinel(["credentials", "ops"], { env: t.home.env });
+  assertEquals(issued.code, 0, issued.stderr);
+
+  const second = await init("ops2");
+  assertEquals(second.code, 0, second.stderr);
+  assertIncludes(second.stdout, "Keeping the existing policy ssm:/sentinel/ops.");
+  assertIncludes(second.stdout, "Kept the policy ssm:/sentinel/ops.");
+});
+
+Deno.test("doctor: a tampered log, a changed plugin, no sentinel on PATH and a denying policy each fail with their fix (exit 11)", async () => {
+  await using t = await setupScenario("mallory");
+  for (let i = 0; i < 2; i++) {
+    assertEquals((await runSentinel(["credentials", "prod"], { env: t.home.env })).code, 4);
+  }
+  // Editing the first of two lines breaks the chain at the second (a last line has no witness).
+  const log = await Deno.readTextFile(t.home.logFile);
+  await Deno.writeTextFile(t.home.logFile, log.replace('"effect":"deny"', '"effect":"allow"'));
+  const plugin = `${t.home.dir}/chat.js`;
+  await Deno.writeTextFile(
+    plugin,
+    "export default { notify() { return { delivered: true }; } };\n",
+  );
+  await Deno.writeTextFile(
+    `${t.home.dir}/sentinel.yaml`,
+    `plugins:
+  - name: chat
+    module: ${plugin}
+    sha256: "${"0".repeat(64)}"
+    kind: notifier
+    version: 1.0.0
+`,
+  );
+  const run = await runSentinel(["doctor", "--output", "json"], {
+    env: { ...t.home.env, PATH: "/usr/bin:/bin" },
+  });
+  assertEquals(run.code, 11, run.stderr);
+  const report = JSON.parse(run.stdout);
+  assertEquals(report.ok, false);
+  assertEquals(report.profiles, ["prod"]);
+  const failed = Object.fromEntries(
+    report.checks.filter((c: { ok: boolean }) => !c.ok).map((
+      c: { check: string; detail: string; fix: string },
+    ) => [c.check, `${c.detail} | ${c.fix}`]),
+  );
+  assertEquals(Object.keys(failed).sort(), [
+    "decision",
+    "decision log",
+    "plugin pin chat",
+    "sentinel on PATH",
+  ]);
+  assertIncludes(failed["decision log"], "the chain is broken at line 2");
+  assertIncludes(failed["plugin pin chat"], "the config pins 0000");
+  assertIncludes(failed["sentinel on PATH"], "scripts/install.sh");
+  assertIncludes(
+    failed["decision"],
+    "deny for mallory now (rule no-mallory: mallory is offboarded)",
+  );
+  const text = await runSentinel(["doctor"], { env: { ...t.home.env, PATH: "/usr/bin:/bin" } });
+  assertMatch(text.stdout, /✗ plugin pin chat: .*\n {6}fix: review the new file/);
+  assertMatch(text.stdout, /4 of \d+ checks failed\n$/);
+});
