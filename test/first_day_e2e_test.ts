@@ -227,6 +227,15 @@ region = us-east-1
     JSON.parse(identity.stdout).Arn,
     "arn:aws:sts::123456789012:assumed-role/SentinelProd/alice",
   );
+  // The second call is served warm from the cache, under the same --policy-parameter.
+  const again = await aws(["sts", "get-caller-identity", "--profile", "dev"], vault);
+  assertEquals(again.code, 0, again.stderr);
+  const decisions = (await Deno.readTextFile(`${home}/.local/state/sentinel/decisions.jsonl`))
+    .trim().split("\n").map((line) => JSON.parse(line));
+  assertEquals(decisions.map((d) => [d.policy_source, d.cache_hit]), [
+    ["ssm:/sentinel/policies/dev", false],
+    ["ssm:/sentinel/policies/dev", true],
+  ]);
 
   // The other documented flags: --region, --no-session (aws-vault's), --duration, --log-file and
   // --log-stderr (each decision record on stderr as JSON). aws-vault 7.2 asks the real STS for a
