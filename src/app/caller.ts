@@ -17,7 +17,13 @@ import {
 } from "../core/aws_profile.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { sentinelInvocation } from "../core/front_profile.ts";
-import { regionOf, settingOr, settingSources, storeOf } from "../core/issuance/settings.ts";
+import {
+  regionOf,
+  settingOr,
+  settingSources,
+  settingsReport,
+  storeOf,
+} from "../core/issuance/settings.ts";
 import type { StoreSetting } from "../core/store_location.ts";
 import { SETTINGS } from "../core/settings.ts";
 import type { Identity } from "../core/identity.ts";
@@ -82,6 +88,10 @@ export async function callerSettings(
     profile === undefined ? undefined : { name: profile, section },
     { region: flags.region, store: flags.store },
   );
+  deps.debug(
+    `caller: ${profile === undefined ? "keys from the environment" : `profile ${profile}`}`,
+  );
+  for (const line of settingsReport(sources)) deps.debug(`setting ${line}`);
   const region = regionOf(sources);
   const timeoutSeconds = settingOr(SETTINGS.timeout, sources, 30);
   const store = storeOf(sources, env);
