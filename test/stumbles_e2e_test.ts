@@ -185,6 +185,10 @@ Deno.test("stumble 4: whoami without --profile says which profiles to pass, once
   const named = await runSentinel(["whoami", "--profile", "prod"], { env });
   assertEquals(named.code, 0, named.stderr);
   assertIncludes(named.stdout, "user:    alice");
+  // A plain base profile is asked about its own credentials, not refused for naming no role.
+  const plain = await runSentinel(["whoami", "--profile", "base"], { env });
+  assertEquals(plain.code, 0, plain.stderr);
+  assertIncludes(plain.stdout, "user:    alice\n");
 });
 
 Deno.test("stumble 5: a required file sink whose folder is missing says which folder and how to fix it, doctor finds it, and plugins test never writes a fake issuance", async () => {
