@@ -19,15 +19,50 @@ const io: CliIo = {
   stdout: (text) => writeAll(Deno.stdout, text),
   stderr: (text) => writeAll(Deno.stderr, text),
   stderrIsTerminal: () => Deno.stderr.isTerminal(),
+  stdoutIsTerminal: () => Deno.stdout.isTerminal(),
+  stdinIsTerminal: () => Deno.stdin.isTerminal(),
+  readLine,
 };
 
-/** The profile of a plain `credentials <profile>` call (the AWS CLI's every call), else undefined. */
-function plainCredentialsProfile(args: string[]): string | undefined {
+/** Reads one line of standard input, byte by byte (nothing past the newline is consumed). */
+function readLine(): Promise<string | undefined> {
+  const bytes: number[] = [];
+  const one = new Uint8Array(1);
+  for (;;) {
+    const n = Deno.stdin.readSync(one);
+    if (n === null || n === 0) {
+      return Promise.resolve(
+        bytes.length === 0 ? undefined : new TextDecoder().decode(new Uint8Array(bytes)),
+      );
+    }
+    if (one[0] === 0x0a) break;
+    bytes.push(one[0]);
+  }
+  return Promise.resolve(new TextDecoder().decode(new Uint8Array(bytes)).replace(/\r$/, ""));
+}
+
+/**
+ * The profile (and v1's `--policy-parameter`) of a plain `credentials` call — the AWS CLI's every
+ * call — else undefined: any other flag goes through the CLI.
+ */
+function plainCredentialsRequest(args: string[]): { profile: string; policy?: string } | undefined {
   if (args[0] !== "credentials") return undefined;
-  if (args.length === 2 && !args[1].startsWith("-")) return args[1];
-  if (args.length === 3 && args[1] === "--profile") return args[2];
-  if (args.length === 2 && args[1].startsWith("--profile=")) return args[1].slice(10);
-  return undefined;
+  let profile: string | undefined;
+  let policy: string | undefined;
+  for (let i = 1; i < args.length; i++) {
+    const arg = args[i];
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    if (flag === "--profile" || flag === "--policy-parameter") {
+      const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
+      if (!value || value.startsWith("-")) return undefined;
+      if (flag === "--profile" && profile === undefined) profile = value;
+      else if (flag === "--policy-parameter" && policy === undefined) policy = `ssm:${value}`;
+      else return undefined;
+    } else if (!arg.startsWith("-") && profile === undefined) profile = arg;
+    else return undefined;
+  }
+  return profile === undefined ? undefined : { profile, ...(policy ? { policy } : {}) };
 }
 
 async function main(args: string[]): Promise<number> {
@@ -45,17 +80,19 @@ async function main(args: string[]): Promise<number> {
     const { homedir } = await import(os) as typeof import("node:os");
     vars.HOME = homedir();
   }
+  const end = args.indexOf("--");
   const deps = createDeps({
     stderr: io.stderr,
     vars,
     setEnv: (key, value) => Deno.env.set(key, value),
+    debug: (end === -1 ? args : args.slice(0, end)).includes("--debug"),
   });
-  const profile = plainCredentialsProfile(args);
-  if (profile !== undefined) {
+  const plain = plainCredentialsRequest(args);
+  if (plain !== undefined) {
     // The warm path loads no npm package and no AWS SDK; on a miss the cold path issues.
     const { warmCredentials } = await import("./src/app/warm_credentials.ts");
     try {
-      const warm = await warmCredentials(profile, deps);
+      const warm = await warmCredentials(plain.profile, deps, plain);
       if (warm !== undefined) {
         const { formatCredentialProcess } = await import("./src/core/credential_process.ts");
         io.stdout(formatCredentialProcess(warm.credentials) + "\n");
@@ -73,7 +110,7 @@ async function main(args: string[]): Promise<number> {
     const { plainCredentials } = await import(
       plainModule
     ) as typeof import("./src/cli/plain_credentials.ts");
-    return await plainCredentials(profile, io, deps);
+    return await plainCredentials(plain, io, deps);
   }
   // A computed specifier keeps the CLI's module graph (commander, zod, yaml, the AWS SDK) out of
   // start-up: Deno would otherwise resolve every statically named dynamic import when it starts.

@@ -8,6 +8,7 @@
  *   deno task compile --target x86_64-unknown-linux-gnu
  *   deno task compile --dry-run       # print the plan and the commands, check it, build nothing
  *   deno task compile --cached-only   # offline: fetch nothing (a filled DENO_DIR, or DENORT_BIN)
+ *   deno task compile --target x86_64-unknown-linux-gnu --output /tmp/sentinel   # one file, no sums
  *
  * `deno compile` downloads the runtime (denort) for each target once. Where that download is not
  * reachable (air-gapped builds, and this project's build machines), point DENORT_BIN at a local
@@ -25,12 +26,14 @@ import {
   type Target,
   TARGETS,
 } from "./compile_plan.ts";
+import { writeBuildInfo } from "./build_info.ts";
 
 const args = Deno.args;
 const dryRun = args.includes("--dry-run");
 const cachedOnly = args.includes("--cached-only");
 const only = args.includes("--target") ? args[args.indexOf("--target") + 1] : undefined;
 const targets: readonly Target[] = only === undefined ? TARGETS : TARGETS.filter((t) => t === only);
+const single = args.includes("--output") ? args[args.indexOf("--output") + 1] : undefined;
 if (targets.length === 0) {
   console.error(`unknown target ${only}; use one of ${TARGETS.join(", ")}`);
   Deno.exit(2);
@@ -70,13 +73,22 @@ if (dryRun) {
   Deno.exit(0);
 }
 
+if (single !== undefined && targets.length !== 1) {
+  console.error("--output needs exactly one --target");
+  Deno.exit(2);
+}
 await Deno.mkdir(`${root}dist`, { recursive: true });
+// The commit `sentinel --version` prints, embedded with the binary.
+await writeBuildInfo();
 const sums: string[] = [];
 for (const target of targets) {
-  const output = outputFile(version, target);
+  const output = single ?? outputFile(version, target);
   console.error(`compiling ${output}`);
+  const planned = compileArgs(plan, version, target, { cachedOnly });
+  const at = planned.indexOf("--output");
+  planned.splice(at, 2, "--include", "dist/build_info.json", "--output", output);
   const { code } = await new Deno.Command(Deno.execPath(), {
-    args: compileArgs(plan, version, target, { cachedOnly }),
+    args: planned,
     cwd: root,
     stdout: "inherit",
     stderr: "inherit",
@@ -87,9 +99,12 @@ for (const target of targets) {
     );
     Deno.exit(code);
   }
+  if (single !== undefined) continue;
   const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(`${root}${output}`));
   const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
   sums.push(`${hex}  ${output.slice("dist/".length)}`);
 }
-await Deno.writeTextFile(`${root}dist/SHA256SUMS`, sums.join("\n") + "\n");
-console.error(`wrote dist/SHA256SUMS for ${sums.length} target(s)`);
+if (single === undefined) {
+  await Deno.writeTextFile(`${root}dist/SHA256SUMS`, sums.join("\n") + "\n");
+  console.error(`wrote dist/SHA256SUMS for ${sums.length} target(s)`);
+}

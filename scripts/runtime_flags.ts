@@ -16,3 +16,5 @@ export function runtimeFlags(): string[] {
   }
   return words.slice(start, end);
 }
+
+if (import.meta.main) console.log(runtimeFlags().join(" "));

@@ -2,7 +2,7 @@
  * The offline commands (check, policy validate|lint|test) as a user runs them: a real Sentinel
  * process started with the same flags as the compiled binary.
  */
-import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
+import { assertEquals, assertIncludes, assertMatch, assertTrue } from "./assert.ts";
 import { runSentinel } from "./harness/sentinel.ts";
 
 const POLICY = "examples/policy.yaml";
@@ -249,13 +249,15 @@ Deno.test("policy test: the example suite passes; a wrong expectation fails with
   assertIncludes(failing.stdout, "0 passed, 1 failed");
 });
 
-Deno.test("usage errors exit 2; --help shows examples; --version prints the version", async () => {
+Deno.test("usage errors exit 2 with their hint once; --help shows examples; --version prints version, commit and Deno", async () => {
   const unknown = await runSentinel(["chekc"]);
   assertEquals(unknown.code, 2);
   assertIncludes(unknown.stderr, "unknown command 'chekc'");
+  assertEquals(unknown.stderr.split("(Did you mean check?)").length, 2, unknown.stderr);
   const missing = await runSentinel(["check", "--policy", POLICY]);
   assertEquals(missing.code, 2);
   assertIncludes(missing.stderr, "missing required argument 'profile'");
+  assertEquals(missing.stderr.split("run with --help").length, 2, missing.stderr);
   const jsonUsage = await runSentinel(["--output", "json", "check"]);
   assertEquals(JSON.parse(jsonUsage.stderr).code, 2);
   const help = await runSentinel(["check", "--help"]);
@@ -263,5 +265,13 @@ Deno.test("usage errors exit 2; --help shows examples; --version prints the vers
   assertIncludes(help.stdout, "Examples:");
   const version = await runSentinel(["--version"]);
   assertEquals(version.code, 0);
-  assertEquals(version.stdout.trim(), JSON.parse(await Deno.readTextFile("deno.json")).version);
+  const expected = JSON.parse(await Deno.readTextFile("deno.json")).version;
+  assertMatch(
+    version.stdout.trim(),
+    new RegExp(
+      `^sentinel ${
+        expected.replaceAll(".", "\\.")
+      } \\(commit [\\w.+-]+, deno ${Deno.version.deno}\\)$`,
+    ),
+  );
 });

@@ -134,7 +134,10 @@ Deno.test("CloudWatch Logs sink writes records (read back with the AWS CLI)", as
     "decisions",
   ], env);
   const [event] = JSON.parse(events.stdout).events;
-  assertEquals(JSON.parse(event.message).user, "sentinel-test");
+  // The sample is unmistakably a test: its own type, no effect, no outcome.
+  const message = JSON.parse(event.message);
+  assertEquals([message.type, message.plugin], ["plugin_test", "cwl"]);
+  assertEquals("outcome" in message || "effect" in message, false);
 });
 
 Deno.test("decision records flow to a file log sink on cold and warm issuance; a required failing sink denies", async () => {

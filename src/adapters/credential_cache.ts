@@ -20,9 +20,12 @@ import { CACHE_FORMAT } from "../core/limits.ts";
 import { isPolicySlice } from "../core/policy/evaluate_slice.ts";
 import type { PolicyDocument } from "../core/policy/schema.ts";
 import type {
+  CachedSession,
+  ClearedCache,
   CredentialEntry,
   IdentityEntry,
   IssuanceCache,
+  KeyOverrides,
   PolicyEntry,
   PolicyStamp,
 } from "../ports/cache.ts";
@@ -47,11 +50,8 @@ export class FileCache implements IssuanceCache {
    * `AWS_*`/`SENTINEL_*` environment (secrets left out) and the flags that change the result.
    * Computed once per process for the same arguments (a warm miss asks again on the cold path).
    */
-  credentialKey(
-    profile: string,
-    overrides: { policy?: string; durationSeconds?: number } = {},
-  ): Promise<string> {
-    const id = JSON.stringify([profile, overrides.policy, overrides.durationSeconds]);
+  credentialKey(profile: string, overrides: KeyOverrides = {}): Promise<string> {
+    const id = JSON.stringify([profile, overrides]);
     let key = this.#keys.get(id);
     if (key === undefined) {
       key = this.#computeKey(profile, overrides);
@@ -60,10 +60,7 @@ export class FileCache implements IssuanceCache {
     return key;
   }
 
-  async #computeKey(
-    profile: string,
-    overrides: { policy?: string; durationSeconds?: number },
-  ): Promise<string> {
+  async #computeKey(profile: string, overrides: KeyOverrides): Promise<string> {
     const { awsConfig, awsCredentials, sentinelConfig } = this.env.paths;
     const files = [awsConfig, awsCredentials, sentinelConfig].map((path) =>
       `${path}\n${readIfFile(path)}`
@@ -75,9 +72,10 @@ export class FileCache implements IssuanceCache {
         fingerprintEnv(this.env.vars),
         overrides.policy ?? "",
         String(overrides.durationSeconds ?? ""),
+        ...extraOverrides(overrides),
       ].join("\0"),
     );
-    return `${(await sha256Hex(profile)).slice(0, 16)}-${fingerprint}`;
+    return `${await profilePrefix(profile)}${fingerprint}`;
   }
 
   readCredentials(key: string): Promise<CredentialEntry | undefined> {
@@ -168,6 +166,63 @@ export class FileCache implements IssuanceCache {
 
   async writeIdentity(accessKeyId: string, entry: IdentityEntry): Promise<void> {
     this.#write(await this.#identityPath(accessKeyId), entry);
+  }
+
+  async listSessions(): Promise<CachedSession[]> {
+    const sessions: CachedSession[] = [];
+    for (const name of this.#entries("credentials")) {
+      const entry = this.#read(`${this.dir}/credentials/${name}`, isCredentialEntry);
+      if (entry === undefined) continue;
+      sessions.push({
+        profile: entry.subject.profile,
+        user: entry.subject.user,
+        roleArn: entry.subject.roleArn,
+        policySource: entry.subject.policySource,
+        sourceIdentity: entry.sourceIdentity,
+        issuedAt: entry.issuedAt,
+        expiration: entry.credentials.expiration,
+      });
+    }
+    return await Promise.resolve(sessions.sort((a, b) => a.issuedAt - b.issuedAt));
+  }
+
+  async clear(profile?: string): Promise<ClearedCache> {
+    const removeAll = (folder: string, prefix = "") => {
+      let count = 0;
+      for (const name of this.#entries(folder)) {
+        if (!name.startsWith(prefix)) continue;
+        this.#remove(`${this.dir}/${folder}/${name}`);
+        count++;
+      }
+      return count;
+    };
+    if (profile !== undefined) {
+      return {
+        sessions: removeAll("credentials", await profilePrefix(profile)),
+        policies: 0,
+        identities: 0,
+      };
+    }
+    return {
+      sessions: removeAll("credentials"),
+      policies: removeAll("policy"),
+      identities: removeAll("identity"),
+    };
+  }
+
+  /** The entry files of one cache folder (none when it does not exist). */
+  #entries(folder: string): string[] {
+    try {
+      return [...Deno.readDirSync(`${this.dir}/${folder}`)]
+        .filter((entry) => entry.name.endsWith(".json"))
+        .map((entry) => entry.name)
+        .sort();
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) {
+        this.warn(`cannot list ${this.dir}/${folder} (${describe(error)}); ${this.#fix()}`);
+      }
+      return [];
+    }
   }
 
   #credentialPath(key: string): string {
@@ -274,6 +329,18 @@ function documentPath(stampPath: string): string {
 
 function stampOf(stamp: PolicyStamp): PolicyStamp {
   return { source: stamp.source, hash: stamp.hash, fetchedAt: stamp.fetchedAt };
+}
+
+/** The start of every credential entry name of `profile`: a hash of the name, and a dash. */
+async function profilePrefix(profile: string): Promise<string> {
+  return `${(await sha256Hex(profile)).slice(0, 16)}-`;
+}
+
+/** The v1 flags in the key, only when given (keys without them stay as they were). */
+function extraOverrides(overrides: KeyOverrides): string[] {
+  const flags = (overrides.awsVaultFlags ?? []).join(" ");
+  if (overrides.region === undefined && overrides.logFile === undefined && flags === "") return [];
+  return [overrides.region ?? "", overrides.logFile ?? "", flags];
 }
 
 function readIfFile(path: string): string {

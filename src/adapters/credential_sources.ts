@@ -2,86 +2,185 @@
  * Base credentials, one provider per source: aws-vault (`aws-vault export --format=json`), the AWS
  * SDK chain for the source profile (static keys, SSO, web identity, credential_process), or the
  * environment; `auto` picks aws-vault when it is installed and the files alone cannot supply the
- * source profile, else the SDK chain. Failures are exit code 6 with what to do next.
+ * source profile, else the SDK chain. aws-vault's prompts (passphrase, MFA) reach the terminal.
+ * Failures are exit code 6 with what to do next.
  *
  * @module
  */
 import type { Environment } from "../core/environment.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { DOCTOR_HINT, ExitCode, SentinelError } from "../core/errors.ts";
 import type { AwsCredentials } from "../ports/aws.ts";
 import type {
   BaseCredentialProvider,
   BaseCredentialRequest,
   BaseCredentials,
 } from "../ports/base_credentials.ts";
+import { whichOn } from "./system_probe.ts";
 
-/** The provider for every source. */
-export function baseCredentialProvider(env: Environment): BaseCredentialProvider {
+/** The provider for every source; `debug` hears which source ran and how long it took. */
+export function baseCredentialProvider(
+  env: Environment,
+  debug: (message: string) => void = () => {},
+): BaseCredentialProvider {
   return {
     async get(request: BaseCredentialRequest, signal: AbortSignal): Promise<BaseCredentials> {
+      const awsVault = onPath("aws-vault", env);
       const source = request.source === "auto"
-        ? (!request.filesResolve && onPath("aws-vault", env) ? "aws-vault" : "sdk")
+        ? (!request.filesResolve && awsVault ? "aws-vault" : "sdk")
         : request.source;
       if (signal.aborted) throw signal.reason;
-      switch (source) {
-        case "aws-vault":
-          return {
-            credentials: await fromAwsVault(request.sourceProfile!, [...request.awsVaultFlags]),
-            source,
-          };
-        case "sdk":
-          return request.staticKeys === undefined
-            ? { credentials: await fromSdkChain(request.sourceProfile!), source }
-            : { credentials: request.staticKeys, source: "credentials-file" };
-        case "env":
-          return { credentials: fromEnvironment(env.get), source };
-      }
+      const why = request.source !== "auto"
+        ? ""
+        : ` (auto: the AWS files ${
+          request.filesResolve ? "supply" : "cannot supply"
+        } the source profile; aws-vault ${awsVault ? "is" : "is not"} on PATH)`;
+      debug(
+        `base credentials: source ${source}${why}` +
+          (source === "env" ? "" : `, profile ${request.sourceProfile}`),
+      );
+      const started = performance.now();
+      const found = await getFrom(source, request, env, debug);
+      debug(
+        `base credentials: from ${found.source} in ${Math.round(performance.now() - started)} ms`,
+      );
+      return found;
     },
   };
 }
 
-/** Whether an executable named `name` is on PATH. */
-export function onPath(name: string, env: Environment): boolean {
-  for (const dir of (env.get("PATH") ?? "").split(":")) {
-    if (dir === "") continue;
-    try {
-      const info = Deno.statSync(`${dir}/${name}`);
-      if (info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0) return true;
-    } catch { /* not here */ }
+async function getFrom(
+  source: "aws-vault" | "sdk" | "env",
+  request: BaseCredentialRequest,
+  env: Environment,
+  debug: (message: string) => void,
+): Promise<BaseCredentials> {
+  switch (source) {
+    case "aws-vault":
+      return {
+        credentials: await fromAwsVault(request.sourceProfile!, [...request.awsVaultFlags], {
+          env,
+          debug,
+        }),
+        source,
+      };
+    case "sdk":
+      if (request.staticKeys !== undefined) {
+        return { credentials: request.staticKeys, source: "credentials-file" };
+      }
+      try {
+        return { credentials: await fromSdkChain(request.sourceProfile!, request.region), source };
+      } catch (error) {
+        if (!(error instanceof SentinelError) || request.filesResolve) throw error;
+        throw new SentinelError(
+          ExitCode.AwsFailure,
+          await keysElsewhere(request.sourceProfile!, request.source, env),
+          { cause: error },
+        );
+      }
+    case "env":
+      return { credentials: fromEnvironment(env.get), source };
   }
-  return false;
 }
 
-/** Runs `aws-vault export --format=json <profile>` and reads the credentials it prints. */
-export async function fromAwsVault(profile: string, flags: string[]): Promise<AwsCredentials> {
+/**
+ * What to say when the AWS files cannot supply a source profile's credentials: where the keys
+ * probably are (aws-vault, when it holds them) and which setting or command fixes it.
+ */
+async function keysElsewhere(
+  profile: string,
+  configured: BaseCredentialRequest["source"],
+  env: Environment,
+): Promise<string> {
+  const what =
+    `the sdk source cannot get credentials for profile ${profile}: the AWS files (${env.paths.awsConfig}, ${env.paths.awsCredentials}) hold no keys, SSO, credential_process or role for it`;
+  if (!onPath("aws-vault", env)) {
+    return `${what}. If its keys live in aws-vault, install aws-vault (https://github.com/99designs/aws-vault) and set sentinel_source = aws-vault; otherwise add them with \`aws configure --profile ${profile}\`; ${DOCTOR_HINT}`;
+  }
+  const setting = configured === "sdk"
+    ? "set sentinel_source = aws-vault for this profile (or remove sentinel_source = sdk: the default, auto, then uses aws-vault)"
+    : "set sentinel_source = aws-vault for this profile";
+  return await awsVaultHolds(profile)
+    ? `${what}, but aws-vault holds its keys: ${setting}; ${DOCTOR_HINT}`
+    : `${what}, and aws-vault holds none for it either: add them with \`aws-vault add ${profile}\` and ${setting}; ${DOCTOR_HINT}`;
+}
+
+/** Whether `aws-vault list --credentials` (which needs no passphrase) names `profile`. */
+async function awsVaultHolds(profile: string): Promise<boolean> {
+  try {
+    const output = await new Deno.Command("aws-vault", {
+      args: ["list", "--credentials"],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    return new TextDecoder().decode(output.stdout).split("\n").some((line) =>
+      line.trim() === profile
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Whether an executable named `name` is on PATH. */
+export function onPath(name: string, env: Environment): boolean {
+  return whichOn(name, env.get("PATH")) !== undefined;
+}
+
+/**
+ * Runs aws-vault with `/dev/tty` as its standard input and error when the terminal can be opened,
+ * else as it is. Deno's Command cannot pass an arbitrary descriptor, and Deno itself may open
+ * `/dev/tty` only with every permission, so a shell tries the terminal and opens it for aws-vault:
+ * its passphrase and MFA prompts then reach the person even under the AWS CLI's credential_process.
+ */
+const VIA_TERMINAL =
+  'if (: </dev/tty) 2>/dev/null; then exec aws-vault "$@" </dev/tty 2>/dev/tty; fi; exec aws-vault "$@"';
+
+/** The command line that runs `aws-vault <args>` (through `sh`, except on Windows). */
+export function awsVaultCommand(args: readonly string[], os = Deno.build.os): [string, string[]] {
+  return os === "windows" ? ["aws-vault", [...args]] : ["sh", ["-c", VIA_TERMINAL, "sh", ...args]];
+}
+
+/**
+ * Runs `aws-vault export --format=json <profile>` and reads the credentials it prints. Its
+ * prompts go to the terminal when this process has one; otherwise it runs without one.
+ */
+export async function fromAwsVault(
+  profile: string,
+  flags: string[],
+  options: { env?: Environment; debug?: (message: string) => void } = {},
+): Promise<AwsCredentials> {
+  if (options.env !== undefined && !onPath("aws-vault", options.env)) throw awsVaultMissing();
+  options.debug?.(
+    "aws-vault runs with /dev/tty as its input and error when the terminal can be opened, so its prompts reach you",
+  );
+  const [command, args] = awsVaultCommand(["export", "--format=json", ...flags, profile]);
   let output: Deno.CommandOutput;
   try {
-    output = await new Deno.Command("aws-vault", {
-      args: ["export", "--format=json", ...flags, profile],
+    output = await new Deno.Command(command, {
+      args,
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
     }).output();
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new SentinelError(
-        ExitCode.AwsFailure,
-        "aws-vault is not installed or not on PATH; install it, or set sentinel_source = sdk for this profile",
-        { cause: error },
-      );
-    }
+    if (error instanceof Deno.errors.NotFound) throw awsVaultMissing(error);
     throw new SentinelError(ExitCode.AwsFailure, `cannot run aws-vault: ${String(error)}`, {
       cause: error,
     });
   }
+  // Empty when aws-vault wrote to the terminal instead.
   const stderr = new TextDecoder().decode(output.stderr).trim().split("\n").slice(-3).join(" ");
   if (!output.success) {
-    const locked = /passphrase|keyring|locked|unlock/i.test(stderr);
+    const locked = /passphrase|keyring|locked|unlock|ioctl/i.test(stderr);
     throw new SentinelError(
       ExitCode.AwsFailure,
       locked
-        ? `aws-vault could not open its keyring for profile ${profile} (${stderr}); unlock it by running \`aws-vault exec ${profile} -- true\` in a terminal, or set AWS_VAULT_FILE_PASSPHRASE for the file backend`
-        : `aws-vault export ${profile} failed (exit ${output.code}): ${stderr || "no message"}`,
+        ? `aws-vault could not open its keyring for profile ${profile} (${stderr}); run Sentinel from a terminal so aws-vault can prompt, unlock it with \`aws-vault exec ${profile} -- true\`, or set AWS_VAULT_FILE_PASSPHRASE for the file backend; ${DOCTOR_HINT}`
+        : stderr === ""
+        ? `aws-vault export ${profile} failed (exit ${output.code}); its message is above, on the terminal; ${DOCTOR_HINT}`
+        : `aws-vault export ${profile} failed (exit ${output.code}): ${
+          stderr || "no message"
+        }; ${DOCTOR_HINT}`,
     );
   }
   let parsed: Record<string, unknown>;
@@ -111,16 +210,19 @@ export async function fromAwsVault(profile: string, flags: string[]): Promise<Aw
   };
 }
 
-/** The AWS SDK's credential resolution for a named profile. */
-export async function fromSdkChain(profile: string): Promise<AwsCredentials> {
+/** The AWS SDK's credential resolution for a named profile, its own STS calls in `region`. */
+export async function fromSdkChain(profile: string, region?: string): Promise<AwsCredentials> {
   const { fromIni } = await import("@aws-sdk/credential-providers");
   try {
     // fromIni resolves the named profile only (static keys, SSO, web identity, assume-role chains,
     // credential_process), never ambient environment keys.
-    const credentials = await fromIni({ profile })();
-    return credentials;
+    return await fromIni({
+      profile,
+      ...(region === undefined ? {} : { clientConfig: { region } }),
+    })();
   } catch (error) {
     const message = String((error as Error)?.message ?? error);
+    const first = message.split("\n")[0];
     if (/sso/i.test(message) && /expired|invalid|refresh/i.test(message)) {
       throw new SentinelError(
         ExitCode.AwsFailure,
@@ -128,12 +230,27 @@ export async function fromSdkChain(profile: string): Promise<AwsCredentials> {
         { cause: error },
       );
     }
+    if (/region/i.test(message)) {
+      throw new SentinelError(
+        ExitCode.AwsFailure,
+        `cannot get base credentials for profile ${profile}: ${first}; add region = <region> (such as eu-central-1) to [profile ${profile}] in ~/.aws/config, or set AWS_REGION; ${DOCTOR_HINT}`,
+        { cause: error },
+      );
+    }
     throw new SentinelError(
       ExitCode.AwsFailure,
-      `cannot get base credentials for profile ${profile}: ${message.split("\n")[0]}`,
+      `cannot get base credentials for profile ${profile}: ${first}; ${DOCTOR_HINT}`,
       { cause: error },
     );
   }
+}
+
+function awsVaultMissing(cause?: unknown): SentinelError {
+  return new SentinelError(
+    ExitCode.AwsFailure,
+    `aws-vault is not installed or not on PATH; install it (https://github.com/99designs/aws-vault), or set sentinel_source = sdk for this profile; ${DOCTOR_HINT}`,
+    { cause },
+  );
 }
 
 /** `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` from the environment. */
@@ -143,7 +260,7 @@ export function fromEnvironment(env: (key: string) => string | undefined): AwsCr
   if (!accessKeyId || !secretAccessKey) {
     throw new SentinelError(
       ExitCode.AwsFailure,
-      "sentinel_source = env, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set",
+      `sentinel_source = env, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set; ${DOCTOR_HINT}`,
     );
   }
   const sessionToken = env("AWS_SESSION_TOKEN");

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { displaySafe } from "../core/display_text.ts";
 import { type Environment, environmentOf } from "../core/environment.ts";
 import type { SsmPort, StsPort } from "../ports/aws.ts";
 import type { BaseCredentialProvider } from "../ports/base_credentials.ts";
@@ -16,7 +17,14 @@ import type { PluginCaller } from "../ports/plugins.ts";
 import type { Stores } from "../ports/stores.ts";
 import { FileCache } from "./credential_cache.ts";
 import { appendDecision } from "./decision_log.ts";
-import { fileTextHash, readOptionalText, readUserFile } from "./files.ts";
+import {
+  backupFile,
+  fileTextHash,
+  readFromOffset,
+  readOptionalText,
+  readUserFile,
+  writePrivateFile,
+} from "./files.ts";
 
 /** What the root needs from the process. */
 export interface ProcessEdges {
@@ -26,6 +34,8 @@ export interface ProcessEdges {
   vars: Record<string, string>;
   /** Sets a variable for child processes. */
   setEnv(key: string, value: string): void;
+  /** `--debug`: diagnostics on stderr. */
+  debug?: boolean;
 }
 
 /** Memoises an async factory. */
@@ -48,19 +58,43 @@ const pluginModule = lazy<typeof import("../plugin_host/resolve.ts")>("../plugin
 const storesModule = lazy<typeof import("./stores/open.ts")>("./stores/open.ts");
 const serverModule = lazy<typeof import("./credential_server.ts")>("./credential_server.ts");
 const signinModule = lazy<typeof import("./console_signin.ts")>("./console_signin.ts");
+const systemModule = lazy<typeof import("./system_probe.ts")>("./system_probe.ts");
 
 /** The real dependencies of this process. */
 export function createDeps(edges: ProcessEdges): Deps {
   const env: Environment = environmentOf(edges.vars);
   const warn = (message: string) => edges.stderr(`sentinel: warning: ${message}\n`);
-  const config = once<LoadedConfig>(async () => (await configModule()).loadConfig(env.paths));
+  const started = performance.now();
+  const debug = edges.debug
+    ? (message: string) =>
+      edges.stderr(
+        `sentinel: debug: [${String(Math.round(performance.now() - started)).padStart(5)} ms] ${
+          displaySafe(message)
+        }\n`,
+      )
+    : () => {};
+  const config = once<LoadedConfig>(async () => {
+    const { awsConfig, awsCredentials, sentinelConfig } = env.paths;
+    const loaded = await (await configModule()).loadConfig(env.paths);
+    debug(
+      `config files: AWS config ${awsConfig} (${loaded.aws.profiles.size} profiles), ` +
+        `AWS credentials ${awsCredentials} (${loaded.aws.credentials.size} sections), ` +
+        `Sentinel config ${sentinelConfig} (${
+          Object.keys(loaded.sentinel.values).length
+        } settings, ${loaded.sentinel.plugins.length} plugins)`,
+    );
+    return loaded;
+  });
   // The light fetch + SigV4 transport serves every call; SENTINEL_AWS_TRANSPORT=sdk selects the
   // AWS SDK instead (same ports, same contract tests), for endpoints only the SDK understands.
   const aws = once(async () => {
     const options = { endpoints: env.get };
-    return env.get("SENTINEL_AWS_TRANSPORT") === "sdk"
+    const sdk = env.get("SENTINEL_AWS_TRANSPORT") === "sdk";
+    debug(`AWS transport: ${sdk ? "the AWS SDK (SENTINEL_AWS_TRANSPORT=sdk)" : "fetch + SigV4"}`);
+    const transport = sdk
       ? (await sdkModule()).createSdkTransport(options)
       : (await fetchModule()).createFetchTransport(options);
+    return edges.debug ? timedTransport(transport, debug) : transport;
   });
   const stores = new Map<string, Promise<Stores>>();
   return {
@@ -75,13 +109,18 @@ export function createDeps(edges: ProcessEdges): Deps {
       readOptional: readOptionalText,
       textHash: fileTextHash,
       writeText: (path, text) => Deno.writeTextFile(path, text),
+      writePrivate: writePrivateFile,
+      backup: backupFile,
+      readFrom: readFromOffset,
     },
     warn,
+    debug,
     setChildEnv: edges.setEnv,
     selfInvocationNames,
     baseCredentials: once<BaseCredentialProvider>(async () =>
-      (await sourcesModule()).baseCredentialProvider(env)
+      (await sourcesModule()).baseCredentialProvider(env, debug)
     ),
+    system: once(async () => (await systemModule()).createSystemProbe(env)),
     aws: (): Promise<{ sts: StsPort; ssm: SsmPort }> => aws(),
     plugins: once<PluginCaller>(async () => {
       const { callConfigured } = await pluginModule();
@@ -115,6 +154,48 @@ export function createDeps(edges: ProcessEdges): Deps {
         stores.set(location.text, opened);
       }
       return opened;
+    },
+  };
+}
+
+/** The transport with each call's duration reported to `debug` (never its arguments). */
+function timedTransport(
+  transport: { sts: StsPort; ssm: SsmPort },
+  debug: (message: string) => void,
+): { sts: StsPort; ssm: SsmPort } {
+  const timed = <T>(label: string, region: string, call: () => Promise<T>): Promise<T> => {
+    const start = performance.now();
+    const report = (how: string) =>
+      debug(`${label} in ${region}: ${how} after ${Math.round(performance.now() - start)} ms`);
+    return call().then((value) => {
+      report("ok");
+      return value;
+    }, (error) => {
+      report("failed");
+      throw error;
+    });
+  };
+  const { sts, ssm } = transport;
+  return {
+    sts: {
+      getCallerIdentity: (c, call) =>
+        timed("STS GetCallerIdentity", call.region, () => sts.getCallerIdentity(c, call)),
+      assumeRole: (c, call, params) =>
+        timed(
+          `STS AssumeRole ${params.roleArn}`,
+          call.region,
+          () => sts.assumeRole(c, call, params),
+        ),
+    },
+    ssm: {
+      getParameter: (c, call, name) =>
+        timed(`SSM GetParameter ${name}`, call.region, () => ssm.getParameter(c, call, name)),
+      putParameter: (c, call, name, value, secure) =>
+        timed(
+          `SSM PutParameter ${name}`,
+          call.region,
+          () => ssm.putParameter(c, call, name, value, secure),
+        ),
     },
   };
 }

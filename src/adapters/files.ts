@@ -199,3 +199,60 @@ export async function readUserFile(path: string, what: string): Promise<string> 
     );
   }
 }
+
+/**
+ * Copies `path` to `<path>.bak.<stamp>` with the same mode, never overwriting: a name that is
+ * taken gets `-2`, `-3`, … Returns the copy's path, or `undefined` when `path` does not exist.
+ */
+export async function backupFile(path: string, stamp: string): Promise<string | undefined> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+  const bytes = await Deno.readFile(path);
+  const mode = (info.mode ?? 0o600) & 0o777;
+  for (let n = 1;; n++) {
+    const target = `${path}.bak.${stamp}${n === 1 ? "" : `-${n}`}`;
+    try {
+      await Deno.writeFile(target, bytes, { createNew: true, mode });
+      await Deno.chmod(target, mode);
+      return target;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    }
+  }
+}
+
+/**
+ * The bytes appended to `path` since `offset`, decoded (a partial last line is left for the next
+ * read), and the offset to read from next; from 0 again when the file shrank.
+ */
+export async function readFromOffset(
+  path: string,
+  offset: number,
+): Promise<{ text: string; end: number } | undefined> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+  using opened = file;
+  const size = (await opened.stat()).size;
+  const start = size < offset ? 0 : offset;
+  await opened.seek(start, Deno.SeekMode.Start);
+  const buffer = new Uint8Array(size - start);
+  let read = 0;
+  while (read < buffer.length) {
+    const n = await opened.read(buffer.subarray(read));
+    if (n === null) break;
+    read += n;
+  }
+  const lastNewline = buffer.subarray(0, read).lastIndexOf(0x0a);
+  const whole = lastNewline + 1;
+  return { text: new TextDecoder().decode(buffer.subarray(0, whole)), end: start + whole };
+}

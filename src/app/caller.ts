@@ -8,6 +8,7 @@
  * @module
  */
 import {
+  type AwsConfigFiles,
   effectiveProfile,
   filesResolve,
   knownProfiles,
@@ -15,7 +16,14 @@ import {
   staticKeysOf,
 } from "../core/aws_profile.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
-import { regionOf, settingOr, settingSources, storeOf } from "../core/issuance/settings.ts";
+import { sentinelInvocation } from "../core/front_profile.ts";
+import {
+  regionOf,
+  settingOr,
+  settingSources,
+  settingsReport,
+  storeOf,
+} from "../core/issuance/settings.ts";
 import type { StoreSetting } from "../core/store_location.ts";
 import { SETTINGS } from "../core/settings.ts";
 import type { Identity } from "../core/identity.ts";
@@ -52,13 +60,22 @@ export async function callerSettings(
     (config.aws.profiles.has(profile) || config.aws.credentials.has(profile));
   if (profile !== undefined && !known && named === undefined) {
     const profiles = knownProfiles(config.aws);
+    const guarded = profiles.filter((name) => {
+      const own = config.aws.profiles.get(name) ?? {};
+      return own.sentinel_role_arn !== undefined || own.sentinel_policy !== undefined;
+    });
     throw new SentinelError(
       ExitCode.Usage,
-      `no AWS credentials to identify you: pass --profile <name> or set AWS_PROFILE` +
-        (profiles.length > 0
+      `no AWS credentials to identify you: no --profile, no AWS_PROFILE, no [default] profile and no AWS_ACCESS_KEY_ID; pass --profile <name> or set AWS_PROFILE` +
+        (guarded.length > 0
+          ? ` (Sentinel profiles in ${config.aws.configPath}: ${
+            guarded.join(", ")
+          }; for example --profile ${guarded[0]})`
+          : profiles.length > 0
           ? ` (profiles in ${config.aws.configPath}: ${profiles.join(", ")})`
-          : "") +
+          : ` (${config.aws.configPath} has no profiles yet: \`sentinel init\` writes one)`) +
         "; run `sentinel doctor` to check the setup",
+      { code: "no_caller_profile" },
     );
   }
   // A named profile must exist: effectiveProfile says so, with the near names and the known ones.
@@ -71,6 +88,10 @@ export async function callerSettings(
     profile === undefined ? undefined : { name: profile, section },
     { region: flags.region, store: flags.store },
   );
+  deps.debug(
+    `caller: ${profile === undefined ? "keys from the environment" : `profile ${profile}`}`,
+  );
+  for (const line of settingsReport(sources)) deps.debug(`setting ${line}`);
   const region = regionOf(sources);
   const timeoutSeconds = settingOr(SETTINGS.timeout, sources, 30);
   const store = storeOf(sources, env);
@@ -84,7 +105,7 @@ export async function callerSettings(
       store,
     };
   }
-  const sourceProfile = section.sentinel_source_profile ?? profile;
+  const sourceProfile = baseProfileOf(config.aws, profile, section);
   const staticKeys = staticKeysOf(config.aws, sourceProfile);
   return {
     profile,
@@ -92,6 +113,7 @@ export async function callerSettings(
       source: settingOr(SETTINGS.source, sources, "auto"),
       sourceProfile,
       awsVaultFlags: settingOr(SETTINGS.aws_vault_flags, sources, []),
+      region: region.region,
       filesResolve: filesResolve(config.aws, sourceProfile),
       ...(staticKeys === undefined ? {} : { staticKeys }),
     },
@@ -100,6 +122,25 @@ export async function callerSettings(
     timeoutSeconds,
     store,
   };
+}
+
+/**
+ * The profile whose credentials are the caller's own: a Sentinel profile lends its source profile
+ * (never its credential_process, which would ask Sentinel itself), and a front profile whose
+ * credential_process runs `sentinel credentials <p>` lends the source profile of `p`.
+ */
+function baseProfileOf(files: AwsConfigFiles, name: string, section: ProfileSection): string {
+  const front = sentinelInvocation(section.credential_process);
+  const target = front !== undefined && front.profile !== name &&
+      (files.profiles.has(front.profile) || files.credentials.has(front.profile))
+    ? { name: front.profile, section: effectiveProfile(files, front.profile) }
+    : { name, section };
+  const own = target.section;
+  if (own.sentinel_source_profile !== undefined) return own.sentinel_source_profile;
+  if (own.sentinel_policy !== undefined && own.role_arn !== undefined && own.source_profile) {
+    return own.source_profile; // layout 2: the role is Sentinel's to assume, not the caller's
+  }
+  return target.name;
 }
 
 /** The caller, verified: who they are (STS), with their credentials and the command's deadline. */

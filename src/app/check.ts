@@ -40,12 +40,16 @@ export interface CheckResult {
   at: number;
   policySource: string;
   explanation: Explanation;
+  /** Which source supplied the base credentials (`aws-vault`, `sdk`, …), when they were needed. */
+  source?: string;
+  /** The profile those base credentials are from. */
+  sourceProfile?: string;
 }
 
 /** Decides, without issuing anything. */
 export async function checkAccess(deps: Deps, request: CheckRequest): Promise<CheckResult> {
   const at = request.at ?? deps.clock.now();
-  const { user, roleArn, policy } = await subjectOf(deps, request);
+  const { user, roleArn, policy, source, sourceProfile } = await subjectOf(deps, request);
   const explanation = explain(compilePolicy(policy.document), {
     user,
     profile: request.profile,
@@ -61,13 +65,16 @@ export async function checkAccess(deps: Deps, request: CheckRequest): Promise<Ch
     at,
     policySource: policy.source,
     explanation,
+    ...(source === undefined ? {} : { source, sourceProfile }),
   };
 }
 
 async function subjectOf(
   deps: Deps,
   request: CheckRequest,
-): Promise<{ user: string; roleArn?: string; policy: PolicyEntry }> {
+): Promise<
+  { user: string; roleArn?: string; policy: PolicyEntry; source?: string; sourceProfile?: string }
+> {
   if (request.user !== undefined && request.policy !== undefined) {
     const caller = request.policy.startsWith("ssm:")
       ? await callerSettings(deps, { profile: request.awsProfile, region: request.region })
@@ -90,10 +97,14 @@ async function subjectOf(
   const signal = AbortSignal.timeout(settings.timeoutSeconds * 1000);
   const call = { region: settings.region, signal };
   let base: Promise<AwsCredentials> | undefined;
+  let source: string | undefined;
   const credentials = () =>
     base ??= deps.baseCredentials()
       .then((provider) => provider.get(baseRequest(resolved), signal))
-      .then((found) => found.credentials);
+      .then((found) => {
+        source = found.source;
+        return found.credentials;
+      });
   const identity = request.user === undefined
     ? await verifiedIdentity(deps, await credentials(), call)
     : undefined;
@@ -105,5 +116,11 @@ async function subjectOf(
     signal,
   });
   const user = request.user ?? userUnder(identity!, policy.document);
-  return { user, roleArn: request.roleArn ?? settings.roleArn, policy };
+  return {
+    user,
+    roleArn: request.roleArn ?? settings.roleArn,
+    policy,
+    source,
+    sourceProfile: source === undefined ? undefined : settings.sourceProfile,
+  };
 }

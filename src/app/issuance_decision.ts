@@ -17,7 +17,7 @@ import type { CredentialMode } from "../core/policy/schema.ts";
 import type { Deps } from "../ports/deps.ts";
 import { type ProfileContext, profileContext } from "./profile_context.ts";
 import type { ProfileSettings } from "./profile_settings.ts";
-import { recordDecision } from "./record_decision.ts";
+import { type DecisionDestinations, recordDecision } from "./record_decision.ts";
 
 /** Everything a cold issuance decided, for the steps after it. */
 export interface IssuanceDecision extends ProfileContext {
@@ -28,6 +28,8 @@ export interface IssuanceDecision extends ProfileContext {
   /** An issuing verdict (refusals are thrown). */
   verdict: Extract<Verdict, { issue: true }>;
   now: number;
+  /** Where this issuance's records go (`echo`: v1's `--log-stderr`). */
+  destinations: DecisionDestinations;
   /** Logs one decision record about this issuance. */
   record(facts: Omit<DecisionFacts, "decision" | "time" | "cacheHit" | "subject">): Promise<void>;
 }
@@ -37,6 +39,7 @@ export async function decideIssuance(
   deps: Deps,
   profile: ProfileSettings,
   mode: CredentialMode,
+  echo?: (record: Record<string, unknown>) => void,
 ): Promise<IssuanceDecision> {
   const context = await profileContext(deps, profile);
   const { settings, identity, policy } = context;
@@ -54,7 +57,7 @@ export async function decideIssuance(
   const compiled = compilePolicy(policy.document);
   const index = indexPolicy(compiled);
   const decision = evaluateIndexed(index, { ...subject, time: now });
-  const destinations = { logFile: settings.logFile, plugins: settings.plugins };
+  const destinations = { logFile: settings.logFile, plugins: settings.plugins, echo };
   const record: IssuanceDecision["record"] = (facts) =>
     recordDecision(
       deps,
@@ -91,7 +94,7 @@ export async function decideIssuance(
     await (await beyondAllow()).announceDenial(deps, settings, subject, decision);
     throw verdict.error;
   }
-  return { ...context, subject, index, decision, verdict, now, record };
+  return { ...context, subject, index, decision, verdict, now, destinations, record };
 }
 
 /**

@@ -28,7 +28,7 @@ export async function reissueCached(
   decided: IssuanceDecision,
   cached: CredentialEntry | undefined,
 ): Promise<IssueResult | undefined> {
-  const { subject, verdict, settings } = decided;
+  const { subject, verdict } = decided;
   if (
     cached === undefined || !entryReusable(cached, decided.now) || cached.grant !== undefined ||
     Object.keys(verdict.grant).length > 0 || cached.subject.user !== subject.user ||
@@ -45,7 +45,7 @@ export async function reissueCached(
       sourceIdentity: cached.sourceIdentity,
       sessionDurationSeconds: cached.sessionDurationSeconds,
     }),
-    { logFile: settings.logFile, plugins: settings.plugins },
+    decided.destinations,
   );
   return resultOf(cached, true);
 }

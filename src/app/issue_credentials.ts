@@ -25,8 +25,16 @@ export interface IssueRequest {
   policy?: string;
   /** `--duration`, in seconds. */
   durationSeconds?: number;
-  /** `--no-cache`: decide and issue afresh, whatever is cached. */
+  /** `--no-cache`: decide and issue afresh, whatever is cached (the result is cached still). */
   noCache?: boolean;
+  /** `--region`, overriding the region settings. */
+  region?: string;
+  /** `--log-file` (v1), overriding `log_file`. */
+  logFile?: string;
+  /** aws-vault flags from the command line (v1's `--no-session`). */
+  awsVaultFlags?: readonly string[];
+  /** Also hands each decision record, as logged, to this (v1's `--log-stderr`). */
+  echo?: (record: Record<string, unknown>) => void;
 }
 
 /** Issues credentials for a profile: from the warm cache when it may, otherwise afresh. */
@@ -36,19 +44,20 @@ export async function issueCredentials(request: IssueRequest, deps: Deps): Promi
   const key = await deps.cache.credentialKey(request.profile, request);
   const useCache = request.noCache !== true;
   if (useCache) {
-    const warm = await tryWarmCredentials(deps, key, request.mode);
+    const warm = await tryWarmCredentials(deps, key, request.mode, request.echo);
     if (warm !== undefined) return warm;
   }
+  deps.debug(useCache ? "nothing reusable cached" : "--no-cache: deciding afresh");
   const profile = await profileSettings(deps, request.profile, request);
   // One issuance per burst: the first caller issues, the others wait for the lock (bounded by
   // the command's budget) and then find its session in the cache.
   const release = await deps.cache.lock(key, profile.settings.timeoutSeconds * 1000);
   try {
     if (release !== undefined && useCache) {
-      const issuedMeanwhile = await tryWarmCredentials(deps, key, request.mode);
+      const issuedMeanwhile = await tryWarmCredentials(deps, key, request.mode, request.echo);
       if (issuedMeanwhile !== undefined) return issuedMeanwhile;
     }
-    const decided = await decideIssuance(deps, profile, request.mode);
+    const decided = await decideIssuance(deps, profile, request.mode, request.echo);
     const cached = useCache ? await deps.cache.readCredentials(key) : undefined;
     return await reissueCached(deps, decided, cached) ??
       await assumeSession(deps, decided, key);

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DOCTOR_HINT, SentinelError } from "../core/errors.ts";
 import { sha256Hex } from "../core/hash.ts";
 import type { LoadedPolicy } from "../core/policy/load.ts";
 import { policySourceOf } from "../core/policy/source.ts";
@@ -51,7 +52,7 @@ export async function loadPolicy(deps: Deps, request: PolicyRequest): Promise<Po
     if (hash === cached.hash) return await restamped(deps, cached, now);
   }
   const text = source.kind === "file"
-    ? await deps.files.readText(source.path, "policy file")
+    ? await readPolicyFile(deps, source.path, request.ttlSeconds !== undefined)
     : await fetchParameter(deps, request, source.parameter);
   const hash = await sha256Hex(text);
   if (cached !== undefined && cached.hash === hash) return await restamped(deps, cached, now);
@@ -85,6 +86,24 @@ async function validated(text: string, source: string): Promise<LoadedPolicy> {
   const loader = "../core/policy/load.ts";
   const { validatePolicyText } = await import(loader) as typeof import("../core/policy/load.ts");
   return validatePolicyText(text, source);
+}
+
+/** Reads a policy file; for issuance, a missing one ends with the doctor hint (a setup cause). */
+async function readPolicyFile(deps: Deps, path: string, issuance: boolean): Promise<string> {
+  try {
+    return await deps.files.readText(path, "policy file");
+  } catch (error) {
+    if (!issuance || !(error instanceof SentinelError)) throw error;
+    throw new SentinelError(
+      error.exitCode,
+      `${error.message}, or sentinel_policy; ${DOCTOR_HINT}`,
+      {
+        cause: error,
+        code: error.code,
+        details: error.details,
+      },
+    );
+  }
 }
 
 async function fetchParameter(deps: Deps, request: PolicyRequest, parameter: string) {

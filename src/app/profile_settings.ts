@@ -5,13 +5,15 @@
  *
  * @module
  */
-import { filesResolve, staticKeysOf } from "../core/aws_profile.ts";
+import { effectiveProfile, filesResolve, staticKeysOf } from "../core/aws_profile.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import {
   credentialProcessLoop,
   type IssuanceSettings,
   issuanceSettings,
   type SettingFlags,
+  settingSources,
+  settingsReport,
 } from "../core/issuance/settings.ts";
 import type { BaseCredentialRequest } from "../ports/base_credentials.ts";
 import type { LoadedConfig } from "../ports/config.ts";
@@ -31,6 +33,21 @@ export async function profileSettings(
 ): Promise<ProfileSettings> {
   const config = await deps.config.load();
   const settings = issuanceSettings(profile, config.aws, config.sentinel, deps.env, flags);
+  const section = effectiveProfile(config.aws, profile);
+  deps.debug(
+    `profile ${profile}: ${
+      settings.layout === "sentinel_keys"
+        ? "layout 1 (sentinel_* keys)"
+        : "layout 2 (a role profile)"
+    }, role ${settings.roleArn}, source profile ${settings.sourceProfile ?? "(none)"}`,
+  );
+  for (
+    const line of settingsReport(
+      settingSources(deps.env, config.sentinel, { name: profile, section }, flags),
+    )
+  ) {
+    deps.debug(`setting ${line}`);
+  }
   const source = settings.sourceProfile === undefined
     ? undefined
     : config.aws.profiles.get(settings.sourceProfile);
@@ -52,6 +69,7 @@ export function baseRequest({ settings, config }: ProfileSettings): BaseCredenti
     source: settings.source,
     sourceProfile: settings.sourceProfile,
     awsVaultFlags: settings.awsVaultFlags,
+    region: settings.region,
     filesResolve: settings.sourceProfile !== undefined &&
       filesResolve(config.aws, settings.sourceProfile),
     ...(staticKeys === undefined ? {} : { staticKeys }),

@@ -15,6 +15,8 @@ export interface DecisionDestinations {
   logFile: string;
   /** Configured plugins; the log sinks among them get the record. */
   plugins: readonly PluginEntry[];
+  /** Also hands each record, as logged, to this (v1's `--log-stderr`). */
+  echo?: (record: Record<string, unknown>) => void;
 }
 
 /** The error for a decision log that cannot be written: nothing is issued. */
@@ -41,6 +43,7 @@ export async function recordDecision(
   to: DecisionDestinations,
 ): Promise<void> {
   await appendLocal(deps, to.logFile, record);
+  to.echo?.(record);
   const sinks = to.plugins.filter((plugin) => plugin.kind === "log_sink");
   // The plugin host, and the delivery code, load only when sinks are configured, keeping them
   // off the plain warm path.
@@ -50,15 +53,14 @@ export async function recordDecision(
   const blocking = failures.find((f) => f.required);
   if (blocking === undefined || record.outcome !== "issued") return;
   const failure = `required log sink ${blocking.name} failed: ${blocking.error}`;
-  await appendLocal(deps, to.logFile, {
-    ...record,
-    outcome: "denied",
-    failure,
-    corrects: record.request_id ?? null,
-  });
+  const correction = { ...record, outcome: "denied", failure, corrects: record.request_id ?? null };
+  await appendLocal(deps, to.logFile, correction);
+  to.echo?.(correction);
   throw new SentinelError(
     ExitCode.PluginFailure,
-    `the required log sink ${blocking.name} failed (${blocking.error}); nothing was issued`,
+    `the required log sink ${blocking.name} failed (${blocking.error}); nothing was issued. ${
+      sinkAdvice(blocking.name, to.plugins)
+    }`,
   );
 }
 
@@ -78,4 +80,18 @@ async function appendLocal(
 async function sinkDelivery() {
   const specifier = "./plugin_calls.ts";
   return await import(specifier) as typeof import("./plugin_calls.ts");
+}
+
+/** How to fix a required log sink: for a file sink, the folder its file must be in. */
+function sinkAdvice(name: string, plugins: readonly PluginEntry[]): string {
+  const entry = plugins.find((plugin) => plugin.name === name);
+  const path = entry?.settings.path;
+  if (
+    entry?.origin.type === "bundled" && entry.origin.plugin === "file_sink" &&
+    typeof path === "string" && path.includes("/")
+  ) {
+    const folder = path.slice(0, path.lastIndexOf("/")) || "/";
+    return `Its file ${path} must be in an existing folder you can write: create ${folder} (mkdir -p ${folder}) and list it in allow_write, or change settings.path; run \`sentinel doctor\``;
+  }
+  return `Fix the plugin (\`sentinel plugins test ${name}\`), or set required: false for it; run \`sentinel doctor\``;
 }

@@ -60,6 +60,7 @@ export async function tryWarmCredentials(
   deps: Deps,
   key: string,
   mode: CredentialMode,
+  echo?: (record: Record<string, unknown>) => void,
 ): Promise<IssueResult | undefined> {
   const now = deps.clock.now();
   const entry = await deps.cache.readCredentials(key);
@@ -86,8 +87,9 @@ export async function tryWarmCredentials(
       sessionDurationSeconds: entry.sessionDurationSeconds,
       grant: entry.grant,
     }),
-    { logFile: entry.logFile, plugins: entry.sinks },
+    { logFile: entry.logFile, plugins: entry.sinks, echo },
   );
+  deps.debug(`served from the cache: ${entry.subject.profile} for ${entry.subject.user}`);
   return resultOf(entry, true);
 }
 
@@ -113,11 +115,12 @@ async function policyCurrent(deps: Deps, entry: CredentialEntry, now: number): P
 export async function warmCredentials(
   profile: string,
   deps: Deps,
+  overrides: { policy?: string } = {},
 ): Promise<IssueResult | undefined> {
   guardRecursion(profile, deps.env.vars);
   return await tryWarmCredentials(
     deps,
-    await deps.cache.credentialKey(profile),
+    await deps.cache.credentialKey(profile, overrides),
     "credential_process",
   );
 }

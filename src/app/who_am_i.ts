@@ -1,9 +1,11 @@
 /**
  * The verified identity Sentinel would use for a profile: its base credentials, named by STS.
- * Without a profile: the AWS SDK's default chain (`AWS_PROFILE`, then `default`).
+ * Without a profile: the AWS SDK's default chain (`AWS_PROFILE`, then `default`); a profile that is
+ * not set up for Sentinel (a plain base profile) is asked about its own credentials.
  *
  * @module
  */
+import { sentinelInvocation } from "../core/front_profile.ts";
 import type { Identity } from "../core/identity.ts";
 import type { IssuanceSettings } from "../core/issuance/settings.ts";
 import type { BaseCredentials } from "../ports/base_credentials.ts";
@@ -22,8 +24,8 @@ export interface WhoAmI {
 
 /** The identity behind a profile's base credentials (or the caller's own profile without one). */
 export async function whoAmI(deps: Deps, profile: string | undefined): Promise<WhoAmI> {
-  if (profile === undefined) {
-    const caller = await callerSettings(deps, {});
+  if (profile === undefined || !(await guarded(deps, profile))) {
+    const caller = await callerSettings(deps, { profile });
     const signal = AbortSignal.timeout(caller.timeoutSeconds * 1000);
     const base = await (await deps.baseCredentials()).get(caller.base, signal);
     const identity = await verifiedIdentity(deps, base.credentials, {
@@ -41,4 +43,13 @@ export async function whoAmI(deps: Deps, profile: string | undefined): Promise<W
     signal,
   });
   return { identity, base, region: settings.region, settings };
+}
+
+/** Whether a profile is set up for Sentinel (a role to assume, or a front to one). */
+async function guarded(deps: Deps, profile: string): Promise<boolean> {
+  const config = await deps.config.load();
+  const section = config.aws.profiles.get(profile);
+  if (section === undefined) return true; // profileSettings says it is unknown, with near names
+  return section.sentinel_role_arn !== undefined || section.role_arn !== undefined ||
+    sentinelInvocation(section.credential_process) !== undefined;
 }

@@ -97,7 +97,7 @@ Examples:
         .option("--cursor <cursor>", "continue after a previous page"),
     ).addHelpText(
       "after",
-      `${CALLER_HELP}\n\nExamples:\n  $ sentinel breakglass list --active\n  $ sentinel breakglass list --unreviewed --output json`,
+      `${CALLER_HELP}\n\nExit codes: 0 ok, 3 invalid configuration, 6 AWS failure.\n\nExamples:\n  $ sentinel breakglass list --active\n  $ sentinel breakglass list --unreviewed --output json`,
     ).action(ctx.action(async (options) => {
       const page = await listEvents(ctx.deps, {
         active: options.active,
@@ -122,6 +122,10 @@ Examples:
     withCallerFlags(
       new Command(name).description("Show one break-glass event").argument("<id>"),
     )
+      .addHelpText(
+        "after",
+        `${CALLER_HELP}\n\nExit codes: 0 ok, 2 no such event, 3 invalid configuration, 6 AWS failure.\n\nExamples:\n  $ sentinel breakglass show 0123456789abcdef\n  $ sentinel breakglass show 0123456789abcdef --output json`,
+      )
       .action(ctx.action(async (id, options) => {
         const event = await showEvent(ctx.deps, id, callerFlags(options));
         if (ctx.output() === "json") writeJson(ctx.io.stdout, eventJson(event));

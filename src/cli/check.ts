@@ -65,7 +65,13 @@ Examples:
       if (ctx.output() === "json") {
         writeJson(ctx.io.stdout, checkJson(result, options.explain === true));
       } else {
-        ctx.io.stdout(checkText(result, options.explain === true));
+        ctx.io.stdout(
+          checkText(
+            result,
+            options.explain === true,
+            (effect, text) => ctx.style.effect(effect, text),
+          ),
+        );
       }
       return EXIT_CODE_BY_EFFECT[result.explanation.effect];
     }));

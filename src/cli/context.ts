@@ -6,6 +6,7 @@
  * @module
  */
 import type { Deps } from "../ports/deps.ts";
+import type { Style } from "./style.ts";
 
 /** Output format chosen with `--output`. */
 export type OutputFormat = "text" | "json";
@@ -18,6 +19,12 @@ export interface CliIo {
   stderr(text: string): void;
   /** Whether standard error is a terminal (progress lines and colour are for terminals only). */
   stderrIsTerminal(): boolean;
+  /** Whether standard output is a terminal (colour is for terminals only). */
+  stdoutIsTerminal(): boolean;
+  /** Whether standard input is a terminal (interactive questions are asked only then). */
+  stdinIsTerminal(): boolean;
+  /** Reads one line of standard input (without its newline); `undefined` at its end. */
+  readLine(): Promise<string | undefined>;
 }
 
 /** Everything a command is built with. */
@@ -30,6 +37,8 @@ export interface CommandContext {
   say(text: string): void;
   /** Writes human text to stderr, made safe for a terminal. */
   sayErr(text: string): void;
+  /** Colours for standard output: real on a terminal (NO_COLOR and FORCE_COLOR honoured), else none. */
+  style: Style;
   /**
    * Wraps a command's action: the action returns its exit code (nothing means 0), which the
    * runner returns.

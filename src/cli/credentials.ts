@@ -1,14 +1,17 @@
 /**
  * `sentinel credentials <profile>`: the `credential_process` entry point. Prints exactly the
  * credential_process JSON on stdout and nothing else; a denial prints nothing there and explains
- * itself on stderr.
+ * itself on stderr. Sentinel v1's documented spelling works unchanged: `--profile`,
+ * `--policy-parameter`, `--region`, `--no-session`, `--duration`, `--log-file`, `--log-stderr`.
  *
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
 import { issueCredentials } from "../app/issue_credentials.ts";
 import { formatCredentialProcess } from "../core/credential_process.ts";
+import { parseDuration } from "../core/duration.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
+import { isStsDuration } from "../core/limits.ts";
 import type { CommandContext } from "./context.ts";
 
 /** Builds `credentials`. */
@@ -18,6 +21,16 @@ export function credentialsCommand(ctx: CommandContext) {
     .argument("[profile]", "the profile to issue credentials for")
     .option("--profile <profile>", "the profile (Sentinel v1 syntax)")
     .option("--policy <source>", "policy to evaluate: a file path or ssm:<parameter>")
+    .option(
+      "--policy-parameter <name>",
+      "the policy's SSM parameter (v1; same as --policy ssm:<name>)",
+    )
+    .option("--region <region>", "the AWS region for STS and an SSM policy")
+    .option("-d, --duration <duration>", "session length, such as 30m or 1h (capped by policy)")
+    .option("-n, --no-session", "pass --no-session to aws-vault (its long-term keys, no session)")
+    .option("--log-file <file>", "write the decision log here instead of log_file")
+    .option("--log-stderr", "also write each decision record to stderr as JSON (v1)")
+    .option("--no-cache", "decide and issue afresh, even when a cached session could be reused")
     .addHelpText(
       "after",
       `
@@ -28,12 +41,18 @@ In ~/.aws/config (layout 1, Sentinel's own keys):
   sentinel_source_profile = base
   sentinel_policy = ssm:/sentinel/policy
 
+Sentinel v1's line works as it was (the profile still names its role with sentinel_role_arn and
+sentinel_source_profile):
+  credential_process = sentinel credentials --profile dev --policy-parameter /sentinel/policies/dev
+
 Exit codes: 0 issued, 3 invalid config or policy, 4 denied, 5 approval required,
-            6 AWS or credential-source failure.
+            6 AWS or credential-source failure, 7 a required log sink failed.
 
 Examples:
   $ sentinel credentials prod
   $ sentinel credentials --profile prod --policy ./policy.yaml
+  $ sentinel credentials --profile dev --policy-parameter /sentinel/policies/dev --log-stderr
+  $ sentinel credentials prod --no-cache --debug
   $ aws sts get-caller-identity --profile prod      # through credential_process`,
     )
     .action(ctx.action(async (positional, options) => {
@@ -41,11 +60,38 @@ Examples:
       if (profile === undefined) {
         throw new SentinelError(ExitCode.Usage, "name the profile: sentinel credentials <profile>");
       }
+      if (options.policy !== undefined && options.policyParameter !== undefined) {
+        throw new SentinelError(
+          ExitCode.Usage,
+          "give either --policy or --policy-parameter, not both",
+        );
+      }
       const result = await issueCredentials({
         profile,
         mode: "credential_process",
-        policy: options.policy,
+        policy: options.policyParameter !== undefined
+          ? `ssm:${options.policyParameter}`
+          : options.policy,
+        region: options.region,
+        durationSeconds: options.duration === undefined ? undefined : duration(options.duration),
+        logFile: options.logFile,
+        awsVaultFlags: options.session === false ? ["--no-session"] : undefined,
+        noCache: options.cache === false,
+        echo: options.logStderr
+          ? (record) => ctx.io.stderr(JSON.stringify(record) + "\n")
+          : undefined,
       }, ctx.deps);
       ctx.io.stdout(formatCredentialProcess(result.credentials) + "\n");
     }));
+}
+
+function duration(text: string): number {
+  const seconds = parseDuration(text);
+  if (seconds === undefined || !isStsDuration(seconds)) {
+    throw new SentinelError(
+      ExitCode.Usage,
+      `--duration "${text}" must be a duration from 15m to 12h, such as 30m or 1h`,
+    );
+  }
+  return seconds;
 }

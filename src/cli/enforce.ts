@@ -16,6 +16,14 @@ export function enforceCommand(ctx: CommandContext) {
   const print = (value: unknown) => ctx.say(JSON.stringify(value, null, 2) + "\n");
   const enforce = new Command("enforce").description(
     "Print IAM policies that admit only Sentinel-stamped sessions",
+  ).addHelpText(
+    "after",
+    `
+Exit codes: 0 printed, 2 usage (a missing flag).
+
+Examples:
+  $ sentinel enforce trust-policy --principal 123456789012
+  $ sentinel enforce scp --role 'arn:aws:iam::*:role/SentinelProd*' --migration`,
   );
   enforce.addCommand(
     new Command("trust-policy")
@@ -27,6 +35,8 @@ export function enforceCommand(ctx: CommandContext) {
       .addHelpText(
         "after",
         `
+Exit codes: 0 printed, 2 usage (no --principal).
+
 Examples:
   $ sentinel enforce trust-policy --principal 123456789012 > trust.json
   $ aws iam update-assume-role-policy --role-name SentinelProd --policy-document file://trust.json
@@ -56,6 +66,8 @@ Examples:
       .addHelpText(
         "after",
         `
+Exit codes: 0 printed, 2 usage (no --role).
+
 Examples:
   $ sentinel enforce scp --role 'arn:aws:iam::*:role/SentinelProd*' > scp.json
   $ sentinel enforce scp --role 'arn:aws:iam::*:role/*' --migration`,

@@ -13,10 +13,17 @@ import type { Deps } from "../ports/deps.ts";
 import type { CliIo } from "./context.ts";
 import { renderFailure } from "./failure.ts";
 
-/** Issues credentials for `profile` and prints them; returns the exit code. */
-export async function plainCredentials(profile: string, io: CliIo, deps: Deps): Promise<number> {
+/**
+ * Issues credentials for `profile` (with v1's `--policy-parameter` as `policy`) and prints them;
+ * returns the exit code.
+ */
+export async function plainCredentials(
+  plain: { profile: string; policy?: string },
+  io: CliIo,
+  deps: Deps,
+): Promise<number> {
   try {
-    const result = await issueCredentials({ profile, mode: "credential_process" }, deps);
+    const result = await issueCredentials({ ...plain, mode: "credential_process" }, deps);
     io.stdout(formatCredentialProcess(result.credentials) + "\n");
     return ExitCode.Ok;
   } catch (error) {

@@ -37,14 +37,13 @@ function samplePayload(entry: PluginEntry, now: number, id: string): unknown {
         data: { message: "Sentinel plugin test", plugin: entry.name },
       };
     case "log_sink":
+      // Unmistakably not a decision: no effect, no outcome, its own type.
       return [{
+        type: "plugin_test",
         time,
-        user: "sentinel-test",
-        profile: "example",
-        effect: "allow",
-        outcome: "issued",
-        request_id: id,
-        test: true,
+        plugin: entry.name,
+        message: "Sentinel plugin test: not a decision, nothing was issued",
+        test_id: id,
       }];
     case "approval_router":
       return {
@@ -60,7 +59,16 @@ function samplePayload(entry: PluginEntry, now: number, id: string): unknown {
 /** Builds `plugins` with `list` and `test`. */
 export function pluginsCommand(ctx: CommandContext) {
   const load = async () => (await ctx.deps.config.load()).sentinel.plugins;
-  const plugins = new Command("plugins").description("List and test configured plugins");
+  const plugins = new Command("plugins").description("List and test configured plugins")
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 ok, 3 invalid plugin configuration, 7 a tested plugin failed.
+
+Examples:
+  $ sentinel plugins list
+  $ sentinel plugins test security-webhook`,
+    );
   plugins.addCommand(
     new Command("list")
       .description("Show configured plugins: kind, version, grants, source and pinned hash")
@@ -69,6 +77,8 @@ export function pluginsCommand(ctx: CommandContext) {
         `
 Plugins are configured under plugins: in the Sentinel config file ($SENTINEL_CONFIG or
 ~/.config/sentinel/config.yaml). See docs/plugins.md.
+
+Exit codes: 0 ok, 3 invalid plugin configuration.
 
 Examples:
   $ sentinel plugins list
@@ -116,6 +126,9 @@ Examples:
       .addHelpText(
         "after",
         `
+A log sink gets one record of type "plugin_test" (no effect, no outcome), so a test never reads
+as an issuance in the log it writes to.
+
 Exit codes: 0 the plugin answered, 7 it failed (error, timeout, crash), 3 bad config.
 
 Examples:

@@ -9,7 +9,6 @@
  * @module
  */
 import { Command, CommanderError, Option } from "@commander-js/extra-typings";
-import denoConfig from "../../deno.json" with { type: "json" };
 import { ExitCode, exitCodeHelp } from "../core/errors.ts";
 import type { Deps } from "../ports/deps.ts";
 import { approveCommand, cancelCommand, denyCommand } from "./approve.ts";
@@ -32,21 +31,28 @@ import { requestsCommand } from "./requests.ts";
 import { storeCommand } from "./store.ts";
 import { renderFailure } from "./failure.ts";
 import { errorText, safeText } from "./render.ts";
+import { colourWanted, styleFor } from "./style.ts";
+import { VERSION, versionLine } from "./version.ts";
 import { whoamiCommand } from "./whoami.ts";
+import { cacheCommand } from "./cache.ts";
+import { doctorCommand } from "./doctor.ts";
+import { initCommand } from "./init.ts";
+import { completionsCommand } from "./completions.ts";
+import { logCommand } from "./log.ts";
 
-/** Sentinel's version, from deno.json. */
-export const VERSION: string = denoConfig.version;
+export { VERSION };
 
 const OUTPUT_FORMATS = ["text", "json"] as const;
 
 /** Builds the whole command tree for one invocation. */
-export function buildProgram(ctx: CommandContext): Command {
+export function buildProgram(ctx: CommandContext, version: string = VERSION): Command {
   const program = new Command("sentinel");
   program
     .description(
       "A policy gate in front of AWS credentials: decide, stamp with SourceIdentity, log.",
     )
-    .version(VERSION, "-V, --version", "print the version")
+    .version(version, "-V, --version", "print the version, the commit and the Deno version")
+    .option("--debug", "diagnostics on stderr: config files, settings, source, transport, timings")
     .addOption(
       new Option("-o, --output <format>", "output format").choices(OUTPUT_FORMATS).default("text"),
     )
@@ -83,6 +89,8 @@ Examples:
     .addHelpText(
       "after",
       `
+Exit codes: 0 ok, 3 invalid policy, 6 AWS failure, 8 policy tests failed, 10 diff found a change.
+
 Examples:
   $ sentinel policy validate examples/policy.yaml
   $ sentinel policy lint examples/policy.yaml --strict
@@ -105,12 +113,19 @@ Examples:
     .addHelpText(
       "after",
       `
+Exit codes: 0 intact, 3 the log cannot be read, 9 the chain is broken.
+
 Examples:
   $ sentinel audit verify
   $ sentinel audit verify ~/.local/state/sentinel/decisions.jsonl --output json`,
     );
   audit.addCommand(auditVerifyCommand(ctx));
   program.addCommand(audit);
+  program.addCommand(logCommand(ctx));
+  program.addCommand(cacheCommand(ctx));
+  program.addCommand(doctorCommand(ctx));
+  program.addCommand(initCommand(ctx));
+  program.addCommand(completionsCommand(ctx));
 
   applyToTree(program, (command) => {
     // Options belong to the command they follow: `requests --profile p` filters, while
@@ -121,6 +136,7 @@ Examples:
         new Option("-o, --output <format>", "output format").choices(OUTPUT_FORMATS),
       );
     }
+    if (command !== program) command.option("--debug", "diagnostics on stderr (never secrets)");
     command.exitOverride().configureOutput({
       writeOut: ctx.io.stdout,
       writeErr: ctx.io.stderr,
@@ -146,12 +162,15 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: Deps): Pr
     output: () => format,
     say: (text) => io.stdout(safeText(text)),
     sayErr: (text) => io.stderr(safeText(text)),
+    style: styleFor(colourWanted(deps.env.get, io.stdoutIsTerminal())),
     action: (fn) => async (...args) => {
       exitCode = (await fn(...args)) ?? ExitCode.Ok;
     },
   };
   try {
-    await buildProgram(ctx).parseAsync([...argv], { from: "user" });
+    const wantsVersion = argv.includes("--version") || argv.includes("-V");
+    const version = wantsVersion ? await versionLine(deps) : VERSION;
+    await buildProgram(ctx, version).parseAsync([...argv], { from: "user" });
     return exitCode;
   } catch (error) {
     return renderError(error, format, io);

@@ -72,13 +72,18 @@ export function checkJson(result: CheckResult, withTrace: boolean) {
       at: isoSeconds(result.at),
     },
     policy: result.policySource,
+    source: result.source ?? null,
     decision: decisionJson(result.explanation),
     ...(withTrace ? { trace: traceJson(result.explanation) } : {}),
   };
 }
 
-/** `check`'s text. */
-export function checkText(result: CheckResult, withTrace: boolean): string {
+/** `check`'s text; `paint` colours the effect (identity when colour is off). */
+export function checkText(
+  result: CheckResult,
+  withTrace: boolean,
+  paint: (effect: string, text: string) => string = (_, text) => text,
+): string {
   const { explanation } = result;
   const lines = [
     human`${explanation.effect.toUpperCase()}: ${result.profile} for ${result.user} at ${
@@ -91,6 +96,13 @@ export function checkText(result: CheckResult, withTrace: boolean): string {
   ];
   if (explanation.maxDurationSeconds !== undefined) {
     lines.push(human`  max session: ${formatDuration(explanation.maxDurationSeconds)}`);
+  }
+  if (withTrace && result.source !== undefined) {
+    lines.push(
+      `  source: ${result.source}${
+        result.sourceProfile ? ` (base credentials of profile ${result.sourceProfile})` : ""
+      }`,
+    );
   }
   if (withTrace) {
     lines.push("  trace:");
@@ -105,7 +117,10 @@ export function checkText(result: CheckResult, withTrace: boolean): string {
     }
     if (explanation.rule === null) lines.push("    no rule matched: default deny");
   }
-  return safeText(lines.join("\n")) + "\n";
+  const [first, ...rest] = safeText(lines.join("\n")).split("\n");
+  const effect = explanation.effect.toUpperCase();
+  return [paint(explanation.effect, effect) + first.slice(effect.length), ...rest].join("\n") +
+    "\n";
 }
 
 /** An error as the CLI reports it. */
@@ -259,4 +274,88 @@ export function eventText(e: BreakglassEvent, now: number): string {
       : human`  reviewed by ${e.reviewedBy} at ${isoSeconds(e.reviewedAt)}: ${e.reviewNotes ?? ""}`,
   );
   return safeText(lines.join("\n")) + "\n";
+}
+
+/** The decision log's columns: header and width (the last column is not padded). */
+const LOG_COLUMNS: readonly [string, number][] = [
+  ["TIME", 20],
+  ["USER", 16],
+  ["PROFILE", 12],
+  ["EFFECT", 16],
+  ["OUTCOME", 7],
+  ["CACHE", 5],
+  ["RULE", 20],
+  ["REQUEST", 16],
+  ["REASON", 0],
+];
+
+function logLine(cells: readonly string[], paintEffect?: (text: string) => string): string {
+  return cells.map((cell, i) => {
+    const [, width] = LOG_COLUMNS[i];
+    const padded = width === 0 ? cell : cell.padEnd(width);
+    return i === 3 && paintEffect !== undefined ? paintEffect(padded) : padded;
+  }).join("  ").trimEnd() + "\n";
+}
+
+/** The header of `sentinel log`'s table. */
+export function logHeader(): string {
+  return logLine(LOG_COLUMNS.map(([name]) => name));
+}
+
+/** One decision as a row of `sentinel log`'s table; `paint` colours the effect. */
+export function logRow(
+  record: Record<string, unknown>,
+  paint: (effect: string, text: string) => string = (_, text) => text,
+): string {
+  const text = (value: unknown) =>
+    value === null || value === undefined ? "-" : displaySafe(String(value));
+  const time = typeof record.time === "string" && !Number.isNaN(Date.parse(record.time))
+    ? new Date(Date.parse(record.time)).toISOString().replace("T", " ").replace(/\.\d{3}Z$/, "Z")
+    : text(record.time);
+  const effect = text(record.effect);
+  return logLine([
+    time,
+    text(record.user),
+    text(record.profile),
+    effect,
+    text(record.outcome),
+    record.cache_hit === true ? "hit" : "-",
+    text(record.rule),
+    text(record.request_id),
+    text(record.failure ?? record.reason),
+  ], (padded) => paint(effect, padded));
+}
+
+/** One line of `doctor` per check, grouped by profile, with the fix under each failure. */
+export function doctorText(
+  report: { profiles: readonly string[]; checks: readonly DoctorLine[]; ok: boolean },
+  style: { ok(text: string): string; bad(text: string): string },
+): string {
+  const lines: string[] = [];
+  let group: string | undefined = "";
+  for (const check of report.checks) {
+    if (check.profile !== group) {
+      group = check.profile;
+      lines.push(group === undefined ? "this machine:" : `profile ${group}:`);
+    }
+    const mark = check.ok ? style.ok("✓") : style.bad("✗");
+    lines.push(`  ${mark} ${displaySafe(check.check)}: ${displaySafe(check.detail)}`);
+    if (!check.ok && check.fix !== undefined) lines.push(`      fix: ${displaySafe(check.fix)}`);
+  }
+  const failed = report.checks.filter((check) => !check.ok).length;
+  lines.push(
+    failed === 0
+      ? style.ok(`all ${report.checks.length} checks passed`)
+      : style.bad(`${failed} of ${report.checks.length} checks failed`),
+  );
+  return lines.join("\n") + "\n";
+}
+
+/** A doctor check as the renderer needs it. */
+export interface DoctorLine {
+  profile?: string;
+  check: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
 }

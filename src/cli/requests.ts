@@ -75,7 +75,7 @@ Examples:
     withCallerFlags(new Command("show").description("Show one request").argument("<id>"))
       .addHelpText(
         "after",
-        `\nExamples:\n  $ sentinel requests show 0123456789abcdef --output json`,
+        `\nExit codes: 0 ok, 2 no such request, 3 invalid configuration, 6 AWS failure.\n\nExamples:\n  $ sentinel requests show 0123456789abcdef --output json`,
       )
       .action(ctx.action(async (id, options) => {
         const request = await showRequest(ctx.deps, id, callerFlags(options));
@@ -91,7 +91,7 @@ Examples:
     )
       .addHelpText(
         "after",
-        `\nExamples:\n  $ sentinel requests sweep --store dynamodb:sentinel-state`,
+        `\nExit codes: 0 swept (also when nothing was due), 3 invalid configuration, 6 AWS failure.\n\nExamples:\n  $ sentinel requests sweep --store dynamodb:sentinel-state`,
       )
       .action(ctx.action(async (options) => {
         const expired = await sweepRequests(ctx.deps, callerFlags(options));

@@ -20,6 +20,8 @@ export function storeCommand(ctx: CommandContext) {
     .addHelpText(
       "after",
       `
+Exit codes: 0 ready, 3 invalid store setting, 6 AWS failure.
+
 Examples:
   $ sentinel store init                                   # the local SQLite file
   $ sentinel store init --store dynamodb:sentinel-state --profile admin --region eu-central-1

@@ -28,6 +28,7 @@ export const ExitCode = {
   PolicyTestsFailed: 8,
   AuditLogBroken: 9,
   PolicyDiffers: 10,
+  ChecksFailed: 11,
   Interrupted: 130,
 } as const;
 
@@ -47,6 +48,7 @@ export const exitCodeName: Record<ExitCode, string> = {
   8: "policy_tests_failed",
   9: "audit_log_broken",
   10: "policy_differs",
+  11: "checks_failed",
   130: "interrupted",
 };
 
@@ -63,6 +65,7 @@ export const exitCodeMeaning: Record<ExitCode, string> = {
   8: "policy tests failed",
   9: "decision log tampered with (audit verify)",
   10: "policy differs from SSM (policy diff)",
+  11: "a setup check failed (doctor; each ✗ says how to fix it)",
   130: "interrupted",
 };
 
@@ -75,6 +78,12 @@ export function exitCodeHelp(codes: readonly ExitCode[] = allExitCodes()): strin
 export function allExitCodes(): ExitCode[] {
   return (Object.values(ExitCode) as ExitCode[]).sort((a, b) => a - b);
 }
+
+/**
+ * How an error with a likely setup cause (a credential source, the region, a missing policy, an
+ * unwritable log) ends: with the command that checks the whole setup.
+ */
+export const DOCTOR_HINT = "run `sentinel doctor`";
 
 /** An error meant for a person: what failed, why, and what to do next. */
 export class SentinelError extends Error {

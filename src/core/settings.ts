@@ -103,6 +103,7 @@ export const SETTINGS = {
       "AWS_REGION, AWS_DEFAULT_REGION)",
   }),
   log_file: spec("log_file", {
+    flag: "--log-file",
     parse: text,
     defaultText: "$XDG_STATE_HOME/sentinel/decisions.jsonl",
     help: "the hash-chained decision log (JSON Lines, 0600)",

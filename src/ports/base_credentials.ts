@@ -14,6 +14,8 @@ export interface BaseCredentialRequest {
   sourceProfile?: string;
   /** Extra flags for `aws-vault export`. */
   awsVaultFlags: readonly string[];
+  /** The region the SDK chain makes its own STS calls in (a role source profile, say). */
+  region?: string;
   /**
    * Static keys the AWS files hold for the source profile, when they do: `auto` and `sdk` use them
    * without loading the AWS SDK.

@@ -35,6 +35,34 @@ export interface CredentialEntry {
   policySlice: PolicySlice;
 }
 
+/** Flags that change what an issuance gets, so they are part of its cache key. */
+export interface KeyOverrides {
+  policy?: string;
+  durationSeconds?: number;
+  region?: string;
+  logFile?: string;
+  /** Extra aws-vault flags (`--no-session`). */
+  awsVaultFlags?: readonly string[];
+}
+
+/** One cached session, as `sentinel cache list` shows it (no secret). */
+export interface CachedSession {
+  profile: string;
+  user: string;
+  roleArn: string;
+  policySource: string;
+  sourceIdentity: string;
+  issuedAt: number;
+  expiration: number;
+}
+
+/** What `clear` removed. */
+export interface ClearedCache {
+  sessions: number;
+  policies: number;
+  identities: number;
+}
+
 /** Which policy a source held when it was last fetched: all the warm path reads of it. */
 export interface PolicyStamp {
   source: string;
@@ -62,10 +90,7 @@ export interface IdentityEntry {
 export interface IssuanceCache {
   readonly dir: string;
   /** The key of one issuance's credentials: changes when anything that decides them changes. */
-  credentialKey(
-    profile: string,
-    overrides?: { policy?: string; durationSeconds?: number },
-  ): Promise<string>;
+  credentialKey(profile: string, overrides?: KeyOverrides): Promise<string>;
   readCredentials(key: string): Promise<CredentialEntry | undefined>;
   writeCredentials(key: string, entry: CredentialEntry): Promise<void>;
   readPolicy(source: string): Promise<PolicyEntry | undefined>;
@@ -85,4 +110,11 @@ export interface IssuanceCache {
   lock(key: string, waitMs: number): Promise<(() => void) | undefined>;
   readIdentity(accessKeyId: string): Promise<IdentityEntry | undefined>;
   writeIdentity(accessKeyId: string, entry: IdentityEntry): Promise<void>;
+  /** Every cached session (damaged entries are skipped), oldest first. */
+  listSessions(): Promise<CachedSession[]>;
+  /**
+   * Removes the cached sessions of `profile`; without a profile, every cached session, policy and
+   * identity. Returns how many of each were removed.
+   */
+  clear(profile?: string): Promise<ClearedCache>;
 }

@@ -18,6 +18,7 @@ import type { UserFiles } from "./files.ts";
 import type { PluginCaller } from "./plugins.ts";
 import type { ChildProcesses } from "./processes.ts";
 import type { StoreLocation, Stores } from "./stores.ts";
+import type { SystemProbe } from "./system.ts";
 
 /** The process's dependencies. */
 export interface Deps {
@@ -30,6 +31,11 @@ export interface Deps {
   readonly files: UserFiles;
   /** Reports a problem that did not stop the command (printed on stderr). */
   warn(message: string): void;
+  /**
+   * A diagnostic for `--debug` (config files, settings and where they came from, the credential
+   * source and AWS transport, timings), printed on stderr only when asked for. Never a secret.
+   */
+  debug(message: string): void;
   /** Sets a variable for child processes of this one (the credential_process loop guard). */
   setChildEnv(key: string, value: string): void;
   /** How a credential_process line can name this program (for the loop guard). */
@@ -43,6 +49,8 @@ export interface Deps {
   consoleSignin(): Promise<ConsoleSignin>;
   /** Loopback credential endpoints (`exec --server`). */
   credentialServer(): Promise<CredentialServer>;
+  /** The machine, for the setup checks of `doctor` and `init`. */
+  system(): Promise<SystemProbe>;
   /** The approval and break-glass stores at `location` (opened once per location). */
   stores(location: StoreLocation): Promise<Stores>;
 }

@@ -19,4 +19,19 @@ export interface UserFiles {
   textHash(path: string): Promise<string | undefined>;
   /** Writes a text file the user named. */
   writeText(path: string, text: string): Promise<void>;
+  /**
+   * Writes a file atomically and privately (0600), creating its folder (0700) when missing: for
+   * configuration Sentinel edits on the user's behalf (`init`).
+   */
+  writePrivate(path: string, text: string): Promise<void>;
+  /**
+   * Copies `path` to `<path>.bak.<stamp>` (keeping its mode) and returns the copy's path, or
+   * `undefined` when `path` does not exist. Never overwrites an existing backup.
+   */
+  backup(path: string, stamp: string): Promise<string | undefined>;
+  /**
+   * The text appended to `path` since byte `offset`, and the new end; starts over from 0 when the
+   * file became shorter (rotated or truncated). `undefined` while the file does not exist.
+   */
+  readFrom(path: string, offset: number): Promise<{ text: string; end: number } | undefined>;
 }

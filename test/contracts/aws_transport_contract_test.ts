@@ -180,7 +180,8 @@ for (const [name, create] of Object.entries(TRANSPORTS)) {
       assertTrue(error.message.startsWith(start), error.message);
       assertTrue(
         error.message.endsWith(
-          "; create it with `sentinel policy push ssm:/sentinel/missing <file>` or fix sentinel_policy",
+          "; create it with `sentinel policy push ssm:/sentinel/missing <file>` or fix sentinel_policy" +
+            "; run `sentinel doctor`",
         ),
         error.message,
       );

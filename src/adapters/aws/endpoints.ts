@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import { ExitCode, SentinelError } from "../../core/errors.ts";
+import { DOCTOR_HINT, ExitCode, SentinelError } from "../../core/errors.ts";
 
 /** Reads one endpoint setting by variable name (an environment lookup or a resolved map). */
 export type EndpointLookup = (name: string) => string | undefined;
@@ -49,7 +49,7 @@ export function resolveEndpoint(
     throw new SentinelError(
       ExitCode.InvalidConfig,
       `"${region}" is not an AWS region name (like eu-central-1); set region, AWS_REGION or ` +
-        `sentinel_region`,
+        `sentinel_region; ${DOCTOR_HINT}`,
     );
   }
   const domain = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";

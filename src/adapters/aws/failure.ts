@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { ExitCode, SentinelError } from "../../core/errors.ts";
+import { DOCTOR_HINT, ExitCode, SentinelError } from "../../core/errors.ts";
 import type { AwsCredentials } from "../../ports/aws.ts";
 import { type AwsService, displayEndpoint, type Endpoint } from "./endpoints.ts";
 
@@ -232,7 +232,9 @@ export function callFailure(
   }
   const retried = outcome.attempts > 1 ? ` (after ${outcome.attempts} attempts)` : "";
   const what = describe(site, fault, outcome) + retried;
-  const message = `${label} failed at ${at}: ${what}; ${nextStep(site, fault)}`;
+  const message = `${label} failed at ${at}: ${what}; ${nextStep(site, fault)}${
+    setupCause(site, fault) ? `; ${DOCTOR_HINT}` : ""
+  }`;
   return new SentinelError(ExitCode.AwsFailure, redact(message, credentials), { cause });
 }
 
@@ -264,6 +266,18 @@ function describe(site: AwsCallSite, fault: AwsFault, outcome: CallOutcome): str
     default:
       return "interrupted";
   }
+}
+
+/**
+ * Whether the failure most likely comes from the setup (a missing policy parameter or table, keys
+ * AWS does not know, a region that does not resolve or is disabled): then `sentinel doctor` helps.
+ */
+function setupCause(site: AwsCallSite, fault: AwsFault): boolean {
+  if (fault.kind === "network") return fault.reason === "dns" && site.endpoint.source === undefined;
+  if (fault.kind !== "service") return false;
+  return fault.code === "ParameterNotFound" || fault.code === "RegionDisabledException" ||
+    UNKNOWN_KEY.has(fault.code) || BAD_SIGNATURE.has(fault.code) ||
+    (fault.code === "ResourceNotFoundException" && site.service === "dynamodb");
 }
 
 /** How messages name a service: `STS`, `SSM`, `DynamoDB`. */

@@ -86,6 +86,7 @@ Deno.test("messages never carry the call's credentials or anything shaped like a
   assertEquals(
     error.message,
     "STS GetCallerIdentity failed at https://sts.us-east-1.amazonaws.com: SignatureDoesNotMatch: " +
-      "uses <redacted>; the secret key does not match the access key; check the source profile's keys",
+      "uses <redacted>; the secret key does not match the access key; check the source profile's keys" +
+      "; run `sentinel doctor`",
   );
 });

@@ -17,6 +17,7 @@ import { ExitCode, SentinelError } from "../errors.ts";
 import { DEFAULT_REGION, isStsDuration } from "../limits.ts";
 import { defaultStoreText, parseStoreLocation, type StoreSetting } from "../store_location.ts";
 import type { PluginEntry } from "../plugin_entry.ts";
+import { sentinelInvocation } from "../front_profile.ts";
 import {
   type CredentialSource,
   resolveSetting,
@@ -61,6 +62,10 @@ export interface SettingFlags {
   region?: string;
   store?: string;
   durationSeconds?: number;
+  /** `--log-file` (Sentinel v1). */
+  logFile?: string;
+  /** aws-vault flags added by the command line (v1's `--no-session`), after the configured ones. */
+  awsVaultFlags?: readonly string[];
 }
 
 /** The sources of settings for one profile (or none). */
@@ -75,7 +80,12 @@ export function settingSources(
     profile: profile?.section,
     profileName: profile?.name,
     config,
-    flags: { "--policy": flags.policy, "--region": flags.region, "--store": flags.store },
+    flags: {
+      "--policy": flags.policy,
+      "--region": flags.region,
+      "--store": flags.store,
+      "--log-file": flags.logFile,
+    },
   };
 }
 
@@ -141,7 +151,12 @@ export function issuanceSettings(
     roleArn,
     sourceProfile,
     source,
-    awsVaultFlags: settingOr(SETTINGS.aws_vault_flags, sources, []),
+    awsVaultFlags: [
+      ...new Set([
+        ...settingOr(SETTINGS.aws_vault_flags, sources, []),
+        ...flags.awsVaultFlags ?? [],
+      ]),
+    ],
     region: region.region,
     regionFrom: region.from,
     durationSeconds: flags.durationSeconds ?? profileDuration(profile, section),
@@ -194,10 +209,31 @@ function targetOf(profile: string, section: ProfileSection, configPath: string) 
       sourceProfile: section.source_profile,
     };
   }
+  const front = sentinelInvocation(section.credential_process);
+  if (front !== undefined && front.profile !== profile) {
+    throw new SentinelError(
+      ExitCode.InvalidConfig,
+      `profile ${profile} only hands out what \`sentinel credentials ${front.profile}\` issues (its credential_process): Sentinel's settings and the role are in profile ${front.profile}, so name that one, as in \`sentinel check ${front.profile}\``,
+      { code: "front_profile" },
+    );
+  }
   throw new SentinelError(
     ExitCode.InvalidConfig,
     `profile ${profile} in ${configPath} names no role: add sentinel_role_arn and sentinel_source_profile (or role_arn and source_profile)`,
   );
+}
+
+/**
+ * Every setting's value and where it came from (`region = eu-central-1 (region in profile prod)`),
+ * for `--debug`; unset settings show their default.
+ */
+export function settingsReport(sources: SettingSources): string[] {
+  return Object.values(SETTINGS).map((spec: SettingSpec<unknown>) => {
+    const found = resolveSetting(spec, sources);
+    if (found === undefined) return `${spec.key} = ${spec.defaultText} (default)`;
+    const value = Array.isArray(found.value) ? found.value.join(" ") : String(found.value);
+    return `${spec.key} = ${value} (${found.from})`;
+  });
 }
 
 /**

@@ -1,0 +1,330 @@
+/**
+ * The checks `sentinel doctor` runs for one Sentinel profile, in the order issuance meets them:
+ * the config layout, the region (Sentinel's, and the AWS CLI's for each front profile), the
+ * credential source (which one `auto` picks, aws-vault installed and holding the keys), the
+ * identity STS reports, the policy (reachable and valid), the person's decision right now, and
+ * the approval store. A check that cannot run because an earlier one failed is left out.
+ *
+ * @module
+ */
+import { type AwsConfigFiles, effectiveProfile } from "../core/aws_profile.ts";
+import { compilePolicy, evaluate } from "../core/policy/evaluate.ts";
+import type { IssuanceSettings } from "../core/issuance/settings.ts";
+import type { Identity } from "../core/identity.ts";
+import type { AwsCredentials } from "../ports/aws.ts";
+import type { BaseCredentials } from "../ports/base_credentials.ts";
+import type { Deps } from "../ports/deps.ts";
+import type { SystemProbe } from "../ports/system.ts";
+import { loadPolicy } from "./policy.ts";
+import { baseRequest, profileSettings } from "./profile_settings.ts";
+import { openStore } from "./stores.ts";
+import { verifiedIdentity } from "./verified_identity.ts";
+
+/** One check's verdict. */
+export interface DoctorCheck {
+  /** The profile it is about, or `undefined` for machine-wide checks. */
+  profile?: string;
+  check: string;
+  ok: boolean;
+  detail: string;
+  /** What to do, when it failed. */
+  fix?: string;
+}
+
+/** A profile that runs `sentinel credentials …` in its credential_process. */
+export interface FrontProfile {
+  name: string;
+  /** The profile it asks Sentinel for. */
+  target: string;
+  program: string;
+  policy?: string;
+}
+
+/** One profile's checks, and the region it resolved to (for the clock check). */
+export interface ProfileDoctor {
+  checks: Omit<DoctorCheck, "profile">[];
+  region?: string;
+}
+
+type Check = Omit<DoctorCheck, "profile">;
+
+const message = (error: unknown) => (error as Error)?.message ?? String(error);
+
+/** Runs the checks of one Sentinel profile. */
+export async function profileChecks(
+  deps: Deps,
+  system: SystemProbe,
+  target: { profile: string; fronts: readonly FrontProfile[]; policy?: string },
+): Promise<ProfileDoctor> {
+  const checks: Check[] = [];
+  let resolved;
+  try {
+    resolved = await profileSettings(deps, target.profile, { policy: target.policy });
+  } catch (error) {
+    checks.push({
+      check: "config",
+      ok: false,
+      detail: message(error),
+      fix: "fix the profile as the message says, or run `sentinel init --force` to rewrite it",
+    });
+    return { checks };
+  }
+  const { settings, config } = resolved;
+  checks.push({
+    check: "config",
+    ok: true,
+    detail: `${
+      settings.layout === "sentinel_keys"
+        ? "layout 1 (sentinel_role_arn, sentinel_source_profile)"
+        : "layout 2 (a role profile with sentinel_policy)"
+    }: role ${settings.roleArn}, base credentials from ${
+      settings.sourceProfile ?? "the environment"
+    }`,
+  });
+  for (const front of target.fronts) {
+    const section = config.aws.profiles.get(front.name) ?? {};
+    if (section.role_arn !== undefined) {
+      checks.push({
+        check: `front profile ${front.name}`,
+        ok: false,
+        detail: `[profile ${front.name}] has role_arn as well as credential_process: the AWS CLI ` +
+          "assumes the role itself and never asks Sentinel",
+        fix:
+          `remove role_arn from [profile ${front.name}] (Sentinel's role is in ${target.profile})`,
+      });
+    }
+  }
+  checks.push(...regionChecks(deps, settings, target.fronts, config.aws));
+
+  const signal = AbortSignal.timeout(settings.timeoutSeconds * 1000);
+  const call = { region: settings.region, signal };
+  const source = await sourceChecks(deps, system, resolved, signal);
+  checks.push(...source.checks);
+  let identity: Identity | undefined;
+  if (source.base !== undefined) {
+    try {
+      identity = await verifiedIdentity(deps, source.base.credentials, call);
+      checks.push({ check: "identity", ok: true, detail: `${identity.user} (${identity.arn})` });
+    } catch (error) {
+      checks.push({
+        check: "identity",
+        ok: false,
+        detail: message(error),
+        fix: "check the source profile's keys and the network",
+      });
+    }
+  }
+  const credentials = (): Promise<AwsCredentials> =>
+    source.base === undefined
+      ? Promise.reject(new Error("the credential source failed (see above)"))
+      : Promise.resolve(source.base.credentials);
+  let policy;
+  try {
+    policy = await loadPolicy(deps, {
+      source: settings.policy,
+      region: settings.region,
+      credentials,
+      signal,
+    });
+    checks.push({
+      check: "policy",
+      ok: true,
+      detail: `${settings.policy}: valid, ${policy.document.rules.length} rule(s)`,
+    });
+  } catch (error) {
+    checks.push({
+      check: "policy",
+      ok: false,
+      detail: message(error),
+      fix: settings.policy.startsWith("ssm:")
+        ? `push one with \`sentinel policy push ${settings.policy} <file>\`, or fix sentinel_policy`
+        : `create ${settings.policy} (\`sentinel init\` writes a starter), or fix sentinel_policy`,
+    });
+  }
+  if (policy !== undefined && identity !== undefined) {
+    checks.push(decisionCheck(deps, settings, identity, policy.document));
+  }
+  checks.push(await storeCheck(deps, system, settings, credentials, signal));
+  return { checks, region: settings.region };
+}
+
+/** Sentinel's region, and the one the AWS CLI needs for each front profile. */
+function regionChecks(
+  deps: Deps,
+  settings: IssuanceSettings,
+  fronts: readonly FrontProfile[],
+  files: Parameters<typeof effectiveProfile>[0],
+): Check[] {
+  const fallback = settings.regionFrom === "the default region";
+  const sourceRegion = settings.sourceProfile === undefined
+    ? undefined
+    : files.profiles.get(settings.sourceProfile)?.region;
+  const checks: Check[] = [{
+    check: "region",
+    ok: true,
+    detail: `${settings.region} (${settings.regionFrom}${
+      fallback ? `; choose one with region = … in [profile ${settings.profile}]` : ""
+    })`,
+  }];
+  const suggestion = fallback && sourceRegion !== undefined ? sourceRegion : settings.region;
+  for (const front of fronts) {
+    if (cliRegion(deps, files, front.name) !== undefined) continue;
+    checks.push({
+      check: `region of [profile ${front.name}]`,
+      ok: false,
+      detail: `the AWS CLI will stop with "You must specify a region" for --profile ${front.name}`,
+      fix: `add region = ${suggestion} to [profile ${front.name}] in ${files.configPath}`,
+    });
+  }
+  return checks;
+}
+
+/** Which source supplies the base credentials, whether it is installed, and whether it works. */
+async function sourceChecks(
+  deps: Deps,
+  system: SystemProbe,
+  resolved: Awaited<ReturnType<typeof profileSettings>>,
+  signal: AbortSignal,
+): Promise<{ checks: Check[]; base?: BaseCredentials }> {
+  const request = baseRequest(resolved);
+  const checks: Check[] = [];
+  const awsVault = system.which("aws-vault");
+  const effective = request.source === "auto"
+    ? (!request.filesResolve && awsVault !== undefined ? "aws-vault" : "sdk")
+    : request.source;
+  if (effective === "aws-vault") {
+    if (awsVault === undefined) {
+      checks.push({
+        check: "aws-vault",
+        ok: false,
+        detail: "the profile's source is aws-vault, but aws-vault is not on PATH",
+        fix: "install aws-vault (https://github.com/99designs/aws-vault), or set sentinel_source",
+      });
+      return { checks };
+    }
+    const held = await system.awsVaultCredentials();
+    const profile = request.sourceProfile!;
+    if (held !== undefined && !held.includes(profile)) {
+      checks.push({
+        check: "aws-vault",
+        ok: false,
+        detail: `${awsVault} holds no credentials for profile ${profile}`,
+        fix: `add them with \`aws-vault add ${profile}\``,
+      });
+    } else {
+      checks.push({
+        check: "aws-vault",
+        ok: true,
+        detail: `${awsVault}${held === undefined ? "" : `, holds profile ${profile}`}`,
+      });
+    }
+  }
+  try {
+    const base = await (await deps.baseCredentials()).get(request, signal);
+    const why = request.source === "auto"
+      ? ` (auto: ${
+        request.filesResolve
+          ? "the AWS files supply the source profile"
+          : "the keys are not in the AWS files"
+      })`
+      : "";
+    checks.push({
+      check: "credential source",
+      ok: true,
+      detail: `${base.source}${why}${
+        request.sourceProfile ? `, profile ${request.sourceProfile}` : ""
+      }`,
+    });
+    return { checks, base };
+  } catch (error) {
+    checks.push({
+      check: "credential source",
+      ok: false,
+      detail: `${effective}${request.source === "auto" ? " (auto)" : ""}: ${message(error)}`,
+      fix: "follow the message; `sentinel whoami --profile <p> --debug` shows each step",
+    });
+    return { checks };
+  }
+}
+
+function decisionCheck(
+  deps: Deps,
+  settings: IssuanceSettings,
+  identity: Identity,
+  document: Parameters<typeof compilePolicy>[0],
+): Check {
+  const decision = evaluate(compilePolicy(document), {
+    user: identity.user,
+    profile: settings.profile,
+    roleArn: settings.roleArn,
+    mode: "credential_process",
+    time: deps.clock.now(),
+  });
+  const rule = decision.rule === null ? "no rule matched" : `rule ${decision.rule}`;
+  switch (decision.effect) {
+    case "allow":
+      return { check: "decision", ok: true, detail: `allow for ${identity.user} now (${rule})` };
+    case "require_approval":
+      return {
+        check: "decision",
+        ok: true,
+        detail: `${identity.user} needs an approved request now (${rule})`,
+      };
+    default:
+      return {
+        check: "decision",
+        ok: false,
+        detail: `deny for ${identity.user} now (${rule}: ${decision.reason})`,
+        fix:
+          `\`sentinel check ${settings.profile} --explain\` shows why; ask whoever owns the policy`,
+      };
+  }
+}
+
+async function storeCheck(
+  deps: Deps,
+  system: SystemProbe,
+  settings: IssuanceSettings,
+  credentials: () => Promise<AwsCredentials>,
+  signal: AbortSignal,
+): Promise<Check> {
+  const store = settings.store;
+  if (store.kind === "sqlite" && system.pathKind(store.name) === "missing") {
+    const folder = store.name.slice(0, store.name.lastIndexOf("/")) || "/";
+    return {
+      check: "store",
+      ok: true,
+      detail: `${store.text} (created on first use${
+        system.pathKind(folder) === "directory" ? "" : `, with ${folder}`
+      })`,
+    };
+  }
+  try {
+    const stores = await openStore(deps, store, { region: settings.region, signal, credentials });
+    await stores.approvals.get("0000000000000000");
+    return {
+      check: "store",
+      ok: true,
+      detail: `${store.text}${store.kind === "dynamodb" ? ` (${settings.region})` : ""} reachable`,
+    };
+  } catch (error) {
+    return {
+      check: "store",
+      ok: false,
+      detail: `${store.text}: ${message(error)}`,
+      fix: store.kind === "dynamodb"
+        ? "create it with `sentinel store init`, or check sentinel_store and the region"
+        : "fix the file's permissions, or point sentinel_store elsewhere",
+    };
+  }
+}
+
+/** The effective region the AWS CLI uses for a profile: its own, `[default]`'s, or the env's. */
+export function cliRegion(deps: Deps, files: AwsConfigFiles, profile: string): string | undefined {
+  try {
+    return effectiveProfile(files, profile).region ?? deps.env.get("AWS_REGION") ??
+      deps.env.get("AWS_DEFAULT_REGION");
+  } catch {
+    return undefined;
+  }
+}

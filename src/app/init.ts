@@ -1,0 +1,216 @@
+/**
+ * `sentinel init` as a use case, in two steps so the person sees everything before anything is
+ * written: {@link planInit} works out the new `~/.aws/config` (with its diff), the starter policy
+ * (for the identity STS names for the source profile) and the trust policy the role needs;
+ * {@link applyInit} backs the config up (`config.bak.<timestamp>`), writes it, writes the policy
+ * file or pushes it to SSM (never over an existing one without `force`), and optionally runs
+ * `store init`.
+ *
+ * @module
+ */
+import { filesResolve, staticKeysOf } from "../core/aws_profile.ts";
+import { trustPolicy } from "../core/enforcement.ts";
+import { expandHome } from "../core/environment.ts";
+import { ExitCode, SentinelError } from "../core/errors.ts";
+import {
+  compactDiff,
+  hasProfile,
+  type InitProfile,
+  profileSection,
+  starterPolicy,
+  withProfile,
+} from "../core/init_config.ts";
+import { lineDiff } from "../core/line_diff.ts";
+import { policySourceOf } from "../core/policy/source.ts";
+import { validatePolicyText } from "../core/policy/load.ts";
+import type { Deps } from "../ports/deps.ts";
+import { pullPolicy, pushPolicy, ssmLocation } from "./policy.ts";
+import { initStore } from "./store_admin.ts";
+import { verifiedIdentity } from "./verified_identity.ts";
+
+/** What the person asked for (flags or answers). */
+export interface InitRequest extends InitProfile {
+  /** The identity the starter policy allows; default: what STS says about the source profile. */
+  user?: string;
+  force: boolean;
+  storeInit: boolean;
+}
+
+/** Everything `init` would do, for the person to confirm. */
+export interface InitPlan {
+  request: InitRequest;
+  configPath: string;
+  /** The config before and after, and the changed lines with a little context. */
+  before: string;
+  after: string;
+  diff: string[];
+  replacesProfile: boolean;
+  user: string;
+  /** Where the user came from: `--user`, or the identity STS reported. */
+  userFrom: string;
+  policyText: string;
+  /** The policy file's path (`~` expanded), or the SSM parameter. */
+  policyTarget: { kind: "file"; path: string } | { kind: "ssm"; parameter: string };
+  /** Whether the policy already exists there (then it is kept unless `force`). */
+  policyExists: boolean;
+  /** The role's trust policy: only Sentinel-stamped sessions of the base account. */
+  trustPolicy: Record<string, unknown>;
+  /** Whether `sentinel` is on PATH (the credential_process line needs it). */
+  sentinelOnPath: boolean;
+}
+
+/** What `applyInit` did. */
+export interface InitResult {
+  backup?: string;
+  policy: "written" | "pushed" | "kept";
+  policyBackup?: string;
+  store?: { text: string; done: string[] };
+}
+
+/** Works out what `init` would write. Refuses to replace an existing profile without `force`. */
+export async function planInit(deps: Deps, request: InitRequest): Promise<InitPlan> {
+  const config = await deps.config.load();
+  const configPath = deps.env.paths.awsConfig;
+  const before = await deps.files.readOptional(configPath) ?? "";
+  const exists = hasProfile(before, request.profile);
+  if (exists && !request.force) {
+    throw new SentinelError(
+      ExitCode.Usage,
+      `profile ${request.profile} already exists in ${configPath}; choose another --profile, or pass --force to replace it (the file is backed up first)`,
+    );
+  }
+  if (
+    !config.aws.profiles.has(request.sourceProfile) &&
+    !config.aws.credentials.has(request.sourceProfile) && request.source !== "env"
+  ) {
+    deps.warn(
+      `the source profile ${request.sourceProfile} is not in ${configPath} or ${config.aws.credentialsPath}; add its keys (\`aws-vault add ${request.sourceProfile}\` or \`aws configure --profile ${request.sourceProfile}\`) before using ${request.profile}`,
+    );
+  }
+  const { text: after, replaced } = withProfile(before, request.profile, profileSection(request));
+  const { user, userFrom, account } = await whoFor(deps, request);
+  const policyText = starterPolicy(
+    request.profile,
+    user,
+    request.roleArn,
+    new Date(deps.clock.now()).toISOString().replace(/\.\d{3}Z$/, "Z"),
+  );
+  validatePolicyText(policyText, "starter policy");
+  const source = policySourceOf(request.policy);
+  const policyTarget = source.kind === "ssm"
+    ? { kind: "ssm" as const, parameter: source.parameter }
+    : { kind: "file" as const, path: expandHome(source.path, deps.env.paths.home) };
+  const system = await deps.system();
+  return {
+    request,
+    configPath,
+    before,
+    after,
+    diff: compactDiff(lineDiff(before, after)),
+    replacesProfile: replaced,
+    user,
+    userFrom,
+    policyText,
+    policyTarget,
+    policyExists: policyTarget.kind === "file"
+      ? system.pathKind(policyTarget.path) !== "missing"
+      : await ssmPolicyExists(deps, request, policyTarget.parameter),
+    trustPolicy: trustPolicy({ principals: [account ?? roleAccount(request.roleArn)] }),
+    sentinelOnPath: system.which("sentinel") !== undefined,
+  };
+}
+
+/** Writes what the plan says. */
+export async function applyInit(deps: Deps, plan: InitPlan): Promise<InitResult> {
+  const stamp = new Date(deps.clock.now()).toISOString().replace(/[-:]/g, "").replace(
+    /\.\d{3}Z$/,
+    "Z",
+  );
+  const result: InitResult = { policy: "kept" };
+  if (plan.after !== plan.before) {
+    result.backup = await deps.files.backup(plan.configPath, stamp);
+    await deps.files.writePrivate(plan.configPath, plan.after);
+  }
+  const { request, policyTarget } = plan;
+  if (!plan.policyExists || request.force) {
+    if (policyTarget.kind === "file") {
+      if (plan.policyExists) {
+        result.policyBackup = await deps.files.backup(policyTarget.path, stamp);
+      }
+      await deps.files.writePrivate(policyTarget.path, plan.policyText);
+      result.policy = "written";
+    } else {
+      const at = await ssmLocation(deps, policyTarget.parameter, {
+        profile: request.sourceProfile,
+        region: request.region,
+      });
+      await pushPolicy(deps, at, plan.policyText, "starter policy", false);
+      result.policy = "pushed";
+    }
+  }
+  if (request.storeInit) {
+    const store = await initStore(deps, { profile: request.sourceProfile, region: request.region });
+    result.store = { text: store.store.text, done: store.done };
+  }
+  return result;
+}
+
+/** The user the starter policy names, and the base account (for the trust policy). */
+async function whoFor(
+  deps: Deps,
+  request: InitRequest,
+): Promise<{ user: string; userFrom: string; account?: string }> {
+  if (request.user !== undefined) return { user: request.user, userFrom: "--user" };
+  const config = await deps.config.load();
+  const staticKeys = staticKeysOf(config.aws, request.sourceProfile);
+  const signal = AbortSignal.timeout(30_000);
+  try {
+    const base = await (await deps.baseCredentials()).get({
+      source: request.source,
+      sourceProfile: request.sourceProfile,
+      awsVaultFlags: [],
+      region: request.region,
+      filesResolve: filesResolve(config.aws, request.sourceProfile),
+      ...(staticKeys === undefined ? {} : { staticKeys }),
+    }, signal);
+    const identity = await verifiedIdentity(deps, base.credentials, {
+      region: request.region,
+      signal,
+    });
+    return {
+      user: identity.user,
+      userFrom: `STS, for profile ${request.sourceProfile}`,
+      account: identity.account,
+    };
+  } catch (error) {
+    throw new SentinelError(
+      (error as SentinelError).exitCode ?? ExitCode.AwsFailure,
+      `cannot find out who you are from profile ${request.sourceProfile} (${
+        (error as Error).message
+      }); pass --user <your identity> to write the starter policy without asking STS`,
+      { cause: error },
+    );
+  }
+}
+
+async function ssmPolicyExists(
+  deps: Deps,
+  request: InitRequest,
+  parameter: string,
+): Promise<boolean> {
+  const at = await ssmLocation(deps, parameter, {
+    profile: request.sourceProfile,
+    region: request.region,
+  });
+  try {
+    await pullPolicy(deps, at);
+    return true;
+  } catch (error) {
+    if (String((error as Error).message).includes("ParameterNotFound")) return false;
+    throw error;
+  }
+}
+
+function roleAccount(roleArn: string): string {
+  return roleArn.split(":")[4] ?? roleArn;
+}

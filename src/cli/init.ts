@@ -1,0 +1,263 @@
+/**
+ * `sentinel init`: sets Sentinel up for one profile. On a terminal it asks for what the flags did
+ * not give, shows the change to `~/.aws/config` as a diff and asks before writing; with `--yes`
+ * (for scripts) it asks nothing. It backs the config up first (`config.bak.<timestamp>`), refuses
+ * to replace an existing profile without `--force`, writes a starter policy (a file, or pushed to
+ * SSM), can run `store init`, and prints the trust policy the role needs.
+ *
+ * @module
+ */
+import { Command, Option } from "@commander-js/extra-typings";
+import { applyInit, type InitRequest, planInit } from "../app/init.ts";
+import { ExitCode, SentinelError } from "../core/errors.ts";
+import { CREDENTIAL_SOURCES, type CredentialSource } from "../core/settings.ts";
+import type { CommandContext } from "./context.ts";
+import { writeJson } from "./context.ts";
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
+const PROFILE_NAME = /^[A-Za-z0-9_.+@-]+$/;
+
+/** Builds `init`. */
+export function initCommand(ctx: CommandContext) {
+  return new Command("init")
+    .description("Set up a profile for Sentinel: ~/.aws/config, a starter policy, the trust policy")
+    .option("--profile <name>", "the profile to write (default prod)")
+    .option("--role-arn <arn>", "the role Sentinel assumes for it")
+    .option("--source-profile <name>", "the profile holding your base credentials (default base)")
+    .addOption(
+      new Option("--source <source>", "where the base credentials come from (default auto)")
+        .choices(CREDENTIAL_SOURCES),
+    )
+    .option("--region <region>", "the profile's region (default: the source profile's)")
+    .option(
+      "--policy <source>",
+      "the policy: a file, or ssm:<parameter> to push it to SSM (default ~/.config/sentinel/policy.yaml)",
+    )
+    .option("--user <identity>", "who the starter policy allows (default: what STS says you are)")
+    .option("--store-init", "also create the approval store (sentinel store init)")
+    .option("-y, --yes", "ask nothing: use the flags and defaults (for scripts)")
+    .option("--force", "replace an existing profile and policy (each is backed up first)")
+    .addHelpText(
+      "after",
+      `
+Writes layout 1 (Sentinel's own keys) into $AWS_CONFIG_FILE or ~/.aws/config:
+  [profile prod]
+  credential_process = sentinel credentials prod
+  sentinel_role_arn = <role>
+  sentinel_source_profile = base
+  sentinel_policy = <policy>
+  region = <region>
+The file is backed up to config.bak.<timestamp> first; an existing profile is only replaced
+with --force. The starter policy allows you (as STS names you) to use the profile for up to an
+hour; an existing policy is kept unless --force. Then the role's trust policy is printed:
+only sessions with a Sentinel SourceIdentity may assume it.
+
+Exit codes: 0 done (or nothing written at your answer), 2 usage (a missing flag with --yes, an
+            existing profile without --force, no terminal to ask on), 3 invalid config,
+            6 AWS or credential-source failure.
+
+Examples:
+  $ sentinel init
+  $ sentinel init --yes --profile prod --role-arn arn:aws:iam::123456789012:role/SentinelProd --source-profile base
+  $ sentinel init --yes --profile prod --role-arn arn:aws:iam::123456789012:role/SentinelProd \\
+      --source-profile base --policy ssm:/sentinel/policy --store-init`,
+    )
+    .action(ctx.action(async (options) => {
+      const interactive = options.yes !== true;
+      if (interactive && !ctx.io.stdinIsTerminal()) {
+        throw new SentinelError(
+          ExitCode.Usage,
+          "init asks its questions on a terminal; here there is none: pass --yes with the flags, e.g. sentinel init --yes --profile prod --role-arn arn:aws:iam::123456789012:role/SentinelProd --source-profile base",
+        );
+      }
+      const ask = interactive ? asker(ctx) : undefined;
+      const request = await initRequest(ctx, options, ask);
+      const plan = await planInit(ctx.deps, request);
+      const json = ctx.output() === "json";
+      if (!json) {
+        ctx.say(
+          `${
+            plan.replacesProfile ? "Replacing" : "Adding"
+          } [profile ${request.profile}] in ${plan.configPath}:\n${
+            plan.diff.map((line) => `  ${line}`).join("\n")
+          }\n`,
+        );
+        ctx.say(
+          plan.policyExists && !request.force
+            ? `Keeping the existing policy ${request.policy}.\n`
+            : `${
+              plan.policyTarget.kind === "ssm" ? "Pushing" : "Writing"
+            } a starter policy to ${request.policy}: ${plan.user} (${plan.userFrom}) may use ${request.profile} for up to 1h.\n`,
+        );
+      }
+      if (ask !== undefined && !(await ask.yesNo("Write these changes?", false))) {
+        ctx.say("Nothing was written.\n");
+        return;
+      }
+      const result = await applyInit(ctx.deps, plan);
+      if (json) {
+        writeJson(ctx.io.stdout, {
+          profile: request.profile,
+          config: plan.configPath,
+          backup: result.backup ?? null,
+          policy: request.policy,
+          policy_action: result.policy,
+          user: plan.user,
+          store: result.store ?? null,
+          trust_policy: plan.trustPolicy,
+        });
+        return;
+      }
+      ctx.say(
+        [
+          `Wrote ${plan.configPath}${result.backup ? ` (backup: ${result.backup})` : ""}.`,
+          result.policy === "kept"
+            ? `Kept the policy ${request.policy}.`
+            : `${
+              result.policy === "pushed" ? "Pushed" : "Wrote"
+            } the starter policy ${request.policy}${
+              result.policyBackup ? ` (backup: ${result.policyBackup})` : ""
+            }.`,
+          ...(result.store ? [`Store ${result.store.text}: ready.`] : []),
+          "",
+          `The role ${request.roleArn} must admit only Sentinel's sessions. Its trust policy:`,
+          JSON.stringify(plan.trustPolicy, null, 2),
+          `Apply it with: aws iam update-assume-role-policy --role-name ${
+            request.roleArn.split("/").at(-1)
+          } --policy-document file://trust.json`,
+          "",
+          "Next:",
+          `  aws sts get-caller-identity --profile ${request.profile}`,
+          `  sentinel doctor ${request.profile}`,
+          "",
+        ].join("\n"),
+      );
+      if (!plan.sentinelOnPath) {
+        ctx.sayErr(
+          "sentinel: warning: `sentinel` is not on PATH, so credential_process cannot start it; run scripts/install.sh\n",
+        );
+      }
+    }));
+}
+
+/** Questions on the terminal (stderr), answers from standard input. */
+interface Asker {
+  text(question: string, fallback?: string): Promise<string>;
+  yesNo(question: string, fallback: boolean): Promise<boolean>;
+}
+
+function asker(ctx: CommandContext): Asker {
+  const line = async (prompt: string): Promise<string> => {
+    ctx.sayErr(prompt);
+    const answer = await ctx.io.readLine();
+    if (answer === undefined) throw new SentinelError(ExitCode.Usage, "init stopped: no answer");
+    return answer.trim();
+  };
+  return {
+    async text(question, fallback) {
+      for (;;) {
+        const answer = await line(`${question}${fallback ? ` [${fallback}]` : ""}: `);
+        if (answer !== "") return answer;
+        if (fallback !== undefined) return fallback;
+      }
+    },
+    async yesNo(question, fallback) {
+      const answer = (await line(`${question} [${fallback ? "Y/n" : "y/N"}] `)).toLowerCase();
+      return answer === "" ? fallback : answer === "y" || answer === "yes";
+    },
+  };
+}
+
+interface InitOptions {
+  profile?: string;
+  roleArn?: string;
+  sourceProfile?: string;
+  source?: CredentialSource;
+  region?: string;
+  policy?: string;
+  user?: string;
+  storeInit?: boolean;
+  force?: boolean;
+}
+
+/** The request from the flags, asking for what they leave out when `ask` is given. */
+async function initRequest(
+  ctx: CommandContext,
+  options: InitOptions,
+  ask: Asker | undefined,
+): Promise<InitRequest> {
+  const config = await ctx.deps.config.load();
+  const value = async (
+    given: string | undefined,
+    question: string,
+    fallback: string | undefined,
+    valid: (text: string) => string | undefined,
+  ): Promise<string> => {
+    if (given !== undefined) {
+      const problem = valid(given);
+      if (problem !== undefined) throw new SentinelError(ExitCode.Usage, problem);
+      return given;
+    }
+    if (ask === undefined) {
+      if (fallback !== undefined) return fallback;
+      throw new SentinelError(ExitCode.Usage, `${question}: pass it as a flag with --yes`);
+    }
+    for (;;) {
+      const answer = await ask.text(question, fallback);
+      const problem = valid(answer);
+      if (problem === undefined) return answer;
+      ctx.sayErr(`  ${problem}\n`);
+    }
+  };
+  const profileName = (flag: string) => (text: string) =>
+    PROFILE_NAME.test(text) ? undefined : `${flag} "${text}" is not a profile name`;
+  const profile = await value(
+    options.profile,
+    "Profile to set up",
+    "prod",
+    profileName("--profile"),
+  );
+  const roleArn = await value(
+    options.roleArn,
+    "Role ARN Sentinel assumes (--role-arn)",
+    undefined,
+    (text) =>
+      ROLE_ARN.test(text)
+        ? undefined
+        : `--role-arn "${text}" is not a role ARN (arn:aws:iam::<account>:role/<name>)`,
+  );
+  const sourceProfile = await value(
+    options.sourceProfile,
+    "Profile with your base credentials (--source-profile)",
+    "base",
+    profileName("--source-profile"),
+  );
+  const sourceRegion = config.aws.profiles.get(sourceProfile)?.region ??
+    config.aws.profiles.get("default")?.region ?? ctx.deps.env.get("AWS_REGION") ??
+    ctx.deps.env.get("AWS_DEFAULT_REGION") ?? "us-east-1";
+  const region = await value(
+    options.region,
+    "Region",
+    sourceRegion,
+    (text) => /^[a-z]{2}(-[a-z0-9]+)+-\d+$/.test(text) ? undefined : `"${text}" is not a region`,
+  );
+  const policy = await value(
+    options.policy,
+    "Policy: a file, or ssm:<parameter> (--policy)",
+    "~/.config/sentinel/policy.yaml",
+    (text) => text.trim() === "" ? "the policy cannot be empty" : undefined,
+  );
+  const storeInit = options.storeInit === true ||
+    (ask !== undefined && await ask.yesNo("Create the approval store now (store init)?", false));
+  return {
+    profile,
+    roleArn,
+    sourceProfile,
+    source: options.source ?? "auto",
+    region,
+    policy,
+    ...(options.user === undefined ? {} : { user: options.user }),
+    force: options.force === true,
+    storeInit,
+  };
+}
