@@ -77,7 +77,8 @@ export async function smoke(command: readonly string[]): Promise<SmokeResult[]> 
     const version = await run(["--version"]);
     check(
       "--version",
-      version.code === 0 && version.stdout.trim() === denoConfig.version,
+      version.code === 0 &&
+        version.stdout.trim().split(" ").slice(0, 2).join(" ") === `sentinel ${denoConfig.version}`,
       `exit ${version.code}: ${version.stdout}${version.stderr}`,
     );
 
@@ -142,7 +143,7 @@ export async function smoke(command: readonly string[]): Promise<SmokeResult[]> 
     const written = await Deno.readTextFile(sink).catch(() => "");
     check(
       "bundled plugin (file_sink)",
-      bundled.code === 0 && written.includes('"test":true'),
+      bundled.code === 0 && written.includes('"type":"plugin_test"'),
       `exit ${bundled.code}: ${bundled.stdout}${bundled.stderr}`,
     );
     const attack = await run(["plugins", "test", "hostile"], { SENTINEL_CONFIG: config });

@@ -227,7 +227,7 @@ plugins:
       assertIncludes(pager.stdout, "offline test to #ops");
       const audit = await sentinel(["plugins", "test", "audit"]);
       assertEquals(audit.code, 0, audit.stderr);
-      assertIncludes(await Deno.readTextFile(`${home}/audit.jsonl`), '"test":true');
+      assertIncludes(await Deno.readTextFile(`${home}/audit.jsonl`), '"type":"plugin_test"');
 
       // The lazy expiry above was logged offline, hash-chained as always.
       const verify = await sentinel(["audit", "verify"]);

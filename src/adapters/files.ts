@@ -138,8 +138,30 @@ export function readOptionalText(path: string): Promise<string | undefined> {
     return Promise.resolve(decodeFileText(path, readRegularFileSync(path)));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return Promise.resolve(undefined);
-    return Promise.reject(error);
+    return Promise.reject(unusable(path, error));
   }
+}
+
+/**
+ * A file-system error reading `path` as an {@link UnusableFileError} (exit 3) that says why in
+ * words — a symlink loop, a parent that is a file, no permission — instead of a raw OS error.
+ */
+function unusable(path: string, error: unknown): unknown {
+  if (error instanceof SentinelError || !(error instanceof Error)) return error;
+  return new UnusableFileError(path, fileSystemReason(error), "check the path and its folders");
+}
+
+/** Why a file could not be read, in words. */
+function fileSystemReason(error: unknown): string {
+  if (error instanceof Deno.errors.NotFound) return "no such file";
+  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (error instanceof Deno.errors.IsADirectory) return "it is a directory";
+  if (error instanceof Deno.errors.NotADirectory) return "a folder on its path is a file";
+  if (error instanceof Deno.errors.FilesystemLoop) return "a loop of symbolic links";
+  const message = String((error as Error).message ?? error);
+  if (/ELOOP|too many levels of symbolic links/i.test(message)) return "a loop of symbolic links";
+  if (/ENAMETOOLONG|name too long/i.test(message)) return "the path is too long";
+  return message;
 }
 
 /**
@@ -155,7 +177,7 @@ export async function fileTextHash(path: string): Promise<string | undefined> {
     bytes = readRegularFileSync(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
+    throw unusable(path, error);
   }
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   return await sha256Hex(bom ? bytes.subarray(3) : bytes);
@@ -185,16 +207,9 @@ export async function readUserFile(path: string, what: string): Promise<string> 
         { cause: error },
       );
     }
-    const why = error instanceof Deno.errors.NotFound
-      ? "no such file"
-      : error instanceof Deno.errors.PermissionDenied
-      ? "permission denied"
-      : error instanceof Deno.errors.IsADirectory
-      ? "it is a directory"
-      : String((error as Error).message ?? error);
     throw new SentinelError(
       ExitCode.InvalidConfig,
-      `cannot read ${what} ${displayName(path)}: ${why}; check the path`,
+      `cannot read ${what} ${displayName(path)}: ${fileSystemReason(error)}; check the path`,
       { cause: error },
     );
   }

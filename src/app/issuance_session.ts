@@ -9,7 +9,11 @@
 import { formatDuration } from "../core/duration.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { decisionRecord } from "../core/issuance/record.ts";
-import { sessionLength } from "../core/issuance/session.ts";
+import {
+  MIN_SESSION_USE_SECONDS,
+  sessionLength,
+  sessionUseSeconds,
+} from "../core/issuance/session.ts";
 import { slicePolicy } from "../core/policy/slice_policy.ts";
 import { formatSourceIdentity, roleSessionName } from "../core/source_identity.ts";
 import type { SessionCredentials } from "../ports/aws.ts";
@@ -72,6 +76,18 @@ export async function assumeSession(
     } of the access window remain, less than the 15 minutes STS can issue`;
     await decided.record({ outcome: "denied", grant: verdict.grant, failure });
     throw new SentinelError(ExitCode.Denied, `${failure}; nothing was issued`);
+  }
+  if (sessionUseSeconds(length.seconds, settings.refreshWindowSeconds) === undefined) {
+    const failure = `refresh_window (${
+      formatDuration(settings.refreshWindowSeconds)
+    }) leaves less than ${formatDuration(MIN_SESSION_USE_SECONDS)} of the ${
+      formatDuration(length.seconds)
+    } session before it is refreshed`;
+    await decided.record({ outcome: "denied", grant: verdict.grant, failure });
+    throw new SentinelError(
+      ExitCode.InvalidConfig,
+      `${failure}; nothing was issued. Set refresh_window (SENTINEL_REFRESH_WINDOW or sentinel_refresh_window) well below the session length, such as 5m`,
+    );
   }
   const breakglassId = verdict.grant.breakglassEventId;
   const sourceIdentity = breakglassId === undefined

@@ -76,6 +76,17 @@ export function credentialServing(first: IssueResult, hooks: ServingHooks): Cred
     try {
       held = await hooks.issue();
       refreshes++;
+      if (lease() - hooks.now() < MIN_LEASE_MS) {
+        // Served, it would be taken as expired at once and fetched again: a loop of AssumeRoles.
+        const error = new SentinelError(
+          ExitCode.AwsFailure,
+          `the session issued just now reaches its refresh window at ${
+            new Date(lease()).toISOString()
+          }, too soon to serve; check this machine's clock against STS and refresh_window (run \`sentinel doctor\`)`,
+        );
+        hooks.failed?.(error);
+        return { ok: false, status: 503, code: error.code, message: error.message };
+      }
       return serve();
     } catch (error) {
       if (!(error instanceof SentinelError)) throw error;

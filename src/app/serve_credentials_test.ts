@@ -169,3 +169,16 @@ Deno.test("the served Expiration is whole seconds, never after the window's star
   await serving.answer().catch(() => threw = true);
   assertEquals(threw, true);
 });
+
+Deno.test("a refreshed session that is itself inside its window answers 503, never an expiring lease", async () => {
+  let issued = 0;
+  // Each refresh returns a session that ends 301 s after "now": 1 s of lease, under the minimum.
+  const { serving, told, at } = setup(() => {
+    issued++;
+    return Promise.resolve(session(issued + 1, T0 + 3_500_000 + 301_000));
+  });
+  at(3_500_000);
+  const answer = await serving.answer();
+  assertEquals(!answer.ok && [answer.status, answer.code], [503, "aws_failure"]);
+  assertEquals([issued, told.failed], [1, ["aws_failure"]]);
+});

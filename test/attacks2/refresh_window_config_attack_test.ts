@@ -2,8 +2,8 @@
  * `refresh_window` is accepted up to 1h, sessions are capped by the rule's `max_duration` (1h
  * in the scenario). With `SENTINEL_REFRESH_WINDOW=1h` every issuance assumes the role (an STS
  * session is created and logged) and is then refused as an AWS failure (exit 6) blaming this
- * machine's clock — and the advice is to "run `sentinel doctor`", a command that does not exist
- * (exit 2). The same advice is in the decision-log failure and in src/app/caller.ts.
+ * machine's clock — and the advice was to "run `sentinel doctor`", a command that did not exist
+ * (exit 2); it exists now and must name the problem with its fix. The same advice is in the decision-log failure and in src/app/caller.ts.
  *
  * Expected (DESIGN §4 "validated at load with clear errors", §13): a refresh window that leaves
  * no usable session is a configuration error (exit 3) that names refresh_window, found before
@@ -28,7 +28,7 @@ Deno.test("attack: refresh_window as long as the session: an STS session is crea
   assertTrue(/refresh_window|REFRESH_WINDOW/.test(run.stderr), run.stderr);
 });
 
-Deno.test("attack: error advice sends users to `sentinel doctor`, which does not exist", async () => {
+Deno.test("attack: error advice sends users to `sentinel doctor`, which must exist and find the problem", async () => {
   await using t = await setupScenario("alice");
   await Deno.mkdir(t.home.logFile, { recursive: true }); // the decision log cannot be written
   const failed = await runSentinel(["credentials", "prod"], { env: t.home.env });
@@ -37,9 +37,9 @@ Deno.test("attack: error advice sends users to `sentinel doctor`, which does not
   const doctor = await runSentinel(advised.split(" ").slice(1), {
     env: t.home.env,
   });
-  assertEquals(
-    doctor.code,
-    0,
-    `the error says "run \`${advised}\`", but that is exit ${doctor.code}: ${doctor.stderr}`,
+  assertEquals(doctor.code, 11, `\`${advised}\` should fail a check: ${doctor.stderr}`);
+  assertTrue(
+    /✗ decision log: .* is not a regular file\n\s+fix: /.test(doctor.stdout),
+    `\`${advised}\` does not name the broken decision log with a fix:\n${doctor.stdout}`,
   );
 });

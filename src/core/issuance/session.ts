@@ -55,3 +55,31 @@ export function sessionLength(limits: SessionLimits): SessionLength {
   }
   return { ok: true, seconds: Math.max(STS_MIN_DURATION_SECONDS, seconds) };
 }
+
+/**
+ * The least time a session must be usable before its refresh window begins. With less, every
+ * session would be refreshed almost as soon as it is issued: an AssumeRole and a decision-log line
+ * per call, and `exec --server` clients told their credentials are already expiring.
+ */
+export const MIN_SESSION_USE_SECONDS = 60;
+
+/**
+ * How long a session of `sessionSeconds` is used before `refreshWindowSeconds` takes it for a
+ * refresh, or `undefined` when that is under {@link MIN_SESSION_USE_SECONDS} (the refresh window
+ * is too long for the session: a configuration error).
+ *
+ * @example
+ * ```ts
+ * import { sessionUseSeconds } from "./session.ts";
+ *
+ * console.assert(sessionUseSeconds(3600, 300) === 3300);
+ * console.assert(sessionUseSeconds(900, 898) === undefined);
+ * ```
+ */
+export function sessionUseSeconds(
+  sessionSeconds: number,
+  refreshWindowSeconds: number,
+): number | undefined {
+  const use = sessionSeconds - refreshWindowSeconds;
+  return use >= MIN_SESSION_USE_SECONDS ? use : undefined;
+}

@@ -1,5 +1,5 @@
 import { assertEquals } from "../../../test/assert.ts";
-import { sessionLength } from "./session.ts";
+import { sessionLength, sessionUseSeconds } from "./session.ts";
 
 Deno.test("session length: requested, capped by the rule and STS, never below 900 s", () => {
   assertEquals(sessionLength({}), { ok: true, seconds: 3600 });
@@ -27,4 +27,12 @@ Deno.test("a window caps the session; under 15 minutes left, nothing fits", () =
     sessionLength({ requestedSeconds: 1200, windowEndsAt: now + 7_200_000, now }),
     { ok: true, seconds: 1200 },
   );
+});
+
+Deno.test("a refresh window must leave a minute of use in the session", () => {
+  assertEquals(sessionUseSeconds(3600, 300), 3300);
+  assertEquals(sessionUseSeconds(900, 840), 60);
+  assertEquals(sessionUseSeconds(900, 841), undefined);
+  assertEquals(sessionUseSeconds(900, 898), undefined);
+  assertEquals(sessionUseSeconds(3600, 3600), undefined);
 });
