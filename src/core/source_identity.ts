@@ -65,7 +65,8 @@ export function unescapeUser(escaped: string): string {
   let text = "";
   const flush = () => {
     if (bytes.length > 0) {
-      text += new TextDecoder().decode(new Uint8Array(bytes));
+      // ignoreBOM: a user name may start with U+FEFF, which must come back, not be dropped.
+      text += new TextDecoder("utf-8", { ignoreBOM: true }).decode(new Uint8Array(bytes));
       bytes.length = 0;
     }
   };

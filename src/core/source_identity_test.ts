@@ -61,7 +61,17 @@ Deno.test("property: any user name yields a valid, parseable SourceIdentity and 
     fc.string({ unit: "binary", maxLength: 200 }),
     fc.emailAddress(),
     fc.string({ maxLength: 200 }),
-    fc.constantFrom("", "+", "=", "++==", "\u0000\u0007\n\t", "😀".repeat(40), "a".repeat(200)),
+    fc.constantFrom(
+      "",
+      "+",
+      "=",
+      "++==",
+      "\u0000\u0007\n\t",
+      "\uFEFF",
+      "a\uFEFF",
+      "😀".repeat(40),
+      "a".repeat(200),
+    ),
   );
   const requestIds = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((n) =>
     n.toString(16).padStart(16, "0")
@@ -80,4 +90,10 @@ Deno.test("property: any user name yields a valid, parseable SourceIdentity and 
     }),
     { numRuns: 5000 },
   );
+});
+
+Deno.test("a user name starting with U+FEFF comes back whole", () => {
+  const stamp = formatSourceIdentity("\uFEFFalice", ID);
+  assertEquals(stamp, `sentinel=+EF+BB+BFalice=${ID}`);
+  assertEquals(parseSourceIdentity(stamp)?.user, "\uFEFFalice");
 });

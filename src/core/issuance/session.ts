@@ -58,10 +58,11 @@ export function sessionLength(limits: SessionLimits): SessionLength {
 
 /**
  * The least time a session must be usable before its refresh window begins. With less, every
- * session would be refreshed almost as soon as it is issued: an AssumeRole and a decision-log line
- * per call, and `exec --server` clients told their credentials are already expiring.
+ * session would be stale on arrival: an AssumeRole and a decision-log line per call, and
+ * `exec --server` clients told their credentials are already expiring. Kept small on purpose: a
+ * short use is a valid (if costly) choice, and tests use it to see refreshes within seconds.
  */
-export const MIN_SESSION_USE_SECONDS = 60;
+export const MIN_SESSION_USE_SECONDS = 5;
 
 /**
  * How long a session of `sessionSeconds` is used before `refreshWindowSeconds` takes it for a
