@@ -116,7 +116,8 @@ export const SETTINGS = {
   refresh_window: spec("refresh_window", {
     parse: seconds(0, 3_600),
     defaultText: "5m",
-    help: "cached credentials this close to expiry are issued afresh",
+    help:
+      "cached credentials this close to expiry are issued afresh; it must leave at least 5 s of the session",
   }),
   store: spec("store", {
     flag: "--store",
