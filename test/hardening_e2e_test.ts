@@ -2,7 +2,8 @@
  * Attacks on issuance kept in the suite: a cache entry stamped in the future (a clock that was
  * once ahead) never keeps a revoked SSM policy alive; an STS endpoint that accepts and never
  * answers ends the call within `sentinel_timeout` (exit 6, the endpoint named); credentials STS
- * returns already expired are refused; an unwritable cache directory is a warning that says how to
+ * returns already expired, or inside the refresh window, are refused and not cached; an SSM answer
+ * that is not valid UTF-8 is refused; an unwritable cache directory is a warning that says how to
  * fix it, never a "bug"; and the policy tools read `ssm:` sources.
  */
 import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
@@ -69,25 +70,56 @@ Deno.test("attack: an STS endpoint that accepts and never answers ends within se
   assertTrue(seconds < 10, `took ${seconds.toFixed(1)} s`);
 });
 
-Deno.test("attack: credentials STS returns already expired are refused as an upstream error", async () => {
-  await using t = await setupScenario("alice");
-  const past = new Date(Date.now() - 60_000).toISOString();
-  // A stand-in STS (moto always answers valid credentials): GetCallerIdentity first, then
-  // AssumeRole answered with credentials that expired a minute ago.
-  await using sts = serveStandIn((_request, n) =>
-    n === 1
-      ? stsIdentity("arn:aws:iam::123456789012:user/alice", "123456789012")
-      : assumeRoleAnswer(past)
+for (
+  const [what, inMs] of [["already expired", -60_000], [
+    "expiring within the refresh window",
+    120_000,
+  ]] as const
+) {
+  Deno.test(`attack: credentials STS returns ${what} are refused as an upstream error`, async () => {
+    await using t = await setupScenario("alice");
+    const expiration = new Date(Date.now() + inMs).toISOString();
+    // A stand-in STS (moto always answers valid credentials): GetCallerIdentity first, then
+    // AssumeRole answered with credentials that end at `expiration` (the refresh window is 5m).
+    await using sts = serveStandIn((_request, n) =>
+      n === 1
+        ? stsIdentity("arn:aws:iam::123456789012:user/alice", "123456789012")
+        : assumeRoleAnswer(expiration)
+    );
+    const run = await runSentinel(["credentials", "prod"], {
+      env: { ...t.home.env, AWS_ENDPOINT_URL_STS: sts.endpoint },
+    });
+    assertEquals(run.code, 6, run.stderr);
+    assertEquals(run.stdout, "");
+    assertIncludes(run.stderr, `expire at ${expiration}`);
+    assertIncludes(run.stderr, "within the refresh window");
+    const [record] = (await t.home.readLog()).filter((r) => r.type === "decision");
+    assertEquals([record.effect, record.outcome], ["allow", "denied"]);
+    assertEquals(await cachedEntries(t.home.cacheDir), []);
+  });
+}
+
+Deno.test("attack: an SSM answer that is not valid UTF-8 is refused, never decoded into another policy", async () => {
+  await using t = await setupScenario("alice", "ssm:/sentinel/policy");
+  // A stand-in SSM whose answer holds the Latin-1 byte of "pröd": lossy decoding would make the
+  // deny rule name a profile that does not exist, and the allow rule would win.
+  const policy =
+    `version: "1"\nrules:\n  - { name: no-prod, effect: deny, conditions: { profiles: [pr\xF6d] } }\n` +
+    `  - { name: any, effect: allow, conditions: { users: [alice] } }\n`;
+  const body = `{"Parameter":{"Name":"/sentinel/policy","Type":"String","Version":1,"Value":${
+    JSON.stringify(policy)
+  }}}`;
+  const bytes = Uint8Array.from(body, (c) => c.charCodeAt(0)); // one byte per char: 0xF6 stays raw
+  await using ssm = serveStandIn(() =>
+    new Response(bytes, { status: 200, headers: { "content-type": "application/x-amz-json-1.1" } })
   );
   const run = await runSentinel(["credentials", "prod"], {
-    env: { ...t.home.env, AWS_ENDPOINT_URL_STS: sts.endpoint },
+    env: { ...t.home.env, AWS_ENDPOINT_URL_SSM: ssm.endpoint },
   });
   assertEquals(run.code, 6, run.stderr);
   assertEquals(run.stdout, "");
-  assertIncludes(run.stderr, "expire at");
-  assertIncludes(run.stderr, "within the refresh window");
-  const [record] = (await t.home.readLog()).filter((r) => r.type === "decision");
-  assertEquals([record.effect, record.outcome], ["allow", "denied"]);
+  assertIncludes(run.stderr, "not valid UTF-8");
+  assertEquals(ssm.requests, 1);
 });
 
 Deno.test("attack: an unwritable cache directory is a warning with the fix; issuance still decides and logs", async () => {
@@ -162,4 +194,15 @@ function assumeRoleAnswer(expiration: string): Response {
   <ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ResponseMetadata>
 </AssumeRoleResponse>`;
   return new Response(body, { status: 200, headers: { "content-type": "text/xml" } });
+}
+
+/** The files in the credential cache (none when nothing was cached). */
+async function cachedEntries(cacheDir: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(`${cacheDir}/credentials`)) names.push(entry.name);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return names;
 }

@@ -69,7 +69,7 @@ const NOTIFIER = `export default {
 
 Deno.test({
   name:
-    "air-gapped: check, policy validate/lint/test, requests on SQLite, pinned plugins and audit run inside a network namespace with no network",
+    "air-gapped: check, policy validate/lint/test, requests on SQLite, pinned plugins, audit and doctor run inside a network namespace with no network",
   ignore: "reason" in offline,
   async fn() {
     const prefix = "prefix" in offline ? offline.prefix : [];
@@ -234,6 +234,14 @@ plugins:
       assertEquals(verify.code, 0, verify.stderr + verify.stdout);
       const log = await Deno.readTextFile(env.SENTINEL_LOG_FILE);
       assertIncludes(log, "00000000000000b2");
+
+      // doctor's offline checks answer at once; the ones that need AWS say so, with the fix.
+      const started = performance.now();
+      const doctor = await sentinel(["doctor"]);
+      assertTrue(performance.now() - started < 10_000, "doctor took over 10 s offline");
+      assertEquals(doctor.code, 11, doctor.stderr);
+      assertIncludes(doctor.stdout, "✓ decision log:");
+      assertMatch(doctor.stdout, /✗ clock: cannot compare with STS: cannot reach STS .*\n\s+fix: /);
 
       console.log(
         `network namespace: ${prefix.join(" ")} (loopback down)\n${transcript.join("\n")}`,

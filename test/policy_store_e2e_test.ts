@@ -1,7 +1,8 @@
 /**
  * `policy push | pull | diff` against SSM in moto, `enforce`, and `audit verify` on a tampered log.
  */
-import { assertEquals, assertIncludes } from "./assert.ts";
+import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
+import { aws, createAwsHome, createIamUser } from "./harness/aws_home.ts";
 import { startMoto } from "./harness/moto.ts";
 import { runSentinel } from "./harness/sentinel.ts";
 
@@ -124,4 +125,74 @@ Deno.test("the warm credential path loads no npm package and no AWS SDK", async 
   // The same walk does see npm packages where they are loaded, so the check above can fail.
   const cold = await runtimeImports("src/adapters/parse_sentinel_config.ts");
   assertEquals(cold.some((s) => s.startsWith("npm:") && s.includes("zod")), true);
+});
+
+Deno.test("policy push, pull, diff and validate --profile use that profile's region, say so, and give fixes that differ from the command run", async () => {
+  await using moto = await startMoto();
+  await using home = await createAwsHome(moto);
+  const key = await createIamUser(moto, "security");
+  await home.writeConfig("[profile security]\nregion = eu-central-1\n");
+  await home.writeCredentials(
+    `[security]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n`,
+  );
+  // No region in the environment: only the profile says where the parameter lives.
+  const { AWS_DEFAULT_REGION: _, ...env } = home.env;
+  const sentinel = (args: string[]) => runSentinel(args, { env });
+  const pushed = await sentinel([
+    "policy",
+    "push",
+    "ssm:/sentinel/policy",
+    "examples/policy.yaml",
+    "--profile",
+    "security",
+  ]);
+  assertEquals(pushed.code, 0, pushed.stderr);
+  assertIncludes(
+    pushed.stdout,
+    "to ssm:/sentinel/policy in eu-central-1 (region in profile security)",
+  );
+  // The parameter is in eu-central-1, not in us-east-1, as the AWS CLI sees it.
+  const client = { ...moto.clientEnv(), AWS_CONFIG_FILE: "/dev/null" };
+  const inRegion = (region: string) =>
+    aws(["ssm", "get-parameter", "--name", "/sentinel/policy", "--region", region], client);
+  assertEquals((await inRegion("eu-central-1")).code, 0);
+  assertTrue((await inRegion("us-east-1")).code !== 0);
+
+  const pulled = await sentinel([
+    "policy",
+    "pull",
+    "ssm:/sentinel/policy",
+    "--profile",
+    "security",
+  ]);
+  assertEquals(pulled.code, 0, pulled.stderr);
+  assertEquals(pulled.stdout, await Deno.readTextFile("examples/policy.yaml"));
+  const diff = await sentinel([
+    "policy",
+    "diff",
+    "ssm:/sentinel/policy",
+    "examples/policy.yaml",
+    "--profile",
+    "security",
+  ]);
+  assertEquals(diff.code, 0, diff.stdout + diff.stderr);
+  const validate = await sentinel([
+    "policy",
+    "validate",
+    "ssm:/sentinel/policy",
+    "--profile",
+    "security",
+  ]);
+  assertEquals(validate.code, 0, validate.stderr);
+
+  // Elsewhere (--region), the parameter is missing: the error names the region and its fix is not
+  // the command just run.
+  const command = ["policy", "pull", "ssm:/sentinel/policy", "--profile", "security"];
+  const missing = await sentinel([...command, "--region", "us-east-1"]);
+  assertEquals(missing.code, 6);
+  assertIncludes(missing.stderr, "us-east-1");
+  assertTrue(
+    !missing.stderr.includes(`sentinel ${[...command, "--region", "us-east-1"].join(" ")}`),
+    missing.stderr,
+  );
 });

@@ -407,3 +407,15 @@ Deno.test("a 200 answer that is not AWS's: exit 6, unexpected answer", async () 
   assertIncludes(ssm.sdk.error.message, "unexpected answer (the answer does not parse)");
   assertEquals(server.requests, 4); // no retry
 });
+
+Deno.test("an SSM answer that is not valid UTF-8: exit 6 on both transports, never a lossy value", async () => {
+  const body = '{"Parameter":{"Name":"/p","Type":"String","Version":1,"Value":"pr\xF6d"}}';
+  await using server = serveStandIn(() =>
+    new Response(Uint8Array.from(body, (c) => c.charCodeAt(0)), {
+      headers: { "content-type": "application/x-amz-json-1.1" },
+    })
+  );
+  const ssm = await bothFail(server.endpoint, (p) => p.ssm.getParameter(KEY, call(), "/p"));
+  assertEquals(ssm.fetch.error.exitCode, 6);
+  assertIncludes(ssm.fetch.error.message, "unexpected answer (the answer is not valid UTF-8)");
+});

@@ -140,6 +140,10 @@ export class SdkSsm implements SsmPort {
         if (typeof value !== "string" || typeof version !== "number") {
           throw malformed("no Parameter.Value in the answer");
         }
+        // The SDK decodes answers leniently; U+FFFD is what it puts where bytes were not UTF-8.
+        if (value.includes("\uFFFD")) {
+          throw malformed("the answer is not valid UTF-8");
+        }
         return { value, version };
       } finally {
         client.destroy();

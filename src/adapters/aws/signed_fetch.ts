@@ -1,7 +1,7 @@
 /**
  * One SigV4-signed POST to an AWS endpoint with `fetch`, signed by `aws4fetch` (WebCrypto, no AWS
  * SDK). The signal aborts the connect, the request and the reading of the answer. The answer comes
- * back whole, whatever its status: the protocol modules (`aws_query.ts`, `aws_json.ts`) read
+ * back whole, whatever its status, decoded as strict UTF-8: the protocol modules (`aws_query.ts`, `aws_json.ts`) read
  * errors out of it.
  *
  * @module
@@ -9,6 +9,7 @@
 import { AwsV4Signer } from "aws4fetch";
 import type { AwsCredentials } from "../../ports/aws.ts";
 import type { AwsService } from "./endpoints.ts";
+import { AwsFaultError } from "./failure.ts";
 
 /** A request body and its protocol headers, ready to sign. */
 export interface ProtocolRequest {
@@ -54,5 +55,13 @@ export async function signedPost(
     body: request.body,
     signal,
   });
-  return { status: response.status, headers: response.headers, text: await response.text() };
+  const bytes = await response.arrayBuffer();
+  let text: string;
+  try {
+    // Strict: a lossy decode would turn bytes of a policy into U+FFFD and change what it says.
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new AwsFaultError({ kind: "malformed", detail: "the answer is not valid UTF-8" });
+  }
+  return { status: response.status, headers: response.headers, text };
 }
