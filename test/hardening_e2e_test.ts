@@ -55,20 +55,29 @@ Deno.test("attack: a policy cache entry stamped in the future never keeps a revo
   assertEquals(warm.stdout, "");
 });
 
-Deno.test("attack: an STS endpoint that accepts and never answers ends within sentinel_timeout, naming it", async () => {
-  await using t = await setupScenario("alice");
-  await using silent = silentListener();
-  const started = performance.now();
-  const run = await runSentinel(["credentials", "prod"], {
-    env: { ...t.home.env, AWS_ENDPOINT_URL_STS: silent.endpoint, SENTINEL_TIMEOUT: "2s" },
+for (const service of ["STS", "SSM"] as const) {
+  Deno.test(`attack: an ${service} endpoint that accepts and never answers ends within sentinel_timeout, naming it`, async () => {
+    await using t = await setupScenario(
+      "alice",
+      service === "SSM" ? "ssm:/sentinel/policy" : "file",
+    );
+    await using silent = silentListener();
+    const started = performance.now();
+    const run = await runSentinel(["credentials", "prod"], {
+      env: {
+        ...t.home.env,
+        [`AWS_ENDPOINT_URL_${service}`]: silent.endpoint,
+        SENTINEL_TIMEOUT: "2s",
+      },
+    });
+    const seconds = (performance.now() - started) / 1000;
+    assertEquals(run.code, 6, run.stderr);
+    assertEquals(run.stdout, "");
+    assertIncludes(run.stderr, silent.endpoint.replace("http://", ""));
+    assertIncludes(run.stderr, "sentinel_timeout");
+    assertTrue(seconds < 10, `took ${seconds.toFixed(1)} s`);
   });
-  const seconds = (performance.now() - started) / 1000;
-  assertEquals(run.code, 6, run.stderr);
-  assertEquals(run.stdout, "");
-  assertIncludes(run.stderr, silent.endpoint.replace("http://", ""));
-  assertIncludes(run.stderr, "sentinel_timeout");
-  assertTrue(seconds < 10, `took ${seconds.toFixed(1)} s`);
-});
+}
 
 for (
   const [what, inMs] of [["already expired", -60_000], [
