@@ -58,26 +58,7 @@ export async function callerSettings(
   const profile = named ?? (envKeys ? undefined : "default");
   const known = profile !== undefined &&
     (config.aws.profiles.has(profile) || config.aws.credentials.has(profile));
-  if (profile !== undefined && !known && named === undefined) {
-    const profiles = knownProfiles(config.aws);
-    const guarded = profiles.filter((name) => {
-      const own = config.aws.profiles.get(name) ?? {};
-      return own.sentinel_role_arn !== undefined || own.sentinel_policy !== undefined;
-    });
-    throw new SentinelError(
-      ExitCode.Usage,
-      `no AWS credentials to identify you: no --profile, no AWS_PROFILE, no [default] profile and no AWS_ACCESS_KEY_ID; pass --profile <name> or set AWS_PROFILE` +
-        (guarded.length > 0
-          ? ` (Sentinel profiles in ${config.aws.configPath}: ${
-            guarded.join(", ")
-          }; for example --profile ${guarded[0]})`
-          : profiles.length > 0
-          ? ` (profiles in ${config.aws.configPath}: ${profiles.join(", ")})`
-          : ` (${config.aws.configPath} has no profiles yet: \`sentinel init\` writes one)`) +
-        "; run `sentinel doctor` to check the setup",
-      { code: "no_caller_profile" },
-    );
-  }
+  if (profile !== undefined && !known && named === undefined) throw noCallerProfile(config.aws);
   // A named profile must exist: effectiveProfile says so, with the near names and the known ones.
   const section: ProfileSection = known || named !== undefined
     ? effectiveProfile(config.aws, profile!)
@@ -122,6 +103,28 @@ export async function callerSettings(
     timeoutSeconds,
     store,
   };
+}
+
+/** The usage error when nothing names the caller's credentials, with the profiles to pass. */
+function noCallerProfile(aws: AwsConfigFiles): SentinelError {
+  const profiles = knownProfiles(aws);
+  const guarded = profiles.filter((name) => {
+    const own = aws.profiles.get(name) ?? {};
+    return own.sentinel_role_arn !== undefined || own.sentinel_policy !== undefined;
+  });
+  return new SentinelError(
+    ExitCode.Usage,
+    `no AWS credentials to identify you: no --profile, no AWS_PROFILE, no [default] profile and no AWS_ACCESS_KEY_ID; pass --profile <name> or set AWS_PROFILE` +
+      (guarded.length > 0
+        ? ` (Sentinel profiles in ${aws.configPath}: ${guarded.join(", ")}; for example --profile ${
+          guarded[0]
+        })`
+        : profiles.length > 0
+        ? ` (profiles in ${aws.configPath}: ${profiles.join(", ")})`
+        : ` (${aws.configPath} has no profiles yet: \`sentinel init\` writes one)`) +
+      "; run `sentinel doctor` to check the setup",
+    { code: "no_caller_profile" },
+  );
 }
 
 /**

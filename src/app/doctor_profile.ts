@@ -11,7 +11,7 @@ import { type AwsConfigFiles, effectiveProfile } from "../core/aws_profile.ts";
 import { compilePolicy, evaluate } from "../core/policy/evaluate.ts";
 import type { IssuanceSettings } from "../core/issuance/settings.ts";
 import type { Identity } from "../core/identity.ts";
-import type { AwsCredentials } from "../ports/aws.ts";
+import type { AwsCall, AwsCredentials } from "../ports/aws.ts";
 import type { BaseCredentials } from "../ports/base_credentials.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { SystemProbe } from "../ports/system.ts";
@@ -81,19 +81,7 @@ export async function profileChecks(
       settings.sourceProfile ?? "the environment"
     }`,
   });
-  for (const front of target.fronts) {
-    const section = config.aws.profiles.get(front.name) ?? {};
-    if (section.role_arn !== undefined) {
-      checks.push({
-        check: `front profile ${front.name}`,
-        ok: false,
-        detail: `[profile ${front.name}] has role_arn as well as credential_process: the AWS CLI ` +
-          "assumes the role itself and never asks Sentinel",
-        fix:
-          `remove role_arn from [profile ${front.name}] (Sentinel's role is in ${target.profile})`,
-      });
-    }
-  }
+  checks.push(...frontChecks(target, config.aws));
   checks.push(...regionChecks(deps, settings, target.fronts, config.aws));
 
   const signal = AbortSignal.timeout(settings.timeoutSeconds * 1000);
@@ -102,50 +90,97 @@ export async function profileChecks(
   checks.push(...source.checks);
   let identity: Identity | undefined;
   if (source.base !== undefined) {
-    try {
-      identity = await verifiedIdentity(deps, source.base.credentials, call);
-      checks.push({ check: "identity", ok: true, detail: `${identity.user} (${identity.arn})` });
-    } catch (error) {
-      checks.push({
-        check: "identity",
-        ok: false,
-        detail: message(error),
-        fix: "check the source profile's keys and the network",
-      });
-    }
+    const verified = await identityCheck(deps, source.base.credentials, call);
+    checks.push(verified.check);
+    identity = verified.identity;
   }
   const credentials = (): Promise<AwsCredentials> =>
     source.base === undefined
       ? Promise.reject(new Error("the credential source failed (see above)"))
       : Promise.resolve(source.base.credentials);
-  let policy;
+  const policy = await policyCheck(deps, settings, credentials, signal);
+  checks.push(policy.check);
+  if (policy.document !== undefined && identity !== undefined) {
+    checks.push(decisionCheck(deps, settings, identity, policy.document));
+  }
+  checks.push(await storeCheck(deps, system, settings, credentials, signal));
+  return { checks, region: settings.region };
+}
+
+/** Front profiles that also name a role: the AWS CLI assumes it and never asks Sentinel. */
+function frontChecks(
+  target: { profile: string; fronts: readonly FrontProfile[] },
+  aws: AwsConfigFiles,
+): Check[] {
+  return target.fronts.filter((front) =>
+    (aws.profiles.get(front.name) ?? {}).role_arn !== undefined
+  ).map((front) => ({
+    check: `front profile ${front.name}`,
+    ok: false,
+    detail: `[profile ${front.name}] has role_arn as well as credential_process: the AWS CLI ` +
+      "assumes the role itself and never asks Sentinel",
+    fix: `remove role_arn from [profile ${front.name}] (Sentinel's role is in ${target.profile})`,
+  }));
+}
+
+/** Who the base credentials are, as STS says. */
+async function identityCheck(
+  deps: Deps,
+  credentials: AwsCredentials,
+  call: AwsCall,
+): Promise<{ check: Check; identity?: Identity }> {
   try {
-    policy = await loadPolicy(deps, {
+    const identity = await verifiedIdentity(deps, credentials, call);
+    return {
+      check: { check: "identity", ok: true, detail: `${identity.user} (${identity.arn})` },
+      identity,
+    };
+  } catch (error) {
+    return {
+      check: {
+        check: "identity",
+        ok: false,
+        detail: message(error),
+        fix: "check the source profile's keys and the network",
+      },
+    };
+  }
+}
+
+/** Whether the profile's policy loads and validates. */
+async function policyCheck(
+  deps: Deps,
+  settings: IssuanceSettings,
+  credentials: () => Promise<AwsCredentials>,
+  signal: AbortSignal,
+): Promise<{ check: Check; document?: Parameters<typeof compilePolicy>[0] }> {
+  try {
+    const policy = await loadPolicy(deps, {
       source: settings.policy,
       region: settings.region,
       credentials,
       signal,
     });
-    checks.push({
-      check: "policy",
-      ok: true,
-      detail: `${settings.policy}: valid, ${policy.document.rules.length} rule(s)`,
-    });
+    return {
+      check: {
+        check: "policy",
+        ok: true,
+        detail: `${settings.policy}: valid, ${policy.document.rules.length} rule(s)`,
+      },
+      document: policy.document,
+    };
   } catch (error) {
-    checks.push({
-      check: "policy",
-      ok: false,
-      detail: message(error),
-      fix: settings.policy.startsWith("ssm:")
-        ? `push one with \`sentinel policy push ${settings.policy} <file>\`, or fix sentinel_policy`
-        : `create ${settings.policy} (\`sentinel init\` writes a starter), or fix sentinel_policy`,
-    });
+    return {
+      check: {
+        check: "policy",
+        ok: false,
+        detail: message(error),
+        fix: settings.policy.startsWith("ssm:")
+          ? `push one with \`sentinel policy push ${settings.policy} <file>\`, or fix sentinel_policy`
+          : `create ${settings.policy} (\`sentinel init\` writes a starter), or fix sentinel_policy`,
+      },
+    };
   }
-  if (policy !== undefined && identity !== undefined) {
-    checks.push(decisionCheck(deps, settings, identity, policy.document));
-  }
-  checks.push(await storeCheck(deps, system, settings, credentials, signal));
-  return { checks, region: settings.region };
 }
 
 /** Sentinel's region, and the one the AWS CLI needs for each front profile. */

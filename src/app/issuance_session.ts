@@ -64,6 +64,58 @@ export async function assumeSession(
   key: string,
 ): Promise<IssueResult> {
   const { settings, verdict, subject, now } = decided;
+  const seconds = await usableLength(decided);
+  const breakglassId = verdict.grant.breakglassEventId;
+  const sourceIdentity = breakglassId === undefined
+    ? formatSourceIdentity(subject.user, subject.requestId)
+    : formatSourceIdentity(subject.user, breakglassId, { breakglass: true });
+  const issued = { sourceIdentity, sessionDurationSeconds: seconds, grant: verdict.grant };
+  let session: SessionCredentials;
+  try {
+    session = await assumeRole(deps, decided, sourceIdentity, seconds);
+  } catch (error) {
+    await decided.record({ outcome: "denied", ...issued, failure: (error as Error).message });
+    throw error;
+  }
+  await decided.record({ outcome: "issued", ...issued });
+  const entry: CredentialEntry = {
+    subject,
+    region: settings.region,
+    policyTtlSeconds: settings.policyTtlSeconds,
+    refreshWindowSeconds: settings.refreshWindowSeconds,
+    logFile: settings.logFile,
+    sourceIdentity,
+    sessionDurationSeconds: seconds,
+    credentials: {
+      accessKeyId: session.accessKeyId,
+      secretAccessKey: session.secretAccessKey,
+      sessionToken: session.sessionToken,
+      expiration: session.expiration.getTime(),
+    },
+    issuedAt: now,
+    sinks: settings.plugins.filter((plugin) => plugin.kind === "log_sink"),
+    // Valid beyond the session's end: the warm path never needs time zone data.
+    policySlice: slicePolicy(
+      decided.index,
+      subject,
+      now,
+      session.expiration.getTime() + SLICE_MARGIN_MS,
+    ),
+    ...(Object.keys(verdict.grant).length === 0
+      ? {}
+      : { grant: { ...verdict.grant, windowEndsAt: verdict.windowEndsAt } }),
+  };
+  // A break-glass session is never served from cache: closing the event must end it at once.
+  if (breakglassId === undefined) await deps.cache.writeCredentials(key, entry);
+  return resultOf(entry, false);
+}
+
+/**
+ * The session length to ask STS for; refuses (logged, nothing issued) when the access window has
+ * too little left for STS, or the refresh window would leave the session no use.
+ */
+async function usableLength(decided: IssuanceDecision): Promise<number> {
+  const { settings, verdict, now } = decided;
   const length = sessionLength({
     requestedSeconds: settings.durationSeconds,
     ruleMaxSeconds: verdict.ruleMaxSeconds,
@@ -89,49 +141,7 @@ export async function assumeSession(
       `${failure}; nothing was issued. Set refresh_window (SENTINEL_REFRESH_WINDOW or sentinel_refresh_window) well below the session length, such as 5m`,
     );
   }
-  const breakglassId = verdict.grant.breakglassEventId;
-  const sourceIdentity = breakglassId === undefined
-    ? formatSourceIdentity(subject.user, subject.requestId)
-    : formatSourceIdentity(subject.user, breakglassId, { breakglass: true });
-  const issued = { sourceIdentity, sessionDurationSeconds: length.seconds, grant: verdict.grant };
-  let session: SessionCredentials;
-  try {
-    session = await assumeRole(deps, decided, sourceIdentity, length.seconds);
-  } catch (error) {
-    await decided.record({ outcome: "denied", ...issued, failure: (error as Error).message });
-    throw error;
-  }
-  await decided.record({ outcome: "issued", ...issued });
-  const entry: CredentialEntry = {
-    subject,
-    region: settings.region,
-    policyTtlSeconds: settings.policyTtlSeconds,
-    refreshWindowSeconds: settings.refreshWindowSeconds,
-    logFile: settings.logFile,
-    sourceIdentity,
-    sessionDurationSeconds: length.seconds,
-    credentials: {
-      accessKeyId: session.accessKeyId,
-      secretAccessKey: session.secretAccessKey,
-      sessionToken: session.sessionToken,
-      expiration: session.expiration.getTime(),
-    },
-    issuedAt: now,
-    sinks: settings.plugins.filter((plugin) => plugin.kind === "log_sink"),
-    // Valid beyond the session's end: the warm path never needs time zone data.
-    policySlice: slicePolicy(
-      decided.index,
-      subject,
-      now,
-      session.expiration.getTime() + SLICE_MARGIN_MS,
-    ),
-    ...(Object.keys(verdict.grant).length === 0
-      ? {}
-      : { grant: { ...verdict.grant, windowEndsAt: verdict.windowEndsAt } }),
-  };
-  // A break-glass session is never served from cache: closing the event must end it at once.
-  if (breakglassId === undefined) await deps.cache.writeCredentials(key, entry);
-  return resultOf(entry, false);
+  return length.seconds;
 }
 
 /** STS AssumeRole, refusing credentials that arrive already within the refresh window. */
