@@ -19,7 +19,7 @@
  * AWS CLI; where Sentinel chooses to differ, it refuses with the line rather than reading a
  * profile the AWS CLI does not have (or missing one it has).
  * At fault: src/adapters/aws_config.ts:21-22 (`startsWith("profile ")`, `slice(8).trim()` instead
- * of botocore's whitespace split with quotes), src/core/aws_ini.ts:59-61 (the header is trimmed
+ * of botocore's whitespace split with quotes), src/core/aws_ini.ts:54-59 (the header is trimmed
  * inside the brackets, and INLINE_COMMENT is applied to header lines before the `]` check).
  * Fix: parse `[...]` headers before stripping comments (only after the closing `]`), keep the
  * name untrimmed, and map `profile <name>` as botocore does (split on whitespace honouring

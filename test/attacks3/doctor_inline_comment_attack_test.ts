@@ -18,7 +18,7 @@
  * keys the AWS CLI reads (credential_process, region, …), doctor sees the value the AWS CLI will
  * use, and fails the check with a fix ("remove the trailing comment") when that value differs
  * from Sentinel's reading.
- * At fault: src/core/aws_ini.ts:26 and :52 (INLINE_COMMENT applied to every value) feeding
+ * At fault: src/core/aws_ini.ts:25 and :54 (INLINE_COMMENT applied to every value) feeding
  * src/app/doctor.ts:38 (sentinelInvocation of the stripped line). Fix: keep the raw value
  * alongside the comment-stripped one (or do not strip comments from keys the AWS CLI reads), and
  * have doctor flag a credential_process/region line with a trailing comment.

@@ -13,7 +13,7 @@
  * without --force, exit 2 and the file untouched; with --force, the existing section replaced,
  * leaving a file both the AWS CLI and Sentinel read.
  * At fault: src/core/init_config.ts:58 (sectionLines matches header text, not the parsed
- * section), used by src/app/init.ts:82 (hasProfile) and :92 (withProfile). Fix: find the section
+ * section), used by src/app/init.ts:75 (hasProfile) and :90 (withProfile). Fix: find the section
  * with the same reader as src/core/aws_ini.ts (parsed header name), or refuse when the parsed
  * config already has the profile but its header cannot be located.
  */

@@ -11,7 +11,7 @@
  * the brief: an error changes no state): a clear message that the disk is full (no "this is a
  * bug"), the config unchanged, and no partial backup left behind.
  * At fault: src/adapters/files.ts:222-242 (backupFile removes nothing when the write fails) and
- * src/app/init.ts:140 (file-system errors from backup/writePrivate are not turned into a
+ * src/app/init.ts:131-132 (file-system errors from backup/writePrivate are not turned into a
  * SentinelError). Fix: write the backup to a temp name and rename it only once complete (remove
  * the temp on any error), and map ENOSPC/EACCES/EROFS in applyInit to an exit-3 (or 6)
  * SentinelError naming the file and the cause.

@@ -15,7 +15,7 @@
  * clear error and changes no state): a policy value that the config file cannot hold as written
  * is refused with exit 2 before anything is written; whatever init writes must read back as the
  * same value (so `check` of the profile init just set up finds the starter policy).
- * At fault: src/cli/init.ts:222 (the --policy validator only rejects blank text) and
+ * At fault: src/cli/init.ts:248 (the --policy validator only rejects blank text) and
  * src/core/init_config.ts:44 (profileSection writes values unescaped). Fix: refuse line breaks
  * (and other control characters) in every value written to the config, and refuse (or place
  * where no comment can start) values containing whitespace followed by `#` or `;`.

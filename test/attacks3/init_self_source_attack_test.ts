@@ -8,8 +8,8 @@
  * Expected (README "Commands": init exits 2 for usage errors and "`sentinel init` writes layout 1
  * for you"; DESIGN §4 recursion guard; the brief: every bad input gets a clear error and changes
  * no state): a source profile equal to the profile is refused (exit 2) before anything is written.
- * At fault: src/cli/init.ts:198-203 (--source-profile validated only as a name) and
- * src/app/init.ts:72 (planInit never compares it with the profile; the loop check of
+ * At fault: src/cli/init.ts:230-234 (--source-profile validated only as a name) and
+ * src/app/init.ts:71-80 (planInit never compares it with the profile; the loop check of
  * src/core/issuance/settings.ts:243 is not applied to the plan). Fix: refuse
  * `sourceProfile === profile` (and run credentialProcessLoop on the planned section) in planInit.
  */

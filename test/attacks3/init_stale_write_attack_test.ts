@@ -12,7 +12,7 @@
  * file)"; src/core/init_config.ts: "Every other line stays as it was"; the diff shown is what is
  * written): a file changed since the diff was shown is not overwritten — init re-reads it before
  * writing and stops (or shows the new diff and asks again); it never drops another profile.
- * At fault: src/app/init.ts:136-141 (applyInit writes plan.after, computed from plan.before,
+ * At fault: src/app/init.ts:129-132 (applyInit writes plan.after, computed from plan.before,
  * without checking the file still holds plan.before). Fix: in applyInit, re-read the config and
  * compare it with plan.before (and write under a lock file, with a create-new temp + rename);
  * on a difference, refuse with "~/.aws/config changed while you were deciding; run init again".

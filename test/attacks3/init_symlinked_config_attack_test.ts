@@ -10,7 +10,7 @@
  * Expected (README "init … writes a layout-1 profile (diff, backup)"; "every other line stays as
  * it was"): init edits the file the link points to (keeping the link), or refuses with a clear
  * message and changes nothing; it never replaces the link.
- * At fault: src/app/init.ts:141 (`deps.files.writePrivate(plan.configPath, …)`) and
+ * At fault: src/app/init.ts:132 (`deps.files.writePrivate(plan.configPath, …)`) and
  * src/adapters/files.ts:116 (writePrivateFile renames over the path, link or not). Fix: resolve
  * the config path with `Deno.realPath` before the backup and the atomic write (write the temp
  * file beside the target), or refuse a symlinked config with the command to edit it by hand.

@@ -16,7 +16,7 @@
  * and cache stay)"; the script's usage: "remove the `sentinel` this script installed"): the
  * launcher this script wrote is recognised by its mark; a file this script did not write is
  * never removed.
- * At fault: scripts/install.sh:70 (`grep -qxF "$MARK"` against `echo "$MARK on …"` at :163) and
+ * At fault: scripts/install.sh:67 (`grep -qxF "$MARK"` against `echo "$MARK on …"` at :161) and
  * :74-76 (uninstall trusts the manifest's path). Fix: match the mark as a line prefix
  * (`grep -q "^$MARK"` with the text escaped, or write the mark on a line of its own), and record
  * the installed file's SHA-256 in the manifest, removing only a file that still has it (or that

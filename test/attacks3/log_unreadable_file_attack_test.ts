@@ -10,7 +10,7 @@
  * Expected (README "Commands": `sentinel log` exits "0, 2 bad filter, 3 unreadable"; "Policy and
  * config files must be regular files … a directory, FIFO or device … is an error with exit 3"):
  * both are exit 3 at once, with a message naming the file and what it is.
- * At fault: src/adapters/files.ts:253 (readFromOffset opens without checking the file kind, and
+ * At fault: src/adapters/files.ts:248-254 (readFromOffset opens without checking the file kind, and
  * lets EISDIR through as a raw error), used by src/app/decision_log_view.ts:30 and :57. Fix:
  * lstat/stat first and refuse anything but a regular file (as readRegularFileSync does), opening
  * with O_NONBLOCK or after the check; turn file-system errors into exit 3 with fileSystemReason.

@@ -13,7 +13,7 @@
  * the same profile must fail fast with a clear message, never loop"; README "A credential_process
  * that leads back to Sentinel for the same profile fails fast"): the loop is refused at once,
  * whatever characters the profile name has.
- * At fault: src/app/recursion_guard.ts:17 (`split(",")`) and src/app/issue_credentials.ts:47
+ * At fault: src/app/recursion_guard.ts:15 (`split(",")`) and src/app/issue_credentials.ts:43
  * (`chain.join(",")`). Fix: encode the list so names survive (JSON, or percent-encode `,` and
  * `%` in each name), or refuse profile names containing the separator.
  */
