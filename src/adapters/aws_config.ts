@@ -6,7 +6,7 @@
  * @module
  */
 import type { AwsConfigFiles, ProfileSection } from "../core/aws_profile.ts";
-import { parseAwsIni } from "../core/aws_ini.ts";
+import { configProfileName, parseAwsIni } from "../core/aws_ini.ts";
 import type { SentinelPaths } from "../core/environment.ts";
 import { readOptionalText } from "./files.ts";
 
@@ -18,8 +18,8 @@ export async function loadAwsConfig(paths: SentinelPaths): Promise<AwsConfigFile
   const credentialsText = (await readOptionalText(credentialsPath)) ?? "";
   const profiles = new Map<string, ProfileSection>();
   for (const [name, section] of parseAwsIni(configText, configPath)) {
-    if (name === "default") profiles.set("default", section);
-    else if (name.startsWith("profile ")) profiles.set(name.slice(8).trim(), section);
+    const profile = configProfileName(name);
+    if (profile !== undefined) profiles.set(profile, section);
   }
   const credentials = new Map<string, ProfileSection>();
   for (const [name, section] of parseAwsIni(credentialsText, credentialsPath)) {

@@ -37,7 +37,13 @@ export function frontProfiles(files: AwsConfigFiles): FrontProfile[] {
   for (const [name, section] of files.profiles) {
     const call = sentinelInvocation(section.credential_process);
     if (call !== undefined) {
-      fronts.push({ name, target: call.profile, program: call.program, policy: call.policy });
+      fronts.push({
+        name,
+        target: call.profile,
+        program: call.program,
+        policy: call.policy,
+        extra: call.extra,
+      });
     }
   }
   return fronts;
@@ -138,6 +144,17 @@ function credentialProcessChecks(
       ? (system.isExecutable(front.program) ? front.program : undefined)
       : system.which(front.program);
     const check = `credential_process of [profile ${front.name}]`;
+    if (front.extra.length > 0) {
+      return {
+        check,
+        ok: false,
+        detail: `passes ${
+          front.extra.join(" ")
+        } to Sentinel after the profile: the AWS CLI reads no comment after a value, so every call fails with "too many arguments"`,
+        fix:
+          `end the line at the profile name (${front.target}); put a comment on a line of its own`,
+      };
+    }
     return resolved !== undefined
       ? { check, ok: true, detail: `runs ${front.program} (${resolved}) for ${front.target}` }
       : {

@@ -38,6 +38,8 @@ export interface FrontProfile {
   target: string;
   program: string;
   policy?: string;
+  /** Words after the profile that Sentinel would refuse (often a trailing `# comment`). */
+  extra: readonly string[];
 }
 
 /** One profile's checks, and the region it resolved to (for the clock check). */

@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "../../test/assert.ts";
-import { parseAwsIni } from "./aws_ini.ts";
+import { configProfileName, parseAwsIni } from "./aws_ini.ts";
 import { SentinelError } from "./errors.ts";
 
 const plain = (sections: Map<string, Record<string, string>>) =>
@@ -26,14 +26,15 @@ aws_access_key_id = AKIA
   });
 });
 
-Deno.test("keys lower-cased, = or :, comments whole-line or after whitespace, CRLF", () => {
+Deno.test("keys lower-cased, = or :, only whole-line comments (a trailing # stays), CRLF", () => {
   const text = [
     "# a comment",
     "; another",
+    "  # an indented comment",
     "[profile prod]",
-    "Region = eu-central-1 ; Frankfurt",
-    "output: json # a comment",
-    "credential_process = sentinel credentials prod#not-a-comment",
+    "Region = eu-central-1",
+    "output: json",
+    "credential_process = sentinel credentials prod # gated",
     "empty =",
     "   ",
   ].join("\r\n");
@@ -41,10 +42,39 @@ Deno.test("keys lower-cased, = or :, comments whole-line or after whitespace, CR
     "profile prod": {
       region: "eu-central-1",
       output: "json",
-      credential_process: "sentinel credentials prod#not-a-comment",
+      credential_process: "sentinel credentials prod # gated",
       empty: "",
     },
   });
+});
+
+Deno.test("headers run to the line's last ]; names are kept as written", () => {
+  const text = "[dev #2]\nx = 1\n[ profile prod ]\nx = 2\n[a] trailing\nx = 3\n[b]c]\nx = 4\n";
+  assertEquals([...parseAwsIni(text, "credentials").keys()], [
+    "dev #2",
+    " profile prod ",
+    "a",
+    "b]c",
+  ]);
+});
+
+Deno.test("config sections map to profiles as botocore maps them", () => {
+  const cases: [string, string | undefined][] = [
+    ["default", "default"],
+    ["profile prod", "prod"],
+    ["profile\tprod", "prod"],
+    ['profile "prod"', "prod"],
+    ["profile 'my prod'", "my prod"],
+    ["profile acme.prod", "acme.prod"],
+    [" profile prod ", undefined],
+    ["profile a b", undefined],
+    ['profile "open', undefined],
+    ["sso-session corp", undefined],
+    ["prod", undefined],
+  ];
+  for (const [section, profile] of cases) {
+    assertEquals(configProfileName(section), profile, section);
+  }
 });
 
 Deno.test("indented lines under a key belong to it; they never set the section's keys", () => {
@@ -55,7 +85,10 @@ s3 =
 region = eu-west-1
 `;
   assertEquals(plain(parseAwsIni(text, "config")), {
-    "profile prod": { s3: "", region: "eu-west-1" },
+    "profile prod": {
+      s3: "\nregion = ap-south-1\nmax_concurrent_requests = 20",
+      region: "eu-west-1",
+    },
   });
   // Evenly indented keys are keys, not continuations.
   assertEquals(plain(parseAwsIni("[a]\n  x = 1\n  y = 2\n", "config")), { a: { x: "1", y: "2" } });
@@ -80,8 +113,8 @@ Deno.test("what the AWS CLI refuses is refused, naming the file and line", () =>
     ["region = x\n[a]\n", /^config:1: a setting before any \[section\]/],
     ["[a]\njust words\n", /^config:2: expected "key = value", a \[section\] or a comment/],
     ["[a]\n= value\n", /^config:2: expected "key = value"/],
-    ["[profile a\nx = 1\n", /^config:1: the section header \[profile a has no closing \]/],
-    ["[ ]\n", /^config:1: a section header with no name/],
+    ["[profile a\nx = 1\n", /^config:1: expected "key = value", a \[section\] or a comment/],
+    ["[]\n", /^config:1: expected "key = value"/],
   ];
   for (const [text, message] of cases) {
     const error = assertThrows(() => parseAwsIni(text, "config"), SentinelError) as SentinelError;

@@ -16,6 +16,7 @@
  * ```
  * @module
  */
+import { shellWords } from "./shell_words.ts";
 
 /** What a credential_process line asks Sentinel for. */
 export interface SentinelInvocation {
@@ -25,6 +26,11 @@ export interface SentinelInvocation {
   profile: string;
   /** The policy it names (`--policy`, or v1's `--policy-parameter` as `ssm:<name>`). */
   policy?: string;
+  /**
+   * Words after the profile that Sentinel would refuse as extra arguments — often a trailing
+   * `# comment`, which the AWS CLI does not strip but passes on.
+   */
+  extra: string[];
 }
 
 /** Flags of `credentials` that take a value (so the value is not read as the profile). */
@@ -39,7 +45,8 @@ function namesSentinel(word: string): boolean {
 /** The Sentinel call in a credential_process line, or `undefined` when it runs something else. */
 export function sentinelInvocation(line: string | undefined): SentinelInvocation | undefined {
   if (line === undefined) return undefined;
-  const words = line.trim().split(/\s+/).map((word) => word.replace(/^(["'])(.*)\1$/, "$2"));
+  const words = shellWords(line);
+  if (words === undefined) return undefined;
   const at = words.findIndex((word, i) =>
     word === "credentials" && i > 0 &&
     namesSentinel(words[i - 1])
@@ -47,6 +54,7 @@ export function sentinelInvocation(line: string | undefined): SentinelInvocation
   if (at === -1) return undefined;
   let profile: string | undefined;
   let policy: string | undefined;
+  const extra: string[] = [];
   const rest = words.slice(at + 1);
   for (let i = 0; i < rest.length; i++) {
     const [flag, inline] = rest[i].startsWith("--") && rest[i].includes("=")
@@ -58,7 +66,8 @@ export function sentinelInvocation(line: string | undefined): SentinelInvocation
     else if (flag === "--policy") policy = value();
     else if (VALUE_FLAGS.has(flag)) value();
     else if (!flag.startsWith("-") && profile === undefined) profile = flag;
+    else if (!flag.startsWith("-")) extra.push(flag);
   }
   if (profile === undefined || profile === "") return undefined;
-  return { program: words[0], profile, ...(policy === undefined ? {} : { policy }) };
+  return { program: words[0], profile, ...(policy === undefined ? {} : { policy }), extra };
 }
