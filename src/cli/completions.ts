@@ -56,6 +56,14 @@ function isHidden(command: CommandUnknownOpts): boolean {
 const PROFILE_FLAGS = ["--profile", "--source-profile", "--aws-profile"];
 const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
+/**
+ * The sed program that lists the AWS config file's profile names when completing: only names made
+ * of characters no shell treats specially, so a hostile name (`$(…)`, quotes, spaces) is never
+ * offered, let alone expanded.
+ */
+const PROFILE_SED = String
+  .raw`sed -n -e 's|^[[:space:]]*\[profile[[:space:]]\{1,\}\([A-Za-z0-9_.@+=,:/-]\{1,\}\)\][[:space:]]*$|\1|p' -e 's|^[[:space:]]*\[\(default\)\][[:space:]]*$|\1|p'`;
+
 /** The bash script: `source <(sentinel completions bash)`. */
 export function bashScript(nodes: readonly CompletionNode[]): string {
   const subs = nodes.map((n) => `    [${quote(n.path)}]=${quote(n.subcommands.join(" "))}`);
@@ -67,7 +75,15 @@ export function bashScript(nodes: readonly CompletionNode[]): string {
 # Load it with: source <(sentinel completions bash)   (or save it in ~/.local/share/bash-completion/completions/sentinel)
 _sentinel_profiles() {
   local config="\${AWS_CONFIG_FILE:-$HOME/.aws/config}"
-  [[ -r "$config" ]] && sed -n -e 's/^[[:space:]]*\\[profile[[:space:]]\\{1,\\}\\([^]]*\\)\\].*/\\1/p' -e 's/^[[:space:]]*\\[\\(default\\)\\].*/\\1/p' "$config"
+  [[ -r "$config" ]] && ${PROFILE_SED} "$config"
+}
+# Profile names matching $1, as literal words (never through compgen -W, which expands them).
+_sentinel_complete_profiles() {
+  local p
+  COMPREPLY=()
+  while IFS= read -r p; do
+    [[ "$p" == "$1"* ]] && COMPREPLY+=("$p")
+  done < <(_sentinel_profiles)
 }
 _sentinel() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" path=sentinel word i
@@ -90,7 +106,7 @@ ${opts.join("\n")}
   done
   case " ${PROFILE_FLAGS.join(" ")} " in
     *" $prev "*)
-      COMPREPLY=($(compgen -W "$(_sentinel_profiles)" -- "$cur"))
+      _sentinel_complete_profiles "$cur"
       return
       ;;
   esac
@@ -99,7 +115,7 @@ ${opts.join("\n")}
   elif [[ -n "\${subs[$path]}" ]]; then
     COMPREPLY=($(compgen -W "\${subs[$path]}" -- "$cur"))
   elif [[ "$profile_args" == *" $path "* && $positional -eq 0 ]]; then
-    COMPREPLY=($(compgen -W "$(_sentinel_profiles)" -- "$cur"))
+    _sentinel_complete_profiles "$cur"
   fi
 }
 complete -o default -F _sentinel sentinel
@@ -137,7 +153,7 @@ ${opts.join("\n")}
   done
   local config=\${AWS_CONFIG_FILE:-$HOME/.aws/config}
   local -a profiles
-  [[ -r $config ]] && profiles=(\${(f)"$(sed -n -e 's/^[[:space:]]*\\[profile[[:space:]]\\{1,\\}\\([^]]*\\)\\].*/\\1/p' -e 's/^[[:space:]]*\\[\\(default\\)\\].*/\\1/p' $config)"})
+  [[ -r $config ]] && profiles=(\${(f)"$(${PROFILE_SED} $config)"})
   case \${words[CURRENT-1]} in
     ${PROFILE_FLAGS.join("|")}) compadd -- $profiles; return ;;
   esac
@@ -163,7 +179,7 @@ export function fishScript(nodes: readonly CompletionNode[]): string {
     "function __sentinel_profiles",
     "    set -l config $AWS_CONFIG_FILE",
     '    test -n "$config"; or set config ~/.aws/config',
-    "    test -r $config; and sed -n -e 's/^[[:space:]]*\\[profile[[:space:]]\\{1,\\}\\([^]]*\\)\\].*/\\1/p' -e 's/^[[:space:]]*\\[\\(default\\)\\].*/\\1/p' $config",
+    `    test -r $config; and ${PROFILE_SED} $config`,
     "end",
     "complete -c sentinel -f",
   ];

@@ -41,6 +41,8 @@ _sentinel; printf '%s\\n' "\${COMPREPLY[@]}"`;
       assertEquals(run.code, 0, run.stderr);
       const ran = await Deno.stat(marker).then(() => true, () => false);
       assertEquals(ran, false, `completing \`${words.join(" ")}\` ran the profile name's command`);
+      // The usable profile is still offered; the hostile name is not offered at all.
+      assertEquals(run.stdout.split("\n").filter((l) => l !== ""), ["base"]);
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
