@@ -63,19 +63,48 @@ private_deno="$runtime/node_modules/deno/deno"
 
 # Whether the manifest lists a line.
 listed() { [[ -f "$manifest" ]] && grep -qxF "$1" "$manifest"; }
-# Whether $target is ours: listed in the manifest, or a launcher carrying the mark.
-ours() { listed "file $target" || { [[ -f "$target" ]] && grep -qxF "$MARK" "$target" 2>/dev/null; }; }
+# The SHA-256 of a file.
+file_hash() { sha256sum "$1" 2>/dev/null | cut -d' ' -f1; }
+# The manifest without its lines for $target ("file <path> <sha256>").
+manifest_without_target() {
+  local line
+  while IFS= read -r line; do
+    [[ "$line" == "file $target" || "$line" == "file $target "* ]] || printf '%s\n' "$line"
+  done <"$manifest"
+}
+# The SHA-256 the manifest recorded for $target when this script installed it.
+recorded_hash() {
+  [[ -f "$manifest" ]] || return 0
+  local line
+  while IFS= read -r line; do
+    [[ "$line" == "file $target "* ]] && printf '%s\n' "${line#"file $target "}"
+  done <"$manifest" | tail -n 1
+}
+# Whether $target is a launcher this script wrote: the mark opens one of its first lines.
+marked() {
+  [[ -f "$target" ]] && head -n 3 "$target" 2>/dev/null | {
+    while IFS= read -r line; do [[ "$line" == "$MARK"* ]] && exit 0; done
+    exit 1
+  }
+}
+# Whether $target is ours: a marked launcher, or the very file (by hash) the manifest recorded.
+ours() {
+  marked && return 0
+  local recorded
+  recorded=$(recorded_hash)
+  [[ -n "$recorded" && -f "$target" && "$(file_hash "$target")" == "$recorded" ]]
+}
 
 uninstall() {
-  if [[ ! -e "$target" ]] && ! listed "file $target"; then
+  if [[ -e "$target" ]]; then
+    ours || die "$target was not installed by this script (or was replaced since); remove it yourself if you mean to"
+    rm -f "$target"
+    log "removed $target"
+  else
     log "nothing to remove: no sentinel in $prefix"
-    return 0
   fi
-  ours || die "$target was not installed by this script; remove it yourself if you mean to"
-  rm -f "$target"
-  log "removed $target"
   if [[ -f "$manifest" ]]; then
-    grep -vxF "file $target" "$manifest" >"$manifest.tmp" || true
+    manifest_without_target >"$manifest.tmp" || true
     mv "$manifest.tmp" "$manifest"
     if ! grep -q '^file ' "$manifest"; then
       if grep -qxF "runtime $runtime" "$manifest"; then
@@ -149,7 +178,11 @@ install_file() {
   chmod 0755 "$from"
   mv -f "$from" "$target"
   mkdir -p "$data"
-  listed "file $target" || echo "file $target" >>"$manifest"
+  if [[ -f "$manifest" ]]; then
+    manifest_without_target >"$manifest.tmp" || true
+    mv "$manifest.tmp" "$manifest"
+  fi
+  echo "file $target $(file_hash "$target")" >>"$manifest"
 }
 
 write_launcher() {
@@ -158,7 +191,8 @@ write_launcher() {
   tmp=$(mktemp "$prefix/.sentinel.XXXXXX")
   {
     echo "#!/bin/sh"
-    echo "$MARK on $(date -u +%Y-%m-%dT%H:%M:%SZ)."
+    echo "$MARK"
+    echo "# on $(date -u +%Y-%m-%dT%H:%M:%SZ)."
     echo "# It runs $root/main.ts with Deno $DENO_VERSION at a fixed path and the runtime flags of"
     echo "# the \`sentinel\` task; remove it with: bash $(sh_quote "$root/scripts/install.sh") --uninstall"
     # shellcheck disable=SC2086 # the flags are words

@@ -214,7 +214,9 @@ export class FileCache implements IssuanceCache {
   #entries(folder: string): string[] {
     try {
       return [...Deno.readDirSync(`${this.dir}/${folder}`)]
-        .filter((entry) => entry.name.endsWith(".json"))
+        // Only names Sentinel writes (hex digests): a cache folder pointed at the wrong place
+        // must not lose the user's own .json files to `cache clear`.
+        .filter((entry) => entry.isFile && ENTRY_NAME.test(entry.name))
         .map((entry) => entry.name)
         .sort();
     } catch (error) {
@@ -332,6 +334,9 @@ function stampOf(stamp: PolicyStamp): PolicyStamp {
 }
 
 /** The start of every credential entry name of `profile`: a hash of the name, and a dash. */
+/** The name of an entry file: a digest, or a profile's digest prefix and the key's digest. */
+const ENTRY_NAME = /^[0-9a-f]{16,64}(-[0-9a-f]{16,64})?\.json$/;
+
 async function profilePrefix(profile: string): Promise<string> {
   return `${(await sha256Hex(profile)).slice(0, 16)}-`;
 }

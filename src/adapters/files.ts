@@ -112,19 +112,63 @@ export async function ensurePrivateDir(path: string): Promise<void> {
   await Deno.mkdir(path, { recursive: true, mode: 0o700 });
 }
 
-/** Writes a file atomically (temp file, then rename) with mode 0600. */
+/**
+ * Writes a file atomically (temp file, then rename) with mode 0600. A symbolic link is written
+ * through (its target is replaced, the link stays), as editors do.
+ */
 export async function writePrivateFile(path: string, text: string): Promise<void> {
-  const dir = path.slice(0, path.lastIndexOf("/")) || ".";
-  await ensurePrivateDir(dir);
-  const temp = `${path}.${crypto.randomUUID()}.tmp`;
+  const target = await linkTarget(path);
+  const dir = target.slice(0, target.lastIndexOf("/")) || ".";
+  const temp = `${target}.${crypto.randomUUID()}.tmp`;
   try {
+    await ensurePrivateDir(dir);
     await Deno.writeTextFile(temp, text, { mode: 0o600, createNew: true });
     await Deno.chmod(temp, 0o600);
-    await Deno.rename(temp, path);
+    await Deno.rename(temp, target);
   } catch (error) {
     await Deno.remove(temp).catch(() => {});
-    throw error;
+    throw writeFailure(path, error);
   }
+}
+
+/** The file a path names: itself, or what its symbolic links lead to. */
+async function linkTarget(path: string): Promise<string> {
+  try {
+    return await Deno.realPath(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw writeFailure(path, error);
+    const link = await Deno.lstat(path).catch(() => undefined);
+    if (link?.isSymlink) {
+      throw new SentinelError(
+        ExitCode.InvalidConfig,
+        `cannot write ${path}: it is a symbolic link to a file that does not exist; nothing was changed. Fix or remove the link`,
+      );
+    }
+    return path;
+  }
+}
+
+/**
+ * A failed write as an error that says why in words (a full disk, a read-only file system, no
+ * permission) — exit 1, nothing changed — rather than an OS error reported as a bug.
+ */
+function writeFailure(path: string, error: unknown): unknown {
+  if (error instanceof SentinelError || !(error instanceof Error)) return error;
+  const message = error.message;
+  const why = /os error 28|No space left/i.test(message)
+    ? "the disk is full"
+    : /os error 30|Read-only file system/i.test(message)
+    ? "the file system is read-only"
+    : error instanceof Deno.errors.PermissionDenied
+    ? "permission denied"
+    : /os error 122|quota/i.test(message)
+    ? "the disk quota is exceeded"
+    : fileSystemReason(error);
+  return new SentinelError(
+    ExitCode.Internal,
+    `cannot write ${path}: ${why}; nothing was changed. Free space or fix the permissions, then run the command again`,
+    { cause: error, code: "write_failed" },
+  );
 }
 
 /**
@@ -221,23 +265,34 @@ export async function readUserFile(path: string, what: string): Promise<string> 
  */
 export async function backupFile(path: string, stamp: string): Promise<string | undefined> {
   let info: Deno.FileInfo;
+  let bytes: Uint8Array;
   try {
     info = await Deno.stat(path);
+    bytes = await Deno.readFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
+    throw writeFailure(`${path}.bak.${stamp}`, error);
   }
-  const bytes = await Deno.readFile(path);
   const mode = (info.mode ?? 0o600) & 0o777;
-  for (let n = 1;; n++) {
-    const target = `${path}.bak.${stamp}${n === 1 ? "" : `-${n}`}`;
-    try {
-      await Deno.writeFile(target, bytes, { createNew: true, mode });
-      await Deno.chmod(target, mode);
-      return target;
-    } catch (error) {
-      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+  // Written whole under a temporary name, then linked to its final one: a full disk leaves no
+  // truncated backup, and an existing backup is never overwritten.
+  const temp = `${path}.bak.${stamp}.${crypto.randomUUID()}.tmp`;
+  try {
+    await Deno.writeFile(temp, bytes, { createNew: true, mode });
+    await Deno.chmod(temp, mode);
+    for (let n = 1;; n++) {
+      const target = `${path}.bak.${stamp}${n === 1 ? "" : `-${n}`}`;
+      try {
+        await Deno.link(temp, target);
+        return target;
+      } catch (error) {
+        if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+      }
     }
+  } catch (error) {
+    throw writeFailure(`${path}.bak.${stamp}`, error);
+  } finally {
+    await Deno.remove(temp).catch(() => {});
   }
 }
 
@@ -251,13 +306,18 @@ export async function readFromOffset(
 ): Promise<{ text: string; end: number } | undefined> {
   let file: Deno.FsFile;
   try {
+    // Checked before opening: opening a FIFO would wait for a writer for ever.
+    const info = await Deno.stat(path);
+    if (!info.isFile) throw notRegular(path, info);
     file = await Deno.open(path, { read: true });
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
+    throw unusable(path, error);
   }
   using opened = file;
-  const size = (await opened.stat()).size;
+  const info = await opened.stat();
+  if (!info.isFile) throw notRegular(path, info);
+  const size = info.size;
   const start = size < offset ? 0 : offset;
   await opened.seek(start, Deno.SeekMode.Start);
   const buffer = new Uint8Array(size - start);

@@ -8,12 +8,15 @@
  *
  * @module
  */
-import { filesResolve, staticKeysOf } from "../core/aws_profile.ts";
+import { type AwsConfigFiles, filesResolve, staticKeysOf } from "../core/aws_profile.ts";
+import { displaySafe } from "../core/display_text.ts";
+import { credentialProcessLoop } from "../core/issuance/settings.ts";
 import { trustPolicy } from "../core/enforcement.ts";
 import { expandHome } from "../core/environment.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import {
   compactDiff,
+  configValueProblem,
   hasProfile,
   type InitProfile,
   profileSection,
@@ -72,6 +75,7 @@ export async function planInit(deps: Deps, request: InitRequest): Promise<InitPl
   const config = await deps.config.load();
   const configPath = deps.env.paths.awsConfig;
   const before = await deps.files.readOptional(configPath) ?? "";
+  refuseUnsafeRequest(deps, config.aws, request);
   const exists = hasProfile(before, request.profile);
   if (exists && !request.force) {
     throw new SentinelError(
@@ -127,10 +131,7 @@ export async function applyInit(deps: Deps, plan: InitPlan): Promise<InitResult>
     "Z",
   );
   const result: InitResult = { policy: "kept" };
-  if (plan.after !== plan.before) {
-    result.backup = await deps.files.backup(plan.configPath, stamp);
-    await deps.files.writePrivate(plan.configPath, plan.after);
-  }
+  if (plan.after !== plan.before) result.backup = await writeConfig(deps, plan, stamp);
   const { request, policyTarget } = plan;
   if (!plan.policyExists || request.force) {
     if (policyTarget.kind === "file") {
@@ -153,6 +154,68 @@ export async function applyInit(deps: Deps, plan: InitPlan): Promise<InitResult>
     result.store = { text: store.store.text, done: store.done };
   }
   return result;
+}
+
+/**
+ * Refuses what would write a broken or hostile profile: a value that would not read back as
+ * written (a line break starts a section of its own), or a profile that is its own source of
+ * base credentials (a credential_process loop by construction).
+ */
+function refuseUnsafeRequest(deps: Deps, aws: AwsConfigFiles, request: InitRequest): void {
+  const values: [string, string][] = [
+    ["--profile", request.profile],
+    ["--role-arn", request.roleArn],
+    ["--source-profile", request.sourceProfile],
+    ["--region", request.region],
+    ["--policy", request.policy],
+  ];
+  for (const [flag, value] of values) {
+    const problem = configValueProblem(value);
+    if (problem !== undefined) {
+      throw new SentinelError(
+        ExitCode.Usage,
+        `${flag} ${
+          displaySafe(JSON.stringify(value))
+        } cannot go into ${aws.configPath}: ${problem}; nothing was written`,
+      );
+    }
+  }
+  const loops = request.sourceProfile === request.profile ||
+    credentialProcessLoop(
+      request.profile,
+      aws.profiles.get(request.sourceProfile)?.credential_process,
+      deps.selfInvocationNames(),
+    );
+  if (loops) {
+    throw new SentinelError(
+      ExitCode.Usage,
+      `--source-profile ${request.sourceProfile} would make ${request.profile} take its base credentials from Sentinel itself (a credential_process loop); name the profile with your base credentials (aws-vault, SSO or keys), such as base; nothing was written`,
+    );
+  }
+}
+
+/**
+ * Backs the config up and writes the planned text — only while the file still holds what the
+ * diff was computed from (another program, or another `init`, may have changed it meanwhile).
+ * Concurrent `init`s take turns through a lock. Returns the backup's path.
+ */
+async function writeConfig(deps: Deps, plan: InitPlan, stamp: string): Promise<string | undefined> {
+  const release = await deps.cache.lock("init-aws-config", 10_000);
+  try {
+    const now = await deps.files.readOptional(plan.configPath) ?? "";
+    if (now !== plan.before) {
+      throw new SentinelError(
+        ExitCode.Internal,
+        `${plan.configPath} changed after the diff was computed (another program or another \`sentinel init\` edited it); nothing was written: run \`sentinel init\` again to see the new diff`,
+        { code: "config_changed" },
+      );
+    }
+    const backup = await deps.files.backup(plan.configPath, stamp);
+    await deps.files.writePrivate(plan.configPath, plan.after);
+    return backup;
+  } finally {
+    release?.();
+  }
 }
 
 /** The user the starter policy names, and the base account (for the trust policy). */

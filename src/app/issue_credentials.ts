@@ -12,7 +12,7 @@ import type { Deps } from "../ports/deps.ts";
 import { decideIssuance } from "./issuance_decision.ts";
 import { assumeSession, reissueCached } from "./issuance_session.ts";
 import { profileSettings } from "./profile_settings.ts";
-import { guardRecursion, RESOLVING_ENV } from "./recursion_guard.ts";
+import { encodeChain, guardRecursion, RESOLVING_ENV } from "./recursion_guard.ts";
 import { type IssueResult, tryWarmCredentials } from "./warm_credentials.ts";
 
 export type { IssueResult } from "./warm_credentials.ts";
@@ -40,7 +40,7 @@ export interface IssueRequest {
 /** Issues credentials for a profile: from the warm cache when it may, otherwise afresh. */
 export async function issueCredentials(request: IssueRequest, deps: Deps): Promise<IssueResult> {
   const chain = guardRecursion(request.profile, deps.env.vars);
-  deps.setChildEnv(RESOLVING_ENV, chain.join(","));
+  deps.setChildEnv(RESOLVING_ENV, encodeChain(chain));
   const key = await deps.cache.credentialKey(request.profile, request);
   const useCache = request.noCache !== true;
   if (useCache) {

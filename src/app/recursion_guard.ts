@@ -7,12 +7,29 @@
  */
 import { ExitCode, SentinelError } from "../core/errors.ts";
 
-/** Environment variable listing the profiles being resolved. */
+/** Environment variable listing the profiles being resolved, as a JSON array of names. */
 export const RESOLVING_ENV = "SENTINEL_RESOLVING";
+
+/** The chain as {@link RESOLVING_ENV} holds it: JSON, so any profile name (commas too) fits. */
+export function encodeChain(chain: readonly string[]): string {
+  return JSON.stringify(chain);
+}
+
+/** The profiles on the chain; a value that is not a JSON list of names counts as one name. */
+function decodeChain(value: string | undefined): string[] {
+  if (value === undefined || value === "") return [];
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (Array.isArray(parsed) && parsed.every((name) => typeof name === "string")) return parsed;
+  } catch {
+    // not JSON: below
+  }
+  return [value];
+}
 
 /** Fails fast when this process was started, directly or not, to resolve the same profile. */
 export function guardRecursion(profile: string, env: Record<string, string>): string[] {
-  const chain = (env[RESOLVING_ENV] ?? "").split(",").filter((p) => p !== "");
+  const chain = decodeChain(env[RESOLVING_ENV]);
   if (chain.includes(profile)) {
     throw new SentinelError(
       ExitCode.InvalidConfig,

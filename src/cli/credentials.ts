@@ -13,6 +13,7 @@ import { parseDuration } from "../core/duration.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { isStsDuration } from "../core/limits.ts";
 import type { CommandContext } from "./context.ts";
+import { profileArgument } from "./profile_argument.ts";
 
 /** Builds `credentials`. */
 export function credentialsCommand(ctx: CommandContext) {
@@ -56,10 +57,7 @@ Examples:
   $ aws sts get-caller-identity --profile prod      # through credential_process`,
     )
     .action(ctx.action(async (positional, options) => {
-      const profile = positional ?? options.profile;
-      if (profile === undefined) {
-        throw new SentinelError(ExitCode.Usage, "name the profile: sentinel credentials <profile>");
-      }
+      const profile = profileArgument("credentials", positional, options.profile);
       if (options.policy !== undefined && options.policyParameter !== undefined) {
         throw new SentinelError(
           ExitCode.Usage,

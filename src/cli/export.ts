@@ -19,6 +19,7 @@ import { ExitCode, SentinelError } from "../core/errors.ts";
 import { isStsDuration } from "../core/limits.ts";
 import type { CommandContext } from "./context.ts";
 import { policyOption } from "./exec.ts";
+import { profileArgument } from "./profile_argument.ts";
 
 /** `--duration` as seconds (15m to 12h), or undefined. */
 export function durationFlag(text: string | undefined): number | undefined {
@@ -69,10 +70,7 @@ Examples:
   $ sentinel export --profile dev --policy-parameter /sentinel/policies/dev --format env`,
     )
     .action(ctx.action(async (positional, options) => {
-      const profile = positional ?? options.profile;
-      if (profile === undefined) {
-        throw new SentinelError(ExitCode.Usage, "name the profile: sentinel export <profile>");
-      }
+      const profile = profileArgument("export", positional, options.profile);
       const format: ExportFormat = options.format ?? (ctx.output() === "json" ? "json" : "env");
       // Checked before issuing: a session nobody can write down is not issued.
       const section = format === "ini" ? checkSectionName(options.section ?? profile) : profile;

@@ -10,6 +10,8 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { applyInit, type InitRequest, planInit } from "../app/init.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
+import { displaySafe } from "../core/display_text.ts";
+import { configValueProblem } from "../core/init_config.ts";
 import { CREDENTIAL_SOURCES, type CredentialSource } from "../core/settings.ts";
 import type { CommandContext } from "./context.ts";
 import { writeJson } from "./context.ts";
@@ -52,9 +54,10 @@ with --force. The starter policy allows you (as STS names you) to use the profil
 hour; an existing policy is kept unless --force. Then the role's trust policy is printed:
 only sessions with a Sentinel SourceIdentity may assume it.
 
-Exit codes: 0 done (or nothing written at your answer), 2 usage (a missing flag with --yes, an
-            existing profile without --force, no terminal to ask on), 3 invalid config,
-            6 AWS or credential-source failure.
+Exit codes: 0 done (or nothing written at your answer), 1 ~/.aws/config changed while you were
+            deciding (or a write failed; nothing was changed), 2 usage (a missing flag with --yes,
+            an existing profile without --force, a profile as its own source, a value with a line
+            break, no terminal to ask on), 3 invalid config, 6 AWS or credential-source failure.
 
 Examples:
   $ sentinel init
@@ -206,7 +209,7 @@ async function initRequest(
       const answer = await ask.text(question, fallback);
       const problem = valid(answer);
       if (problem === undefined) return answer;
-      ctx.sayErr(`  ${problem}\n`);
+      ctx.sayErr(`  ${displaySafe(problem)}\n`);
     }
   };
   const profileName = (flag: string) => (text: string) =>
@@ -230,7 +233,10 @@ async function initRequest(
     options.sourceProfile,
     "Profile with your base credentials (--source-profile)",
     "base",
-    profileName("--source-profile"),
+    (text) =>
+      text === profile
+        ? `--source-profile cannot be ${profile} itself: name the profile with your base credentials`
+        : profileName("--source-profile")(text),
   );
   const sourceRegion = config.aws.profiles.get(sourceProfile)?.region ??
     config.aws.profiles.get("default")?.region ?? ctx.deps.env.get("AWS_REGION") ??
@@ -245,7 +251,10 @@ async function initRequest(
     options.policy,
     "Policy: a file, or ssm:<parameter> (--policy)",
     "~/.config/sentinel/policy.yaml",
-    (text) => text.trim() === "" ? "the policy cannot be empty" : undefined,
+    (text) => {
+      const problem = configValueProblem(text);
+      return problem === undefined ? undefined : `--policy ${JSON.stringify(text)}: ${problem}`;
+    },
   );
   const storeInit = options.storeInit === true ||
     (ask !== undefined && await ask.yesNo("Create the approval store now (store init)?", false));

@@ -7,11 +7,11 @@
  */
 import { Command } from "@commander-js/extra-typings";
 import { consoleLogin, openInBrowser } from "../app/console_login.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 import { policyOption } from "./exec.ts";
 import { durationFlag } from "./export.ts";
 import { isoSeconds } from "./render.ts";
+import { profileArgument } from "./profile_argument.ts";
 
 /** Builds `login`. */
 export function loginCommand(ctx: CommandContext) {
@@ -44,10 +44,7 @@ Examples:
   $ sentinel login prod --output json | jq -r .url`,
     )
     .action(ctx.action(async (positional, options) => {
-      const profile = positional ?? options.profile;
-      if (profile === undefined) {
-        throw new SentinelError(ExitCode.Usage, "name the profile: sentinel login <profile>");
-      }
+      const profile = profileArgument("login", positional, options.profile);
       const login = await consoleLogin({
         profile,
         mode: "cli",

@@ -336,7 +336,7 @@ export function doctorText(
   for (const check of report.checks) {
     if (check.profile !== group) {
       group = check.profile;
-      lines.push(group === undefined ? "this machine:" : `profile ${group}:`);
+      lines.push(group === undefined ? "this machine:" : `profile ${displaySafe(group)}:`);
     }
     const mark = check.ok ? style.ok("✓") : style.bad("✗");
     lines.push(`  ${mark} ${displaySafe(check.check)}: ${displaySafe(check.detail)}`);

@@ -14,6 +14,7 @@ import { ExitCode, SentinelError } from "../core/errors.ts";
 import { isStsDuration, MIN_WINDOW_SECONDS } from "../core/limits.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 import { human, isoSeconds, requestText } from "./render.ts";
+import { profileArgument } from "./profile_argument.ts";
 
 /** Parses the `--duration` of an approval window or a break-glass: 20m to 12h. */
 export function windowFlag(text: string | undefined, flag = "--duration"): number | undefined {
@@ -58,14 +59,13 @@ Examples:
   $ sentinel request --profile prod --justification "deploy" --duration 2h    # v1 spelling`,
     )
     .action(ctx.action(async (positional, options) => {
-      const profile = positional ?? options.profile;
+      const profile = profileArgument(
+        "request",
+        positional,
+        options.profile,
+        "sentinel request <profile> --reason <text>",
+      );
       const reason = options.reason ?? options.justification;
-      if (profile === undefined) {
-        throw new SentinelError(
-          ExitCode.Usage,
-          "name the profile: sentinel request <profile> --reason <text>",
-        );
-      }
       if (reason === undefined) {
         throw new SentinelError(ExitCode.Usage, "say why you need the access: --reason <text>");
       }

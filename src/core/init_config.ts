@@ -21,6 +21,7 @@
  * ```
  * @module
  */
+import { configProfileName, sectionHeaderName } from "./aws_ini.ts";
 import type { CredentialSource } from "./settings.ts";
 
 /** The profile `init` writes. */
@@ -46,18 +47,32 @@ export function profileSection(p: InitProfile): string {
   ].join("\n") + "\n";
 }
 
-/** The header line of a profile's section (`[default]` for `default`). */
-function headerOf(profile: string): string {
-  return profile === "default" ? "[default]" : `[profile ${profile}]`;
+/**
+ * What is wrong with a value for `~/.aws/config`, or `undefined`: a line break or other control
+ * character would start a line of its own (a section or key of the caller's choosing), and
+ * surrounding whitespace would be lost when the file is read back.
+ */
+export function configValueProblem(value: string): string | undefined {
+  // deno-lint-ignore no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) {
+    return "it holds a line break or control character";
+  }
+  if (value !== value.trim()) return "it starts or ends with whitespace";
+  if (value === "") return "it is empty";
+  return undefined;
 }
 
 /** Where a section starts and ends (line indexes, end exclusive), or `undefined`. */
 function sectionLines(lines: readonly string[], profile: string): [number, number] | undefined {
-  const header = headerOf(profile);
-  const start = lines.findIndex((line) => line.trim().replace(/\s+/g, " ") === header);
+  // Headers read as the AWS CLI reads them: `[profile prod] # note` and `[profile "prod"]` count.
+  const isProfile = (line: string) => {
+    const name = sectionHeaderName(line);
+    return name !== undefined && configProfileName(name) === profile;
+  };
+  const start = lines.findIndex(isProfile);
   if (start === -1) return undefined;
   let end = start + 1;
-  while (end < lines.length && !/^\s*\[/.test(lines[end])) end++;
+  while (end < lines.length && sectionHeaderName(lines[end]) === undefined) end++;
   // Blank lines and comments before the next section belong to the gap, not to this section.
   while (end > start + 1 && /^\s*([#;].*)?$/.test(lines[end - 1])) end--;
   return [start, end];
