@@ -49,7 +49,19 @@ export interface CommandContext {
   ): (...args: A) => Promise<void>;
 }
 
-/** Writes a JSON value as one line. */
+/** Writes a JSON value as one line (see {@link jsonLine}). */
 export function writeJson(write: (text: string) => void, value: unknown): void {
-  write(JSON.stringify(value) + "\n");
+  write(jsonLine(value));
+}
+
+/**
+ * A JSON value as one line, with C1 controls and bidi overrides escaped as `\uXXXX` too (JSON
+ * escapes only C0 controls): the same value for a parser, nothing a terminal acts on for a person
+ * who reads it.
+ */
+export function jsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u0080-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  ) + "\n";
 }

@@ -7,7 +7,8 @@
  * someone else. {@link displaySafe} replaces each such character by a visible escape (`\x1b`,
  * `\u202e`), so what the reader sees is what the text is.
  *
- * Only human-readable output uses this; JSON output stays exact (JSON escapes controls itself).
+ * Only human-readable output uses this; JSON output stays exact (cli/context.ts escapes controls
+ * and bidi overrides there as `\uXXXX`, the same value for a parser).
  * Backslashes are left as they are, so `DOMAIN\user` reads naturally; an escape in the output is
  * therefore either a replaced character or a literal backslash sequence in the name, never a
  * character the terminal interprets.
