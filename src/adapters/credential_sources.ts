@@ -212,7 +212,9 @@ export async function fromAwsVault(
 
 /** The AWS SDK's credential resolution for a named profile, its own STS calls in `region`. */
 export async function fromSdkChain(profile: string, region?: string): Promise<AwsCredentials> {
-  const { fromIni } = await import("@aws-sdk/credential-providers");
+  // Computed: loading this module must not resolve the SDK's packages (see sdk_chain.ts).
+  const sdkChain = "./aws/sdk_chain.ts";
+  const { fromIni } = await import(sdkChain) as typeof import("./aws/sdk_chain.ts");
   try {
     // fromIni resolves the named profile only (static keys, SSO, web identity, assume-role chains,
     // credential_process), never ambient environment keys.
