@@ -106,19 +106,8 @@ async function keysElsewhere(
 
 /** Whether `aws-vault list --credentials` (which needs no passphrase) names `profile`. */
 async function awsVaultHolds(profile: string): Promise<boolean> {
-  try {
-    const output = await new Deno.Command("aws-vault", {
-      args: ["list", "--credentials"],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    return new TextDecoder().decode(output.stdout).split("\n").some((line) =>
-      line.trim() === profile
-    );
-  } catch {
-    return false;
-  }
+  const { awsVaultCredentialNames } = await import("./aws_vault_list.ts");
+  return (await awsVaultCredentialNames())?.includes(profile) ?? false;
 }
 
 /** Whether an executable named `name` is on PATH. */

@@ -10,6 +10,7 @@ import type { Environment } from "../core/environment.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { PathKind, SystemProbe } from "../ports/system.ts";
 import { displayEndpoint, resolveEndpoint } from "./aws/endpoints.ts";
+import { awsVaultCredentialNames } from "./aws_vault_list.ts";
 
 /** Whether `path` is an executable regular file. */
 export function isExecutableFile(path: string): boolean {
@@ -53,21 +54,9 @@ export function createSystemProbe(env: Environment): SystemProbe {
         return false;
       }
     },
-    async awsVaultCredentials(): Promise<string[] | undefined> {
-      if (whichOn("aws-vault", env.get("PATH")) === undefined) return undefined;
-      try {
-        const output = await new Deno.Command("aws-vault", {
-          args: ["list", "--credentials"],
-          stdin: "null",
-          stdout: "piped",
-          stderr: "null",
-        }).output();
-        if (!output.success) return undefined;
-        return new TextDecoder().decode(output.stdout).split("\n").map((line) => line.trim())
-          .filter((line) => line !== "");
-      } catch {
-        return undefined;
-      }
+    awsVaultCredentials(): Promise<string[] | undefined> {
+      if (whichOn("aws-vault", env.get("PATH")) === undefined) return Promise.resolve(undefined);
+      return awsVaultCredentialNames();
     },
     async awsServerTime(region: string, signal: AbortSignal): Promise<number> {
       const { url } = resolveEndpoint(env.get, "sts", region);

@@ -9,10 +9,9 @@
 import { Command } from "@commander-js/extra-typings";
 import { issueCredentials } from "../app/issue_credentials.ts";
 import { formatCredentialProcess } from "../core/credential_process.ts";
-import { parseDuration } from "../core/duration.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
-import { isStsDuration } from "../core/limits.ts";
 import type { CommandContext } from "./context.ts";
+import { durationFlag } from "./export.ts";
 import { profileArgument } from "./profile_argument.ts";
 
 /** Builds `credentials`. */
@@ -71,7 +70,7 @@ Examples:
           ? `ssm:${options.policyParameter}`
           : options.policy,
         region: options.region,
-        durationSeconds: options.duration === undefined ? undefined : duration(options.duration),
+        durationSeconds: durationFlag(options.duration),
         logFile: options.logFile,
         awsVaultFlags: options.session === false ? ["--no-session"] : undefined,
         noCache: options.cache === false,
@@ -81,15 +80,4 @@ Examples:
       }, ctx.deps);
       ctx.io.stdout(formatCredentialProcess(result.credentials) + "\n");
     }));
-}
-
-function duration(text: string): number {
-  const seconds = parseDuration(text);
-  if (seconds === undefined || !isStsDuration(seconds)) {
-    throw new SentinelError(
-      ExitCode.Usage,
-      `--duration "${text}" must be a duration from 15m to 12h, such as 30m or 1h`,
-    );
-  }
-  return seconds;
 }
