@@ -8,7 +8,7 @@
  * ```
  * @module
  */
-import { freePort, toolPath } from "./tools.ts";
+import { freePort, ROOT, toolPath } from "./tools.ts";
 
 /** A running moto server. */
 export interface MotoServer extends AsyncDisposable {
@@ -38,8 +38,9 @@ export async function startMoto(): Promise<MotoServer> {
   const port = freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const recordings = await Deno.makeTempFile({ prefix: "moto-recording-" });
-  const child = new Deno.Command(toolPath("moto_server"), {
-    args: ["-H", "127.0.0.1", "-p", String(port)],
+  // moto_server itself, with DynamoDB requests serialised (see moto_server.py for why).
+  const child = new Deno.Command(toolPath("python3"), {
+    args: [`${ROOT}test/harness/moto_server.py`, "-H", "127.0.0.1", "-p", String(port)],
     env: { MOTO_ENABLE_RECORDING: "True", MOTO_RECORDER_FILEPATH: recordings },
     stdin: "null",
     stdout: "null",

@@ -10,7 +10,7 @@ export const ROOT = new URL("../../", import.meta.url).pathname;
 const TOOLS = `${ROOT}.tools`;
 
 /** Absolute path of a test peer's executable, failing with the command to install it. */
-export function toolPath(name: "moto_server" | "aws" | "aws-vault"): string {
+export function toolPath(name: "moto_server" | "python3" | "aws" | "aws-vault"): string {
   const path = name === "aws-vault" ? `${TOOLS}/bin/aws-vault` : `${TOOLS}/venv/bin/${name}`;
   try {
     Deno.statSync(path);
