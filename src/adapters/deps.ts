@@ -116,7 +116,6 @@ export function createDeps(edges: ProcessEdges): Deps {
     warn,
     debug,
     setChildEnv: edges.setEnv,
-    selfInvocationNames,
     baseCredentials: once<BaseCredentialProvider>(async () =>
       (await sourcesModule()).baseCredentialProvider(env, debug)
     ),
@@ -203,11 +202,4 @@ function timedTransport(
 function randomHex16(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(8));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-/** How a credential_process line can name this program: `sentinel`, or its entry module. */
-function selfInvocationNames(): string[] {
-  const names = ["sentinel"];
-  if (Deno.mainModule.startsWith("file:")) names.push(new URL(Deno.mainModule).pathname);
-  return names;
 }

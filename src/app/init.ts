@@ -184,7 +184,6 @@ function refuseUnsafeRequest(deps: Deps, aws: AwsConfigFiles, request: InitReque
     credentialProcessLoop(
       request.profile,
       aws.profiles.get(request.sourceProfile)?.credential_process,
-      deps.selfInvocationNames(),
     );
   if (loops) {
     throw new SentinelError(

@@ -51,7 +51,7 @@ export async function profileSettings(
   const source = settings.sourceProfile === undefined
     ? undefined
     : config.aws.profiles.get(settings.sourceProfile);
-  if (credentialProcessLoop(profile, source?.credential_process, deps.selfInvocationNames())) {
+  if (credentialProcessLoop(profile, source?.credential_process)) {
     throw new SentinelError(
       ExitCode.InvalidConfig,
       `credential_process loop: profile ${profile} takes its base credentials from ${settings.sourceProfile}, whose credential_process runs \`sentinel credentials ${profile}\` again; point the source at base credentials (aws-vault, SSO or keys)`,

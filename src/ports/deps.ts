@@ -38,8 +38,6 @@ export interface Deps {
   debug(message: string): void;
   /** Sets a variable for child processes of this one (the credential_process loop guard). */
   setChildEnv(key: string, value: string): void;
-  /** How a credential_process line can name this program (for the loop guard). */
-  selfInvocationNames(): string[];
   baseCredentials(): Promise<BaseCredentialProvider>;
   /** STS and SSM (the transport is the composition root's choice). */
   aws(): Promise<{ sts: StsPort; ssm: SsmPort }>;

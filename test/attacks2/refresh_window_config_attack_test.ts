@@ -33,7 +33,7 @@ Deno.test("attack: error advice sends users to `sentinel doctor`, which must exi
   await Deno.mkdir(t.home.logFile, { recursive: true }); // the decision log cannot be written
   const failed = await runSentinel(["credentials", "prod"], { env: t.home.env });
   const advised = failed.stderr.match(/run `(sentinel [a-z-]+)`/)?.[1];
-  if (advised === undefined) return; // no command advised: nothing to check
+  assertTrue(advised !== undefined, `the failure advises no command: ${failed.stderr}`);
   const doctor = await runSentinel(advised.split(" ").slice(1), {
     env: t.home.env,
   });

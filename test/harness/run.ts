@@ -1,11 +1,22 @@
 /**
  * Runs any program as a child process in a clean environment (the harness's minimal one plus what
- * the test adds) and collects its output: for the installed `sentinel`, bash and the installer.
+ * the test adds) and collects its output: Sentinel from source (harness/sentinel.ts), the installed
+ * `sentinel`, bash and the installer.
  *
  * @module
  */
-import { baseEnv } from "./sentinel.ts";
 import { ROOT } from "./tools.ts";
+
+/** A minimal environment: PATH, HOME, Deno's cache, and whatever the test adds. */
+export function baseEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const keep = ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME", "TMPDIR"];
+  const env: Record<string, string> = { NO_COLOR: "1" };
+  for (const key of keep) {
+    const value = Deno.env.get(key);
+    if (value !== undefined) env[key] = value;
+  }
+  return { ...env, ...extra };
+}
 
 /** What a finished process left behind. */
 export interface ProgramRun {

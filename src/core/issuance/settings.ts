@@ -238,15 +238,8 @@ export function settingsReport(sources: SettingSources): string[] {
 
 /**
  * The static credential_process loop: the source profile's `credential_process` runs
- * `sentinel credentials <profile>` again. `selfNames` are the ways this program can be named.
+ * `sentinel credentials <profile>` again (read as {@link sentinelInvocation} reads such lines).
  */
-export function credentialProcessLoop(
-  profile: string,
-  sourceProcess: string | undefined,
-  selfNames: readonly string[],
-): boolean {
-  if (sourceProcess === undefined) return false;
-  const escaped = profile.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return selfNames.some((name) => sourceProcess.includes(name)) &&
-    new RegExp(`credentials\\s+(--profile[= ])?${escaped}(\\s|$)`).test(sourceProcess);
+export function credentialProcessLoop(profile: string, sourceProcess: string | undefined): boolean {
+  return sentinelInvocation(sourceProcess)?.profile === profile;
 }
