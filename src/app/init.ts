@@ -75,7 +75,7 @@ export async function planInit(deps: Deps, request: InitRequest): Promise<InitPl
   const config = await deps.config.load();
   const configPath = deps.env.paths.awsConfig;
   const before = await deps.files.readOptional(configPath) ?? "";
-  refuseUnsafeRequest(deps, config.aws, request);
+  refuseUnsafeRequest(config.aws, request);
   const exists = hasProfile(before, request.profile);
   if (exists && !request.force) {
     throw new SentinelError(
@@ -161,7 +161,7 @@ export async function applyInit(deps: Deps, plan: InitPlan): Promise<InitResult>
  * written (a line break starts a section of its own), or a profile that is its own source of
  * base credentials (a credential_process loop by construction).
  */
-function refuseUnsafeRequest(deps: Deps, aws: AwsConfigFiles, request: InitRequest): void {
+function refuseUnsafeRequest(aws: AwsConfigFiles, request: InitRequest): void {
   const values: [string, string][] = [
     ["--profile", request.profile],
     ["--role-arn", request.roleArn],
