@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { displaySafeJson } from "../core/display_text.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { Style } from "./style.ts";
 
@@ -49,19 +50,7 @@ export interface CommandContext {
   ): (...args: A) => Promise<void>;
 }
 
-/** Writes a JSON value as one line (see {@link jsonLine}). */
+/** Writes a JSON value as one line (see {@link displaySafeJson}). */
 export function writeJson(write: (text: string) => void, value: unknown): void {
-  write(jsonLine(value));
-}
-
-/**
- * A JSON value as one line, with C1 controls and bidi overrides escaped as `\uXXXX` too (JSON
- * escapes only C0 controls): the same value for a parser, nothing a terminal acts on for a person
- * who reads it.
- */
-export function jsonLine(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[\u0080-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  ) + "\n";
+  write(displaySafeJson(value));
 }

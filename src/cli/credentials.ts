@@ -9,6 +9,7 @@
 import { Command } from "@commander-js/extra-typings";
 import { issueCredentials } from "../app/issue_credentials.ts";
 import { formatCredentialProcess } from "../core/credential_process.ts";
+import { displaySafeJson } from "../core/display_text.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { CommandContext } from "./context.ts";
 import { durationFlag } from "./export.ts";
@@ -74,9 +75,7 @@ Examples:
         logFile: options.logFile,
         awsVaultFlags: options.session === false ? ["--no-session"] : undefined,
         noCache: options.cache === false,
-        echo: options.logStderr
-          ? (record) => ctx.io.stderr(JSON.stringify(record) + "\n")
-          : undefined,
+        echo: options.logStderr ? (record) => ctx.io.stderr(displaySafeJson(record)) : undefined,
       }, ctx.deps);
       ctx.io.stdout(formatCredentialProcess(result.credentials) + "\n");
     }));

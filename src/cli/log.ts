@@ -7,9 +7,10 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { followDecisions, readDecisions } from "../app/decision_log_view.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
+import { displaySafeJson } from "../core/display_text.ts";
 import { type LogFilter, parseSince } from "../core/log_query.ts";
 import { EFFECTS } from "../core/policy/schema.ts";
-import { type CommandContext, jsonLine } from "./context.ts";
+import type { CommandContext } from "./context.ts";
 import { logHeader, logRow } from "./render.ts";
 
 /** Builds `log`. */
@@ -65,7 +66,7 @@ Examples:
       const json = ctx.output() === "json";
       const paint = (effect: string, text: string) => ctx.style.effect(effect, text);
       const print = (record: Record<string, unknown>) =>
-        ctx.io.stdout(json ? jsonLine(record) : logRow(record, paint));
+        ctx.io.stdout(json ? displaySafeJson(record) : logRow(record, paint));
       if (!json) {
         if (!view.exists) ctx.sayErr(`no decisions logged yet: ${view.file} does not exist\n`);
         else if (view.decisions.length === 0 && !options.follow) {

@@ -5,7 +5,7 @@
  * @module
  */
 import { formatDuration } from "../core/duration.ts";
-import { displaySafe } from "../core/display_text.ts";
+import { displaySafe, displaySafeJson } from "../core/display_text.ts";
 import type { ExitCode } from "../core/errors.ts";
 import type { Decision, Explanation } from "../core/policy/evaluate.ts";
 import type { CheckResult } from "../app/check.ts";
@@ -137,12 +137,12 @@ export interface RenderedError {
 /** An error on stderr: JSON `{code, error, message, details}` or `sentinel: …` lines. */
 export function errorText(error: RenderedError, format: "text" | "json"): string {
   if (format === "json") {
-    return JSON.stringify({
+    return displaySafeJson({
       code: error.exitCode,
       error: error.code,
       message: error.message,
       details: error.details,
-    }) + "\n";
+    });
   }
   return `sentinel: ${displaySafe(error.message)}\n` +
     error.details.map((line) => `  ${displaySafe(line)}\n`).join("") +

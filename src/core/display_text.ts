@@ -7,8 +7,9 @@
  * someone else. {@link displaySafe} replaces each such character by a visible escape (`\x1b`,
  * `\u202e`), so what the reader sees is what the text is.
  *
- * Only human-readable output uses this; JSON output stays exact (cli/context.ts escapes controls
- * and bidi overrides there as `\uXXXX`, the same value for a parser).
+ * Human-readable output uses {@link displaySafe}; JSON output uses {@link displaySafeJson}, which
+ * writes the same characters as `\uXXXX` escapes — the exact value for a parser, nothing a
+ * terminal acts on for a person reading it.
  * Backslashes are left as they are, so `DOMAIN\user` reads naturally; an escape in the output is
  * therefore either a replaced character or a literal backslash sequence in the name, never a
  * character the terminal interprets.
@@ -53,4 +54,23 @@ function escapeCharacter(character: string): string {
  */
 export function displaySafe(text: string): string {
   return text.replace(UNSAFE, escapeCharacter);
+}
+
+/**
+ * A value as one line of JSON (newline included) in which every character {@link displaySafe}
+ * would escape is written as a `\uXXXX` escape: `JSON.parse` gives back exactly the value.
+ *
+ * @example
+ * ```ts
+ * import { displaySafeJson } from "./display_text.ts";
+ *
+ * console.assert(displaySafeJson({ user: "eve\u202e" }) === '{"user":"eve\\u202e"}\n');
+ * ```
+ */
+export function displaySafeJson(value: unknown): string {
+  return JSON.stringify(value).replace(UNSAFE, (c) =>
+    Array.from(
+      { length: c.length },
+      (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, "0")}`,
+    ).join("")) + "\n";
 }

@@ -1,5 +1,5 @@
 import { assertEquals, assertTrue } from "../../test/assert.ts";
-import { displaySafe } from "./display_text.ts";
+import { displaySafe, displaySafeJson } from "./display_text.ts";
 
 Deno.test("displaySafe escapes what a terminal would act on", () => {
   const cases: [string, string, string][] = [
@@ -53,4 +53,17 @@ Deno.test("displaySafe leaves printable text of any script unchanged", () => {
   ) {
     assertEquals(displaySafe(text), text, text);
   }
+});
+
+Deno.test("JSON output escapes what a terminal acts on, and parses back to the same value", () => {
+  const value = {
+    user: "mallory\u009b2J\u202eevil\u2066\u200b",
+    plain: "alice é 😀",
+    c0: "\u001b[0m",
+    tag: "\u{e0001}x",
+  };
+  const line = displaySafeJson(value);
+  assertEquals(line.endsWith("\n"), true);
+  assertEquals(displaySafe(line.trimEnd()), line.trimEnd()); // nothing left to escape
+  assertEquals(JSON.parse(line), value);
 });
