@@ -102,10 +102,11 @@ export interface IssuanceCache {
   /** Forgets a cached policy (after a push, or when it is found stale). */
   removePolicy(source: string): Promise<void>;
   /**
-   * Takes the cross-process lock of one issuance, waiting at most `waitMs`: a burst of calls for
-   * the same profile then issues once while the others wait and take the cached result. Resolves
-   * to the release function, or `undefined` when the wait ran out (the caller goes on without).
-   * A holder that dies releases the lock with it.
+   * Takes the cross-process lock named `key`, waiting at most `waitMs`: for one issuance, so a
+   * burst of calls for the same profile issues once while the others wait and take the cached
+   * result; and for `init`'s write of the AWS config. Resolves to the release function, or
+   * `undefined` when the wait ran out (the caller goes on without). A holder that dies releases
+   * the lock with it.
    */
   lock(key: string, waitMs: number): Promise<(() => void) | undefined>;
   readIdentity(accessKeyId: string): Promise<IdentityEntry | undefined>;
