@@ -1,8 +1,7 @@
 /**
  * Runs the whole test suite: installs the test peers (moto, AWS CLI, aws-vault) when missing, then
  * runs every test with the Deno that runs this script — the core's unit tests and its JSDoc
- * examples first, with no permissions at all (proving the core is pure; the `yaml` package reads
- * only LOG_TOKENS and LOG_STREAM), then everything else with the permissions end-to-end tests need,
+ * examples first, with no permissions at all (proving the core is pure), then everything else with the permissions end-to-end tests need,
  * three test files at a time (`DENO_JOBS` to change that).
  * Extra arguments go to one `deno test` run instead (a file, `--filter`, …). The last line printed
  * is always `N passed, N failed`.
@@ -51,7 +50,7 @@ const env = { PATH: path, NO_COLOR: "1", DENO_JOBS: Deno.env.get("DENO_JOBS") ??
 const runs = Deno.args.length > 0
   ? [["test", "--allow-all", "--unstable-worker-options", ...Deno.args]]
   : [
-    ["test", "--no-prompt", "--allow-env=LOG_TOKENS,LOG_STREAM", "--doc", "src/core/"],
+    ["test", "--no-prompt", "--doc", "src/core/"],
     ["test", "--allow-all", "--unstable-worker-options", "--parallel", "--ignore=src/core/"],
   ];
 

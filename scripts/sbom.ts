@@ -195,7 +195,10 @@ export async function cycloneDx(lock: DenoLock, options: BomOptions): Promise<Bo
 
 interface DenoInfo {
   roots: string[];
-  modules: { specifier: string; dependencies?: { code?: { specifier: string } }[] }[];
+  modules: {
+    specifier: string;
+    dependencies?: { code?: { specifier: string }; type?: { specifier: string } }[];
+  }[];
   redirects: Record<string, string>;
   npmPackages: Record<string, { dependencies: string[] }>;
 }
@@ -225,6 +228,10 @@ export async function reachedPackages(
       seen.add(specifier);
       for (const dep of modules.get(specifier)?.dependencies ?? []) {
         if (dep.code?.specifier) queue.push(dep.code.specifier);
+        // A vendored build of an npm release (vendor/yaml.ts): the release's code is what runs.
+        if (dep.code?.specifier.includes("/vendor/") && dep.type?.specifier.startsWith("npm:")) {
+          queue.push(dep.type.specifier);
+        }
       }
     }
     const ids = Object.keys(graph.npmPackages);

@@ -97,7 +97,9 @@ Deno.test("compile --dry-run: the --include list holds every computed-specifier 
 Deno.test("compile --dry-run fails, naming the line, when a computed import's module would not be embedded", async () => {
   const copy = `${await Deno.makeTempDir({ prefix: "compile-dry-run-" })}/`;
   try {
-    for (const path of ["main.ts", "deno.json", "deno.lock", "src", "plugins", "scripts"]) {
+    for (
+      const path of ["main.ts", "deno.json", "deno.lock", "src", "plugins", "scripts", "vendor"]
+    ) {
       await new Deno.Command("cp", { args: ["-r", `${ROOT}${path}`, `${copy}${path}`] }).output();
     }
     const deps = `${copy}src/adapters/deps.ts`;

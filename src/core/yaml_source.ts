@@ -65,7 +65,14 @@ export function parseYaml<S extends z.ZodType>(
   options: ParseYamlOptions,
 ): YamlResult<z.output<S>> {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // logLevel "error": yaml's own warnings (a key that is a list, say) would otherwise go to the
+  // console as raw text; the schema reports such keys, placed and display-safe.
+  const doc = parseDocument(text, {
+    lineCounter,
+    uniqueKeys: true,
+    prettyErrors: false,
+    logLevel: "error",
+  });
   const position = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };

@@ -277,3 +277,19 @@ rules:
   assertTrue(result.ok);
   assertEquals(result.policy.version, "1");
 });
+
+Deno.test("a key that is a list is reported as an issue, never printed raw by the YAML parser", () => {
+  const printed: unknown[] = [];
+  const { warn, log } = console;
+  console.warn = (...args: unknown[]) => printed.push(args);
+  console.log = (...args: unknown[]) => printed.push(args);
+  try {
+    const result = parsePolicy('version: "1"\nrules:\n  - ? [a, "\\u001b[31m"]\n    : c\n');
+    assertTrue(!result.ok);
+    assertTrue(result.issues.some((issue) => issue.message.startsWith("unknown key")));
+  } finally {
+    console.warn = warn;
+    console.log = log;
+  }
+  assertEquals(printed, []);
+});
