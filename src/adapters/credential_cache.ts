@@ -51,29 +51,29 @@ export class FileCache implements IssuanceCache {
    * Computed once per process for the same arguments (a warm miss asks again on the cold path).
    */
   credentialKey(profile: string, overrides: KeyOverrides = {}): Promise<string> {
-    const id = JSON.stringify([profile, overrides]);
+    // Memoised on what the key is made of, not on the whole request object: the warm attempt in
+    // main.ts and the cold path after it ask with different objects for the same key.
+    const flags = [
+      overrides.policy ?? "",
+      String(overrides.durationSeconds ?? ""),
+      ...extraOverrides(overrides),
+    ];
+    const id = JSON.stringify([profile, ...flags]);
     let key = this.#keys.get(id);
     if (key === undefined) {
-      key = this.#computeKey(profile, overrides);
+      key = this.#computeKey(profile, flags);
       this.#keys.set(id, key);
     }
     return key;
   }
 
-  async #computeKey(profile: string, overrides: KeyOverrides): Promise<string> {
+  async #computeKey(profile: string, flags: string[]): Promise<string> {
     const { awsConfig, awsCredentials, sentinelConfig } = this.env.paths;
     const files = [awsConfig, awsCredentials, sentinelConfig].map((path) =>
       `${path}\n${readIfFile(path)}`
     );
     const fingerprint = await sha256Hex(
-      [
-        profile,
-        ...files,
-        fingerprintEnv(this.env.vars),
-        overrides.policy ?? "",
-        String(overrides.durationSeconds ?? ""),
-        ...extraOverrides(overrides),
-      ].join("\0"),
+      [profile, ...files, fingerprintEnv(this.env.vars), ...flags].join("\0"),
     );
     return `${await profilePrefix(profile)}${fingerprint}`;
   }
