@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { moduleReach } from "./module_graph.ts";
 import { runtimeFlags } from "./runtime_flags.ts";
 import { BUNDLED_PLUGINS } from "../src/plugin_host/registry.ts";
 
@@ -117,44 +118,12 @@ export function scanSource(text: string): SourceScan {
 /** `deno info --json` of a module: the local files it loads at run time (type-only imports not). */
 export type ModuleLoader = (root: string, file: string) => Promise<string[]>;
 
-interface DenoInfo {
-  roots: string[];
-  modules: { specifier: string; dependencies?: { code?: { specifier: string } }[] }[];
-  redirects: Record<string, string>;
-}
-
-/** The default {@link ModuleLoader}: runs `deno info --json` and follows code dependencies. */
+/** The default {@link ModuleLoader}: the root's own files `file` loads, per `deno info`. */
 export async function denoInfoLoader(root: string, file: string): Promise<string[]> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", file],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (code !== 0) {
-    throw new Error(
-      `deno info ${file} failed (is the Deno cache filled? run \`deno cache main.ts\`):\n${
-        new TextDecoder().decode(stderr)
-      }`,
-    );
-  }
-  const graph: DenoInfo = JSON.parse(new TextDecoder().decode(stdout));
-  const modules = new Map(graph.modules.map((m) => [m.specifier, m]));
-  const seen = new Set<string>();
-  const queue = [...graph.roots];
-  while (queue.length > 0) {
-    const raw = queue.pop()!;
-    const specifier = graph.redirects[raw] ?? raw;
-    if (seen.has(specifier)) continue;
-    seen.add(specifier);
-    for (const dep of modules.get(specifier)?.dependencies ?? []) {
-      if (dep.code?.specifier) {
-        queue.push(graph.redirects[dep.code.specifier] ?? dep.code.specifier);
-      }
-    }
-  }
   const rootUrl = new URL(`file://${root.endsWith("/") ? root : `${root}/`}`).href;
-  return [...seen].filter((s) => s.startsWith(rootUrl)).map((s) => s.slice(rootUrl.length));
+  return (await moduleReach(root, file)).modules
+    .filter((s) => s.startsWith(rootUrl))
+    .map((s) => s.slice(rootUrl.length));
 }
 
 /** A root-relative path, resolved from `specifier` as written in `from`. */

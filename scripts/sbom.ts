@@ -15,6 +15,9 @@
  */
 import denoConfig from "../deno.json" with { type: "json" };
 import { compilePlan } from "./compile_plan.ts";
+import { moduleReach, parsePackageId } from "./module_graph.ts";
+
+export { parsePackageId };
 
 /** The parts of deno.lock (version 5) the SBOM reads. */
 export interface DenoLock {
@@ -49,14 +52,6 @@ export interface Bom {
   metadata: Record<string, unknown>;
   components: BomComponent[];
   dependencies: { ref: string; dependsOn: string[] }[];
-}
-
-/** `@scope/name@1.2.3_peer@4.5.6` → name `@scope/name`, version `1.2.3`. */
-export function parsePackageId(id: string): { name: string; version: string } {
-  const at = id.indexOf("@", 1);
-  if (at === -1) throw new Error(`deno.lock: "${id}" is not name@version`);
-  const version = id.slice(at + 1);
-  return { name: id.slice(0, at), version: version.split("_")[0] };
 }
 
 /** The package URL: `pkg:npm/%40scope/name@1.2.3`. */
@@ -193,64 +188,18 @@ export async function cycloneDx(lock: DenoLock, options: BomOptions): Promise<Bo
   };
 }
 
-interface DenoInfo {
-  roots: string[];
-  modules: {
-    specifier: string;
-    dependencies?: { code?: { specifier: string }; type?: { specifier: string } }[];
-  }[];
-  redirects: Record<string, string>;
-  npmPackages: Record<string, { dependencies: string[] }>;
-}
-
-/** The npm package ids that `files` (run-time roots) load, with their dependencies, per `deno info`. */
+/**
+ * The npm package ids that `files` (run-time roots) load, with their dependencies, per `deno info`
+ * — a release whose code is vendored (vendor/yaml.ts) counts as loaded: its code ships.
+ */
 export async function reachedPackages(
   root: string,
   files: readonly string[],
 ): Promise<Set<string>> {
   const reached = new Set<string>();
   for (const file of files) {
-    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["info", "--json", file],
-      cwd: root,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (code !== 0) throw new Error(`deno info ${file}: ${new TextDecoder().decode(stderr)}`);
-    const graph: DenoInfo = JSON.parse(new TextDecoder().decode(stdout));
-    const modules = new Map(graph.modules.map((m) => [m.specifier, m]));
-    const seen = new Set<string>();
-    const queue = [...graph.roots];
-    while (queue.length > 0) {
-      const raw = queue.pop()!;
-      const specifier = graph.redirects[raw] ?? raw;
-      if (seen.has(specifier)) continue;
-      seen.add(specifier);
-      for (const dep of modules.get(specifier)?.dependencies ?? []) {
-        if (dep.code?.specifier) queue.push(dep.code.specifier);
-        // A vendored build of an npm release (vendor/yaml.ts): the release's code is what runs.
-        if (dep.code?.specifier.includes("/vendor/") && dep.type?.specifier.startsWith("npm:")) {
-          queue.push(dep.type.specifier);
-        }
-      }
-    }
-    const ids = Object.keys(graph.npmPackages);
-    const pending = [...seen].filter((s) => s.startsWith("npm:")).map((s) => {
-      const spec = s.replace(/^npm:\/?/, "");
-      const { name, version } = parsePackageId(spec);
-      const bare = version.split("/")[0];
-      // `@commander-js/extra-typings@15.1.0` is locked as `…@15.1.0_commander@15.1.0`.
-      return ids.find((id) => {
-        const locked = parsePackageId(id);
-        return locked.name === name && locked.version === bare;
-      }) ?? spec;
-    });
-    while (pending.length > 0) {
-      const id = pending.pop()!;
-      if (reached.has(id)) continue;
-      reached.add(id);
-      pending.push(...(graph.npmPackages[id]?.dependencies ?? []));
-    }
+    const reach = await moduleReach(root, file);
+    for (const id of [...reach.npmPackages, ...reach.vendoredPackages]) reached.add(id);
   }
   return reached;
 }

@@ -8,28 +8,31 @@
  * ~45 ms more.
  */
 import { assertEquals } from "./assert.ts";
-import { moduleReach } from "./harness/module_graph.ts";
+import { moduleReach, parsePackageId } from "../scripts/module_graph.ts";
+import { ROOT } from "./harness/tools.ts";
 
 Deno.test("the cold credentials path and the config loader load no npm package up front", async () => {
   for (const file of ["src/cli/plain_credentials.ts", "src/adapters/config_source.ts"]) {
-    const reach = await moduleReach(file);
+    const reach = await moduleReach(ROOT, file);
     assertEquals(reach.npmPackages, [], file);
     assertEquals(reach.modules.filter((m) => !m.startsWith("file:")), [], file);
   }
 });
 
 Deno.test("the walk sees the npm packages the on-demand modules load", async () => {
-  const names = async (file: string) =>
-    (await moduleReach(file)).npmPackages.map((id) => id.slice(0, id.lastIndexOf("@")));
-  const policy = await moduleReach("src/core/policy/load.ts");
-  const policyPackages = await names("src/core/policy/load.ts");
-  assertEquals(policyPackages.includes("zod"), true);
+  const names = (ids: string[]) => ids.map((id) => parsePackageId(id).name);
+  const policy = await moduleReach(ROOT, "src/core/policy/load.ts");
+  assertEquals(names(policy.npmPackages).includes("zod"), true);
   assertEquals(
-    policyPackages.includes("yaml"),
+    names(policy.npmPackages).includes("yaml"),
     false,
     "yaml must load as vendor/yaml.ts's ESM build",
   );
+  assertEquals(policy.vendoredPackages, ["yaml@2.9.1"]);
   assertEquals(policy.modules.some((m) => /\/vendor\/yaml@[^/]+\/dist\/index\.js$/.test(m)), true);
-  assertEquals((await names("src/cli/program.ts")).includes("@commander-js/extra-typings"), true);
-  assertEquals((await names("src/adapters/aws/fetch_transport.ts")).includes("aws4fetch"), true);
+  const program = names((await moduleReach(ROOT, "src/cli/program.ts")).npmPackages);
+  assertEquals(program.includes("@commander-js/extra-typings"), true);
+  assertEquals(program.includes("commander"), true);
+  const transport = await moduleReach(ROOT, "src/adapters/aws/fetch_transport.ts");
+  assertEquals(names(transport.npmPackages).includes("aws4fetch"), true);
 });

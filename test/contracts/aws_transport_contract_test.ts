@@ -11,7 +11,7 @@
  */
 import { assertEquals, assertIncludes, assertTrue } from "../assert.ts";
 import { createIamUser } from "../harness/aws_home.ts";
-import { moduleReach } from "../harness/module_graph.ts";
+import { moduleReach } from "../../scripts/module_graph.ts";
 import { startMoto } from "../harness/moto.ts";
 import {
   serveStandIn,
@@ -22,7 +22,7 @@ import {
   stsError,
   stsIdentity,
 } from "../harness/stand_in_aws.ts";
-import { freePort } from "../harness/tools.ts";
+import { freePort, ROOT } from "../harness/tools.ts";
 import { ExitCode, SentinelError } from "../../src/core/errors.ts";
 import type { AwsCredentials, SsmPort, StsPort } from "../../src/ports/aws.ts";
 import { createFetchTransport } from "../../src/adapters/aws/fetch_transport.ts";
@@ -384,14 +384,14 @@ Deno.test("a call cancelled before its deadline ends at once as interrupted (130
 });
 
 Deno.test("the fetch transport reaches no AWS SDK module; the SDK transport does", async () => {
-  const light = await moduleReach("src/adapters/aws/fetch_transport.ts");
+  const light = await moduleReach(ROOT, "src/adapters/aws/fetch_transport.ts");
   const sdkPackages = (packages: string[]) =>
     packages.filter((p) => p.startsWith("@aws-sdk/") || p.startsWith("@smithy/"));
   assertEquals(sdkPackages(light.npmPackages), []);
   assertEquals(light.modules.filter((m) => /@aws-sdk|@smithy|adapters\/aws\/sdk\.ts/.test(m)), []);
   assertEquals(light.npmPackages, ["aws4fetch@1.0.20"]);
   // The same walk sees the SDK where it is loaded, so the checks above can fail.
-  const heavy = await moduleReach("src/adapters/aws/sdk.ts");
+  const heavy = await moduleReach(ROOT, "src/adapters/aws/sdk.ts");
   assertTrue(sdkPackages(heavy.npmPackages).some((p) => p.startsWith("@aws-sdk/client-sts@")));
 });
 

@@ -18,7 +18,7 @@
  * Last, the module graph: no AWS SDK on the DynamoDB store's path.
  */
 import { assertEquals, assertIncludes, assertRejects, assertTrue } from "../assert.ts";
-import { moduleReach } from "../harness/module_graph.ts";
+import { moduleReach } from "../../scripts/module_graph.ts";
 import { startMoto } from "../harness/moto.ts";
 import { ROOT } from "../harness/tools.ts";
 import type { RaceTask } from "../support/store_racer.ts";
@@ -1101,11 +1101,11 @@ Deno.test("store contract: dynamodb on moto", async (t) => {
 Deno.test("the DynamoDB store reaches no AWS SDK module, the SQLite store no AWS code", async () => {
   const sdk = (m: string) => /@aws-sdk|@smithy|adapters\/aws\/sdk\.ts/.test(m);
   for (const file of ["src/adapters/stores/dynamodb.ts", "src/adapters/aws/dynamodb.ts"]) {
-    const reach = await moduleReach(file);
+    const reach = await moduleReach(ROOT, file);
     assertEquals(reach.modules.filter(sdk), [], file);
     assertEquals(reach.npmPackages, file.includes("aws/") ? ["aws4fetch@1.0.20"] : [], file);
   }
-  const sqlite = await moduleReach("src/adapters/stores/sqlite.ts");
+  const sqlite = await moduleReach(ROOT, "src/adapters/stores/sqlite.ts");
   assertEquals(sqlite.npmPackages, []);
   assertEquals(sqlite.modules.filter((m) => m.includes("/adapters/aws/")), []);
 });
