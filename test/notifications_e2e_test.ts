@@ -5,8 +5,7 @@
  * other events only — and its escalation goes out once the threshold is reached.
  */
 import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
-import { aws } from "./harness/aws_home.ts";
-import type { MotoServer } from "./harness/moto.ts";
+import { snsQueue } from "./harness/sns_queue.ts";
 import { startTeam } from "./harness/team.ts";
 import { HOOK_SECRET, webhookReceiver } from "./harness/webhook.ts";
 
@@ -26,42 +25,6 @@ breakglass:
     reason_codes: [incident]
     escalation_threshold: 2
 `;
-
-async function snsQueue(moto: MotoServer, env: Record<string, string>) {
-  const topic =
-    JSON.parse((await aws(["sns", "create-topic", "--name", "sentinel"], env)).stdout).TopicArn;
-  const sqs = (args: string[]) => aws(["sqs", ...args, "--endpoint-url", moto.endpoint], env);
-  const queueUrl = JSON.parse((await sqs(["create-queue", "--queue-name", "q"])).stdout).QueueUrl;
-  const subscribed = await aws([
-    "sns",
-    "subscribe",
-    "--topic-arn",
-    topic,
-    "--protocol",
-    "sqs",
-    "--notification-endpoint",
-    "arn:aws:sqs:us-east-1:123456789012:q",
-  ], env);
-  assertEquals(subscribed.code, 0, subscribed.stderr);
-  const received = async (): Promise<{ type: string; attribute: string }[]> => {
-    const out = await sqs([
-      "receive-message",
-      "--queue-url",
-      queueUrl,
-      "--max-number-of-messages",
-      "10",
-    ]);
-    const messages = out.stdout.trim() === "" ? [] : JSON.parse(out.stdout).Messages ?? [];
-    return messages.map((m: { Body: string }) => {
-      const envelope = JSON.parse(m.Body);
-      return {
-        type: JSON.parse(envelope.Message).type,
-        attribute: envelope.MessageAttributes.event_type.Value,
-      };
-    });
-  };
-  return { topic, received };
-}
 
 Deno.test("approval and break-glass events reach a signed webhook and SNS; break-glass reaches every notifier; escalation goes out", async () => {
   const all = webhookReceiver(HOOK_SECRET, [200]);

@@ -7,6 +7,7 @@ import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
 import { aws } from "./harness/aws_home.ts";
 import { startMoto } from "./harness/moto.ts";
 import { setupScenario } from "./harness/scenario.ts";
+import { snsQueue } from "./harness/sns_queue.ts";
 import { runSentinel } from "./harness/sentinel.ts";
 import { ROOT } from "./harness/tools.ts";
 import { Webhook } from "standardwebhooks";
@@ -80,22 +81,7 @@ Deno.test("webhook: Standard Webhooks signatures, retried on 503, not on 400, Sl
 Deno.test("SNS notifier publishes with an event_type attribute (read back through SQS)", async () => {
   await using moto = await startMoto();
   const env = { ...moto.clientEnv(), AWS_CONFIG_FILE: "/dev/null" };
-  const topic = JSON.parse((await aws(["sns", "create-topic", "--name", "sentinel"], env)).stdout)
-    .TopicArn;
-  // The AWS CLI v1 sends SQS calls in us-east-1 to its legacy host unless told the endpoint.
-  const sqs = (args: string[]) => aws(["sqs", ...args, "--endpoint-url", moto.endpoint], env);
-  const queueUrl = JSON.parse((await sqs(["create-queue", "--queue-name", "q"])).stdout).QueueUrl;
-  const subscribed = await aws([
-    "sns",
-    "subscribe",
-    "--topic-arn",
-    topic,
-    "--protocol",
-    "sqs",
-    "--notification-endpoint",
-    "arn:aws:sqs:us-east-1:123456789012:q",
-  ], env);
-  assertEquals(subscribed.code, 0, subscribed.stderr);
+  const { topic, received } = await snsQueue(moto, env);
   const config = await withConfig(`plugins:
   - name: sns-alerts
     plugin: sns
@@ -107,10 +93,7 @@ Deno.test("SNS notifier publishes with an event_type attribute (read back throug
   });
   assertEquals(run.code, 0, run.stderr);
   assertIncludes(run.stdout, '"delivered":true');
-  const received = await sqs(["receive-message", "--queue-url", queueUrl]);
-  const envelope = JSON.parse(JSON.parse(received.stdout).Messages[0].Body);
-  assertEquals(envelope.MessageAttributes.event_type.Value, "test");
-  assertEquals(JSON.parse(envelope.Message).type, "test");
+  assertEquals(await received(), [{ type: "test", attribute: "test" }]);
 });
 
 Deno.test("CloudWatch Logs sink writes records (read back with the AWS CLI)", async () => {
