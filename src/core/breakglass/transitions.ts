@@ -17,7 +17,7 @@
  * @module
  */
 import { ExitCode, SentinelError } from "../errors.ts";
-import type { ApprovalRule, BreakglassReasonCode, BreakglassRule } from "../policy/schema.ts";
+import type { ApprovalRule, BreakglassRule } from "../policy/schema.ts";
 import type { BreakglassEvent } from "./event.ts";
 import { isActive, mayClose, mayReview } from "./rules.ts";
 
@@ -26,19 +26,21 @@ export type EventTransition =
   | { ok: true; next: BreakglassEvent }
   | { ok: false; error: SentinelError };
 
-/** What a new event is made of. */
-export interface NewEvent {
-  id: string;
-  invoker: string;
-  profile: string;
-  roleArn: string;
-  reasonCode: BreakglassReasonCode;
-  justification: string;
-  rule: string;
-  policySource?: string;
-  now: number;
-  endsAt: number;
-}
+/** What a new event is made of: the event's own fields, and the instant it opens. */
+export type NewEvent =
+  & Pick<
+    BreakglassEvent,
+    | "id"
+    | "invoker"
+    | "profile"
+    | "roleArn"
+    | "reasonCode"
+    | "justification"
+    | "rule"
+    | "policySource"
+    | "endsAt"
+  >
+  & { now: number };
 
 /** A new, active event. */
 export function openEvent(input: NewEvent): BreakglassEvent {
