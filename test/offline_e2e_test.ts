@@ -14,6 +14,7 @@ import { runtimeFlags } from "../scripts/runtime_flags.ts";
 import { openSqliteStores } from "../src/adapters/stores/sqlite.ts";
 import type { ApprovalRequest } from "../src/core/approval/request.ts";
 import { ROOT } from "./harness/tools.ts";
+import { runProgram } from "./harness/run.ts";
 
 /** How to enter a namespace with no network, or why none can be made here. */
 function offlinePrefix(): { prefix: string[] } | { reason: string } {
@@ -127,23 +128,8 @@ plugins:
         SENTINEL_LOG_FILE: `${home}/state/decisions.jsonl`,
         SENTINEL_CACHE_DIR: `${home}/cache`,
       };
-      const inNamespace = async (argv: string[]) => {
-        const output = await new Deno.Command(prefix[0], {
-          args: [...prefix.slice(1), ...argv],
-          cwd: ROOT,
-          env,
-          clearEnv: true,
-          stdin: "null",
-          stdout: "piped",
-          stderr: "piped",
-        }).output();
-        const decoder = new TextDecoder();
-        return {
-          code: output.code,
-          stdout: decoder.decode(output.stdout),
-          stderr: decoder.decode(output.stderr),
-        };
-      };
+      const inNamespace = (argv: string[]) =>
+        runProgram(prefix[0], [...prefix.slice(1), ...argv], { env });
       const transcript: string[] = [];
       // 3. On the air-gapped side: Sentinel from the filled cache, nothing fetched.
       const sentinel = async (args: string[]) => {
