@@ -7,10 +7,9 @@
  */
 import { effectiveProfile } from "../core/aws_profile.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
-import { settingSources, storeOf } from "../core/issuance/settings.ts";
+import { policyOf, settingSources, storeOf } from "../core/issuance/settings.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 import type { PolicyDocument } from "../core/policy/schema.ts";
-import { resolveSetting, SETTINGS } from "../core/settings.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { Stores } from "../ports/stores.ts";
 import { configuredLogFile } from "./audit.ts";
@@ -90,36 +89,90 @@ export async function readingContext(
   };
 }
 
+/** A policy a caller acting on a record is judged by, and where it comes from. */
+export interface JudgingPolicy {
+  document: PolicyDocument;
+  /** For refusals: `the policy in force (SENTINEL_POLICY)`, `the policy … was made under`. */
+  label: string;
+}
+
 /**
- * The policy an approver, closer or reviewer is judged by: the one the request or event was made
- * under (recorded with it, so nobody acting on it can pick a more permissive one), else — for
- * records from before that was recorded — the policy of the profile in the caller's own
- * configuration. Whatever the caller does here, issuance checks approvals again against the
- * policy it issues under, and break-glass checks reviews again before lifting require_review.
+ * The policies an approver, closer or reviewer is judged by — the act must be allowed by each:
+ * the one in force for the record's profile as the caller's own settings name it
+ * (`SENTINEL_POLICY`, the profile's `sentinel_policy`, the config file), and, when the record was
+ * made under another one, that one too. So neither the requester (who chose the recorded one) nor
+ * the caller (who chooses their settings) can pick a more permissive policy alone. Whatever
+ * happens here, issuance checks approvals again against the policy it issues under, and
+ * break-glass checks reviews again before lifting require_review.
  */
-export async function actingPolicy(
+export async function judgingPolicies(
   deps: Deps,
   ctx: ActingContext,
-  subject: { profile: string; policySource?: string },
-): Promise<PolicyDocument> {
+  subject: { id: string; profile: string; policySource?: string },
+): Promise<JudgingPolicy[]> {
   const config = await deps.config.load();
   const section = config.aws.profiles.get(subject.profile);
-  const source = subject.policySource ??
-    resolveSetting(
-      SETTINGS.policy,
-      settingSources(deps.env, config.sentinel, section && { name: subject.profile, section }),
-    )?.value;
-  if (source === undefined) {
+  const setting = policyOf(
+    settingSources(deps.env, config.sentinel, section && { name: subject.profile, section }),
+    deps.env,
+  );
+  if (setting === undefined) {
     throw new SentinelError(
       ExitCode.InvalidConfig,
-      `no policy to decide for ${subject.profile} with: add [profile ${subject.profile}] with sentinel_policy to your AWS config, or set SENTINEL_POLICY`,
+      `no policy to judge you by for ${subject.profile}: add [profile ${subject.profile}] with sentinel_policy to ${config.aws.configPath}, or set SENTINEL_POLICY (or policy: in the Sentinel config file) to the policy in force for it${
+        subject.policySource === undefined
+          ? ""
+          : ` (${subject.id} was made under ${subject.policySource})`
+      }`,
+      { code: "no_policy" },
     );
   }
-  const loaded = await loadPolicy(deps, {
-    source,
-    region: ctx.caller.settings.region,
-    credentials: () => Promise.resolve(ctx.caller.credentials),
-    signal: ctx.caller.signal,
-  });
-  return loaded.document;
+  const load = async (source: string) =>
+    (await loadPolicy(deps, {
+      source,
+      region: ctx.caller.settings.region,
+      credentials: () => Promise.resolve(ctx.caller.credentials),
+      signal: ctx.caller.signal,
+    })).document;
+  const inForce = {
+    document: await load(setting.source),
+    label: `the policy in force for ${subject.profile} (${setting.source}, from ${setting.from})`,
+  };
+  if (subject.policySource === undefined || subject.policySource === setting.source) {
+    return [inForce];
+  }
+  return [inForce, {
+    document: await load(subject.policySource),
+    label: `the policy ${subject.id} was made under (${subject.policySource})`,
+  }];
+}
+
+/** A state-machine step: the next version, or why there is none. */
+type Step<R> = { ok: true; next: R } | { ok: false; error: SentinelError };
+
+/**
+ * Takes the step under each judging policy (see {@link judgingPolicies}): the first policy's
+ * result stands, and a refusal under any other is the answer, naming that policy.
+ */
+export function underEach<R>(
+  policies: readonly JudgingPolicy[],
+  step: (document: PolicyDocument) => Step<R>,
+): Step<R> {
+  const [first, ...others] = policies.map((policy) => ({ policy, result: step(policy.document) }));
+  if (!first.result.ok) return first.result;
+  for (const { policy, result } of others) {
+    if (!result.ok) {
+      return {
+        ok: false,
+        error: new SentinelError(
+          result.error.exitCode,
+          `${result.error.message} (under ${policy.label})`,
+          {
+            code: result.error.code,
+          },
+        ),
+      };
+    }
+  }
+  return first.result;
 }

@@ -16,9 +16,12 @@ import {
   denyRequest,
   expireIfDue,
   openRequest,
+  POLICY_ACTOR,
+  SENTINEL_ACTOR,
   statusAt,
   type Transition,
 } from "../core/approval/transitions.ts";
+import type { Principal } from "../core/identity.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { ApprovalCover } from "../core/issuance/verdict.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
@@ -34,9 +37,11 @@ export type { CallerFlags };
 import {
   type ActingContext,
   actingContext,
-  actingPolicy,
   type CallerFlags,
+  judgingPolicies,
+  type JudgingPolicy,
   readingContext,
+  underEach,
 } from "./acting.ts";
 import { type ProfileContext, profileContext, userUnder } from "./profile_context.ts";
 import { openStore } from "./stores.ts";
@@ -107,6 +112,7 @@ export async function requestAccess(
   const request = openRequest({
     id: deps.ids.newId(),
     requester,
+    requesterArn: context.identity.arn,
     profile: settings.profile,
     roleArn: settings.roleArn,
     durationSeconds,
@@ -124,7 +130,9 @@ export async function requestAccess(
     deps,
     undefined,
     request,
-    request.status === "approved" ? "policy" : requester,
+    request.status === "approved"
+      ? { name: POLICY_ACTOR }
+      : { name: requester, arn: context.identity.arn },
     {
       logFile: settings.logFile,
       plugins: settings.plugins,
@@ -218,19 +226,25 @@ export async function actOnRequest(
   flags: CallerFlags,
 ): Promise<ActionOutcome> {
   const ctx = await actingContext(deps, flags);
-  let policy: PolicyDocument | undefined;
+  let policies: JudgingPolicy[] | undefined;
   for (let attempt = 0; attempt < 20; attempt++) {
     const current = await getRequest(ctx.stores, id);
     const now = deps.clock.now();
     await expireLazily(deps, ctx, current, now);
-    policy ??= await actingPolicy(deps, ctx, current);
-    const actor = userUnder(ctx.caller.identity, policy);
-    const rule = approvalRuleFor(policy, current.profile);
-    const transition: Transition = action.kind === "approve"
-      ? approveRequest(current, rule, actor, action.comment, now)
-      : action.kind === "deny"
-      ? denyRequest(current, rule, actor, action.comment, now)
-      : cancelRequest(current, actor, now);
+    policies ??= await judgingPolicies(deps, ctx, current);
+    const actorUnder = (policy: PolicyDocument) => ({
+      name: userUnder(ctx.caller.identity, policy, current.roleArn),
+      arn: ctx.caller.identity.arn,
+    });
+    const actor = actorUnder(policies[0].document);
+    const transition: Transition = underEach(policies, (policy) => {
+      const rule = approvalRuleFor(policy, current.profile);
+      return action.kind === "approve"
+        ? approveRequest(current, rule, actorUnder(policy), action.comment, now)
+        : action.kind === "deny"
+        ? denyRequest(current, rule, actorUnder(policy), action.comment, now)
+        : cancelRequest(current, actorUnder(policy), now);
+    });
     if (!transition.ok) throw transition.error;
     if (!(await ctx.stores.approvals.transition(transition.next, current.version))) continue;
     const next = transition.next;
@@ -239,10 +253,11 @@ export async function actOnRequest(
       ? { delivered: [], failed: [], requiredFailed: false }
       : await notifierOf(deps, ctx.plugins).notify(`approval_${next.status}` as const, {
         ...eventData(next),
-        actor,
+        actor: actor.name,
+        actor_arn: actor.arn,
       });
     reportDelivery(deps, `the ${next.status} notice`, report);
-    return { request: next, actor, report };
+    return { request: next, actor: actor.name, report };
   }
   throw new SentinelError(
     ExitCode.Internal,
@@ -285,7 +300,7 @@ export async function listRequests(
   const page = await ctx.stores.approvals.list({
     status: input.status,
     profile: input.profile,
-    requester: input.mine ? userUnder(ctx.caller!.identity, {}) : undefined,
+    requester: input.mine ? userUnder(ctx.caller!.identity, {}, undefined) : undefined,
     limit: input.limit,
     cursor: input.cursor,
   });
@@ -348,27 +363,43 @@ export async function waitForDecision(
   }
 }
 
+/** What an issuance learns of the user's approved requests. */
+export interface ApprovalCovers {
+  /** The approved request that lends access now and whose window ends last, if any. */
+  cover?: ApprovalCover;
+  /** Why each other approved request of the user for this profile and role lends nothing. */
+  unusable: string[];
+}
+
 /**
  * For issuance: the approved request of `user` for the profile and role whose window ends last,
- * among those that still hold under the policy issuance runs under (see approvalHolds).
+ * among those that still hold under the policy issuance runs under (see approvalHolds; the
+ * deciding rule's `max_duration` is `accessRuleMaxSeconds`).
  */
 export async function approvalCover(
   stores: Stores,
   policy: PolicyDocument,
   subject: { user: string; profile: string; roleArn: string },
   now: number,
-): Promise<ApprovalCover | undefined> {
+  accessRuleMaxSeconds?: number,
+): Promise<ApprovalCovers> {
   const rule = approvalRuleFor(policy, subject.profile);
-  const holding = (await stores.approvals.approvedFor(subject.user, subject.profile, now))
-    .filter((r) => r.roleArn === subject.roleArn && r.requester === subject.user)
-    .flatMap((r) => {
-      const held = approvalHolds(r, rule, now);
-      return held.ok
-        ? [{ id: r.id, windowEndsAt: held.windowEndsAt, maxDurationSeconds: r.durationSeconds }]
-        : [];
-    })
-    .sort((a, b) => b.windowEndsAt - a.windowEndsAt);
-  return holding[0];
+  const unusable: string[] = [];
+  let cover: ApprovalCover | undefined;
+  for (const request of await stores.approvals.approvedFor(subject.user, subject.profile, now)) {
+    if (request.roleArn !== subject.roleArn || request.requester !== subject.user) continue;
+    const held = approvalHolds(request, rule, now, accessRuleMaxSeconds);
+    if (!held.ok) {
+      unusable.push(`Approved request ${request.id} grants nothing: ${held.why}`);
+    } else if (cover === undefined || held.windowEndsAt > cover.windowEndsAt) {
+      cover = {
+        id: request.id,
+        windowEndsAt: held.windowEndsAt,
+        maxSessionSeconds: held.maxSessionSeconds,
+      };
+    }
+  }
+  return cover === undefined ? { unusable } : { cover, unusable };
 }
 
 async function getRequest(stores: Stores, id: string): Promise<ApprovalRequest> {
@@ -393,7 +424,7 @@ async function expireLazily(
   const expired = expireIfDue(request, now);
   if (expired === undefined) return undefined;
   if (await ctx.stores.approvals.transition(expired, request.version)) {
-    await logTransition(deps, request, expired, "sentinel", ctx);
+    await logTransition(deps, request, expired, { name: SENTINEL_ACTOR }, ctx);
     const report = await notifierOf(deps, ctx.plugins).notify(
       "approval_expired",
       eventData(expired),
@@ -409,7 +440,7 @@ async function logTransition(
   deps: Deps,
   before: ApprovalRequest | undefined,
   after: ApprovalRequest,
-  actor: string,
+  actor: Principal,
   to: { logFile: string; plugins: readonly PluginEntry[] },
 ): Promise<void> {
   await recordDecision(

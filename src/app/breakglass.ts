@@ -10,13 +10,17 @@ import { eventJson, eventRecord } from "../core/breakglass/record.ts";
 import type { BreakglassEvent, QuotaSlot } from "../core/breakglass/event.ts";
 import {
   breakglassRuleFor,
+  eventHolds,
+  type EventUse,
   invocationPlan,
-  isActive,
+  invokerOf,
   quotaRefusal,
   reviewRefusal,
 } from "../core/breakglass/rules.ts";
 import {
   abortEvent,
+  announceEvent,
+  claimAnnouncement,
   closeEvent,
   type EventTransition,
   openEvent,
@@ -24,15 +28,24 @@ import {
   reviewHolds,
   SENTINEL_ACTOR,
 } from "../core/breakglass/transitions.ts";
+import { formatDuration } from "../core/duration.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { BreakglassCover } from "../core/issuance/verdict.ts";
-import { compilePolicy, deniesRole, evaluate } from "../core/policy/evaluate.ts";
+import { MAX_CLOCK_SKEW_SECONDS } from "../core/limits.ts";
+import { compilePolicy, roleGuard } from "../core/policy/evaluate.ts";
 import type { BreakglassReasonCode, PolicyDocument } from "../core/policy/schema.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { NotifyReport } from "../ports/notifier.ts";
 import type { Page, Stores } from "../ports/stores.ts";
-import { type ActingContext, actingContext, actingPolicy, type CallerFlags } from "./acting.ts";
-import { notifierOf, reportDelivery } from "./notify.ts";
+import {
+  type ActingContext,
+  actingContext,
+  type CallerFlags,
+  judgingPolicies,
+  type JudgingPolicy,
+  underEach,
+} from "./acting.ts";
+import { notifierOf, reportDelivery, takes } from "./notify.ts";
 import { profileContext, userUnder } from "./profile_context.ts";
 import { profileSettings } from "./profile_settings.ts";
 import { recordDecision } from "./record_decision.ts";
@@ -46,12 +59,20 @@ export interface InvokeInput {
   store?: string;
 }
 
-/** An invocation that went through. */
+/** An invocation that went through (or the open event it found and announced). */
 export interface Invocation {
   event: BreakglassEvent;
   report: NotifyReport;
   escalated: boolean;
+  /**
+   * The invoker already had this event open, unannounced (an earlier invocation was killed
+   * before its announcement went out): it was announced now instead of opening a second one.
+   */
+  resumed?: true;
 }
+
+/** Where an event's records go. */
+type Destinations = { logFile: string; plugins: ActingContext["plugins"] };
 
 /** Invokes break-glass access for the verified caller. */
 export async function invokeBreakglass(deps: Deps, input: InvokeInput): Promise<Invocation> {
@@ -64,7 +85,8 @@ export async function invokeBreakglass(deps: Deps, input: InvokeInput): Promise<
   );
   const { settings, policy } = context;
   const invoker = context.user;
-  refuseDeniedRole(policy.document, invoker, settings, deps.clock.now());
+  const now = deps.clock.now();
+  refuseGuardedRole(policy.document, invoker, settings, now);
   const rule = breakglassRuleFor(
     policy.document.breakglass,
     invoker,
@@ -72,7 +94,6 @@ export async function invokeBreakglass(deps: Deps, input: InvokeInput): Promise<
     input.reasonCode,
     settings.roleArn,
   );
-  const now = deps.clock.now();
   const plan = invocationPlan(rule, {
     user: invoker,
     profile: settings.profile,
@@ -82,6 +103,7 @@ export async function invokeBreakglass(deps: Deps, input: InvokeInput): Promise<
   const event = openEvent({
     id: deps.ids.newId(),
     invoker,
+    invokerArn: context.identity.arn,
     profile: settings.profile,
     roleArn: settings.roleArn,
     reasonCode: input.reasonCode,
@@ -92,47 +114,217 @@ export async function invokeBreakglass(deps: Deps, input: InvokeInput): Promise<
     endsAt: plan.endsAt,
   });
   const stores = await context.stores();
+  await refuseClockSkew(stores, settings.store.text, now);
   if (plan.requireReviewOf !== undefined) await checkLastReview(stores, policy.document, invoker);
+  const destinations = { logFile: settings.logFile, plugins: settings.plugins };
   const stored = await stores.breakglass.invoke(event, plan.slots, plan.requireReviewOf);
   if (!stored.ok) {
+    if (stored.reason === "open") return await resumeOpen(deps, stores, stored.event, destinations);
     throw stored.reason === "quota"
       ? quotaRefusal(stored.slot, stored.freesAt, now)
       : reviewRefusal(invoker, stored.eventId);
   }
-  const destinations = { logFile: settings.logFile, plugins: settings.plugins };
-  await recordDecision(deps, eventRecord(event, "invoked", invoker, now), destinations);
-  const report = await blast(deps, stores, event, plan.slots, destinations);
+  await recordDecision(deps, eventRecord(event, "invoked", invokerOf(event), now), destinations);
+  const announced = await announce(deps, stores, event, destinations);
+  if (announced.failed !== undefined) {
+    await abortUnannounced(deps, stores, event, plan.slots, destinations, announced.failed);
+  }
   const escalated = plan.escalation !== undefined &&
     await escalateIfDue(deps, stores, event, plan.escalation, destinations, now);
-  return { event, report, escalated };
+  return { event: announced.event, report: announced.report, escalated };
 }
 
 /**
- * Announces the invocation to every notifier at once. A required notifier that fails means the
- * access must not stand unannounced: the event is closed at once and the invocation refused.
+ * The invoker already has an event open for the profile. One that was never announced (its
+ * invocation was killed first) is announced now and returned; one that was is a refusal that
+ * says until when it is open and how to use or close it.
  */
-async function blast(
+async function resumeOpen(
+  deps: Deps,
+  stores: Stores,
+  open: BreakglassEvent,
+  destinations: Destinations,
+): Promise<Invocation> {
+  if (open.announcedAt === undefined) {
+    const late = await announceLate(deps, stores, open, destinations);
+    if (late.failed !== undefined) {
+      throw new SentinelError(
+        ExitCode.PluginFailure,
+        `your break-glass event ${open.id} for ${open.profile} is open but has not been announced, and the required notifier ${late.failed} failed again, so it still grants nothing; fix the notifier (\`sentinel plugins test ${late.failed}\`) and run this again`,
+      );
+    }
+    if (late.underWayUntil !== undefined) {
+      throw new SentinelError(
+        ExitCode.Denied,
+        `your break-glass event ${open.id} for ${open.profile} was invoked at ${
+          new Date(open.createdAt).toISOString()
+        } and ${notAnnouncedWhy(late)}; no second event was opened`,
+        { code: "breakglass_announcing" },
+      );
+    }
+    return { event: late.event, report: late.report, escalated: false, resumed: true };
+  }
+  throw new SentinelError(
+    ExitCode.Denied,
+    `you already have break-glass ${open.id} for ${open.profile} open until ${
+      new Date(open.endsAt).toISOString()
+    } (${open.reasonCode}: ${open.justification}); use it (\`sentinel exec ${open.profile} -- <command>\`), or close it first (\`sentinel breakglass close ${open.id} --reason "<why>"\`)`,
+    { code: "breakglass_already_open" },
+  );
+}
+
+/** The outcome of an announcement: the event (announced when it went out) and who heard. */
+interface Announcement {
+  event: BreakglassEvent;
+  report: NotifyReport;
+  /** The required notifiers that failed: then the event stays unannounced. */
+  failed?: string;
+  /** Another call holds the announcement until then: nothing was sent by this one. */
+  underWayUntil?: number;
+}
+
+const NOBODY_TOLD: NotifyReport = { delivered: [], failed: [], requiredFailed: false };
+
+/**
+ * How long a call that took on an announcement has to deliver it before another may: the longest
+ * timeout of the notifiers that hear break-glass, and a margin for starting them.
+ */
+function announcementLeaseMs(plugins: Destinations["plugins"]): number {
+  const timeouts = plugins.filter((entry) => takes(entry, "breakglass_invoked", true))
+    .map((entry) => entry.timeoutMs);
+  return Math.max(0, ...timeouts) + ANNOUNCEMENT_MARGIN_MS;
+}
+
+/** What an announcement lease adds to the notifiers' timeouts (plugin start-up, the store). */
+const ANNOUNCEMENT_MARGIN_MS = 15_000;
+
+/**
+ * Announces the event to every notifier at once and, when every required one heard of it, marks
+ * it announced: only then does it lend access.
+ */
+async function announce(
+  deps: Deps,
+  stores: Stores,
+  event: BreakglassEvent,
+  destinations: Destinations,
+): Promise<Announcement> {
+  const notifier = notifierOf(deps, destinations.plugins);
+  const report = await notifier.notify("breakglass_invoked", eventJson(event), { everyone: true });
+  if (reportDelivery(deps, "the break-glass announcement", report)) {
+    const failed = report.failed.filter((f) => f.required).map((f) => f.name).join(", ");
+    return { event, report, failed };
+  }
+  return { event: await markAnnounced(stores, event, deps.clock.now()), report };
+}
+
+/** Stores the announcement (of concurrent callers, the first one's time stands). */
+async function markAnnounced(
+  stores: Stores,
+  event: BreakglassEvent,
+  now: number,
+): Promise<BreakglassEvent> {
+  let current = event;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const next = announceEvent(current, now);
+    if (next === current || await stores.breakglass.update(next, current.version)) return next;
+    current = await getEvent(stores, event.id);
+  }
+  throw new SentinelError(ExitCode.Internal, `event ${event.id} kept changing; try again`, {
+    code: "conflict",
+  });
+}
+
+/**
+ * Announces an event whose invocation never did (it was killed first) — once the invoking call's
+ * lease on the announcement has run out, and only by the one call that claims it next — and logs
+ * that it was announced late.
+ */
+async function announceLate(
+  deps: Deps,
+  stores: Stores,
+  event: BreakglassEvent,
+  destinations: Destinations,
+): Promise<Announcement> {
+  const claim = claimAnnouncement(
+    event,
+    deps.clock.now(),
+    announcementLeaseMs(destinations.plugins),
+  );
+  if (!claim.ok) return { event, report: NOBODY_TOLD, underWayUntil: claim.leaseEndsAt };
+  if (!(await stores.breakglass.update(claim.next, event.version))) {
+    // Another call claimed or announced it first.
+    const current = await getEvent(stores, event.id);
+    return current.announcedAt !== undefined
+      ? { event: current, report: NOBODY_TOLD }
+      : { event: current, report: NOBODY_TOLD, underWayUntil: current.announceClaimedAt };
+  }
+  const announced = await announce(deps, stores, claim.next, destinations);
+  if (announced.failed === undefined) {
+    await recordDecision(
+      deps,
+      eventRecord(announced.event, "announced", { name: SENTINEL_ACTOR }, deps.clock.now()),
+      destinations,
+    );
+  }
+  return announced;
+}
+
+/** Why an event whose late announcement did not go out lends nothing yet. */
+function notAnnouncedWhy(late: Announcement): string {
+  return late.failed !== undefined
+    ? `its announcement failed (required notifier ${late.failed})`
+    : `its announcement is under way by the call that invoked it (until ${
+      new Date(late.underWayUntil ?? 0).toISOString()
+    }); try again then`;
+}
+
+/**
+ * A required notifier could not announce the invocation, so the access must not stand
+ * unannounced: the event is closed at once, its review Sentinel's own and its rate-limit uses
+ * given back (the next invocation, once the notifier is fixed, is not held up by this one), and
+ * the invocation refused.
+ */
+async function abortUnannounced(
   deps: Deps,
   stores: Stores,
   event: BreakglassEvent,
   slots: readonly QuotaSlot[],
-  destinations: { logFile: string; plugins: ActingContext["plugins"] },
-): Promise<NotifyReport> {
-  const notifier = notifierOf(deps, destinations.plugins);
-  const report = await notifier.notify("breakglass_invoked", eventJson(event), { everyone: true });
-  if (!reportDelivery(deps, "the break-glass announcement", report)) return report;
-  const failed = report.failed.filter((f) => f.required).map((f) => f.name).join(", ");
+  destinations: Destinations,
+  failed: string,
+): Promise<never> {
   const now = deps.clock.now();
-  // Aborted: closed, its review Sentinel's own and its rate-limit uses given back, so that the
-  // next invocation (once the notifier is fixed) is not held up by this one.
   const aborted = abortEvent(event, `required notifier ${failed} failed`, now);
   if (await stores.breakglass.update(aborted, event.version)) {
     await stores.breakglass.release(event.id, slots);
-    await recordDecision(deps, eventRecord(aborted, "closed", SENTINEL_ACTOR, now), destinations);
+    await recordDecision(
+      deps,
+      eventRecord(aborted, "closed", { name: SENTINEL_ACTOR }, now),
+      destinations,
+    );
   }
   throw new SentinelError(
     ExitCode.PluginFailure,
     `the required notifier ${failed} could not announce the break-glass, so event ${event.id} was closed at once and grants nothing; fix the notifier (\`sentinel plugins test ${failed}\`) and invoke again`,
+  );
+}
+
+/**
+ * A clock far from the store's would stamp uses the rate limits then count wrongly (a clock a
+ * year ahead passes every cooldown and quota): the invocation is refused before anything is
+ * stored or paged.
+ */
+async function refuseClockSkew(stores: Stores, store: string, now: number): Promise<void> {
+  const storeNow = await stores.clock();
+  const skew = now - storeNow;
+  if (Math.abs(skew) <= MAX_CLOCK_SKEW_SECONDS * 1000) return;
+  throw new SentinelError(
+    ExitCode.Denied,
+    `break-glass refused: this machine's clock (${new Date(now).toISOString()}) is ${
+      formatDuration(Math.round(Math.abs(skew) / 1000))
+    } ${skew > 0 ? "ahead of" : "behind"} the clock of the store ${store} (${
+      new Date(storeNow).toISOString()
+    }); rate limits count by the store's time, so fix this machine's clock (NTP, \`timedatectl\`) and invoke again`,
+    { code: "clock_skew" },
   );
 }
 
@@ -142,7 +334,7 @@ async function escalateIfDue(
   stores: Stores,
   event: BreakglassEvent,
   escalation: { threshold: number; userWindowMs: number; profileWindowMs: number },
-  destinations: { logFile: string; plugins: ActingContext["plugins"] },
+  destinations: Destinations,
   now: number,
 ): Promise<boolean> {
   const byUser = await countSince(
@@ -164,7 +356,7 @@ async function escalateIfDue(
   };
   await recordDecision(
     deps,
-    { ...eventRecord(event, "escalated", "sentinel", now), ...data },
+    { ...eventRecord(event, "escalated", { name: SENTINEL_ACTOR }, now), ...data },
     destinations,
   );
   const report = await notifierOf(deps, destinations.plugins).notify("breakglass_escalated", data);
@@ -172,19 +364,21 @@ async function escalateIfDue(
   return true;
 }
 
-/** Break-glass never opens a role a rule denies by name: refused before anyone is paged. */
-function refuseDeniedRole(
+/**
+ * Break-glass never opens a role a guard denies — a deny rule naming the role, wherever it stands
+ * in the policy: refused before anyone is paged.
+ */
+function refuseGuardedRole(
   document: PolicyDocument,
   user: string,
   settings: { profile: string; roleArn: string },
   now: number,
 ) {
-  const compiled = compilePolicy(document);
-  const decision = evaluate(compiled, { user, ...settings, mode: "cli", time: now });
-  if (deniesRole(compiled, decision)) {
+  const guard = roleGuard(compilePolicy(document), { user, ...settings, mode: "cli", time: now });
+  if (guard !== undefined) {
     throw new SentinelError(
       ExitCode.Denied,
-      `break-glass cannot open ${settings.roleArn}: rule "${decision.rule}" denies that role outright (${decision.reason}); break-glass opens closed profiles, not forbidden roles`,
+      `break-glass cannot open ${settings.roleArn}: rule "${guard.rule}" denies that role outright (${guard.reason}); break-glass opens closed profiles, not forbidden roles`,
       { code: "breakglass_role_denied" },
     );
   }
@@ -275,49 +469,84 @@ export async function actOnEvent(
   flags: CallerFlags,
 ): Promise<{ event: BreakglassEvent; actor: string }> {
   const ctx = await actingContext(deps, flags);
+  let policies: JudgingPolicy[] | undefined;
   for (let attempt = 0; attempt < 20; attempt++) {
     const current = await getEvent(ctx.stores, id);
-    const policy = await actingPolicy(deps, ctx, current);
-    const actor = userUnder(ctx.caller.identity, policy);
+    policies ??= await judgingPolicies(deps, ctx, current);
+    const actorUnder = (policy: PolicyDocument) => ({
+      name: userUnder(ctx.caller.identity, policy, current.roleArn),
+      arn: ctx.caller.identity.arn,
+    });
+    const actor = actorUnder(policies[0].document);
     const now = deps.clock.now();
-    const transition: EventTransition = action.kind === "close"
-      ? closeEvent(current, actor, action.reason, now, policy.approvals)
-      : reviewEvent(
-        current,
-        actor,
-        action.notes,
-        now,
-        policy.breakglass?.find((rule) => rule.name === current.rule),
-        policy.approvals,
-      );
+    const transition: EventTransition = underEach(
+      policies,
+      (policy) =>
+        action.kind === "close"
+          ? closeEvent(current, actorUnder(policy), action.reason, now, policy.approvals)
+          : reviewEvent(
+            current,
+            actorUnder(policy),
+            action.notes,
+            now,
+            policy.breakglass?.find((rule) => rule.name === current.rule),
+            policy.approvals,
+          ),
+    );
     if (!transition.ok) throw transition.error;
     if (!(await ctx.stores.breakglass.update(transition.next, current.version))) continue;
     const verb = action.kind === "close" ? "closed" : "reviewed";
     await recordDecision(deps, eventRecord(transition.next, verb, actor, now), ctx);
     const report = await notifierOf(deps, ctx.plugins).notify(`breakglass_${verb}`, {
       ...eventJson(transition.next),
-      actor,
+      actor: actor.name,
+      actor_arn: actor.arn,
     });
     reportDelivery(deps, `the ${verb} notice`, report);
-    return { event: transition.next, actor };
+    return { event: transition.next, actor: actor.name };
   }
   throw new SentinelError(ExitCode.Internal, `event ${id} kept changing; try again`, {
     code: "conflict",
   });
 }
 
-/** For issuance: the active event of `user` for the profile and role that ends last. */
+/** What an issuance learns of the user's break-glass events. */
+export interface EventCovers {
+  /** The event that lends access and ends last, if any. */
+  cover?: BreakglassCover;
+  /** Why each other open event of the user lends nothing. */
+  unusable: string[];
+}
+
+/**
+ * For issuance: the user's open event for the profile and role that lends access under the
+ * policy in force and ends last (see eventHolds). An event whose invocation never announced it
+ * is announced first — it lends access only once that went out.
+ */
 export async function breakglassCover(
+  deps: Deps,
   stores: Stores,
-  user: string,
-  profile: string,
-  roleArn: string,
-  now: number,
-): Promise<BreakglassCover | undefined> {
-  const best = (await stores.breakglass.activeFor(user, profile, now))
-    .filter((event) => event.roleArn === roleArn && isActive(event, now))
-    .sort((a, b) => b.endsAt - a.endsAt)[0];
-  return best === undefined ? undefined : { id: best.id, endsAt: best.endsAt };
+  document: PolicyDocument,
+  use: EventUse,
+  destinations: Destinations,
+): Promise<EventCovers> {
+  const unusable: string[] = [];
+  let cover: BreakglassCover | undefined;
+  for (const event of await stores.breakglass.activeFor(use.user, use.profile, use.now)) {
+    let held = eventHolds(event, document, use);
+    if (!held.ok && held.unannounced) {
+      const late = await announceLate(deps, stores, event, destinations);
+      held = late.failed === undefined && late.underWayUntil === undefined
+        ? eventHolds(late.event, document, use)
+        : { ok: false, why: notAnnouncedWhy(late) };
+    }
+    if (!held.ok) {
+      unusable.push(`Break-glass event ${event.id} grants nothing: ${held.why}`);
+    } else if (cover === undefined || held.endsAt > cover.endsAt) {
+      cover = { id: event.id, endsAt: held.endsAt, maxSessionSeconds: held.maxSessionSeconds };
+    }
+  }
+  return cover === undefined ? { unusable } : { cover, unusable };
 }
 
 async function getEvent(stores: Stores, id: string): Promise<BreakglassEvent> {

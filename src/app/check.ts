@@ -115,10 +115,11 @@ async function subjectOf(
     credentials,
     signal,
   });
-  const user = request.user ?? userUnder(identity!, policy.document);
+  const roleArn = request.roleArn ?? settings.roleArn;
+  const user = request.user ?? userUnder(identity!, policy.document, roleArn);
   return {
     user,
-    roleArn: request.roleArn ?? settings.roleArn,
+    roleArn,
     policy,
     source,
     sourceProfile: source === undefined ? undefined : settings.sourceProfile,

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { ruleCovers } from "../core/breakglass/rules.ts";
 import type { IssuanceSubject } from "../core/issuance/record.ts";
 import type { IssuanceSettings } from "../core/issuance/settings.ts";
 import type { ApprovalCover, BreakglassCover } from "../core/issuance/verdict.ts";
@@ -18,23 +19,45 @@ import { approvalCover } from "./approvals.ts";
 import { breakglassCover } from "./breakglass.ts";
 import { notifierOf, reportDelivery } from "./notify.ts";
 
+/** What the user's stored records lend this issuance, and why the others lend nothing. */
+export interface Covers {
+  approval?: ApprovalCover;
+  breakglass?: BreakglassCover;
+  unusable: string[];
+  /** Whether a `breakglass:` rule would let the user in (for the refusal's advice). */
+  breakglassAllowed: boolean;
+}
+
 /**
- * What can lend access the policy does not give: an active break-glass event of the user for the
- * profile and role (any decision), or an approved request (for `require_approval`).
+ * What can lend access the policy does not give, each record judged again against the policy in
+ * force: an open break-glass event of the user for the profile and role (any decision), or an
+ * approved request (for `require_approval`).
  */
 export async function coversFor(
+  deps: Deps,
   stores: Stores,
+  settings: IssuanceSettings,
   policy: PolicyDocument,
   subject: IssuanceSubject,
+  decision: Decision,
   now: number,
-  effect: Decision["effect"],
-): Promise<{ approval?: ApprovalCover; breakglass?: BreakglassCover }> {
+): Promise<Covers> {
   const { user, profile, roleArn } = subject;
-  const breakglass = await breakglassCover(stores, user, profile, roleArn, now);
-  if (breakglass !== undefined) return { breakglass };
-  if (effect !== "require_approval") return {};
-  const approval = await approvalCover(stores, policy, subject, now);
-  return approval === undefined ? {} : { approval };
+  const destinations = { logFile: settings.logFile, plugins: settings.plugins };
+  const use = { user, profile, roleArn, now };
+  const events = await breakglassCover(deps, stores, policy, use, destinations);
+  const breakglassAllowed = (policy.breakglass ?? []).some((rule) =>
+    ruleCovers(rule, user, profile, roleArn)
+  );
+  if (events.cover !== undefined || decision.effect !== "require_approval") {
+    return { breakglass: events.cover, unusable: events.unusable, breakglassAllowed };
+  }
+  const approvals = await approvalCover(stores, policy, subject, now, decision.maxDurationSeconds);
+  return {
+    approval: approvals.cover,
+    unusable: [...events.unusable, ...approvals.unusable],
+    breakglassAllowed,
+  };
 }
 
 /** Tells the notifiers that take `credential_denied` about a refusal. */

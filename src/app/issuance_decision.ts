@@ -11,7 +11,7 @@ import {
   type IssuanceSubject,
 } from "../core/issuance/record.ts";
 import { issuanceVerdict, type Verdict } from "../core/issuance/verdict.ts";
-import { compilePolicy, type Decision, deniesRole } from "../core/policy/evaluate.ts";
+import { compilePolicy, type Decision, roleGuard } from "../core/policy/evaluate.ts";
 import { evaluateIndexed, indexPolicy, type PolicyIndex } from "../core/policy/policy_index.ts";
 import type { CredentialMode } from "../core/policy/schema.ts";
 import type { Deps } from "../ports/deps.ts";
@@ -64,15 +64,20 @@ export async function decideIssuance(
       decisionRecord({ subject, decision, time: now, cacheHit: false, ...facts }),
       destinations,
     );
+  const guard = decision.effect === "allow"
+    ? undefined
+    : roleGuard(compiled, { ...subject, time: now });
   let covers = {};
-  if (decision.effect !== "allow") {
+  if (decision.effect !== "allow" && guard === undefined) {
     try {
       covers = await (await beyondAllow()).coversFor(
+        deps,
         await context.stores(),
+        settings,
         policy.document,
         subject,
+        decision,
         now,
-        decision.effect,
       );
     } catch (error) {
       // The refusal stands without the store; it is logged like any other.
@@ -85,7 +90,7 @@ export async function decideIssuance(
   }
   const verdict = issuanceVerdict({
     decision,
-    roleDenied: deniesRole(compiled, decision),
+    guard,
     ...subject,
     ...covers,
   });

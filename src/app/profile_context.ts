@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { DEFAULT_SESSION_NAME_ROLES, type Identity, policyUserName } from "../core/identity.ts";
+import { type Identity, identityNaming, policyUserName } from "../core/identity.ts";
 import type { PolicyDocument } from "../core/policy/schema.ts";
 import type { IssuanceSettings } from "../core/issuance/settings.ts";
 import type { AwsCall } from "../ports/aws.ts";
@@ -32,12 +32,16 @@ export interface ProfileContext {
   stores(): Promise<Stores>;
 }
 
-/** The name `document` knows `identity` by. */
-export function userUnder(identity: Identity, document: Pick<PolicyDocument, "identity">): string {
-  return policyUserName(
-    identity,
-    document.identity?.session_name_roles ?? DEFAULT_SESSION_NAME_ROLES,
-  );
+/**
+ * The name `document` knows `identity` by, in a decision on `roleArn` (whose account is the one
+ * whose identities have plain names, unless the policy lists `identity.accounts`).
+ */
+export function userUnder(
+  identity: Identity,
+  document: Pick<PolicyDocument, "identity">,
+  roleArn: string | undefined,
+): string {
+  return policyUserName(identity, identityNaming(document, roleArn, identity.account));
 }
 
 /** Resolves the asker and the policy for a profile's settings. */
@@ -67,7 +71,7 @@ export async function profileContext(
     call,
     base,
     identity,
-    user: userUnder(identity, policy.document),
+    user: userUnder(identity, policy.document, settings.roleArn),
     policy,
     stores: () =>
       stores ??= openStore(deps, settings.store, {

@@ -65,7 +65,7 @@ Examples:
           }) and --justification <text>`,
         );
       }
-      const { event, escalated } = await invokeBreakglass(ctx.deps, {
+      const { event, escalated, resumed } = await invokeBreakglass(ctx.deps, {
         profile,
         reasonCode: options.reasonCode,
         justification: options.justification,
@@ -73,11 +73,15 @@ Examples:
         store: options.store,
       });
       if (ctx.output() === "json") {
-        writeJson(ctx.io.stdout, { ...eventJson(event), escalated });
+        writeJson(ctx.io.stdout, { ...eventJson(event), escalated, resumed: resumed === true });
       } else {
         ctx.say(
           human`break-glass ${event.id}: ${profile} is open for ${event.invoker} until ${
             isoSeconds(event.endsAt)
+          }${
+            resumed
+              ? "\n  (already open from an earlier invocation that was cut off before announcing it; announced now, no second event)"
+              : ""
           }\n  every notifier has been told${
             escalated ? "; the escalation threshold was reached" : ""
           }\n  use it:   sentinel exec ${profile} -- <command>   (or your credential_process profile)\n  end it:   sentinel breakglass close ${event.id} --reason "<why>"\n`,

@@ -244,21 +244,28 @@ export function eventsTable(events: readonly BreakglassEvent[], now: number): st
   );
 }
 
-/** `active`, `closed` or `ended`. */
+/** `active`, `unannounced` (open, but it grants nothing until announced), `closed` or `ended`. */
 export function eventState(e: BreakglassEvent, now: number): string {
-  return e.closedAt !== undefined ? "closed" : now < e.endsAt ? "active" : "ended";
+  if (e.closedAt !== undefined) return "closed";
+  if (now >= e.endsAt) return "ended";
+  return e.announcedAt === undefined ? "unannounced" : "active";
 }
 
 /** One event in full. */
 export function eventText(e: BreakglassEvent, now: number): string {
   const lines = [
     human`break-glass ${e.id}: ${eventState(e, now)}`,
-    human`  invoker:       ${e.invoker}`,
+    human`  invoker:       ${e.invoker}${
+      e.invokerArn === undefined || e.invokerArn === e.invoker ? "" : ` (${e.invokerArn})`
+    }`,
     human`  profile:       ${e.profile} (${e.roleArn})`,
     human`  reason code:   ${e.reasonCode}`,
     human`  justification: ${e.justification}`,
     human`  rule:          ${e.rule}`,
     human`  started:       ${isoSeconds(e.createdAt)}`,
+    e.announcedAt === undefined
+      ? "  announced:     not yet (it grants nothing until every required notifier has heard of it)"
+      : human`  announced:     ${isoSeconds(e.announcedAt)}`,
     human`  ends:          ${isoSeconds(e.endsAt)}${
       now < e.endsAt && e.closedAt === undefined ? ` (${span((e.endsAt - now) / 1000)} left)` : ""
     }`,

@@ -5,7 +5,7 @@
  */
 import { Command } from "@commander-js/extra-typings";
 import { whoAmI } from "../app/who_am_i.ts";
-import { DEFAULT_SESSION_NAME_ROLES, policyUserName } from "../core/identity.ts";
+import { identityKindText } from "../core/identity.ts";
 import { human } from "./render.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 
@@ -27,15 +27,18 @@ Examples:
   $ sentinel whoami --output json`,
     )
     .action(ctx.action(async (options) => {
-      const { identity, base, region, settings } = await whoAmI(ctx.deps, options.profile);
-      // The name policies match (with the default identity: section of a policy).
-      const user = policyUserName(identity, DEFAULT_SESSION_NAME_ROLES);
+      const { identity, user, accounts, base, region, settings } = await whoAmI(
+        ctx.deps,
+        options.profile,
+      );
       if (ctx.output() === "json") {
         writeJson(ctx.io.stdout, {
           user,
           kind: identity.kind,
           account: identity.account,
           arn: identity.arn,
+          ...(identity.role === undefined ? {} : { role: identity.role }),
+          plain_name_accounts: accounts,
           profile: options.profile ?? null,
           source: base.source,
           source_profile: settings?.sourceProfile ?? null,
@@ -43,7 +46,20 @@ Examples:
         });
       } else {
         ctx.say(
-          human`user:    ${user}\nkind:    ${identity.kind}\naccount: ${identity.account}\narn:     ${identity.arn}\n` +
+          human`user:    ${user}\nkind:    ${
+            identityKindText(identity)
+          }\naccount: ${identity.account}\narn:     ${identity.arn}\n` +
+            (user === identity.arn
+              ? human`note:    named by its ARN: ${
+                identity.kind === "federated_user"
+                  ? "a federated user's name is self-chosen"
+                  : `account ${identity.account} is not one whose identities have plain names here (${
+                    accounts.join(", ") || "none"
+                  }; identity.accounts in the policy)`
+              }; only ARN patterns in a policy match it\n`
+              : settings === undefined
+              ? human`note:    a policy names it ${user} where its account ${identity.account} has plain names (identity.accounts; by default, for roles in that account), and ${identity.arn} elsewhere\n`
+              : "") +
             human`source:  ${base.source}${
               settings?.sourceProfile ? human` (profile ${settings.sourceProfile})` : ""
             }\n`,

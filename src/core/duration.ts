@@ -34,12 +34,19 @@ export function parseDuration(value: string | number): number | undefined {
     (Number(m ?? 0) * UNIT_SECONDS.m) + Number(s ?? 0);
 }
 
-/** Formats seconds as the shortest duration text, for example `1h30m` or `45s`. */
+/**
+ * Formats seconds as the shortest duration text, for example `1h30m` or `45s`. Days appear only
+ * from 48 hours on: a day-long window reads `24h`, as policies write it, and `36h` is clearer
+ * than `1d12h`.
+ */
 export function formatDuration(seconds: number): string {
   if (seconds === 0) return "0s";
   let rest = Math.floor(seconds);
   let text = "";
-  for (const unit of ["d", "h", "m", "s"] as const) {
+  const units = rest >= 2 * UNIT_SECONDS.d
+    ? ["d", "h", "m", "s"] as const
+    : ["h", "m", "s"] as const;
+  for (const unit of units) {
     const size = UNIT_SECONDS[unit];
     const count = Math.floor(rest / size);
     if (count > 0) {
@@ -48,4 +55,15 @@ export function formatDuration(seconds: number): string {
     }
   }
   return text;
+}
+
+/**
+ * How long until something, for people: whole minutes from an hour on (`23h59m`, rounded up so
+ * that it is never early), seconds below (`7m54s`).
+ */
+export function formatWait(seconds: number): string {
+  const whole = Math.max(1, Math.ceil(seconds));
+  return whole >= UNIT_SECONDS.h
+    ? formatDuration(Math.ceil(whole / 60) * 60)
+    : formatDuration(whole);
 }

@@ -26,7 +26,14 @@ export const IDENTITY_TTL_SECONDS = 12 * 3_600;
  * also when policy validation or compilation changes: the cold path reuses a cached validated
  * policy document, and a credential entry carries a slice of its policy.
  */
-export const CACHE_FORMAT = 3;
+export const CACHE_FORMAT = 4;
+
+/**
+ * How far ahead of this machine's clock a stored record's own time may lie (another machine's
+ * clock a little ahead) before the record counts as stamped in the future and grants nothing; and
+ * how far this clock may differ from the store's before a break-glass invocation is refused.
+ */
+export const MAX_CLOCK_SKEW_SECONDS = 120;
 
 /** Whether `seconds` is a session length STS accepts. */
 export function isStsDuration(seconds: number): boolean {

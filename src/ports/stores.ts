@@ -25,6 +25,13 @@ export interface Stores {
    * leaving what exists; returns what it did, one line each.
    */
   init(): Promise<string[]>;
+  /**
+   * The store's own clock, epoch ms — not this process's: DynamoDB's is AWS's (the Date of an
+   * answer), SQLite's the file system's (the time a file written beside the store gets). Rate
+   * limits count by the clock that stamps the uses; a process whose clock is far from the
+   * store's must not stamp any.
+   */
+  clock(): Promise<number>;
   /** Releases connections. */
   close(): void;
 }
@@ -72,13 +79,15 @@ export interface EventQuery {
 /** Why an invocation was refused by the store. */
 export type InvokeRefusal =
   | { reason: "quota"; slot: QuotaSlot; freesAt: number }
-  | { reason: "unreviewed"; eventId: string };
+  | { reason: "unreviewed"; eventId: string }
+  | { reason: "open"; event: BreakglassEvent };
 
 /** Break-glass events. */
 export interface BreakglassStore {
   /**
-   * Records the event only if every slot still has room at `event.createdAt` and, with
-   * `requireReviewOf`, that user has no unreviewed event — all or nothing.
+   * Records the event only if its invoker has no open event (not closed, not ended at
+   * `event.createdAt`) for the same profile, every slot still has room at `event.createdAt` and,
+   * with `requireReviewOf`, that user has no unreviewed event — all or nothing.
    */
   invoke(
     event: BreakglassEvent,

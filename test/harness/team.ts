@@ -24,8 +24,17 @@ export interface Team extends AsyncDisposable {
   policyPath: string;
   /** Runs Sentinel as `user` (`--profile user` appended). */
   as(user: string, args: string[]): Promise<SentinelRun>;
-  /** Runs Sentinel with the home's environment and nothing appended. */
-  run(args: string[], extraEnv?: Record<string, string>): Promise<SentinelRun>;
+  /**
+   * Runs Sentinel with the home's environment and nothing appended (`denoFlags` go to
+   * `deno run`, such as a `--preload` that sets the clock).
+   */
+  run(
+    args: string[],
+    extraEnv?: Record<string, string>,
+    denoFlags?: readonly string[],
+  ): Promise<SentinelRun>;
+  /** The environment every run gets (for tests that start Sentinel themselves). */
+  env: Record<string, string>;
 }
 
 /** Options of {@link startTeam}. */
@@ -71,8 +80,11 @@ ${options.extraConfig ?? ""}`);
     ).join("\n"),
   );
   const env = { ...home.env, ...options.env };
-  const run = (args: string[], extraEnv: Record<string, string> = {}) =>
-    runSentinel(args, { env: { ...env, ...extraEnv } });
+  const run = (
+    args: string[],
+    extraEnv: Record<string, string> = {},
+    denoFlags: readonly string[] = [],
+  ) => runSentinel(args, { env: { ...env, ...extraEnv }, denoFlags });
   const as = (user: string, args: string[]) => run([...args, "--profile", user]);
   if (options.store === "dynamodb") {
     const init = await as("bob", ["store", "init"]);
@@ -85,6 +97,7 @@ ${options.extraConfig ?? ""}`);
     policyPath,
     as,
     run,
+    env,
     async [Symbol.asyncDispose]() {
       await home[Symbol.asyncDispose]();
       await moto.stop();

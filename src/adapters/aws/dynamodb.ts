@@ -258,6 +258,21 @@ export class DynamoDbClient {
     });
   }
 
+  /**
+   * AWS's clock, epoch ms: the `Date` of the answer to a GetItem of `key` (second resolution; a
+   * key no item has costs least). It needs only read access to the table.
+   */
+  async serverTime(table: string, key: Item): Promise<number> {
+    return await this.#send("GetItem", table, { TableName: table, Key: key }, (answer) => {
+      jsonAnswer(answer);
+      const date = Date.parse(answer.headers.get("date") ?? "");
+      if (Number.isNaN(date)) {
+        throw new AwsFaultError({ kind: "malformed", detail: "the answer has no Date header" });
+      }
+      return date;
+    });
+  }
+
   /** UpdateTimeToLive: enables TTL on `attribute` (epoch seconds). */
   async updateTimeToLive(table: string, attribute: string): Promise<void> {
     const input = {

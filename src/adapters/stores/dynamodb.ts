@@ -11,6 +11,7 @@
  * | break-glass event    | `event#<id>`         | `event`      | doc (JSON), ver, index keys    |
  * | rate-limit uses      | `quota#<slot key>`   | `quota`      | uses (JSON [[at, id]…]), ver   |
  * | review marker        | `unreviewed#<user>`  | `unreviewed` | pending (string set)           |
+ * | open-event marker    | `open#["<user>","<profile>"]` | `open` | event (id), ends, ver        |
  *
  * Index keys (`created` = 15-digit creation time `#` id, so descending queries list newest first):
  * `by_user` (user_key = `request#<requester>` | `event#<invoker>`), `by_status` (status_key =
@@ -25,8 +26,10 @@
  * (`ver = :expected`; new ones with `attribute_not_exists(pk)`). An invocation is one
  * TransactWriteItems: the event, each rate-limit item rewritten on the condition that its
  * version is still the one read (so two invocations that read the same uses cannot both pass),
- * and the invoker's review marker (the event added to `pending`; with require_review, on the
- * condition that `pending` is empty). A cancelled transaction is read again and retried within
+ * the invoker's review marker (the event added to `pending`; with require_review, on the
+ * condition that `pending` is empty), and the invoker's open-event marker for the profile
+ * (rewritten on the condition that its version is still the one read, after checking that the
+ * event it named is no longer open: one open event per person and profile). A cancelled transaction is read again and retried within
  * the deadline. A review removes the event from the marker in the same transaction as the update.
  * Rate limits keep one item per key holding every use still in the window, rather than `max` slot
  * items: the count stays exact when a policy lowers `max` or changes the window, and
@@ -77,6 +80,8 @@ const DOC = "doc";
 const VERSION = "ver";
 const USES = "uses";
 const PENDING = "pending";
+const OPEN_EVENT = "event";
+const OPEN_ENDS = "ends";
 
 /** How often a contended transaction is tried before giving up (within the deadline anyway). */
 const MAX_ROUNDS = 40;
@@ -180,10 +185,12 @@ export class DynamoDbBreakglassStore implements BreakglassStore {
     const keys = [...windows.keys()];
     const at = event.createdAt;
     for (let round = 1;; round++) {
-      const [quotas, blocker] = await Promise.all([
+      const [quotas, blocker, open] = await Promise.all([
         Promise.all(keys.map((key) => this.#readUses(key))),
         requireReviewOf === undefined ? undefined : this.#oldestUnreviewed(requireReviewOf),
+        this.#openEvent(event.invoker, event.profile, at),
       ]);
+      if (open.event !== undefined) return { ok: false, reason: "open", event: open.event };
       if (blocker !== undefined) return { ok: false, reason: "unreviewed", eventId: blocker };
       const usesOf = new Map(keys.map((key, i) => [key, quotas[i].uses.map(([use]) => use)]));
       const refusal = quotaRefusal(slots, (key) => usesOf.get(key) ?? [], at);
@@ -196,7 +203,7 @@ export class DynamoDbBreakglassStore implements BreakglassStore {
           ConditionExpression: "attribute_not_exists(#pk)",
           ExpressionAttributeNames: { "#pk": PK },
         },
-      }];
+      }, { Put: openMarkerPut(this.#t.name, event, open.version) }];
       keys.forEach((key, i) => {
         const windowMs = windows.get(key)!;
         const kept = quotas[i].uses.filter(([use]) => use > at - windowMs);
@@ -358,6 +365,29 @@ export class DynamoDbBreakglassStore implements BreakglassStore {
     };
   }
 
+  /**
+   * The event `invoker`'s open-event marker for `profile` names, when it is still open at `at`,
+   * and the marker's version (undefined: no marker yet), on which the invocation conditions its
+   * rewrite — so of two invocations that both found no open event, one fails and reads again.
+   */
+  async #openEvent(
+    invoker: string,
+    profile: string,
+    at: number,
+  ): Promise<{ event?: BreakglassEvent; version?: number }> {
+    const item = await this.#t.db.getItem({
+      TableName: this.#t.name,
+      Key: openMarkerKey(invoker, profile),
+      ConsistentRead: true,
+    });
+    if (item === undefined) return {};
+    const version = Number(numText(item[VERSION]));
+    if (Number(numText(item[OPEN_ENDS])) <= at) return { version };
+    const event = await this.get(str(item[OPEN_EVENT]));
+    const open = event !== undefined && event.closedAt === undefined && event.endsAt > at;
+    return open ? { event, version } : { version };
+  }
+
   /** The id of `user`'s oldest unreviewed event, if any. */
   async #oldestUnreviewed(user: string): Promise<string | undefined> {
     const item = await this.#t.db.getItem({
@@ -379,6 +409,7 @@ export function openDynamoDbStores(name: string, db: DynamoDbClient): Stores {
     approvals: new DynamoDbApprovalStore(table),
     breakglass: new DynamoDbBreakglassStore(table),
     init: () => initTable(table),
+    clock: () => db.serverTime(name, { [PK]: { S: "clock" }, [SK]: { S: "clock" } }),
     close: () => {},
   };
 }
@@ -592,15 +623,22 @@ function quotaPut(
   read: number | undefined,
 ): PutItemInput {
   const newest = Math.max(...uses.map(([use]) => use));
+  return versionedPut(table, {
+    ...quotaKey(key),
+    [USES]: { S: JSON.stringify(uses) },
+    // Spent once the newest use has left the window: then it may vanish.
+    [TTL_ATTRIBUTE]: num(Math.ceil((newest + windowMs) / 1000)),
+  }, read);
+}
+
+/**
+ * `item` written as the next version of what was read (`read`; undefined: nothing yet), on the
+ * condition that nobody wrote it meanwhile.
+ */
+function versionedPut(table: string, item: Item, read: number | undefined): PutItemInput {
   return {
     TableName: table,
-    Item: {
-      ...quotaKey(key),
-      [USES]: { S: JSON.stringify(uses) },
-      [VERSION]: num((read ?? 0) + 1),
-      // Spent once the newest use has left the window: then it may vanish.
-      [TTL_ATTRIBUTE]: num(Math.ceil((newest + windowMs) / 1000)),
-    },
+    Item: { ...item, [VERSION]: num((read ?? 0) + 1) },
     ...(read === undefined
       ? {
         ConditionExpression: "attribute_not_exists(#pk)",
@@ -620,6 +658,24 @@ function recordKey(kind: ListKind, id: string): Item {
 
 function quotaKey(key: string): Item {
   return { [PK]: { S: `quota#${key}` }, [SK]: { S: "quota" } };
+}
+
+/** The item naming `invoker`'s latest event for `profile`: one open event per person and profile. */
+function openMarkerKey(invoker: string, profile: string): Item {
+  return { [PK]: { S: `open#${JSON.stringify([invoker, profile])}` }, [SK]: { S: "open" } };
+}
+
+/** The open-event marker naming `event`, on the condition that its version is still `read`. */
+function openMarkerPut(
+  table: string,
+  event: BreakglassEvent,
+  read: number | undefined,
+): PutItemInput {
+  return versionedPut(table, {
+    ...openMarkerKey(event.invoker, event.profile),
+    [OPEN_EVENT]: { S: event.id },
+    [OPEN_ENDS]: num(event.endsAt),
+  }, read);
 }
 
 function markerKey(user: string): Item {

@@ -264,6 +264,13 @@ export class SqliteBreakglassStore implements BreakglassStore {
         if (this.#c.statement("SELECT 1 AS found FROM events WHERE id = ?").get(event.id)) {
           throw alreadyExists("break-glass event", event.id);
         }
+        const open = this.#c.statement(
+          "SELECT body FROM events WHERE invoker = ? AND profile = ? AND closed_at IS NULL " +
+            "AND ends_at > ? ORDER BY created_at DESC, id DESC LIMIT 1",
+        ).get(event.invoker, event.profile, at);
+        if (open) {
+          return { ok: false, reason: "open", event: parseBody<BreakglassEvent>(open.body) };
+        }
         if (requireReviewOf !== undefined) {
           const blocking = this.#c.statement(
             "SELECT id FROM events WHERE invoker = ? AND reviewed_at IS NULL " +
@@ -381,8 +388,35 @@ export function openSqliteStores(path: string): Stores {
           ? `created the SQLite store ${path} (schema version ${SCHEMA_VERSION})`
           : `the SQLite store ${path} exists (schema version ${SCHEMA_VERSION}); left as it is`,
       ]),
+    clock: () => settle(() => fileSystemNow(path)),
     close: () => connection.close(),
   };
+}
+
+/**
+ * The time the file system gives a file created now beside the store at `path`: the kernel's
+ * clock, which a process cannot set for itself as it can its own idea of the time.
+ */
+function fileSystemNow(path: string): number {
+  let probe: string | undefined;
+  try {
+    probe = Deno.makeTempFileSync({ dir: dirname(path), prefix: ".sentinel-clock-" });
+    const mtime = Deno.statSync(probe).mtime;
+    if (mtime === null) throw new Error("the file system keeps no modification times");
+    return mtime.getTime();
+  } catch (error) {
+    throw storeFailure(path, "read the clock of", error);
+  } finally {
+    if (probe !== undefined) removeProbe(probe);
+  }
+}
+
+function removeProbe(path: string): void {
+  try {
+    Deno.removeSync(path);
+  } catch {
+    // A probe left behind (the directory turned read-only meanwhile) is an empty file: harmless.
+  }
 }
 
 /** Creates the missing parent directories (0700) and the file (0600) before SQLite opens it. */

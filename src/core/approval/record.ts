@@ -4,26 +4,30 @@
  *
  * @module
  */
+import type { Principal } from "../identity.ts";
 import type { ApprovalRequest } from "./request.ts";
 
 /** A transition as logged (snake_case, RFC 3339 UTC). */
 export function transitionRecord(
   before: ApprovalRequest | undefined,
   after: ApprovalRequest,
-  actor: string,
+  actor: Principal,
   time: number,
 ): Record<string, unknown> {
   return {
     type: "approval",
     time: new Date(time).toISOString(),
-    actor,
+    actor: actor.name,
+    actor_arn: actor.arn ?? null,
     approval_request_id: after.id,
     requester: after.requester,
+    requester_arn: after.requesterArn ?? null,
     profile: after.profile,
     role_arn: after.roleArn,
     from: before?.status ?? null,
     to: after.status,
     approvals: after.approvals.map((a) => a.approver),
+    approver_arns: after.approvals.map((a) => a.approverArn ?? null),
     required_approvals: after.requiredApprovals,
     duration_seconds: after.durationSeconds,
     reason: after.reason,
@@ -41,6 +45,7 @@ export function requestJson(request: ApprovalRequest, status = request.status) {
   return {
     id: request.id,
     requester: request.requester,
+    requester_arn: request.requesterArn ?? null,
     profile: request.profile,
     role_arn: request.roleArn,
     duration_seconds: request.durationSeconds,
@@ -50,12 +55,14 @@ export function requestJson(request: ApprovalRequest, status = request.status) {
     required_approvals: request.requiredApprovals,
     approvals: request.approvals.map((a) => ({
       approver: a.approver,
+      approver_arn: a.approverArn ?? null,
       at: iso(a.at),
       comment: a.comment ?? null,
     })),
     created_at: iso(request.createdAt),
     expires_at: iso(request.expiresAt),
     decided_by: request.decidedBy ?? null,
+    decided_by_arn: request.decidedByArn ?? null,
     decided_at: iso(request.decidedAt),
     comment: request.comment ?? null,
     window_ends_at: iso(request.windowEndsAt),

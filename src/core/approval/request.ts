@@ -14,7 +14,10 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 /** One approver's approval (a rule may require several distinct ones). */
 export interface Approval {
+  /** The approver's name under the policy they were judged by. */
   approver: string;
+  /** The approver's verified ARN. */
+  approverArn?: string;
   at: number;
   comment?: string;
 }
@@ -23,8 +26,10 @@ export interface Approval {
 export interface ApprovalRequest {
   /** 16 hex digits or more (at least 64 random bits). */
   id: string;
-  /** The verified STS identity that asked. */
+  /** The name the policy knows the verified identity that asked by. */
   requester: string;
+  /** The verified ARN of who asked (absent on records from before it was kept). */
+  requesterArn?: string;
   profile: string;
   roleArn: string;
   /** The session length asked for, seconds. */
@@ -34,9 +39,9 @@ export interface ApprovalRequest {
   /** The `approvals:` rule that governs it. */
   rule: string;
   /**
-   * The policy it was made under (a file path or `ssm:<name>`): approvers decide with it, so
-   * no approver can pick a more permissive one. Issuance checks every approval again against
-   * the policy it issues under.
+   * The policy it was made under (a file path or `ssm:<name>`), for the record. Approvers are
+   * judged by the policy in force for the profile (never one the requester picked), and issuance
+   * checks every approval again against the policy it issues under.
    */
   policySource?: string;
   /** Distinct approvals needed (the rule's `required_approvals`, default 1). */
@@ -48,6 +53,8 @@ export interface ApprovalRequest {
   expiresAt: number;
   /** Who ended it (approver, denier, requester, `policy` for auto-approval, `sentinel` for expiry). */
   decidedBy?: string;
+  /** The verified ARN of who ended it, when that was a person. */
+  decidedByArn?: string;
   decidedAt?: number;
   comment?: string;
   /** For an approved request: the access window ends here (it opened at approval). */

@@ -8,12 +8,16 @@
  * import { approvalRuleFor, mayApprove } from "./rules.ts";
  *
  * const rule = approvalRuleFor({ approvals: [{ name: "prod", profiles: ["prod*"], approvers: ["bob"] }] }, "prod");
- * console.assert(rule !== undefined && mayApprove(rule, "bob", "alice").ok);
- * console.assert(!mayApprove(rule!, "alice", "alice").ok);
+ * console.assert(rule !== undefined && mayApprove(rule, { name: "bob" }, { name: "alice" }).ok);
+ * console.assert(!mayApprove(rule!, { name: "alice" }, { name: "alice" }).ok);
  * ```
  * @module
  */
 import { compileNameMatcher } from "../policy/glob.ts";
+import { type Principal, samePrincipal } from "../identity.ts";
+import { MAX_CLOCK_SKEW_SECONDS, STS_MAX_DURATION_SECONDS } from "../limits.ts";
+import { formatDuration } from "../duration.ts";
+import { compilePrincipalMatcher, isArnName } from "../policy/principal.ts";
 import type { ApprovalRule, PolicyDocument } from "../policy/schema.ts";
 import { CompiledTimeWindow, ZoneClocks } from "../policy/time_window.ts";
 import type { ApprovalRequest } from "./request.ts";
@@ -36,24 +40,38 @@ export function requiredApprovals(rule: ApprovalRule): number {
   return rule.required_approvals ?? 1;
 }
 
-/** Whether `approver` may approve a request of `requester` under `rule`, and why not. */
+/**
+ * Whether `approver` may approve a request of `requester` under `rule`, and why not: never the
+ * requester (the same name under the policy, or the same ARN), and only a principal the rule's
+ * `approvers` name (a plain pattern never matches an ARN-named identity; see policy/principal.ts).
+ */
 export function mayApprove(
   rule: ApprovalRule,
-  approver: string,
-  requester: string,
+  approver: Principal,
+  requester: Principal,
 ): { ok: true } | { ok: false; why: string } {
-  if (approver === requester) {
-    return { ok: false, why: `${approver} asked for this access and cannot approve it` };
+  if (samePrincipal(approver, requester)) {
+    return { ok: false, why: `${approver.name} asked for this access and cannot approve it` };
   }
-  if (!compileNameMatcher(rule.approvers)(approver)) {
+  if (!compilePrincipalMatcher(rule.approvers)(approver.name)) {
     return {
       ok: false,
-      why: `${approver} is not an approver under approval rule "${rule.name}" (approvers: ${
+      why: `${approver.name} is not an approver under approval rule "${rule.name}" (approvers: ${
         rule.approvers.join(", ")
-      })`,
+      })${arnNamedHint(approver.name)}`,
     };
   }
   return { ok: true };
+}
+
+/**
+ * Why an identity is named by its ARN, for refusals: the policy names plain identities only in
+ * the accounts it trusts, and never by a self-chosen federation name.
+ */
+export function arnNamedHint(name: string): string {
+  return isArnName(name)
+    ? "; an identity is named by its ARN when its account is not one the policy's identity.accounts lists (by default the role's own account) or when it is a federated user, whose name is self-chosen: a policy that means to trust it lists the ARN, or an ARN pattern"
+    : "";
 }
 
 /** Whether a request approves itself at creation under the rule's `auto_approve`. */
@@ -67,7 +85,7 @@ export function autoApproves(
   if (auto === undefined) return false;
   if (
     auto.users !== undefined && auto.users.length > 0 &&
-    !compileNameMatcher(auto.users)(requester)
+    !compilePrincipalMatcher(auto.users)(requester)
   ) return false;
   if (auto.max_duration !== undefined && durationSeconds > auto.max_duration) return false;
   if (
@@ -100,47 +118,97 @@ export function requestTtlSeconds(rule: ApprovalRule): number {
 }
 
 /**
+ * The longest window the policy in force allows an approval of `rule`: the approval rule's
+ * `max_duration` and the deciding access rule's (whichever are set), within STS's 12 hours.
+ */
+export function approvalCapSeconds(
+  rule: ApprovalRule,
+  accessRuleMaxSeconds: number | undefined,
+): number {
+  return Math.min(
+    rule.max_duration ?? Infinity,
+    accessRuleMaxSeconds ?? Infinity,
+    STS_MAX_DURATION_SECONDS,
+  );
+}
+
+/** An approval that still holds: its window, and the longest session it may lend. */
+export interface HeldApproval {
+  ok: true;
+  windowEndsAt: number;
+  maxSessionSeconds: number;
+}
+
+/**
  * Whether an approved request still grants access at `now` under `rule` (the policy issuance runs
  * under, which may be newer than the one it was approved under): the rule still covers the
  * profile; every approval is by a distinct approver the rule names, never the requester (or the
  * request was auto-approved and the rule's `auto_approve` still admits it); there are as many as
- * the rule now requires; and the window is real — opened in the past, ending no later than the
- * approved duration after it opened, and not yet over. A record that fails any of this (forged in
- * the store, approved by someone the policy no longer trusts, stamped by a clock that was ahead)
- * grants nothing.
+ * the rule now requires; and the window is real — opened after the request was made and not in
+ * the future (beyond {@link MAX_CLOCK_SKEW_SECONDS}), no longer than the duration approved nor
+ * than the caps the policy sets now (`accessRuleMaxSeconds` is the deciding rule's), and not yet
+ * over. A record that fails any of this (forged in the store, approved by someone the policy no
+ * longer trusts, stamped by a clock that was ahead, longer than the policy now allows) grants
+ * nothing.
  */
 export function approvalHolds(
   request: ApprovalRequest,
   rule: ApprovalRule | undefined,
   now: number,
-): { ok: true; windowEndsAt: number } | { ok: false; why: string } {
+  accessRuleMaxSeconds?: number,
+): HeldApproval | { ok: false; why: string } {
   const fail = (why: string) => ({ ok: false as const, why });
   if (request.status !== "approved") return fail(`it is ${request.status}`);
   if (rule === undefined) return fail(`no approvals: rule covers ${request.profile} any more`);
   const { decidedAt, windowEndsAt } = request;
   if (decidedAt === undefined || windowEndsAt === undefined) return fail("it has no window");
-  if (decidedAt > now) return fail("it was approved in the future (a clock ahead?)");
-  if (windowEndsAt > decidedAt + request.durationSeconds * 1000) {
+  if (decidedAt > now + MAX_CLOCK_SKEW_SECONDS * 1000) {
+    return fail("it was approved in the future (a clock ahead?)");
+  }
+  if (decidedAt < request.createdAt) return fail("it was approved before it was made");
+  const windowMs = windowEndsAt - decidedAt;
+  if (windowMs > request.durationSeconds * 1000) {
     return fail("its window is longer than the duration approved");
   }
+  const cap = approvalCapSeconds(rule, accessRuleMaxSeconds);
+  if (windowMs > cap * 1000) {
+    return fail(
+      `its window of ${formatDuration(Math.ceil(windowMs / 1000))} is longer than the ${
+        formatDuration(cap)
+      } the policy now allows; request again`,
+    );
+  }
   if (now >= windowEndsAt) return fail("its window is over");
+  const held = {
+    ok: true as const,
+    windowEndsAt,
+    maxSessionSeconds: Math.min(request.durationSeconds, cap),
+  };
   const autoApproved = request.decidedBy === AUTO_APPROVER && request.approvals.length === 0;
   if (autoApproved) {
     return autoApproves(rule, request.requester, request.durationSeconds, decidedAt)
-      ? { ok: true, windowEndsAt }
+      ? held
       : fail(`the rule's auto_approve does not admit it`);
   }
   const approvers = new Set(request.approvals.map((a) => a.approver));
-  if (approvers.size !== request.approvals.length) return fail("an approver counted twice");
-  for (const approver of approvers) {
-    const verdict = mayApprove(rule, approver, request.requester);
+  const arns = request.approvals.flatMap((a) => a.approverArn === undefined ? [] : [a.approverArn]);
+  if (approvers.size !== request.approvals.length || new Set(arns).size !== arns.length) {
+    return fail("an approver counted twice");
+  }
+  const requester = { name: request.requester, arn: request.requesterArn };
+  for (const approval of request.approvals) {
+    const verdict = mayApprove(
+      rule,
+      { name: approval.approver, arn: approval.approverArn },
+      requester,
+    );
     if (!verdict.ok) return fail(verdict.why);
   }
   const needed = requiredApprovals(rule);
   if (approvers.size < needed) {
     return fail(`it has ${approvers.size} approval(s) and the rule now needs ${needed}`);
   }
-  return { ok: true, windowEndsAt };
+  return held;
 }
 
 /** The actor recorded for an auto-approval. */

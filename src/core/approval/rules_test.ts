@@ -16,7 +16,7 @@ const request = openRequest({
   now: 0,
 });
 const approved = (() => {
-  const t = approveRequest(request, rule, "bob", undefined, HOUR);
+  const t = approveRequest(request, rule, { name: "bob" }, undefined, HOUR);
   if (!t.ok) throw t.error;
   return t.next;
 })();
@@ -24,7 +24,11 @@ const approved = (() => {
 const why = (r: ReturnType<typeof approvalHolds>) => r.ok ? "holds" : r.why;
 
 Deno.test("an approval holds within its window under the policy it was approved under", () => {
-  assertEquals(approvalHolds(approved, rule, HOUR + 1), { ok: true, windowEndsAt: 2 * HOUR });
+  assertEquals(approvalHolds(approved, rule, HOUR + 1), {
+    ok: true,
+    windowEndsAt: 2 * HOUR,
+    maxSessionSeconds: 3600,
+  });
   assertIncludes(why(approvalHolds(approved, rule, 2 * HOUR)), "window is over");
 });
 
@@ -74,4 +78,63 @@ Deno.test("an auto-approval holds only while the rule's auto_approve still admit
   });
   assertEquals(approvalHolds(autoApproved, auto, 1).ok, true);
   assertIncludes(why(approvalHolds(autoApproved, rule, 1)), "auto_approve does not admit it");
+});
+
+Deno.test("a stored approval longer than the caps in force grants nothing: 12 h under a 2 h cap", () => {
+  const capped: ApprovalRule = { ...rule, max_duration: 7200 };
+  const twelve = { ...approved, durationSeconds: 43_200, windowEndsAt: HOUR + 43_200_000 };
+  assertIncludes(why(approvalHolds(twelve, capped, HOUR + 1)), "longer than the 2h the policy");
+  // The deciding access rule's cap counts too.
+  assertIncludes(why(approvalHolds(approved, rule, HOUR + 1, 1800)), "longer than the 30m");
+});
+
+Deno.test("after max_duration drops from 2 h to 30 m, an older 2 h approval grants nothing", () => {
+  const twoHours = { ...approved, durationSeconds: 7200, windowEndsAt: HOUR + 7_200_000 };
+  const before: ApprovalRule = { ...rule, max_duration: 7200 };
+  const after: ApprovalRule = { ...rule, max_duration: 1800 };
+  const held = approvalHolds(twoHours, before, HOUR + 1);
+  assertEquals(held.ok && held.maxSessionSeconds, 7200);
+  assertIncludes(why(approvalHolds(twoHours, after, HOUR + 1)), "longer than the 30m");
+});
+
+Deno.test("a session under an approval is capped by the caps in force", () => {
+  const held = approvalHolds(approved, { ...rule, max_duration: 3600 }, HOUR + 1, 7200);
+  assertEquals(held.ok && held.maxSessionSeconds, 3600);
+});
+
+Deno.test("an approval stamped in the future grants nothing beyond a small clock skew", () => {
+  const ahead = (ms: number) => ({
+    ...approved,
+    createdAt: 0,
+    decidedAt: HOUR + ms,
+    windowEndsAt: 2 * HOUR + ms,
+  });
+  assertEquals(approvalHolds(ahead(60_000), rule, HOUR).ok, true);
+  assertIncludes(why(approvalHolds(ahead(365 * 24 * HOUR), rule, HOUR)), "in the future");
+  const beforeMade = { ...approved, createdAt: 2 * HOUR };
+  assertIncludes(why(approvalHolds(beforeMade, rule, HOUR + 1)), "before it was made");
+});
+
+Deno.test("the requester never approves: not by the same name, not by the same ARN", () => {
+  const alice = "arn:aws:iam::123456789012:user/alice";
+  const open = { ...request, requesterArn: alice };
+  const byArn = approveRequest(open, rule, { name: "bob", arn: alice }, undefined, 1);
+  assertEquals(byArn.ok ? "approved" : byArn.error.code, "not_an_approver");
+  const stored = {
+    ...approved,
+    requesterArn: alice,
+    approvals: [{ approver: "bob", approverArn: alice, at: HOUR }],
+  };
+  assertIncludes(why(approvalHolds(stored, rule, HOUR + 1)), "asked for this access");
+});
+
+Deno.test("approvers: * never admits an ARN-named identity (another account, a federated user)", () => {
+  const anyone: ApprovalRule = { ...rule, approvers: ["*"] };
+  const federated = "arn:aws:sts::123456789012:federated-user/ALICE";
+  const t = approveRequest(request, anyone, { name: federated, arn: federated }, undefined, 1);
+  assertIncludes(t.ok ? "" : t.error.message, "is not an approver");
+  assertIncludes(t.ok ? "" : t.error.message, "identity.accounts");
+  const partner: ApprovalRule = { ...rule, approvers: ["arn:aws:iam::999999999999:user/bob"] };
+  const bob = "arn:aws:iam::999999999999:user/bob";
+  assertEquals(approveRequest(request, partner, { name: bob, arn: bob }, undefined, 1).ok, true);
 });

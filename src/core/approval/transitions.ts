@@ -14,13 +14,14 @@
  *   roleArn: "arn:aws:iam::123456789012:role/Prod", durationSeconds: 3600, reason: "deploy",
  *   rule, now: 0,
  * });
- * const approved = approveRequest(request, rule, "bob", undefined, 60_000);
+ * const approved = approveRequest(request, rule, { name: "bob" }, undefined, 60_000);
  * console.assert(approved.ok && approved.next.status === "approved");
  * console.assert(approved.ok && approved.next.windowEndsAt === 60_000 + 3_600_000);
  * ```
  * @module
  */
 import { ExitCode, SentinelError } from "../errors.ts";
+import { type Principal, samePrincipal } from "../identity.ts";
 import type { ApprovalRule } from "../policy/schema.ts";
 import type { ApprovalRequest } from "./request.ts";
 import {
@@ -41,6 +42,8 @@ export type Transition =
 export interface NewRequest {
   id: string;
   requester: string;
+  /** The requester's verified ARN. */
+  requesterArn?: string;
   profile: string;
   roleArn: string;
   durationSeconds: number;
@@ -60,6 +63,7 @@ export function openRequest(input: NewRequest): ApprovalRequest {
   const pending: ApprovalRequest = {
     id: input.id,
     requester: input.requester,
+    ...(input.requesterArn === undefined ? {} : { requesterArn: input.requesterArn }),
     profile: input.profile,
     roleArn: input.roleArn,
     durationSeconds: input.durationSeconds,
@@ -75,7 +79,7 @@ export function openRequest(input: NewRequest): ApprovalRequest {
     version: 1,
   };
   if (!autoApproves(input.rule, input.requester, input.durationSeconds, input.now)) return pending;
-  return approved(pending, POLICY_ACTOR, "auto-approved by the policy", input.now);
+  return approved(pending, { name: POLICY_ACTOR }, "auto-approved by the policy", input.now);
 }
 
 /** The status a request has at `now` (a pending request past its expiry has expired). */
@@ -86,14 +90,14 @@ export function statusAt(request: ApprovalRequest, now: number): ApprovalRequest
 /** Expires a pending request whose time is up; `undefined` when there is nothing to do. */
 export function expireIfDue(request: ApprovalRequest, now: number): ApprovalRequest | undefined {
   if (statusAt(request, now) !== "expired" || request.status === "expired") return undefined;
-  return terminal(request, "expired", SENTINEL_ACTOR, undefined, request.expiresAt, now);
+  return terminal(request, "expired", { name: SENTINEL_ACTOR }, undefined, request.expiresAt, now);
 }
 
 /** One approval by `approver`; the request is approved once it has enough distinct ones. */
 export function approveRequest(
   request: ApprovalRequest,
   rule: ApprovalRule | undefined,
-  approver: string,
+  approver: Principal,
   comment: string | undefined,
   now: number,
 ): Transition {
@@ -101,16 +105,24 @@ export function approveRequest(
   if (closed) return closed;
   const allowed = authorize(request, rule, approver);
   if (allowed) return allowed;
-  if (request.approvals.some((a) => a.approver === approver)) {
+  if (
+    request.approvals.some((a) => samePrincipal(approver, { name: a.approver, arn: a.approverArn }))
+  ) {
     return fail(
       ExitCode.Internal,
-      `${approver} has already approved request ${request.id}; it needs ${
+      `${approver.name} has already approved request ${request.id}; it needs ${
         request.requiredApprovals - request.approvals.length
       } more approval(s) from other approvers`,
       "already_approved_by_you",
     );
   }
-  const approvals = [...request.approvals, { approver, at: now, ...(comment ? { comment } : {}) }];
+  const approval = {
+    approver: approver.name,
+    ...(approver.arn === undefined ? {} : { approverArn: approver.arn }),
+    at: now,
+    ...(comment ? { comment } : {}),
+  };
+  const approvals = [...request.approvals, approval];
   const next = { ...request, approvals, updatedAt: now, version: request.version + 1 };
   if (approvals.length < request.requiredApprovals) return { ok: true, next };
   return { ok: true, next: approved(next, approver, comment, now) };
@@ -120,7 +132,7 @@ export function approveRequest(
 export function denyRequest(
   request: ApprovalRequest,
   rule: ApprovalRule | undefined,
-  actor: string,
+  actor: Principal,
   comment: string,
   now: number,
 ): Transition {
@@ -132,10 +144,10 @@ export function denyRequest(
 }
 
 /** A cancellation by the requester: the request ends. */
-export function cancelRequest(request: ApprovalRequest, actor: string, now: number): Transition {
+export function cancelRequest(request: ApprovalRequest, actor: Principal, now: number): Transition {
   const closed = notPending(request, now);
   if (closed) return closed;
-  if (actor !== request.requester) {
+  if (!samePrincipal(actor, { name: request.requester, arn: request.requesterArn })) {
     return fail(
       ExitCode.Denied,
       `only ${request.requester}, who asked, can cancel request ${request.id}; approvers deny instead`,
@@ -162,7 +174,7 @@ function notPending(request: ApprovalRequest, now: number): Transition | undefin
 function authorize(
   request: ApprovalRequest,
   rule: ApprovalRule | undefined,
-  actor: string,
+  actor: Principal,
 ): Transition | undefined {
   if (rule === undefined) {
     return fail(
@@ -171,14 +183,14 @@ function authorize(
       "no_approval_rule",
     );
   }
-  const verdict = mayApprove(rule, actor, request.requester);
+  const verdict = mayApprove(rule, actor, { name: request.requester, arn: request.requesterArn });
   return verdict.ok ? undefined : fail(ExitCode.Denied, verdict.why, "not_an_approver");
 }
 
 /** `request` approved at `now`, keeping its version (the caller has counted this change). */
 function approved(
   request: ApprovalRequest,
-  actor: string,
+  actor: Principal,
   comment: string | undefined,
   now: number,
 ): ApprovalRequest {
@@ -194,7 +206,7 @@ function approved(
 function terminal(
   request: ApprovalRequest,
   status: "approved" | "denied" | "cancelled" | "expired",
-  actor: string,
+  actor: Principal,
   comment: string | undefined,
   decidedAt: number,
   now: number,
@@ -202,7 +214,8 @@ function terminal(
   return {
     ...request,
     status,
-    decidedBy: actor,
+    decidedBy: actor.name,
+    ...(actor.arn === undefined ? {} : { decidedByArn: actor.arn }),
     decidedAt,
     ...(comment ? { comment } : {}),
     updatedAt: now,

@@ -55,7 +55,7 @@ Deno.test("a new request is pending, version 1, and expires after the rule's req
 });
 
 Deno.test("approval opens the window at approval time, for the requested duration", () => {
-  const approved = next(approveRequest(open(), rule, "bob", "ok", 5 * HOUR));
+  const approved = next(approveRequest(open(), rule, { name: "bob" }, "ok", 5 * HOUR));
   assertEquals(
     [
       approved.status,
@@ -81,24 +81,30 @@ Deno.test("expiry boundaries: one millisecond before expiresAt is pending, at it
     r.expiresAt,
     2,
   ]);
-  const late = error(approveRequest(r, rule, "bob", undefined, r.expiresAt));
+  const late = error(approveRequest(r, rule, { name: "bob" }, undefined, r.expiresAt));
   assertEquals(late.code, "conflict");
   assertIncludes(late.message, "is already expired at 1970-01-02T00:00:00.000Z");
 });
 
 Deno.test("the requester never approves; a non-approver never approves or denies; no rule, nobody", () => {
   const r = open();
-  assertEquals(error(approveRequest(r, rule, "alice", undefined, 1)).code, "not_an_approver");
+  assertEquals(
+    error(approveRequest(r, rule, { name: "alice" }, undefined, 1)).code,
+    "not_an_approver",
+  );
   assertIncludes(
-    error(approveRequest(r, rule, "alice", undefined, 1)).message,
+    error(approveRequest(r, rule, { name: "alice" }, undefined, 1)).message,
     "asked for this access",
   );
-  const carl = error(approveRequest(r, rule, "carl", undefined, 1));
+  const carl = error(approveRequest(r, rule, { name: "carl" }, undefined, 1));
   assertEquals([carl.code, carl.exitCode], ["not_an_approver", 4]);
   assertIncludes(carl.message, 'not an approver under approval rule "prod-approvers"');
-  assertEquals(error(denyRequest(r, rule, "carl", "no", 1)).code, "not_an_approver");
-  assertEquals(next(approveRequest(r, rule, "dave@sec", undefined, 1)).status, "approved");
-  const none = error(approveRequest(r, undefined, "bob", undefined, 1));
+  assertEquals(error(denyRequest(r, rule, { name: "carl" }, "no", 1)).code, "not_an_approver");
+  assertEquals(
+    next(approveRequest(r, rule, { name: "dave@sec" }, undefined, 1)).status,
+    "approved",
+  );
+  const none = error(approveRequest(r, undefined, { name: "bob" }, undefined, 1));
   assertEquals(none.code, "no_approval_rule");
   assertIncludes(none.message, "nobody can approve or deny");
 });
@@ -106,34 +112,34 @@ Deno.test("the requester never approves; a non-approver never approves or denies
 Deno.test("two-person rule: pending after one, approved after a second distinct approver; the same twice counts once", () => {
   const r = open(twoPerson);
   assertEquals(r.requiredApprovals, 2);
-  const once = next(approveRequest(r, twoPerson, "bob", undefined, 10));
+  const once = next(approveRequest(r, twoPerson, { name: "bob" }, undefined, 10));
   assertEquals([once.status, once.approvals.length, once.version], ["pending", 1, 2]);
-  const again = error(approveRequest(once, twoPerson, "bob", undefined, 20));
+  const again = error(approveRequest(once, twoPerson, { name: "bob" }, undefined, 20));
   assertEquals(again.code, "already_approved_by_you");
   assertIncludes(again.message, "needs 1 more approval");
-  const twice = next(approveRequest(once, twoPerson, "carol", undefined, 30));
+  const twice = next(approveRequest(once, twoPerson, { name: "carol" }, undefined, 30));
   assertEquals([twice.status, twice.decidedBy, twice.windowEndsAt, twice.version], [
     "approved",
     "carol",
     30 + HOUR,
     3,
   ]);
-  const denied = next(denyRequest(once, twoPerson, "carol", "not now", 40));
+  const denied = next(denyRequest(once, twoPerson, { name: "carol" }, "not now", 40));
   assertEquals([denied.status, denied.comment], ["denied", "not now"]);
 });
 
 Deno.test("terminal states are final and say who ended them and when", () => {
-  const approved = next(approveRequest(open(), rule, "bob", undefined, HOUR));
-  const conflict = error(denyRequest(approved, rule, "carol", "no", 2 * HOUR));
+  const approved = next(approveRequest(open(), rule, { name: "bob" }, undefined, HOUR));
+  const conflict = error(denyRequest(approved, rule, { name: "carol" }, "no", 2 * HOUR));
   assertEquals([conflict.code, conflict.exitCode], ["conflict", 1]);
   assertIncludes(conflict.message, "is already approved by bob at 1970-01-01T01:00:00.000Z");
-  const cancelled = next(cancelRequest(open(), "alice", 5));
+  const cancelled = next(cancelRequest(open(), { name: "alice" }, 5));
   assertEquals([cancelled.status, cancelled.decidedBy], ["cancelled", "alice"]);
   assertIncludes(
-    error(approveRequest(cancelled, rule, "bob", undefined, 6)).message,
+    error(approveRequest(cancelled, rule, { name: "bob" }, undefined, 6)).message,
     "already cancelled by alice",
   );
-  assertEquals(error(cancelRequest(open(), "bob", 5)).code, "not_requester");
+  assertEquals(error(cancelRequest(open(), { name: "bob" }, 5)).code, "not_requester");
 });
 
 Deno.test("auto_approve: users, time window and max duration all must hold; actor is policy", () => {
@@ -171,8 +177,8 @@ Deno.test("auto_approve: users, time window and max duration all must hold; acto
 
 Deno.test("terminal records carry a retention deadline; pending ones do not", () => {
   assertEquals(open().retainUntil, undefined);
-  const denied = next(denyRequest(open(), rule, "bob", "no", 1000));
+  const denied = next(denyRequest(open(), rule, { name: "bob" }, "no", 1000));
   assertEquals(denied.retainUntil, 1000 + 90 * 24 * HOUR);
-  const approved = next(approveRequest(open(), rule, "bob", undefined, 1000));
+  const approved = next(approveRequest(open(), rule, { name: "bob" }, undefined, 1000));
   assertEquals(approved.retainUntil, 1000 + HOUR + 90 * 24 * HOUR);
 });

@@ -16,11 +16,19 @@
  * ```
  * @module
  */
-import { formatDuration } from "../duration.ts";
+import { formatDuration, formatWait } from "../duration.ts";
 import { ExitCode, SentinelError } from "../errors.ts";
-import { MIN_WINDOW_SECONDS } from "../limits.ts";
+import { type Principal, samePrincipal } from "../identity.ts";
+import { MAX_CLOCK_SKEW_SECONDS, MIN_WINDOW_SECONDS } from "../limits.ts";
 import { compileNameMatcher } from "../policy/glob.ts";
-import type { ApprovalRule, BreakglassReasonCode, BreakglassRule } from "../policy/schema.ts";
+import { arnNamedHint } from "../approval/rules.ts";
+import { compilePrincipalMatcher } from "../policy/principal.ts";
+import type {
+  ApprovalRule,
+  BreakglassReasonCode,
+  BreakglassRule,
+  PolicyDocument,
+} from "../policy/schema.ts";
 import type { BreakglassEvent, QuotaSlot } from "./event.ts";
 
 /** Access length when neither the invocation nor the rule says: one hour. */
@@ -36,11 +44,7 @@ export function breakglassRuleFor(
   reasonCode: BreakglassReasonCode,
   roleArn?: string,
 ): BreakglassRule {
-  const covering = (rules ?? []).filter((rule) =>
-    compileNameMatcher(rule.profiles)(profile) && compileNameMatcher(rule.users)(user) &&
-    (rule.roles === undefined || rule.roles.length === 0 ||
-      (roleArn !== undefined && compileNameMatcher(rule.roles)(roleArn)))
-  );
+  const covering = (rules ?? []).filter((rule) => ruleCovers(rule, user, profile, roleArn));
   const allowing = covering.find((rule) =>
     rule.reason_codes === undefined || rule.reason_codes.includes(reasonCode)
   );
@@ -62,6 +66,23 @@ export function breakglassRuleFor(
     }; ask your security team to add one (see the policy reference)`,
     { code: "breakglass_not_allowed" },
   );
+}
+
+/** Whether `rule` names `user`, `profile` and (when the rule names roles) `roleArn`. */
+export function ruleCovers(
+  rule: BreakglassRule,
+  user: string,
+  profile: string,
+  roleArn: string | undefined,
+): boolean {
+  return compileNameMatcher(rule.profiles)(profile) && compilePrincipalMatcher(rule.users)(user) &&
+    (rule.roles === undefined || rule.roles.length === 0 ||
+      (roleArn !== undefined && compileNameMatcher(rule.roles)(roleArn)));
+}
+
+/** The longest event `rule` allows, seconds. */
+export function breakglassMaxSeconds(rule: BreakglassRule): number {
+  return rule.max_duration ?? DEFAULT_BREAKGLASS_SECONDS;
 }
 
 /** What one invocation must fit in. */
@@ -87,7 +108,7 @@ export function invocationPlan(
   rule: BreakglassRule,
   request: { user: string; profile: string; now: number; requestedSeconds?: number },
 ): InvocationPlan {
-  const max = rule.max_duration ?? DEFAULT_BREAKGLASS_SECONDS;
+  const max = breakglassMaxSeconds(rule);
   const seconds = Math.min(request.requestedSeconds ?? max, max);
   if (seconds < MIN_WINDOW_SECONDS) {
     throw new SentinelError(
@@ -113,9 +134,9 @@ export function invocationPlan(
       key: `${rule.name}:cooldown:${user}:${profile}`,
       max: 1,
       windowMs: rule.cooldown * 1000,
-      label: `the cooldown of ${
+      label: `${user} broke glass into ${profile} less than ${
         formatDuration(rule.cooldown)
-      } between break-glass invocations by ${user} for ${profile}`,
+      } ago, and that cooldown must pass between invocations`,
     });
   }
   const perUser = rule.quota?.per_user;
@@ -159,35 +180,117 @@ export function isActive(event: BreakglassEvent, now: number): boolean {
   return event.closedAt === undefined && now < event.endsAt;
 }
 
+/** Who asks to use an event: the policy's name for them, the profile and role, and when. */
+export interface EventUse {
+  user: string;
+  profile: string;
+  roleArn: string;
+  now: number;
+}
+
+/** An event that lends access now: until when, and the longest session it may lend. */
+export interface HeldEvent {
+  ok: true;
+  endsAt: number;
+  maxSessionSeconds: number;
+}
+
+/** Why an event lends nothing; `unannounced` when only its announcement is missing. */
+export interface FailedEvent {
+  ok: false;
+  why: string;
+  unannounced?: true;
+}
+
+/**
+ * Whether a stored break-glass event lends access to `use` under the policy in force: the event
+ * is the user's own for this profile and role, open (not closed, not over), announced, not
+ * stamped in the future (beyond {@link MAX_CLOCK_SKEW_SECONDS}), and still valid under the
+ * current `breakglass:` rules — the rule it names exists, names the user, the profile and the
+ * role, allows its reason code, and its length is within the rule's `max_duration`. A record
+ * that fails any of this (written straight into the store, or made under a policy since
+ * changed) grants nothing. Role guards (deny rules naming the role) are the verdict's to apply.
+ */
+export function eventHolds(
+  event: BreakglassEvent,
+  document: Pick<PolicyDocument, "breakglass">,
+  use: EventUse,
+): HeldEvent | FailedEvent {
+  const fail = (why: string): FailedEvent => ({ ok: false, why });
+  if (event.invoker !== use.user) return fail(`it was invoked by ${event.invoker}`);
+  if (event.profile !== use.profile || event.roleArn !== use.roleArn) {
+    return fail(`it is for ${event.profile} (${event.roleArn})`);
+  }
+  if (event.closedAt !== undefined) return fail(`it was closed by ${event.closedBy}`);
+  if (use.now >= event.endsAt) return fail("it is over");
+  if (event.createdAt > use.now + MAX_CLOCK_SKEW_SECONDS * 1000) {
+    return fail("it was invoked in the future (a clock ahead?)");
+  }
+  const rule = document.breakglass?.find((candidate) => candidate.name === event.rule);
+  if (rule === undefined) {
+    return fail(`the policy has no breakglass: rule "${event.rule}" any more`);
+  }
+  if (!ruleCovers(rule, use.user, use.profile, use.roleArn)) {
+    return fail(
+      `breakglass: rule "${rule.name}" does not name ${use.user} for ${use.profile} (${use.roleArn})`,
+    );
+  }
+  if (rule.reason_codes !== undefined && !rule.reason_codes.includes(event.reasonCode)) {
+    return fail(`breakglass: rule "${rule.name}" does not allow reason code "${event.reasonCode}"`);
+  }
+  const max = breakglassMaxSeconds(rule);
+  const lengthMs = event.endsAt - event.createdAt;
+  if (lengthMs > max * 1000) {
+    return fail(
+      `it lasts ${formatDuration(Math.ceil(lengthMs / 1000))}, longer than the ${
+        formatDuration(max)
+      } breakglass: rule "${rule.name}" allows`,
+    );
+  }
+  if (event.announcedAt === undefined) {
+    return { ok: false, why: "it has not been announced to the notifiers yet", unannounced: true };
+  }
+  return { ok: true, endsAt: event.endsAt, maxSessionSeconds: max };
+}
+
 /** Who may close an event early: its invoker, or an approver of the profile. */
 export function mayClose(
   event: BreakglassEvent,
-  actor: string,
+  actor: Principal,
   approvals: readonly ApprovalRule[] | undefined,
 ): boolean {
-  return actor === event.invoker || isApproverOf(approvals, event.profile, actor);
+  return samePrincipal(actor, invokerOf(event)) ||
+    isApproverOf(approvals, event.profile, actor.name);
 }
 
 /** Who may review an event: the rule's reviewers or the profile's approvers — never the invoker. */
 export function mayReview(
   event: BreakglassEvent,
-  actor: string,
+  actor: Principal,
   rule: BreakglassRule | undefined,
   approvals: readonly ApprovalRule[] | undefined,
 ): { ok: true } | { ok: false; why: string } {
-  if (actor === event.invoker) {
+  if (samePrincipal(actor, invokerOf(event))) {
     return {
       ok: false,
-      why: `${actor} invoked break-glass event ${event.id} and cannot review it`,
+      why: `${actor.name} invoked break-glass event ${event.id} and cannot review it`,
     };
   }
-  const reviewer = rule?.reviewers !== undefined && compileNameMatcher(rule.reviewers)(actor);
-  if (reviewer || isApproverOf(approvals, event.profile, actor)) return { ok: true };
+  const reviewer = rule?.reviewers !== undefined &&
+    compilePrincipalMatcher(rule.reviewers)(actor.name);
+  if (reviewer || isApproverOf(approvals, event.profile, actor.name)) return { ok: true };
   return {
     ok: false,
     why:
-      `${actor} is neither a reviewer of break-glass rule "${event.rule}" nor an approver of ${event.profile}`,
+      `${actor.name} is neither a reviewer of break-glass rule "${event.rule}" nor an approver of ${event.profile}${
+        arnNamedHint(actor.name)
+      }`,
   };
+}
+
+/** The invoker of an event as a principal. */
+export function invokerOf(event: BreakglassEvent): Principal {
+  return { name: event.invoker, arn: event.invokerArn };
 }
 
 function isApproverOf(
@@ -196,17 +299,18 @@ function isApproverOf(
   actor: string,
 ): boolean {
   return (approvals ?? []).some((rule) =>
-    compileNameMatcher(rule.profiles)(profile) && compileNameMatcher(rule.approvers)(actor)
+    compileNameMatcher(rule.profiles)(profile) && compilePrincipalMatcher(rule.approvers)(actor)
   );
 }
 
-/** The refusal for a rate limit that is used up. */
+/** The refusal for a rate limit that is used up (or a cooldown that has not passed). */
 export function quotaRefusal(slot: QuotaSlot, freesAt: number, now: number): SentinelError {
+  const full = slot.key.includes(":cooldown:") ? slot.label : `${slot.label} is used up`;
   return new SentinelError(
     ExitCode.Denied,
-    `break-glass refused: ${slot.label} is used up; it frees up at ${
+    `break-glass refused: ${full}; the next one can start at ${
       new Date(freesAt).toISOString()
-    } (in ${formatDuration(Math.max(1, Math.ceil((freesAt - now) / 1000)))})`,
+    } (in ${formatWait((freesAt - now) / 1000)})`,
     { code: "breakglass_rate_limited" },
   );
 }

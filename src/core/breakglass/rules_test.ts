@@ -4,6 +4,7 @@ import type { ApprovalRule, BreakglassRule } from "../policy/schema.ts";
 import type { BreakglassEvent } from "./event.ts";
 import {
   breakglassRuleFor,
+  eventHolds,
   invocationPlan,
   isActive,
   mayClose,
@@ -120,9 +121,12 @@ Deno.test("cooldown boundaries: the refusal names the limit and when it frees up
   const oneSecondBefore = quotaRefusal(cooldown, freesAt, freesAt - 1000);
   assertIncludes(
     oneSecondBefore.message,
-    "the cooldown of 30m between break-glass invocations by alice@sre for prod is used up",
+    "alice@sre broke glass into prod less than 30m ago, and that cooldown must pass between invocations",
   );
-  assertIncludes(oneSecondBefore.message, "frees up at 1970-01-01T00:40:00.000Z (in 1s)");
+  assertIncludes(
+    oneSecondBefore.message,
+    "the next one can start at 1970-01-01T00:40:00.000Z (in 1s)",
+  );
   assertEquals(oneSecondBefore.code, "breakglass_rate_limited");
 });
 
@@ -133,48 +137,122 @@ Deno.test("an event is active until it ends or is closed; sessions never outlive
     true,
     false,
   ]);
-  const closed = closeEvent(e, "alice@sre", "fixed", 20 * MIN, approvals);
+  const closed = closeEvent(e, { name: "alice@sre" }, "fixed", 20 * MIN, approvals);
   if (!closed.ok) throw closed.error;
   assertEquals([closed.next.endsAt, closed.next.closedBy, isActive(closed.next, 20 * MIN)], [
     20 * MIN,
     "alice@sre",
     false,
   ]);
-  const twice = closeEvent(closed.next, "bob", "again", 21 * MIN, approvals);
+  const twice = closeEvent(closed.next, { name: "bob" }, "again", 21 * MIN, approvals);
   assertEquals(
     twice.ok ? "" : twice.error.message,
     "break-glass event 00112233aabbccdd already closed by alice@sre at 1970-01-01T00:20:00.000Z",
   );
-  const expired = closeEvent(e, "alice@sre", "late", 61 * MIN, approvals);
+  const expired = closeEvent(e, { name: "alice@sre" }, "late", 61 * MIN, approvals);
   assertIncludes(expired.ok ? "" : expired.error.message, "already ended at");
 });
 
 Deno.test("close: the invoker or an approver of the profile; review: never the invoker", () => {
   const e = event();
   assertEquals([
-    mayClose(e, "alice@sre", approvals),
-    mayClose(e, "bob", approvals),
-    mayClose(e, "carol", approvals),
+    mayClose(e, { name: "alice@sre" }, approvals),
+    mayClose(e, { name: "bob" }, approvals),
+    mayClose(e, { name: "carol" }, approvals),
   ], [true, true, false]);
-  assertEquals(mayReview(e, "alice@sre", sre, approvals).ok, false);
+  assertEquals(mayReview(e, { name: "alice@sre" }, sre, approvals).ok, false);
   assertEquals(
-    [mayReview(e, "auditor", sre, approvals).ok, mayReview(e, "bob", sre, approvals).ok],
+    [
+      mayReview(e, { name: "auditor" }, sre, approvals).ok,
+      mayReview(e, { name: "bob" }, sre, approvals).ok,
+    ],
     [true, true],
   );
-  const carol = mayReview(e, "carol", sre, approvals);
+  const carol = mayReview(e, { name: "carol" }, sre, approvals);
   assertIncludes(
     carol.ok ? "" : carol.why,
     'neither a reviewer of break-glass rule "sre" nor an approver of prod',
   );
-  const self = reviewEvent(e, "alice@sre", "fine", 5, sre, approvals);
+  const self = reviewEvent(e, { name: "alice@sre" }, "fine", 5, sre, approvals);
   assertEquals(self.ok ? "" : self.error.code, "not_a_reviewer");
-  const reviewed = reviewEvent(e, "auditor", "root cause found", 70 * MIN, sre, approvals);
+  const reviewed = reviewEvent(
+    e,
+    { name: "auditor" },
+    "root cause found",
+    70 * MIN,
+    sre,
+    approvals,
+  );
   if (!reviewed.ok) throw reviewed.error;
   assertEquals([reviewed.next.reviewedBy, reviewed.next.reviewNotes, reviewed.next.version], [
     "auditor",
     "root cause found",
     2,
   ]);
-  const again = reviewEvent(reviewed.next, "bob", "again", 80 * MIN, sre, approvals);
+  const again = reviewEvent(reviewed.next, { name: "bob" }, "again", 80 * MIN, sre, approvals);
   assertEquals(again.ok ? "" : again.error.code, "conflict");
+});
+
+const use = {
+  user: "alice@sre",
+  profile: "prod",
+  roleArn: "arn:aws:iam::123456789012:role/Prod",
+  now: 10 * MIN,
+};
+const announced = (overrides: Partial<BreakglassEvent> = {}) =>
+  event({ announcedAt: 1, ...overrides });
+const held = (
+  e: BreakglassEvent,
+  doc: { breakglass?: BreakglassRule[] } = { breakglass: [sre] },
+) => {
+  const verdict = eventHolds(e, doc, use);
+  return verdict.ok ? "holds" : verdict.why;
+};
+
+Deno.test("a stored event lends access only while it is valid under the policy in force", () => {
+  assertEquals(held(announced()), "holds");
+  assertEquals(eventHolds(announced(), { breakglass: [sre] }, use), {
+    ok: true,
+    endsAt: 60 * MIN,
+    maxSessionSeconds: 3600,
+  });
+});
+
+Deno.test("a forged event grants nothing: unknown user, unknown rule, reason not allowed, future start, too long", () => {
+  assertIncludes(held(announced({ invoker: "mallory" })), "invoked by mallory");
+  assertIncludes(held(announced({ rule: "nope" })), 'no breakglass: rule "nope"');
+  assertIncludes(held(announced({ reasonCode: "other" })), 'reason code "other"');
+  const year = 365 * 24 * 60 * MIN;
+  assertIncludes(
+    held(announced({ createdAt: year, endsAt: year + 60 * MIN })),
+    "invoked in the future",
+  );
+  assertIncludes(
+    held(announced({ endsAt: 30 * 24 * 60 * MIN })),
+    "longer than the 1h breakglass: rule",
+  );
+  // Within the skew a slightly-ahead clock is fine.
+  assertEquals(held(announced({ createdAt: use.now + MIN, endsAt: use.now + 30 * MIN })), "holds");
+});
+
+Deno.test("after the policy changes, an open event stops granting: user removed, rule removed, all rules gone", () => {
+  assertIncludes(
+    held(announced(), { breakglass: [{ ...sre, users: ["bob@sre"] }] }),
+    "does not name",
+  );
+  assertIncludes(
+    held(announced(), { breakglass: [{ ...sre, name: "other" }] }),
+    'no breakglass: rule "sre"',
+  );
+  assertIncludes(held(announced(), {}), 'no breakglass: rule "sre"');
+});
+
+Deno.test("an event grants nothing until it was announced, nor once closed or over", () => {
+  const silent = eventHolds(event(), { breakglass: [sre] }, use);
+  assertEquals(silent.ok ? "holds" : [silent.why, silent.unannounced], [
+    "it has not been announced to the notifiers yet",
+    true,
+  ]);
+  assertIncludes(held(announced({ closedAt: MIN, closedBy: "alice@sre" })), "closed by");
+  assertIncludes(held(announced({ endsAt: 5 * MIN })), "it is over");
 });

@@ -11,12 +11,13 @@
  *   id: "00112233aabbccdd", invoker: "alice", profile: "prod", roleArn: "arn:aws:iam::1:role/P",
  *   reasonCode: "incident", justification: "pager 123", rule: "sre", now: 0, endsAt: 3_600_000,
  * });
- * const closed = closeEvent(event, "alice", "fixed", 60_000, []);
+ * const closed = closeEvent(event, { name: "alice" }, "fixed", 60_000, []);
  * console.assert(closed.ok && closed.next.endsAt === 60_000);
  * ```
  * @module
  */
 import { ExitCode, SentinelError } from "../errors.ts";
+import type { Principal } from "../identity.ts";
 import type { ApprovalRule, BreakglassRule } from "../policy/schema.ts";
 import type { BreakglassEvent } from "./event.ts";
 import { isActive, mayClose, mayReview } from "./rules.ts";
@@ -32,6 +33,7 @@ export type NewEvent =
     BreakglassEvent,
     | "id"
     | "invoker"
+    | "invokerArn"
     | "profile"
     | "roleArn"
     | "reasonCode"
@@ -47,6 +49,7 @@ export function openEvent(input: NewEvent): BreakglassEvent {
   return {
     id: input.id,
     invoker: input.invoker,
+    ...(input.invokerArn === undefined ? {} : { invokerArn: input.invokerArn }),
     profile: input.profile,
     roleArn: input.roleArn,
     reasonCode: input.reasonCode,
@@ -62,7 +65,7 @@ export function openEvent(input: NewEvent): BreakglassEvent {
 /** Ends the access now: by the invoker or an approver of the profile. */
 export function closeEvent(
   event: BreakglassEvent,
-  actor: string,
+  actor: Principal,
   reason: string,
   now: number,
   approvals: readonly ApprovalRule[] | undefined,
@@ -85,12 +88,37 @@ export function closeEvent(
     next: {
       ...event,
       closedAt: now,
-      closedBy: actor,
+      closedBy: actor.name,
+      ...(actor.arn === undefined ? {} : { closedByArn: actor.arn }),
       closeReason: reason,
       endsAt: Math.min(event.endsAt, now),
       version: event.version + 1,
     },
   };
+}
+
+/**
+ * The event once every notifier that had to hear of it did: from then on it may lend access. An
+ * event already announced keeps its first announcement.
+ */
+export function announceEvent(event: BreakglassEvent, now: number): BreakglassEvent {
+  if (event.announcedAt !== undefined) return event;
+  return { ...event, announcedAt: now, version: event.version + 1 };
+}
+
+/**
+ * Takes on announcing an event left unannounced, once the lease of whoever holds it (the invoking
+ * call, from `createdAt`; or a later claimer) has run out after `leaseMs`: the next version, or
+ * when the current holder's lease ends.
+ */
+export function claimAnnouncement(
+  event: BreakglassEvent,
+  now: number,
+  leaseMs: number,
+): { ok: true; next: BreakglassEvent } | { ok: false; leaseEndsAt: number } {
+  const leaseEndsAt = (event.announceClaimedAt ?? event.createdAt) + leaseMs;
+  if (now < leaseEndsAt) return { ok: false, leaseEndsAt };
+  return { ok: true, next: { ...event, announceClaimedAt: now, version: event.version + 1 } };
 }
 
 /** The actor of an invocation Sentinel aborted (its announcement failed). */
@@ -131,7 +159,7 @@ export function reviewHolds(
 ): { ok: true } | { ok: false; why: string } {
   if (event.reviewedBy === undefined) return { ok: false, why: "it has not been reviewed" };
   if (wasAborted(event)) return { ok: true };
-  return mayReview(event, event.reviewedBy, rule, approvals);
+  return mayReview(event, { name: event.reviewedBy, arn: event.reviewedByArn }, rule, approvals);
 }
 
 /**
@@ -140,7 +168,7 @@ export function reviewHolds(
  */
 export function reviewEvent(
   event: BreakglassEvent,
-  actor: string,
+  actor: Principal,
   notes: string,
   now: number,
   rule: BreakglassRule | undefined,
@@ -162,7 +190,8 @@ export function reviewEvent(
     next: {
       ...event,
       reviewedAt: now,
-      reviewedBy: actor,
+      reviewedBy: actor.name,
+      ...(actor.arn === undefined ? {} : { reviewedByArn: actor.arn }),
       reviewNotes: notes,
       version: event.version + 1,
     },

@@ -102,6 +102,19 @@ export function regionOf(sources: SettingSources): { region: string; from: strin
     : { region: found.value, from: found.from };
 }
 
+/** The policy setting (a file path with `~` expanded, or `ssm:<name>`) and where it came from. */
+export function policyOf(
+  sources: SettingSources,
+  env: Environment,
+): { source: string; from: string } | undefined {
+  const found = resolveSetting(SETTINGS.policy, sources);
+  if (found === undefined) return undefined;
+  const source = found.value.startsWith("ssm:")
+    ? found.value
+    : expandHome(found.value, env.paths.home);
+  return { source, from: found.from };
+}
+
 /** The store setting, or the default SQLite file in the data directory. */
 export function storeOf(sources: SettingSources, env: Environment): StoreSetting {
   return parseStoreLocation(
@@ -121,7 +134,7 @@ export function issuanceSettings(
   const section = effectiveProfile(files, profile);
   const sources = settingSources(env, config, { name: profile, section }, flags);
   const { layout, roleArn, sourceProfile } = targetOf(profile, section, files.configPath);
-  const policy = resolveSetting(SETTINGS.policy, sources);
+  const policy = policyOf(sources, env);
   if (policy === undefined) {
     throw new SentinelError(
       ExitCode.InvalidConfig,
@@ -161,7 +174,7 @@ export function issuanceSettings(
     regionFrom: region.from,
     durationSeconds: flags.durationSeconds ?? profileDuration(profile, section),
     externalId: section.external_id,
-    policy: policy.value.startsWith("ssm:") ? policy.value : expandHome(policy.value, home),
+    policy: policy.source,
     logFile: expandHome(settingOr(SETTINGS.log_file, sources, env.paths.defaultLogFile), home),
     policyTtlSeconds: settingOr(SETTINGS.policy_ttl, sources, 300),
     refreshWindowSeconds: settingOr(SETTINGS.refresh_window, sources, 300),

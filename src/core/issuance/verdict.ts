@@ -2,8 +2,9 @@
  * What a policy decision means for issuance, in one pure function: issue (and under which grant,
  * with which caps), or refuse with the error the user sees. An approved request turns
  * `require_approval` into an issuance within the approval's window; an active break-glass event
- * overrides a deny or `require_approval` within the event's window — except a deny that names the
- * role itself, which nothing overrides.
+ * overrides a deny or `require_approval` within the event's window — except where a role guard
+ * (a deny rule naming the role, anywhere in the policy) matches: nothing opens a guarded role.
+ * The covers arrive already judged against the policy in force (approvalHolds, eventHolds).
  *
  * @example
  * ```ts
@@ -21,35 +22,41 @@ import { ExitCode, SentinelError } from "../errors.ts";
 import type { Decision } from "../policy/evaluate.ts";
 import type { IssuanceGrant } from "./record.ts";
 
-/** An approved request that covers this issuance. */
+/** An approved request that covers this issuance under the policy in force. */
 export interface ApprovalCover {
   id: string;
   /** When the approved access window ends, epoch ms. */
   windowEndsAt: number;
-  /** The approved session length, seconds. */
-  maxDurationSeconds?: number;
+  /** The longest session it may lend now, seconds (the approved length within today's caps). */
+  maxSessionSeconds: number;
 }
 
-/** An active break-glass event that covers this issuance. */
+/** An active break-glass event that covers this issuance under the policy in force. */
 export interface BreakglassCover {
   id: string;
   /** When the event ends, epoch ms. */
   endsAt: number;
+  /** The longest session it may lend, seconds (its rule's `max_duration`). */
+  maxSessionSeconds: number;
 }
 
 /** What is known when deciding. */
 export interface VerdictInput {
   decision: Decision;
   /**
-   * The deciding rule is a deny that names the role (`conditions.roles`): a guardrail on the role
-   * itself, which break-glass never overrides (it opens closed profiles, not forbidden roles).
+   * The role guard matching this request (roleGuard: a deny rule naming the role, wherever it
+   * stands in the policy): no approval or break-glass overrides it.
    */
-  roleDenied?: boolean;
+  guard?: Decision;
   profile: string;
   user: string;
   requestId: string;
   approval?: ApprovalCover;
   breakglass?: BreakglassCover;
+  /** Why records the user holds lend nothing ("approved request 0a1b…: its window is over"). */
+  unusable?: readonly string[];
+  /** A `breakglass:` rule allows this user into this profile: the refusal says how to use it. */
+  breakglassAllowed?: boolean;
 }
 
 /** Issue, or refuse. */
@@ -57,7 +64,7 @@ export type Verdict =
   | {
     issue: true;
     grant: IssuanceGrant;
-    /** The deciding rule's cap, when it sets one. */
+    /** The deciding rule's cap (or the cover's), when one is set. */
     ruleMaxSeconds?: number;
     /** The end of the window that lent the access; sessions never outlive it. */
     windowEndsAt?: number;
@@ -70,34 +77,51 @@ export function issuanceVerdict(input: VerdictInput): Verdict {
   if (decision.effect === "allow") {
     return { issue: true, grant: {}, ruleMaxSeconds: decision.maxDurationSeconds };
   }
-  if (input.breakglass !== undefined && !(decision.effect === "deny" && input.roleDenied)) {
+  if (input.guard === undefined && input.breakglass !== undefined) {
     return {
       issue: true,
       grant: { breakglassEventId: input.breakglass.id },
+      ruleMaxSeconds: input.breakglass.maxSessionSeconds,
       windowEndsAt: input.breakglass.endsAt,
     };
   }
-  if (decision.effect === "require_approval" && input.approval !== undefined) {
+  if (
+    input.guard === undefined && decision.effect === "require_approval" &&
+    input.approval !== undefined
+  ) {
     return {
       issue: true,
       grant: { approvalRequestId: input.approval.id },
-      ruleMaxSeconds: input.approval.maxDurationSeconds ?? decision.maxDurationSeconds,
+      ruleMaxSeconds: Math.min(
+        input.approval.maxSessionSeconds,
+        decision.maxDurationSeconds ?? Infinity,
+      ),
       windowEndsAt: input.approval.windowEndsAt,
     };
   }
   return { issue: false, error: refusal(input) };
 }
 
-function refusal({ decision, profile, user, requestId }: VerdictInput): SentinelError {
+function refusal(input: VerdictInput): SentinelError {
+  const { decision, profile, user, requestId, guard } = input;
   const by = decision.rule === null ? "no rule matched (default deny)" : `rule "${decision.rule}"`;
+  const unusable = (input.unusable ?? []).map((why) => ` ${why}.`).join("");
+  const guarded = guard === undefined || guard === decision
+    ? ""
+    : ` Rule "${guard.rule}" denies this role outright (${guard.reason}): no approval or break-glass opens it.`;
+  const breakglass = input.breakglassAllowed && guard === undefined
+    ? ` In an emergency, a breakglass: rule lets you in: sentinel breakglass ${profile} --reason-code <code> --justification "<what is happening>"`
+    : "";
   if (decision.effect === "require_approval") {
     return new SentinelError(
       ExitCode.ApprovalRequired,
-      `access to ${profile} for ${user} requires approval (${by}: ${decision.reason}). Request it with: sentinel request ${profile} --reason "<why>"`,
+      `access to ${profile} for ${user} requires approval (${by}: ${decision.reason}).${unusable}${guarded}${
+        guard === undefined ? ` Request it with: sentinel request ${profile} --reason "<why>"` : ""
+      }${breakglass ? `.${breakglass}` : ""}`,
     );
   }
   return new SentinelError(
     ExitCode.Denied,
-    `denied: ${profile} for ${user} by ${by}: ${decision.reason} (request ${requestId})`,
+    `denied: ${profile} for ${user} by ${by}: ${decision.reason} (request ${requestId}).${unusable}${guarded}${breakglass}`,
   );
 }

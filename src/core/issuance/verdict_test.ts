@@ -29,7 +29,7 @@ Deno.test("require_approval issues only under an approved request, within its wi
   const approved = issuanceVerdict({
     decision: decision("require_approval", 7200),
     ...subject,
-    approval: { id: "a1", windowEndsAt: 5000, maxDurationSeconds: 3600 },
+    approval: { id: "a1", windowEndsAt: 5000, maxSessionSeconds: 3600 },
   });
   assertEquals(approved, {
     issue: true,
@@ -41,7 +41,7 @@ Deno.test("require_approval issues only under an approved request, within its wi
   const deny = issuanceVerdict({
     decision: decision("deny"),
     ...subject,
-    approval: { id: "a1", windowEndsAt: 5000 },
+    approval: { id: "a1", windowEndsAt: 5000, maxSessionSeconds: 3600 },
   });
   assertEquals(deny.issue ? 0 : deny.error.exitCode, 4);
 });
@@ -52,9 +52,62 @@ Deno.test("an active break-glass event overrides deny and require_approval, boun
       issuanceVerdict({
         decision: decision(effect),
         ...subject,
-        breakglass: { id: "b1", endsAt: 9000 },
+        breakglass: { id: "b1", endsAt: 9000, maxSessionSeconds: 3600 },
       }),
-      { issue: true, grant: { breakglassEventId: "b1" }, windowEndsAt: 9000 },
+      {
+        issue: true,
+        grant: { breakglassEventId: "b1" },
+        ruleMaxSeconds: 3600,
+        windowEndsAt: 9000,
+      },
     );
   }
+});
+
+Deno.test("a role guard blocks every cover, and the refusal names it", () => {
+  const guard = {
+    effect: "deny",
+    rule: "guard",
+    ruleIndex: 3,
+    reason: "root is off limits",
+  } as const;
+  for (const effect of ["deny", "require_approval"] as const) {
+    const refused = issuanceVerdict({
+      decision: decision(effect),
+      guard,
+      ...subject,
+      approval: { id: "a1", windowEndsAt: 5000, maxSessionSeconds: 3600 },
+      breakglass: { id: "b1", endsAt: 9000, maxSessionSeconds: 3600 },
+    });
+    assertEquals(refused.issue, false);
+    assertIncludes(refused.issue ? "" : refused.error.message, 'Rule "guard" denies this role');
+  }
+});
+
+Deno.test("an approval's session is capped by the deciding rule and the approval's own cap", () => {
+  const verdict = issuanceVerdict({
+    decision: decision("require_approval", 1800),
+    ...subject,
+    approval: { id: "a1", windowEndsAt: 5000, maxSessionSeconds: 3600 },
+  });
+  assertEquals(verdict.issue && verdict.ruleMaxSeconds, 1800);
+});
+
+Deno.test("a refusal says why held records lend nothing, and offers break-glass where a rule allows it", () => {
+  const refused = issuanceVerdict({
+    decision: decision("deny"),
+    ...subject,
+    unusable: ["Break-glass event b1 grants nothing: it is over"],
+    breakglassAllowed: true,
+  });
+  const message = refused.issue ? "" : refused.error.message;
+  assertIncludes(message, "Break-glass event b1 grants nothing: it is over.");
+  assertIncludes(message, "sentinel breakglass prod --reason-code <code>");
+  const approval = issuanceVerdict({
+    decision: decision("require_approval"),
+    ...subject,
+    breakglassAllowed: true,
+  });
+  assertIncludes(approval.issue ? "" : approval.error.message, "sentinel request prod");
+  assertIncludes(approval.issue ? "" : approval.error.message, "sentinel breakglass prod");
 });

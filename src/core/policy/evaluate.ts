@@ -23,6 +23,7 @@
  */
 import { compileNameMatcher, type NameMatcher } from "./glob.ts";
 import { type Decision, DEFAULT_DENY } from "./decision.ts";
+import { compilePrincipalMatcher } from "./principal.ts";
 import type { CredentialMode, Effect, PolicyDocument, Rule } from "./schema.ts";
 import { CompiledTimeWindow, ZoneClocks } from "./time_window.ts";
 
@@ -104,7 +105,7 @@ export function compilePolicy(document: PolicyDocument): CompiledPolicy {
         ...(rule.max_duration === undefined ? {} : { maxDurationSeconds: rule.max_duration }),
       }),
       profiles: isAny(c.profiles) ? undefined : compileNameMatcher(c.profiles!),
-      users: isAny(c.users) ? undefined : compileNameMatcher(c.users!),
+      users: isAny(c.users) ? undefined : compilePrincipalMatcher(c.users!),
       roles: isAny(c.roles) ? undefined : compileNameMatcher(c.roles!),
       modes: isAny(c.mode) ? undefined : new Set(c.mode),
       // CompiledTimeWindow reads absent or empty `days` as any day, the same rule.
@@ -224,9 +225,17 @@ function detail(
   }
 }
 
-/** Whether `decision` is a deny by a rule with a `roles` condition: a guardrail on the role. */
-export function deniesRole(policy: CompiledPolicy, decision: Decision): boolean {
-  if (decision.effect !== "deny" || decision.ruleIndex < 0) return false;
-  const roles = policy.document.rules[decision.ruleIndex]?.conditions?.roles;
-  return roles !== undefined && roles.length > 0;
+/**
+ * The first deny rule, anywhere in the policy, that names roles (`conditions.roles`) and matches
+ * `request`: a guardrail on the role itself. First match decides access, but no approval or
+ * break-glass ever opens a role a guard denies, whatever rule comes first.
+ */
+export function roleGuard(policy: CompiledPolicy, request: AccessRequest): Decision | undefined {
+  for (const rule of policy.rules) {
+    if (
+      rule.source.effect === "deny" && rule.roles !== undefined &&
+      firstFailure(rule, request) === undefined
+    ) return rule.decision;
+  }
+  return undefined;
 }

@@ -1,5 +1,5 @@
 import { assertEquals } from "../../../test/assert.ts";
-import { DEFAULT_DENY, evaluate, explain } from "./evaluate.ts";
+import { compilePolicy, DEFAULT_DENY, evaluate, explain, roleGuard } from "./evaluate.ts";
 import { compiledFromYaml } from "../../../test/support/policy_from_yaml.ts";
 
 const at = (iso: string) => Date.parse(iso);
@@ -383,4 +383,31 @@ rules:
     "tuesday 20:15 UTC is outside any day 09:00-17:00 UTC",
     "tuesday 20:15 UTC is outside any day 09:00-17:00 UTC",
   ]);
+});
+
+Deno.test("a role guard counts wherever it stands: after a user deny or a require_approval rule", () => {
+  const guarded = "arn:aws:iam::123456789012:role/Root";
+  const policy = compilePolicy({
+    version: "1",
+    rules: [
+      { name: "no-alice", effect: "deny", conditions: { users: ["alice"] } },
+      { name: "prod-approval", effect: "require_approval", conditions: { profiles: ["prod"] } },
+      { name: "guard", effect: "deny", conditions: { roles: [guarded] }, reason: "never" },
+      {
+        name: "guard-for-interns",
+        effect: "deny",
+        conditions: { users: ["intern"], roles: ["*"] },
+      },
+    ],
+  });
+  const ask = (user: string, roleArn: string) =>
+    roleGuard(policy, { user, profile: "prod", roleArn, time: 0 })?.rule;
+  assertEquals(
+    evaluate(policy, { user: "alice", profile: "prod", roleArn: guarded, time: 0 }).rule,
+    "no-alice",
+  );
+  assertEquals(ask("alice", guarded), "guard");
+  assertEquals(ask("bob", guarded), "guard");
+  assertEquals(ask("bob", "arn:aws:iam::123456789012:role/Other"), undefined);
+  assertEquals(ask("intern", "arn:aws:iam::123456789012:role/Other"), "guard-for-interns");
 });

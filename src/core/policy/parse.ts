@@ -45,7 +45,7 @@ export function parsePolicy(text: string): ParseResult {
 
 const ALLOWED_KEYS: Record<string, string> = {
   "": "version, rules, approvals, breakglass, identity",
-  identity: "session_name_roles",
+  identity: "session_name_roles, accounts",
   "rules.*": "name, effect, conditions, reason, max_duration",
   "rules.*.conditions": "profiles, users, roles, time, mode",
   "rules.*.conditions.time": "days, hours, timezone",

@@ -219,6 +219,18 @@ export const identitySchema = z.strictObject({
    * other roles a session is named `<role>/<session>`. Default: `["AWSReservedSSO_*"]`.
    */
   session_name_roles: nameList.optional(),
+  /**
+   * The AWS accounts whose identities policies name by plain names (`alice`, `Ops/alice`). An
+   * identity from any other account is named by its ARN, which only ARN patterns match. Default:
+   * the account of the role being decided on.
+   */
+  accounts: z.array(
+    z.string({ error: "must be a 12-digit AWS account id in quotes" }).regex(
+      /^\d{12}$/,
+      'must be a 12-digit AWS account id in quotes, such as "123456789012"',
+    ),
+    { error: "must be a list of 12-digit AWS account ids" },
+  ).min(1, "must name at least one account (leave it out for the role's own account)").optional(),
 });
 
 /** The whole policy document. */
