@@ -63,8 +63,19 @@ ${hook("all-events", all.port)}${
       "incident",
       "--justification",
       "INC-1",
+      "--output",
+      "json",
     ]);
     assertEquals(first.code, 0, first.stderr);
+    // One open event per person and profile: the first is closed before the second.
+    const closed = await t.as("alice", [
+      "breakglass",
+      "close",
+      JSON.parse(first.stdout).id,
+      "--reason",
+      "mitigated",
+    ]);
+    assertEquals(closed.code, 0, closed.stderr);
     const second = await t.run([
       "breakglass",
       "prod",
@@ -87,6 +98,7 @@ ${hook("all-events", all.port)}${
     "approval_requested",
     "approval_approved",
     "breakglass_invoked",
+    "breakglass_closed",
     "breakglass_invoked",
     "breakglass_escalated",
   ]);
@@ -104,6 +116,7 @@ ${hook("all-events", all.port)}${
   assertEquals(published.map((m) => m.type).sort(), [
     "approval_approved",
     "approval_requested",
+    "breakglass_closed",
     "breakglass_escalated",
     "breakglass_invoked",
     "breakglass_invoked",

@@ -10,6 +10,7 @@ import { ExitCode, SentinelError } from "../core/errors.ts";
 import { policyOf, settingSources, storeOf } from "../core/issuance/settings.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 import type { PolicyDocument } from "../core/policy/schema.ts";
+import type { StoreSetting } from "../core/store_location.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { Stores } from "../ports/stores.ts";
 import { configuredLogFile } from "./audit.ts";
@@ -28,6 +29,8 @@ export interface CallerFlags {
 export interface ActingContext {
   caller: ActingCaller;
   stores: Stores;
+  /** Which store that is, and where the setting came from (answers name it). */
+  store: StoreSetting;
   logFile: string;
   plugins: PluginEntry[];
 }
@@ -44,6 +47,7 @@ export async function actingContext(deps: Deps, flags: CallerFlags): Promise<Act
   return {
     caller,
     stores,
+    store: caller.settings.store,
     logFile: await configuredLogFile(deps, caller.settings.profile),
     plugins: config.sentinel.plugins,
   };
@@ -52,6 +56,8 @@ export async function actingContext(deps: Deps, flags: CallerFlags): Promise<Act
 /** The store and destinations of a command that reads the store, and the caller when verified. */
 export interface ReadingContext {
   stores: Stores;
+  /** Which store that is, and where the setting came from (answers name it). */
+  store: StoreSetting;
   logFile: string;
   plugins: PluginEntry[];
   /** Present when the caller had to be verified (see {@link readingContext}). */
@@ -70,6 +76,18 @@ export async function readingContext(
   identify: boolean,
 ): Promise<ReadingContext> {
   if (identify) return await actingContext(deps, flags);
+  const { store, profile, config } = await storeWithoutCaller(deps, flags);
+  if (store.kind !== "sqlite") return await actingContext(deps, flags);
+  return {
+    stores: await deps.stores(store),
+    store,
+    logFile: await configuredLogFile(deps, profile),
+    plugins: config.sentinel.plugins,
+  };
+}
+
+/** The store the caller's settings name, resolved without verifying who they are. */
+async function storeWithoutCaller(deps: Deps, flags: CallerFlags) {
   const config = await deps.config.load();
   const named = flags.profile ?? deps.env.get("AWS_PROFILE");
   const profile = named ?? (config.aws.profiles.has("default") ? "default" : undefined);
@@ -80,13 +98,32 @@ export async function readingContext(
     section === undefined ? undefined : { name: profile!, section },
     { store: flags.store, region: flags.region },
   );
-  const store = storeOf(sources, deps.env);
-  if (store.kind !== "sqlite") return await actingContext(deps, flags);
-  return {
-    stores: await deps.stores(store),
-    logFile: await configuredLogFile(deps, profile),
-    plugins: config.sentinel.plugins,
-  };
+  return { store: storeOf(sources, deps.env), profile, config };
+}
+
+/**
+ * For a command that acts on a record as its owner (cancelling one's request, closing one's
+ * break-glass event): when the caller named no identity (no `--aws-profile`, no `AWS_PROFILE`, no
+ * keys in the environment), the record's own profile lends its base credentials — the ones the
+ * request or invocation was made with — if the caller's AWS config has it. Only a SQLite store can
+ * be read before the caller is known; for DynamoDB the caller names themselves (the advice
+ * Sentinel prints carries `--aws-profile`).
+ */
+export async function asRecordOwner(
+  deps: Deps,
+  flags: CallerFlags,
+  profileOf: (stores: Stores) => Promise<string | undefined>,
+): Promise<CallerFlags> {
+  const env = deps.env;
+  const named = flags.profile !== undefined || env.get("AWS_PROFILE") !== undefined ||
+    (env.get("AWS_ACCESS_KEY_ID") !== undefined && env.get("AWS_SECRET_ACCESS_KEY") !== undefined);
+  if (named) return flags;
+  const { store, config } = await storeWithoutCaller(deps, flags);
+  if (store.kind !== "sqlite") return flags;
+  const profile = await profileOf(await deps.stores(store));
+  const known = profile !== undefined &&
+    (config.aws.profiles.has(profile) || config.aws.credentials.has(profile));
+  return known ? { ...flags, profile } : flags;
 }
 
 /** A policy a caller acting on a record is judged by, and where it comes from. */

@@ -22,6 +22,8 @@ import {
   type Transition,
 } from "../core/approval/transitions.ts";
 import type { Principal } from "../core/identity.ts";
+import { commandLine, storeFlags } from "../core/advice.ts";
+import { storeNamed, type StoreSetting } from "../core/store_location.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { ApprovalCover } from "../core/issuance/verdict.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
@@ -37,6 +39,7 @@ export type { CallerFlags };
 import {
   type ActingContext,
   actingContext,
+  asRecordOwner,
   type CallerFlags,
   judgingPolicies,
   type JudgingPolicy,
@@ -55,6 +58,8 @@ export interface AccessRequestInput {
   reason: string;
   durationSeconds?: number;
   store?: string;
+  /** Ask even while an approved request still covers the profile. */
+  anyway?: boolean;
 }
 
 /** The outcome of `sentinel request`. */
@@ -67,7 +72,9 @@ export type AccessRequestOutcome =
     /** The requester's context, to wait for the decision with. */
     context: ProfileContext;
   }
-  | { kind: "not_needed"; rule: string | null };
+  | { kind: "not_needed"; rule: string | null }
+  /** An approved request still covers the profile (nothing was asked; see `anyway`). */
+  | { kind: "already_approved"; request: ApprovalRequest; windowEndsAt: number };
 
 /** Asks for access to a `require_approval` profile. */
 export async function requestAccess(
@@ -109,6 +116,31 @@ export async function requestAccess(
       }`,
     );
   }
+  // The store must be reachable before anyone is paged about a request it would not take.
+  const stores = await context.stores();
+  if (!input.anyway) {
+    const held = await approvalCover(
+      stores,
+      policy.document,
+      {
+        user: requester,
+        profile: settings.profile,
+        roleArn: settings.roleArn,
+      },
+      now,
+      decision.maxDurationSeconds,
+    );
+    if (held.cover !== undefined) {
+      const current = await stores.approvals.get(held.cover.id);
+      if (current !== undefined) {
+        return {
+          kind: "already_approved",
+          request: current,
+          windowEndsAt: held.cover.windowEndsAt,
+        };
+      }
+    }
+  }
   const request = openRequest({
     id: deps.ids.newId(),
     requester,
@@ -121,10 +153,14 @@ export async function requestAccess(
     policySource: policy.source,
     now,
   });
-  // The store must be reachable before anyone is paged about a request it would not take.
-  const stores = await context.stores();
   await stores.approvals.get(request.id);
-  const { approvers, report } = await announceRequest(deps, settings.plugins, request, rule);
+  const { approvers, report } = await announceRequest(
+    deps,
+    settings.plugins,
+    request,
+    rule,
+    settings.store,
+  );
   await stores.approvals.create(request);
   await logTransition(
     deps,
@@ -177,6 +213,7 @@ async function announceRequest(
   plugins: readonly PluginEntry[],
   request: ApprovalRequest,
   rule: ApprovalRule,
+  store: StoreSetting,
 ): Promise<{ approvers: string[]; report: NotifyReport }> {
   const routed = await routerOf(deps, plugins).route(request);
   for (const error of routed.errors) deps.warn(`${error}; no extra approvers from it`);
@@ -188,8 +225,10 @@ async function announceRequest(
     : await notifier.notify("approval_requested", {
       ...eventData(request),
       approvers,
-      how_to_approve: `sentinel approve ${request.id}`,
-      how_to_deny: `sentinel deny ${request.id} --comment "<why>"`,
+      how_to_approve: commandLine(["sentinel", "approve", request.id, ...storeFlags(store)]),
+      how_to_deny: `${
+        commandLine(["sentinel", "deny", request.id, ...storeFlags(store)])
+      } --comment "<why>"`,
     });
   if (reportDelivery(deps, `the request for ${request.profile}`, report)) {
     const failed = report.failed.filter((f) => f.required).map((f) => f.name).join(", ");
@@ -212,6 +251,8 @@ export interface ActionOutcome {
   request: ApprovalRequest;
   actor: string;
   report: NotifyReport;
+  /** The store it happened in. */
+  store: StoreSetting;
 }
 
 /**
@@ -225,10 +266,13 @@ export async function actOnRequest(
   action: RequestAction,
   flags: CallerFlags,
 ): Promise<ActionOutcome> {
-  const ctx = await actingContext(deps, flags);
+  const caller = action.kind === "cancel"
+    ? await asRecordOwner(deps, flags, async (stores) => (await stores.approvals.get(id))?.profile)
+    : flags;
+  const ctx = await actingContext(deps, caller);
   let policies: JudgingPolicy[] | undefined;
   for (let attempt = 0; attempt < 20; attempt++) {
-    const current = await getRequest(ctx.stores, id);
+    const current = await getRequest(ctx, id);
     const now = deps.clock.now();
     await expireLazily(deps, ctx, current, now);
     policies ??= await judgingPolicies(deps, ctx, current);
@@ -257,7 +301,7 @@ export async function actOnRequest(
         actor_arn: actor.arn,
       });
     reportDelivery(deps, `the ${next.status} notice`, report);
-    return { request: next, actor: actor.name, report };
+    return { request: next, actor: actor.name, report, store: ctx.store };
   }
   throw new SentinelError(
     ExitCode.Internal,
@@ -271,10 +315,13 @@ export async function showRequest(
   deps: Deps,
   id: string,
   flags: CallerFlags,
-): Promise<ApprovalRequest> {
+): Promise<{ request: ApprovalRequest; store: StoreSetting }> {
   const ctx = await readingContext(deps, flags, false);
-  const request = await getRequest(ctx.stores, id);
-  return await expireLazily(deps, ctx, request, deps.clock.now()) ?? request;
+  const request = await getRequest(ctx, id);
+  return {
+    request: await expireLazily(deps, ctx, request, deps.clock.now()) ?? request,
+    store: ctx.store,
+  };
 }
 
 /** Which requests to list. */
@@ -292,7 +339,7 @@ export async function listRequests(
   deps: Deps,
   input: ListInput,
   flags: CallerFlags,
-): Promise<Page<ApprovalRequest>> {
+): Promise<Page<ApprovalRequest> & { store: StoreSetting }> {
   const ctx = await readingContext(deps, flags, input.mine === true);
   if (input.mine && ctx.caller === undefined) {
     throw new SentinelError(ExitCode.Internal, "--mine needs the verified caller; this is a bug");
@@ -311,11 +358,15 @@ export async function listRequests(
   return {
     items: input.status === undefined ? items : items.filter((r) => r.status === input.status),
     ...(page.next === undefined ? {} : { next: page.next }),
+    store: ctx.store,
   };
 }
 
 /** Expires every pending request whose time is up; returns how many. */
-export async function sweepRequests(deps: Deps, flags: CallerFlags): Promise<number> {
+export async function sweepRequests(
+  deps: Deps,
+  flags: CallerFlags,
+): Promise<{ expired: number; store: StoreSetting }> {
   const ctx = await actingContext(deps, flags);
   const now = deps.clock.now();
   let expired = 0;
@@ -327,7 +378,7 @@ export async function sweepRequests(deps: Deps, flags: CallerFlags): Promise<num
     }
     cursor = page.next;
   } while (cursor !== undefined);
-  return expired;
+  return { expired, store: ctx.store };
 }
 
 /**
@@ -353,7 +404,7 @@ export async function waitForDecision(
       credentials: () => Promise.resolve(context.base.credentials),
     });
     const now = deps.clock.now();
-    const request = await getRequest(stores, id);
+    const request = await getRequest({ stores, store: settings.store }, id);
     const ledger = { stores, logFile: settings.logFile, plugins: settings.plugins };
     const current = await expireLazily(deps, ledger, request, now) ?? request;
     onStatus(current, now - started);
@@ -402,12 +453,17 @@ export async function approvalCover(
   return cover === undefined ? { unusable } : { cover, unusable };
 }
 
-async function getRequest(stores: Stores, id: string): Promise<ApprovalRequest> {
-  const request = await stores.approvals.get(id);
+async function getRequest(
+  at: { stores: Stores; store: StoreSetting },
+  id: string,
+): Promise<ApprovalRequest> {
+  const request = await at.stores.approvals.get(id);
   if (request === undefined) {
     throw new SentinelError(
       ExitCode.Usage,
-      `there is no request ${id} in this store; list them with \`sentinel requests\` (check --store and --profile)`,
+      `there is no request ${id} in the store ${
+        storeNamed(at.store)
+      }; list them with \`sentinel requests\`, or name the store it is in with --store`,
       { code: "not_found" },
     );
   }

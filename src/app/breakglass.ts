@@ -28,6 +28,8 @@ import {
   reviewHolds,
   SENTINEL_ACTOR,
 } from "../core/breakglass/transitions.ts";
+import { commandLine, type Owner, ownerFlags, ownerOf } from "../core/advice.ts";
+import { storeNamed, type StoreSetting } from "../core/store_location.ts";
 import { formatDuration } from "../core/duration.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { BreakglassCover } from "../core/issuance/verdict.ts";
@@ -40,9 +42,11 @@ import type { Page, Stores } from "../ports/stores.ts";
 import {
   type ActingContext,
   actingContext,
+  asRecordOwner,
   type CallerFlags,
   judgingPolicies,
   type JudgingPolicy,
+  readingContext,
   underEach,
 } from "./acting.ts";
 import { notifierOf, reportDelivery, takes } from "./notify.ts";
@@ -69,6 +73,8 @@ export interface Invocation {
    * before its announcement went out): it was announced now instead of opening a second one.
    */
   resumed?: true;
+  /** How the invoker's later commands reach the same identity and store (for printed advice). */
+  owner: Owner;
 }
 
 /** Where an event's records go. */
@@ -117,9 +123,15 @@ export async function invokeBreakglass(deps: Deps, input: InvokeInput): Promise<
   await refuseClockSkew(stores, settings.store.text, now);
   if (plan.requireReviewOf !== undefined) await checkLastReview(stores, policy.document, invoker);
   const destinations = { logFile: settings.logFile, plugins: settings.plugins };
-  const stored = await stores.breakglass.invoke(event, plan.slots, plan.requireReviewOf);
+  const owner = ownerOf(settings);
+  const stored = await stores.breakglass.invoke(event, plan.slots, {
+    requireReviewOf: plan.requireReviewOf,
+    onlyOpenEvent: true,
+  });
   if (!stored.ok) {
-    if (stored.reason === "open") return await resumeOpen(deps, stores, stored.event, destinations);
+    if (stored.reason === "open") {
+      return { ...await resumeOpen(deps, stores, stored.event, destinations, owner), owner };
+    }
     throw stored.reason === "quota"
       ? quotaRefusal(stored.slot, stored.freesAt, now)
       : reviewRefusal(invoker, stored.eventId);
@@ -131,7 +143,7 @@ export async function invokeBreakglass(deps: Deps, input: InvokeInput): Promise<
   }
   const escalated = plan.escalation !== undefined &&
     await escalateIfDue(deps, stores, event, plan.escalation, destinations, now);
-  return { event: announced.event, report: announced.report, escalated };
+  return { event: announced.event, report: announced.report, escalated, owner };
 }
 
 /**
@@ -144,7 +156,8 @@ async function resumeOpen(
   stores: Stores,
   open: BreakglassEvent,
   destinations: Destinations,
-): Promise<Invocation> {
+  owner: Owner,
+): Promise<Omit<Invocation, "owner">> {
   if (open.announcedAt === undefined) {
     const late = await announceLate(deps, stores, open, destinations);
     if (late.failed !== undefined) {
@@ -168,7 +181,9 @@ async function resumeOpen(
     ExitCode.Denied,
     `you already have break-glass ${open.id} for ${open.profile} open until ${
       new Date(open.endsAt).toISOString()
-    } (${open.reasonCode}: ${open.justification}); use it (\`sentinel exec ${open.profile} -- <command>\`), or close it first (\`sentinel breakglass close ${open.id} --reason "<why>"\`)`,
+    } (${open.reasonCode}: ${open.justification}); use it (\`sentinel exec ${open.profile} -- <command>\`), or close it first (\`${
+      commandLine(["sentinel", "breakglass", "close", open.id, ...ownerFlags(owner)])
+    } --reason "<why>"\`)`,
     { code: "breakglass_already_open" },
   );
 }
@@ -437,9 +452,9 @@ export async function listEvents(
   deps: Deps,
   input: EventListInput,
   flags: CallerFlags,
-): Promise<Page<BreakglassEvent>> {
+): Promise<Page<BreakglassEvent> & { store: StoreSetting }> {
   const ctx = await actingContext(deps, flags);
-  return await ctx.stores.breakglass.list({
+  const page = await ctx.stores.breakglass.list({
     invoker: input.invoker,
     profile: input.profile,
     ...(input.active ? { activeAt: deps.clock.now() } : {}),
@@ -447,6 +462,7 @@ export async function listEvents(
     limit: input.limit,
     cursor: input.cursor,
   });
+  return { ...page, store: ctx.store };
 }
 
 /** One event. */
@@ -454,8 +470,9 @@ export async function showEvent(
   deps: Deps,
   id: string,
   flags: CallerFlags,
-): Promise<BreakglassEvent> {
-  return await getEvent((await actingContext(deps, flags)).stores, id);
+): Promise<{ event: BreakglassEvent; store: StoreSetting }> {
+  const ctx = await readingContext(deps, flags, false);
+  return { event: await getEvent(ctx.stores, id, ctx.store), store: ctx.store };
 }
 
 /** What to do to an event. */
@@ -467,11 +484,18 @@ export async function actOnEvent(
   id: string,
   action: EventAction,
   flags: CallerFlags,
-): Promise<{ event: BreakglassEvent; actor: string }> {
-  const ctx = await actingContext(deps, flags);
+): Promise<{ event: BreakglassEvent; actor: string; store: StoreSetting }> {
+  const caller = action.kind === "close"
+    ? await asRecordOwner(
+      deps,
+      flags,
+      async (stores) => (await stores.breakglass.get(id))?.profile,
+    )
+    : flags;
+  const ctx = await actingContext(deps, caller);
   let policies: JudgingPolicy[] | undefined;
   for (let attempt = 0; attempt < 20; attempt++) {
-    const current = await getEvent(ctx.stores, id);
+    const current = await getEvent(ctx.stores, id, ctx.store);
     policies ??= await judgingPolicies(deps, ctx, current);
     const actorUnder = (policy: PolicyDocument) => ({
       name: userUnder(ctx.caller.identity, policy, current.roleArn),
@@ -503,7 +527,7 @@ export async function actOnEvent(
       actor_arn: actor.arn,
     });
     reportDelivery(deps, `the ${verb} notice`, report);
-    return { event: transition.next, actor: actor.name };
+    return { event: transition.next, actor: actor.name, store: ctx.store };
   }
   throw new SentinelError(ExitCode.Internal, `event ${id} kept changing; try again`, {
     code: "conflict",
@@ -549,12 +573,18 @@ export async function breakglassCover(
   return cover === undefined ? { unusable } : { cover, unusable };
 }
 
-async function getEvent(stores: Stores, id: string): Promise<BreakglassEvent> {
+async function getEvent(
+  stores: Stores,
+  id: string,
+  store?: StoreSetting,
+): Promise<BreakglassEvent> {
   const event = await stores.breakglass.get(id);
   if (event === undefined) {
     throw new SentinelError(
       ExitCode.Usage,
-      `there is no break-glass event ${id} in this store; list them with \`sentinel breakglass list\` (check --store and --profile)`,
+      `there is no break-glass event ${id} in ${
+        store === undefined ? "this store" : `the store ${storeNamed(store)}`
+      }; list them with \`sentinel breakglass list\`, or name the store it is in with --store`,
       { code: "not_found" },
     );
   }

@@ -11,7 +11,8 @@ import { requestJson } from "../core/approval/record.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { CALLER_HELP, callerFlags, withCallerFlags } from "./caller_flags.ts";
 import { type CommandContext, writeJson } from "./context.ts";
-import { human, isoSeconds } from "./render.ts";
+import { human, isoSeconds, storeJson } from "./render.ts";
+import { storeNamed } from "../core/store_location.ts";
 
 const EXIT_HELP = `
 Exit codes: 0 done, 1 someone else decided first (or the request ended), 2 no such request,
@@ -38,22 +39,28 @@ function verdictCommand(
       : name === "deny"
       ? { kind: "deny", comment: comment! }
       : { kind: "cancel" };
-    const { request, actor } = await actOnRequest(ctx.deps, id, action, callerFlags(options));
+    const { request, actor, store } = await actOnRequest(
+      ctx.deps,
+      id,
+      action,
+      callerFlags(options),
+    );
+    const where = human` (store: ${storeNamed(store)})`;
     if (ctx.output() === "json") {
-      writeJson(ctx.io.stdout, requestJson(request));
+      writeJson(ctx.io.stdout, { ...requestJson(request), ...storeJson(store) });
     } else if (request.status === "pending") {
       ctx.say(
         human`${actor} approved request ${id}; it needs ${
           request.requiredApprovals - request.approvals.length
-        } more approval(s) from other approvers\n`,
+        } more approval(s) from other approvers${where}\n`,
       );
     } else if (request.status === "approved") {
       ctx.say(
         human`request ${id} approved by ${actor}: ${request.requester} may use ${request.profile} until ${
           isoSeconds(request.windowEndsAt!)
-        }\n`,
+        }${where}\n`,
       );
-    } else ctx.say(human`request ${id} ${request.status} by ${actor}\n`);
+    } else ctx.say(human`request ${id} ${request.status} by ${actor}${where}\n`);
   }));
 }
 
@@ -63,7 +70,7 @@ export function approveCommand(ctx: CommandContext) {
     ctx,
     "approve",
     "Approve a pending request (you must be an approver, never the requester)",
-    "  $ sentinel approve 0123456789abcdef --comment 'ok for the hotfix'\n  $ sentinel approve 0123456789abcdef --profile bob --store dynamodb:sentinel-state",
+    "  $ sentinel approve 0123456789abcdef --comment 'ok for the hotfix'\n  $ sentinel approve 0123456789abcdef --aws-profile bob --store dynamodb:sentinel-state",
   );
 }
 

@@ -7,12 +7,14 @@
  */
 import { Command, Option } from "@commander-js/extra-typings";
 import { actOnEvent, invokeBreakglass, listEvents, showEvent } from "../app/breakglass.ts";
+import { commandLine, ownerFlags } from "../core/advice.ts";
 import { eventJson } from "../core/breakglass/record.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { BREAKGLASS_REASON_CODES } from "../core/policy/schema.ts";
 import { CALLER_HELP, callerFlags, withCallerFlags } from "./caller_flags.ts";
 import { type CommandContext, writeJson } from "./context.ts";
-import { eventsTable, eventText, human, isoSeconds } from "./render.ts";
+import { eventsTable, eventText, human, isoSeconds, storeJson } from "./render.ts";
+import { storeNamed } from "../core/store_location.ts";
 import { windowFlag } from "./request.ts";
 import { limitFlag } from "./requests.ts";
 
@@ -65,7 +67,7 @@ Examples:
           }) and --justification <text>`,
         );
       }
-      const { event, escalated, resumed } = await invokeBreakglass(ctx.deps, {
+      const { event, escalated, resumed, owner } = await invokeBreakglass(ctx.deps, {
         profile,
         reasonCode: options.reasonCode,
         justification: options.justification,
@@ -73,7 +75,12 @@ Examples:
         store: options.store,
       });
       if (ctx.output() === "json") {
-        writeJson(ctx.io.stdout, { ...eventJson(event), escalated, resumed: resumed === true });
+        writeJson(ctx.io.stdout, {
+          ...eventJson(event),
+          escalated,
+          resumed: resumed === true,
+          ...storeJson(owner.store),
+        });
       } else {
         ctx.say(
           human`break-glass ${event.id}: ${profile} is open for ${event.invoker} until ${
@@ -84,7 +91,9 @@ Examples:
               : ""
           }\n  every notifier has been told${
             escalated ? "; the escalation threshold was reached" : ""
-          }\n  use it:   sentinel exec ${profile} -- <command>   (or your credential_process profile)\n  end it:   sentinel breakglass close ${event.id} --reason "<why>"\n`,
+          }\n  use it:   sentinel exec ${profile} -- <command>   (or your credential_process profile)\n  end it:   ${
+            commandLine(["sentinel", "breakglass", "close", event.id, ...ownerFlags(owner)])
+          } --reason "<why>"\n  store:    ${storeNamed(owner.store)}\n`,
         );
       }
     }));
@@ -110,14 +119,15 @@ Examples:
         profile: options.forProfile,
         limit: limitFlag(options.limit),
         cursor: options.cursor,
-      }, callerFlags(options));
+      }, callerFlags(options, true));
       if (ctx.output() === "json") {
         writeJson(ctx.io.stdout, {
           events: page.items.map(eventJson),
           next_cursor: page.next ?? null,
+          ...storeJson(page.store),
         });
       } else {
-        ctx.io.stdout(eventsTable(page.items, ctx.deps.clock.now()));
+        ctx.io.stdout(eventsTable(page.items, ctx.deps.clock.now(), page.store));
         if (page.next !== undefined) ctx.say(human`more: --cursor ${page.next}\n`);
       }
     }));
@@ -131,9 +141,14 @@ Examples:
         `${CALLER_HELP}\n\nExit codes: 0 ok, 2 no such event, 3 invalid configuration, 6 AWS failure.\n\nExamples:\n  $ sentinel breakglass show 0123456789abcdef\n  $ sentinel breakglass show 0123456789abcdef --output json`,
       )
       .action(ctx.action(async (id, options) => {
-        const event = await showEvent(ctx.deps, id, callerFlags(options));
-        if (ctx.output() === "json") writeJson(ctx.io.stdout, eventJson(event));
-        else ctx.io.stdout(eventText(event, ctx.deps.clock.now()));
+        const { event, store } = await showEvent(ctx.deps, id, callerFlags(options));
+        if (ctx.output() === "json") {
+          writeJson(ctx.io.stdout, { ...eventJson(event), ...storeJson(store) });
+        } else {
+          ctx.io.stdout(
+            eventText(event, ctx.deps.clock.now()) + human`  store:         ${storeNamed(store)}\n`,
+          );
+        }
       }));
 
   const close = (name: string) =>
@@ -152,16 +167,21 @@ Examples:
       if (reason === undefined || reason.trim() === "") {
         throw new SentinelError(ExitCode.Usage, "say why: --reason <text>");
       }
-      const { event, actor } = await actOnEvent(
+      const { event, actor, store } = await actOnEvent(
         ctx.deps,
         id,
         { kind: "close", reason },
         callerFlags(options),
       );
-      if (ctx.output() === "json") writeJson(ctx.io.stdout, eventJson(event));
-      else {ctx.say(
-          human`break-glass ${id} closed by ${actor}; no new sessions are issued under it\n`,
-        );}
+      if (ctx.output() === "json") {
+        writeJson(ctx.io.stdout, { ...eventJson(event), ...storeJson(store) });
+      } else {
+        ctx.say(
+          human`break-glass ${id} closed by ${actor}; no new sessions are issued under it (store: ${
+            storeNamed(store)
+          })\n`,
+        );
+      }
     }));
 
   const review = withCallerFlags(
@@ -177,14 +197,15 @@ Examples:
     if (notes === undefined || notes.trim() === "") {
       throw new SentinelError(ExitCode.Usage, "write the review: --notes <text>");
     }
-    const { event, actor } = await actOnEvent(
+    const { event, actor, store } = await actOnEvent(
       ctx.deps,
       id,
       { kind: "review", notes },
       callerFlags(options),
     );
-    if (ctx.output() === "json") writeJson(ctx.io.stdout, eventJson(event));
-    else ctx.say(human`break-glass ${id} reviewed by ${actor}\n`);
+    if (ctx.output() === "json") {
+      writeJson(ctx.io.stdout, { ...eventJson(event), ...storeJson(store) });
+    } else ctx.say(human`break-glass ${id} reviewed by ${actor} (store: ${storeNamed(store)})\n`);
   }));
 
   command.addCommand(list());

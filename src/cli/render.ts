@@ -12,6 +12,7 @@ import type { CheckResult } from "../app/check.ts";
 import type { ApprovalRequest } from "../core/approval/request.ts";
 import { statusAt } from "../core/approval/transitions.ts";
 import type { BreakglassEvent } from "../core/breakglass/event.ts";
+import { storeNamed, type StoreSetting } from "../core/store_location.ts";
 
 /**
  * A template for human output whose interpolated values are made safe for a terminal: a newline,
@@ -172,21 +173,38 @@ export function table(header: readonly string[], cells: readonly (readonly strin
 }
 
 /** Approval requests as a table. */
-export function requestsTable(requests: readonly ApprovalRequest[], now: number): string {
-  if (requests.length === 0) return "no requests\n";
-  return table(
-    ["ID", "STATUS", "PROFILE", "REQUESTER", "DURATION", "CREATED", "APPROVALS", "REASON"],
-    requests.map((r) => [
-      r.id,
-      statusAt(r, now),
-      r.profile,
-      r.requester,
-      span(r.durationSeconds),
-      shortTime(r.createdAt),
-      human`${r.approvals.length}/${r.requiredApprovals}`,
-      r.reason,
-    ]),
+export function requestsTable(
+  requests: readonly ApprovalRequest[],
+  now: number,
+  store: StoreSetting,
+): string {
+  if (requests.length === 0) return human`no requests in the store ${storeNamed(store)}\n`;
+  return storeFooter(
+    store,
+    table(
+      ["ID", "STATUS", "PROFILE", "REQUESTER", "DURATION", "CREATED", "APPROVALS", "REASON"],
+      requests.map((r) => [
+        r.id,
+        statusAt(r, now),
+        r.profile,
+        r.requester,
+        span(r.durationSeconds),
+        shortTime(r.createdAt),
+        human`${r.approvals.length}/${r.requiredApprovals}`,
+        r.reason,
+      ]),
+    ),
   );
+}
+
+/** The store in `--output json` answers. */
+export function storeJson(store: StoreSetting): { store: string; store_from: string | null } {
+  return { store: store.text, store_from: store.from ?? null };
+}
+
+/** A table, then the store it came from. */
+function storeFooter(store: StoreSetting, text: string): string {
+  return text + human`(store: ${storeNamed(store)})\n`;
 }
 
 /** One request in full. */
@@ -226,21 +244,38 @@ export function requestText(r: ApprovalRequest, now: number): string {
 }
 
 /** Break-glass events as a table. */
-export function eventsTable(events: readonly BreakglassEvent[], now: number): string {
-  if (events.length === 0) return "no break-glass events\n";
-  return table(
-    ["ID", "STATE", "PROFILE", "INVOKER", "REASON", "STARTED", "ENDS", "REVIEWED", "JUSTIFICATION"],
-    events.map((e) => [
-      e.id,
-      eventState(e, now),
-      e.profile,
-      e.invoker,
-      e.reasonCode,
-      shortTime(e.createdAt),
-      shortTime(e.endsAt),
-      e.reviewedBy ?? "no",
-      e.justification,
-    ]),
+export function eventsTable(
+  events: readonly BreakglassEvent[],
+  now: number,
+  store: StoreSetting,
+): string {
+  if (events.length === 0) return human`no break-glass events in the store ${storeNamed(store)}\n`;
+  return storeFooter(
+    store,
+    table(
+      [
+        "ID",
+        "STATE",
+        "PROFILE",
+        "INVOKER",
+        "REASON",
+        "STARTED",
+        "ENDS",
+        "REVIEWED",
+        "JUSTIFICATION",
+      ],
+      events.map((e) => [
+        e.id,
+        eventState(e, now),
+        e.profile,
+        e.invoker,
+        e.reasonCode,
+        shortTime(e.createdAt),
+        shortTime(e.endsAt),
+        e.reviewedBy ?? "no",
+        e.justification,
+      ]),
+    ),
   );
 }
 

@@ -8,12 +8,14 @@
  */
 import { Command } from "@commander-js/extra-typings";
 import { requestAccess, waitForDecision } from "../app/approvals.ts";
+import { commandLine, ownerFlags, ownerOf, storeFlags } from "../core/advice.ts";
 import { requestJson } from "../core/approval/record.ts";
 import { parseDuration } from "../core/duration.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { isStsDuration, MIN_WINDOW_SECONDS } from "../core/limits.ts";
 import { type CommandContext, writeJson } from "./context.ts";
-import { human, isoSeconds, requestText } from "./render.ts";
+import { human, isoSeconds, requestText, storeJson } from "./render.ts";
+import { storeNamed } from "../core/store_location.ts";
 import { profileArgument } from "./profile_argument.ts";
 
 /** Parses the `--duration` of an approval window or a break-glass: 20m to 12h. */
@@ -39,6 +41,7 @@ export function requestCommand(ctx: CommandContext) {
     .option("--justification <text>", "the reason (Sentinel v1 spelling)")
     .option("-d, --duration <duration>", "how long the access should last, such as 1h (20m-12h)")
     .option("--wait", "wait for the decision")
+    .option("--anyway", "ask even while an approved request still covers the profile")
     .option("--timeout <duration>", "with --wait: give up after this long", "15m")
     .option("--store <store>", "sqlite:<path> or dynamodb:<table>")
     .addHelpText(
@@ -81,8 +84,24 @@ Examples:
         reason,
         durationSeconds: windowFlag(options.duration),
         store: options.store,
+        anyway: options.anyway,
       });
       const json = ctx.output() === "json";
+      if (outcome.kind === "already_approved") {
+        const held = outcome.request;
+        if (json) {
+          writeJson(ctx.io.stdout, { needed: false, ...requestJson(held) });
+        } else {
+          ctx.say(
+            human`you already have ${profile} until ${
+              isoSeconds(outcome.windowEndsAt)
+            } (request ${held.id}, approved by ${
+              held.decidedBy ?? "?"
+            }); nothing new was asked. To ask for more anyway: sentinel request ${profile} --reason "<why>" --anyway\n`,
+          );
+        }
+        return ExitCode.Ok;
+      }
       if (outcome.kind === "not_needed") {
         const message = `no approval needed: the policy allows ${profile} now (${
           outcome.rule === null ? "default" : `rule "${outcome.rule}"`
@@ -92,6 +111,8 @@ Examples:
         return ExitCode.Ok;
       }
       let request = outcome.request;
+      const { settings } = outcome.context;
+      const owner = ownerFlags(ownerOf(settings));
       if (!json) {
         ctx.say(
           request.status === "approved"
@@ -100,7 +121,13 @@ Examples:
             }\n`
             : human`request ${request.id}: pending, needs ${request.requiredApprovals} approval(s) from ${
               outcome.approvers.join(", ")
-            }\n  approvers run: sentinel approve ${request.id}\n  status:        sentinel requests show ${request.id}\n`,
+            }\n  approvers run: ${
+              commandLine(["sentinel", "approve", request.id, ...storeFlags(settings.store)])
+            }\n  status:        ${
+              commandLine(["sentinel", "requests", "show", request.id, ...owner])
+            }\n  cancel:        ${
+              commandLine(["sentinel", "cancel", request.id, ...owner])
+            }\n  store:         ${storeNamed(settings.store)}\n`,
         );
       }
       if (options.wait && request.status === "pending") {
@@ -124,7 +151,7 @@ Examples:
         if (live) ctx.io.stderr("\r\x1b[2K");
         if (!json) ctx.io.stdout(requestText(request, ctx.deps.clock.now()));
       }
-      if (json) writeJson(ctx.io.stdout, requestJson(request));
+      if (json) writeJson(ctx.io.stdout, { ...requestJson(request), ...storeJson(settings.store) });
       if (!options.wait || request.status === "approved") return ExitCode.Ok;
       if (request.status === "pending") {
         throw new SentinelError(

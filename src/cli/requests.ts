@@ -1,5 +1,5 @@
 /**
- * `sentinel requests [--status s] [--profile p] [--mine] [--limit n]`, `requests show <id>` and
+ * `sentinel requests [--status s] [--for-profile p] [--mine] [--limit n]`, `requests show <id>` and
  * `requests sweep`: the approval requests in the store, newest first. `list` is the original
  * Sentinel's spelling.
  *
@@ -13,6 +13,8 @@ import { statusAt } from "../core/approval/transitions.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { CALLER_HELP, callerFlags, withCallerFlags } from "./caller_flags.ts";
 import { type CommandContext, writeJson } from "./context.ts";
+import { storeNamed } from "../core/store_location.ts";
+import { storeJson } from "./render.ts";
 import { human, requestsTable, requestText } from "./render.ts";
 
 /** Parses `--limit`. */
@@ -36,38 +38,38 @@ export function requestsCommand(ctx: CommandContext) {
       .addOption(
         new Option("--status <status>", "only requests in this state").choices(REQUEST_STATUSES),
       )
-      .option("--profile <profile>", "only requests for this profile")
+      .option("--for-profile <profile>", "only requests for this profile")
       .option("--mine", "only your own requests")
       .option("--limit <n>", "at most this many per page", "50")
       .option("--cursor <cursor>", "continue after a previous page (its next_cursor)"),
-    "--aws-profile",
   ).addHelpText(
     "after",
-    `${CALLER_HELP.replace("--profile", "--aws-profile")}
+    `${CALLER_HELP}
 
 Exit codes: 0 ok, 2 usage, 3 invalid configuration, 6 AWS failure.
 
 Examples:
-  $ sentinel requests --status pending
+  $ sentinel requests --status pending --for-profile prod
   $ sentinel requests --mine --output json
   $ sentinel requests show 0123456789abcdef
   $ sentinel requests sweep           # expire every pending request whose time is up`,
   ).action(ctx.action(async (options) => {
     const page = await listRequests(ctx.deps, {
       status: options.status,
-      profile: options.profile,
+      profile: options.forProfile,
       mine: options.mine,
       limit: limitFlag(options.limit),
       cursor: options.cursor,
-    }, callerFlags({ ...options, profile: undefined }));
+    }, callerFlags(options, true));
     const now = ctx.deps.clock.now();
     if (ctx.output() === "json") {
       writeJson(ctx.io.stdout, {
         requests: page.items.map((r) => requestJson(r, statusAt(r, now))),
         next_cursor: page.next ?? null,
+        ...storeJson(page.store),
       });
     } else {
-      ctx.io.stdout(requestsTable(page.items, now));
+      ctx.io.stdout(requestsTable(page.items, now, page.store));
       if (page.next !== undefined) ctx.say(human`more: --cursor ${page.next}\n`);
     }
   }));
@@ -78,11 +80,16 @@ Examples:
         `\nExit codes: 0 ok, 2 no such request, 3 invalid configuration, 6 AWS failure.\n\nExamples:\n  $ sentinel requests show 0123456789abcdef --output json`,
       )
       .action(ctx.action(async (id, options) => {
-        const request = await showRequest(ctx.deps, id, callerFlags(options));
+        const { request, store } = await showRequest(ctx.deps, id, callerFlags(options));
         const now = ctx.deps.clock.now();
         if (ctx.output() === "json") {
-          writeJson(ctx.io.stdout, requestJson(request, statusAt(request, now)));
-        } else ctx.io.stdout(requestText(request, now));
+          writeJson(ctx.io.stdout, {
+            ...requestJson(request, statusAt(request, now)),
+            ...storeJson(store),
+          });
+        } else {ctx.io.stdout(
+            requestText(request, now) + human`  store:     ${storeNamed(store)}\n`,
+          );}
       })),
   );
   requests.addCommand(
@@ -94,9 +101,9 @@ Examples:
         `\nExit codes: 0 swept (also when nothing was due), 3 invalid configuration, 6 AWS failure.\n\nExamples:\n  $ sentinel requests sweep --store dynamodb:sentinel-state`,
       )
       .action(ctx.action(async (options) => {
-        const expired = await sweepRequests(ctx.deps, callerFlags(options));
-        if (ctx.output() === "json") writeJson(ctx.io.stdout, { expired });
-        else ctx.say(human`${expired} request(s) expired\n`);
+        const { expired, store } = await sweepRequests(ctx.deps, callerFlags(options));
+        if (ctx.output() === "json") writeJson(ctx.io.stdout, { expired, ...storeJson(store) });
+        else ctx.say(human`${expired} request(s) expired in the store ${storeNamed(store)}\n`);
       })),
   );
   return requests;

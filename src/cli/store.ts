@@ -24,7 +24,7 @@ Exit codes: 0 ready, 3 invalid store setting, 6 AWS failure.
 
 Examples:
   $ sentinel store init                                   # the local SQLite file
-  $ sentinel store init --store dynamodb:sentinel-state --profile admin --region eu-central-1
+  $ sentinel store init --store dynamodb:sentinel-state --aws-profile admin --region eu-central-1
   $ sentinel store init --store dynamodb:sentinel-state --print-template > sentinel-state.json`,
     );
   store.addCommand(

@@ -14,10 +14,18 @@
 import { expandHome } from "./environment.ts";
 import { ExitCode, SentinelError } from "./errors.ts";
 
-/** A parsed store setting. */
+/** A parsed store setting, and where it came from (for messages; absent: not known). */
 export type StoreSetting =
-  | { kind: "sqlite"; name: string; text: string }
-  | { kind: "dynamodb"; name: string; text: string };
+  | { kind: "sqlite"; name: string; text: string; from?: string }
+  | { kind: "dynamodb"; name: string; text: string; from?: string };
+
+/** Where a store setting that no source set comes from. */
+export const DEFAULT_STORE_ORIGIN = "the default";
+
+/** The store as messages name it: `sqlite:/x/s.db (from SENTINEL_STORE)`. */
+export function storeNamed(store: StoreSetting): string {
+  return store.from === undefined ? store.text : `${store.text} (from ${store.from})`;
+}
 
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 

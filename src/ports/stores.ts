@@ -82,17 +82,27 @@ export type InvokeRefusal =
   | { reason: "unreviewed"; eventId: string }
   | { reason: "open"; event: BreakglassEvent };
 
+/** What else an invocation is conditional on, besides its rate-limit slots. */
+export interface InvokeConditions {
+  /** That user must have no unreviewed event. */
+  requireReviewOf?: string;
+  /**
+   * The invoker must have no open event (not closed, not ended at `event.createdAt`) for the
+   * same profile: one person holds one open event per profile.
+   */
+  onlyOpenEvent?: boolean;
+}
+
 /** Break-glass events. */
 export interface BreakglassStore {
   /**
-   * Records the event only if its invoker has no open event (not closed, not ended at
-   * `event.createdAt`) for the same profile, every slot still has room at `event.createdAt` and,
-   * with `requireReviewOf`, that user has no unreviewed event — all or nothing.
+   * Records the event only if every slot still has room at `event.createdAt` and every one of
+   * `conditions` holds — all or nothing, atomically against concurrent invocations.
    */
   invoke(
     event: BreakglassEvent,
     slots: readonly QuotaSlot[],
-    requireReviewOf?: string,
+    conditions?: InvokeConditions,
   ): Promise<{ ok: true } | ({ ok: false } & InvokeRefusal)>;
   get(id: string): Promise<BreakglassEvent | undefined>;
   /**

@@ -126,7 +126,15 @@ Deno.test("attack: dave, neither reviewer nor approver, cannot review alice's br
   ]);
   assertEquals(withOwn.code, 2, withOwn.stderr);
   assertIncludes(withOwn.stderr, "unknown option '--policy'");
-  const viaEnv = await t.run(["breakglass", "review", id, "--notes", "fine", "--profile", "dave"], {
+  const viaEnv = await t.run([
+    "breakglass",
+    "review",
+    id,
+    "--notes",
+    "fine",
+    "--aws-profile",
+    "dave",
+  ], {
     SENTINEL_POLICY: own,
   });
   assertEquals(viaEnv.code, 4, `dave reviewed the event: ${viaEnv.stdout}${viaEnv.stderr}`);

@@ -395,31 +395,31 @@ async function contract(t: Deno.TestContext, subject: Subject) {
     async (s) => {
       const e1 = event(1);
       const e2 = event(2);
-      assertEquals(await s.breakglass.invoke(e1, [], "alice"), { ok: true });
+      assertEquals(await s.breakglass.invoke(e1, [], { requireReviewOf: "alice" }), { ok: true });
       assertEquals(await s.breakglass.invoke(e2, []), { ok: true }, "without require_review");
-      const blocked = await s.breakglass.invoke(event(3), [], "alice");
+      const blocked = await s.breakglass.invoke(event(3), [], { requireReviewOf: "alice" });
       assertEquals(blocked, { ok: false, reason: "unreviewed", eventId: e1.id });
       assertEquals(
-        await s.breakglass.invoke(event(4, { invoker: "bob" }), [], "bob"),
+        await s.breakglass.invoke(event(4, { invoker: "bob" }), [], { requireReviewOf: "bob" }),
         { ok: true },
         "bob has nothing unreviewed",
       );
       assertEquals(
-        await s.breakglass.invoke(event(9, { invoker: "carol" }), [], "dave"),
+        await s.breakglass.invoke(event(9, { invoker: "carol" }), [], { requireReviewOf: "dave" }),
         { ok: true },
         "require_review of another user, who has nothing unreviewed",
       );
       const closed = { ...e1, closedAt: e1.createdAt + 60_000, closedBy: "alice", version: 2 };
       assertTrue(await s.breakglass.update(closed, 1));
       assertEquals(
-        await s.breakglass.invoke(event(5), [], "alice"),
+        await s.breakglass.invoke(event(5), [], { requireReviewOf: "alice" }),
         { ok: false, reason: "unreviewed", eventId: e1.id },
         "closing is not reviewing",
       );
       const reviewed = { ...closed, reviewedAt: T0 + HOUR, reviewedBy: "bob", version: 3 };
       assertTrue(await s.breakglass.update(reviewed, 2));
       assertEquals(
-        await s.breakglass.invoke(event(6), [], "alice"),
+        await s.breakglass.invoke(event(6), [], { requireReviewOf: "alice" }),
         { ok: false, reason: "unreviewed", eventId: e2.id },
         "the next oldest unreviewed event",
       );
@@ -429,9 +429,11 @@ async function contract(t: Deno.TestContext, subject: Subject) {
           1,
         ),
       );
-      assertEquals(await s.breakglass.invoke(event(7), [], "alice"), { ok: true });
+      assertEquals(await s.breakglass.invoke(event(7), [], { requireReviewOf: "alice" }), {
+        ok: true,
+      });
       assertEquals(
-        await s.breakglass.invoke(event(8, { invoker: "carol" }), [], "alice"),
+        await s.breakglass.invoke(event(8, { invoker: "carol" }), [], { requireReviewOf: "alice" }),
         { ok: false, reason: "unreviewed", eventId: event(7).id },
         "require_review may name another user than the invoker",
       );
@@ -590,6 +592,57 @@ async function contract(t: Deno.TestContext, subject: Subject) {
   });
 
   await step(
+    "onlyOpenEvent: a second open event for one person and profile is refused with the first; closed, ended, other profiles and people do not block",
+    async (s) => {
+      const only = { onlyOpenEvent: true };
+      const first = event(1, { endsAt: T0 + 1000 + HOUR });
+      assertEquals(await s.breakglass.invoke(first, [], only), { ok: true });
+      assertEquals(
+        await s.breakglass.invoke(event(2, { createdAt: T0 + 2000 }), [], only),
+        { ok: false, reason: "open", event: first },
+      );
+      assertEquals(await s.breakglass.invoke(event(3, { profile: "staging" }), [], only), {
+        ok: true,
+      });
+      assertEquals(await s.breakglass.invoke(event(4, { invoker: "bob" }), [], only), { ok: true });
+      // Without the condition nothing is checked (records of any shape can be stored).
+      assertEquals(await s.breakglass.invoke(event(5, { createdAt: T0 + 5000 }), [], {}), {
+        ok: true,
+      });
+      // Once the first has ended (and the fifth closed), a new one fits.
+      assertTrue(
+        await s.breakglass.update(
+          { ...event(5, { createdAt: T0 + 5000 }), closedAt: T0 + 6000, closedBy: "x", version: 2 },
+          1,
+        ),
+      );
+      const later = event(6, { createdAt: first.endsAt });
+      assertEquals(await s.breakglass.invoke(later, [], only), { ok: true });
+      // A closed one no longer blocks either.
+      assertTrue(
+        await s.breakglass.update({
+          ...later,
+          closedAt: later.createdAt + 1,
+          closedBy: "x",
+          version: 2,
+        }, 1),
+      );
+      assertEquals(
+        await s.breakglass.invoke(event(7, { createdAt: later.createdAt + 2 }), [], only),
+        { ok: true },
+      );
+    },
+  );
+
+  await step("clock: the store's own time, close to this machine's", async (s) => {
+    const before = Date.now();
+    const storeNow = await s.clock();
+    const after = Date.now();
+    // DynamoDB's Date has whole seconds: allow for that and a slow call.
+    assertTrue(storeNow >= before - 2000 && storeNow <= after + 2000, `${storeNow} vs ${before}`);
+  });
+
+  await step(
     "50 racers transition one request from one version: exactly one wins",
     async (s, opened) => {
       const r = request(1);
@@ -625,6 +678,24 @@ async function contract(t: Deno.TestContext, subject: Subject) {
         assertEquals(result, { ok: false, reason: "quota", slot: perUser, freesAt: T0 + 5 + HOUR });
       }
       assertEquals(await s.breakglass.countInWindow(perUser, T0 + 10), 1);
+      const listed = await s.breakglass.list({ invoker: "alice", limit: 50 });
+      assertEquals(listed.items.map((e) => e.id), [event(winners[0]).id], "one event recorded");
+    },
+  );
+
+  await step(
+    "20 racers invoke with onlyOpenEvent for one person and profile: exactly one is recorded",
+    async (s, opened) => {
+      const tasks: RaceTask[] = Array.from({ length: 20 }, (_, i) => ({
+        op: "invoke",
+        event: event(i, { createdAt: T0 + 5 }),
+        slots: [],
+        conditions: { onlyOpenEvent: true },
+      }));
+      const results = await subject.race(opened, tasks) as { ok: boolean; reason?: string }[];
+      const winners = results.flatMap((result, i) => result.ok ? [i] : []);
+      assertEquals(winners.length, 1, JSON.stringify(results));
+      assertTrue(results.every((result) => result.ok || result.reason === "open"));
       const listed = await s.breakglass.list({ invoker: "alice", limit: 50 });
       assertEquals(listed.items.map((e) => e.id), [event(winners[0]).id], "one event recorded");
     },
@@ -835,7 +906,7 @@ function dynamoSubject(endpoint: string): Subject & { transport: TransportOption
         tasks.map((task, i) =>
           task.op === "transition"
             ? racers[i].approvals.transition(task.next, task.expected)
-            : racers[i].breakglass.invoke(task.event, task.slots, task.requireReviewOf)
+            : racers[i].breakglass.invoke(task.event, task.slots, task.conditions)
         ),
       );
     },
@@ -974,7 +1045,10 @@ Deno.test("store contract: dynamodb on moto", async (t) => {
       }, 1),
     );
     const e = event(1);
-    assertEquals(await breakglass.invoke(e, [slot("user:alice", 2, HOUR)], "alice"), { ok: true });
+    assertEquals(
+      await breakglass.invoke(e, [slot("user:alice", 2, HOUR)], { requireReviewOf: "alice" }),
+      { ok: true },
+    );
     assertTrue(
       await breakglass.update({ ...e, reviewedAt: T0 + HOUR, reviewedBy: "bob", version: 2 }, 1),
     );

@@ -22,7 +22,7 @@ export interface Team extends AsyncDisposable {
   home: AwsHome;
   store: string;
   policyPath: string;
-  /** Runs Sentinel as `user` (`--profile user` appended). */
+  /** Runs Sentinel as `user` (`--aws-profile user` appended). */
   as(user: string, args: string[]): Promise<SentinelRun>;
   /**
    * Runs Sentinel with the home's environment and nothing appended (`denoFlags` go to
@@ -85,7 +85,7 @@ ${options.extraConfig ?? ""}`);
     extraEnv: Record<string, string> = {},
     denoFlags: readonly string[] = [],
   ) => runSentinel(args, { env: { ...env, ...extraEnv }, denoFlags });
-  const as = (user: string, args: string[]) => run([...args, "--profile", user]);
+  const as = (user: string, args: string[]) => run([...args, "--aws-profile", user]);
   if (options.store === "dynamodb") {
     const init = await as("bob", ["store", "init"]);
     assertEquals(init.code, 0, init.stderr);

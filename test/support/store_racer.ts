@@ -6,7 +6,7 @@
  * one JSON line.
  *
  *   {"store":"sqlite:/tmp/x.db","op":"transition","next":{…},"expected":1}
- *   {"store":"sqlite:/tmp/x.db","op":"invoke","event":{…},"slots":[…]}
+ *   {"store":"sqlite:/tmp/x.db","op":"invoke","event":{…},"slots":[…],"conditions":{…}}
  *
  * @module
  */
@@ -14,11 +14,12 @@ import { openStores } from "../../src/adapters/stores/open.ts";
 import { parseStoreLocation } from "../../src/core/store_location.ts";
 import type { ApprovalRequest } from "../../src/core/approval/request.ts";
 import type { BreakglassEvent, QuotaSlot } from "../../src/core/breakglass/event.ts";
+import type { InvokeConditions } from "../../src/ports/stores.ts";
 
 /** What one racer does. */
 export type RaceTask =
   | { op: "transition"; next: ApprovalRequest; expected: number }
-  | { op: "invoke"; event: BreakglassEvent; slots: QuotaSlot[]; requireReviewOf?: string };
+  | { op: "invoke"; event: BreakglassEvent; slots: QuotaSlot[]; conditions?: InvokeConditions };
 
 if (import.meta.main) {
   const lines = Deno.stdin.readable.pipeThrough(new TextDecoderStream()).values();
@@ -46,7 +47,7 @@ if (import.meta.main) {
   if (await nextLine() !== "go") throw new Error("expected go");
   const result = task.op === "transition"
     ? await stores.approvals.transition(task.next, task.expected)
-    : await stores.breakglass.invoke(task.event, task.slots, task.requireReviewOf);
+    : await stores.breakglass.invoke(task.event, task.slots, task.conditions);
   say(JSON.stringify(result));
   stores.close();
 }

@@ -57,6 +57,7 @@ import type {
   ApprovalStore,
   BreakglassStore,
   EventQuery,
+  InvokeConditions,
   InvokeRefusal,
   Page,
   RequestQuery,
@@ -179,8 +180,9 @@ export class DynamoDbBreakglassStore implements BreakglassStore {
   async invoke(
     event: BreakglassEvent,
     slots: readonly QuotaSlot[],
-    requireReviewOf?: string,
+    conditions: InvokeConditions = {},
   ): Promise<{ ok: true } | ({ ok: false } & InvokeRefusal)> {
+    const { requireReviewOf } = conditions;
     const windows = windowsByKey(slots);
     const keys = [...windows.keys()];
     const at = event.createdAt;
@@ -188,9 +190,9 @@ export class DynamoDbBreakglassStore implements BreakglassStore {
       const [quotas, blocker, open] = await Promise.all([
         Promise.all(keys.map((key) => this.#readUses(key))),
         requireReviewOf === undefined ? undefined : this.#oldestUnreviewed(requireReviewOf),
-        this.#openEvent(event.invoker, event.profile, at),
+        conditions.onlyOpenEvent ? this.#openEvent(event.invoker, event.profile, at) : undefined,
       ]);
-      if (open.event !== undefined) return { ok: false, reason: "open", event: open.event };
+      if (open?.event !== undefined) return { ok: false, reason: "open", event: open.event };
       if (blocker !== undefined) return { ok: false, reason: "unreviewed", eventId: blocker };
       const usesOf = new Map(keys.map((key, i) => [key, quotas[i].uses.map(([use]) => use)]));
       const refusal = quotaRefusal(slots, (key) => usesOf.get(key) ?? [], at);
@@ -203,7 +205,8 @@ export class DynamoDbBreakglassStore implements BreakglassStore {
           ConditionExpression: "attribute_not_exists(#pk)",
           ExpressionAttributeNames: { "#pk": PK },
         },
-      }, { Put: openMarkerPut(this.#t.name, event, open.version) }];
+      }];
+      if (open !== undefined) items.push({ Put: openMarkerPut(this.#t.name, event, open.version) });
       keys.forEach((key, i) => {
         const windowMs = windows.get(key)!;
         const kept = quotas[i].uses.filter(([use]) => use > at - windowMs);

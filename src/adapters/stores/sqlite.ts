@@ -21,6 +21,7 @@ import type {
   ApprovalStore,
   BreakglassStore,
   EventQuery,
+  InvokeConditions,
   InvokeRefusal,
   Page,
   RequestQuery,
@@ -255,8 +256,9 @@ export class SqliteBreakglassStore implements BreakglassStore {
   invoke(
     event: BreakglassEvent,
     slots: readonly QuotaSlot[],
-    requireReviewOf?: string,
+    conditions: InvokeConditions = {},
   ): Promise<{ ok: true } | ({ ok: false } & InvokeRefusal)> {
+    const { requireReviewOf } = conditions;
     return settle(() => {
       const windows = windowsByKey(slots);
       const at = event.createdAt;
@@ -264,7 +266,7 @@ export class SqliteBreakglassStore implements BreakglassStore {
         if (this.#c.statement("SELECT 1 AS found FROM events WHERE id = ?").get(event.id)) {
           throw alreadyExists("break-glass event", event.id);
         }
-        const open = this.#c.statement(
+        const open = conditions.onlyOpenEvent && this.#c.statement(
           "SELECT body FROM events WHERE invoker = ? AND profile = ? AND closed_at IS NULL " +
             "AND ends_at > ? ORDER BY created_at DESC, id DESC LIMIT 1",
         ).get(event.invoker, event.profile, at);

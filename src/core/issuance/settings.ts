@@ -15,7 +15,12 @@ import { type AwsConfigFiles, effectiveProfile, type ProfileSection } from "../a
 import { type Environment, expandHome } from "../environment.ts";
 import { ExitCode, SentinelError } from "../errors.ts";
 import { DEFAULT_REGION, isStsDuration } from "../limits.ts";
-import { defaultStoreText, parseStoreLocation, type StoreSetting } from "../store_location.ts";
+import {
+  DEFAULT_STORE_ORIGIN,
+  defaultStoreText,
+  parseStoreLocation,
+  type StoreSetting,
+} from "../store_location.ts";
 import type { PluginEntry } from "../plugin_entry.ts";
 import { sentinelInvocation } from "../front_profile.ts";
 import {
@@ -115,12 +120,13 @@ export function policyOf(
   return { source, from: found.from };
 }
 
-/** The store setting, or the default SQLite file in the data directory. */
+/** The store setting and where it came from, or the default SQLite file in the data directory. */
 export function storeOf(sources: SettingSources, env: Environment): StoreSetting {
-  return parseStoreLocation(
-    settingOr(SETTINGS.store, sources, defaultStoreText(env.paths.dataDir)),
-    env.paths.home,
-  );
+  const found = resolveSetting(SETTINGS.store, sources);
+  return {
+    ...parseStoreLocation(found?.value ?? defaultStoreText(env.paths.dataDir), env.paths.home),
+    from: found?.from ?? DEFAULT_STORE_ORIGIN,
+  };
 }
 
 /** Resolves the settings for `profile`. Every bad value is a clear error (exit 3). */
