@@ -9,6 +9,7 @@ import { assertEquals, assertIncludes, assertMatch, assertTrue } from "./assert.
 import { aws } from "./harness/aws_home.ts";
 import { setupScenario } from "./harness/scenario.ts";
 import { runSentinel } from "./harness/sentinel.ts";
+import { networkEnv } from "./harness/network_env.ts";
 
 const ARN = "arn:aws:sts::123456789012:assumed-role/SentinelProd/alice";
 
@@ -30,6 +31,7 @@ Deno.test("export --format env: quoted export lines a shell evaluates, and the A
   const shell = await new Deno.Command("sh", {
     args: ["-c", `${run.stdout}\naws sts get-caller-identity --query Arn --output text`],
     env: {
+      ...networkEnv(),
       PATH: Deno.env.get("PATH")!,
       AWS_ENDPOINT_URL: t.moto.endpoint,
       AWS_CONFIG_FILE: "/dev/null",

@@ -11,7 +11,7 @@ import { startMoto } from "./harness/moto.ts";
 import { runOnPty } from "./harness/pty.ts";
 import { installSentinel, runProgram } from "./harness/run.ts";
 import { setupScenario } from "./harness/scenario.ts";
-import { runSentinel, sentinelCommand } from "./harness/sentinel.ts";
+import { baseEnv, runSentinel, sentinelCommand } from "./harness/sentinel.ts";
 import { ROOT, toolPath } from "./harness/tools.ts";
 
 const PASSPHRASE = "correct horse battery staple";
@@ -382,7 +382,7 @@ Deno.test("stumble 8: sentinel log shows the decision log as a table, filters it
   const [command, ...args] = sentinelCommand();
   const follower = new Deno.Command(command, {
     args: [...args, "log", "--follow", "--output", "json", "--limit", "0"],
-    env: { ...env, PATH: Deno.env.get("PATH") ?? "", NO_COLOR: "1" },
+    env: baseEnv({ ...env, PATH: Deno.env.get("PATH") ?? "" }),
     clearEnv: true,
     stdout: "piped",
     stderr: "null",
