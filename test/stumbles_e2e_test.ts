@@ -398,8 +398,9 @@ Deno.test("stumble 8: sentinel log shows the decision log as a table, filters it
     const chunk = await Promise.race([reader.read().then((r) => r.value), timer]);
     if (chunk !== undefined) followed += chunk;
   }
-  follower.kill("SIGTERM");
-  await follower.status;
+  // Ctrl-C is the normal way to stop following: exit 0, not 130.
+  follower.kill("SIGINT");
+  assertEquals((await follower.status).code, 0);
   await reader.cancel().catch(() => {});
   const records = followed.trim().split("\n").map((l) => JSON.parse(l));
   assertEquals(records.length, 1, followed);

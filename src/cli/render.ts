@@ -282,7 +282,7 @@ const LOG_COLUMNS: readonly [string, number][] = [
   ["USER", 16],
   ["PROFILE", 12],
   ["EFFECT", 16],
-  ["OUTCOME", 7],
+  ["OUTCOME", 9],
   ["CACHE", 5],
   ["RULE", 20],
   ["REQUEST", 16],
@@ -302,7 +302,13 @@ export function logHeader(): string {
   return logLine(LOG_COLUMNS.map(([name]) => name));
 }
 
-/** One decision as a row of `sentinel log`'s table; `paint` colours the effect. */
+/**
+ * One record of the decision log as a row of `sentinel log`'s table; `paint` colours the EFFECT
+ * cell. Decisions show their effect; an issuance under break-glass says `BREAK-GLASS <event id>`
+ * (and one under an approval `approved request <id>`) before its reason. Approval transitions
+ * show `approval` and the new status, break-glass steps `BREAK-GLASS` and the step, each with the
+ * person who acted in USER and the request or event id in REQUEST.
+ */
 export function logRow(
   record: Record<string, unknown>,
   paint: (effect: string, text: string) => string = (_, text) => text,
@@ -312,7 +318,62 @@ export function logRow(
   const time = typeof record.time === "string" && !Number.isNaN(Date.parse(record.time))
     ? new Date(Date.parse(record.time)).toISOString().replace("T", " ").replace(/\.\d{3}Z$/, "Z")
     : text(record.time);
+  const given = (value: unknown) => value !== null && value !== undefined && value !== "";
+  if (record.type === "approval") {
+    const window = given(record.window_ends_at)
+      ? `; window until ${text(record.window_ends_at)}`
+      : "";
+    return logLine([
+      time,
+      text(record.actor),
+      text(record.profile),
+      "approval",
+      text(record.to),
+      "-",
+      text(record.rule),
+      text(record.approval_request_id),
+      `${text(record.from)} → ${text(record.to)} for ${text(record.requester)}: ${
+        text(record.comment ?? record.reason)
+      }${window}`,
+    ], (padded) => paint("approval", padded));
+  }
+  if (record.type === "breakglass") {
+    const why = record.action === "closed"
+      ? `closed: ${text(record.close_reason)}`
+      : record.action === "reviewed"
+      ? `reviewed: ${text(record.review_notes)}`
+      : `${text(record.reason_code)}: ${text(record.justification)}`;
+    return logLine([
+      time,
+      text(record.actor),
+      text(record.profile),
+      "BREAK-GLASS",
+      text(record.action),
+      "-",
+      text(record.rule),
+      text(record.breakglass_event_id ?? record.id),
+      `${why} (invoked by ${text(record.invoker)}, until ${text(record.ends_at)})`,
+    ], (padded) => paint("breakglass", padded));
+  }
+  if (record.type === "log_repair") {
+    return logLine([
+      time,
+      "-",
+      "-",
+      "log_repair",
+      "-",
+      "-",
+      "-",
+      "-",
+      `a torn line of ${text(record.removed_bytes)} bytes was cut off (${text(record.reason)})`,
+    ], (padded) => paint("log_repair", padded));
+  }
   const effect = text(record.effect);
+  const grant = given(record.breakglass_event_id)
+    ? `BREAK-GLASS ${text(record.breakglass_event_id)}: `
+    : given(record.approval_request_id)
+    ? `approved request ${text(record.approval_request_id)}: `
+    : "";
   return logLine([
     time,
     text(record.user),
@@ -322,8 +383,8 @@ export function logRow(
     record.cache_hit === true ? "hit" : "-",
     text(record.rule),
     text(record.request_id),
-    text(record.failure ?? record.reason),
-  ], (padded) => paint(effect, padded));
+    grant + text(record.failure ?? record.reason),
+  ], (padded) => paint(given(record.breakglass_event_id) ? "breakglass" : effect, padded));
 }
 
 /** One line of `doctor` per check, grouped by profile, with the fix under each failure. */
