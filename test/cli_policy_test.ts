@@ -8,7 +8,7 @@ import { runSentinel } from "./harness/sentinel.ts";
 const POLICY = "examples/policy.yaml";
 const ROLE = "arn:aws:iam::123456789012:role/SentinelProdAdmin";
 
-Deno.test("check: allow exits 0 and prints the rule and reason", async () => {
+Deno.test("check: allow exits 0 and prints the rule and reason; --at is echoed as typed, with its UTC instant", async () => {
   const run = await runSentinel([
     "check",
     "prod",
@@ -24,7 +24,7 @@ Deno.test("check: allow exits 0 and prints the rule and reason", async () => {
   assertEquals(run.code, 0, run.stderr);
   assertEquals(
     run.stdout,
-    "ALLOW: prod for alice@example.com at 2026-03-02T09:00:00Z\n" +
+    "ALLOW: prod for alice@example.com at 2026-03-02T10:00:00+01:00 (2026-03-02T09:00:00Z)\n" +
       "  rule:   prod-business-hours (rules[1])\n" +
       "  reason: Production access in business hours\n" +
       "  max session: 1h\n",

@@ -15,6 +15,7 @@ import type { AwsCall, AwsCredentials } from "../ports/aws.ts";
 import type { BaseCredentials } from "../ports/base_credentials.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { SystemProbe } from "../ports/system.ts";
+import { type ApprovalStoreAccess, coveringApproval } from "./check.ts";
 import { loadPolicy } from "./policy.ts";
 import { baseRequest, profileSettings } from "./profile_settings.ts";
 import { openStore } from "./stores.ts";
@@ -103,7 +104,14 @@ export async function profileChecks(
   const policy = await policyCheck(deps, settings, credentials, signal);
   checks.push(policy.check);
   if (policy.document !== undefined && identity !== undefined) {
-    checks.push(decisionCheck(deps, settings, identity, policy.document));
+    checks.push(
+      await decisionCheck(deps, settings, identity, policy.document, {
+        setting: settings.store,
+        region: settings.region,
+        signal,
+        credentials,
+      }),
+    );
   }
   checks.push(await storeCheck(deps, system, settings, credentials, signal));
   return { checks, region: settings.region };
@@ -284,29 +292,50 @@ async function sourceChecks(
   }
 }
 
-function decisionCheck(
+async function decisionCheck(
   deps: Deps,
   settings: IssuanceSettings,
   identity: Identity,
   document: Parameters<typeof compilePolicy>[0],
-): Check {
+  store: ApprovalStoreAccess,
+): Promise<Check> {
+  const now = deps.clock.now();
   const decision = evaluate(compilePolicy(document), {
     user: identity.user,
     profile: settings.profile,
     roleArn: settings.roleArn,
     mode: "credential_process",
-    time: deps.clock.now(),
+    time: now,
   });
   const rule = decision.rule === null ? "no rule matched" : `rule ${decision.rule}`;
   switch (decision.effect) {
     case "allow":
       return { check: "decision", ok: true, detail: `allow for ${identity.user} now (${rule})` };
-    case "require_approval":
+    case "require_approval": {
+      const approval = await coveringApproval(deps, store, document, {
+        user: identity.user,
+        profile: settings.profile,
+        roleArn: settings.roleArn,
+      }, now);
+      if (approval.cover !== undefined) {
+        return {
+          check: "decision",
+          ok: true,
+          detail: `approved request ${approval.cover.id} covers ${identity.user} until ${
+            new Date(approval.cover.windowEndsAt).toISOString().replace(/\.\d{3}Z$/, "Z")
+          } (${rule} requires approval)`,
+        };
+      }
       return {
         check: "decision",
         ok: true,
-        detail: `${identity.user} needs an approved request now (${rule})`,
+        detail: `${identity.user} needs an approved request now (${rule}; ${
+          approval.problem === undefined
+            ? `none covers ${identity.user} in ${approval.store}`
+            : `the store ${approval.store} could not say: ${approval.problem}`
+        })`,
       };
+    }
     default:
       return {
         check: "decision",

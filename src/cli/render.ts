@@ -74,6 +74,11 @@ export function checkJson(result: CheckResult, withTrace: boolean) {
     policy: result.policySource,
     source: result.source ?? null,
     decision: decisionJson(result.explanation),
+    approval: result.approval?.cover === undefined ? null : {
+      request_id: result.approval.cover.id,
+      window_ends_at: isoSeconds(Math.floor(result.approval.cover.windowEndsAt / 1000) * 1000),
+      store: result.approval.store,
+    },
     ...(withTrace ? { trace: traceJson(result.explanation) } : {}),
   };
 }
@@ -85,10 +90,13 @@ export function checkText(
   paint: (effect: string, text: string) => string = (_, text) => text,
 ): string {
   const { explanation } = result;
+  const utc = isoSeconds(result.at);
+  // --at as typed (its offset kept), with the UTC instant when they differ.
+  const when = result.atText === undefined || result.atText === utc
+    ? utc
+    : `${result.atText} (${utc})`;
   const lines = [
-    human`${explanation.effect.toUpperCase()}: ${result.profile} for ${result.user} at ${
-      isoSeconds(result.at)
-    }`,
+    human`${explanation.effect.toUpperCase()}: ${result.profile} for ${result.user} at ${when}`,
     explanation.rule === null
       ? "  rule:   none matched (default deny)"
       : human`  rule:   ${explanation.rule} (rules[${explanation.ruleIndex}])`,
@@ -96,6 +104,20 @@ export function checkText(
   ];
   if (explanation.maxDurationSeconds !== undefined) {
     lines.push(human`  max session: ${formatDuration(explanation.maxDurationSeconds)}`);
+  }
+  const approval = result.approval;
+  if (approval?.cover !== undefined) {
+    lines.push(
+      human`  approval: approved request ${approval.cover.id} covers ${result.user} until ${
+        isoSeconds(Math.floor(approval.cover.windowEndsAt / 1000) * 1000)
+      }: credentials will be issued (store ${approval.store})`,
+    );
+  } else if (approval !== undefined) {
+    lines.push(
+      approval.problem === undefined
+        ? human`  approval: no approved request covers ${result.user} in ${approval.store}; ask with: sentinel request ${result.profile} --reason '…'`
+        : human`  approval: the store ${approval.store} could not say (${approval.problem})`,
+    );
   }
   if (withTrace && result.source !== undefined) {
     lines.push(
