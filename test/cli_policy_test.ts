@@ -254,6 +254,11 @@ Deno.test("usage errors exit 2 with their hint once; --help shows examples; --ve
   assertEquals(unknown.code, 2);
   assertIncludes(unknown.stderr, "unknown command 'chekc'");
   assertEquals(unknown.stderr.split("(Did you mean check?)").length, 2, unknown.stderr);
+  // The suggestion is a line of its own, never a literal "\n" inside the message.
+  assertEquals(
+    unknown.stderr,
+    "sentinel: unknown command 'chekc'\n  (Did you mean check?)\n(run with --help for usage and examples)\n",
+  );
   const missing = await runSentinel(["check", "--policy", POLICY]);
   assertEquals(missing.code, 2);
   assertIncludes(missing.stderr, "missing required argument 'profile'");
@@ -274,4 +279,27 @@ Deno.test("usage errors exit 2 with their hint once; --help shows examples; --ve
       } \\(commit [\\w.+-]+, deno ${Deno.version.deno}\\)$`,
     ),
   );
+});
+
+Deno.test("aws-vault habits (clear, rotate, add, remove) get a hint: sentinel cache clear, or the aws-vault command that does it", async () => {
+  const clear = await runSentinel(["clear"]);
+  assertEquals(clear.code, 2);
+  assertIncludes(
+    clear.stderr,
+    "\n  Sentinel's cached sessions are cleared with: sentinel cache clear [profile]\n",
+  );
+  for (const command of ["rotate", "add", "remove"]) {
+    const run = await runSentinel([command, "prod"]);
+    assertEquals(run.code, 2);
+    assertIncludes(
+      run.stderr,
+      `\n  Sentinel leaves keys to aws-vault: run aws-vault ${command} <profile>\n`,
+    );
+  }
+  const json = await runSentinel(["rotate", "--output", "json"]);
+  assertEquals(JSON.parse(json.stderr).details, [
+    "Sentinel leaves keys to aws-vault: run aws-vault rotate <profile>",
+  ]);
+  const list = await runSentinel(["list", "--help"]);
+  assertIncludes(list.stdout, "run `sentinel profiles`");
 });

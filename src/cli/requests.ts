@@ -45,6 +45,9 @@ export function requestsCommand(ctx: CommandContext) {
     "after",
     `${CALLER_HELP.replace("--profile", "--aws-profile")}
 
+\`sentinel list\` is Sentinel v1's name for this list of approval requests. To list the profiles
+of ~/.aws/config (as \`aws-vault list\` does), run \`sentinel profiles\`.
+
 Exit codes: 0 ok, 2 usage, 3 invalid configuration, 6 AWS failure.
 
 Examples:
