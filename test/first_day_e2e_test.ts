@@ -41,7 +41,10 @@ Deno.test("first day: empty HOME → install.sh → init --yes against moto → 
   assertEquals(install.code, 0, install.stderr);
   assertIncludes(install.stderr, "deno compile cannot build a binary here: ");
   // The cause is whole (never cut mid-sentence), then where the full log is and the fallback.
-  assertMatch(install.stderr, /\ninstall: {3}\(the whole log: \S+compile\.log\); installing a launcher instead\n/);
+  assertMatch(
+    install.stderr,
+    /\ninstall: {3}\(the whole log: \S+compile\.log\); installing a launcher instead\n/,
+  );
   assertIncludes(install.stderr, `installed ${bin}/sentinel: launcher (Deno 2.9.6`);
   assertEquals(install.stderr.includes("is not on your PATH"), false, install.stderr);
   const launcher = await Deno.readTextFile(`${bin}/sentinel`);

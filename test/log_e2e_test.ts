@@ -102,7 +102,10 @@ region = us-east-1
     rows[2],
     new RegExp(`bob +prod +approval +approved .*${requestId} +pending → approved`),
   );
-  assertMatch(rows[3], new RegExp(`alice +prod +require_approval +issued .* approved request ${requestId}: `));
+  assertMatch(
+    rows[3],
+    new RegExp(`alice +prod +require_approval +issued .* approved request ${requestId}: `),
+  );
   assertMatch(
     rows[4],
     new RegExp(`alice +ops +BREAK-GLASS +invoked .*${eventId} +incident: INC-4711`),
