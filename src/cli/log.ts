@@ -12,7 +12,7 @@ import { displaySafeJson } from "../core/display_text.ts";
 import { type LogFilter, parseSince, parseTypes, RECORD_TYPES } from "../core/log_query.ts";
 import { EFFECTS } from "../core/policy/schema.ts";
 import type { CommandContext } from "./context.ts";
-import { logHeader, logRow } from "./render.ts";
+import { counted, logHeader, logRow } from "./render.ts";
 
 /** Builds `log`. */
 export function logCommand(ctx: CommandContext) {
@@ -98,7 +98,11 @@ Examples:
       }
       for (const record of view.records) print(record);
       if (view.skipped > 0) {
-        ctx.sayErr(`${view.skipped} line(s) of ${view.file} are not JSON and were skipped\n`);
+        ctx.sayErr(
+          `${counted(view.skipped, "line", "lines")} of ${view.file} ${
+            view.skipped === 1 ? "is" : "are"
+          } not JSON and ${view.skipped === 1 ? "was" : "were"} skipped\n`,
+        );
       }
       if (options.follow) {
         // Runs until Ctrl-C (SIGINT) or SIGTERM, the normal ways to stop following: exit 0.

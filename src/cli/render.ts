@@ -176,6 +176,11 @@ function span(seconds: number | undefined): string {
   return seconds === undefined ? "-" : formatDuration(Math.max(0, Math.round(seconds)));
 }
 
+/** `1 policy`, `2 policies`: a count with the noun in its number. */
+export function counted(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** `2026-03-02 09:00Z`: compact UTC for tables. */
 export function shortTime(epochMs: number | undefined): string {
   return epochMs === undefined
