@@ -411,3 +411,19 @@ Deno.test("stumble 8: sentinel log shows the decision log as a table, filters it
   assertEquals([records[0].effect, records[0].rule], ["deny", "freeze"]);
   assertEquals(records[0].request_id === lines[0].request_id, false);
 });
+
+Deno.test("a missing policy file names the setting its path came from: SENTINEL_POLICY, which overrides the profile, or sentinel_policy in the profile", async () => {
+  await using t = await setupScenario("alice");
+  const fromEnv = await runSentinel(["credentials", "prod"], {
+    env: { ...t.home.env, SENTINEL_POLICY: "~/nope.yaml" },
+  });
+  assertEquals([fromEnv.code, fromEnv.stdout], [3, ""]);
+  assertIncludes(
+    fromEnv.stderr,
+    `cannot read policy file ${t.home.dir}/nope.yaml: no such file; check the path; the path comes from SENTINEL_POLICY, which takes precedence over sentinel_policy in the profile and the config file`,
+  );
+  await Deno.remove(t.policyPath);
+  const fromProfile = await runSentinel(["credentials", "prod"], { env: t.home.env });
+  assertEquals(fromProfile.code, 3);
+  assertIncludes(fromProfile.stderr, "the path comes from sentinel_policy in profile prod;");
+});

@@ -180,6 +180,7 @@ async function subjectOf(
     : undefined;
   const policy = await loadPolicy(deps, {
     source: settings.policy,
+    sourceFrom: settings.policyFrom,
     region: settings.region,
     ttlSeconds: settings.policyTtlSeconds,
     credentials,

@@ -167,6 +167,7 @@ async function policyCheck(
   try {
     const policy = await loadPolicy(deps, {
       source: settings.policy,
+      sourceFrom: settings.policyFrom,
       region: settings.region,
       credentials,
       signal,

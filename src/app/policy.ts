@@ -19,6 +19,8 @@ import { callerSettings } from "./caller.ts";
 export interface PolicyRequest {
   /** A file path or `ssm:<parameter>`. */
   source: string;
+  /** Where the source setting came from (`SENTINEL_POLICY`, …), named when the file is missing. */
+  sourceFrom?: string;
   region: string;
   /** The credentials SSM is asked with, fetched only when SSM must be asked. */
   credentials: () => Promise<AwsCredentials>;
@@ -52,7 +54,7 @@ export async function loadPolicy(deps: Deps, request: PolicyRequest): Promise<Po
     if (hash === cached.hash) return await restamped(deps, cached, now);
   }
   const text = source.kind === "file"
-    ? await readPolicyFile(deps, source.path, request.ttlSeconds !== undefined)
+    ? await readPolicyFile(deps, source.path, request.ttlSeconds !== undefined, request.sourceFrom)
     : await fetchParameter(deps, request, source.parameter);
   const hash = await sha256Hex(text);
   if (cached !== undefined && cached.hash === hash) return await restamped(deps, cached, now);
@@ -88,15 +90,31 @@ async function validated(text: string, source: string): Promise<LoadedPolicy> {
   return validatePolicyText(text, source);
 }
 
-/** Reads a policy file; for issuance, a missing one ends with the doctor hint (a setup cause). */
-async function readPolicyFile(deps: Deps, path: string, issuance: boolean): Promise<string> {
+/**
+ * Reads a policy file; an unreadable one names the setting the path came from (so that
+ * `SENTINEL_POLICY=~/nope.yaml` is not blamed on the profile), and for issuance ends with the
+ * doctor hint (a setup cause).
+ */
+async function readPolicyFile(
+  deps: Deps,
+  path: string,
+  issuance: boolean,
+  from?: string,
+): Promise<string> {
   try {
     return await deps.files.readText(path, "policy file");
   } catch (error) {
-    if (!issuance || !(error instanceof SentinelError)) throw error;
+    if (!(error instanceof SentinelError) || (!issuance && from === undefined)) throw error;
+    const origin = from === undefined
+      ? ", or sentinel_policy"
+      : `; the path comes from ${from}${
+        from === "SENTINEL_POLICY" || from === "--policy"
+          ? ", which takes precedence over sentinel_policy in the profile and the config file"
+          : ""
+      }`;
     throw new SentinelError(
       error.exitCode,
-      `${error.message}, or sentinel_policy; ${DOCTOR_HINT}`,
+      `${error.message}${origin}${issuance ? `; ${DOCTOR_HINT}` : ""}`,
       {
         cause: error,
         code: error.code,
