@@ -427,3 +427,23 @@ Deno.test("a missing policy file names the setting its path came from: SENTINEL_
   assertEquals(fromProfile.code, 3);
   assertIncludes(fromProfile.stderr, "the path comes from sentinel_policy in profile prod;");
 });
+
+Deno.test("policy push without --profile suggests the profiles with keys of their own (the source profile first), never the Sentinel profile", async () => {
+  await using t = await setupScenario("alice");
+  await t.home.writeConfig(`[profile prod]
+credential_process = sentinel credentials prod
+sentinel_role_arn = arn:aws:iam::123456789012:role/SentinelProd
+sentinel_source_profile = base
+sentinel_policy = ${t.policyPath}
+
+[profile base]
+region = us-east-1
+`);
+  const run = await runSentinel(["policy", "push", "ssm:/sentinel/policy", t.policyPath], {
+    env: t.home.env,
+  });
+  assertEquals(run.code, 2, run.stderr);
+  assertIncludes(run.stderr, "policy push needs the credentials of someone allowed to change");
+  assertIncludes(run.stderr, "for example --profile base)");
+  assertEquals(run.stderr.includes("--profile prod"), false, run.stderr);
+});

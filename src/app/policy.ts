@@ -5,7 +5,9 @@
  *
  * @module
  */
-import { DOCTOR_HINT, SentinelError } from "../core/errors.ts";
+import { knownProfiles } from "../core/aws_profile.ts";
+import { DOCTOR_HINT, ExitCode, SentinelError } from "../core/errors.ts";
+import { sentinelInvocation } from "../core/front_profile.ts";
 import { sha256Hex } from "../core/hash.ts";
 import type { LoadedPolicy } from "../core/policy/load.ts";
 import { policySourceOf } from "../core/policy/source.ts";
@@ -214,4 +216,51 @@ export async function ssmLocation(
     credentials: base.credentials,
     signal,
   };
+}
+
+/**
+ * {@link ssmLocation} for an administrator's action on the policy (`policy pull|push|diff`): when
+ * nothing names the credentials, the error suggests the profiles that hold keys of their own —
+ * the source profiles of Sentinel's profiles first — never a Sentinel profile, which lends only
+ * its user's base credentials.
+ */
+export async function adminSsmLocation(
+  deps: Deps,
+  parameter: string,
+  access: CallerAccess,
+  action: string,
+): Promise<SsmLocation & { regionFrom: string }> {
+  try {
+    return await ssmLocation(deps, parameter, access);
+  } catch (error) {
+    if (
+      access.profile !== undefined || !(error instanceof SentinelError) ||
+      error.exitCode !== ExitCode.Usage || !error.message.startsWith("no AWS credentials")
+    ) throw error;
+    const { aws } = await deps.config.load();
+    const sentinel = (name: string) => {
+      const own = aws.profiles.get(name) ?? {};
+      return own.sentinel_role_arn !== undefined || own.sentinel_policy !== undefined ||
+        sentinelInvocation(own.credential_process) !== undefined;
+    };
+    const sources = knownProfiles(aws).filter(sentinel).map((name) =>
+      aws.profiles.get(name)?.sentinel_source_profile ?? aws.profiles.get(name)?.source_profile
+    ).filter((name): name is string => name !== undefined && !sentinel(name));
+    const candidates = [
+      ...new Set([...sources, ...knownProfiles(aws).filter((name) => !sentinel(name))]),
+    ];
+    throw new SentinelError(
+      ExitCode.Usage,
+      `${action} needs the credentials of someone allowed to ${
+        action === "policy push" ? "change" : "read"
+      } SSM parameter ${parameter}, and nothing names them: no --profile, no AWS_PROFILE, no [default] profile and no AWS_ACCESS_KEY_ID; pass --profile <your admin profile>${
+        candidates.length > 0
+          ? ` (profiles with credentials of their own in ${aws.configPath}: ${
+            candidates.join(", ")
+          }; for example --profile ${candidates[0]})`
+          : ""
+      }, or set AWS_PROFILE. A Sentinel profile lends only its user's base credentials`,
+      { cause: error },
+    );
+  }
 }
