@@ -223,7 +223,10 @@ rules:
   assertIncludes(lint.stdout, "2 warnings\n");
   const strict = await runSentinel(["policy", "lint", "--strict", "-"], { stdin: text });
   assertEquals(strict.code, 3);
-  const clean = await runSentinel(["policy", "lint", POLICY, "--strict"]);
+  // No AWS files: the example's profile names are not checked against this machine's.
+  const clean = await runSentinel(["policy", "lint", POLICY, "--strict"], {
+    env: { AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" },
+  });
   assertEquals(clean.code, 0, clean.stdout);
 });
 
@@ -302,4 +305,32 @@ Deno.test("aws-vault habits (clear, rotate, add, remove) get a hint: sentinel ca
   ]);
   const list = await runSentinel(["list", "--help"]);
   assertIncludes(list.stdout, "run `sentinel profiles`");
+});
+
+Deno.test("policy lint warns (exit 0) about profile names that exist in no AWS config, and only when the AWS files hold profiles", async () => {
+  const home = await Deno.makeTempDir({ prefix: "sentinel-lint-profiles-" });
+  try {
+    await Deno.mkdir(`${home}/.aws`);
+    await Deno.writeTextFile(`${home}/.aws/config`, "[profile prod]\nregion = us-east-1\n");
+    const text = `version: "1"
+rules:
+  - name: prod
+    effect: allow
+    conditions: { profiles: [prod, prdo] }
+`;
+    const env = { HOME: home, AWS_CONFIG_FILE: `${home}/.aws/config` };
+    const lint = await runSentinel(["policy", "lint", "-"], { stdin: text, env });
+    assertEquals(lint.code, 0, lint.stderr);
+    assertEquals(
+      lint.stdout,
+      `<stdin>:5:36: warning[unknown-profile]: profile "prdo" matches no profile in ${home}/.aws/config or ${home}/.aws/credentials; a typo, or a profile not set up yet?\n1 warning\n`,
+    );
+    const none = await runSentinel(["policy", "lint", "-"], {
+      stdin: text,
+      env: { HOME: home, AWS_CONFIG_FILE: "/dev/null" },
+    });
+    assertEquals(none.stdout, "<stdin>: no warnings\n");
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
 });
