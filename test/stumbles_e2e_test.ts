@@ -11,6 +11,7 @@ import { startMoto } from "./harness/moto.ts";
 import { runOnPty } from "./harness/pty.ts";
 import { installSentinel, runProgram } from "./harness/run.ts";
 import { setupScenario } from "./harness/scenario.ts";
+import { startTeam } from "./harness/team.ts";
 import { baseEnv, runSentinel, sentinelCommand } from "./harness/sentinel.ts";
 import { ROOT, toolPath } from "./harness/tools.ts";
 
@@ -446,4 +447,23 @@ region = us-east-1
   assertIncludes(run.stderr, "policy push needs the credentials of someone allowed to change");
   assertIncludes(run.stderr, "for example --profile base)");
   assertEquals(run.stderr.includes("--profile prod"), false, run.stderr);
+});
+
+Deno.test("store init on DynamoDB says which identity and account created the table, and from which profile", async () => {
+  await using t = await startTeam({
+    store: "dynamodb",
+    policy: 'version: "1"\nrules:\n  - name: none\n    effect: deny\n',
+  });
+  const again = await t.as("bob", ["store", "init"]);
+  assertEquals(again.code, 0, again.stderr);
+  assertIncludes(
+    again.stdout,
+    `${t.store} (us-east-1): ready, as arn:aws:iam::123456789012:user/bob (account 123456789012, profile bob)\n`,
+  );
+  const json = await t.as("bob", ["store", "init", "--output", "json"]);
+  assertEquals(JSON.parse(json.stdout).created_by, {
+    arn: "arn:aws:iam::123456789012:user/bob",
+    account: "123456789012",
+    profile: "bob",
+  });
 });
