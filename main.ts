@@ -93,6 +93,7 @@ async function main(args: string[]): Promise<number> {
     vars,
     setEnv: (key, value) => Deno.env.set(key, value),
     debug: (end === -1 ? args : args.slice(0, end)).includes("--debug"),
+    stderrIsTerminal: Deno.stderr.isTerminal(),
   });
   const plain = plainCredentialsRequest(args);
   if (plain !== undefined) {

@@ -467,3 +467,37 @@ Deno.test("store init on DynamoDB says which identity and account created the ta
     profile: "bob",
   });
 });
+
+Deno.test("a DynamoDB endpoint that accepts and never answers: on a terminal, after ~2 s a line on stderr says what is being waited for; in a pipe, nothing extra", async () => {
+  await using t = await setupScenario("alice");
+  // Accepts connections and never answers.
+  const silent = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  (async () => {
+    for await (const conn of silent) held.push(conn);
+  })().catch(() => {});
+  try {
+    const { port } = silent.addr as Deno.NetAddr;
+    const env = {
+      ...t.home.env,
+      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${port}`,
+      SENTINEL_TIMEOUT: "5s",
+    };
+    const args = ["requests", "--store", "dynamodb:sentinel-state", "--aws-profile", "base"];
+    const tty = await runOnPty([...sentinelCommand(), ...args], { env, timeoutSeconds: 30 });
+    assertEquals(tty.code, 6, tty.terminal);
+    assertEquals(tty.stdout, "");
+    assertMatch(
+      tty.terminal,
+      new RegExp(
+        `sentinel: waiting for DynamoDB Query.* at http://127\\.0\\.0\\.1:${port} \\(AWS_ENDPOINT_URL_DYNAMODB\\): no answer after 2 s; Sentinel gives up at its timeout setting`,
+      ),
+    );
+    const piped = await runSentinel(args, { env });
+    assertEquals(piped.code, 6);
+    assertEquals(piped.stderr.includes("waiting for"), false, piped.stderr);
+  } finally {
+    silent.close();
+    for (const conn of held) conn.close();
+  }
+});
