@@ -218,3 +218,30 @@ Deno.test("login is refused by the policy like any issuance, and the federation 
     await federation.server.shutdown();
   }
 });
+
+Deno.test("login without a reachable federation endpoint says the cause: DNS or refused, not (TypeError)", async () => {
+  await using t = await setupScenario("alice");
+  const refusedPort = (() => {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const { port } = listener.addr as Deno.NetAddr;
+    listener.close(); // nothing listens there now: the connection is refused
+    return port;
+  })();
+  const refused = await runSentinel(["login", "prod"], {
+    env: {
+      ...t.home.env,
+      SENTINEL_FEDERATION_URL: `http://127.0.0.1:${refusedPort}/federation`,
+    },
+  });
+  assertEquals(refused.code, 6);
+  assertIncludes(
+    refused.stderr,
+    `could not be reached: 127.0.0.1:${refusedPort} refused the connection; check the network`,
+  );
+  const dns = await runSentinel(["login", "prod"], {
+    env: { ...t.home.env, SENTINEL_FEDERATION_URL: "https://signin.invalid/federation" },
+  });
+  assertEquals(dns.code, 6);
+  assertIncludes(dns.stderr, "could not be reached: cannot resolve signin.invalid (DNS");
+  assertEquals(dns.stderr.includes("TypeError"), false, dns.stderr);
+});
