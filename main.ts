@@ -22,6 +22,13 @@ const io: CliIo = {
   stdoutIsTerminal: () => Deno.stdout.isTerminal(),
   stdinIsTerminal: () => Deno.stdin.isTerminal(),
   readLine,
+  onInterrupt(handler) {
+    const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+    for (const signal of signals) Deno.addSignalListener(signal, handler);
+    return () => {
+      for (const signal of signals) Deno.removeSignalListener(signal, handler);
+    };
+  },
 };
 
 /** Reads one line of standard input, byte by byte (nothing past the newline is consumed). */
@@ -86,6 +93,7 @@ async function main(args: string[]): Promise<number> {
     vars,
     setEnv: (key, value) => Deno.env.set(key, value),
     debug: (end === -1 ? args : args.slice(0, end)).includes("--debug"),
+    stderrIsTerminal: Deno.stderr.isTerminal(),
   });
   const plain = plainCredentialsRequest(args);
   if (plain !== undefined) {

@@ -125,6 +125,24 @@ ephemeral() {
   return 1
 }
 
+# The user's npm configuration for `npm install --prefix`, one argument a line. npm derives its
+# global config file from the prefix, so an install into our own prefix would lose the user's
+# (a corporate CA in `cafile`, a registry mirror, a proxy): name it explicitly. When no npm config
+# names a CA but SSL_CERT_FILE does (and NODE_EXTRA_CA_CERTS, which Node reads itself, is unset),
+# that bundle is npm's cafile.
+npm_user_config() {
+  local globalconfig cafile
+  globalconfig=$(npm config get globalconfig 2>/dev/null || true)
+  if [[ -n "$globalconfig" && -f "$globalconfig" ]]; then
+    printf '%s\n' --globalconfig "$globalconfig"
+  fi
+  cafile=$(npm config get cafile 2>/dev/null || true)
+  if [[ -z "$cafile" || "$cafile" == null || "$cafile" == undefined ]] &&
+    [[ -z "${NODE_EXTRA_CA_CERTS:-}" && -n "${SSL_CERT_FILE:-}" && -r "${SSL_CERT_FILE:-}" ]]; then
+    printf '%s\n' --cafile "$SSL_CERT_FILE"
+  fi
+}
+
 # The absolute path of the Deno $DENO_VERSION to pin, installing one from npm when none fits.
 find_deno() {
   local found real
@@ -151,9 +169,12 @@ find_deno() {
     die "no Deno $DENO_VERSION and no npm to install it: install Node.js (for npm) or Deno $DENO_VERSION, then run this again"
   log "installing deno@$DENO_VERSION from npm into $runtime"
   mkdir -p "$runtime"
+  local -a npm_config
+  mapfile -t npm_config < <(npm_user_config)
   # --prefer-offline: the copy `npx deno@$DENO_VERSION` left in npm's cache serves, when there is one.
-  npm install --prefix "$runtime" --no-save --no-audit --no-fund --prefer-offline \
-    --loglevel=error "deno@$DENO_VERSION" >&2 || die "npm could not install deno@$DENO_VERSION"
+  npm install --prefix "$runtime" "${npm_config[@]}" --no-save --no-audit --no-fund \
+    --prefer-offline --loglevel=error "deno@$DENO_VERSION" >&2 ||
+    die "npm could not install deno@$DENO_VERSION (npm's messages are above; behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS or npm's cafile to its CA bundle)"
   if ! deno_ok "$private_deno"; then
     # Without its postinstall script the package leaves the binary in its platform package.
     local platform
@@ -168,6 +189,19 @@ find_deno() {
   mkdir -p "$data"
   listed "runtime $runtime" || echo "runtime $runtime" >>"$manifest"
   printf '%s\n' "$private_deno"
+}
+
+# The line that puts $1 on PATH for new terminals of the user's $SHELL: a new tab runs an
+# interactive non-login shell, which reads ~/.bashrc or ~/.zshrc, not ~/.profile.
+path_advice() {
+  local rc
+  case "$(basename "${SHELL:-sh}")" in
+  fish) printf 'fish_add_path %s' "$(sh_quote "$1")"; return ;;
+  zsh) rc='~/.zshrc' ;;
+  bash) rc='~/.bashrc' ;;
+  *) rc='~/.profile' ;;
+  esac
+  printf "echo 'export PATH=\"%s:\$PATH\"' >> %s" "$1" "$rc"
 }
 
 # Single-quotes a word for sh.
@@ -193,10 +227,16 @@ write_launcher() {
     echo "#!/bin/sh"
     echo "$MARK"
     echo "# on $(date -u +%Y-%m-%dT%H:%M:%SZ)."
-    echo "# It runs $root/main.ts with Deno $DENO_VERSION at a fixed path and the runtime flags of"
-    echo "# the \`sentinel\` task; remove it with: bash $(sh_quote "$root/scripts/install.sh") --uninstall"
+    echo "# It runs the checkout $root (its main.ts) with Deno $DENO_VERSION at a fixed path and the"
+    echo "# runtime flags of the \`sentinel\` task; remove it with: bash $(sh_quote "$root/scripts/install.sh") --uninstall"
+    printf 'checkout=%s\n' "$(sh_quote "$root")"
+    printf 'deno=%s\n' "$(sh_quote "$deno")"
+    # shellcheck disable=SC2016 # expanded when the launcher runs
+    echo 'if [ ! -f "$checkout/main.ts" ]; then echo "sentinel: this launcher runs the Sentinel checkout $checkout, which is gone (moved or deleted); run scripts/install.sh from the checkout'"'"'s new place to point it there" >&2; exit 1; fi'
+    # shellcheck disable=SC2016
+    echo 'if [ ! -x "$deno" ]; then echo "sentinel: this launcher runs Deno '"$DENO_VERSION"' at $deno, which is gone; run scripts/install.sh in $checkout again" >&2; exit 1; fi'
     # shellcheck disable=SC2086 # the flags are words
-    printf 'exec %s run --quiet --config %s %s %s "$@"\n' "$(sh_quote "$deno")" \
+    printf 'exec "$deno" run --quiet --config %s %s %s "$@"\n' \
       "$(sh_quote "$root/deno.json")" "$flags" "$(sh_quote "$root/main.ts")"
   } >"$tmp"
   install_file "$tmp"
@@ -217,9 +257,11 @@ try_compile() {
   mv "$out/log" "$data/compile.log"
   rm -rf "$out"
   local why
+  # The whole cause (the first error line), never cut mid-sentence; the full log stays on disk.
   why=$({ grep -m1 'error sending request' "$data/compile.log" || grep -m1 '^error' "$data/compile.log"; } |
-    sed 's/^ *[0-9]*: *//' | cut -c1-160)
-  log "deno compile cannot build a binary here (${why:-see $data/compile.log}); installing a launcher instead"
+    sed 's/^ *[0-9]*: *//' | tr -s ' \t' ' ')
+  log "deno compile cannot build a binary here: ${why:-see $data/compile.log}"
+  log "  (the whole log: $data/compile.log); installing a launcher instead"
   return 1
 }
 
@@ -242,11 +284,13 @@ install() {
   fi
   "$target" --version >/dev/null || die "the installed $target does not run; see the messages above"
   log "installed $target: $kind — $("$target" --version)"
+  [[ "$kind" == launcher* ]] &&
+    log "the launcher runs this checkout ($root): after moving or deleting it, run scripts/install.sh again from its new place"
   case ":$PATH:" in
   *":$prefix:"*) ;;
   *)
     log "warning: $prefix is not on your PATH, so \`sentinel\` (and credential_process) will not find it."
-    log "  add it: echo 'export PATH=\"$prefix:\$PATH\"' >> ~/.profile   (then open a new shell)"
+    log "  add it: $(path_advice "$prefix")   (then open a new terminal)"
     ;;
   esac
   log "next: sentinel init   (then: sentinel doctor)"

@@ -130,3 +130,29 @@ for (const kind of ["sqlite", "dynamodb"] as const) {
     );
   });
 }
+
+Deno.test("check and doctor say which approved request covers you and until when, as credentials honours it", async () => {
+  await using t = await team("sqlite");
+  const before = await runSentinel(["check", "prod"], { env: t.home.env });
+  assertEquals(before.code, 5, before.stderr);
+  assertIncludes(before.stdout, `approval: no approved request covers alice in ${t.store}`);
+
+  const id = await requestAsAlice(t);
+  assertEquals((await t.as("bob", ["approve", id])).code, 0);
+  const covered = await runSentinel(["check", "prod"], { env: t.home.env });
+  assertEquals(covered.code, 0, covered.stdout + covered.stderr);
+  assertIncludes(covered.stdout, `REQUIRE_APPROVAL: prod for alice at `);
+  assertIncludes(covered.stdout, `approval: approved request ${id} covers alice until `);
+  const json = await runSentinel(["check", "prod", "--output", "json"], { env: t.home.env });
+  const approval = JSON.parse(json.stdout).approval;
+  assertEquals([approval.request_id, approval.store], [id, t.store]);
+  const issued = await runSentinel(["credentials", "prod"], { env: t.home.env });
+  assertEquals(issued.code, 0, issued.stderr); // what check said: credentials issue
+
+  const doctor = await runSentinel(["doctor", "prod"], { env: t.home.env });
+  assertIncludes(
+    doctor.stdout,
+    `✓ decision: approved request ${id} covers alice until ${approval.window_ends_at}`,
+  );
+  assertEquals(doctor.stdout.includes("needs an approved request"), false, doctor.stdout);
+});

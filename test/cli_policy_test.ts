@@ -8,7 +8,7 @@ import { runSentinel } from "./harness/sentinel.ts";
 const POLICY = "examples/policy.yaml";
 const ROLE = "arn:aws:iam::123456789012:role/SentinelProdAdmin";
 
-Deno.test("check: allow exits 0 and prints the rule and reason", async () => {
+Deno.test("check: allow exits 0 and prints the rule and reason; --at is echoed as typed, with its UTC instant", async () => {
   const run = await runSentinel([
     "check",
     "prod",
@@ -24,7 +24,7 @@ Deno.test("check: allow exits 0 and prints the rule and reason", async () => {
   assertEquals(run.code, 0, run.stderr);
   assertEquals(
     run.stdout,
-    "ALLOW: prod for alice@example.com at 2026-03-02T09:00:00Z\n" +
+    "ALLOW: prod for alice@example.com at 2026-03-02T10:00:00+01:00 (2026-03-02T09:00:00Z)\n" +
       "  rule:   prod-business-hours (rules[1])\n" +
       "  reason: Production access in business hours\n" +
       "  max session: 1h\n",
@@ -223,7 +223,10 @@ rules:
   assertIncludes(lint.stdout, "2 warnings\n");
   const strict = await runSentinel(["policy", "lint", "--strict", "-"], { stdin: text });
   assertEquals(strict.code, 3);
-  const clean = await runSentinel(["policy", "lint", POLICY, "--strict"]);
+  // No AWS files: the example's profile names are not checked against this machine's.
+  const clean = await runSentinel(["policy", "lint", POLICY, "--strict"], {
+    env: { AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" },
+  });
   assertEquals(clean.code, 0, clean.stdout);
 });
 
@@ -254,6 +257,11 @@ Deno.test("usage errors exit 2 with their hint once; --help shows examples; --ve
   assertEquals(unknown.code, 2);
   assertIncludes(unknown.stderr, "unknown command 'chekc'");
   assertEquals(unknown.stderr.split("(Did you mean check?)").length, 2, unknown.stderr);
+  // The suggestion is a line of its own, never a literal "\n" inside the message.
+  assertEquals(
+    unknown.stderr,
+    "sentinel: unknown command 'chekc'\n  (Did you mean check?)\n(run with --help for usage and examples)\n",
+  );
   const missing = await runSentinel(["check", "--policy", POLICY]);
   assertEquals(missing.code, 2);
   assertIncludes(missing.stderr, "missing required argument 'profile'");
@@ -274,4 +282,55 @@ Deno.test("usage errors exit 2 with their hint once; --help shows examples; --ve
       } \\(commit [\\w.+-]+, deno ${Deno.version.deno}\\)$`,
     ),
   );
+});
+
+Deno.test("aws-vault habits (clear, rotate, add, remove) get a hint: sentinel cache clear, or the aws-vault command that does it", async () => {
+  const clear = await runSentinel(["clear"]);
+  assertEquals(clear.code, 2);
+  assertIncludes(
+    clear.stderr,
+    "\n  Sentinel's cached sessions are cleared with: sentinel cache clear [profile]\n",
+  );
+  for (const command of ["rotate", "add", "remove"]) {
+    const run = await runSentinel([command, "prod"]);
+    assertEquals(run.code, 2);
+    assertIncludes(
+      run.stderr,
+      `\n  Sentinel leaves keys to aws-vault: run aws-vault ${command} <profile>\n`,
+    );
+  }
+  const json = await runSentinel(["rotate", "--output", "json"]);
+  assertEquals(JSON.parse(json.stderr).details, [
+    "Sentinel leaves keys to aws-vault: run aws-vault rotate <profile>",
+  ]);
+  const list = await runSentinel(["list", "--help"]);
+  assertIncludes(list.stdout, "run `sentinel profiles`");
+});
+
+Deno.test("policy lint warns (exit 0) about profile names that exist in no AWS config, and only when the AWS files hold profiles", async () => {
+  const home = await Deno.makeTempDir({ prefix: "sentinel-lint-profiles-" });
+  try {
+    await Deno.mkdir(`${home}/.aws`);
+    await Deno.writeTextFile(`${home}/.aws/config`, "[profile prod]\nregion = us-east-1\n");
+    const text = `version: "1"
+rules:
+  - name: prod
+    effect: allow
+    conditions: { profiles: [prod, prdo] }
+`;
+    const env = { HOME: home, AWS_CONFIG_FILE: `${home}/.aws/config` };
+    const lint = await runSentinel(["policy", "lint", "-"], { stdin: text, env });
+    assertEquals(lint.code, 0, lint.stderr);
+    assertEquals(
+      lint.stdout,
+      `<stdin>:5:36: warning[unknown-profile]: profile "prdo" matches no profile in ${home}/.aws/config or ${home}/.aws/credentials; a typo, or a profile not set up yet?\n1 warning\n`,
+    );
+    const none = await runSentinel(["policy", "lint", "-"], {
+      stdin: text,
+      env: { HOME: home, AWS_CONFIG_FILE: "/dev/null" },
+    });
+    assertEquals(none.stdout, "<stdin>: no warnings\n");
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
 });

@@ -180,6 +180,8 @@ Deno.test("init: asks on a terminal and shows the diff; refuses a pipe without -
       ["Role ARN Sentinel assumes (--role-arn): ", "not-an-arn"],
       ["is not a role ARN", role],
       ["Profile with your base credentials (--source-profile) [base]: ", ""],
+      ["(auto picks sdk here: the AWS files supply base) [auto]: ", "vault"],
+      ['"vault" is not a credential source: answer auto, aws-vault, sdk or env', "sdk"],
       ["Region [us-east-1]: ", "eu-west-1"],
       ["Policy: a file, or ssm:<parameter> (--policy) [~/.config/sentinel/policy.yaml]: ", ""],
       ["Create the approval store now (store init)? [y/N] ", "n"],
@@ -187,10 +189,11 @@ Deno.test("init: asks on a terminal and shows the diff; refuses a pipe without -
     ],
   });
   assertEquals(asked.code, 0, asked.terminal + asked.stdout);
-  assertEquals(asked.answered, 8, asked.terminal);
+  assertEquals(asked.answered, 10, asked.terminal);
   assertIncludes(asked.stdout, "Adding [profile dev]");
   assertIncludes(asked.stdout, "  +credential_process = sentinel credentials dev\n");
   assertIncludes(asked.stdout, "  +region = eu-west-1\n");
+  assertIncludes(asked.stdout, "  +sentinel_source = sdk\n"); // asked, and written when not auto
   const written = await Deno.readTextFile(config);
   assertEquals(written.startsWith(before.replace(/\n*$/, "")), true, "other profiles unchanged");
   const backups = [...Deno.readDirSync(`${t.home.dir}/.aws`)].filter((e) =>

@@ -115,13 +115,14 @@ Deno.test("exec --duration is capped by the rule's max_duration", async () => {
   assertEquals(record.session_duration_seconds, 3600);
 });
 
-Deno.test("exec without a command runs $SHELL", async () => {
+Deno.test("exec without a command runs $SHELL, says in one line with which profile until when, and names the profile for a prompt", async () => {
   await using t = await setupScenario("alice");
   // env(1) stands in for a shell: it prints the environment the shell would get.
   const run = await runSentinel(["exec", "prod"], {
-    env: { ...t.home.env, SHELL: "/usr/bin/env" },
+    env: { ...t.home.env, SHELL: "/usr/bin/env", TZ: "UTC" },
   });
   assertEquals(run.code, 0, run.stderr);
+  assertMatch(run.stderr, /^subshell with prod until \d\d:\d\d UTC; exit to leave\n$/);
   assertIncludes(run.stdout, "SENTINEL_EXEC_PROFILE=prod\n");
   assertIncludes(run.stdout, "AWS_SESSION_TOKEN=");
 });

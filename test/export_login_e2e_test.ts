@@ -9,6 +9,7 @@ import { assertEquals, assertIncludes, assertMatch, assertTrue } from "./assert.
 import { aws } from "./harness/aws_home.ts";
 import { setupScenario } from "./harness/scenario.ts";
 import { runSentinel } from "./harness/sentinel.ts";
+import { networkEnv } from "./harness/network_env.ts";
 
 const ARN = "arn:aws:sts::123456789012:assumed-role/SentinelProd/alice";
 
@@ -30,6 +31,7 @@ Deno.test("export --format env: quoted export lines a shell evaluates, and the A
   const shell = await new Deno.Command("sh", {
     args: ["-c", `${run.stdout}\naws sts get-caller-identity --query Arn --output text`],
     env: {
+      ...networkEnv(),
       PATH: Deno.env.get("PATH")!,
       AWS_ENDPOINT_URL: t.moto.endpoint,
       AWS_CONFIG_FILE: "/dev/null",
@@ -215,4 +217,31 @@ Deno.test("login is refused by the policy like any issuance, and the federation 
   } finally {
     await federation.server.shutdown();
   }
+});
+
+Deno.test("login without a reachable federation endpoint says the cause: DNS or refused, not (TypeError)", async () => {
+  await using t = await setupScenario("alice");
+  const refusedPort = (() => {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const { port } = listener.addr as Deno.NetAddr;
+    listener.close(); // nothing listens there now: the connection is refused
+    return port;
+  })();
+  const refused = await runSentinel(["login", "prod"], {
+    env: {
+      ...t.home.env,
+      SENTINEL_FEDERATION_URL: `http://127.0.0.1:${refusedPort}/federation`,
+    },
+  });
+  assertEquals(refused.code, 6);
+  assertIncludes(
+    refused.stderr,
+    `could not be reached: 127.0.0.1:${refusedPort} refused the connection; check the network`,
+  );
+  const dns = await runSentinel(["login", "prod"], {
+    env: { ...t.home.env, SENTINEL_FEDERATION_URL: "https://signin.invalid/federation" },
+  });
+  assertEquals(dns.code, 6);
+  assertIncludes(dns.stderr, "could not be reached: cannot resolve signin.invalid (DNS");
+  assertEquals(dns.stderr.includes("TypeError"), false, dns.stderr);
 });

@@ -39,11 +39,17 @@ Deno.test("first day: empty HOME → install.sh → init --yes against moto → 
 
   const install = await runProgram("bash", ["scripts/install.sh"], { env });
   assertEquals(install.code, 0, install.stderr);
-  assertIncludes(install.stderr, "deno compile cannot build a binary here");
+  assertIncludes(install.stderr, "deno compile cannot build a binary here: ");
+  // The cause is whole (never cut mid-sentence), then where the full log is and the fallback.
+  assertMatch(
+    install.stderr,
+    /\ninstall: {3}\(the whole log: \S+compile\.log\); installing a launcher instead\n/,
+  );
   assertIncludes(install.stderr, `installed ${bin}/sentinel: launcher (Deno 2.9.6`);
   assertEquals(install.stderr.includes("is not on your PATH"), false, install.stderr);
   const launcher = await Deno.readTextFile(`${bin}/sentinel`);
-  assertMatch(launcher, /^exec '\/[^']+' run --quiet --config '[^']+\/deno\.json' --allow-env /m);
+  assertMatch(launcher, /^deno='\/[^']+'$/m);
+  assertMatch(launcher, /^exec "\$deno" run --quiet --config '[^']+\/deno\.json' --allow-env /m);
 
   // The person's own keys, stored the way `aws configure` stores them.
   const key = await createIamUser(moto, "alice");
@@ -133,6 +139,7 @@ Deno.test("install.sh with no Deno on PATH pins npm's deno@2.9.6 in a private pr
   const env = {
     ...fresh.env,
     PATH: noDeno,
+    SHELL: "/bin/bash",
     // The npm cache `npx deno@2.9.6 task test` filled: the package comes from there.
     npm_config_cache: Deno.env.get("npm_config_cache") ?? `${Deno.env.get("HOME")}/.npm`,
   };
@@ -146,7 +153,11 @@ Deno.test("install.sh with no Deno on PATH pins npm's deno@2.9.6 in a private pr
   const runtime = `${fresh.home}/.local/share/sentinel/runtime/node_modules/deno/deno`;
   assertIncludes(install.stderr, `Deno 2.9.6: ${runtime}`);
   assertIncludes(install.stderr, `warning: ${prefix} is not on your PATH`);
-  assertIncludes(await Deno.readTextFile(`${prefix}/sentinel`), `exec '${runtime}' run`);
+  // A new terminal tab runs a non-login bash, which reads ~/.bashrc (not ~/.profile).
+  assertIncludes(install.stderr, `add it: echo 'export PATH="${prefix}:$PATH"' >> ~/.bashrc`);
+  const launcher = await Deno.readTextFile(`${prefix}/sentinel`);
+  assertIncludes(launcher, `deno='${runtime}'\n`);
+  assertIncludes(launcher, `exec "$deno" run`);
   const version = await runProgram(`${prefix}/sentinel`, ["--version"], { env });
   assertEquals(version.code, 0, version.stderr);
   assertMatch(version.stdout, /^sentinel \S+ \(commit [\w.+-]+, deno 2\.9\.6\)\n$/);

@@ -5,8 +5,12 @@
  * other events only — and its escalation goes out once the threshold is reached.
  */
 import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
+import { createIamUser } from "./harness/aws_home.ts";
+import { runProgram } from "./harness/run.ts";
+import { runSentinel } from "./harness/sentinel.ts";
 import { snsQueue } from "./harness/sns_queue.ts";
 import { startTeam } from "./harness/team.ts";
+import { ROOT, toolPath } from "./harness/tools.ts";
 import { HOOK_SECRET, webhookReceiver } from "./harness/webhook.ts";
 
 const POLICY = `version: "1"
@@ -169,4 +173,67 @@ Deno.test("a required notifier that fails: the request is not created, the break
   } finally {
     await down.server.shutdown();
   }
+});
+
+Deno.test("the SNS notifier takes its credentials from a profile whose keys live in aws-vault, and its region from that profile; without one, the error names the profile and the setting", async () => {
+  await using t = await startTeam({ store: "sqlite", policy: POLICY, env: { HOOK_SECRET } });
+  const clientEnv = { ...t.moto.clientEnv(), AWS_CONFIG_FILE: "/dev/null" };
+  const sns = await snsQueue(t.moto, clientEnv);
+  const bot = await createIamUser(t.moto, "sns-bot");
+  // The notifier's profile: keys only in aws-vault, the region only in the profile; aws-vault
+  // 7.2 asks the real STS for a session token, so against moto it runs with --no-session.
+  await Deno.writeTextFile(
+    `${t.home.dir}/.aws/config`,
+    (await Deno.readTextFile(`${t.home.dir}/.aws/config`)) +
+      "\n[profile notifier]\nregion = us-east-1\nsentinel_aws_vault_flags = --no-session\n",
+  );
+  const vault = {
+    ...t.home.env,
+    HOOK_SECRET,
+    PATH: `${ROOT}.tools/bin:${Deno.env.get("PATH")}`,
+    AWS_VAULT_BACKEND: "file",
+    AWS_VAULT_FILE_DIR: `${t.home.dir}/.awsvault/keys`,
+    AWS_VAULT_FILE_PASSPHRASE: "correct horse battery staple",
+    AWS_DEFAULT_REGION: "eu-west-1", // not the topic's: the profile's region must win
+  };
+  const added = await runProgram(toolPath("aws-vault"), ["add", "notifier", "--env"], {
+    env: {
+      ...vault,
+      AWS_ACCESS_KEY_ID: bot.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: bot.secretAccessKey,
+    },
+  });
+  assertEquals(added.code, 0, added.stderr);
+  await Deno.writeTextFile(
+    `${t.home.dir}/sentinel.yaml`,
+    `store: ${t.store}
+plugins:
+  - name: sns-alerts
+    plugin: sns
+    aws: { profile: notifier }
+    settings: { topic_arn: "${sns.topic}" }
+  - name: sns-nowhere
+    plugin: sns
+    aws: { profile: nowhere }
+    settings: { topic_arn: "${sns.topic}" }
+`,
+  );
+  const listed = await runSentinel(["plugins", "list"], { env: vault });
+  assertIncludes(listed.stdout, "aws:sns@(the region of profile notifier) as profile notifier");
+  const sent = await runSentinel(["plugins", "test", "sns-alerts"], { env: vault });
+  assertEquals(sent.code, 0, sent.stdout + sent.stderr);
+  assertEquals((await sns.received()).map((m) => m.type), ["test"]);
+
+  // A profile with no region anywhere: the error names the profile and the setting to add.
+  const bare = `${t.home.dir}/bare-config`;
+  await Deno.writeTextFile(bare, "[profile nowhere]\nsentinel_aws_vault_flags = --no-session\n");
+  const noRegion = { ...vault, AWS_CONFIG_FILE: bare };
+  delete (noRegion as Record<string, string>).AWS_DEFAULT_REGION;
+  const failed = await runSentinel(["plugins", "test", "sns-nowhere"], { env: noRegion });
+  assertEquals(failed.code, 7, failed.stdout + failed.stderr);
+  assertIncludes(
+    failed.stdout + failed.stderr,
+    `aws.region is not set and profile nowhere has no region in ${bare}`,
+  );
+  assertIncludes(failed.stdout + failed.stderr, "set region in [profile nowhere] or aws.region in");
 });

@@ -24,6 +24,7 @@ import {
 import { setupScenario } from "./harness/scenario.ts";
 import { runSentinel } from "./harness/sentinel.ts";
 import { ROOT } from "./harness/tools.ts";
+import { networkEnv } from "./harness/network_env.ts";
 
 /** A module server on the loopback interface that counts the requests for each path. */
 function moduleServer() {
@@ -396,7 +397,12 @@ for (const mode of MODES) {
           args,
           cwd,
           clearEnv: true,
-          env: { HOME: cwd, DENO_DIR: `${cwd}/deno_dir`, NPM_CONFIG_REGISTRY: "http://0.0.0.0:0/" },
+          env: {
+            ...networkEnv(),
+            HOME: cwd,
+            DENO_DIR: `${cwd}/deno_dir`,
+            NPM_CONFIG_REGISTRY: "http://0.0.0.0:0/",
+          },
           stdin: "piped",
           stdout: "null",
           stderr: "piped",

@@ -1,7 +1,7 @@
 /**
  * `policy push | pull | diff` against SSM in moto, `enforce`, and `audit verify` on a tampered log.
  */
-import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
+import { assertEquals, assertIncludes, assertMatch, assertTrue } from "./assert.ts";
 import { aws, createAwsHome, createIamUser } from "./harness/aws_home.ts";
 import { startMoto } from "./harness/moto.ts";
 import { runSentinel } from "./harness/sentinel.ts";
@@ -48,6 +48,12 @@ Deno.test("policy push validates, pull reads back, diff exits 10 on change", asy
   const diff = await runSentinel(["policy", "diff", "ssm:/sentinel/policy", changed], { env });
   assertEquals(diff.code, 10);
   assertIncludes(diff.stdout, "-    max_duration: 12h\n+    max_duration: 8h");
+  // A unified diff: the change with three lines of context under an @@ header, not the whole file.
+  assertMatch(
+    diff.stdout,
+    /^--- ssm:\/sentinel\/policy \(us-east-1\)\n\+\+\+ \S+changed\.yaml\n@@ -\d+,7 \+\d+,7 @@\n/,
+  );
+  assertEquals(diff.stdout.trimEnd().split("\n").length, 3 + 8, diff.stdout);
 
   const missing = await runSentinel(["policy", "pull", "ssm:/nope"], { env });
   assertEquals(missing.code, 6);

@@ -7,11 +7,12 @@ import { aws, credentialProcess } from "./harness/aws_home.ts";
 import { setupScenario } from "./harness/scenario.ts";
 import { runSentinel } from "./harness/sentinel.ts";
 import { ROOT, toolPath } from "./harness/tools.ts";
+import { networkEnv } from "./harness/network_env.ts";
 
 async function awsVault(args: string[], env: Record<string, string>) {
   const { code, stderr } = await new Deno.Command(toolPath("aws-vault"), {
     args,
-    env,
+    env: { ...networkEnv(), ...env },
     clearEnv: true,
     stdin: "null",
   }).output();

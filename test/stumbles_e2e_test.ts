@@ -11,7 +11,8 @@ import { startMoto } from "./harness/moto.ts";
 import { runOnPty } from "./harness/pty.ts";
 import { installSentinel, runProgram } from "./harness/run.ts";
 import { setupScenario } from "./harness/scenario.ts";
-import { runSentinel, sentinelCommand } from "./harness/sentinel.ts";
+import { startTeam } from "./harness/team.ts";
+import { baseEnv, runSentinel, sentinelCommand } from "./harness/sentinel.ts";
 import { ROOT, toolPath } from "./harness/tools.ts";
 
 const PASSPHRASE = "correct horse battery staple";
@@ -336,8 +337,12 @@ Deno.test("stumble 7: --no-cache issues afresh; a config edit leaves one cache e
   assertEquals((list.stdout + json.stdout).includes(secret), false);
 
   const cleared = await runSentinel(["cache", "clear", "prod"], { env });
-  assertEquals(cleared.stdout, "removed 1 cached session(s) of prod\n");
+  assertEquals(cleared.stdout, "removed 1 cached session of prod\n");
   assertIncludes((await runSentinel(["cache", "list"], { env })).stdout, "no cached sessions");
+  assertEquals((await runSentinel(["credentials", "prod"], { env })).code, 0);
+  const text = await runSentinel(["cache", "clear"], { env });
+  assertMatch(text.stdout, /^removed 1 session, 1 policy and 1 identity from /);
+  assertEquals((await runSentinel(["credentials", "prod"], { env })).code, 0);
   const all = await runSentinel(["cache", "clear", "--output", "json"], { env });
   assertEquals(JSON.parse(all.stdout).identities, 1);
 });
@@ -382,7 +387,7 @@ Deno.test("stumble 8: sentinel log shows the decision log as a table, filters it
   const [command, ...args] = sentinelCommand();
   const follower = new Deno.Command(command, {
     args: [...args, "log", "--follow", "--output", "json", "--limit", "0"],
-    env: { ...env, PATH: Deno.env.get("PATH") ?? "", NO_COLOR: "1" },
+    env: baseEnv({ ...env, PATH: Deno.env.get("PATH") ?? "" }),
     clearEnv: true,
     stdout: "piped",
     stderr: "null",
@@ -398,11 +403,101 @@ Deno.test("stumble 8: sentinel log shows the decision log as a table, filters it
     const chunk = await Promise.race([reader.read().then((r) => r.value), timer]);
     if (chunk !== undefined) followed += chunk;
   }
-  follower.kill("SIGTERM");
-  await follower.status;
+  // Ctrl-C is the normal way to stop following: exit 0, not 130.
+  follower.kill("SIGINT");
+  assertEquals((await follower.status).code, 0);
   await reader.cancel().catch(() => {});
   const records = followed.trim().split("\n").map((l) => JSON.parse(l));
   assertEquals(records.length, 1, followed);
   assertEquals([records[0].effect, records[0].rule], ["deny", "freeze"]);
   assertEquals(records[0].request_id === lines[0].request_id, false);
+});
+
+Deno.test("a missing policy file names the setting its path came from: SENTINEL_POLICY, which overrides the profile, or sentinel_policy in the profile", async () => {
+  await using t = await setupScenario("alice");
+  const fromEnv = await runSentinel(["credentials", "prod"], {
+    env: { ...t.home.env, SENTINEL_POLICY: "~/nope.yaml" },
+  });
+  assertEquals([fromEnv.code, fromEnv.stdout], [3, ""]);
+  assertIncludes(
+    fromEnv.stderr,
+    `cannot read policy file ${t.home.dir}/nope.yaml: no such file; check the path; the path comes from SENTINEL_POLICY, which takes precedence over sentinel_policy in the profile and the config file`,
+  );
+  await Deno.remove(t.policyPath);
+  const fromProfile = await runSentinel(["credentials", "prod"], { env: t.home.env });
+  assertEquals(fromProfile.code, 3);
+  assertIncludes(fromProfile.stderr, "the path comes from sentinel_policy in profile prod;");
+});
+
+Deno.test("policy push without --profile suggests the profiles with keys of their own (the source profile first), never the Sentinel profile", async () => {
+  await using t = await setupScenario("alice");
+  await t.home.writeConfig(`[profile prod]
+credential_process = sentinel credentials prod
+sentinel_role_arn = arn:aws:iam::123456789012:role/SentinelProd
+sentinel_source_profile = base
+sentinel_policy = ${t.policyPath}
+
+[profile base]
+region = us-east-1
+`);
+  const run = await runSentinel(["policy", "push", "ssm:/sentinel/policy", t.policyPath], {
+    env: t.home.env,
+  });
+  assertEquals(run.code, 2, run.stderr);
+  assertIncludes(run.stderr, "policy push needs the credentials of someone allowed to change");
+  assertIncludes(run.stderr, "for example --profile base)");
+  assertEquals(run.stderr.includes("--profile prod"), false, run.stderr);
+});
+
+Deno.test("store init on DynamoDB says which identity and account created the table, and from which profile", async () => {
+  await using t = await startTeam({
+    store: "dynamodb",
+    policy: 'version: "1"\nrules:\n  - name: none\n    effect: deny\n',
+  });
+  const again = await t.as("bob", ["store", "init"]);
+  assertEquals(again.code, 0, again.stderr);
+  assertIncludes(
+    again.stdout,
+    `${t.store} (us-east-1): ready, as arn:aws:iam::123456789012:user/bob (account 123456789012, profile bob)\n`,
+  );
+  const json = await t.as("bob", ["store", "init", "--output", "json"]);
+  assertEquals(JSON.parse(json.stdout).created_by, {
+    arn: "arn:aws:iam::123456789012:user/bob",
+    account: "123456789012",
+    profile: "bob",
+  });
+});
+
+Deno.test("a DynamoDB endpoint that accepts and never answers: on a terminal, after ~2 s a line on stderr says what is being waited for; in a pipe, nothing extra", async () => {
+  await using t = await setupScenario("alice");
+  // Accepts connections and never answers.
+  const silent = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  (async () => {
+    for await (const conn of silent) held.push(conn);
+  })().catch(() => {});
+  try {
+    const { port } = silent.addr as Deno.NetAddr;
+    const env = {
+      ...t.home.env,
+      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${port}`,
+      SENTINEL_TIMEOUT: "5s",
+    };
+    const args = ["requests", "--store", "dynamodb:sentinel-state", "--aws-profile", "base"];
+    const tty = await runOnPty([...sentinelCommand(), ...args], { env, timeoutSeconds: 30 });
+    assertEquals(tty.code, 6, tty.terminal);
+    assertEquals(tty.stdout, "");
+    assertMatch(
+      tty.terminal,
+      new RegExp(
+        `sentinel: waiting for DynamoDB Query.* at http://127\\.0\\.0\\.1:${port} \\(AWS_ENDPOINT_URL_DYNAMODB\\): no answer after 2 s; Sentinel gives up at its timeout setting`,
+      ),
+    );
+    const piped = await runSentinel(args, { env });
+    assertEquals(piped.code, 6);
+    assertEquals(piped.stderr.includes("waiting for"), false, piped.stderr);
+  } finally {
+    silent.close();
+    for (const conn of held) conn.close();
+  }
 });

@@ -11,6 +11,7 @@ import { signinTokenRequest } from "../core/console_login.ts";
 import type { IssuedCredentials } from "../core/credential_process.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { ConsoleSignin } from "../ports/console_signin.ts";
+import { fetchFailureText } from "./aws/failure.ts";
 
 async function signinToken(
   endpoint: URL,
@@ -27,9 +28,9 @@ async function signinToken(
   } catch (error) {
     throw new SentinelError(
       ExitCode.AwsFailure,
-      `the federation endpoint ${where} could not be reached (${
-        (error as Error).name
-      }); check the network, or SENTINEL_FEDERATION_URL`,
+      `the federation endpoint ${where} could not be reached: ${
+        fetchFailureText(error, signal, endpoint.host)
+      }; check the network, or SENTINEL_FEDERATION_URL`,
     );
   }
   const body = await response.text();

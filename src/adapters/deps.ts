@@ -36,6 +36,11 @@ export interface ProcessEdges {
   setEnv(key: string, value: string): void;
   /** `--debug`: diagnostics on stderr. */
   debug?: boolean;
+  /**
+   * Whether stderr is a terminal: then an AWS call unanswered after 2 s says on stderr what is
+   * being waited for (a person would otherwise stare at silence until the timeout).
+   */
+  stderrIsTerminal?: boolean;
 }
 
 /** Memoises an async factory. */
@@ -59,6 +64,7 @@ const storesModule = lazy<typeof import("./stores/open.ts")>("./stores/open.ts")
 const serverModule = lazy<typeof import("./credential_server.ts")>("./credential_server.ts");
 const signinModule = lazy<typeof import("./console_signin.ts")>("./console_signin.ts");
 const systemModule = lazy<typeof import("./system_probe.ts")>("./system_probe.ts");
+const callModule = lazy<typeof import("./aws/aws_call.ts")>("./aws/aws_call.ts");
 
 /** The real dependencies of this process. */
 export function createDeps(edges: ProcessEdges): Deps {
@@ -85,9 +91,18 @@ export function createDeps(edges: ProcessEdges): Deps {
     );
     return loaded;
   });
+  // On a terminal, a call without an answer after 2 s says what it waits for (stderr only).
+  const slowNotices = once(async () => {
+    if (edges.stderrIsTerminal !== true) return;
+    const { onSlowCall, slowCallText } = await callModule();
+    onSlowCall((site, waitedMs) =>
+      edges.stderr(`sentinel: ${displaySafe(slowCallText(site, waitedMs))}\n`)
+    );
+  });
   // The light fetch + SigV4 transport serves every call; SENTINEL_AWS_TRANSPORT=sdk selects the
   // AWS SDK instead (same ports, same contract tests), for endpoints only the SDK understands.
   const aws = once(async () => {
+    await slowNotices();
     const options = { endpoints: env.get };
     const sdk = env.get("SENTINEL_AWS_TRANSPORT") === "sdk";
     debug(`AWS transport: ${sdk ? "the AWS SDK (SENTINEL_AWS_TRANSPORT=sdk)" : "fetch + SigV4"}`);
@@ -144,7 +159,9 @@ export function createDeps(edges: ProcessEdges): Deps {
       // A DynamoDB store is only clients bound to one deadline: a fresh one per opening, so a
       // long wait can poll with a fresh deadline each time. An SQLite file is opened once.
       if (location.kind === "dynamodb") {
-        return storesModule().then((m) => m.openStores(location, { endpoints: env.get }));
+        return slowNotices().then(() => storesModule()).then((m) =>
+          m.openStores(location, { endpoints: env.get })
+        );
       }
       let opened = stores.get(location.text);
       if (opened === undefined) {

@@ -2,19 +2,26 @@
  * `check` as a use case: a what-if decision with the trace of why. The user, role and policy come
  * from the flags where given, else from the profile's settings (the user verified by STS from its
  * base credentials, the policy it names, its role). A policy in SSM is read with the profile's
- * base credentials, or the caller's own when the profile is not set up for Sentinel.
+ * base credentials, or the caller's own when the profile is not set up for Sentinel. When the
+ * policy requires approval and the profile names the store, the approved request that covers the
+ * user (as issuance judges it: {@link approvalCover}) is looked up too, so `check` and `doctor`
+ * say what `credentials` would do.
  *
  * @module
  */
+import type { ApprovalCover } from "../core/issuance/verdict.ts";
 import { compilePolicy, explain, type Explanation } from "../core/policy/evaluate.ts";
-import type { CredentialMode } from "../core/policy/schema.ts";
+import type { CredentialMode, PolicyDocument } from "../core/policy/schema.ts";
+import type { StoreSetting } from "../core/store_location.ts";
 import type { AwsCredentials } from "../ports/aws.ts";
 import type { PolicyEntry } from "../ports/cache.ts";
 import type { Deps } from "../ports/deps.ts";
+import { approvalCover } from "./approvals.ts";
 import { callerSettings } from "./caller.ts";
 import { loadPolicy } from "./policy.ts";
 import { userUnder } from "./profile_context.ts";
 import { baseRequest, profileSettings } from "./profile_settings.ts";
+import { openStore } from "./stores.ts";
 import { verifiedIdentity } from "./verified_identity.ts";
 
 /** What to decide. */
@@ -25,6 +32,8 @@ export interface CheckRequest {
   roleArn?: string;
   /** Epoch ms; default now. */
   at?: number;
+  /** `--at` as typed (with its offset), to echo it. */
+  atText?: string;
   mode?: CredentialMode;
   /** `--aws-profile` / `--region`: the caller's access, for a policy in SSM. */
   awsProfile?: string;
@@ -38,8 +47,15 @@ export interface CheckResult {
   roleArn?: string;
   mode?: CredentialMode;
   at: number;
+  /** `--at` as typed, when given. */
+  atText?: string;
   policySource: string;
   explanation: Explanation;
+  /**
+   * For `require_approval`: the approved request that covers the user then (issuance would issue
+   * under it), or why the store could not say; absent when no store was consulted.
+   */
+  approval?: { cover?: ApprovalCover; store: string; problem?: string };
   /** Which source supplied the base credentials (`aws-vault`, `sdk`, …), when they were needed. */
   source?: string;
   /** The profile those base credentials are from. */
@@ -49,7 +65,8 @@ export interface CheckResult {
 /** Decides, without issuing anything. */
 export async function checkAccess(deps: Deps, request: CheckRequest): Promise<CheckResult> {
   const at = request.at ?? deps.clock.now();
-  const { user, roleArn, policy, source, sourceProfile } = await subjectOf(deps, request);
+  const subject = await subjectOf(deps, request);
+  const { user, roleArn, policy, source, sourceProfile } = subject;
   const explanation = explain(compilePolicy(policy.document), {
     user,
     profile: request.profile,
@@ -57,23 +74,84 @@ export async function checkAccess(deps: Deps, request: CheckRequest): Promise<Ch
     mode: request.mode,
     time: at,
   });
+  const approval = explanation.effect === "require_approval" && subject.store !== undefined &&
+      roleArn !== undefined
+    ? await coveringApproval(
+      deps,
+      subject.store,
+      policy.document,
+      {
+        user,
+        profile: request.profile,
+        roleArn,
+      },
+      at,
+      explanation.maxDurationSeconds,
+    )
+    : undefined;
   return {
     profile: request.profile,
     user,
     roleArn,
     mode: request.mode,
     at,
+    ...(request.atText === undefined ? {} : { atText: request.atText }),
     policySource: policy.source,
     explanation,
     ...(source === undefined ? {} : { source, sourceProfile }),
+    ...(approval === undefined ? {} : { approval }),
   };
+}
+
+/** Where to find the approved requests that may cover a `require_approval`. */
+export interface ApprovalStoreAccess {
+  setting: StoreSetting;
+  region: string;
+  signal: AbortSignal;
+  credentials: () => Promise<AwsCredentials>;
+}
+
+/**
+ * The approved request that covers `subject` at `at` as issuance judges it (approvalCover), or
+ * why the store could not say. An SQLite store that does not exist yet holds no request (and is
+ * not created by asking).
+ */
+export async function coveringApproval(
+  deps: Deps,
+  access: ApprovalStoreAccess,
+  policy: PolicyDocument,
+  subject: { user: string; profile: string; roleArn: string },
+  at: number,
+  accessRuleMaxSeconds?: number,
+): Promise<{ cover?: ApprovalCover; store: string; problem?: string }> {
+  const store = access.setting.text;
+  try {
+    if (
+      access.setting.kind === "sqlite" &&
+      (await deps.system()).pathKind(access.setting.name) === "missing"
+    ) {
+      return { store };
+    }
+    const stores = await openStore(deps, access.setting, access);
+    const { cover } = await approvalCover(stores, policy, subject, at, accessRuleMaxSeconds);
+    return cover === undefined ? { store } : { cover, store };
+  } catch (error) {
+    return { store, problem: (error as Error).message };
+  }
 }
 
 async function subjectOf(
   deps: Deps,
   request: CheckRequest,
 ): Promise<
-  { user: string; roleArn?: string; policy: PolicyEntry; source?: string; sourceProfile?: string }
+  {
+    user: string;
+    roleArn?: string;
+    policy: PolicyEntry;
+    source?: string;
+    sourceProfile?: string;
+    store?: ApprovalStoreAccess;
+  }
 > {
   if (request.user !== undefined && request.policy !== undefined) {
     const caller = request.policy.startsWith("ssm:")
@@ -110,6 +188,7 @@ async function subjectOf(
     : undefined;
   const policy = await loadPolicy(deps, {
     source: settings.policy,
+    sourceFrom: settings.policyFrom,
     region: settings.region,
     ttlSeconds: settings.policyTtlSeconds,
     credentials,
@@ -123,5 +202,6 @@ async function subjectOf(
     policy,
     source,
     sourceProfile: source === undefined ? undefined : settings.sourceProfile,
+    store: { setting: settings.store, region: settings.region, signal, credentials },
   };
 }

@@ -15,6 +15,8 @@ import type { AwsCall, AwsCredentials } from "../ports/aws.ts";
 import type { BaseCredentials } from "../ports/base_credentials.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { SystemProbe } from "../ports/system.ts";
+import { type ApprovalStoreAccess, coveringApproval } from "./check.ts";
+import { userUnder } from "./profile_context.ts";
 import { loadPolicy } from "./policy.ts";
 import { baseRequest, profileSettings } from "./profile_settings.ts";
 import { openStore } from "./stores.ts";
@@ -103,7 +105,14 @@ export async function profileChecks(
   const policy = await policyCheck(deps, settings, credentials, signal);
   checks.push(policy.check);
   if (policy.document !== undefined && identity !== undefined) {
-    checks.push(decisionCheck(deps, settings, identity, policy.document));
+    checks.push(
+      await decisionCheck(deps, settings, identity, policy.document, {
+        setting: settings.store,
+        region: settings.region,
+        signal,
+        credentials,
+      }),
+    );
   }
   checks.push(await storeCheck(deps, system, settings, credentials, signal));
   return { checks, region: settings.region };
@@ -159,6 +168,7 @@ async function policyCheck(
   try {
     const policy = await loadPolicy(deps, {
       source: settings.policy,
+      sourceFrom: settings.policyFrom,
       region: settings.region,
       credentials,
       signal,
@@ -284,34 +294,63 @@ async function sourceChecks(
   }
 }
 
-function decisionCheck(
+async function decisionCheck(
   deps: Deps,
   settings: IssuanceSettings,
   identity: Identity,
   document: Parameters<typeof compilePolicy>[0],
-): Check {
+  store: ApprovalStoreAccess,
+): Promise<Check> {
+  const now = deps.clock.now();
+  const user = userUnder(identity, document, settings.roleArn);
   const decision = evaluate(compilePolicy(document), {
-    user: identity.user,
+    user,
     profile: settings.profile,
     roleArn: settings.roleArn,
     mode: "credential_process",
-    time: deps.clock.now(),
+    time: now,
   });
   const rule = decision.rule === null ? "no rule matched" : `rule ${decision.rule}`;
   switch (decision.effect) {
     case "allow":
-      return { check: "decision", ok: true, detail: `allow for ${identity.user} now (${rule})` };
-    case "require_approval":
+      return { check: "decision", ok: true, detail: `allow for ${user} now (${rule})` };
+    case "require_approval": {
+      const approval = await coveringApproval(
+        deps,
+        store,
+        document,
+        {
+          user,
+          profile: settings.profile,
+          roleArn: settings.roleArn,
+        },
+        now,
+        decision.maxDurationSeconds,
+      );
+      if (approval.cover !== undefined) {
+        return {
+          check: "decision",
+          ok: true,
+          detail: `approved request ${approval.cover.id} covers ${user} until ${
+            new Date(approval.cover.windowEndsAt).toISOString().replace(/\.\d{3}Z$/, "Z")
+          } (${rule} requires approval)`,
+        };
+      }
       return {
         check: "decision",
         ok: true,
-        detail: `${identity.user} needs an approved request now (${rule})`,
+        detail: `${user} needs an approved request now (${rule}; ${
+          approval.problem === undefined
+            ? `none covers ${user} in ${approval.store}`
+            : `the store ${approval.store} could not say: ${approval.problem}`
+        })`,
       };
+    }
     default:
       return {
         check: "decision",
         ok: false,
-        detail: `deny for ${identity.user} now (${rule}: ${decision.reason})`,
+        detail: `deny for ${user} now (${rule}: ${decision.reason})`,
         fix:
           `\`sentinel check ${settings.profile} --explain\` shows why; ask whoever owns the policy`,
       };

@@ -1,16 +1,19 @@
 /**
  * `sentinel init` as a use case, in two steps so the person sees everything before anything is
  * written: {@link planInit} works out the new `~/.aws/config` (with its diff), the starter policy
- * (for the identity STS names for the source profile) and the trust policy the role needs;
+ * (for the identity STS names for the source profile, asked through the credential source with the
+ * `aws_vault_flags` the rest of Sentinel uses) and the trust policy the role needs;
  * {@link applyInit} backs the config up (`config.bak.<timestamp>`), writes it, writes the policy
- * file or pushes it to SSM (never over an existing one without `force`), and optionally runs
- * `store init`.
+ * file or pushes it to SSM (never over an existing one without `force`), writes the trust policy
+ * as a 0600 JSON file beside the Sentinel config (for `aws iam update-assume-role-policy`), and
+ * optionally runs `store init`. {@link autoSourceFor} says what `auto` would pick, for the question.
  *
  * @module
  */
 import { type AwsConfigFiles, filesResolve, staticKeysOf } from "../core/aws_profile.ts";
 import { displaySafe } from "../core/display_text.ts";
-import { credentialProcessLoop } from "../core/issuance/settings.ts";
+import { credentialProcessLoop, settingOr, settingSources } from "../core/issuance/settings.ts";
+import { SETTINGS } from "../core/settings.ts";
 import { trustPolicy } from "../core/enforcement.ts";
 import { expandHome } from "../core/environment.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
@@ -60,6 +63,8 @@ export interface InitPlan {
   trustPolicy: Record<string, unknown>;
   /** Whether `sentinel` is on PATH (the credential_process line needs it). */
   sentinelOnPath: boolean;
+  /** Where the trust policy is written (0600), for `--policy-document file://…`. */
+  trustPolicyPath: string;
 }
 
 /** What `applyInit` did. */
@@ -68,6 +73,8 @@ export interface InitResult {
   policy: "written" | "pushed" | "kept";
   policyBackup?: string;
   store?: { text: string; done: string[] };
+  /** The trust policy file written (a former one is backed up first). */
+  trustPolicyPath: string;
 }
 
 /** Works out what `init` would write. Refuses to replace an existing profile without `force`. */
@@ -121,6 +128,35 @@ export async function planInit(deps: Deps, request: InitRequest): Promise<InitPl
       : await ssmPolicyExists(deps, request, policyTarget.parameter),
     trustPolicy: trustPolicy({ principals: [account ?? roleAccount(request.roleArn)] }),
     sentinelOnPath: system.which("sentinel") !== undefined,
+    trustPolicyPath: `${
+      deps.env.paths.sentinelConfig.replace(/\/[^/]*$/, "") || "."
+    }/trust-${request.profile}.json`,
+  };
+}
+
+/**
+ * What `auto` picks for `sourceProfile` on this machine, and why: aws-vault when it is on PATH and
+ * the AWS files cannot supply the profile's credentials, otherwise the SDK chain (the rule of
+ * src/adapters/credential_sources.ts).
+ */
+export async function autoSourceFor(
+  deps: Deps,
+  sourceProfile: string,
+): Promise<{ picks: "aws-vault" | "sdk"; why: string }> {
+  const config = await deps.config.load();
+  const inFiles = filesResolve(config.aws, sourceProfile);
+  const awsVault = (await deps.system()).which("aws-vault") !== undefined;
+  if (!inFiles && awsVault) {
+    return {
+      picks: "aws-vault",
+      why: `the AWS files hold nothing for ${sourceProfile} and aws-vault is installed`,
+    };
+  }
+  return {
+    picks: "sdk",
+    why: inFiles
+      ? `the AWS files supply ${sourceProfile}`
+      : `aws-vault is not installed; the SDK chain looks for ${sourceProfile}`,
   };
 }
 
@@ -130,7 +166,7 @@ export async function applyInit(deps: Deps, plan: InitPlan): Promise<InitResult>
     /\.\d{3}Z$/,
     "Z",
   );
-  const result: InitResult = { policy: "kept" };
+  const result: InitResult = { policy: "kept", trustPolicyPath: plan.trustPolicyPath };
   if (plan.after !== plan.before) result.backup = await writeConfig(deps, plan, stamp);
   const { request, policyTarget } = plan;
   if (!plan.policyExists || request.force) {
@@ -153,6 +189,12 @@ export async function applyInit(deps: Deps, plan: InitPlan): Promise<InitResult>
     const store = await initStore(deps, { profile: request.sourceProfile, region: request.region });
     result.store = { text: store.store.text, done: store.done };
   }
+  await deps.files.backup(plan.trustPolicyPath, stamp);
+  await deps.files.writePrivate(
+    plan.trustPolicyPath,
+    JSON.stringify(plan.trustPolicy, null, 2) + "\n",
+  );
+  result.trustPolicyPath = plan.trustPolicyPath;
   return result;
 }
 
@@ -225,12 +267,24 @@ async function whoFor(
   if (request.user !== undefined) return { user: request.user, userFrom: "--user" };
   const config = await deps.config.load();
   const staticKeys = staticKeysOf(config.aws, request.sourceProfile);
+  // aws_vault_flags as every other command reads it: SENTINEL_AWS_VAULT_FLAGS, the profile's
+  // sentinel_aws_vault_flags (when it exists already), the config file.
+  const existing = config.aws.profiles.get(request.profile);
+  const awsVaultFlags = settingOr(
+    SETTINGS.aws_vault_flags,
+    settingSources(
+      deps.env,
+      config.sentinel,
+      existing === undefined ? undefined : { name: request.profile, section: existing },
+    ),
+    [],
+  );
   const signal = AbortSignal.timeout(30_000);
   try {
     const base = await (await deps.baseCredentials()).get({
       source: request.source,
       sourceProfile: request.sourceProfile,
-      awsVaultFlags: [],
+      awsVaultFlags,
       region: request.region,
       filesResolve: filesResolve(config.aws, request.sourceProfile),
       ...(staticKeys === undefined ? {} : { staticKeys }),

@@ -5,7 +5,9 @@
  *
  * @module
  */
-import { DOCTOR_HINT, SentinelError } from "../core/errors.ts";
+import { knownProfiles } from "../core/aws_profile.ts";
+import { DOCTOR_HINT, ExitCode, SentinelError } from "../core/errors.ts";
+import { sentinelInvocation } from "../core/front_profile.ts";
 import { sha256Hex } from "../core/hash.ts";
 import type { LoadedPolicy } from "../core/policy/load.ts";
 import { policySourceOf } from "../core/policy/source.ts";
@@ -19,6 +21,8 @@ import { callerSettings } from "./caller.ts";
 export interface PolicyRequest {
   /** A file path or `ssm:<parameter>`. */
   source: string;
+  /** Where the source setting came from (`SENTINEL_POLICY`, …), named when the file is missing. */
+  sourceFrom?: string;
   region: string;
   /** The credentials SSM is asked with, fetched only when SSM must be asked. */
   credentials: () => Promise<AwsCredentials>;
@@ -52,7 +56,7 @@ export async function loadPolicy(deps: Deps, request: PolicyRequest): Promise<Po
     if (hash === cached.hash) return await restamped(deps, cached, now);
   }
   const text = source.kind === "file"
-    ? await readPolicyFile(deps, source.path, request.ttlSeconds !== undefined)
+    ? await readPolicyFile(deps, source.path, request.ttlSeconds !== undefined, request.sourceFrom)
     : await fetchParameter(deps, request, source.parameter);
   const hash = await sha256Hex(text);
   if (cached !== undefined && cached.hash === hash) return await restamped(deps, cached, now);
@@ -88,15 +92,31 @@ async function validated(text: string, source: string): Promise<LoadedPolicy> {
   return validatePolicyText(text, source);
 }
 
-/** Reads a policy file; for issuance, a missing one ends with the doctor hint (a setup cause). */
-async function readPolicyFile(deps: Deps, path: string, issuance: boolean): Promise<string> {
+/**
+ * Reads a policy file; an unreadable one names the setting the path came from (so that
+ * `SENTINEL_POLICY=~/nope.yaml` is not blamed on the profile), and for issuance ends with the
+ * doctor hint (a setup cause).
+ */
+async function readPolicyFile(
+  deps: Deps,
+  path: string,
+  issuance: boolean,
+  from?: string,
+): Promise<string> {
   try {
     return await deps.files.readText(path, "policy file");
   } catch (error) {
-    if (!issuance || !(error instanceof SentinelError)) throw error;
+    if (!(error instanceof SentinelError) || (!issuance && from === undefined)) throw error;
+    const origin = from === undefined
+      ? ", or sentinel_policy"
+      : `; the path comes from ${from}${
+        from === "SENTINEL_POLICY" || from === "--policy"
+          ? ", which takes precedence over sentinel_policy in the profile and the config file"
+          : ""
+      }`;
     throw new SentinelError(
       error.exitCode,
-      `${error.message}, or sentinel_policy; ${DOCTOR_HINT}`,
+      `${error.message}${origin}${issuance ? `; ${DOCTOR_HINT}` : ""}`,
       {
         cause: error,
         code: error.code,
@@ -196,4 +216,51 @@ export async function ssmLocation(
     credentials: base.credentials,
     signal,
   };
+}
+
+/**
+ * {@link ssmLocation} for an administrator's action on the policy (`policy pull|push|diff`): when
+ * nothing names the credentials, the error suggests the profiles that hold keys of their own —
+ * the source profiles of Sentinel's profiles first — never a Sentinel profile, which lends only
+ * its user's base credentials.
+ */
+export async function adminSsmLocation(
+  deps: Deps,
+  parameter: string,
+  access: CallerAccess,
+  action: string,
+): Promise<SsmLocation & { regionFrom: string }> {
+  try {
+    return await ssmLocation(deps, parameter, access);
+  } catch (error) {
+    if (
+      access.profile !== undefined || !(error instanceof SentinelError) ||
+      error.exitCode !== ExitCode.Usage || !error.message.startsWith("no AWS credentials")
+    ) throw error;
+    const { aws } = await deps.config.load();
+    const sentinel = (name: string) => {
+      const own = aws.profiles.get(name) ?? {};
+      return own.sentinel_role_arn !== undefined || own.sentinel_policy !== undefined ||
+        sentinelInvocation(own.credential_process) !== undefined;
+    };
+    const sources = knownProfiles(aws).filter(sentinel).map((name) =>
+      aws.profiles.get(name)?.sentinel_source_profile ?? aws.profiles.get(name)?.source_profile
+    ).filter((name): name is string => name !== undefined && !sentinel(name));
+    const candidates = [
+      ...new Set([...sources, ...knownProfiles(aws).filter((name) => !sentinel(name))]),
+    ];
+    throw new SentinelError(
+      ExitCode.Usage,
+      `${action} needs the credentials of someone allowed to ${
+        action === "policy push" ? "change" : "read"
+      } SSM parameter ${parameter}, and nothing names them: no --profile, no AWS_PROFILE, no [default] profile and no AWS_ACCESS_KEY_ID; pass --profile <your admin profile>${
+        candidates.length > 0
+          ? ` (profiles with credentials of their own in ${aws.configPath}: ${
+            candidates.join(", ")
+          }; for example --profile ${candidates[0]})`
+          : ""
+      }, or set AWS_PROFILE. A Sentinel profile lends only its user's base credentials`,
+      { cause: error },
+    );
+  }
 }

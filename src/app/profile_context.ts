@@ -57,6 +57,7 @@ export async function profileContext(
   // failure is still the one reported when both fail, as when they ran one after the other.
   const policyLoad = loadPolicy(deps, {
     source: settings.policy,
+    sourceFrom: settings.policyFrom,
     region: settings.region,
     ttlSeconds: settings.policyTtlSeconds,
     credentials: () => Promise.resolve(base.credentials),

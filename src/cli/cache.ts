@@ -7,7 +7,7 @@
 import { Command } from "@commander-js/extra-typings";
 import { formatDuration } from "../core/duration.ts";
 import { type CommandContext, writeJson } from "./context.ts";
-import { isoSeconds, shortTime, table } from "./render.ts";
+import { counted, isoSeconds, shortTime, table } from "./render.ts";
 
 /** Builds `cache` with `list` and `clear`. */
 export function cacheCommand(ctx: CommandContext) {
@@ -97,10 +97,18 @@ Examples:
         if (ctx.output() === "json") {
           writeJson(ctx.io.stdout, { profile: profile ?? null, ...cleared });
         } else if (profile !== undefined) {
-          ctx.say(`removed ${cleared.sessions} cached session(s) of ${profile}\n`);
+          ctx.say(
+            `removed ${
+              counted(cleared.sessions, "cached session", "cached sessions")
+            } of ${profile}\n`,
+          );
         } else {
           ctx.say(
-            `removed ${cleared.sessions} session(s), ${cleared.policies} policy(ies) and ${cleared.identities} identity(ies) from ${ctx.deps.cache.dir}\n`,
+            `removed ${counted(cleared.sessions, "session", "sessions")}, ${
+              counted(cleared.policies, "policy", "policies")
+            } and ${
+              counted(cleared.identities, "identity", "identities")
+            } from ${ctx.deps.cache.dir}\n`,
           );
         }
       })),

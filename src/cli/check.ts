@@ -1,6 +1,8 @@
 /**
- * `sentinel check <profile>`: a what-if decision, with `--explain` for the trace of why.
- * Exits 0 for allow, 4 for deny, 5 for require_approval, 3 for an invalid policy.
+ * `sentinel check <profile>`: a what-if decision, with `--explain` for the trace of why, and for
+ * `require_approval` whether an approved request covers the user (as `credentials` would judge).
+ * Exits 0 for allow (or require_approval covered by an approved request), 4 for deny, 5 for
+ * require_approval, 3 for an invalid policy.
  *
  * @module
  */
@@ -40,7 +42,12 @@ export function checkCommand(ctx: CommandContext) {
     .addHelpText(
       "after",
       `
-Exit codes: 0 allow, 4 deny, 5 require_approval, 3 invalid policy or configuration,
+For require_approval on a profile (its store known), check looks for an approved request that
+covers the user then, as credentials does, and says "approved request <id> covers <user> until
+<time>". --at is echoed as typed, with its UTC instant.
+
+Exit codes: 0 allow (or require_approval covered by an approved request), 4 deny,
+            5 require_approval, 3 invalid policy or configuration,
             6 AWS failure (reading an SSM policy or verifying the user).
 
 Examples:
@@ -58,6 +65,7 @@ Examples:
         policy: options.policy,
         roleArn: options.roleArn,
         at,
+        ...(options.at === undefined ? {} : { atText: options.at }),
         mode: options.mode,
         awsProfile: options.awsProfile,
         region: options.region,
@@ -73,7 +81,9 @@ Examples:
           ),
         );
       }
-      return EXIT_CODE_BY_EFFECT[result.explanation.effect];
+      return result.approval?.cover !== undefined
+        ? Codes.Ok
+        : EXIT_CODE_BY_EFFECT[result.explanation.effect];
     }));
 }
 

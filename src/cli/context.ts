@@ -26,6 +26,12 @@ export interface CliIo {
   stdinIsTerminal(): boolean;
   /** Reads one line of standard input (without its newline); `undefined` at its end. */
   readLine(): Promise<string | undefined>;
+  /**
+   * Calls `handler` on Ctrl-C (SIGINT) or SIGTERM instead of letting the signal end the process,
+   * until the returned function is called: for commands whose normal end is an interrupt
+   * (`log --follow`). Without it the signal ends the process (exit 130).
+   */
+  onInterrupt?(handler: () => void): () => void;
 }
 
 /** Everything a command is built with. */

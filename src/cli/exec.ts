@@ -39,6 +39,15 @@ export function policyOption(
   return `ssm:${name}`;
 }
 
+/** `12:34 CET`: a time of day on the person's clock (the machine's time zone). */
+function localClock(epochMs: number): string {
+  return new Intl.DateTimeFormat("en-GB", {
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZoneName: "short",
+  }).format(new Date(epochMs));
+}
+
 /** Builds `exec`. */
 export function execCommand(ctx: CommandContext) {
   return new Command("exec")
@@ -65,7 +74,11 @@ export function execCommand(ctx: CommandContext) {
 The command gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
 AWS_CREDENTIAL_EXPIRATION, AWS_REGION and AWS_DEFAULT_REGION; other AWS credential, expiry and
 profile variables, aws-vault's secrets, secret SENTINEL_* variables and the variables plugins'
-*_env settings name are removed. ${EXEC_MARKER} marks the shell, and a nested exec is refused.
+*_env settings name are removed. ${EXEC_MARKER} names the profile in the command's environment
+(a prompt can show it, as aws-vault users show $AWS_VAULT:
+PS1='\${${EXEC_MARKER}:+[\$${EXEC_MARKER}] }'"$PS1"), and a nested exec is refused.
+Without a command, exec starts $SHELL and says so in one line: "subshell with prod until 12:34
+CET; exit to leave".
 
 With --server the command gets no keys: AWS_CONTAINER_CREDENTIALS_FULL_URI names an endpoint on
 127.0.0.1 and AWS_CONTAINER_AUTHORIZATION_TOKEN its random token; the AWS SDKs and CLI fetch from
@@ -130,6 +143,13 @@ Examples:
       if (options.server !== true) {
         const result = await issueCredentials(request, ctx.deps);
         const childEnv = execEnvironment(env, profile, result.credentials, result.region, secrets);
+        if (commandLine.length === 0) {
+          ctx.sayErr(
+            human`subshell with ${profile} until ${
+              localClock(result.credentials.expiration)
+            }; exit to leave\n`,
+          );
+        }
         const outcome = await processes.runForeground(command, args, childEnv);
         if (!outcome.started) ctx.sayErr(human`sentinel: ${outcome.message}\n`);
         return outcome.exitCode;
@@ -147,6 +167,11 @@ Examples:
       if (started.defaultProfileShadows) {
         ctx.sayErr(
           "sentinel: warning: your AWS files give the default profile credentials of its own; AWS SDKs and the CLI use those before the credential endpoint, so the command may not use this session\n",
+        );
+      }
+      if (commandLine.length === 0) {
+        ctx.sayErr(
+          human`subshell with ${profile}, sessions refreshed while the policy allows; exit to leave\n`,
         );
       }
       try {

@@ -1,14 +1,16 @@
 /**
  * `sentinel init`: sets Sentinel up for one profile. On a terminal it asks for what the flags did
- * not give, shows the change to `~/.aws/config` as a diff and asks before writing; with `--yes`
- * (for scripts) it asks nothing. It backs the config up first (`config.bak.<timestamp>`), refuses
- * to replace an existing profile without `--force`, writes a starter policy (a file, or pushed to
- * SSM), can run `store init`, and prints the trust policy the role needs.
+ * not give (the credential source with what `auto` picks here), shows the change to
+ * `~/.aws/config` as a diff and asks before writing; with `--yes` (for scripts) it asks nothing.
+ * It backs the config up first (`config.bak.<timestamp>`), refuses to replace an existing profile
+ * without `--force`, writes a starter policy (a file, or pushed to SSM), can run `store init`, and
+ * writes the trust policy the role needs to a file, printing it with the command that applies it.
  *
  * @module
  */
 import { Command, Option } from "@commander-js/extra-typings";
-import { applyInit, type InitRequest, planInit } from "../app/init.ts";
+import { applyInit, autoSourceFor, type InitRequest, planInit } from "../app/init.ts";
+import { shellQuote } from "../core/credential_formats.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { displaySafe } from "../core/display_text.ts";
 import { configValueProblem } from "../core/init_config.ts";
@@ -49,10 +51,15 @@ Writes layout 1 (Sentinel's own keys) into $AWS_CONFIG_FILE or ~/.aws/config:
   sentinel_source_profile = base
   sentinel_policy = <policy>
   region = <region>
+  sentinel_source = <source>     (only when not auto)
 The file is backed up to config.bak.<timestamp> first; an existing profile is only replaced
-with --force. The starter policy allows you (as STS names you) to use the profile for up to an
-hour; an existing policy is kept unless --force. Then the role's trust policy is printed:
-only sessions with a Sentinel SourceIdentity may assume it.
+with --force. On a terminal init asks where your base credentials come from (auto, aws-vault, sdk
+or env) and says what auto picks here. Asking STS who you are goes through that source, with
+aws_vault_flags (SENTINEL_AWS_VAULT_FLAGS, the config file) as every command uses them. The starter
+policy allows you (as STS names you) to use the profile for up to an hour; an existing policy is
+kept unless --force. Then the role's trust policy (only sessions with a Sentinel SourceIdentity
+may assume it) is written to trust-<profile>.json beside the Sentinel config (0600) and printed
+with the aws iam command that applies it.
 
 Exit codes: 0 done (or nothing written at your answer), 1 ~/.aws/config changed while you were
             deciding (or a write failed; nothing was changed), 2 usage (a missing flag with --yes,
@@ -108,6 +115,7 @@ Examples:
           user: plan.user,
           store: result.store ?? null,
           trust_policy: plan.trustPolicy,
+          trust_policy_file: result.trustPolicyPath,
         });
         return;
       }
@@ -123,11 +131,12 @@ Examples:
             }.`,
           ...(result.store ? [`Store ${result.store.text}: ready.`] : []),
           "",
-          `The role ${request.roleArn} must admit only Sentinel's sessions. Its trust policy:`,
+          `The role ${request.roleArn} must admit only Sentinel's sessions. Its trust policy, written to ${result.trustPolicyPath}:`,
           JSON.stringify(plan.trustPolicy, null, 2),
-          `Apply it with: aws iam update-assume-role-policy --role-name ${
-            request.roleArn.split("/").at(-1)
-          } --policy-document file://trust.json`,
+          `Apply it (as someone allowed to change the role) with:`,
+          `  aws iam update-assume-role-policy --role-name ${
+            shellQuote(request.roleArn.split("/").at(-1)!)
+          } --policy-document ${shellQuote(`file://${result.trustPolicyPath}`)}`,
           "",
           "Next:",
           `  aws sts get-caller-identity --profile ${request.profile}`,
@@ -238,6 +247,19 @@ async function initRequest(
         ? `--source-profile cannot be ${profile} itself: name the profile with your base credentials`
         : profileName("--source-profile")(text),
   );
+  let source = options.source;
+  if (source === undefined && ask !== undefined) {
+    const auto = await autoSourceFor(ctx.deps, sourceProfile);
+    source = await value(
+      undefined,
+      `Where your base credentials come from: auto, aws-vault, sdk or env (auto picks ${auto.picks} here: ${auto.why})`,
+      "auto",
+      (text) =>
+        (CREDENTIAL_SOURCES as readonly string[]).includes(text)
+          ? undefined
+          : `"${text}" is not a credential source: answer auto, aws-vault, sdk or env`,
+    ) as CredentialSource;
+  }
   const sourceRegion = config.aws.profiles.get(sourceProfile)?.region ??
     config.aws.profiles.get("default")?.region ?? ctx.deps.env.get("AWS_REGION") ??
     ctx.deps.env.get("AWS_DEFAULT_REGION") ?? "us-east-1";
@@ -262,7 +284,7 @@ async function initRequest(
     profile,
     roleArn,
     sourceProfile,
-    source: options.source ?? "auto",
+    source: source ?? "auto",
     region,
     policy,
     ...(options.user === undefined ? {} : { user: options.user }),

@@ -1,44 +1,61 @@
 /**
- * `sentinel log`: the decision log as a table (or JSON lines), filtered by profile, user, effect
- * and time; `--follow` keeps printing new decisions as they are logged.
+ * `sentinel log`: the decision log as a table (or JSON lines) — every record it holds: decisions,
+ * approval transitions, break-glass steps, log repairs — filtered by kind, profile, user, effect
+ * and time; `--follow` keeps printing new records as they are logged, until Ctrl-C (exit 0).
  *
  * @module
  */
 import { Command, Option } from "@commander-js/extra-typings";
-import { followDecisions, readDecisions } from "../app/decision_log_view.ts";
+import { followLogRecords, readLogRecords } from "../app/decision_log_view.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { displaySafeJson } from "../core/display_text.ts";
-import { type LogFilter, parseSince } from "../core/log_query.ts";
+import { type LogFilter, parseSince, parseTypes, RECORD_TYPES } from "../core/log_query.ts";
 import { EFFECTS } from "../core/policy/schema.ts";
 import type { CommandContext } from "./context.ts";
-import { logHeader, logRow } from "./render.ts";
+import { counted, logHeader, logRow } from "./render.ts";
 
 /** Builds `log`. */
 export function logCommand(ctx: CommandContext) {
   return new Command("log")
-    .description("Show the decision log as a table; --follow prints new decisions as they come")
-    .option("-f, --follow", "keep running and print each new decision (stop with Ctrl-C)")
-    .option("--profile <profile>", "only decisions for this profile")
-    .option("--user <user>", "only decisions for this user")
-    .addOption(new Option("--effect <effect>", "only this effect").choices(EFFECTS))
+    .description(
+      "Show the decision log as a table: decisions, approvals and break-glass; --follow prints new records as they come",
+    )
+    .option("-f, --follow", "keep running and print each new record (stop with Ctrl-C)")
+    .option(
+      "--type <types>",
+      `only these kinds of record, comma-separated: ${RECORD_TYPES.join(", ")} (default: all)`,
+    )
+    .option("--profile <profile>", "only records for this profile")
+    .option(
+      "--user <user>",
+      "only records about or by this user (the decision's user, the requester, invoker or approver)",
+    )
+    .addOption(new Option("--effect <effect>", "only decisions with this effect").choices(EFFECTS))
     .option(
       "--since <when>",
-      "only decisions since a duration ago (1h, 30m, 2d) or an RFC 3339 time",
+      "only records since a duration ago (1h, 30m, 2d) or an RFC 3339 time",
     )
-    .option("--limit <n>", "show at most the last n decisions (default 50)")
+    .option("--limit <n>", "show at most the last n records (default 50)")
     .option("--file <file>", "read this log instead of the configured log_file")
     .addHelpText(
       "after",
       `
-Columns: time (UTC), user, profile, effect (colored on a terminal), outcome (issued or denied),
-cache (hit when served from the cache), rule, request id (the SourceIdentity's, for CloudTrail),
-reason (or why nothing was issued). With --output json each decision is one JSON line, as logged.
+Every record is shown: decisions (EFFECT allow, deny or require_approval), approval transitions
+(EFFECT approval, OUTCOME the new status), break-glass steps (EFFECT BREAK-GLASS, OUTCOME invoked,
+escalated, closed or reviewed) and log repairs. Columns: time (UTC), user (for approvals and
+break-glass: who acted), profile, effect (colored on a terminal), outcome (issued or denied), cache
+(hit when served from the cache), rule, request (the decision id of the SourceIdentity, for
+CloudTrail; the approval request or break-glass event id), reason. An issuance under break-glass
+says "BREAK-GLASS <event id>:" before its reason, one under an approval "approved request <id>:".
+With --output json each record is one JSON line, as logged.
 
-Exit codes: 0 ok, 2 a bad filter, 3 the log cannot be read.
+Exit codes: 0 ok (also when --follow is stopped with Ctrl-C), 2 a bad filter, 3 the log cannot be
+read.
 
 Examples:
   $ sentinel log
   $ sentinel log --profile prod --effect deny --since 24h
+  $ sentinel log --type breakglass,approval --since 7d
   $ sentinel log --user alice --since 2026-03-02T00:00:00Z --limit 10
   $ sentinel log --follow
   $ sentinel log --output json --since 1h | jq .request_id`,
@@ -50,6 +67,11 @@ Examples:
         user: options.user,
         effect: options.effect,
       };
+      if (options.type !== undefined) {
+        const types = parseTypes(options.type);
+        if (!types.ok) throw new SentinelError(ExitCode.Usage, `--type ${types.message}`);
+        filter.types = types.types;
+      }
       if (options.since !== undefined) {
         const since = parseSince(options.since, now);
         if (!since.ok) throw new SentinelError(ExitCode.Usage, `--since ${since.message}`);
@@ -62,32 +84,35 @@ Examples:
           `--limit "${options.limit}" must be a whole number`,
         );
       }
-      const view = await readDecisions(ctx.deps, { file: options.file, filter, limit });
+      const view = await readLogRecords(ctx.deps, { file: options.file, filter, limit });
       const json = ctx.output() === "json";
       const paint = (effect: string, text: string) => ctx.style.effect(effect, text);
       const print = (record: Record<string, unknown>) =>
         ctx.io.stdout(json ? displaySafeJson(record) : logRow(record, paint));
       if (!json) {
-        if (!view.exists) ctx.sayErr(`no decisions logged yet: ${view.file} does not exist\n`);
-        else if (view.decisions.length === 0 && !options.follow) {
-          ctx.sayErr(`no decisions in ${view.file} match\n`);
+        if (!view.exists) ctx.sayErr(`nothing logged yet: ${view.file} does not exist\n`);
+        else if (view.records.length === 0 && !options.follow) {
+          ctx.sayErr(`no records in ${view.file} match\n`);
         }
-        if (view.decisions.length > 0 || options.follow) ctx.io.stdout(logHeader());
+        if (view.records.length > 0 || options.follow) ctx.io.stdout(logHeader());
       }
-      for (const record of view.decisions) print(record);
+      for (const record of view.records) print(record);
       if (view.skipped > 0) {
-        ctx.sayErr(`${view.skipped} line(s) of ${view.file} are not JSON and were skipped\n`);
+        ctx.sayErr(
+          `${counted(view.skipped, "line", "lines")} of ${view.file} ${
+            view.skipped === 1 ? "is" : "are"
+          } not JSON and ${view.skipped === 1 ? "was" : "were"} skipped\n`,
+        );
       }
       if (options.follow) {
-        // Runs until the process is interrupted (Ctrl-C ends it with 130).
-        await followDecisions(
-          ctx.deps,
-          view.file,
-          view.end,
-          filter,
-          print,
-          new AbortController().signal,
-        );
+        // Runs until Ctrl-C (SIGINT) or SIGTERM, the normal ways to stop following: exit 0.
+        const stop = new AbortController();
+        const release = ctx.io.onInterrupt?.(() => stop.abort());
+        try {
+          await followLogRecords(ctx.deps, view.file, view.end, filter, print, stop.signal);
+        } finally {
+          release?.();
+        }
       }
     }));
 }

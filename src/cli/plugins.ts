@@ -19,7 +19,13 @@ function permissions(entry: PluginEntry): string {
   const parts = [
     ...entry.net.map((host) => `net:${host}`),
     ...entry.write.map((path) => `write:${path}`),
-    ...(entry.aws ? [`aws:${entry.aws.service}@${entry.aws.region}`] : []),
+    ...(entry.aws
+      ? [
+        `aws:${entry.aws.service}@${
+          entry.aws.region ?? `(the region of profile ${entry.aws.profile})`
+        }${entry.aws.profile === undefined ? "" : ` as profile ${entry.aws.profile}`}`,
+      ]
+      : []),
   ];
   return parts.length > 0 ? parts.join(" ") : "none";
 }

@@ -6,11 +6,27 @@
  */
 import { Command } from "@commander-js/extra-typings";
 import { readPolicy } from "../app/policy.ts";
+import { knownProfiles } from "../core/aws_profile.ts";
 import { ExitCode } from "../core/errors.ts";
 import { lintPolicy } from "../core/policy/lint.ts";
 import { human } from "./render.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 import { SSM_HELP } from "./policy_access.ts";
+
+/** The profiles of the AWS files, when they hold any (a broken file is doctor's business). */
+async function awsProfiles(
+  ctx: CommandContext,
+): Promise<{ names: string[]; where: string } | undefined> {
+  try {
+    const { aws } = await ctx.deps.config.load();
+    const names = knownProfiles(aws);
+    return names.length === 0
+      ? undefined
+      : { names, where: `${aws.configPath} or ${aws.credentialsPath}` };
+  } catch {
+    return undefined;
+  }
+}
 
 /** Builds `policy lint`. */
 export function policyLintCommand(ctx: CommandContext) {
@@ -24,7 +40,9 @@ export function policyLintCommand(ctx: CommandContext) {
       "after",
       `
 Warnings: shadowed-rule, allow-before-deny, no-timezone, duplicate-condition, empty-list,
-catch-all-rule (a rule without conditions, other than a final catch-all deny).
+catch-all-rule (a rule without conditions, other than a final catch-all deny), unknown-profile (a
+profile name or pattern that matches no profile of $AWS_CONFIG_FILE or ~/.aws/config and the
+credentials file; checked only when they hold profiles, so CI without AWS files is not warned).
 ${SSM_HELP}
 
 Exit codes: 0 (with or without warnings), 3 invalid policy or --strict with warnings.
@@ -35,7 +53,7 @@ Examples:
     )
     .action(ctx.action(async (source, options) => {
       const policy = await readPolicy(ctx.deps, source, options);
-      const warnings = lintPolicy(policy.document, policy.locate);
+      const warnings = lintPolicy(policy.document, policy.locate, await awsProfiles(ctx));
       if (ctx.output() === "json") {
         writeJson(ctx.io.stdout, {
           file: policy.source,

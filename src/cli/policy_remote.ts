@@ -5,9 +5,9 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { pullPolicy, pushPolicy, ssmLocation } from "../app/policy.ts";
+import { adminSsmLocation, pullPolicy, pushPolicy } from "../app/policy.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
-import { lineDiff } from "../core/line_diff.ts";
+import { lineDiff, unifiedHunks } from "../core/line_diff.ts";
 import { policySourceOf } from "../core/policy/source.ts";
 import { human, safeText } from "./render.ts";
 import { type CommandContext, writeJson } from "./context.ts";
@@ -44,7 +44,7 @@ Examples:
   $ sentinel policy pull ssm:/sentinel/policy policy.yaml --profile security-admin`,
     )
     .action(ctx.action(async (parameter, file, options) => {
-      const at = await ssmLocation(ctx.deps, parameterOf(parameter), options);
+      const at = await adminSsmLocation(ctx.deps, parameterOf(parameter), options, "policy pull");
       const text = await pullPolicy(ctx.deps, at);
       if (file !== undefined) {
         await ctx.deps.files.writeText(file, text);
@@ -81,7 +81,7 @@ Examples:
     .action(ctx.action(async (parameter, file, options) => {
       const name = parameterOf(parameter);
       const text = await ctx.deps.files.readText(file, "policy file");
-      const at = await ssmLocation(ctx.deps, name, options);
+      const at = await adminSsmLocation(ctx.deps, name, options, "policy push");
       const version = await pushPolicy(ctx.deps, at, text, file, options.secure ?? false);
       if (ctx.output() === "json") {
         writeJson(ctx.io.stdout, { parameter, region: at.region, version });
@@ -105,13 +105,16 @@ export function policyDiffCommand(ctx: CommandContext) {
       "after",
       `${SSM_HELP}
 
-Exit codes: 0 identical, 10 different (lines from SSM are -, from the file +), 6 AWS failure.
+The differences are printed as a unified diff (as diff -u): each change with three lines of
+context, lines only in SSM as -, only in the file as +. --output json gives every line.
+
+Exit codes: 0 identical, 10 different, 6 AWS failure.
 
 Examples:
   $ sentinel policy diff ssm:/sentinel/policy policy.yaml`,
     )
     .action(ctx.action(async (parameter, file, options) => {
-      const at = await ssmLocation(ctx.deps, parameterOf(parameter), options);
+      const at = await adminSsmLocation(ctx.deps, parameterOf(parameter), options, "policy diff");
       const remote = await pullPolicy(ctx.deps, at);
       const local = await ctx.deps.files.readText(file, "policy file");
       const lines = lineDiff(remote, local);
@@ -120,7 +123,8 @@ Examples:
         writeJson(ctx.io.stdout, { parameter, region: at.region, file, changed, diff: lines });
       } else if (changed) {
         ctx.say(
-          human`--- ${parameter} (${at.region})\n+++ ${file}\n` + safeText(lines.join("\n")) + "\n",
+          human`--- ${parameter} (${at.region})\n+++ ${file}\n` +
+            safeText(unifiedHunks(lines).join("\n")) + "\n",
         );
       } else ctx.say(human`${file} matches ${parameter} (${at.region})\n`);
       return changed ? ExitCode.PolicyDiffers : ExitCode.Ok;

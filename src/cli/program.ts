@@ -26,6 +26,7 @@ import { policyLintCommand } from "./policy_lint.ts";
 import { policyDiffCommand, policyPullCommand, policyPushCommand } from "./policy_remote.ts";
 import { policyRunTestsCommand } from "./policy_run_tests.ts";
 import { policyValidateCommand } from "./policy_validate.ts";
+import { profilesCommand } from "./profiles.ts";
 import { requestCommand } from "./request.ts";
 import { requestsCommand } from "./requests.ts";
 import { storeCommand } from "./store.ts";
@@ -74,6 +75,7 @@ Examples:
   program.addCommand(loginCommand(ctx));
   program.addCommand(checkCommand(ctx));
   program.addCommand(whoamiCommand(ctx));
+  program.addCommand(profilesCommand(ctx));
   program.addCommand(requestCommand(ctx));
   program.addCommand(requestsCommand(ctx));
   program.addCommand(approveCommand(ctx));
@@ -192,19 +194,39 @@ function requestedFormat(argv: readonly string[]): OutputFormat {
   return format;
 }
 
+/**
+ * What to run instead of an aws-vault command that Sentinel does not have (`aws-vault clear`,
+ * `rotate`, `add`, `remove`): a habit, not a typo.
+ */
+const AWS_VAULT_HABITS: Record<string, string> = {
+  clear: "Sentinel's cached sessions are cleared with: sentinel cache clear [profile]",
+  rotate: "Sentinel leaves keys to aws-vault: run aws-vault rotate <profile>",
+  add: "Sentinel leaves keys to aws-vault: run aws-vault add <profile>",
+  remove: "Sentinel leaves keys to aws-vault: run aws-vault remove <profile>",
+};
+
 function renderError(error: unknown, format: OutputFormat, io: CliIo): number {
   if (error instanceof CommanderError) {
     if (
       error.code === "commander.helpDisplayed" || error.code === "commander.version" ||
       error.code === "commander.help"
     ) return ExitCode.Ok;
-    const message = error.message.replace(/^error: /, "").trimEnd();
+    // Commander puts its suggestion ("(Did you mean credentials?)") on a line of its own: a
+    // detail line, not a newline inside the message (which would be shown escaped).
+    const [message, ...more] = error.message.replace(/^error: /, "").trimEnd().split("\n");
+    const details = more.map((line) => line.trim()).filter((line) => line !== "");
+    const unknown = error.code === "commander.unknownCommand"
+      ? /unknown command '([^']*)'/.exec(message)?.[1]
+      : undefined;
+    if (unknown !== undefined && Object.hasOwn(AWS_VAULT_HABITS, unknown)) {
+      details.push(AWS_VAULT_HABITS[unknown]);
+    }
     io.stderr(
       errorText({
         exitCode: ExitCode.Usage,
         code: "usage",
         message,
-        details: [],
+        details,
         hint: "(run with --help for usage and examples)",
       }, format),
     );

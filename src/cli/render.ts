@@ -75,6 +75,11 @@ export function checkJson(result: CheckResult, withTrace: boolean) {
     policy: result.policySource,
     source: result.source ?? null,
     decision: decisionJson(result.explanation),
+    approval: result.approval?.cover === undefined ? null : {
+      request_id: result.approval.cover.id,
+      window_ends_at: isoSeconds(Math.floor(result.approval.cover.windowEndsAt / 1000) * 1000),
+      store: result.approval.store,
+    },
     ...(withTrace ? { trace: traceJson(result.explanation) } : {}),
   };
 }
@@ -86,10 +91,13 @@ export function checkText(
   paint: (effect: string, text: string) => string = (_, text) => text,
 ): string {
   const { explanation } = result;
+  const utc = isoSeconds(result.at);
+  // --at as typed (its offset kept), with the UTC instant when they differ.
+  const when = result.atText === undefined || result.atText === utc
+    ? utc
+    : `${result.atText} (${utc})`;
   const lines = [
-    human`${explanation.effect.toUpperCase()}: ${result.profile} for ${result.user} at ${
-      isoSeconds(result.at)
-    }`,
+    human`${explanation.effect.toUpperCase()}: ${result.profile} for ${result.user} at ${when}`,
     explanation.rule === null
       ? "  rule:   none matched (default deny)"
       : human`  rule:   ${explanation.rule} (rules[${explanation.ruleIndex}])`,
@@ -97,6 +105,20 @@ export function checkText(
   ];
   if (explanation.maxDurationSeconds !== undefined) {
     lines.push(human`  max session: ${formatDuration(explanation.maxDurationSeconds)}`);
+  }
+  const approval = result.approval;
+  if (approval?.cover !== undefined) {
+    lines.push(
+      human`  approval: approved request ${approval.cover.id} covers ${result.user} until ${
+        isoSeconds(Math.floor(approval.cover.windowEndsAt / 1000) * 1000)
+      }: credentials will be issued (store ${approval.store})`,
+    );
+  } else if (approval !== undefined) {
+    lines.push(
+      approval.problem === undefined
+        ? human`  approval: no approved request covers ${result.user} in ${approval.store}; ask with: sentinel request ${result.profile} --reason '…'`
+        : human`  approval: the store ${approval.store} could not say (${approval.problem})`,
+    );
   }
   if (withTrace && result.source !== undefined) {
     lines.push(
@@ -153,6 +175,11 @@ export function errorText(error: RenderedError, format: "text" | "json"): string
 /** A duration as `1h30m` (`-` for none). */
 function span(seconds: number | undefined): string {
   return seconds === undefined ? "-" : formatDuration(Math.max(0, Math.round(seconds)));
+}
+
+/** `1 policy`, `2 policies`: a count with the noun in its number. */
+export function counted(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** `2026-03-02 09:00Z`: compact UTC for tables. */
@@ -324,7 +351,7 @@ const LOG_COLUMNS: readonly [string, number][] = [
   ["USER", 16],
   ["PROFILE", 12],
   ["EFFECT", 16],
-  ["OUTCOME", 7],
+  ["OUTCOME", 9],
   ["CACHE", 5],
   ["RULE", 20],
   ["REQUEST", 16],
@@ -344,7 +371,13 @@ export function logHeader(): string {
   return logLine(LOG_COLUMNS.map(([name]) => name));
 }
 
-/** One decision as a row of `sentinel log`'s table; `paint` colours the effect. */
+/**
+ * One record of the decision log as a row of `sentinel log`'s table; `paint` colours the EFFECT
+ * cell. Decisions show their effect; an issuance under break-glass says `BREAK-GLASS <event id>`
+ * (and one under an approval `approved request <id>`) before its reason. Approval transitions
+ * show `approval` and the new status, break-glass steps `BREAK-GLASS` and the step, each with the
+ * person who acted in USER and the request or event id in REQUEST.
+ */
 export function logRow(
   record: Record<string, unknown>,
   paint: (effect: string, text: string) => string = (_, text) => text,
@@ -354,7 +387,62 @@ export function logRow(
   const time = typeof record.time === "string" && !Number.isNaN(Date.parse(record.time))
     ? new Date(Date.parse(record.time)).toISOString().replace("T", " ").replace(/\.\d{3}Z$/, "Z")
     : text(record.time);
+  const given = (value: unknown) => value !== null && value !== undefined && value !== "";
+  if (record.type === "approval") {
+    const window = given(record.window_ends_at)
+      ? `; window until ${text(record.window_ends_at)}`
+      : "";
+    return logLine([
+      time,
+      text(record.actor),
+      text(record.profile),
+      "approval",
+      text(record.to),
+      "-",
+      text(record.rule),
+      text(record.approval_request_id),
+      `${text(record.from)} → ${text(record.to)} for ${text(record.requester)}: ${
+        text(record.comment ?? record.reason)
+      }${window}`,
+    ], (padded) => paint("approval", padded));
+  }
+  if (record.type === "breakglass") {
+    const why = record.action === "closed"
+      ? `closed: ${text(record.close_reason)}`
+      : record.action === "reviewed"
+      ? `reviewed: ${text(record.review_notes)}`
+      : `${text(record.reason_code)}: ${text(record.justification)}`;
+    return logLine([
+      time,
+      text(record.actor),
+      text(record.profile),
+      "BREAK-GLASS",
+      text(record.action),
+      "-",
+      text(record.rule),
+      text(record.breakglass_event_id ?? record.id),
+      `${why} (invoked by ${text(record.invoker)}, until ${text(record.ends_at)})`,
+    ], (padded) => paint("breakglass", padded));
+  }
+  if (record.type === "log_repair") {
+    return logLine([
+      time,
+      "-",
+      "-",
+      "log_repair",
+      "-",
+      "-",
+      "-",
+      "-",
+      `a torn line of ${text(record.removed_bytes)} bytes was cut off (${text(record.reason)})`,
+    ], (padded) => paint("log_repair", padded));
+  }
   const effect = text(record.effect);
+  const grant = given(record.breakglass_event_id)
+    ? `BREAK-GLASS ${text(record.breakglass_event_id)}: `
+    : given(record.approval_request_id)
+    ? `approved request ${text(record.approval_request_id)}: `
+    : "";
   return logLine([
     time,
     text(record.user),
@@ -364,8 +452,8 @@ export function logRow(
     record.cache_hit === true ? "hit" : "-",
     text(record.rule),
     text(record.request_id),
-    text(record.failure ?? record.reason),
-  ], (padded) => paint(effect, padded));
+    grant + text(record.failure ?? record.reason),
+  ], (padded) => paint(given(record.breakglass_event_id) ? "breakglass" : effect, padded));
 }
 
 /** One line of `doctor` per check, grouped by profile, with the fix under each failure. */

@@ -46,6 +46,9 @@ export function requestsCommand(ctx: CommandContext) {
     "after",
     `${CALLER_HELP}
 
+\`sentinel list\` is Sentinel v1's name for this list of approval requests. To list the profiles
+of ~/.aws/config (as \`aws-vault list\` does), run \`sentinel profiles\`.
+
 Exit codes: 0 ok, 2 usage, 3 invalid configuration, 6 AWS failure.
 
 Examples:

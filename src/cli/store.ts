@@ -63,16 +63,25 @@ Examples:
         );
         return;
       }
-      const { store: setting, region, done } = await initStore(ctx.deps, flags);
+      const { store: setting, region, done, by } = await initStore(ctx.deps, flags);
       if (ctx.output() === "json") {
         writeJson(ctx.io.stdout, {
           store: setting.text,
           region: setting.kind === "dynamodb" ? region : null,
           done,
+          created_by: by === undefined
+            ? null
+            : { arn: by.arn, account: by.account, profile: by.profile ?? null },
         });
       } else {
         ctx.say(
-          human`${setting.text}${setting.kind === "dynamodb" ? human` (${region})` : ""}: ready\n`,
+          human`${setting.text}${setting.kind === "dynamodb" ? human` (${region})` : ""}: ready${
+            by === undefined
+              ? ""
+              : human`, as ${by.arn} (account ${by.account}, ${
+                by.profile === undefined ? "keys from the environment" : `profile ${by.profile}`
+              })`
+          }\n`,
         );
         for (const line of done) ctx.say(human`  ${line}\n`);
       }

@@ -1,9 +1,13 @@
 /**
- * A line diff (longest common subsequence), for `sentinel policy diff`.
+ * A line diff (longest common subsequence), for `sentinel policy diff`, and its unified form:
+ * hunks with `@@ -a,b +c,d @@` headers and a few lines of context, as `diff -u` prints.
  *
  * @example
  * ```ts
- * lineDiff("a\nb\n", "a\nc\n"); // [" a", "-b", "+c"]
+ * import { lineDiff, unifiedHunks } from "./line_diff.ts";
+ *
+ * console.assert(lineDiff("a\nb\n", "a\nc\n").join() === [" a", "-b", "+c"].join());
+ * console.assert(unifiedHunks(lineDiff("a\nb\n", "a\nc\n"))[0] === "@@ -1,2 +1,2 @@");
  * ```
  * @module
  */
@@ -41,4 +45,45 @@ function splitLines(text: string): string[] {
   const lines = text.split("\n");
   if (lines.at(-1) === "") lines.pop();
   return lines;
+}
+
+/**
+ * The diff as unified hunks: each change with `context` unchanged lines around it (hunks that
+ * would touch are merged), each hunk under its `@@ -start,count +start,count @@` header. No
+ * changes: no hunks.
+ */
+export function unifiedHunks(lines: readonly string[], context = 3): string[] {
+  const changed = lines.flatMap((line, i) => line.startsWith(" ") ? [] : [i]);
+  if (changed.length === 0) return [];
+  // Ranges of line indexes to show, merged when their context overlaps or touches.
+  const ranges: [number, number][] = [];
+  for (const i of changed) {
+    const start = Math.max(0, i - context);
+    const end = Math.min(lines.length, i + context + 1);
+    const last = ranges.at(-1);
+    if (last !== undefined && start <= last[1]) last[1] = Math.max(last[1], end);
+    else ranges.push([start, end]);
+  }
+  // Line numbers in `before` and `after` where each diff line stands.
+  const beforeAt: number[] = [];
+  const afterAt: number[] = [];
+  let a = 1;
+  let b = 1;
+  for (const line of lines) {
+    beforeAt.push(a);
+    afterAt.push(b);
+    if (!line.startsWith("+")) a++;
+    if (!line.startsWith("-")) b++;
+  }
+  const out: string[] = [];
+  for (const [start, end] of ranges) {
+    const hunk = lines.slice(start, end);
+    const inBefore = hunk.filter((line) => !line.startsWith("+")).length;
+    const inAfter = hunk.filter((line) => !line.startsWith("-")).length;
+    // As diff -u: an empty side is numbered by the line before it.
+    const from = inBefore === 0 ? beforeAt[start] - 1 : beforeAt[start];
+    const to = inAfter === 0 ? afterAt[start] - 1 : afterAt[start];
+    out.push(`@@ -${from},${inBefore} +${to},${inAfter} @@`, ...hunk);
+  }
+  return out;
 }

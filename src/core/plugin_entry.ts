@@ -6,6 +6,7 @@
  * @module
  */
 import type { PluginKind } from "../../plugins/api/v1.ts";
+import type { CredentialSource } from "./settings.ts";
 
 /** Where a plugin's code comes from. */
 export type PluginOrigin =
@@ -22,7 +23,11 @@ export interface PluginEntry {
   timeoutMs: number;
   net: string[];
   write: string[];
-  aws?: { region: string; service: string; profile?: string };
+  /**
+   * AWS access for the plugin: credentials of `profile` through `source` (as Sentinel gets base
+   * credentials; default auto), or the environment's keys; `region` defaults to the profile's.
+   */
+  aws?: { region?: string; service: string; profile?: string; source?: CredentialSource };
   /** For a notifier: the events it takes (absent: every event). Break-glass goes to all. */
   events?: string[];
   settings: Record<string, unknown>;

@@ -21,6 +21,7 @@
 import { z } from "zod";
 import { PLUGIN_KINDS } from "../../plugins/api/v1.ts";
 import { parseDuration } from "../core/duration.ts";
+import { CREDENTIAL_SOURCES } from "../core/settings.ts";
 import { NOTIFICATION_EVENTS } from "../core/notification_events.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 import { BUNDLED_PLUGINS } from "./registry.ts";
@@ -41,8 +42,11 @@ export const pluginConfigSchema = z.strictObject({
   allow_net: z.array(z.string().regex(hostPattern, "must be host or host:port")).optional(),
   allow_write: z.array(z.string().min(1)).optional(),
   aws: z.strictObject({
-    region: z.string().min(1),
+    region: z.string().min(1).optional(),
     profile: z.string().min(1).optional(),
+    source: z.enum(CREDENTIAL_SOURCES, {
+      error: `must be one of ${CREDENTIAL_SOURCES.join(", ")}`,
+    }).optional(),
     service: z.string().min(1).optional(),
   }).optional(),
   events: z.array(z.enum([...NOTIFICATION_EVENTS, "test"], {
@@ -86,6 +90,17 @@ export const pluginConfigSchema = z.strictObject({
       issue("aws", "an external module with aws: needs aws.service (for example sns)");
     }
   }
+  if (entry.aws !== undefined && entry.aws.profile === undefined) {
+    if (entry.aws.region === undefined) {
+      issue(
+        "aws",
+        "aws.region is required when aws.profile is not given (with a profile, its region is the default)",
+      );
+    }
+    if (entry.aws.source !== undefined) {
+      issue("aws", "aws.source needs aws.profile: the source supplies that profile's credentials");
+    }
+  }
   const kind = entry.plugin === undefined ? entry.kind : BUNDLED_PLUGINS[entry.plugin]?.kind;
   if (entry.events !== undefined && kind !== "notifier") {
     issue("events", "only notifiers take events");
@@ -116,9 +131,10 @@ export function pluginEntry(config: z.output<typeof pluginConfigSchema>): Plugin
     write: config.allow_write ?? [],
     ...(config.aws === undefined ? {} : {
       aws: {
-        region: config.aws.region,
+        ...(config.aws.region ? { region: config.aws.region } : {}),
         service: bundled?.awsService ?? config.aws.service!,
         ...(config.aws.profile ? { profile: config.aws.profile } : {}),
+        ...(config.aws.source ? { source: config.aws.source } : {}),
       },
     }),
     ...(config.events === undefined ? {} : { events: config.events }),

@@ -1,8 +1,11 @@
 /**
  * Turns a configured plugin into something the supervisor can run: its code (bundled, or an
  * external file whose SHA-256 must match the pin), its grants, and the context its calls carry
- * (`*_env` settings resolved, AWS credentials when granted). No npm imports; the AWS SDK is loaded
- * only for a plugin whose `aws:` names a profile.
+ * (`*_env` settings resolved, AWS credentials when granted). A plugin whose `aws:` names a profile
+ * gets that profile's credentials through the base-credential sources Sentinel itself uses
+ * (aws-vault, the SDK chain, the environment; `aws.source`, default auto; `aws_vault_flags` as
+ * configured), and the profile's region when `aws.region` is not given. No npm imports; the
+ * credential sources (and with them the AWS SDK) are loaded only for such a plugin.
  *
  * @module
  */
@@ -10,6 +13,7 @@ import type { PluginContext, PluginMethod } from "../../plugins/api/v1.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { sha256Hex } from "../adapters/files.ts";
 import { envReference, type PluginEntry } from "../core/plugin_entry.ts";
+import type { AwsCredentials } from "../ports/aws.ts";
 import { BUNDLED_PLUGINS, bundledSource } from "./registry.ts";
 import { callPlugin, type PluginSpec } from "./supervisor.ts";
 
@@ -70,28 +74,102 @@ export function resolveSettings(
   return settings;
 }
 
+/** The credentials and region of the profile `aws.profile` names, as Sentinel gets base credentials. */
+async function profileAccess(
+  entry: PluginEntry,
+  profile: string,
+  env: Record<string, string>,
+): Promise<{ credentials: AwsCredentials; region: string }> {
+  const aws = entry.aws!;
+  // Computed specifiers keep the config loader and the AWS SDK out of the warm path's module graph.
+  const modules = {
+    config: "../adapters/config_source.ts",
+    sources: "../adapters/credential_sources.ts",
+    environment: "../core/environment.ts",
+    profiles: "../core/aws_profile.ts",
+    settings: "../core/issuance/settings.ts",
+    names: "../core/settings.ts",
+  };
+  const { loadConfig } = await import(
+    modules.config
+  ) as typeof import("../adapters/config_source.ts");
+  const { baseCredentialProvider } = await import(
+    modules.sources
+  ) as typeof import("../adapters/credential_sources.ts");
+  const { environmentOf } = await import(
+    modules.environment
+  ) as typeof import("../core/environment.ts");
+  const { effectiveProfile, filesResolve, staticKeysOf } = await import(
+    modules.profiles
+  ) as typeof import("../core/aws_profile.ts");
+  const { settingOr, settingSources } = await import(
+    modules.settings
+  ) as typeof import("../core/issuance/settings.ts");
+  const { SETTINGS } = await import(modules.names) as typeof import("../core/settings.ts");
+  const environment = environmentOf(env);
+  let config;
+  let section;
+  try {
+    config = await loadConfig(environment.paths);
+    section = effectiveProfile(config.aws, profile);
+  } catch (error) {
+    throw pluginError(entry, `aws.profile ${profile}: ${(error as Error).message}`);
+  }
+  const region = aws.region ?? section.region ?? environment.get("AWS_REGION") ??
+    environment.get("AWS_DEFAULT_REGION");
+  if (region === undefined) {
+    throw pluginError(
+      entry,
+      `aws.region is not set and profile ${profile} has no region in ${config.aws.configPath} (nor does [default], AWS_REGION or AWS_DEFAULT_REGION); set region in [profile ${profile}] or aws.region in ${config.sentinel.path}`,
+    );
+  }
+  const sources = settingSources(environment, config.sentinel, { name: profile, section });
+  const staticKeys = staticKeysOf(config.aws, profile);
+  try {
+    const found = await baseCredentialProvider(environment).get({
+      source: aws.source ?? "auto",
+      sourceProfile: profile,
+      awsVaultFlags: settingOr(SETTINGS.aws_vault_flags, sources, []),
+      region,
+      filesResolve: filesResolve(config.aws, profile),
+      ...(staticKeys === undefined ? {} : { staticKeys }),
+    }, AbortSignal.timeout(30_000));
+    return { credentials: found.credentials, region };
+  } catch (error) {
+    throw pluginError(
+      entry,
+      `cannot get the credentials of aws.profile ${profile} (aws.source ${aws.source ?? "auto"}): ${
+        (error as Error).message
+      }`,
+    );
+  }
+}
+
 async function awsAccess(entry: PluginEntry, env: Record<string, string>) {
   const aws = entry.aws!;
-  let credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  let credentials: AwsCredentials;
+  let region: string;
   if (aws.profile !== undefined) {
-    // A computed specifier keeps the AWS SDK out of the warm path's module graph.
-    const sources = "../adapters/credential_sources.ts";
-    const { fromSdkChain } = await import(
-      sources
-    ) as typeof import("../adapters/credential_sources.ts");
-    credentials = await fromSdkChain(aws.profile);
+    ({ credentials, region } = await profileAccess(entry, aws.profile, env));
   } else if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
     credentials = {
       accessKeyId: env.AWS_ACCESS_KEY_ID,
       secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
       ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
     };
+    if (aws.region === undefined) {
+      throw pluginError(entry, "aws.region is required when aws.profile is not given");
+    }
+    region = aws.region;
   } else {
-    throw pluginError(entry, "aws: names no profile and AWS_ACCESS_KEY_ID is not set");
+    throw pluginError(
+      entry,
+      "aws: names no profile and AWS_ACCESS_KEY_ID is not set; set aws.profile (its keys may live in aws-vault)",
+    );
   }
   const specific = ENDPOINT_ENV[aws.service];
   const endpoint = (specific && env[`AWS_ENDPOINT_URL_${specific}`]) || env.AWS_ENDPOINT_URL ||
-    `https://${aws.service}.${aws.region}.amazonaws.com`;
+    `https://${aws.service}.${region}.amazonaws.com`;
   const url = new URL(endpoint);
   const port = url.port || (url.protocol === "https:" ? "443" : "80");
   return {
@@ -99,7 +177,7 @@ async function awsAccess(entry: PluginEntry, env: Record<string, string>) {
       accessKeyId: credentials.accessKeyId,
       secretAccessKey: credentials.secretAccessKey,
       ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
-      region: aws.region,
+      region,
       endpoint: url.origin,
     },
     host: `${url.hostname}:${port}`,

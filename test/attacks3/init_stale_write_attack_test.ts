@@ -81,6 +81,8 @@ Deno.test("attack: init overwrites an edit made to ~/.aws/config while it waited
         "arn:aws:iam::123456789012:role/SentinelProd",
         "--source-profile",
         "base",
+        "--source",
+        "auto",
         "--region",
         "us-east-1",
         "--policy",

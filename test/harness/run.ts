@@ -5,12 +5,16 @@
  *
  * @module
  */
+import { networkEnv } from "./network_env.ts";
 import { ROOT } from "./tools.ts";
 
-/** A minimal environment: PATH, HOME, Deno's cache, and whatever the test adds. */
+/**
+ * A minimal environment: PATH, HOME, Deno's cache, the CA and proxy variables this machine needs
+ * to reach a registry (harness/network_env.ts), and whatever the test adds.
+ */
 export function baseEnv(extra: Record<string, string> = {}): Record<string, string> {
   const keep = ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME", "TMPDIR"];
-  const env: Record<string, string> = { NO_COLOR: "1" };
+  const env: Record<string, string> = { NO_COLOR: "1", ...networkEnv() };
   for (const key of keep) {
     const value = Deno.env.get(key);
     if (value !== undefined) env[key] = value;

@@ -2,7 +2,9 @@
  * Runs one AWS call for either transport with the same rules: it ends by the deadline of its
  * `AbortSignal` whatever the transport does (the result is raced against the signal), it is
  * retried at most once — after throttling, a 5xx answer or a failed connection, and only while
- * the deadline allows — and every failure leaves as the {@link callFailure} message.
+ * the deadline allows — and every failure leaves as the {@link callFailure} message. A call with
+ * no answer after {@link SLOW_CALL_MS} is reported once to the notice set by {@link onSlowCall}
+ * (the composition root prints it on a terminal), so an endpoint that never answers is not silence.
  *
  * @module
  */
@@ -12,6 +14,7 @@ import {
   abortFault,
   type AwsCallSite,
   callFailure,
+  callLabel,
   faultOf,
   isRetryable,
   isThrottling,
@@ -19,6 +22,26 @@ import {
 
 /** One HTTP attempt of a call; it must honour `signal`. */
 export type Attempt<T> = (signal: AbortSignal) => Promise<T>;
+
+/** How long a call waits before its slow-call notice. */
+export const SLOW_CALL_MS = 2_000;
+
+let slowCallNotice: ((site: AwsCallSite, waitedMs: number) => void) | undefined;
+
+/** Sets what hears of a call still unanswered after {@link SLOW_CALL_MS} (once per call). */
+export function onSlowCall(notice: ((site: AwsCallSite, waitedMs: number) => void) | undefined) {
+  slowCallNotice = notice;
+}
+
+/** The slow-call notice as a person reads it: what is waited for, where, and what happens next. */
+export function slowCallText(site: AwsCallSite, waitedMs: number): string {
+  const { url, source } = site.endpoint;
+  return `waiting for ${callLabel(site)} at ${url.origin}${
+    source === undefined ? "" : ` (${source})`
+  }: no answer after ${
+    Math.round(waitedMs / 1000)
+  } s; Sentinel gives up at its timeout setting (30s unless set), Ctrl-C stops it`;
+}
 
 /** Pause before the one retry, in milliseconds: [minimum, maximum) (jittered). */
 const RETRY_PAUSE_MS = { throttling: [300, 600], other: [50, 150] } as const;
@@ -68,6 +91,10 @@ export async function runAwsCall<T>(
     signal.addEventListener("abort", onAbort, { once: true });
   });
   work.catch(() => {}); // settled later than the deadline when the transport is slow to abort
+  const notice = slowCallNotice;
+  const slow = notice === undefined
+    ? undefined
+    : setTimeout(() => notice(site, performance.now() - started), SLOW_CALL_MS);
   try {
     return await Promise.race([work, deadline]);
   } catch (error) {
@@ -76,6 +103,7 @@ export async function runAwsCall<T>(
       abortFault(signal).kind === "timeout";
     throw fail(deadlineInPause ? pausedAfter!.error : error);
   } finally {
+    clearTimeout(slow);
     signal.removeEventListener("abort", onAbort);
   }
 }

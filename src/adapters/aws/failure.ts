@@ -238,6 +238,35 @@ export function callFailure(
   return new SentinelError(ExitCode.AwsFailure, redact(message, credentials), { cause });
 }
 
+/**
+ * Why a plain `fetch` to `host` (not an AWS API call: the console's federation endpoint) failed,
+ * in words a person can act on: DNS, refused, timeout, TLS, reset — never just "TypeError".
+ */
+export function fetchFailureText(error: unknown, signal: AbortSignal, host: string): string {
+  const fault = faultOf(error, signal);
+  switch (fault.kind) {
+    case "network":
+      switch (fault.reason) {
+        case "refused":
+          return `${host} refused the connection`;
+        case "dns":
+          return `cannot resolve ${host} (DNS: no network, or a wrong name)`;
+        case "reset":
+          return `${host} closed the connection before answering`;
+        case "tls":
+          return `TLS with ${host} failed (${fault.detail})`;
+        default:
+          return `no connection to ${host} (${fault.detail})`;
+      }
+    case "timeout":
+      return `${host} did not answer in time (timeout)`;
+    case "interrupted":
+      return "interrupted";
+    default:
+      return firstLine(String((error as Error)?.message ?? error));
+  }
+}
+
 function describe(site: AwsCallSite, fault: AwsFault, outcome: CallOutcome): string {
   switch (fault.kind) {
     case "service":

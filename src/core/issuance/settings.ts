@@ -52,6 +52,8 @@ export interface IssuanceSettings {
   durationSeconds: number | undefined;
   externalId: string | undefined;
   policy: string;
+  /** Where the policy setting came from (`SENTINEL_POLICY`, `sentinel_policy in profile prod`, …). */
+  policyFrom: string;
   logFile: string;
   policyTtlSeconds: number;
   refreshWindowSeconds: number;
@@ -181,6 +183,7 @@ export function issuanceSettings(
     durationSeconds: flags.durationSeconds ?? profileDuration(profile, section),
     externalId: section.external_id,
     policy: policy.source,
+    policyFrom: policy.from,
     logFile: expandHome(settingOr(SETTINGS.log_file, sources, env.paths.defaultLogFile), home),
     policyTtlSeconds: settingOr(SETTINGS.policy_ttl, sources, 300),
     refreshWindowSeconds: settingOr(SETTINGS.refresh_window, sources, 300),

@@ -7,7 +7,10 @@
  * - `duplicate-condition`: a list names the same value twice, or one pattern already covers another;
  * - `empty-list`: an empty list matches anything (Sentinel v1 semantics), which rarely is the intent;
  * - `catch-all-rule`: a rule without conditions (or with only empty ones) matches every request; only
- *   a final catch-all deny ("deny everything else") is the idiom, any other is reported.
+ *   a final catch-all deny ("deny everything else") is the idiom, any other is reported;
+ * - `unknown-profile`: a profile name (or pattern) in a rule, approval or break-glass rule that no
+ *   profile of the AWS config matches — a typo, or a profile not set up yet (only when the known
+ *   profiles are given).
  *
  * Coverage and overlap are exact for literal names and conservative for two patterns, so a
  * warning is never wrong about a literal and may be missed between two globs.
@@ -15,7 +18,7 @@
  * @module
  */
 import { MINUTES_PER_DAY, parseClockTime } from "./clock_time.ts";
-import { globCovers, globsMayOverlap } from "./glob.ts";
+import { globCovers, globsMayOverlap, isGlob } from "./glob.ts";
 import type { DocumentPath, Locate, SourcePosition } from "./parse.ts";
 import type { Conditions, PolicyDocument, TimeWindow } from "./schema.ts";
 import { weekdayNumber } from "./weekday.ts";
@@ -27,7 +30,8 @@ export type LintCode =
   | "no-timezone"
   | "duplicate-condition"
   | "empty-list"
-  | "catch-all-rule";
+  | "catch-all-rule"
+  | "unknown-profile";
 
 /** One lint finding. */
 export interface LintWarning extends SourcePosition {
@@ -42,10 +46,12 @@ const NAME_CONDITIONS = ["profiles", "users", "roles", "mode"] as const;
 export function lintPolicy(
   policy: PolicyDocument,
   locate: Locate,
+  profiles?: { names: readonly string[]; where: string },
 ): LintWarning[] {
   const warnings: LintWarning[] = [];
   const warn = (code: LintCode, path: DocumentPath, message: string) =>
     warnings.push({ code, path, message, ...locate(path) });
+  if (profiles !== undefined) lintProfileNames(policy, profiles, warn);
 
   policy.rules.forEach((rule, j) => {
     const conditions = rule.conditions ?? {};
@@ -96,6 +102,40 @@ export function lintPolicy(
     }
   });
   return warnings.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/** Profile names and patterns of the policy that match no profile of the AWS config. */
+function lintProfileNames(
+  policy: PolicyDocument,
+  profiles: { names: readonly string[]; where: string },
+  warn: (code: LintCode, path: DocumentPath, message: string) => void,
+): void {
+  const lists: [DocumentPath, readonly string[] | undefined][] = [
+    ...policy.rules.map((rule, i): [DocumentPath, readonly string[] | undefined] => [
+      ["rules", i, "conditions", "profiles"],
+      rule.conditions?.profiles,
+    ]),
+    ...(policy.approvals ?? []).map((a, i): [DocumentPath, readonly string[] | undefined] => [
+      ["approvals", i, "profiles"],
+      a.profiles,
+    ]),
+    ...(policy.breakglass ?? []).map((b, i): [DocumentPath, readonly string[] | undefined] => [
+      ["breakglass", i, "profiles"],
+      b.profiles,
+    ]),
+  ];
+  for (const [path, names] of lists) {
+    names?.forEach((name, k) => {
+      if (profiles.names.some((known) => globCovers(name, known))) return;
+      warn(
+        "unknown-profile",
+        [...path, k],
+        `${
+          isGlob(name) ? "pattern" : "profile"
+        } "${name}" matches no profile in ${profiles.where}; a typo, or a profile not set up yet?`,
+      );
+    });
+  }
 }
 
 const EFFECT_EVERYTHING = {

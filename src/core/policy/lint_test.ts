@@ -169,3 +169,32 @@ rules:
     [],
   );
 });
+
+Deno.test("profile names and patterns that match no profile of the AWS config are warned about, in rules, approvals and break-glass", () => {
+  const result = parsePolicy(`version: "1"
+rules:
+  - name: prod
+    effect: allow
+    conditions: { profiles: [prod, prodd, "staging-*"] }
+approvals:
+  - name: approvers
+    profiles: ["prod*"]
+    approvers: [bob]
+breakglass:
+  - name: sre
+    profiles: [ops]
+    users: [alice]
+    reason_codes: [incident]
+    max_duration: 1h
+`);
+  assertTrue(result.ok, JSON.stringify(!result.ok && result.issues));
+  const where = "~/.aws/config or ~/.aws/credentials";
+  const warnings = lintPolicy(result.policy, result.locate, { names: ["prod", "base"], where })
+    .map((w) => `${w.line}:${w.column} ${w.code} ${w.message}`);
+  assertEquals(warnings, [
+    `5:36 unknown-profile profile "prodd" matches no profile in ${where}; a typo, or a profile not set up yet?`,
+    `5:43 unknown-profile pattern "staging-*" matches no profile in ${where}; a typo, or a profile not set up yet?`,
+    `12:16 unknown-profile profile "ops" matches no profile in ${where}; a typo, or a profile not set up yet?`,
+  ]);
+  assertEquals(lintPolicy(result.policy, result.locate).length, 0); // no AWS files: no opinion
+});
