@@ -251,9 +251,12 @@ Deno.test("init --yes pushes the starter policy to SSM (keeping one that exists)
   assertEquals(first.code, 0, first.stderr);
   assertIncludes(first.stdout, "Pushed the starter policy ssm:/sentinel/ops.");
   assertMatch(first.stdout, /Store sqlite:.*sentinel\.db: ready\./);
-  const pulled = await runSentinel(["policy", "pull", "ssm:/sentinel/ops", "--profile", "base"], {
-    env: t.home.env,
-  });
+  const pulled = await runSentinel(
+    ["policy", "pull", "ssm:/sentinel/ops", "--aws-profile", "base"],
+    {
+      env: t.home.env,
+    },
+  );
   assertEquals(pulled.code, 0, pulled.stderr);
   assertIncludes(pulled.stdout, 'users: ["alice"]');
   const issued = await runSentinel(["credentials", "ops"], { env: t.home.env });

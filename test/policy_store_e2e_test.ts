@@ -149,7 +149,7 @@ Deno.test("policy push, pull, diff and validate --profile use that profile's reg
     "push",
     "ssm:/sentinel/policy",
     "examples/policy.yaml",
-    "--profile",
+    "--aws-profile",
     "security",
   ]);
   assertEquals(pushed.code, 0, pushed.stderr);
@@ -168,7 +168,7 @@ Deno.test("policy push, pull, diff and validate --profile use that profile's reg
     "policy",
     "pull",
     "ssm:/sentinel/policy",
-    "--profile",
+    "--aws-profile",
     "security",
   ]);
   assertEquals(pulled.code, 0, pulled.stderr);
@@ -178,7 +178,7 @@ Deno.test("policy push, pull, diff and validate --profile use that profile's reg
     "diff",
     "ssm:/sentinel/policy",
     "examples/policy.yaml",
-    "--profile",
+    "--aws-profile",
     "security",
   ]);
   assertEquals(diff.code, 0, diff.stdout + diff.stderr);
@@ -186,14 +186,14 @@ Deno.test("policy push, pull, diff and validate --profile use that profile's reg
     "policy",
     "validate",
     "ssm:/sentinel/policy",
-    "--profile",
+    "--aws-profile",
     "security",
   ]);
   assertEquals(validate.code, 0, validate.stderr);
 
   // Elsewhere (--region), the parameter is missing: the error names the region and its fix is not
   // the command just run.
-  const command = ["policy", "pull", "ssm:/sentinel/policy", "--profile", "security"];
+  const command = ["policy", "pull", "ssm:/sentinel/policy", "--aws-profile", "security"];
   const missing = await sentinel([...command, "--region", "us-east-1"]);
   assertEquals(missing.code, 6);
   assertIncludes(missing.stderr, "us-east-1");

@@ -50,7 +50,7 @@ Deno.test("stumble 2: policy push without --region writes to the profile's regio
   // AWS_DEFAULT_REGION=us-east-1 is set too: the profile's region comes first.
   assertEquals(t.home.env.AWS_DEFAULT_REGION, "us-east-1");
   const push = await runSentinel(
-    ["policy", "push", "ssm:/sentinel/policy", t.policyPath, "--profile", "security"],
+    ["policy", "push", "ssm:/sentinel/policy", t.policyPath, "--aws-profile", "security"],
     { env: t.home.env },
   );
   assertEquals(push.code, 0, push.stderr);
@@ -284,7 +284,7 @@ Deno.test("stumble 7: policy push drops the local policy cache, so a stricter po
   await using t = await setupScenario("alice", "ssm:/sentinel/policy");
   const env = { ...t.home.env, SENTINEL_POLICY_TTL: "1h" };
   const push = (file: string) =>
-    runSentinel(["policy", "push", "ssm:/sentinel/policy", file, "--profile", "base"], { env });
+    runSentinel(["policy", "push", "ssm:/sentinel/policy", file, "--aws-profile", "base"], { env });
   assertEquals((await push(t.policyPath)).code, 0);
   assertEquals((await runSentinel(["credentials", "prod"], { env })).code, 0);
   const warm = await runSentinel(["credentials", "prod"], { env });
@@ -378,7 +378,7 @@ Deno.test("stumble 8: sentinel log shows the decision log as a table, filters it
   const future = await runSentinel(["log", "--since", "2099-01-01T00:00:00Z"], { env });
   assertEquals([future.code, future.stdout], [0, ""]);
   assertIncludes(future.stderr, "match");
-  assertEquals((await runSentinel(["log", "--profile", "staging"], { env })).stdout, "");
+  assertEquals((await runSentinel(["log", "--for-profile", "staging"], { env })).stdout, "");
   const bad = await runSentinel(["log", "--since", "yesterday"], { env });
   assertEquals(bad.code, 2);
   assertIncludes(bad.stderr, "neither a duration");

@@ -1,7 +1,7 @@
 /**
  * The caller's own AWS access, for commands that act as the person rather than issue for a
  * profile (policy pull/push/diff, whoami without a profile, approvals): which profile, which base
- * credentials, which region. The profile is `--profile`, else `AWS_PROFILE`, else `default`; for a
+ * credentials, which region. The profile is `--aws-profile`, else `AWS_PROFILE`, else `default`; for a
  * Sentinel-guarded profile, its base credentials are used (never its credential_process, which
  * would ask Sentinel itself). Keys in the environment are used when no profile is named.
  *
@@ -45,10 +45,14 @@ export interface CallerSettings {
   store: StoreSetting;
 }
 
-/** Resolves the caller's access from `--profile` / `--region` and the configuration. */
+/**
+ * Resolves the caller's access from the profile flag (`profileFlag`: `--aws-profile` for
+ * commands that act as the person, `--profile` for whoami) / `--region` and the configuration.
+ */
 export async function callerSettings(
   deps: Deps,
   flags: { profile?: string; region?: string; store?: string },
+  profileFlag = "--aws-profile",
 ): Promise<CallerSettings> {
   const config = await deps.config.load();
   const env = deps.env;
@@ -58,7 +62,9 @@ export async function callerSettings(
   const profile = named ?? (envKeys ? undefined : "default");
   const known = profile !== undefined &&
     (config.aws.profiles.has(profile) || config.aws.credentials.has(profile));
-  if (profile !== undefined && !known && named === undefined) throw noCallerProfile(config.aws);
+  if (profile !== undefined && !known && named === undefined) {
+    throw noCallerProfile(config.aws, profileFlag);
+  }
   // A named profile must exist: effectiveProfile says so, with the near names and the known ones.
   const section: ProfileSection = known || named !== undefined
     ? effectiveProfile(config.aws, profile!)
@@ -106,7 +112,7 @@ export async function callerSettings(
 }
 
 /** The usage error when nothing names the caller's credentials, with the profiles to pass. */
-function noCallerProfile(aws: AwsConfigFiles): SentinelError {
+function noCallerProfile(aws: AwsConfigFiles, flag: string): SentinelError {
   const profiles = knownProfiles(aws);
   const guarded = profiles.filter((name) => {
     const own = aws.profiles.get(name) ?? {};
@@ -114,9 +120,9 @@ function noCallerProfile(aws: AwsConfigFiles): SentinelError {
   });
   return new SentinelError(
     ExitCode.Usage,
-    `no AWS credentials to identify you: no --profile, no AWS_PROFILE, no [default] profile and no AWS_ACCESS_KEY_ID; pass --profile <name> or set AWS_PROFILE` +
+    `no AWS credentials to identify you: no ${flag}, no AWS_PROFILE, no [default] profile and no AWS_ACCESS_KEY_ID; pass ${flag} <name> or set AWS_PROFILE` +
       (guarded.length > 0
-        ? ` (Sentinel profiles in ${aws.configPath}: ${guarded.join(", ")}; for example --profile ${
+        ? ` (Sentinel profiles in ${aws.configPath}: ${guarded.join(", ")}; for example ${flag} ${
           guarded[0]
         })`
         : profiles.length > 0

@@ -174,7 +174,7 @@ export async function pushPolicy(
   return version;
 }
 
-/** The caller's access to SSM, for the policy tools (`--profile`, `--region`). */
+/** The caller's access to SSM, for the policy tools (`--aws-profile`, `--region`). */
 export interface CallerAccess {
   profile?: string;
   region?: string;
@@ -253,11 +253,11 @@ export async function adminSsmLocation(
       ExitCode.Usage,
       `${action} needs the credentials of someone allowed to ${
         action === "policy push" ? "change" : "read"
-      } SSM parameter ${parameter}, and nothing names them: no --profile, no AWS_PROFILE, no [default] profile and no AWS_ACCESS_KEY_ID; pass --profile <your admin profile>${
+      } SSM parameter ${parameter}, and nothing names them: no --aws-profile, no AWS_PROFILE, no [default] profile and no AWS_ACCESS_KEY_ID; pass --aws-profile <your admin profile>${
         candidates.length > 0
           ? ` (profiles with credentials of their own in ${aws.configPath}: ${
             candidates.join(", ")
-          }; for example --profile ${candidates[0]})`
+          }; for example --aws-profile ${candidates[0]})`
           : ""
       }, or set AWS_PROFILE. A Sentinel profile lends only its user's base credentials`,
       { cause: error },

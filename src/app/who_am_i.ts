@@ -32,7 +32,7 @@ export interface WhoAmI {
 /** The identity behind a profile's base credentials (or the caller's own profile without one). */
 export async function whoAmI(deps: Deps, profile: string | undefined): Promise<WhoAmI> {
   if (profile === undefined || !(await guarded(deps, profile))) {
-    const caller = await callerSettings(deps, { profile });
+    const caller = await callerSettings(deps, { profile }, "--profile");
     const signal = AbortSignal.timeout(caller.timeoutSeconds * 1000);
     const base = await (await deps.baseCredentials()).get(caller.base, signal);
     const identity = await verifiedIdentity(deps, base.credentials, {

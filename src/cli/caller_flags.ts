@@ -27,10 +27,10 @@ local SQLite file.`;
 // deno-lint-ignore no-explicit-any
 export function withCallerFlags<C extends Command<any, any, any>>(command: C): C {
   command
-    .option("--aws-profile <profile>", "the AWS profile whose credentials identify you")
-    .option("--region <region>", "the AWS region (for a DynamoDB store and an SSM policy)")
+    .addOption(awsProfileOption())
+    .addOption(regionOption())
     .option("--store <store>", "sqlite:<path> or dynamodb:<table>")
-    .addOption(new Option("--profile <profile>").hideHelp());
+    .addOption(misplacedProfileOption());
   return command;
 }
 
@@ -42,17 +42,53 @@ export function callerFlags(
   options: Record<string, unknown>,
   filters = false,
 ): CallerFlags {
+  refuseMisplacedProfile(options, filters ? ["--for-profile", "--aws-profile"] : ["--aws-profile"]);
   const text = (key: string) =>
     typeof options[key] === "string" ? options[key] as string : undefined;
-  const misplaced = text("profile");
-  if (misplaced !== undefined) {
-    throw new SentinelError(
-      ExitCode.Usage,
-      human`--profile names the Sentinel profile credentials are issued for; ${
-        filters ? human`to list only ${misplaced}'s records use --for-profile ${misplaced}; ` : ""
-      }to be identified by the AWS profile ${misplaced} use --aws-profile ${misplaced}`,
-      { code: "usage" },
-    );
-  }
   return { profile: text("awsProfile"), region: text("region"), store: text("store") };
+}
+
+const MEANT: Record<string, (profile: string) => string> = {
+  "--for-profile": (profile) => `to see only ${profile}'s records use --for-profile ${profile}`,
+  "--aws-profile": (profile) =>
+    `to be identified by the AWS profile ${profile} use --aws-profile ${profile}`,
+};
+
+/**
+ * A `--profile` given to a command where it cannot name the Sentinel profile credentials are
+ * issued for: a usage error naming the flags that may have been meant.
+ */
+export function refuseMisplacedProfile(
+  options: Record<string, unknown>,
+  meant: readonly ("--for-profile" | "--aws-profile")[],
+): void {
+  const profile = options.profile;
+  if (typeof profile !== "string") return;
+  throw new SentinelError(
+    ExitCode.Usage,
+    human`--profile names the Sentinel profile credentials are issued for; ${
+      meant.map((flag) => MEANT[flag](profile)).join("; ")
+    }`,
+  );
+}
+
+/** `--aws-profile`: the AWS profile whose credentials `what` (identify you, reach SSM, …). */
+export function awsProfileOption(what = "identify you") {
+  return new Option("--aws-profile <profile>", `the AWS profile whose credentials ${what}`);
+}
+
+/** `--region`. */
+export function regionOption(what = "(for a DynamoDB store and an SSM policy)") {
+  return new Option("--region <region>", `the AWS region ${what}`);
+}
+
+/** A hidden `--profile` whose only use is to say which flag was meant (see {@link callerFlags}). */
+export function misplacedProfileOption() {
+  return new Option("--profile <profile>").hideHelp();
+}
+
+/** `--aws-profile` and `--region` out of a command's parsed options (see {@link callerFlags}). */
+export function awsAccess(options: Record<string, unknown>): { profile?: string; region?: string } {
+  const { profile, region } = callerFlags(options);
+  return { profile, region };
 }

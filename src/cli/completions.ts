@@ -1,7 +1,7 @@
 /**
  * `sentinel completions bash|zsh|fish`: shell completion scripts generated from the command tree
  * itself, so every command, subcommand and option is offered as soon as it exists. Profile names
- * (for `--profile`, `--source-profile`, `--aws-profile` and a command's `<profile>` argument) are
+ * (for `--profile`, `--source-profile`, `--aws-profile`, `--for-profile` and a command's `<profile>` argument) are
  * read from the AWS config file when completing.
  *
  * @module
@@ -53,7 +53,7 @@ function isHidden(command: CommandUnknownOpts): boolean {
   return (command as unknown as { _hidden?: boolean })._hidden === true;
 }
 
-const PROFILE_FLAGS = ["--profile", "--source-profile", "--aws-profile"];
+const PROFILE_FLAGS = ["--profile", "--source-profile", "--aws-profile", "--for-profile"];
 const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /**

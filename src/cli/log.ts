@@ -11,6 +11,7 @@ import { ExitCode, SentinelError } from "../core/errors.ts";
 import { displaySafeJson } from "../core/display_text.ts";
 import { type LogFilter, parseSince, parseTypes, RECORD_TYPES } from "../core/log_query.ts";
 import { EFFECTS } from "../core/policy/schema.ts";
+import { misplacedProfileOption, refuseMisplacedProfile } from "./caller_flags.ts";
 import type { CommandContext } from "./context.ts";
 import { counted, logHeader, logRow } from "./render.ts";
 
@@ -25,7 +26,8 @@ export function logCommand(ctx: CommandContext) {
       "--type <types>",
       `only these kinds of record, comma-separated: ${RECORD_TYPES.join(", ")} (default: all)`,
     )
-    .option("--profile <profile>", "only records for this profile")
+    .option("--for-profile <profile>", "only records for this profile")
+    .addOption(misplacedProfileOption())
     .option(
       "--user <user>",
       "only records about or by this user (the decision's user, the requester, invoker or approver)",
@@ -54,16 +56,17 @@ read.
 
 Examples:
   $ sentinel log
-  $ sentinel log --profile prod --effect deny --since 24h
+  $ sentinel log --for-profile prod --effect deny --since 24h
   $ sentinel log --type breakglass,approval --since 7d
   $ sentinel log --user alice --since 2026-03-02T00:00:00Z --limit 10
   $ sentinel log --follow
   $ sentinel log --output json --since 1h | jq .request_id`,
     )
     .action(ctx.action(async (options) => {
+      refuseMisplacedProfile(options, ["--for-profile"]);
       const now = ctx.deps.clock.now();
       const filter: LogFilter = {
-        profile: options.profile,
+        profile: options.forProfile,
         user: options.user,
         effect: options.effect,
       };

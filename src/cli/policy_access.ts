@@ -7,5 +7,5 @@
 /** How a policy command reaches SSM. */
 export const SSM_HELP = `
 A policy source is a file, - (standard input) or ssm:<parameter>. For SSM, credentials come from
---profile, AWS_PROFILE or the environment (a Sentinel profile lends its base credentials); the
+--aws-profile, AWS_PROFILE or the environment (a Sentinel profile lends its base credentials); the
 region from --region, then the profile's sentinel_region or region, AWS_REGION, AWS_DEFAULT_REGION.`;

@@ -10,6 +10,12 @@ import { knownProfiles } from "../core/aws_profile.ts";
 import { ExitCode } from "../core/errors.ts";
 import { lintPolicy } from "../core/policy/lint.ts";
 import { human } from "./render.ts";
+import {
+  awsAccess,
+  awsProfileOption,
+  misplacedProfileOption,
+  regionOption,
+} from "./caller_flags.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 import { SSM_HELP } from "./policy_access.ts";
 
@@ -34,8 +40,9 @@ export function policyLintCommand(ctx: CommandContext) {
     .description("Warn about rules that never match, overlaps, missing time zones, duplicates")
     .argument("<source>", "the policy: a file, - for standard input, or ssm:<parameter>")
     .option("--strict", "exit 3 when there is any warning")
-    .option("--profile <profile>", "the AWS profile whose credentials reach SSM")
-    .option("--region <region>", "the AWS region of the parameter")
+    .addOption(awsProfileOption("reach SSM"))
+    .addOption(regionOption("of the parameter"))
+    .addOption(misplacedProfileOption())
     .addHelpText(
       "after",
       `
@@ -52,7 +59,7 @@ Examples:
   $ sentinel policy lint policy.yaml --strict     # for CI: fail on any warning`,
     )
     .action(ctx.action(async (source, options) => {
-      const policy = await readPolicy(ctx.deps, source, options);
+      const policy = await readPolicy(ctx.deps, source, awsAccess(options));
       const warnings = lintPolicy(policy.document, policy.locate, await awsProfiles(ctx));
       if (ctx.output() === "json") {
         writeJson(ctx.io.stdout, {

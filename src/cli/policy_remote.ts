@@ -10,6 +10,12 @@ import { ExitCode, SentinelError } from "../core/errors.ts";
 import { lineDiff, unifiedHunks } from "../core/line_diff.ts";
 import { policySourceOf } from "../core/policy/source.ts";
 import { human, safeText } from "./render.ts";
+import {
+  awsAccess,
+  awsProfileOption,
+  misplacedProfileOption,
+  regionOption,
+} from "./caller_flags.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 import { SSM_HELP } from "./policy_access.ts";
 
@@ -31,8 +37,9 @@ export function policyPullCommand(ctx: CommandContext) {
     .description("Print (or save) the policy stored in SSM")
     .argument("<parameter>", "ssm:<name>")
     .argument("[file]", "write it here instead of standard output")
-    .option("--region <region>", "the AWS region")
-    .option("--profile <profile>", "the AWS profile whose credentials to use")
+    .addOption(regionOption())
+    .addOption(awsProfileOption("to use"))
+    .addOption(misplacedProfileOption())
     .addHelpText(
       "after",
       `${SSM_HELP}
@@ -41,10 +48,15 @@ Exit codes: 0 ok, 6 AWS failure (for example no such parameter).
 
 Examples:
   $ sentinel policy pull ssm:/sentinel/policy
-  $ sentinel policy pull ssm:/sentinel/policy policy.yaml --profile security-admin`,
+  $ sentinel policy pull ssm:/sentinel/policy policy.yaml --aws-profile security-admin`,
     )
     .action(ctx.action(async (parameter, file, options) => {
-      const at = await adminSsmLocation(ctx.deps, parameterOf(parameter), options, "policy pull");
+      const at = await adminSsmLocation(
+        ctx.deps,
+        parameterOf(parameter),
+        awsAccess(options),
+        "policy pull",
+      );
       const text = await pullPolicy(ctx.deps, at);
       if (file !== undefined) {
         await ctx.deps.files.writeText(file, text);
@@ -64,8 +76,9 @@ export function policyPushCommand(ctx: CommandContext) {
     .argument("<parameter>", "ssm:<name>")
     .argument("<file>", "the policy file (- for standard input)")
     .option("--secure", "store it as a SecureString (encrypted with KMS)")
-    .option("--region <region>", "the AWS region")
-    .option("--profile <profile>", "the AWS profile whose credentials to use")
+    .addOption(regionOption())
+    .addOption(awsProfileOption("to use"))
+    .addOption(misplacedProfileOption())
     .addHelpText(
       "after",
       `${SSM_HELP}
@@ -75,13 +88,13 @@ cached copy of the old policy is dropped, so the next issuance here uses the new
 Exit codes: 0 pushed, 3 invalid policy, 6 AWS failure.
 
 Examples:
-  $ sentinel policy push ssm:/sentinel/policy policy.yaml --profile security
+  $ sentinel policy push ssm:/sentinel/policy policy.yaml --aws-profile security
   $ sentinel policy push ssm:/sentinel/policy policy.yaml --secure --region eu-central-1`,
     )
     .action(ctx.action(async (parameter, file, options) => {
       const name = parameterOf(parameter);
       const text = await ctx.deps.files.readText(file, "policy file");
-      const at = await adminSsmLocation(ctx.deps, name, options, "policy push");
+      const at = await adminSsmLocation(ctx.deps, name, awsAccess(options), "policy push");
       const version = await pushPolicy(ctx.deps, at, text, file, options.secure ?? false);
       if (ctx.output() === "json") {
         writeJson(ctx.io.stdout, { parameter, region: at.region, version });
@@ -99,8 +112,9 @@ export function policyDiffCommand(ctx: CommandContext) {
     .description("Show how a local policy file differs from the one in SSM")
     .argument("<parameter>", "ssm:<name>")
     .argument("<file>", "the local policy file (- for standard input)")
-    .option("--region <region>", "the AWS region")
-    .option("--profile <profile>", "the AWS profile whose credentials to use")
+    .addOption(regionOption())
+    .addOption(awsProfileOption("to use"))
+    .addOption(misplacedProfileOption())
     .addHelpText(
       "after",
       `${SSM_HELP}
@@ -114,7 +128,12 @@ Examples:
   $ sentinel policy diff ssm:/sentinel/policy policy.yaml`,
     )
     .action(ctx.action(async (parameter, file, options) => {
-      const at = await adminSsmLocation(ctx.deps, parameterOf(parameter), options, "policy diff");
+      const at = await adminSsmLocation(
+        ctx.deps,
+        parameterOf(parameter),
+        awsAccess(options),
+        "policy diff",
+      );
       const remote = await pullPolicy(ctx.deps, at);
       const local = await ctx.deps.files.readText(file, "policy file");
       const lines = lineDiff(remote, local);

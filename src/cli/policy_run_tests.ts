@@ -10,6 +10,12 @@ import { ExitCode, SentinelError } from "../core/errors.ts";
 import { compilePolicy } from "../core/policy/evaluate.ts";
 import { parsePolicyTests, runPolicyTests } from "../core/policy/expected_decisions.ts";
 import { formatIssue } from "../core/yaml_source.ts";
+import {
+  awsAccess,
+  awsProfileOption,
+  misplacedProfileOption,
+  regionOption,
+} from "./caller_flags.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 import { SSM_HELP } from "./policy_access.ts";
 import { decisionJson, human } from "./render.ts";
@@ -20,8 +26,9 @@ export function policyRunTestsCommand(ctx: CommandContext) {
     .description("Check a policy against a file of expected decisions")
     .argument("<policy>", "the policy: a file or ssm:<parameter>")
     .argument("<tests>", "the test file (- for standard input)")
-    .option("--profile <profile>", "the AWS profile whose credentials reach SSM")
-    .option("--region <region>", "the AWS region of the parameter")
+    .addOption(awsProfileOption("reach SSM"))
+    .addOption(regionOption("of the parameter"))
+    .addOption(misplacedProfileOption())
     .addHelpText(
       "after",
       `
@@ -41,12 +48,12 @@ Exit codes: 0 all passed, 8 a test failed, 3 a file is invalid.
 
 Examples:
   $ sentinel policy test examples/policy.yaml examples/policy_test.yaml
-  $ sentinel policy test ssm:/sentinel/policy policy_test.yaml --profile security
+  $ sentinel policy test ssm:/sentinel/policy policy_test.yaml --aws-profile security
   $ sentinel policy test policy.yaml policy_test.yaml --output json`,
     )
     .action(ctx.action(async (policySource, testsArgument, options) => {
       const testsFile = displayName(testsArgument);
-      const policy = await readPolicy(ctx.deps, policySource, options);
+      const policy = await readPolicy(ctx.deps, policySource, awsAccess(options));
       const parsed = parsePolicyTests(await ctx.deps.files.readText(testsArgument, "test file"));
       if (!parsed.ok) {
         throw new SentinelError(

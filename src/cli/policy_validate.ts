@@ -6,6 +6,12 @@
 import { Command } from "@commander-js/extra-typings";
 import { readPolicy } from "../app/policy.ts";
 import { human } from "./render.ts";
+import {
+  awsAccess,
+  awsProfileOption,
+  misplacedProfileOption,
+  regionOption,
+} from "./caller_flags.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 import { SSM_HELP } from "./policy_access.ts";
 
@@ -14,8 +20,9 @@ export function policyValidateCommand(ctx: CommandContext) {
   return new Command("validate")
     .description("Check that a policy is valid; list every error as file:line:col")
     .argument("<source>", "the policy: a file, - for standard input, or ssm:<parameter>")
-    .option("--profile <profile>", "the AWS profile whose credentials reach SSM")
-    .option("--region <region>", "the AWS region of the parameter")
+    .addOption(awsProfileOption("reach SSM"))
+    .addOption(regionOption("of the parameter"))
+    .addOption(misplacedProfileOption())
     .addHelpText(
       "after",
       `${SSM_HELP}
@@ -24,11 +31,11 @@ Exit codes: 0 valid, 3 invalid (every error is printed on stderr), 6 AWS failure
 
 Examples:
   $ sentinel policy validate examples/policy.yaml
-  $ sentinel policy validate ssm:/sentinel/policy --profile security
+  $ sentinel policy validate ssm:/sentinel/policy --aws-profile security
   $ sentinel policy validate policy.yaml --output json`,
     )
     .action(ctx.action(async (source, options) => {
-      const { document, source: name } = await readPolicy(ctx.deps, source, options);
+      const { document, source: name } = await readPolicy(ctx.deps, source, awsAccess(options));
       const counts = {
         rules: document.rules.length,
         approvals: document.approvals?.length ?? 0,

@@ -97,7 +97,7 @@ Examples:
   $ sentinel policy validate examples/policy.yaml
   $ sentinel policy lint examples/policy.yaml --strict
   $ sentinel policy test examples/policy.yaml examples/policy_test.yaml
-  $ sentinel policy diff ssm:/sentinel/policy policy.yaml --profile security`,
+  $ sentinel policy diff ssm:/sentinel/policy policy.yaml --aws-profile security`,
     );
   policy.addCommand(policyValidateCommand(ctx));
   policy.addCommand(policyLintCommand(ctx));
@@ -130,8 +130,8 @@ Examples:
   program.addCommand(completionsCommand(ctx));
 
   applyToTree(program, (command) => {
-    // Options belong to the command they follow: `requests --profile p` filters, while
-    // `requests show <id> --profile p` names who asks.
+    // Options belong to the command they follow: `requests --for-profile p` filters the list,
+    // `requests show <id> --aws-profile p` names who asks.
     if (command.commands.length > 0) command.enablePositionalOptions();
     if (command !== program && command.name() !== "exec") {
       command.addOption(
