@@ -227,7 +227,7 @@ region = us-east-1
     "push",
     "ssm:/sentinel/policies/dev",
     policy,
-    "--profile",
+    "--aws-profile",
     "base",
   ], { env: vault });
   assertEquals(pushed.code, 0, pushed.stderr);

@@ -125,7 +125,7 @@ region = us-east-1
     "approval",
     "approved",
   ]]);
-  assertEquals((await only("--profile", "ops")).length, 3);
+  assertEquals((await only("--for-profile", "ops")).length, 3);
   assertEquals((await only("--effect", "require_approval")).map((r) => [r.type, r.profile]), [
     ["decision", "prod"],
   ]);

@@ -445,8 +445,8 @@ region = us-east-1
   });
   assertEquals(run.code, 2, run.stderr);
   assertIncludes(run.stderr, "policy push needs the credentials of someone allowed to change");
-  assertIncludes(run.stderr, "for example --profile base)");
-  assertEquals(run.stderr.includes("--profile prod"), false, run.stderr);
+  assertIncludes(run.stderr, "for example --aws-profile base)");
+  assertEquals(run.stderr.includes("--aws-profile prod"), false, run.stderr);
 });
 
 Deno.test("store init on DynamoDB says which identity and account created the table, and from which profile", async () => {
