@@ -39,7 +39,7 @@ import {
   readingContext,
 } from "./acting.ts";
 import { type ProfileContext, profileContext, userUnder } from "./profile_context.ts";
-import { openStore } from "./stores.ts";
+import { openStore, warnDamaged } from "./stores.ts";
 import { profileSettings } from "./profile_settings.ts";
 import { recordDecision } from "./record_decision.ts";
 import { notifierOf, reportDelivery, routerOf } from "./notify.ts";
@@ -289,6 +289,7 @@ export async function listRequests(
     limit: input.limit,
     cursor: input.cursor,
   });
+  warnDamaged(deps, "request", page);
   const now = deps.clock.now();
   const items = await Promise.all(
     page.items.map(async (request) => await expireLazily(deps, ctx, request, now) ?? request),
@@ -296,6 +297,7 @@ export async function listRequests(
   return {
     items: input.status === undefined ? items : items.filter((r) => r.status === input.status),
     ...(page.next === undefined ? {} : { next: page.next }),
+    ...(page.damaged === undefined ? {} : { damaged: page.damaged }),
   };
 }
 

@@ -36,6 +36,7 @@ import { notifierOf, reportDelivery } from "./notify.ts";
 import { profileContext, userUnder } from "./profile_context.ts";
 import { profileSettings } from "./profile_settings.ts";
 import { recordDecision } from "./record_decision.ts";
+import { warnDamaged } from "./stores.ts";
 
 /** What `sentinel breakglass <profile>` asks for. */
 export interface InvokeInput {
@@ -196,7 +197,17 @@ function refuseDeniedRole(
  * or by a reviewer since removed) does not lift the block.
  */
 async function checkLastReview(stores: Stores, policy: PolicyDocument, invoker: string) {
-  const [last] = (await stores.breakglass.list({ invoker, limit: 1 })).items;
+  const page = await stores.breakglass.list({ invoker, limit: 1 });
+  // A last event the store cannot read cannot show a review that counts: refused (fail closed).
+  const [damaged] = page.damaged ?? [];
+  if (damaged !== undefined) {
+    throw new SentinelError(
+      ExitCode.InvalidConfig,
+      `break-glass refused: ${invoker}'s last event ${damaged.id} in ${damaged.where} is damaged (${damaged.why}), so its review cannot be checked; restore the store from a backup, or delete that record`,
+      { code: "store_damaged" },
+    );
+  }
+  const [last] = page.items;
   if (last?.reviewedBy === undefined) return; // none yet, or unreviewed: the store refuses that
   const rule = policy.breakglass?.find((r) => r.name === last.rule);
   const held = reviewHolds(last, rule, policy.approvals);
@@ -245,7 +256,7 @@ export async function listEvents(
   flags: CallerFlags,
 ): Promise<Page<BreakglassEvent>> {
   const ctx = await actingContext(deps, flags);
-  return await ctx.stores.breakglass.list({
+  const page = await ctx.stores.breakglass.list({
     invoker: input.invoker,
     profile: input.profile,
     ...(input.active ? { activeAt: deps.clock.now() } : {}),
@@ -253,6 +264,8 @@ export async function listEvents(
     limit: input.limit,
     cursor: input.cursor,
   });
+  warnDamaged(deps, "break-glass event", page);
+  return page;
 }
 
 /** One event. */

@@ -7,6 +7,8 @@
  * one wins, and a break-glass invocation checks its rate limits and records its use atomically.
  *
  * Bodies are stored as JSON; the columns beside them exist for filters, order and conditions.
+ * Every body is read back through core/store_records.ts: a damaged one is named and left out of
+ * a list, a `store_damaged` error when asked for by id, and nothing on the credential path.
  * Rate-limit uses live in `quota_uses` (key, time, event), kept for the longest window of a key.
  * Terminal requests past `retainUntil` are deleted when the next request is created.
  *
@@ -17,6 +19,12 @@ import { dirname } from "node:path";
 import type { ApprovalRequest } from "../../core/approval/request.ts";
 import type { BreakglassEvent, QuotaSlot } from "../../core/breakglass/event.ts";
 import { ExitCode, SentinelError } from "../../core/errors.ts";
+import {
+  parseApprovalRequest,
+  parseBreakglassEvent,
+  parseStoredJson,
+  type StoredRecord,
+} from "../../core/store_records.ts";
 import type {
   ApprovalStore,
   BreakglassStore,
@@ -26,9 +34,9 @@ import type {
   RequestQuery,
   Stores,
 } from "../../ports/stores.ts";
-import { checkLimit, decodeCursor, type ListKind, pageOf } from "./list_cursor.ts";
+import { checkLimit, decodeCursor, type ListKind, pageOfEntries } from "./list_cursor.ts";
 import { quotaRefusal, windowsByKey } from "./quota_window.ts";
-import { alreadyExists, checkVersion } from "./record_checks.ts";
+import { alreadyExists, checkVersion, damagedRecord } from "./record_checks.ts";
 
 /** How long a write waits for another process's write to finish before failing. */
 export const BUSY_TIMEOUT_MS = 20_000;
@@ -198,8 +206,8 @@ export class SqliteApprovalStore implements ApprovalStore {
   get(id: string): Promise<ApprovalRequest | undefined> {
     return settle(() =>
       this.#c.read("read a request from", () => {
-        const row = this.#c.statement("SELECT body FROM requests WHERE id = ?").get(id);
-        return row ? parseBody<ApprovalRequest>(row.body) : undefined;
+        const row = this.#c.statement("SELECT id, body FROM requests WHERE id = ?").get(id);
+        return row ? readOne(this.#c, "requests", row) : undefined;
       })
     );
   }
@@ -229,7 +237,7 @@ export class SqliteApprovalStore implements ApprovalStore {
       if (query.requester !== undefined) {
         filters.push({ sql: "requester = ?", params: [query.requester] });
       }
-      return listPage<ApprovalRequest>(this.#c, "request", "requests", filters, query);
+      return listPage(this.#c, "requests", filters, query);
     });
   }
 
@@ -237,9 +245,9 @@ export class SqliteApprovalStore implements ApprovalStore {
     return settle(() =>
       this.#c.read("read approvals from", () =>
         this.#c.statement(
-          "SELECT body FROM requests WHERE requester = ? AND profile = ? " +
+          "SELECT id, body FROM requests WHERE requester = ? AND profile = ? " +
             "AND status = 'approved' AND window_ends_at > ? ORDER BY created_at DESC, id DESC",
-        ).all(requester, profile, now).map((row) => parseBody<ApprovalRequest>(row.body)))
+        ).all(requester, profile, now).flatMap((row) => readable(readRow("requests", row))))
     );
   }
 }
@@ -310,8 +318,8 @@ export class SqliteBreakglassStore implements BreakglassStore {
   get(id: string): Promise<BreakglassEvent | undefined> {
     return settle(() =>
       this.#c.read("read a break-glass event from", () => {
-        const row = this.#c.statement("SELECT body FROM events WHERE id = ?").get(id);
-        return row ? parseBody<BreakglassEvent>(row.body) : undefined;
+        const row = this.#c.statement("SELECT id, body FROM events WHERE id = ?").get(id);
+        return row ? readOne(this.#c, "events", row) : undefined;
       })
     );
   }
@@ -343,7 +351,7 @@ export class SqliteBreakglassStore implements BreakglassStore {
         filters.push({ sql: "closed_at IS NULL AND ends_at > ?", params: [query.activeAt] });
       }
       if (query.unreviewed === true) filters.push({ sql: "reviewed_at IS NULL", params: [] });
-      return listPage<BreakglassEvent>(this.#c, "event", "events", filters, query);
+      return listPage(this.#c, "events", filters, query);
     });
   }
 
@@ -351,9 +359,9 @@ export class SqliteBreakglassStore implements BreakglassStore {
     return settle(() =>
       this.#c.read("read break-glass events from", () =>
         this.#c.statement(
-          "SELECT body FROM events WHERE invoker = ? AND profile = ? AND closed_at IS NULL " +
+          "SELECT id, body FROM events WHERE invoker = ? AND profile = ? AND closed_at IS NULL " +
             "AND ends_at > ? ORDER BY created_at DESC, id DESC",
-        ).all(invoker, profile, now).map((row) => parseBody<BreakglassEvent>(row.body)))
+        ).all(invoker, profile, now).flatMap((row) => readable(readRow("events", row))))
     );
   }
 
@@ -409,14 +417,34 @@ interface Filter {
   params: SQLInputValue[];
 }
 
-/** One page of `table`, newest first, after the cursor's position. */
-function listPage<T extends { createdAt: number; id: string }>(
+/** What each table holds. */
+interface Tables {
+  requests: ApprovalRequest;
+  events: BreakglassEvent;
+}
+
+const TABLES = {
+  requests: { kind: "request", what: "approval request", parse: parseApprovalRequest },
+  events: { kind: "event", what: "break-glass event", parse: parseBreakglassEvent },
+} as const satisfies {
+  [K in keyof Tables]: {
+    kind: ListKind;
+    what: string;
+    parse: (value: unknown) => StoredRecord<Tables[K]>;
+  };
+};
+
+/**
+ * One page of `table`, newest first, after the cursor's position: damaged rows are left out of
+ * the items and named (their position still moves the cursor on).
+ */
+function listPage<K extends keyof Tables>(
   c: Connection,
-  kind: ListKind,
-  table: "requests" | "events",
+  table: K,
   filters: Filter[],
   query: { limit: number; cursor?: string },
-): Page<T> {
+): Page<Tables[K]> {
+  const kind = TABLES[table].kind;
   const limit = checkLimit(query.limit);
   const where = filters.map((filter) => filter.sql);
   const params = filters.flatMap((filter) => filter.params);
@@ -425,10 +453,49 @@ function listPage<T extends { createdAt: number; id: string }>(
     where.push("(created_at < ? OR (created_at = ? AND id < ?))");
     params.push(after.createdAt, after.createdAt, after.id);
   }
-  const sql = `SELECT body FROM ${table}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ` +
-    "ORDER BY created_at DESC, id DESC LIMIT ?";
+  const sql = `SELECT id, created_at, body FROM ${table}${
+    where.length ? ` WHERE ${where.join(" AND ")}` : ""
+  } ORDER BY created_at DESC, id DESC LIMIT ?`;
   const rows = c.read(`list ${kind}s in`, () => c.statement(sql).all(...params, limit + 1));
-  return pageOf(kind, rows.map((row) => parseBody<T>(row.body)), limit);
+  const entries = rows.map((row) => ({
+    id: String(row.id),
+    createdAt: Number(row.created_at),
+    read: readRow(table, row),
+  }));
+  return pageOfEntries(kind, entries, limit, `the SQLite store ${c.path}`);
+}
+
+/** A row's body read back as a record of `table`, or why it is not one. */
+function readRow<K extends keyof Tables>(
+  table: K,
+  row: Record<string, unknown>,
+): StoredRecord<Tables[K]> {
+  const parse = TABLES[table].parse as (value: unknown) => StoredRecord<Tables[K]>;
+  if (typeof row.body !== "string") return { ok: false, why: "its body is not text" };
+  return parseStoredJson(row.body, parse, String(row.id));
+}
+
+/** The record of a row asked for by id; a damaged one is a `store_damaged` error. */
+function readOne<K extends keyof Tables>(
+  c: Connection,
+  table: K,
+  row: Record<string, unknown>,
+): Tables[K] {
+  const read = readRow(table, row);
+  if (read.ok) return read.record;
+  const id = String(row.id);
+  throw damagedRecord(
+    TABLES[table].what,
+    id,
+    `the SQLite store ${c.path}`,
+    read.why,
+    `restore the store file from a backup, or delete that row (table ${table}, id ${id}) with the sqlite3 tool`,
+  );
+}
+
+/** The record, or nothing for a damaged one: the credential path's lookups grant nothing on it. */
+function readable<T>(read: StoredRecord<T>): T[] {
+  return read.ok ? [read.record] : [];
 }
 
 function requestColumns(r: ApprovalRequest): SQLInputValue[] {
@@ -457,22 +524,6 @@ function eventColumns(e: BreakglassEvent): SQLInputValue[] {
     e.version,
     JSON.stringify(e),
   ];
-}
-
-function parseBody<T>(body: unknown): T {
-  try {
-    const value = JSON.parse(String(body));
-    if (typeof value !== "object" || value === null || typeof value.id !== "string") {
-      throw new Error("not a record");
-    }
-    return value as T;
-  } catch {
-    throw new SentinelError(
-      ExitCode.InvalidConfig,
-      "a record in the SQLite store is damaged (its body is not a Sentinel record); restore the store file from a backup, or move it aside to start a new one",
-      { code: "store_damaged" },
-    );
-  }
 }
 
 /** Runs synchronous store work as a promise (a throw becomes a rejection). */
