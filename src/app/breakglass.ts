@@ -25,6 +25,7 @@ import {
   SENTINEL_ACTOR,
 } from "../core/breakglass/transitions.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
+import { reasonTooLong } from "../core/limits.ts";
 import type { BreakglassCover } from "../core/issuance/verdict.ts";
 import { compilePolicy, deniesRole, evaluate } from "../core/policy/evaluate.ts";
 import type { BreakglassReasonCode, PolicyDocument } from "../core/policy/schema.ts";
@@ -59,6 +60,8 @@ export async function invokeBreakglass(deps: Deps, input: InvokeInput): Promise<
   if (input.justification.trim() === "") {
     throw new SentinelError(ExitCode.Usage, "say what the emergency is: --justification <text>");
   }
+  const tooLong = reasonTooLong(input.justification, "--justification");
+  if (tooLong !== undefined) throw new SentinelError(ExitCode.Usage, tooLong);
   const context = await profileContext(
     deps,
     await profileSettings(deps, input.profile, { store: input.store }),
