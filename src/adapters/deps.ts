@@ -140,7 +140,7 @@ export function createDeps(edges: ProcessEdges): Deps {
     }),
     credentialServer: async () => (await serverModule()).credentialServer,
     consoleSignin: async () => (await signinModule()).consoleSignin,
-    stores: (location) => {
+    stores: (location, options) => {
       // A DynamoDB store is only clients bound to one deadline: a fresh one per opening, so a
       // long wait can poll with a fresh deadline each time. An SQLite file is opened once.
       if (location.kind === "dynamodb") {
@@ -148,7 +148,9 @@ export function createDeps(edges: ProcessEdges): Deps {
       }
       let opened = stores.get(location.text);
       if (opened === undefined) {
-        opened = storesModule().then((m) => m.openStores(location, { endpoints: env.get }));
+        opened = storesModule().then((m) =>
+          m.openStores(location, { endpoints: env.get }, options)
+        );
         opened.catch(() => stores.delete(location.text));
         stores.set(location.text, opened);
       }

@@ -24,8 +24,9 @@ export async function openStore(
   deps: Deps,
   setting: StoreSetting,
   access: StoreAccess,
+  options?: { existing?: boolean },
 ): Promise<Stores> {
-  if (setting.kind === "sqlite") return await deps.stores(setting);
+  if (setting.kind === "sqlite") return await deps.stores(setting, options);
   return await deps.stores({
     ...setting,
     kind: "dynamodb",

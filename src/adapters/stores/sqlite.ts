@@ -1,7 +1,9 @@
 /**
  * The embedded store (DESIGN §8, §9): approval requests and break-glass events in one SQLite file
- * (`node:sqlite`), for one machine. The file is created 0600 (its new parent directories 0700),
- * runs in WAL mode, and waits up to {@link BUSY_TIMEOUT_MS} for another process's write. The schema
+ * (`node:sqlite`), for one machine. The file is created 0600 (its new parent directories 0700) —
+ * only by commands that write (`request`, `breakglass`, `store init`): a command that reads opens
+ * an existing store or says there is none, and a path that is a symbolic link to nothing is
+ * refused rather than followed (see {@link prepareFile}). It runs in WAL mode, and waits up to {@link BUSY_TIMEOUT_MS} for another process's write. The schema
  * is created on open and versioned with `PRAGMA user_version`. Every conditional write runs in
  * one `BEGIN IMMEDIATE` transaction, so of two processes computing from the same version exactly
  * one wins, and a break-glass invocation checks its rate limits and records its use atomically.
@@ -15,7 +17,7 @@
  * @module
  */
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { ApprovalRequest } from "../../core/approval/request.ts";
 import type { BreakglassEvent, QuotaSlot } from "../../core/breakglass/event.ts";
 import { ExitCode, SentinelError } from "../../core/errors.ts";
@@ -89,6 +91,14 @@ CREATE TABLE quota_uses (
 PRAGMA user_version = ${SCHEMA_VERSION};
 `;
 
+/** How to open a store file: whether a missing one is created, and the setting that named it. */
+export interface SqliteOpenOptions {
+  /** Create the file when it is missing (commands that write); default true. */
+  create?: boolean;
+  /** The setting's text and where it came from, for messages. */
+  setting?: { text: string; from?: string };
+}
+
 /** One SQLite connection, shared by both stores of a {@link Stores} bundle. */
 class Connection {
   readonly path: string;
@@ -97,9 +107,9 @@ class Connection {
   readonly created: boolean;
   readonly #statements = new Map<string, StatementSync>();
 
-  constructor(path: string) {
+  constructor(path: string, options: SqliteOpenOptions) {
     this.path = path;
-    prepareFile(path);
+    prepareFile(path, options);
     try {
       this.db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
     } catch (error) {
@@ -377,9 +387,9 @@ export class SqliteBreakglassStore implements BreakglassStore {
   }
 }
 
-/** Opens (creating when needed) the SQLite store at `path`. */
-export function openSqliteStores(path: string): Stores {
-  const connection = new Connection(path);
+/** Opens the SQLite store at `path` (creating it when missing, unless `options.create` is false). */
+export function openSqliteStores(path: string, options: SqliteOpenOptions = {}): Stores {
+  const connection = new Connection(path, options);
   return {
     approvals: new SqliteApprovalStore(connection),
     breakglass: new SqliteBreakglassStore(connection),
@@ -393,22 +403,72 @@ export function openSqliteStores(path: string): Stores {
   };
 }
 
-/** Creates the missing parent directories (0700) and the file (0600) before SQLite opens it. */
-function prepareFile(path: string): void {
+/**
+ * Makes sure the store file is there before SQLite opens it (SQLite would create a missing one
+ * with the umask's mode, 0644 as a rule): an existing file (or a link to one) is used as it is;
+ * a missing one is created 0600, with its missing parent directories 0700, when `create` is set,
+ * and otherwise is an error that says how to create it — nothing is created for a read.
+ *
+ * A path that is a symbolic link to nothing is refused, naming both: following it would make a
+ * new, empty store wherever the link points, and a dangling link to a store is far more often a
+ * store that moved (or a disk not mounted) than a wish for a new one — the team's approvals would
+ * silently start over in a fresh file. Fixing the link, or pointing the setting at the target,
+ * is the person's choice to make.
+ */
+function prepareFile(path: string, options: SqliteOpenOptions): void {
+  const setting = settingText(options);
+  let link: Deno.FileInfo;
+  try {
+    link = Deno.lstatSync(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw storeFailure(path, "open", error, setting);
+    if (options.create === false) {
+      throw new SentinelError(
+        ExitCode.InvalidConfig,
+        `there is no store at ${path} (${setting}), and reading does not create one; check the path, or create the store with \`sentinel store init${
+          options.setting?.from === "--store" ? ` --store ${options.setting.text}` : ""
+        }\` (a request or a break-glass creates it too)`,
+        { code: "store_missing" },
+      );
+    }
+    createFile(path, setting);
+    return;
+  }
+  if (!link.isSymlink) return;
   try {
     Deno.statSync(path);
-    return;
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw storeFailure(path, "open", error);
+    if (!(error instanceof Deno.errors.NotFound)) throw storeFailure(path, "open", error, setting);
+    let target = "(unreadable)";
+    try {
+      target = resolve(dirname(path), Deno.readLinkSync(path));
+    } catch { /* named as unreadable */ }
+    throw new SentinelError(
+      ExitCode.InvalidConfig,
+      `the store path ${path} (${setting}) is a symbolic link to ${target}, which does not exist; Sentinel does not create a store through a dangling link (the store it pointed to may have moved, or its disk is not mounted). Fix or remove the link, or point sentinel_store at the file you mean`,
+      { code: "store_missing" },
+    );
   }
+}
+
+/** Creates the store file 0600 (and its missing parent directories 0700). */
+function createFile(path: string, setting: string): void {
   try {
     Deno.mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const file = Deno.openSync(path, { write: true, createNew: true, mode: 0o600 });
     file.close();
     if (Deno.build.os !== "windows") Deno.chmodSync(path, 0o600);
   } catch (error) {
-    if (!(error instanceof Deno.errors.AlreadyExists)) throw storeFailure(path, "create", error);
+    if (!(error instanceof Deno.errors.AlreadyExists)) {
+      throw storeFailure(path, "create", error, setting);
+    }
   }
+}
+
+/** Where the store setting came from, for messages: "the store setting from --store". */
+function settingText(options: SqliteOpenOptions): string {
+  const from = options.setting?.from;
+  return from === undefined ? "sentinel_store (SENTINEL_STORE)" : `the store setting from ${from}`;
 }
 
 /** A condition of a list and its parameters. */
@@ -536,19 +596,32 @@ function settle<T>(work: () => T): Promise<T> {
 }
 
 /** An SQLite failure as a message: which file, what was being done, what to do next. */
-function storeFailure(path: string, action: string, error: unknown): SentinelError {
+function storeFailure(
+  path: string,
+  action: string,
+  error: unknown,
+  setting = "sentinel_store (SENTINEL_STORE)",
+): SentinelError {
   if (error instanceof SentinelError) return error;
+  if (error instanceof Deno.errors.NotCapable) {
+    // Deno guards system paths (/proc, /sys, /dev, …) beyond the permissions Sentinel runs with.
+    return new SentinelError(
+      ExitCode.InvalidConfig,
+      `cannot ${action} the store ${path}: it is a system path (such as /proc, /sys or /dev), not a place for a store file; point ${setting} at an ordinary file, such as ~/.local/share/sentinel/sentinel.db`,
+      { cause: error },
+    );
+  }
   const detail = String((error as { message?: unknown })?.message ?? error).split("\n")[0];
   const busy = /database (table )?is locked|SQLITE_BUSY/i.test(detail);
   const denied = error instanceof Deno.errors.PermissionDenied ||
-    error instanceof Deno.errors.NotCapable || /readonly|permission|access/i.test(detail);
+    /readonly|permission|access/i.test(detail);
   const next = busy
     ? `another process kept it locked for over ${BUSY_TIMEOUT_MS / 1000} s; try again`
     : denied
     ? "check the permissions of the file and its directory"
     : action === "create"
-    ? "check sentinel_store (SENTINEL_STORE) and that its directory can be created"
-    : "check sentinel_store (SENTINEL_STORE) and that the file is an SQLite store Sentinel wrote";
+    ? `check ${setting} and that its directory can be created`
+    : `check ${setting} and that the file is an SQLite store Sentinel wrote`;
   return new SentinelError(
     busy ? ExitCode.Internal : ExitCode.InvalidConfig,
     `cannot ${action} the store ${path}: ${detail}; ${next}`,

@@ -104,9 +104,11 @@ export function regionOf(sources: SettingSources): { region: string; from: strin
 
 /** The store setting, or the default SQLite file in the data directory. */
 export function storeOf(sources: SettingSources, env: Environment): StoreSetting {
+  const found = resolveSetting(SETTINGS.store, sources);
   return parseStoreLocation(
-    settingOr(SETTINGS.store, sources, defaultStoreText(env.paths.dataDir)),
+    found?.value ?? defaultStoreText(env.paths.dataDir),
     env.paths.home,
+    found?.from ?? "the default store",
   );
 }
 
