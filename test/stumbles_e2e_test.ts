@@ -336,7 +336,7 @@ Deno.test("stumble 7: --no-cache issues afresh; a config edit leaves one cache e
   assertEquals((list.stdout + json.stdout).includes(secret), false);
 
   const cleared = await runSentinel(["cache", "clear", "prod"], { env });
-  assertEquals(cleared.stdout, "removed 1 cached session(s) of prod\n");
+  assertEquals(cleared.stdout, "removed 1 cached session of prod\n");
   assertIncludes((await runSentinel(["cache", "list"], { env })).stdout, "no cached sessions");
   const all = await runSentinel(["cache", "clear", "--output", "json"], { env });
   assertEquals(JSON.parse(all.stdout).identities, 1);
