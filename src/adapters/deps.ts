@@ -20,6 +20,7 @@ import { appendDecision } from "./decision_log.ts";
 import {
   backupFile,
   fileTextHash,
+  isOwnerReadOnly,
   readFromOffset,
   readOptionalText,
   readUserFile,
@@ -110,6 +111,7 @@ export function createDeps(edges: ProcessEdges): Deps {
       textHash: fileTextHash,
       writeText: (path, text) => Deno.writeTextFile(path, text),
       writePrivate: writePrivateFile,
+      isReadOnly: isOwnerReadOnly,
       backup: backupFile,
       readFrom: readFromOffset,
     },
