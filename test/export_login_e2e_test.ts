@@ -175,17 +175,22 @@ Deno.test("login --open hands the URL to the browser and prints no secret; a pla
   await using t = await setupScenario("alice");
   const federation = standInFederation();
   try {
-    const opened = `${t.home.dir}/opened.txt`;
+    // The browser gets a private page that leads on to the URL (never the URL itself, which
+    // other local users could read on its command line): it reads the page.
+    const opened = `${t.home.dir}/opened.html`;
     const browser = `${t.home.dir}/browser.sh`;
-    await Deno.writeTextFile(browser, `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`, {
-      mode: 0o755,
-    });
+    await Deno.writeTextFile(
+      browser,
+      `#!/bin/sh\ncat "$(printf '%s' "$1" | sed 's|^file://||')" > '${opened}'\n`,
+      { mode: 0o755 },
+    );
     const env = { ...t.home.env, SENTINEL_FEDERATION_URL: federation.url, BROWSER: browser };
     const run = await runSentinel(["login", "prod", "--open"], { env });
     assertEquals(run.code, 0, run.stderr);
     assertEquals(run.stdout, "");
     assertMatch(run.stderr, /^opened the AWS console for prod as alice \(session until \d{4}-/);
-    const url = new URL(await Deno.readTextFile(opened));
+    const page = await Deno.readTextFile(opened);
+    const url = new URL(JSON.parse(/location\.replace\(("[^"]*")\)/.exec(page)![1]));
     assertEquals(url.searchParams.get("SigninToken"), "stand-in-signin-token+/=");
     assertTrue(!run.stderr.includes("stand-in-signin-token"), "the sign-in token reached stderr");
 

@@ -4,7 +4,7 @@
  * subscription on moto); a break-glass invocation reaches every notifier — even one subscribed to
  * other events only — and its escalation goes out once the threshold is reached.
  */
-import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
+import { assertEquals, assertIncludes, assertMatch, assertTrue } from "./assert.ts";
 import { createIamUser } from "./harness/aws_home.ts";
 import { runProgram } from "./harness/run.ts";
 import { runSentinel } from "./harness/sentinel.ts";
@@ -128,7 +128,7 @@ ${hook("all-events", all.port)}${
   assertTrue(published.every((m) => m.attribute === m.type), "event_type attribute differs");
 });
 
-Deno.test("a required notifier that fails: the request is not created, the break-glass event is closed at once", async () => {
+Deno.test("a required notifier that fails: the request is withdrawn (cancelled), the break-glass event is closed at once", async () => {
   const down = webhookReceiver(HOOK_SECRET, [500]);
   await using t = await startTeam({
     store: "sqlite",
@@ -145,14 +145,18 @@ Deno.test("a required notifier that fails: the request is not created, the break
   try {
     const request = await t.run(["request", "prod", "--reason", "deploy"]);
     assertEquals(request.code, 7, request.stderr);
-    assertIncludes(
+    // Stored first, then announced: the request the pager could not announce is withdrawn.
+    assertMatch(
       request.stderr,
-      "the required notifier pager could not announce the request, so it was not created",
+      /the required notifier pager could not announce request [0-9a-f]{16}, so it was withdrawn \(cancelled\) and can never be approved/,
     );
     const listed = JSON.parse(
       (await t.run(["requests", "--aws-profile", "bob", "--output", "json"])).stdout,
     );
-    assertEquals(listed.requests, []);
+    assertEquals(
+      listed.requests.map((r: { status: string; decided_by: string }) => [r.status, r.decided_by]),
+      [["cancelled", "sentinel"]],
+    );
 
     const invoked = await t.run([
       "breakglass",

@@ -13,9 +13,14 @@
  * Retries: network errors and 5xx are retried with exponential backoff (0.25 s, 0.5 s, 1 s, …)
  * within `max_total_seconds`; 4xx is final.
  *
+ * The Slack format's summary and its list of fields are one line each: text from people (a
+ * reason, a justification, a comment) has its line breaks and other control characters escaped
+ * (shared/one_line.ts), so it cannot forge a line or a field approvers read.
+ *
  * @module
  */
 import type { NotifierPlugin, PluginContext, SentinelEvent } from "../api/v1.ts";
+import { oneLine } from "../shared/one_line.ts";
 
 const encoder = new TextEncoder();
 
@@ -43,10 +48,10 @@ async function signature(key: Uint8Array, id: string, timestamp: string, body: s
   return "v1," + btoa(String.fromCharCode(...new Uint8Array(mac)));
 }
 
-/** One line saying what happened, for people. */
+/** One line saying what happened, for people: no value can add a line to it. */
 export function summary(event: SentinelEvent): string {
   const d = event.data as Record<string, unknown>;
-  const s = (key: string) => String(d[key] ?? "?");
+  const s = (key: string) => oneLine(String(d[key] ?? "?"));
   switch (event.type) {
     case "approval_requested":
       return `${s("requester")} asks for ${s("profile")} for ${
@@ -61,7 +66,11 @@ export function summary(event: SentinelEvent): string {
         s("comment")
       }`;
     case "approval_cancelled":
-      return `${s("requester")} cancelled the request for ${s("profile")}`;
+      return d.decided_by === undefined || d.decided_by === null || d.decided_by === d.requester
+        ? `${s("requester")} cancelled the request for ${s("profile")}`
+        : `${s("requester")}'s request for ${s("profile")} was cancelled by ${s("decided_by")}: ${
+          s("comment")
+        }`;
     case "approval_expired":
       return `${s("requester")}'s request for ${s("profile")} expired undecided`;
     case "credential_denied":
@@ -81,7 +90,7 @@ export function summary(event: SentinelEvent): string {
     case "breakglass_reviewed":
       return `break-glass ${s("id")} on ${s("profile")} reviewed by ${s("reviewed_by")}`;
     default:
-      return `Sentinel ${event.type}`;
+      return `Sentinel ${oneLine(event.type)}`;
   }
 }
 
@@ -97,7 +106,7 @@ function slackBody(event: SentinelEvent): string {
   const details = Object.entries(event.data)
     .filter(([, v]) => typeof v === "string" || typeof v === "number" || typeof v === "boolean")
     .slice(0, 12)
-    .map(([k, v]) => `*${slackEscape(k)}*: ${slackEscape(String(v))}`)
+    .map(([k, v]) => `*${slackEscape(oneLine(k))}*: ${slackEscape(oneLine(String(v)))}`)
     .join("\n");
   const text = slackEscape(summary(event));
   return JSON.stringify({
@@ -109,7 +118,7 @@ function slackBody(event: SentinelEvent): string {
         type: "context",
         elements: [{
           type: "mrkdwn",
-          text: slackEscape(`${event.type} ${event.id} at ${event.time}`),
+          text: slackEscape(oneLine(`${event.type} ${event.id} at ${event.time}`)),
         }],
       },
     ],

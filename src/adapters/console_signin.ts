@@ -2,11 +2,20 @@
  * The console sign-in adapter: `fetch` to the federation endpoint (a GET whose query holds the
  * session, as AWS defines it, so no message here ever quotes the URL), and the browser — the
  * command in `$BROWSER` when set, else `xdg-open` (Linux), `open` (macOS) or the URL handler of
- * Windows. The opener gets the sign-in URL as its argument, where other local users may see it in
- * the process list while it runs; the URL works once, within 15 minutes.
+ * Windows.
+ *
+ * The sign-in URL signs in whoever opens it within 15 minutes, and a command line is readable by
+ * every local user (`/proc/<pid>/cmdline`, `ps`) — the opener's and, through it, the browser
+ * launcher's. So the URL is never an argument: it goes into a small page (0600, in a new 0700
+ * folder of the per-user runtime directory, else the temporary directory) that sends the browser
+ * on to it, and the opener gets that page's `file://` address. The page is removed as soon as its
+ * access time shows the browser read it, and after {@link PAGE_WAIT_MS} at the latest. A browser
+ * confined away from that folder (a snap's private /tmp) cannot open it: then `sentinel login`
+ * without `--open` prints the URL to paste.
  *
  * @module
  */
+import { pathToFileURL } from "node:url";
 import { signinTokenRequest } from "../core/console_login.ts";
 import type { IssuedCredentials } from "../core/credential_process.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
@@ -93,27 +102,96 @@ function browserEnv(): Record<string, string> {
   return env;
 }
 
-async function open(url: string): Promise<void> {
-  const [command, ...args] = opener(url);
-  let code: number;
+/** How long the page that leads to the sign-in URL is kept for the browser to read it. */
+export const PAGE_WAIT_MS = 15_000;
+
+/** A page that sends the browser on to `url` at once (meta refresh, script, and a link). */
+export function redirectPage(url: string): string {
+  const attribute = url.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const script = JSON.stringify(url).replace(/</g, "\\u003c");
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><meta name="referrer" content="no-referrer">
+<meta http-equiv="refresh" content="0;url=${attribute}">
+<title>AWS console sign-in</title>
+<script>location.replace(${script});</script></head>
+<body><p><a href="${attribute}">Continue to the AWS console</a> (Sentinel)</p></body></html>
+`;
+}
+
+/** A new private folder (0700) for the page: the per-user runtime directory, else the temp one. */
+function privateFolder(): string {
+  const runtime = Deno.env.get("XDG_RUNTIME_DIR");
+  let dir: string | undefined;
   try {
-    ({ code } = await new Deno.Command(command, {
-      args,
-      clearEnv: true,
-      env: browserEnv(),
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).output());
-  } catch {
-    code = -1;
-  }
-  if (code !== 0) {
+    if (runtime !== undefined && Deno.statSync(runtime).isDirectory) dir = runtime;
+  } catch { /* the temporary directory instead */ }
+  const folder = Deno.makeTempDirSync({ prefix: "sentinel-signin-", ...(dir ? { dir } : {}) });
+  if (Deno.build.os !== "windows") Deno.chmodSync(folder, 0o700);
+  return folder;
+}
+
+async function open(url: string): Promise<void> {
+  let folder: string;
+  let page: string;
+  try {
+    folder = privateFolder();
+    page = `${folder}/signin.html`;
+    Deno.writeTextFileSync(page, redirectPage(url), { createNew: true, mode: 0o600 });
+    if (Deno.build.os !== "windows") Deno.chmodSync(page, 0o600);
+  } catch (error) {
     throw new SentinelError(
       ExitCode.Internal,
-      `could not open a browser with ${command}; set BROWSER, or run without --open and open the printed URL yourself`,
+      `could not write the private sign-in page for the browser (${
+        (error as Error).message
+      }); run without --open and open the printed URL yourself`,
       { code: "browser_failed" },
     );
+  }
+  try {
+    const written = Deno.statSync(page).atime?.getTime() ?? 0;
+    const [command, ...args] = opener(pathToFileURL(page).href);
+    let code: number;
+    try {
+      ({ code } = await new Deno.Command(command, {
+        args,
+        clearEnv: true,
+        env: browserEnv(),
+        stdin: "null",
+        stdout: "null",
+        stderr: "null",
+      }).output());
+    } catch {
+      code = -1;
+    }
+    if (code !== 0) {
+      throw new SentinelError(
+        ExitCode.Internal,
+        `could not open a browser with ${command}; set BROWSER, or run without --open and open the printed URL yourself`,
+        { code: "browser_failed" },
+      );
+    }
+    await readOrTimeout(page, written, PAGE_WAIT_MS);
+  } finally {
+    try {
+      Deno.removeSync(folder, { recursive: true });
+    } catch { /* gone already */ }
+  }
+}
+
+/** Waits until `page` was read after `written` (its access time moved on), or `ms` passed. */
+async function readOrTimeout(page: string, written: number, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      if ((Deno.statSync(page).atime?.getTime() ?? 0) > written) {
+        // Read: give the browser a moment to finish with it before it goes.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        return;
+      }
+    } catch {
+      return; // removed by someone else: nothing to wait for
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

@@ -9,6 +9,11 @@
  *   validated document, which the cold path reuses while the policy's hash is unchanged;
  * - `identity/<access key>.json`: the verified identity of a base credential.
  *
+ * `clear` removes only Sentinel's entry files inside the real cache folder: a cache folder, or a
+ * folder in it, that is a symbolic link is refused before anything is removed (the link's target
+ * is someone else's folder, or the person's own choice to make), and entries that are not
+ * regular files are never followed.
+ *
  * The cache never blocks issuance: an entry that is damaged, of another format, or not a regular
  * file is removed and reads as absent (the cold path decides afresh), and a cache that cannot be
  * read or written is reported as a warning that says how to fix it. File operations are
@@ -16,6 +21,7 @@
  *
  * @module
  */
+import { ExitCode, SentinelError } from "../core/errors.ts";
 import { CACHE_FORMAT } from "../core/limits.ts";
 import { isPolicySlice } from "../core/policy/evaluate_slice.ts";
 import type { PolicyDocument } from "../core/policy/schema.ts";
@@ -89,7 +95,8 @@ export class FileCache implements IssuanceCache {
     try {
       for (const file of Deno.readDirSync(`${this.dir}/credentials`)) {
         const stale = `${this.dir}/credentials/${file.name}`;
-        if (file.name.startsWith(prefix) && stale !== path) Deno.removeSync(stale);
+        // Regular files only: a link in the folder is never followed.
+        if (file.isFile && file.name.startsWith(prefix) && stale !== path) Deno.removeSync(stale);
       }
     } catch { /* pruning is best effort */ }
     return Promise.resolve();
@@ -187,6 +194,9 @@ export class FileCache implements IssuanceCache {
   }
 
   async clear(profile?: string): Promise<ClearedCache> {
+    for (const folder of ["", "/credentials", "/policy", "/identity"]) {
+      this.#refuseLink(`${this.dir}${folder}`);
+    }
     const removeAll = (folder: string, prefix = "") => {
       let count = 0;
       for (const name of this.#entries(folder)) {
@@ -208,6 +218,30 @@ export class FileCache implements IssuanceCache {
       policies: removeAll("policy"),
       identities: removeAll("identity"),
     };
+  }
+
+  /**
+   * Refuses a cache folder that is a symbolic link: `clear` must not remove files in whatever
+   * folder the link leads to.
+   */
+  #refuseLink(path: string): void {
+    let target: string;
+    try {
+      if (!Deno.lstatSync(path).isSymlink) return;
+      target = Deno.readLinkSync(path);
+    } catch {
+      return; // absent: nothing to remove there
+    }
+    const top = path === this.dir;
+    throw new SentinelError(
+      ExitCode.InvalidConfig,
+      `${path} is a symbolic link to ${target}; \`cache clear\` removes entries only inside the real cache folder, so nothing was removed. ${
+        top
+          ? `If ${target} is meant to be the cache, set SENTINEL_CACHE_DIR to it; otherwise remove the link`
+          : "Remove the link (Sentinel makes that folder anew)"
+      } and run \`sentinel cache clear\` again`,
+      { code: "cache_symlink" },
+    );
   }
 
   /** The entry files of one cache folder (none when it does not exist). */

@@ -20,6 +20,7 @@ import { appendDecision } from "./decision_log.ts";
 import {
   backupFile,
   fileTextHash,
+  isOwnerReadOnly,
   readFromOffset,
   readOptionalText,
   readUserFile,
@@ -125,6 +126,7 @@ export function createDeps(edges: ProcessEdges): Deps {
       textHash: fileTextHash,
       writeText: (path, text) => Deno.writeTextFile(path, text),
       writePrivate: writePrivateFile,
+      isReadOnly: isOwnerReadOnly,
       backup: backupFile,
       readFrom: readFromOffset,
     },
@@ -155,7 +157,7 @@ export function createDeps(edges: ProcessEdges): Deps {
     }),
     credentialServer: async () => (await serverModule()).credentialServer,
     consoleSignin: async () => (await signinModule()).consoleSignin,
-    stores: (location) => {
+    stores: (location, options) => {
       // A DynamoDB store is only clients bound to one deadline: a fresh one per opening, so a
       // long wait can poll with a fresh deadline each time. An SQLite file is opened once.
       if (location.kind === "dynamodb") {
@@ -165,7 +167,9 @@ export function createDeps(edges: ProcessEdges): Deps {
       }
       let opened = stores.get(location.text);
       if (opened === undefined) {
-        opened = storesModule().then((m) => m.openStores(location, { endpoints: env.get }));
+        opened = storesModule().then((m) =>
+          m.openStores(location, { endpoints: env.get }, options)
+        );
         opened.catch(() => stores.delete(location.text));
         stores.set(location.text, opened);
       }

@@ -113,11 +113,38 @@ export async function ensurePrivateDir(path: string): Promise<void> {
 }
 
 /**
+ * Whether `path` (through its links) is a file its owner may not write: its mode lacks u+w.
+ * Windows reports no mode: false there.
+ */
+export async function isOwnerReadOnly(path: string): Promise<boolean> {
+  try {
+    const info = await Deno.stat(path);
+    return info.isFile && info.mode !== null && (info.mode & 0o200) === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The refusal to replace a file its owner made read-only (exit 1, nothing changed). */
+function readOnlyRefusal(path: string, mode: number | null): SentinelError {
+  const octal = mode === null ? "" : ` (mode 0${(mode & 0o777).toString(8)})`;
+  return new SentinelError(
+    ExitCode.Internal,
+    `${path} is read-only${octal}: its owner removed the write permission, so Sentinel will not replace it; nothing was changed. To let Sentinel write it, run \`chmod u+w ${path}\` and run the command again, or make the change shown above yourself`,
+    { code: "read_only_file" },
+  );
+}
+
+/**
  * Writes a file atomically (temp file, then rename) with mode 0600. A symbolic link is written
- * through (its target is replaced, the link stays), as editors do.
+ * through (its target is replaced, the link stays), as editors do. A file its owner made
+ * read-only is refused: a rename would replace it regardless of its mode.
  */
 export async function writePrivateFile(path: string, text: string): Promise<void> {
   const target = await linkTarget(path);
+  if (await isOwnerReadOnly(target)) {
+    throw readOnlyRefusal(path, (await Deno.stat(target)).mode);
+  }
   const dir = target.slice(0, target.lastIndexOf("/")) || ".";
   const temp = `${target}.${crypto.randomUUID()}.tmp`;
   try {

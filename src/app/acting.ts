@@ -42,7 +42,7 @@ export async function actingContext(deps: Deps, flags: CallerFlags): Promise<Act
     region: caller.settings.region,
     signal: caller.signal,
     credentials: () => Promise.resolve(caller.credentials),
-  });
+  }, { existing: true }); // acting on what is stored never creates a store
   const config = await deps.config.load();
   return {
     caller,
@@ -79,7 +79,7 @@ export async function readingContext(
   const { store, profile, config } = await storeWithoutCaller(deps, flags);
   if (store.kind !== "sqlite") return await actingContext(deps, flags);
   return {
-    stores: await deps.stores(store),
+    stores: await deps.stores(store, { existing: true }), // a read never creates a store
     store,
     logFile: await configuredLogFile(deps, profile),
     plugins: config.sentinel.plugins,

@@ -24,11 +24,12 @@ import {
 import type { Principal } from "../core/identity.ts";
 import { commandLine, storeFlags } from "../core/advice.ts";
 import { storeNamed, type StoreSetting } from "../core/store_location.ts";
+import { withdrawUnannounced } from "../core/approval/unannounced.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { ApprovalCover } from "../core/issuance/verdict.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 import { formatDuration } from "../core/duration.ts";
-import { DEFAULT_SESSION_SECONDS, MIN_WINDOW_SECONDS } from "../core/limits.ts";
+import { DEFAULT_SESSION_SECONDS, MIN_WINDOW_SECONDS, reasonTooLong } from "../core/limits.ts";
 import { compilePolicy, type Decision, evaluate } from "../core/policy/evaluate.ts";
 import type { ApprovalRule, PolicyDocument } from "../core/policy/schema.ts";
 import type { Deps } from "../ports/deps.ts";
@@ -47,7 +48,7 @@ import {
   underEach,
 } from "./acting.ts";
 import { type ProfileContext, profileContext, userUnder } from "./profile_context.ts";
-import { openStore } from "./stores.ts";
+import { openStore, warnDamaged } from "./stores.ts";
 import { profileSettings } from "./profile_settings.ts";
 import { recordDecision } from "./record_decision.ts";
 import { notifierOf, reportDelivery, routerOf } from "./notify.ts";
@@ -76,7 +77,12 @@ export type AccessRequestOutcome =
   /** An approved request still covers the profile (nothing was asked; see `anyway`). */
   | { kind: "already_approved"; request: ApprovalRequest; windowEndsAt: number };
 
-/** Asks for access to a `require_approval` profile. */
+/**
+ * Asks for access to a `require_approval` profile. The request is stored before anyone hears of
+ * it, so no approver is paged about a request the store did not take (and a retry after such a
+ * failure pages once); when a required notifier then fails, the request is withdrawn (cancelled
+ * by `sentinel`), so nobody can approve a request its approvers were never told of.
+ */
 export async function requestAccess(
   deps: Deps,
   input: AccessRequestInput,
@@ -84,6 +90,8 @@ export async function requestAccess(
   if (input.reason.trim() === "") {
     throw new SentinelError(ExitCode.Usage, "say why you need the access: --reason <text>");
   }
+  const tooLong = reasonTooLong(input.reason, "--reason");
+  if (tooLong !== undefined) throw new SentinelError(ExitCode.Usage, tooLong);
   const context = await profileContext(
     deps,
     await profileSettings(deps, input.profile, { store: input.store }),
@@ -153,28 +161,80 @@ export async function requestAccess(
     policySource: policy.source,
     now,
   });
-  await stores.approvals.get(request.id);
-  const { approvers, report } = await announceRequest(
-    deps,
-    settings.plugins,
-    request,
-    rule,
-    settings.store,
-  );
   await stores.approvals.create(request);
-  await logTransition(
-    deps,
-    undefined,
-    request,
-    request.status === "approved"
+  const ledger = { stores, logFile: settings.logFile, plugins: settings.plugins };
+  let announced: Awaited<ReturnType<typeof announceRequest>>;
+  try {
+    const actor = request.status === "approved"
       ? { name: POLICY_ACTOR }
-      : { name: requester, arn: context.identity.arn },
-    {
-      logFile: settings.logFile,
-      plugins: settings.plugins,
-    },
-  );
-  return { kind: "created", request, approvers, report, context };
+      : { name: requester, arn: context.identity.arn };
+    await logTransition(deps, undefined, request, actor, ledger);
+    announced = await announceRequest(deps, settings.plugins, request, rule, settings.store);
+  } catch (error) {
+    await withdraw(
+      deps,
+      ledger,
+      request,
+      `it could not be logged or announced: ${(error as Error).message}`,
+    );
+    throw error;
+  }
+  if (announced.failedRequired !== undefined) {
+    const failed = announced.failedRequired;
+    await withdraw(deps, ledger, request, `the required notifier ${failed} could not announce it`);
+    throw new SentinelError(
+      ExitCode.PluginFailure,
+      `the required notifier ${failed} could not announce request ${request.id}, so it was withdrawn (cancelled) and can never be approved; fix the notifier (\`sentinel plugins test ${failed}\`) and ask again`,
+      { code: "announce_failed" },
+    );
+  }
+  return {
+    kind: "created",
+    request,
+    approvers: announced.approvers,
+    report: announced.report,
+    context,
+  };
+}
+
+/**
+ * Cancels (as `sentinel`) a stored request whose announcement failed, logs that, and tells the
+ * notifiers that did hear of it; a failure here is reported, and the announcement's error stands.
+ */
+async function withdraw(
+  deps: Deps,
+  ctx: Pick<ActingContext, "stores" | "logFile" | "plugins">,
+  request: ApprovalRequest,
+  why: string,
+): Promise<void> {
+  try {
+    // Someone who heard of it through another notifier may have approved it meanwhile: it is
+    // withdrawn from whatever version is current.
+    let current = request;
+    let withdrawn = withdrawUnannounced(current, why, deps.clock.now());
+    for (
+      let attempt = 1;
+      !(await ctx.stores.approvals.transition(withdrawn, current.version));
+      attempt++
+    ) {
+      const reread = await ctx.stores.approvals.get(request.id);
+      if (reread === undefined || attempt >= 5) throw new Error("it kept changing");
+      current = reread;
+      withdrawn = withdrawUnannounced(current, why, deps.clock.now());
+    }
+    await logTransition(deps, current, withdrawn, { name: withdrawn.decidedBy! }, ctx);
+    const report = await notifierOf(deps, ctx.plugins).notify("approval_cancelled", {
+      ...eventData(withdrawn),
+      actor: withdrawn.decidedBy,
+    });
+    reportDelivery(deps, "the withdrawal notice", report);
+  } catch (failure) {
+    deps.warn(
+      `request ${request.id} could not be withdrawn after its announcement failed (${
+        (failure as Error).message
+      }); cancel it: sentinel cancel ${request.id}`,
+    );
+  }
 }
 
 /** The approval rule a request may be made under, or why none can be made. */
@@ -204,9 +264,9 @@ function requestableRule(
 }
 
 /**
- * Tells the approvers (the rule's, and those the routers add) about a new request — or the
- * requester about an auto-approval. A required notifier that fails stops the request from being
- * created.
+ * Tells the approvers (the rule's, and those the routers add) about a new, stored request — or
+ * the requester about an auto-approval — and names the required notifiers that failed, on which
+ * the caller withdraws the request.
  */
 async function announceRequest(
   deps: Deps,
@@ -214,7 +274,7 @@ async function announceRequest(
   request: ApprovalRequest,
   rule: ApprovalRule,
   store: StoreSetting,
-): Promise<{ approvers: string[]; report: NotifyReport }> {
+): Promise<{ approvers: string[]; report: NotifyReport; failedRequired?: string }> {
   const routed = await routerOf(deps, plugins).route(request);
   for (const error of routed.errors) deps.warn(`${error}; no extra approvers from it`);
   const approvers = [...new Set([...rule.approvers, ...routed.approvers])]
@@ -231,11 +291,8 @@ async function announceRequest(
       } --comment "<why>"`,
     });
   if (reportDelivery(deps, `the request for ${request.profile}`, report)) {
-    const failed = report.failed.filter((f) => f.required).map((f) => f.name).join(", ");
-    throw new SentinelError(
-      ExitCode.PluginFailure,
-      `the required notifier ${failed} could not announce the request, so it was not created; try again, or run \`sentinel plugins test ${failed}\``,
-    );
+    const failedRequired = report.failed.filter((f) => f.required).map((f) => f.name).join(", ");
+    return { approvers, report, failedRequired };
   }
   return { approvers, report };
 }
@@ -351,6 +408,7 @@ export async function listRequests(
     limit: input.limit,
     cursor: input.cursor,
   });
+  warnDamaged(deps, "request", page);
   const now = deps.clock.now();
   const items = await Promise.all(
     page.items.map(async (request) => await expireLazily(deps, ctx, request, now) ?? request),
@@ -359,6 +417,7 @@ export async function listRequests(
     items: input.status === undefined ? items : items.filter((r) => r.status === input.status),
     ...(page.next === undefined ? {} : { next: page.next }),
     store: ctx.store,
+    ...(page.damaged === undefined ? {} : { damaged: page.damaged }),
   };
 }
 

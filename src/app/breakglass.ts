@@ -32,6 +32,7 @@ import { commandLine, type Owner, ownerFlags, ownerOf } from "../core/advice.ts"
 import { storeNamed, type StoreSetting } from "../core/store_location.ts";
 import { formatDuration } from "../core/duration.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
+import { reasonTooLong } from "../core/limits.ts";
 import type { BreakglassCover } from "../core/issuance/verdict.ts";
 import { MAX_CLOCK_SKEW_SECONDS } from "../core/limits.ts";
 import { compilePolicy, roleGuard } from "../core/policy/evaluate.ts";
@@ -53,6 +54,7 @@ import { notifierOf, reportDelivery, takes } from "./notify.ts";
 import { profileContext, userUnder } from "./profile_context.ts";
 import { profileSettings } from "./profile_settings.ts";
 import { recordDecision } from "./record_decision.ts";
+import { warnDamaged } from "./stores.ts";
 
 /** What `sentinel breakglass <profile>` asks for. */
 export interface InvokeInput {
@@ -85,6 +87,8 @@ export async function invokeBreakglass(deps: Deps, input: InvokeInput): Promise<
   if (input.justification.trim() === "") {
     throw new SentinelError(ExitCode.Usage, "say what the emergency is: --justification <text>");
   }
+  const tooLong = reasonTooLong(input.justification, "--justification");
+  if (tooLong !== undefined) throw new SentinelError(ExitCode.Usage, tooLong);
   const context = await profileContext(
     deps,
     await profileSettings(deps, input.profile, { store: input.store }),
@@ -405,7 +409,17 @@ function refuseGuardedRole(
  * or by a reviewer since removed) does not lift the block.
  */
 async function checkLastReview(stores: Stores, policy: PolicyDocument, invoker: string) {
-  const [last] = (await stores.breakglass.list({ invoker, limit: 1 })).items;
+  const page = await stores.breakglass.list({ invoker, limit: 1 });
+  // A last event the store cannot read cannot show a review that counts: refused (fail closed).
+  const [damaged] = page.damaged ?? [];
+  if (damaged !== undefined) {
+    throw new SentinelError(
+      ExitCode.InvalidConfig,
+      `break-glass refused: ${invoker}'s last event ${damaged.id} in ${damaged.where} is damaged (${damaged.why}), so its review cannot be checked; restore the store from a backup, or delete that record`,
+      { code: "store_damaged" },
+    );
+  }
+  const [last] = page.items;
   if (last?.reviewedBy === undefined) return; // none yet, or unreviewed: the store refuses that
   const rule = policy.breakglass?.find((r) => r.name === last.rule);
   const held = reviewHolds(last, rule, policy.approvals);
@@ -462,6 +476,7 @@ export async function listEvents(
     limit: input.limit,
     cursor: input.cursor,
   });
+  warnDamaged(deps, "break-glass event", page);
   return { ...page, store: ctx.store };
 }
 

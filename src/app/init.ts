@@ -160,15 +160,35 @@ export async function autoSourceFor(
   };
 }
 
-/** Writes what the plan says. */
+/**
+ * Writes what the plan says — nothing at all when a file it would replace was made read-only by
+ * its owner (that is a "do not touch", not an obstacle to force).
+ */
 export async function applyInit(deps: Deps, plan: InitPlan): Promise<InitResult> {
+  const { request, policyTarget } = plan;
+  const replaced = [
+    ...(plan.after !== plan.before ? [plan.configPath] : []),
+    ...(policyTarget.kind === "file" && plan.policyExists && request.force
+      ? [policyTarget.path]
+      : []),
+  ];
+  for (const path of replaced) {
+    if (await deps.files.isReadOnly(path)) {
+      throw new SentinelError(
+        ExitCode.Internal,
+        `${path} is read-only: its owner removed the write permission, so \`sentinel init\` will not replace it; nothing was written. To let init write it, run \`chmod u+w ${path}\` and run init again${
+          path === plan.configPath ? ", or add the profile shown above to it yourself" : ""
+        }`,
+        { code: "read_only_file" },
+      );
+    }
+  }
   const stamp = new Date(deps.clock.now()).toISOString().replace(/[-:]/g, "").replace(
     /\.\d{3}Z$/,
     "Z",
   );
   const result: InitResult = { policy: "kept", trustPolicyPath: plan.trustPolicyPath };
   if (plan.after !== plan.before) result.backup = await writeConfig(deps, plan, stamp);
-  const { request, policyTarget } = plan;
   if (!plan.policyExists || request.force) {
     if (policyTarget.kind === "file") {
       if (plan.policyExists) {

@@ -10,6 +10,7 @@ import {
   decisionRecord,
   type IssuanceSubject,
 } from "../core/issuance/record.ts";
+import type { SentinelError } from "../core/errors.ts";
 import { issuanceVerdict, type Verdict } from "../core/issuance/verdict.ts";
 import { compilePolicy, type Decision, roleGuard } from "../core/policy/evaluate.ts";
 import { evaluateIndexed, indexPolicy, type PolicyIndex } from "../core/policy/policy_index.ts";
@@ -72,7 +73,7 @@ export async function decideIssuance(
     try {
       covers = await (await beyondAllow()).coversFor(
         deps,
-        await context.stores(),
+        await context.stores({ existing: true }),
         settings,
         policy.document,
         subject,
@@ -80,12 +81,15 @@ export async function decideIssuance(
         now,
       );
     } catch (error) {
-      // The refusal stands without the store; it is logged like any other.
-      await record({
-        outcome: "denied",
-        failure: `store unavailable: ${(error as Error).message}`,
-      });
-      throw error;
+      // A store that was never created holds nothing that could lend access (and asking
+      // creates none); any other failure: the refusal stands without the store, logged.
+      if ((error as SentinelError).code !== "store_missing") {
+        await record({
+          outcome: "denied",
+          failure: `store unavailable: ${(error as Error).message}`,
+        });
+        throw error;
+      }
     }
   }
   const verdict = issuanceVerdict({

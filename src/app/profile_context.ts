@@ -28,8 +28,11 @@ export interface ProfileContext {
   /** The name the policy knows the asker by (see policyUserName). */
   user: string;
   policy: PolicyEntry;
-  /** The stores the profile's settings name, opened on first use. */
-  stores(): Promise<Stores>;
+  /**
+   * The stores the profile's settings name, opened on first use (with `existing`, a missing
+   * SQLite store is an error, `store_missing`, instead of being created).
+   */
+  stores(options?: { existing?: boolean }): Promise<Stores>;
 }
 
 /**
@@ -74,10 +77,10 @@ export async function profileContext(
     identity,
     user: userUnder(identity, policy.document, settings.roleArn),
     policy,
-    stores: () =>
+    stores: (options) =>
       stores ??= openStore(deps, settings.store, {
         ...call,
         credentials: () => Promise.resolve(base.credentials),
-      }),
+      }, options),
   };
 }

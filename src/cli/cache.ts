@@ -1,11 +1,15 @@
 /**
  * `sentinel cache list | clear [profile]`: what the local issuance cache holds (sessions with
  * their user, role, policy and expiry — never a key) and a way to drop it, for one profile or all.
+ * Clearing a profile that is neither in the AWS files nor in the cache is a usage error with the
+ * near names (a typo must not read as "removed 0").
  *
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
+import { knownProfiles, unknownProfileMessage } from "../core/aws_profile.ts";
 import { formatDuration } from "../core/duration.ts";
+import { ExitCode, SentinelError } from "../core/errors.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 import { counted, isoSeconds, shortTime, table } from "./render.ts";
 
@@ -86,7 +90,8 @@ Examples:
       .addHelpText(
         "after",
         `
-Exit codes: 0 ok (also when there was nothing to remove).
+Exit codes: 0 ok (also when there was nothing to remove), 2 no such profile (neither in the
+            AWS files nor in the cache), 3 the cache folder is a symbolic link (nothing removed).
 
 Examples:
   $ sentinel cache clear prod       # prod's sessions: the next call issues afresh
@@ -94,6 +99,18 @@ Examples:
       )
       .action(ctx.action(async (profile) => {
         const cleared = await ctx.deps.cache.clear(profile);
+        if (profile !== undefined && cleared.sessions === 0) {
+          const { aws } = await ctx.deps.config.load();
+          if (!knownProfiles(aws).includes(profile)) {
+            throw new SentinelError(
+              ExitCode.Usage,
+              `nothing was removed: ${
+                unknownProfileMessage(aws, profile)
+              }, and nothing is cached for it; run \`sentinel cache list\` to see what is cached`,
+              { code: "unknown_profile" },
+            );
+          }
+        }
         if (ctx.output() === "json") {
           writeJson(ctx.io.stdout, { profile: profile ?? null, ...cleared });
         } else if (profile !== undefined) {

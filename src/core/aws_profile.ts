@@ -74,13 +74,35 @@ export function effectiveProfile(files: AwsConfigFiles, name: string): ProfileSe
   return merged;
 }
 
-/** "profile x is not in …; known profiles: …", with the closest name when one is near. */
-function unknownProfileMessage(files: AwsConfigFiles, name: string): string {
+/**
+ * "profile x is not in …; known profiles: …", with the closest names when some are near (one
+ * contains the other, or they differ in two letters or fewer).
+ */
+export function unknownProfileMessage(files: AwsConfigFiles, name: string): string {
   const known = knownProfiles(files);
-  const near = known.filter((k) => k.startsWith(name) || name.startsWith(k) || k.includes(name));
+  const near = known.filter((k) =>
+    k.startsWith(name) || name.startsWith(k) || k.includes(name) || editDistance(k, name) <= 2
+  );
   return `profile "${name}" is not in ${files.configPath} or ${files.credentialsPath}` +
     (near.length > 0 ? `; did you mean ${near.map((k) => `"${k}"`).join(" or ")}?` : "") +
     (known.length > 0 ? ` (known profiles: ${known.join(", ")})` : "");
+}
+
+/** How many single-letter insertions, deletions or substitutions turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }
 
 /** Static keys of a profile, as the AWS files hold them. */

@@ -18,6 +18,30 @@ export const MIN_WINDOW_SECONDS = 1_200;
 export const DEFAULT_SESSION_SECONDS = 3_600;
 /** The region used when no flag, profile or environment names one. */
 export const DEFAULT_REGION = "us-east-1";
+/**
+ * The longest request reason or break-glass justification, in characters: enough for a sentence
+ * and a ticket link, far below what a store item (DynamoDB: 400 KB) or a chat message holds.
+ */
+export const MAX_REASON_CHARS = 2_000;
+
+/**
+ * Why `text`, given as `flag`, is too long to be a reason, or `undefined` when it is not.
+ *
+ * @example
+ * ```ts
+ * import { reasonTooLong } from "./limits.ts";
+ *
+ * console.assert(reasonTooLong("x".repeat(2_001), "--reason")?.startsWith("--reason is 2001"));
+ * console.assert(reasonTooLong("deploy", "--reason") === undefined);
+ * ```
+ */
+export function reasonTooLong(text: string, flag: string): string | undefined {
+  const length = [...text].length;
+  return length <= MAX_REASON_CHARS
+    ? undefined
+    : `${flag} is ${length} characters long; keep it to ${MAX_REASON_CHARS} (say what and why, and link a ticket for the details)`;
+}
+
 /** How long a verified identity of long-term keys is trusted before STS is asked again. */
 export const IDENTITY_TTL_SECONDS = 12 * 3_600;
 

@@ -34,15 +34,19 @@ export function defaultStoreText(dataDir: string): string {
   return `sqlite:${dataDir}/sentinel.db`;
 }
 
-/** Parses `sqlite:<path>` or `dynamodb:<table>`; `~/` in a path is the home directory. */
-export function parseStoreLocation(text: string, home: string): StoreSetting {
+/**
+ * Parses `sqlite:<path>` or `dynamodb:<table>`; `~/` in a path is the home directory. `from`
+ * says where the text came from, for messages.
+ */
+export function parseStoreLocation(text: string, home: string, from?: string): StoreSetting {
   const colon = text.indexOf(":");
   const kind = colon < 0 ? "" : text.slice(0, colon);
   const name = colon < 0 ? "" : text.slice(colon + 1);
+  const origin = from === undefined ? {} : { from };
   if (kind === "sqlite" && name !== "") {
-    return { kind, name: expandHome(name, home), text };
+    return { kind, name: expandHome(name, home), text, ...origin };
   }
-  if (kind === "dynamodb" && TABLE_NAME.test(name)) return { kind, name, text };
+  if (kind === "dynamodb" && TABLE_NAME.test(name)) return { kind, name, text, ...origin };
   throw new SentinelError(
     ExitCode.InvalidConfig,
     kind === "dynamodb"

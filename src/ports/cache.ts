@@ -115,7 +115,9 @@ export interface IssuanceCache {
   listSessions(): Promise<CachedSession[]>;
   /**
    * Removes the cached sessions of `profile`; without a profile, every cached session, policy and
-   * identity. Returns how many of each were removed.
+   * identity. Returns how many of each were removed. Removes nothing outside the real cache
+   * folder: a cache folder (or one of its folders) that is a symbolic link is refused (exit 3)
+   * before anything is removed.
    */
   clear(profile?: string): Promise<ClearedCache>;
 }

@@ -13,6 +13,10 @@ export interface ConsoleSignin {
    * are exit code 6 and never quote the request, which holds the session's secrets.
    */
   signinToken(endpoint: URL, credentials: IssuedCredentials, signal: AbortSignal): Promise<string>;
-  /** Opens `url` in the user's browser ($BROWSER, else the system's opener). */
+  /**
+   * Opens `url` in the user's browser ($BROWSER, else the system's opener) without putting it on
+   * any command line, where other local users could read it: the opener gets a private page that
+   * leads on to `url`, removed once the browser has read it (or after a short wait).
+   */
   open(url: string): Promise<void>;
 }

@@ -49,6 +49,10 @@ export interface Deps {
   credentialServer(): Promise<CredentialServer>;
   /** The machine, for the setup checks of `doctor` and `init`. */
   system(): Promise<SystemProbe>;
-  /** The approval and break-glass stores at `location` (opened once per location). */
-  stores(location: StoreLocation): Promise<Stores>;
+  /**
+   * The approval and break-glass stores at `location` (opened once per location). With
+   * `existing` (commands that read or act on what is stored), a store that does not exist is an
+   * error that says how to create one, and nothing is created.
+   */
+  stores(location: StoreLocation, options?: { existing?: boolean }): Promise<Stores>;
 }

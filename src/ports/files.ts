@@ -21,9 +21,15 @@ export interface UserFiles {
   writeText(path: string, text: string): Promise<void>;
   /**
    * Writes a file atomically and privately (0600), creating its folder (0700) when missing: for
-   * configuration Sentinel edits on the user's behalf (`init`).
+   * configuration Sentinel edits on the user's behalf (`init`). Refuses (`read_only_file`) a file
+   * its owner made read-only.
    */
   writePrivate(path: string, text: string): Promise<void>;
+  /**
+   * Whether `path` (through its symbolic links) is a file whose owner removed their own write
+   * permission (`chmod u-w`, such as 0444); false when it does not exist.
+   */
+  isReadOnly(path: string): Promise<boolean>;
   /**
    * Copies `path` to `<path>.bak.<stamp>` (keeping its mode) and returns the copy's path, or
    * `undefined` when `path` does not exist. Never overwrites an existing backup.

@@ -40,6 +40,22 @@ export interface Stores {
 export interface Page<T> {
   items: T[];
   next?: string;
+  /** Records in the page's range that the store holds but cannot read (left out of `items`). */
+  damaged?: DamagedRecord[];
+}
+
+/**
+ * A record a store holds but cannot read as one (see core/store_records.ts). `get` of such a
+ * record throws a `store_damaged` error; lists leave it out and name it here; the credential
+ * path's lookups skip it (it grants nothing).
+ */
+export interface DamagedRecord {
+  /** The id it is stored under. */
+  id: string;
+  /** What is wrong with it. */
+  why: string;
+  /** Which store holds it: "the SQLite store <path>", "the DynamoDB table <name>". */
+  where: string;
 }
 
 /** Which requests to list. */

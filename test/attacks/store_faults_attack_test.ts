@@ -8,7 +8,8 @@
  *   src/app/issue_credentials.ts issueLocked → coversFor before record);
  * - a damaged row (body not JSON) is reported as "internal error … this is a bug" (exit 1), where
  *   a damaged store file is exit 3 with what to do (src/adapters/stores/sqlite.ts listPage parses
- *   bodies outside `c.read`);
+ *   bodies outside `c.read`); since issue 17 a list names the damaged row and shows the rest
+ *   (exit 0), and asking for that row is exit 3 (test/security/store_damaged_records_test.ts);
  * - an approval written by an approver whose clock was ahead keeps the access window open for as
  *   long as the clock was ahead (issuance trusts `windowEndsAt` as stored; the cache already
  *   treats a future stamp as stale) (src/app/approvals.ts approvalCover).
@@ -46,7 +47,7 @@ Deno.test("attack: with the store unreadable, a require_approval refusal is stil
   );
 });
 
-Deno.test("attack: a damaged request row is reported as a damaged store (exit 3), not as a bug", async () => {
+Deno.test("attack: a damaged request row is named as damaged (list: skipped, exit 0; show: exit 3), not as a bug", async () => {
   await using t = await startTeam({ store: "sqlite", policy: POLICY });
   const created = await t.run(["request", "prod", "--reason", "deploy", "--output", "json"]);
   assertEquals(created.code, 0, created.stderr);
@@ -55,9 +56,10 @@ Deno.test("attack: a damaged request row is reported as a damaged store (exit 3)
     t.store.slice("sqlite:".length),
     `UPDATE requests SET body = 'not json' WHERE id = '${id}'`,
   );
-  for (const args of [["requests"], ["requests", "show", id]]) {
-    const run = await t.run(args, { AWS_PROFILE: "bob" });
-    assertEquals(run.code, 3, `${args.join(" ")}: ${run.stderr}`);
+  for (const [args, code] of [[["requests"], 0], [["requests", "show", id], 3]] as const) {
+    const run = await t.run([...args], { AWS_PROFILE: "bob" });
+    assertEquals(run.code, code, `${args.join(" ")}: ${run.stderr}`);
+    assertTrue(run.stderr.includes(`${id} in the SQLite store`), run.stderr);
     assertTrue(!run.stderr.includes("this is a bug"), run.stderr);
   }
 });

@@ -36,7 +36,12 @@ Deno.test("attack: login --open hands the browser Sentinel's whole environment: 
     );
     const dump = `${t.home.dir}/browser-env.txt`;
     const browser = `${t.home.dir}/browser.sh`;
-    await Deno.writeTextFile(browser, `#!/bin/sh\nenv > '${dump}'\n`, { mode: 0o755 });
+    // It reads the page it is given, as a browser does (else Sentinel waits a while to remove it).
+    await Deno.writeTextFile(
+      browser,
+      `#!/bin/sh\nenv > '${dump}'\ncat "$(printf '%s' "$1" | sed 's|^file://||')" > /dev/null\n`,
+      { mode: 0o755 },
+    );
     const run = await runSentinel(["login", "prod", "--open"], {
       env: {
         ...t.home.env,

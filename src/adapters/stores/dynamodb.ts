@@ -37,6 +37,9 @@
  * (each retry re-reads), which break-glass rates never notice. `by_kind` puts every request (and
  * every event) under one index partition: fine for approval volumes, not for millions a day.
  *
+ * Every `doc` is read back through core/store_records.ts: a damaged one is named and left out of
+ * a list, a `store_damaged` error when asked for by id, and nothing on the credential path.
+ *
  * TTL (`expires_at`, epoch seconds) is set only on data that may vanish: terminal requests with
  * `retainUntil`, and rate-limit items once their newest use has left the longest window. Pending
  * requests, events (whose type has no retention time) and review markers never expire.
@@ -46,6 +49,12 @@
 import type { ApprovalRequest } from "../../core/approval/request.ts";
 import type { BreakglassEvent, QuotaSlot } from "../../core/breakglass/event.ts";
 import { ExitCode, SentinelError } from "../../core/errors.ts";
+import {
+  parseApprovalRequest,
+  parseBreakglassEvent,
+  parseStoredJson,
+  type StoredRecord,
+} from "../../core/store_records.ts";
 import {
   type IndexDesign,
   STORE_INDEXES,
@@ -70,9 +79,15 @@ import type {
   TransactItem,
   TransactResult,
 } from "../aws/dynamodb.ts";
-import { checkLimit, decodeCursor, type ListKind, pageOf } from "./list_cursor.ts";
+import {
+  checkLimit,
+  decodeCursor,
+  type ListedEntry,
+  type ListKind,
+  pageOfEntries,
+} from "./list_cursor.ts";
 import { quotaRefusal, usesInWindow, windowsByKey } from "./quota_window.ts";
-import { alreadyExists, checkVersion } from "./record_checks.ts";
+import { alreadyExists, checkVersion, damagedRecord } from "./record_checks.ts";
 
 const PK = TABLE_KEY.partition;
 const SK = TABLE_KEY.sort;
@@ -120,7 +135,7 @@ export class DynamoDbApprovalStore implements ApprovalStore {
       Key: recordKey("request", id),
       ConsistentRead: true,
     });
-    return item && docOf<ApprovalRequest>(item);
+    return item && readOne(this.#t, "request", item);
   }
 
   async transition(next: ApprovalRequest, expectedVersion: number): Promise<boolean> {
@@ -152,19 +167,12 @@ export class DynamoDbApprovalStore implements ApprovalStore {
     if (query.profile !== undefined && chosen.index !== byProfile) {
       filters.push(equals(byProfile.partition, `request#${query.profile}`));
     }
-    return listPage<ApprovalRequest>(
-      this.#t,
-      "request",
-      chosen.index,
-      chosen.value,
-      filters,
-      query,
-    );
+    return listPage(this.#t, "request", chosen.index, chosen.value, filters, query);
   }
 
   async approvedFor(requester: string, profile: string, now: number): Promise<ApprovalRequest[]> {
     const items = await grants(this.#t, grantKey("request", requester, profile), now);
-    return newestFirst(items.map((item) => docOf<ApprovalRequest>(item)))
+    return newestFirst(items.flatMap((item) => readable(readItem("request", item))))
       .filter((request) => request.status === "approved");
   }
 }
@@ -276,7 +284,7 @@ export class DynamoDbBreakglassStore implements BreakglassStore {
       Key: recordKey("event", id),
       ConsistentRead: true,
     });
-    return item && docOf<BreakglassEvent>(item);
+    return item && readOne(this.#t, "event", item);
   }
 
   async update(next: BreakglassEvent, expectedVersion: number): Promise<boolean> {
@@ -333,15 +341,21 @@ export class DynamoDbBreakglassStore implements BreakglassStore {
         values: { ":t": num(query.activeAt) },
       });
     }
-    return listPage<BreakglassEvent>(this.#t, "event", chosen.index, chosen.value, filters, query);
+    return listPage(this.#t, "event", chosen.index, chosen.value, filters, query);
   }
 
   async activeFor(invoker: string, profile: string, now: number): Promise<BreakglassEvent[]> {
     const found = await grants(this.#t, grantKey("event", invoker, profile), now);
-    // Indexes are eventually consistent and a close must take effect at once: confirm each.
-    const current = await Promise.all(
-      found.map((item) => this.get(docOf<BreakglassEvent>(item).id)),
-    );
+    // Indexes are eventually consistent and a close must take effect at once: confirm each. A
+    // damaged event grants nothing.
+    const current = await Promise.all(found.map(async (item) => {
+      const read = await this.#t.db.getItem({
+        TableName: this.#t.name,
+        Key: recordKey("event", idOf(item)),
+        ConsistentRead: true,
+      });
+      return read && readable(readItem("event", read))[0];
+    }));
     return newestFirst(
       current.filter((event): event is BreakglassEvent =>
         event !== undefined && event.closedAt === undefined && event.endsAt > now
@@ -491,16 +505,16 @@ function equals(attribute: string, value: string): Filter {
 /**
  * One page of `kind` records under `value` in `index`, newest first, after the cursor's
  * position; follows LastEvaluatedKey until the page (and one more, to know there is a next) is
- * full or the index is exhausted.
+ * full or the index is exhausted. Damaged items are left out of the items and named.
  */
-async function listPage<T extends { createdAt: number; id: string }>(
+async function listPage<K extends ListKind>(
   t: Table,
-  kind: ListKind,
+  kind: K,
   index: IndexDesign,
   value: string,
   filters: Filter[],
   query: { limit: number; cursor?: string },
-): Promise<Page<T>> {
+): Promise<Page<Kinds[K]>> {
   const limit = checkLimit(query.limit);
   let start: Item | undefined;
   if (query.cursor !== undefined) {
@@ -511,7 +525,7 @@ async function listPage<T extends { createdAt: number; id: string }>(
       [index.sort]: { S: createdKey(after.createdAt, after.id) },
     };
   }
-  const found: T[] = [];
+  const found: ListedEntry<Kinds[K]>[] = [];
   do {
     const wanted = limit + 1 - found.length;
     const page = await t.db.query({
@@ -534,10 +548,13 @@ async function listPage<T extends { createdAt: number; id: string }>(
       Limit: filters.length > 0 ? Math.max(wanted, 100) : wanted,
       ExclusiveStartKey: start,
     });
-    found.push(...page.items.map((item) => docOf<T>(item)));
+    found.push(...page.items.map((item) => ({
+      ...positionOf(item, index),
+      read: readItem(kind, item),
+    })));
     start = page.lastEvaluatedKey;
   } while (start !== undefined && found.length <= limit);
-  return pageOf(kind, found, limit);
+  return pageOfEntries(kind, found, limit, `the DynamoDB table ${t.name}`);
 }
 
 /** Every item under `key` in `by_grant` whose access ends after `now` (all pages). */
@@ -711,8 +728,60 @@ function ownWrite(result: { ok: false; item?: Item; retried: boolean }, item: It
     str(result.item[DOC]) === str(item[DOC]);
 }
 
-function docOf<T>(item: Item): T {
-  return JSON.parse(str(item[DOC])) as T;
+/** What each kind of item holds. */
+interface Kinds {
+  request: ApprovalRequest;
+  event: BreakglassEvent;
+}
+
+const KINDS = {
+  request: { what: "approval request", parse: parseApprovalRequest },
+  event: { what: "break-glass event", parse: parseBreakglassEvent },
+} as const;
+
+/** The id an item is stored under (its key: `<kind>#<id>`). */
+function idOf(item: Item): string {
+  const pk = item[PK];
+  const key = pk !== undefined && "S" in pk ? pk.S : "";
+  return key.slice(key.indexOf("#") + 1);
+}
+
+/** Where a listed item stands in `index`: its creation time and id (from its sort key). */
+function positionOf(item: Item, index: IndexDesign): { createdAt: number; id: string } {
+  const sort = item[index.sort];
+  const created = sort !== undefined && "S" in sort ? sort.S : "";
+  const at = Number(created.slice(0, created.indexOf("#")));
+  return { createdAt: Number.isSafeInteger(at) ? at : 0, id: idOf(item) };
+}
+
+/** An item's document read back as a record of `kind`, or why it is not one. */
+function readItem<K extends ListKind>(kind: K, item: Item): StoredRecord<Kinds[K]> {
+  const doc = item[DOC];
+  if (doc === undefined || !("S" in doc)) {
+    return { ok: false, why: `it has no ${DOC} attribute of text` };
+  }
+  const parse = KINDS[kind].parse as (value: unknown) => StoredRecord<Kinds[K]>;
+  return parseStoredJson(doc.S, parse, idOf(item));
+}
+
+/** The record of an item asked for by id; a damaged one is a `store_damaged` error. */
+function readOne<K extends ListKind>(t: Table, kind: K, item: Item): Kinds[K] {
+  const read = readItem(kind, item);
+  if (read.ok) return read.record;
+  throw damagedRecord(
+    KINDS[kind].what,
+    idOf(item),
+    `the DynamoDB table ${t.name}`,
+    read.why,
+    `restore the table from a backup, or delete that item (${PK} "${kind}#${
+      idOf(item)
+    }", ${SK} "${kind}")`,
+  );
+}
+
+/** The record, or nothing for a damaged one: the credential path's lookups grant nothing on it. */
+function readable<T>(read: StoredRecord<T>): T[] {
+  return read.ok ? [read.record] : [];
 }
 
 function num(value: number): { N: string } {

@@ -8,6 +8,8 @@
  * @module
  */
 import { ExitCode, SentinelError } from "../../core/errors.ts";
+import type { StoredRecord } from "../../core/store_records.ts";
+import type { Page } from "../../ports/stores.ts";
 
 /** What a list lists. */
 export type ListKind = "request" | "event";
@@ -61,4 +63,32 @@ export function pageOf<T extends ListPosition>(
   if (items.length <= limit) return { items };
   const page = items.slice(0, limit);
   return { items: page, next: encodeCursor(kind, page[limit - 1]) };
+}
+
+/** One record of a list as read: its position (from the store's keys) and what its body holds. */
+export type ListedEntry<T> = ListPosition & { read: StoredRecord<T> };
+
+/**
+ * The page of the first `limit` of `entries` (fetched one beyond): the readable records in
+ * `items`, the damaged ones named in `damaged`. The cursor is the position of the page's last
+ * entry, readable or not, so a damaged record neither ends the list early nor repeats.
+ */
+export function pageOfEntries<T>(
+  kind: ListKind,
+  entries: ListedEntry<T>[],
+  limit: number,
+  where: string,
+): Page<T> {
+  const page = pageOf(kind, entries, limit);
+  const items: T[] = [];
+  const damaged: NonNullable<Page<T>["damaged"]> = [];
+  for (const entry of page.items) {
+    if (entry.read.ok) items.push(entry.read.record);
+    else damaged.push({ id: entry.id, why: entry.read.why, where });
+  }
+  return {
+    items,
+    ...(page.next === undefined ? {} : { next: page.next }),
+    ...(damaged.length === 0 ? {} : { damaged }),
+  };
 }

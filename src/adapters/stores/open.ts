@@ -18,15 +18,20 @@ import type { TransportOptions } from "../aws/endpoints.ts";
 /**
  * The stores at `location`. DynamoDB endpoints come from `transport` (the composition root passes
  * its environment lookup); without it, from the process environment (`AWS_ENDPOINT_URL_DYNAMODB`,
- * `AWS_ENDPOINT_URL`), else the regional endpoint.
+ * `AWS_ENDPOINT_URL`), else the regional endpoint. With `existing`, a missing SQLite file is an
+ * error and nothing is created (a DynamoDB table is never created here, only by `init()`).
  */
 export async function openStores(
   location: StoreLocation,
   transport?: TransportOptions,
+  options: { existing?: boolean } = {},
 ): Promise<Stores> {
   if (location.kind === "sqlite") {
     const { openSqliteStores } = await import("./sqlite.ts");
-    return openSqliteStores(location.name);
+    return openSqliteStores(location.name, {
+      create: options.existing !== true,
+      setting: { text: location.text, from: location.from },
+    });
   }
   const [{ DynamoDbClient }, { openDynamoDbStores }] = await Promise.all([
     import("../aws/dynamodb.ts"),

@@ -1,7 +1,8 @@
 /**
  * Checks and errors both stores share for the records they write: a conditional update must
  * carry a higher version than the one it was computed from (or a second update from the same base
- * could win too), and a new record's id must be new.
+ * could win too), and a new record's id must be new; and for the records they read: one that is
+ * asked for by id but damaged is refused with what is wrong and what to do.
  *
  * @module
  */
@@ -23,5 +24,24 @@ export function alreadyExists(what: string, id: string): SentinelError {
     ExitCode.Internal,
     `${what} ${id} already exists; ids are random, so run the command again for a new one`,
     { code: "already_exists" },
+  );
+}
+
+/**
+ * The error of a record asked for by id that the store holds but cannot read (exit 3,
+ * `store_damaged`): which record, in which store, what is wrong, and what to do.
+ */
+export function damagedRecord(
+  what: "approval request" | "break-glass event",
+  id: string,
+  where: string,
+  why: string,
+  fix: string,
+): SentinelError {
+  const list = what === "approval request" ? "sentinel requests" : "sentinel breakglass list";
+  return new SentinelError(
+    ExitCode.InvalidConfig,
+    `the ${what} ${id} in ${where} is damaged (${why}), so Sentinel cannot show it or act on it; ${fix} (\`${list}\` still lists the others)`,
+    { code: "store_damaged" },
   );
 }

@@ -1,22 +1,32 @@
 /**
  * The embedded store (DESIGN §8, §9): approval requests and break-glass events in one SQLite file
- * (`node:sqlite`), for one machine. The file is created 0600 (its new parent directories 0700),
- * runs in WAL mode, and waits up to {@link BUSY_TIMEOUT_MS} for another process's write. The schema
+ * (`node:sqlite`), for one machine. The file is created 0600 (its new parent directories 0700) —
+ * only by commands that write (`request`, `breakglass`, `store init`): a command that reads opens
+ * an existing store or says there is none, and a path that is a symbolic link to nothing is
+ * refused rather than followed (see {@link prepareFile}). It runs in WAL mode, and waits up to {@link BUSY_TIMEOUT_MS} for another process's write. The schema
  * is created on open and versioned with `PRAGMA user_version`. Every conditional write runs in
  * one `BEGIN IMMEDIATE` transaction, so of two processes computing from the same version exactly
  * one wins, and a break-glass invocation checks its rate limits and records its use atomically.
  *
  * Bodies are stored as JSON; the columns beside them exist for filters, order and conditions.
+ * Every body is read back through core/store_records.ts: a damaged one is named and left out of
+ * a list, a `store_damaged` error when asked for by id, and nothing on the credential path.
  * Rate-limit uses live in `quota_uses` (key, time, event), kept for the longest window of a key.
  * Terminal requests past `retainUntil` are deleted when the next request is created.
  *
  * @module
  */
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { ApprovalRequest } from "../../core/approval/request.ts";
 import type { BreakglassEvent, QuotaSlot } from "../../core/breakglass/event.ts";
 import { ExitCode, SentinelError } from "../../core/errors.ts";
+import {
+  parseApprovalRequest,
+  parseBreakglassEvent,
+  parseStoredJson,
+  type StoredRecord,
+} from "../../core/store_records.ts";
 import type {
   ApprovalStore,
   BreakglassStore,
@@ -27,9 +37,9 @@ import type {
   RequestQuery,
   Stores,
 } from "../../ports/stores.ts";
-import { checkLimit, decodeCursor, type ListKind, pageOf } from "./list_cursor.ts";
+import { checkLimit, decodeCursor, type ListKind, pageOfEntries } from "./list_cursor.ts";
 import { quotaRefusal, windowsByKey } from "./quota_window.ts";
-import { alreadyExists, checkVersion } from "./record_checks.ts";
+import { alreadyExists, checkVersion, damagedRecord } from "./record_checks.ts";
 
 /** How long a write waits for another process's write to finish before failing. */
 export const BUSY_TIMEOUT_MS = 20_000;
@@ -82,6 +92,14 @@ CREATE TABLE quota_uses (
 PRAGMA user_version = ${SCHEMA_VERSION};
 `;
 
+/** How to open a store file: whether a missing one is created, and the setting that named it. */
+export interface SqliteOpenOptions {
+  /** Create the file when it is missing (commands that write); default true. */
+  create?: boolean;
+  /** The setting's text and where it came from, for messages. */
+  setting?: { text: string; from?: string };
+}
+
 /** One SQLite connection, shared by both stores of a {@link Stores} bundle. */
 class Connection {
   readonly path: string;
@@ -90,9 +108,9 @@ class Connection {
   readonly created: boolean;
   readonly #statements = new Map<string, StatementSync>();
 
-  constructor(path: string) {
+  constructor(path: string, options: SqliteOpenOptions) {
     this.path = path;
-    prepareFile(path);
+    prepareFile(path, options);
     try {
       this.db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
     } catch (error) {
@@ -199,8 +217,8 @@ export class SqliteApprovalStore implements ApprovalStore {
   get(id: string): Promise<ApprovalRequest | undefined> {
     return settle(() =>
       this.#c.read("read a request from", () => {
-        const row = this.#c.statement("SELECT body FROM requests WHERE id = ?").get(id);
-        return row ? parseBody<ApprovalRequest>(row.body) : undefined;
+        const row = this.#c.statement("SELECT id, body FROM requests WHERE id = ?").get(id);
+        return row ? readOne(this.#c, "requests", row) : undefined;
       })
     );
   }
@@ -230,7 +248,7 @@ export class SqliteApprovalStore implements ApprovalStore {
       if (query.requester !== undefined) {
         filters.push({ sql: "requester = ?", params: [query.requester] });
       }
-      return listPage<ApprovalRequest>(this.#c, "request", "requests", filters, query);
+      return listPage(this.#c, "requests", filters, query);
     });
   }
 
@@ -238,9 +256,9 @@ export class SqliteApprovalStore implements ApprovalStore {
     return settle(() =>
       this.#c.read("read approvals from", () =>
         this.#c.statement(
-          "SELECT body FROM requests WHERE requester = ? AND profile = ? " +
+          "SELECT id, body FROM requests WHERE requester = ? AND profile = ? " +
             "AND status = 'approved' AND window_ends_at > ? ORDER BY created_at DESC, id DESC",
-        ).all(requester, profile, now).map((row) => parseBody<ApprovalRequest>(row.body)))
+        ).all(requester, profile, now).flatMap((row) => readable(readRow("requests", row))))
     );
   }
 }
@@ -267,12 +285,10 @@ export class SqliteBreakglassStore implements BreakglassStore {
           throw alreadyExists("break-glass event", event.id);
         }
         const open = conditions.onlyOpenEvent && this.#c.statement(
-          "SELECT body FROM events WHERE invoker = ? AND profile = ? AND closed_at IS NULL " +
+          "SELECT id, body FROM events WHERE invoker = ? AND profile = ? AND closed_at IS NULL " +
             "AND ends_at > ? ORDER BY created_at DESC, id DESC LIMIT 1",
         ).get(event.invoker, event.profile, at);
-        if (open) {
-          return { ok: false, reason: "open", event: parseBody<BreakglassEvent>(open.body) };
-        }
+        if (open) return { ok: false, reason: "open", event: readOne(this.#c, "events", open) };
         if (requireReviewOf !== undefined) {
           const blocking = this.#c.statement(
             "SELECT id FROM events WHERE invoker = ? AND reviewed_at IS NULL " +
@@ -319,8 +335,8 @@ export class SqliteBreakglassStore implements BreakglassStore {
   get(id: string): Promise<BreakglassEvent | undefined> {
     return settle(() =>
       this.#c.read("read a break-glass event from", () => {
-        const row = this.#c.statement("SELECT body FROM events WHERE id = ?").get(id);
-        return row ? parseBody<BreakglassEvent>(row.body) : undefined;
+        const row = this.#c.statement("SELECT id, body FROM events WHERE id = ?").get(id);
+        return row ? readOne(this.#c, "events", row) : undefined;
       })
     );
   }
@@ -352,7 +368,7 @@ export class SqliteBreakglassStore implements BreakglassStore {
         filters.push({ sql: "closed_at IS NULL AND ends_at > ?", params: [query.activeAt] });
       }
       if (query.unreviewed === true) filters.push({ sql: "reviewed_at IS NULL", params: [] });
-      return listPage<BreakglassEvent>(this.#c, "event", "events", filters, query);
+      return listPage(this.#c, "events", filters, query);
     });
   }
 
@@ -360,9 +376,9 @@ export class SqliteBreakglassStore implements BreakglassStore {
     return settle(() =>
       this.#c.read("read break-glass events from", () =>
         this.#c.statement(
-          "SELECT body FROM events WHERE invoker = ? AND profile = ? AND closed_at IS NULL " +
+          "SELECT id, body FROM events WHERE invoker = ? AND profile = ? AND closed_at IS NULL " +
             "AND ends_at > ? ORDER BY created_at DESC, id DESC",
-        ).all(invoker, profile, now).map((row) => parseBody<BreakglassEvent>(row.body)))
+        ).all(invoker, profile, now).flatMap((row) => readable(readRow("events", row))))
     );
   }
 
@@ -378,9 +394,9 @@ export class SqliteBreakglassStore implements BreakglassStore {
   }
 }
 
-/** Opens (creating when needed) the SQLite store at `path`. */
-export function openSqliteStores(path: string): Stores {
-  const connection = new Connection(path);
+/** Opens the SQLite store at `path` (creating it when missing, unless `options.create` is false). */
+export function openSqliteStores(path: string, options: SqliteOpenOptions = {}): Stores {
+  const connection = new Connection(path, options);
   return {
     approvals: new SqliteApprovalStore(connection),
     breakglass: new SqliteBreakglassStore(connection),
@@ -421,22 +437,72 @@ function removeProbe(path: string): void {
   }
 }
 
-/** Creates the missing parent directories (0700) and the file (0600) before SQLite opens it. */
-function prepareFile(path: string): void {
+/**
+ * Makes sure the store file is there before SQLite opens it (SQLite would create a missing one
+ * with the umask's mode, 0644 as a rule): an existing file (or a link to one) is used as it is;
+ * a missing one is created 0600, with its missing parent directories 0700, when `create` is set,
+ * and otherwise is an error that says how to create it — nothing is created for a read.
+ *
+ * A path that is a symbolic link to nothing is refused, naming both: following it would make a
+ * new, empty store wherever the link points, and a dangling link to a store is far more often a
+ * store that moved (or a disk not mounted) than a wish for a new one — the team's approvals would
+ * silently start over in a fresh file. Fixing the link, or pointing the setting at the target,
+ * is the person's choice to make.
+ */
+function prepareFile(path: string, options: SqliteOpenOptions): void {
+  const setting = settingText(options);
+  let link: Deno.FileInfo;
+  try {
+    link = Deno.lstatSync(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw storeFailure(path, "open", error, setting);
+    if (options.create === false) {
+      throw new SentinelError(
+        ExitCode.InvalidConfig,
+        `there is no store at ${path} (${setting}), and reading does not create one; check the path, or create the store with \`sentinel store init${
+          options.setting?.from === "--store" ? ` --store ${options.setting.text}` : ""
+        }\` (a request or a break-glass creates it too)`,
+        { code: "store_missing" },
+      );
+    }
+    createFile(path, setting);
+    return;
+  }
+  if (!link.isSymlink) return;
   try {
     Deno.statSync(path);
-    return;
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw storeFailure(path, "open", error);
+    if (!(error instanceof Deno.errors.NotFound)) throw storeFailure(path, "open", error, setting);
+    let target = "(unreadable)";
+    try {
+      target = resolve(dirname(path), Deno.readLinkSync(path));
+    } catch { /* named as unreadable */ }
+    throw new SentinelError(
+      ExitCode.InvalidConfig,
+      `the store path ${path} (${setting}) is a symbolic link to ${target}, which does not exist; Sentinel does not create a store through a dangling link (the store it pointed to may have moved, or its disk is not mounted). Fix or remove the link, or point sentinel_store at the file you mean`,
+      { code: "store_missing" },
+    );
   }
+}
+
+/** Creates the store file 0600 (and its missing parent directories 0700). */
+function createFile(path: string, setting: string): void {
   try {
     Deno.mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const file = Deno.openSync(path, { write: true, createNew: true, mode: 0o600 });
     file.close();
     if (Deno.build.os !== "windows") Deno.chmodSync(path, 0o600);
   } catch (error) {
-    if (!(error instanceof Deno.errors.AlreadyExists)) throw storeFailure(path, "create", error);
+    if (!(error instanceof Deno.errors.AlreadyExists)) {
+      throw storeFailure(path, "create", error, setting);
+    }
   }
+}
+
+/** Where the store setting came from, for messages: "the store setting from --store". */
+function settingText(options: SqliteOpenOptions): string {
+  const from = options.setting?.from;
+  return from === undefined ? "sentinel_store (SENTINEL_STORE)" : `the store setting from ${from}`;
 }
 
 /** A condition of a list and its parameters. */
@@ -445,14 +511,34 @@ interface Filter {
   params: SQLInputValue[];
 }
 
-/** One page of `table`, newest first, after the cursor's position. */
-function listPage<T extends { createdAt: number; id: string }>(
+/** What each table holds. */
+interface Tables {
+  requests: ApprovalRequest;
+  events: BreakglassEvent;
+}
+
+const TABLES = {
+  requests: { kind: "request", what: "approval request", parse: parseApprovalRequest },
+  events: { kind: "event", what: "break-glass event", parse: parseBreakglassEvent },
+} as const satisfies {
+  [K in keyof Tables]: {
+    kind: ListKind;
+    what: string;
+    parse: (value: unknown) => StoredRecord<Tables[K]>;
+  };
+};
+
+/**
+ * One page of `table`, newest first, after the cursor's position: damaged rows are left out of
+ * the items and named (their position still moves the cursor on).
+ */
+function listPage<K extends keyof Tables>(
   c: Connection,
-  kind: ListKind,
-  table: "requests" | "events",
+  table: K,
   filters: Filter[],
   query: { limit: number; cursor?: string },
-): Page<T> {
+): Page<Tables[K]> {
+  const kind = TABLES[table].kind;
   const limit = checkLimit(query.limit);
   const where = filters.map((filter) => filter.sql);
   const params = filters.flatMap((filter) => filter.params);
@@ -461,10 +547,49 @@ function listPage<T extends { createdAt: number; id: string }>(
     where.push("(created_at < ? OR (created_at = ? AND id < ?))");
     params.push(after.createdAt, after.createdAt, after.id);
   }
-  const sql = `SELECT body FROM ${table}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ` +
-    "ORDER BY created_at DESC, id DESC LIMIT ?";
+  const sql = `SELECT id, created_at, body FROM ${table}${
+    where.length ? ` WHERE ${where.join(" AND ")}` : ""
+  } ORDER BY created_at DESC, id DESC LIMIT ?`;
   const rows = c.read(`list ${kind}s in`, () => c.statement(sql).all(...params, limit + 1));
-  return pageOf(kind, rows.map((row) => parseBody<T>(row.body)), limit);
+  const entries = rows.map((row) => ({
+    id: String(row.id),
+    createdAt: Number(row.created_at),
+    read: readRow(table, row),
+  }));
+  return pageOfEntries(kind, entries, limit, `the SQLite store ${c.path}`);
+}
+
+/** A row's body read back as a record of `table`, or why it is not one. */
+function readRow<K extends keyof Tables>(
+  table: K,
+  row: Record<string, unknown>,
+): StoredRecord<Tables[K]> {
+  const parse = TABLES[table].parse as (value: unknown) => StoredRecord<Tables[K]>;
+  if (typeof row.body !== "string") return { ok: false, why: "its body is not text" };
+  return parseStoredJson(row.body, parse, String(row.id));
+}
+
+/** The record of a row asked for by id; a damaged one is a `store_damaged` error. */
+function readOne<K extends keyof Tables>(
+  c: Connection,
+  table: K,
+  row: Record<string, unknown>,
+): Tables[K] {
+  const read = readRow(table, row);
+  if (read.ok) return read.record;
+  const id = String(row.id);
+  throw damagedRecord(
+    TABLES[table].what,
+    id,
+    `the SQLite store ${c.path}`,
+    read.why,
+    `restore the store file from a backup, or delete that row (table ${table}, id ${id}) with the sqlite3 tool`,
+  );
+}
+
+/** The record, or nothing for a damaged one: the credential path's lookups grant nothing on it. */
+function readable<T>(read: StoredRecord<T>): T[] {
+  return read.ok ? [read.record] : [];
 }
 
 function requestColumns(r: ApprovalRequest): SQLInputValue[] {
@@ -495,22 +620,6 @@ function eventColumns(e: BreakglassEvent): SQLInputValue[] {
   ];
 }
 
-function parseBody<T>(body: unknown): T {
-  try {
-    const value = JSON.parse(String(body));
-    if (typeof value !== "object" || value === null || typeof value.id !== "string") {
-      throw new Error("not a record");
-    }
-    return value as T;
-  } catch {
-    throw new SentinelError(
-      ExitCode.InvalidConfig,
-      "a record in the SQLite store is damaged (its body is not a Sentinel record); restore the store file from a backup, or move it aside to start a new one",
-      { code: "store_damaged" },
-    );
-  }
-}
-
 /** Runs synchronous store work as a promise (a throw becomes a rejection). */
 function settle<T>(work: () => T): Promise<T> {
   try {
@@ -521,19 +630,32 @@ function settle<T>(work: () => T): Promise<T> {
 }
 
 /** An SQLite failure as a message: which file, what was being done, what to do next. */
-function storeFailure(path: string, action: string, error: unknown): SentinelError {
+function storeFailure(
+  path: string,
+  action: string,
+  error: unknown,
+  setting = "sentinel_store (SENTINEL_STORE)",
+): SentinelError {
   if (error instanceof SentinelError) return error;
+  if (error instanceof Deno.errors.NotCapable) {
+    // Deno guards system paths (/proc, /sys, /dev, …) beyond the permissions Sentinel runs with.
+    return new SentinelError(
+      ExitCode.InvalidConfig,
+      `cannot ${action} the store ${path}: it is a system path (such as /proc, /sys or /dev), not a place for a store file; point ${setting} at an ordinary file, such as ~/.local/share/sentinel/sentinel.db`,
+      { cause: error },
+    );
+  }
   const detail = String((error as { message?: unknown })?.message ?? error).split("\n")[0];
   const busy = /database (table )?is locked|SQLITE_BUSY/i.test(detail);
   const denied = error instanceof Deno.errors.PermissionDenied ||
-    error instanceof Deno.errors.NotCapable || /readonly|permission|access/i.test(detail);
+    /readonly|permission|access/i.test(detail);
   const next = busy
     ? `another process kept it locked for over ${BUSY_TIMEOUT_MS / 1000} s; try again`
     : denied
     ? "check the permissions of the file and its directory"
     : action === "create"
-    ? "check sentinel_store (SENTINEL_STORE) and that its directory can be created"
-    : "check sentinel_store (SENTINEL_STORE) and that the file is an SQLite store Sentinel wrote";
+    ? `check ${setting} and that its directory can be created`
+    : `check ${setting} and that the file is an SQLite store Sentinel wrote`;
   return new SentinelError(
     busy ? ExitCode.Internal : ExitCode.InvalidConfig,
     `cannot ${action} the store ${path}: ${detail}; ${next}`,

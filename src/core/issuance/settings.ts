@@ -125,10 +125,11 @@ export function policyOf(
 /** The store setting and where it came from, or the default SQLite file in the data directory. */
 export function storeOf(sources: SettingSources, env: Environment): StoreSetting {
   const found = resolveSetting(SETTINGS.store, sources);
-  return {
-    ...parseStoreLocation(found?.value ?? defaultStoreText(env.paths.dataDir), env.paths.home),
-    from: found?.from ?? DEFAULT_STORE_ORIGIN,
-  };
+  return parseStoreLocation(
+    found?.value ?? defaultStoreText(env.paths.dataDir),
+    env.paths.home,
+    found?.from ?? DEFAULT_STORE_ORIGIN,
+  );
 }
 
 /** Resolves the settings for `profile`. Every bad value is a clear error (exit 3). */

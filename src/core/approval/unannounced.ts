@@ -1,0 +1,46 @@
+/**
+ * Withdrawing a request nobody was told of: a request is stored before it is announced, and when
+ * a required notifier then fails to announce it, Sentinel cancels it — pending or already
+ * approved (auto-approved, or approved by someone who heard of it through another notifier) — so
+ * that a request its approvers were never told of can never be approved or used. Pure; kept apart
+ * from the state machine in transitions.ts, whose transitions are the people's.
+ *
+ * @example
+ * ```ts
+ * import { openRequest } from "./transitions.ts";
+ * import { withdrawUnannounced } from "./unannounced.ts";
+ *
+ * const rule = { name: "prod", profiles: ["prod"], approvers: ["bob"] };
+ * const request = openRequest({
+ *   id: "00112233aabbccdd", requester: "alice", profile: "prod",
+ *   roleArn: "arn:aws:iam::123456789012:role/Prod", durationSeconds: 3600, reason: "deploy",
+ *   rule, now: 0,
+ * });
+ * const withdrawn = withdrawUnannounced(request, "the required notifier pager failed", 1_000);
+ * console.assert(withdrawn.status === "cancelled" && withdrawn.decidedBy === "sentinel");
+ * console.assert(withdrawn.version === 2 && withdrawn.windowEndsAt === undefined);
+ * ```
+ * @module
+ */
+import type { ApprovalRequest } from "./request.ts";
+import { REQUEST_RETENTION_SECONDS } from "./rules.ts";
+import { SENTINEL_ACTOR } from "./transitions.ts";
+
+/** `request` cancelled by `sentinel` at `now` because `why`; no access window is left on it. */
+export function withdrawUnannounced(
+  request: ApprovalRequest,
+  why: string,
+  now: number,
+): ApprovalRequest {
+  const { windowEndsAt: _window, ...rest } = request;
+  return {
+    ...rest,
+    status: "cancelled",
+    decidedBy: SENTINEL_ACTOR,
+    decidedAt: now,
+    comment: `withdrawn: ${why}`,
+    updatedAt: now,
+    retainUntil: now + REQUEST_RETENTION_SECONDS * 1000,
+    version: request.version + 1,
+  };
+}
