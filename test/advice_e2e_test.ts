@@ -95,6 +95,13 @@ Deno.test("each profile flag has one meaning: a --profile that cannot name the S
 
 Deno.test("an empty answer names the store it looked in and where the setting came from", async (t) => {
   await using team: Team = await startTeam({ store: "sqlite", policy: POLICY });
+  await t.step("no store yet: reading creates none, and says which setting named it", async () => {
+    const run = await team.as("bob", ["requests"]);
+    assertEquals(run.code, 3, run.stderr);
+    assertIncludes(run.stderr, `there is no store at ${team.store.slice("sqlite:".length)}`);
+    assertIncludes(run.stderr, "store in ");
+  });
+  assertEquals((await team.as("bob", ["store", "init"])).code, 0);
   await t.step("requests", async () => {
     const run = await team.as("bob", ["requests"]);
     assertEquals(run.code, 0, run.stderr);

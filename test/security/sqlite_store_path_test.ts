@@ -32,9 +32,9 @@ Deno.test("a read never creates a store: it says there is none, where the settin
     const args of [
       ["requests", ...flag],
       ["requests", "show", "0123456789abcdef", ...flag],
-      ["approve", "0123456789abcdef", "--profile", "bob", ...flag],
-      ["breakglass", "list", "--profile", "bob", ...flag],
-      ["breakglass", "show", "0123456789abcdef", "--profile", "bob", ...flag],
+      ["approve", "0123456789abcdef", "--aws-profile", "bob", ...flag],
+      ["breakglass", "list", "--aws-profile", "bob", ...flag],
+      ["breakglass", "show", "0123456789abcdef", "--aws-profile", "bob", ...flag],
     ]
   ) {
     const run = await t.run([...args, "--output", "json"]);
