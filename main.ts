@@ -75,8 +75,10 @@ function plainCredentialsRequest(args: string[]): { profile: string; policy?: st
 async function main(args: string[]): Promise<number> {
   if (args[0] === "__plugin-runner") {
     // The compiled binary starts itself as a plugin runner (see src/plugin_host/runner_launch.ts).
-    const runner = "./src/plugin_host/runner.ts";
-    const { runnerMain } = await import(runner) as typeof import("./src/plugin_host/runner.ts");
+    const runner = "./src/adapters/plugin_host/runner.ts";
+    const { runnerMain } = await import(
+      runner
+    ) as typeof import("./src/adapters/plugin_host/runner.ts");
     return await runnerMain();
   }
   const vars = Deno.env.toObject();
@@ -98,18 +100,20 @@ async function main(args: string[]): Promise<number> {
   const plain = plainCredentialsRequest(args);
   if (plain !== undefined) {
     // The warm path loads no npm package and no AWS SDK; on a miss the cold path issues.
-    const { warmCredentials } = await import("./src/app/warm_credentials.ts");
+    const { warmCredentials } = await import("./src/app/issuance/warm_credentials.ts");
     try {
       const warm = await warmCredentials(plain.profile, deps, plain);
       if (warm !== undefined) {
-        const { formatCredentialProcess } = await import("./src/core/credential_process.ts");
+        const { formatCredentialProcess } = await import(
+          "./src/core/issuance/credential_process.ts"
+        );
         io.stdout(formatCredentialProcess(warm.credentials) + "\n");
         return 0;
       }
     } catch (error) {
       const { SentinelError } = await import("./src/core/errors.ts");
       if (!(error instanceof SentinelError)) throw error;
-      const { displaySafe } = await import("./src/core/display_text.ts");
+      const { displaySafe } = await import("./src/core/text/display.ts");
       io.stderr(`sentinel: ${displaySafe(error.message)}\n`);
       return error.exitCode;
     }

@@ -16,8 +16,8 @@
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 import { type AccessRequest, compilePolicy, evaluate } from "../src/core/policy/evaluate.ts";
 import type { PolicyDocument, Rule } from "../src/core/policy/schema.ts";
-import { MINUTES_PER_DAY } from "../src/core/policy/clock_time.ts";
-import { ZoneClock } from "../src/core/policy/time_window.ts";
+import { MINUTES_PER_DAY } from "../src/core/policy/time/clock_time.ts";
+import { ZoneClock } from "../src/core/policy/time/window.ts";
 
 const RULE_COUNTS = [1, 10, 50, 200] as const;
 const POOL_SIZE = 4096;

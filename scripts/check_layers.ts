@@ -9,7 +9,7 @@
  * - `src/app` imports core, ports, app and the plugin API types;
  * - `src/cli` imports core, ports, app, cli, the plugin API types, deno.json (the version) and
  *   the CLI parser;
- * - adapters (`src/adapters`, `src/plugin_host`) import anything but app and cli;
+ * - adapters (`src/adapters`, the plugin host among them) import anything but app and cli;
  * - bundled plugins import only `plugins/api` and `plugins/shared`.
  *
  * Tests (`*_test.ts`) are not product code and are skipped.
@@ -44,13 +44,7 @@ const LAYERS: readonly Layer[] = [
   {
     name: "adapters",
     folder: "src/adapters/",
-    mayImport: ["core", "ports", "adapters", "plugin_host", "plugin_api", "plugins", "config"],
-    npm: "*",
-  },
-  {
-    name: "plugin_host",
-    folder: "src/plugin_host/",
-    mayImport: ["core", "ports", "adapters", "plugin_host", "plugin_api", "plugins"],
+    mayImport: ["core", "ports", "adapters", "plugin_api", "plugins", "config"],
     npm: "*",
   },
   { name: "plugin_api", folder: "plugins/api/", mayImport: ["plugin_api"], npm: [] },

@@ -26,14 +26,14 @@ Deno.test("each layer rule rejects what it should and admits what it may", () =>
     ["src/app/x.ts", 'import type { Deps } from "../ports/deps.ts";', true],
     [
       "src/app/x.ts",
-      'const h = await import(s) as typeof import("../plugin_host/resolve.ts");',
+      'const h = await import(s) as typeof import("../adapters/plugin_host/configured_calls.ts");',
       false,
     ],
     ["src/cli/x.ts", 'import { createDeps } from "../adapters/deps.ts";', false],
     ["src/cli/x.ts", 'import { Command } from "@commander-js/extra-typings";', true],
     ["src/adapters/x.ts", 'import { runCli } from "../cli/program.ts";', false],
     ["src/adapters/x.ts", 'import { parse } from "ini";', true],
-    ["plugins/webhook/plugin.ts", 'import { x } from "../../src/core/hash.ts";', false],
+    ["plugins/webhook/plugin.ts", 'import { x } from "../../src/core/text/hash.ts";', false],
     ["plugins/webhook/plugin.ts", 'import type { NotifierPlugin } from "../api/v1.ts";', true],
   ];
   for (const [file, source, allowed] of cases) {

@@ -19,7 +19,7 @@
  */
 import { moduleReach } from "./module_graph.ts";
 import { runtimeFlags } from "./runtime_flags.ts";
-import { BUNDLED_PLUGINS } from "../src/plugin_host/registry.ts";
+import { BUNDLED_PLUGINS } from "../src/adapters/plugin_host/registry.ts";
 
 /** The five release targets. */
 export const TARGETS = [
@@ -203,10 +203,13 @@ export async function compilePlan(
   }
   for (const file of pluginFiles) {
     const path = `plugins/${file}`;
-    includes.push({ path, why: "bundled plugin (src/plugin_host/registry.ts)" });
+    includes.push({ path, why: "bundled plugin (src/adapters/plugin_host/registry.ts)" });
     const text = await Deno.readTextFile(`${dir}${path}`).catch(() => undefined);
     if (text === undefined) {
-      problems.push({ at: "src/plugin_host/registry.ts", message: `${path} does not exist` });
+      problems.push({
+        at: "src/adapters/plugin_host/registry.ts",
+        message: `${path} does not exist`,
+      });
       continue;
     }
     for (const [, name] of text.matchAll(SHARED_IMPORT)) {

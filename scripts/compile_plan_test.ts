@@ -118,9 +118,9 @@ Deno.test("missingIncludes names each required module a hand-written list lacks"
   const problems = missingIncludes(
     [
       { path: "src/cli/program.ts", why: "main.ts:68" },
-      { path: "src/plugin_host/runner.ts", why: "main.ts:37" },
+      { path: "src/adapters/plugin_host/runner.ts", why: "main.ts:37" },
     ],
-    ["plugins/", "src/cli/app.ts", "src/plugin_host/runner.ts"],
+    ["plugins/", "src/cli/app.ts", "src/adapters/plugin_host/runner.ts"],
   );
   assertEquals(problems, [{
     at: "main.ts:68",

@@ -7,7 +7,7 @@
  */
 import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
 import { startTeam, type Team } from "./harness/team.ts";
-import { shellWords } from "../src/core/shell_words.ts";
+import { shellWords } from "../src/core/text/shell_words.ts";
 
 const POLICY = `version: "1"
 rules:

@@ -7,7 +7,7 @@
 import { assertEquals, assertIncludes, assertMatch, assertTrue } from "./assert.ts";
 import { compileArgs, compilePlan } from "../scripts/compile_plan.ts";
 import { runtimeFlags } from "../scripts/runtime_flags.ts";
-import { BUNDLED_PLUGINS } from "../src/plugin_host/registry.ts";
+import { BUNDLED_PLUGINS } from "../src/adapters/plugin_host/registry.ts";
 import { ROOT } from "./harness/tools.ts";
 
 async function dryRun(root: string) {
@@ -82,7 +82,10 @@ Deno.test("compile --dry-run: the --include list holds every computed-specifier 
         `${module} (loaded by a computed import in ${from}) is missing from the --include list:\n${line}`,
       );
     }
-    assertTrue(included.has("src/plugin_host/runner.ts"), "the plugin runner is not embedded");
+    assertTrue(
+      included.has("src/adapters/plugin_host/runner.ts"),
+      "the plugin runner is not embedded",
+    );
     for (const plugin of Object.values(BUNDLED_PLUGINS)) {
       assertTrue(included.has(`plugins/${plugin.file}`), `bundled plugin ${plugin.file} missing`);
     }

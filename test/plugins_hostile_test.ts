@@ -6,10 +6,13 @@
  * attempts against the ones seen contained.
  */
 import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
-import { callPlugin } from "../src/plugin_host/supervisor.ts";
-import { RUNNER_EXIT_OUT_OF_MEMORY, RUNNER_RSS_LIMIT_MB } from "../src/plugin_host/limits.ts";
-import { runnerCommand } from "../src/plugin_host/runner_launch.ts";
-import { moduleDataUrl } from "../src/plugin_host/bootstrap.ts";
+import { callPlugin } from "../src/adapters/plugin_host/supervisor.ts";
+import {
+  RUNNER_EXIT_OUT_OF_MEMORY,
+  RUNNER_RSS_LIMIT_MB,
+} from "../src/adapters/plugin_host/limits.ts";
+import { runnerCommand } from "../src/adapters/plugin_host/runner_launch.ts";
+import { moduleDataUrl } from "../src/adapters/plugin_host/bootstrap.ts";
 import {
   assertBlocked,
   attack,

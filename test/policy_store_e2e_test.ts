@@ -126,7 +126,7 @@ Deno.test("the warm credential path loads no npm package and no AWS SDK", async 
   // and the composition root (whose other adapters load through computed specifiers).
   const warm = await runtimeImports("main.ts");
   assertEquals(warm.filter((s) => !s.startsWith("file:")), []);
-  assertEquals(warm.some((s) => s.endsWith("/src/app/warm_credentials.ts")), true);
+  assertEquals(warm.some((s) => s.endsWith("/src/app/issuance/warm_credentials.ts")), true);
   assertEquals(warm.some((s) => s.endsWith("/src/adapters/deps.ts")), true);
   // The same walk does see npm packages where they are loaded, so the check above can fail.
   const cold = await runtimeImports("src/adapters/parse_sentinel_config.ts");

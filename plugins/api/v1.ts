@@ -11,7 +11,7 @@
  *
  * @example A notifier
  * ```ts
- * import type { NotifierPlugin } from "../api/v1.ts";
+ * import type { NotifierPlugin } from "./v1.ts";
  *
  * const plugin: NotifierPlugin = {
  *   async notify(event, ctx) {

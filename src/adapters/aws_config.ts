@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { AwsConfigFiles, ProfileSection } from "../core/aws_profile.ts";
-import { configProfileName, parseAwsIni } from "../core/aws_ini.ts";
+import type { AwsConfigFiles, ProfileSection } from "../core/aws_config/profile.ts";
+import { configProfileName, parseAwsIni } from "../core/aws_config/ini.ts";
 import type { SentinelPaths } from "../core/environment.ts";
 import { readOptionalText } from "./files.ts";
 

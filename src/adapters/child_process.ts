@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { forwardedSignals, signalExitCode } from "../core/signals.ts";
+import { forwardedSignals, signalExitCode } from "../core/issuance/signals.ts";
 
 /** Exit code when the command cannot be found, as shells use. */
 export const COMMAND_NOT_FOUND = 127;

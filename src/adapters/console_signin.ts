@@ -16,8 +16,8 @@
  * @module
  */
 import { pathToFileURL } from "node:url";
-import { signinTokenRequest } from "../core/console_login.ts";
-import type { IssuedCredentials } from "../core/credential_process.ts";
+import { signinTokenRequest } from "../core/issuance/console_signin.ts";
+import type { IssuedCredentials } from "../core/issuance/credential_process.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { ConsoleSignin } from "../ports/console_signin.ts";
 import { fetchFailureText } from "./aws/failure.ts";

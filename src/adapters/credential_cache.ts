@@ -23,7 +23,7 @@
  */
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { CACHE_FORMAT } from "../core/limits.ts";
-import { isPolicySlice } from "../core/policy/evaluate_slice.ts";
+import { isPolicySlice } from "../core/policy/slice.ts";
 import type { PolicyDocument } from "../core/policy/schema.ts";
 import type {
   CachedSession,
@@ -412,7 +412,7 @@ function isCredentialEntry(v: unknown): v is CredentialEntry {
   if (!isObject(v) || !isObject(v.credentials) || !isObject(v.subject)) return false;
   const c = v.credentials;
   const s = v.subject;
-  return [s.user, s.profile, s.roleArn, s.mode, s.policySource, s.policyHash, s.requestId]
+  return [s.user, s.profile, s.roleArn, s.mode, s.policySource, s.policyHash, s.decisionId]
     .every(isString) &&
     [v.region, v.logFile, v.sourceIdentity].every(isString) &&
     [

@@ -8,8 +8,8 @@
  *
  * @module
  */
-import { chainHash, GENESIS_HASH } from "../core/audit_chain.ts";
-import { sha256Hex } from "../core/hash.ts";
+import { chainHash, GENESIS_HASH } from "../core/audit/chain.ts";
+import { sha256Hex } from "../core/text/hash.ts";
 import { fileKind } from "./files.ts";
 /** How much of a log's first line is read to see that it starts a chain. */
 const FIRST_LINE_BYTES = 64 * 1024;

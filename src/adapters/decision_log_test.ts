@@ -5,7 +5,7 @@
  * be visible in the chain.
  */
 import { assertEquals, assertIncludes, assertTrue } from "../../test/assert.ts";
-import { GENESIS_HASH, verifyChain as verifyDecisionLog } from "../core/audit_chain.ts";
+import { GENESIS_HASH, verifyChain as verifyDecisionLog } from "../core/audit/chain.ts";
 import { appendDecision } from "./decision_log.ts";
 import { sha256Hex } from "./files.ts";
 import { canMountTmpfs, mountTmpfs } from "../../test/harness/tmpfs.ts";

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { displaySafe } from "../core/display_text.ts";
+import { displaySafe } from "../core/text/display.ts";
 import { type Environment, environmentOf } from "../core/environment.ts";
 import type { SsmPort, StsPort } from "../ports/aws.ts";
 import type { BaseCredentialProvider } from "../ports/base_credentials.ts";
@@ -60,7 +60,9 @@ const sourcesModule = lazy<typeof import("./credential_sources.ts")>("./credenti
 const fetchModule = lazy<typeof import("./aws/fetch_transport.ts")>("./aws/fetch_transport.ts");
 const sdkModule = lazy<typeof import("./aws/sdk.ts")>("./aws/sdk.ts");
 const childModule = lazy<typeof import("./child_process.ts")>("./child_process.ts");
-const pluginModule = lazy<typeof import("../plugin_host/resolve.ts")>("../plugin_host/resolve.ts");
+const pluginModule = lazy<typeof import("./plugin_host/configured_calls.ts")>(
+  "./plugin_host/configured_calls.ts",
+);
 const storesModule = lazy<typeof import("./stores/open.ts")>("./stores/open.ts");
 const serverModule = lazy<typeof import("./credential_server.ts")>("./credential_server.ts");
 const signinModule = lazy<typeof import("./console_signin.ts")>("./console_signin.ts");

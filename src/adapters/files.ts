@@ -7,7 +7,7 @@
  * @module
  */
 import { ExitCode, SentinelError } from "../core/errors.ts";
-import { decodeUtf8Strict, describeUtf8Problem } from "../core/utf8.ts";
+import { decodeUtf8Strict, describeUtf8Problem } from "../core/text/utf8.ts";
 
 /**
  * A file that exists but cannot serve as configuration or policy (for example it is not valid
@@ -103,7 +103,7 @@ export function readTextFileStrict(path: string): Promise<string> {
   }
 }
 
-import { sha256Hex } from "../core/hash.ts";
+import { sha256Hex } from "../core/text/hash.ts";
 
 export { sha256Hex };
 

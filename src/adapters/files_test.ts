@@ -4,7 +4,7 @@
  * not UTF-8 never hash like a valid text; a missing file has none.
  */
 import { assertEquals, assertRejects } from "../../test/assert.ts";
-import { sha256Hex } from "../core/hash.ts";
+import { sha256Hex } from "../core/text/hash.ts";
 import { fileTextHash, readOptionalText, UnusableFileError } from "./files.ts";
 
 Deno.test("fileTextHash is the hash of the text readOptionalText returns", async () => {

@@ -15,9 +15,9 @@
 import { z } from "zod";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { SETTINGS } from "../core/settings.ts";
-import { formatIssue, parseYaml, pathShape } from "../core/yaml_source.ts";
+import { formatIssue, parseYaml, pathShape } from "../core/text/yaml_source.ts";
 import type { SentinelConfig } from "../ports/config.ts";
-import { pluginConfigSchema, pluginEntry } from "../plugin_host/plugin_config.ts";
+import { pluginConfigSchema, pluginEntry } from "./plugin_host/plugin_config.ts";
 
 const SETTING_KEYS = Object.values(SETTINGS).map((setting) => setting.key);
 const PLUGIN_KEYS =

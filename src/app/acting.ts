@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { effectiveProfile } from "../core/aws_profile.ts";
+import { effectiveProfile } from "../core/aws_config/profile.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { policyOf, settingSources, storeOf } from "../core/issuance/settings.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 import type { PolicyDocument } from "../core/policy/schema.ts";
-import type { StoreSetting } from "../core/store_location.ts";
+import type { StoreSetting } from "../core/store/location.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { Stores } from "../ports/stores.ts";
 import { configuredLogFile } from "./audit.ts";

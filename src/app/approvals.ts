@@ -22,13 +22,13 @@ import {
   type Transition,
 } from "../core/approval/transitions.ts";
 import type { Principal } from "../core/identity.ts";
-import { commandLine, storeFlags } from "../core/advice.ts";
-import { storeNamed, type StoreSetting } from "../core/store_location.ts";
+import { commandLine, storeFlags } from "../core/text/advice.ts";
+import { storeNamed, type StoreSetting } from "../core/store/location.ts";
 import { withdrawUnannounced } from "../core/approval/unannounced.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { ApprovalCover } from "../core/issuance/verdict.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
-import { formatDuration } from "../core/duration.ts";
+import { formatDuration } from "../core/text/duration.ts";
 import { DEFAULT_SESSION_SECONDS, MIN_WINDOW_SECONDS, reasonTooLong } from "../core/limits.ts";
 import { compilePolicy, type Decision, evaluate } from "../core/policy/evaluate.ts";
 import type { ApprovalRule, PolicyDocument } from "../core/policy/schema.ts";
@@ -47,9 +47,9 @@ import {
   readingContext,
   underEach,
 } from "./acting.ts";
-import { type ProfileContext, profileContext, userUnder } from "./profile_context.ts";
+import { type ProfileContext, profileContext, userUnder } from "./issuance/profile_context.ts";
 import { openStore, warnDamaged } from "./stores.ts";
-import { profileSettings } from "./profile_settings.ts";
+import { profileSettings } from "./issuance/profile_settings.ts";
 import { recordDecision } from "./record_decision.ts";
 import { notifierOf, reportDelivery, routerOf } from "./notify.ts";
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type ChainResult, verifyChain } from "../core/audit_chain.ts";
+import { type ChainResult, verifyChain } from "../core/audit/chain.ts";
 import { expandHome } from "../core/environment.ts";
 import { settingOr, settingSources } from "../core/issuance/settings.ts";
 import { SETTINGS } from "../core/settings.ts";

@@ -28,9 +28,9 @@ import {
   reviewHolds,
   SENTINEL_ACTOR,
 } from "../core/breakglass/transitions.ts";
-import { commandLine, type Owner, ownerFlags, ownerOf } from "../core/advice.ts";
-import { storeNamed, type StoreSetting } from "../core/store_location.ts";
-import { formatDuration } from "../core/duration.ts";
+import { commandLine, type Owner, ownerFlags, ownerOf } from "../core/text/advice.ts";
+import { storeNamed, type StoreSetting } from "../core/store/location.ts";
+import { formatDuration } from "../core/text/duration.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { reasonTooLong } from "../core/limits.ts";
 import type { BreakglassCover } from "../core/issuance/verdict.ts";
@@ -51,8 +51,8 @@ import {
   underEach,
 } from "./acting.ts";
 import { notifierOf, reportDelivery, takes } from "./notify.ts";
-import { profileContext, userUnder } from "./profile_context.ts";
-import { profileSettings } from "./profile_settings.ts";
+import { profileContext, userUnder } from "./issuance/profile_context.ts";
+import { profileSettings } from "./issuance/profile_settings.ts";
 import { recordDecision } from "./record_decision.ts";
 import { warnDamaged } from "./stores.ts";
 

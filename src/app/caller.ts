@@ -14,9 +14,9 @@ import {
   knownProfiles,
   type ProfileSection,
   staticKeysOf,
-} from "../core/aws_profile.ts";
+} from "../core/aws_config/profile.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
-import { sentinelInvocation } from "../core/front_profile.ts";
+import { sentinelInvocation } from "../core/aws_config/front_profile.ts";
 import {
   regionOf,
   settingOr,
@@ -24,13 +24,13 @@ import {
   settingsReport,
   storeOf,
 } from "../core/issuance/settings.ts";
-import type { StoreSetting } from "../core/store_location.ts";
+import type { StoreSetting } from "../core/store/location.ts";
 import { SETTINGS } from "../core/settings.ts";
 import type { Identity } from "../core/identity.ts";
 import type { AwsCredentials } from "../ports/aws.ts";
 import type { BaseCredentialRequest } from "../ports/base_credentials.ts";
 import type { Deps } from "../ports/deps.ts";
-import { verifiedIdentity } from "./verified_identity.ts";
+import { verifiedIdentity } from "./issuance/verified_identity.ts";
 
 /** What identifies the caller and where to reach AWS. */
 export interface CallerSettings {

@@ -12,17 +12,17 @@
 import type { ApprovalCover } from "../core/issuance/verdict.ts";
 import { compilePolicy, explain, type Explanation } from "../core/policy/evaluate.ts";
 import type { CredentialMode, PolicyDocument } from "../core/policy/schema.ts";
-import type { StoreSetting } from "../core/store_location.ts";
+import type { StoreSetting } from "../core/store/location.ts";
 import type { AwsCredentials } from "../ports/aws.ts";
 import type { PolicyEntry } from "../ports/cache.ts";
 import type { Deps } from "../ports/deps.ts";
 import { approvalCover } from "./approvals.ts";
 import { callerSettings } from "./caller.ts";
 import { loadPolicy } from "./policy.ts";
-import { userUnder } from "./profile_context.ts";
-import { baseRequest, profileSettings } from "./profile_settings.ts";
+import { userUnder } from "./issuance/profile_context.ts";
+import { baseRequest, profileSettings } from "./issuance/profile_settings.ts";
 import { openStore } from "./stores.ts";
-import { verifiedIdentity } from "./verified_identity.ts";
+import { verifiedIdentity } from "./issuance/verified_identity.ts";
 
 /** What to decide. */
 export interface CheckRequest {

@@ -6,7 +6,12 @@
  *
  * @module
  */
-import { type LogFilter, matchesFilter, parseLogText, selectRecords } from "../core/log_query.ts";
+import {
+  type LogFilter,
+  matchesFilter,
+  parseLogText,
+  selectRecords,
+} from "../core/audit/log_query.ts";
 import type { Deps } from "../ports/deps.ts";
 import { configuredLogFile } from "./audit.ts";
 

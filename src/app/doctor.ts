@@ -7,11 +7,11 @@
  *
  * @module
  */
-import { verifyChain } from "../core/audit_chain.ts";
-import type { AwsConfigFiles } from "../core/aws_profile.ts";
+import { verifyChain } from "../core/audit/chain.ts";
+import type { AwsConfigFiles } from "../core/aws_config/profile.ts";
 import { DEFAULT_REGION } from "../core/limits.ts";
-import { sentinelInvocation } from "../core/front_profile.ts";
-import { sha256Hex } from "../core/hash.ts";
+import { sentinelInvocation } from "../core/aws_config/front_profile.ts";
+import { sha256Hex } from "../core/text/hash.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { SystemProbe } from "../ports/system.ts";

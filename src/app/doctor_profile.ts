@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type AwsConfigFiles, effectiveProfile } from "../core/aws_profile.ts";
+import { type AwsConfigFiles, effectiveProfile } from "../core/aws_config/profile.ts";
 import { compilePolicy, evaluate } from "../core/policy/evaluate.ts";
 import type { IssuanceSettings } from "../core/issuance/settings.ts";
 import type { Identity } from "../core/identity.ts";
@@ -16,11 +16,11 @@ import type { BaseCredentials } from "../ports/base_credentials.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { SystemProbe } from "../ports/system.ts";
 import { type ApprovalStoreAccess, coveringApproval } from "./check.ts";
-import { userUnder } from "./profile_context.ts";
+import { userUnder } from "./issuance/profile_context.ts";
 import { loadPolicy } from "./policy.ts";
-import { baseRequest, profileSettings } from "./profile_settings.ts";
+import { baseRequest, profileSettings } from "./issuance/profile_settings.ts";
 import { openStore } from "./stores.ts";
-import { verifiedIdentity } from "./verified_identity.ts";
+import { verifiedIdentity } from "./issuance/verified_identity.ts";
 
 /** One check's verdict. */
 export interface DoctorCheck {

@@ -10,11 +10,11 @@
  *
  * @module
  */
-import { type AwsConfigFiles, filesResolve, staticKeysOf } from "../core/aws_profile.ts";
-import { displaySafe } from "../core/display_text.ts";
+import { type AwsConfigFiles, filesResolve, staticKeysOf } from "../core/aws_config/profile.ts";
+import { displaySafe } from "../core/text/display.ts";
 import { credentialProcessLoop, settingOr, settingSources } from "../core/issuance/settings.ts";
 import { SETTINGS } from "../core/settings.ts";
-import { trustPolicy } from "../core/enforcement.ts";
+import { trustPolicy } from "../core/trust_policy.ts";
 import { expandHome } from "../core/environment.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import {
@@ -25,14 +25,14 @@ import {
   profileSection,
   starterPolicy,
   withProfile,
-} from "../core/init_config.ts";
-import { lineDiff } from "../core/line_diff.ts";
+} from "../core/aws_config/init_config.ts";
+import { lineDiff } from "../core/text/line_diff.ts";
 import { policySourceOf } from "../core/policy/source.ts";
 import { validatePolicyText } from "../core/policy/load.ts";
 import type { Deps } from "../ports/deps.ts";
 import { pullPolicy, pushPolicy, ssmLocation } from "./policy.ts";
 import { initStore } from "./store_admin.ts";
-import { verifiedIdentity } from "./verified_identity.ts";
+import { verifiedIdentity } from "./issuance/verified_identity.ts";
 
 /** What the person asked for (flags or answers). */
 export interface InitRequest extends InitProfile {

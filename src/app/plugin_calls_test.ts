@@ -5,7 +5,7 @@
 import { assertEquals, assertIncludes } from "../../test/assert.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 import type { PluginCaller } from "../ports/plugins.ts";
-import { callConfigured } from "../plugin_host/resolve.ts";
+import { callConfigured } from "../adapters/plugin_host/configured_calls.ts";
 import { notifyAll, routeApproval } from "./plugin_calls.ts";
 
 /** The real plugin host, with an empty environment. */

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { knownProfiles } from "../core/aws_profile.ts";
+import { knownProfiles } from "../core/aws_config/profile.ts";
 import { DOCTOR_HINT, ExitCode, SentinelError } from "../core/errors.ts";
-import { sentinelInvocation } from "../core/front_profile.ts";
-import { sha256Hex } from "../core/hash.ts";
+import { sentinelInvocation } from "../core/aws_config/front_profile.ts";
+import { sha256Hex } from "../core/text/hash.ts";
 import type { LoadedPolicy } from "../core/policy/load.ts";
 import { policySourceOf } from "../core/policy/source.ts";
 import { withinTtl } from "../core/issuance/freshness.ts";

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { filesResolve, knownProfiles } from "../core/aws_profile.ts";
+import { filesResolve, knownProfiles } from "../core/aws_config/profile.ts";
 import { issuanceSettings } from "../core/issuance/settings.ts";
 import type { Deps } from "../ports/deps.ts";
 import { frontProfiles } from "./doctor.ts";

@@ -5,12 +5,12 @@
  *
  * @module
  */
-import type { StoreSetting } from "../core/store_location.ts";
+import type { StoreSetting } from "../core/store/location.ts";
 import type { Deps } from "../ports/deps.ts";
 import { type CallerFlags } from "./acting.ts";
 import { callerSettings } from "./caller.ts";
 import { openStore } from "./stores.ts";
-import { verifiedIdentity } from "./verified_identity.ts";
+import { verifiedIdentity } from "./issuance/verified_identity.ts";
 
 /** Who created a DynamoDB table: the identity STS reports for the credentials used. */
 export interface StoreCreator {

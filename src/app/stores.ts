@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { displaySafe } from "../core/display_text.ts";
-import type { StoreSetting } from "../core/store_location.ts";
+import { displaySafe } from "../core/text/display.ts";
+import type { StoreSetting } from "../core/store/location.ts";
 import type { AwsCredentials } from "../ports/aws.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { Page, Stores } from "../ports/stores.ts";

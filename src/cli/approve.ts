@@ -9,10 +9,10 @@ import { Command } from "@commander-js/extra-typings";
 import { actOnRequest, type RequestAction } from "../app/approvals.ts";
 import { requestJson } from "../core/approval/record.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
-import { CALLER_HELP, callerFlags, withCallerFlags } from "./caller_flags.ts";
+import { CALLER_HELP, callerFlags, withCallerFlags } from "./_flags.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 import { human, isoSeconds, storeJson } from "./render.ts";
-import { storeNamed } from "../core/store_location.ts";
+import { storeNamed } from "../core/store/location.ts";
 
 const EXIT_HELP = `
 Exit codes: 0 done, 1 someone else decided first (or the request ended), 2 no such request,

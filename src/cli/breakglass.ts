@@ -7,14 +7,14 @@
  */
 import { Command, Option } from "@commander-js/extra-typings";
 import { actOnEvent, invokeBreakglass, listEvents, showEvent } from "../app/breakglass.ts";
-import { commandLine, ownerFlags } from "../core/advice.ts";
+import { commandLine, ownerFlags } from "../core/text/advice.ts";
 import { eventJson } from "../core/breakglass/record.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { BREAKGLASS_REASON_CODES } from "../core/policy/schema.ts";
-import { CALLER_HELP, callerFlags, withCallerFlags } from "./caller_flags.ts";
+import { CALLER_HELP, callerFlags, withCallerFlags } from "./_flags.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 import { eventsTable, eventText, human, isoSeconds, storeJson } from "./render.ts";
-import { storeNamed } from "../core/store_location.ts";
+import { storeNamed } from "../core/store/location.ts";
 import { windowFlag } from "./request.ts";
 import { limitFlag } from "./requests.ts";
 

@@ -7,8 +7,8 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { knownProfiles, unknownProfileMessage } from "../core/aws_profile.ts";
-import { formatDuration } from "../core/duration.ts";
+import { knownProfiles, unknownProfileMessage } from "../core/aws_config/profile.ts";
+import { formatDuration } from "../core/text/duration.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 import { counted, isoSeconds, shortTime, table } from "./render.ts";

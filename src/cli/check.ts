@@ -9,7 +9,7 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { checkAccess } from "../app/check.ts";
 import { type ExitCode, ExitCode as Codes, SentinelError } from "../core/errors.ts";
-import { parseInstant } from "../core/policy/instant.ts";
+import { parseInstant } from "../core/policy/time/instant.ts";
 import { CREDENTIAL_MODES, type Effect } from "../core/policy/schema.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 import { checkJson, checkText } from "./render.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { displaySafeJson } from "../core/display_text.ts";
+import { displaySafeJson } from "../core/text/display.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { Style } from "./style.ts";
 

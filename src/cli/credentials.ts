@@ -7,9 +7,9 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { issueCredentials } from "../app/issue_credentials.ts";
-import { formatCredentialProcess } from "../core/credential_process.ts";
-import { displaySafeJson } from "../core/display_text.ts";
+import { issueCredentials } from "../app/issuance/issue.ts";
+import { formatCredentialProcess } from "../core/issuance/credential_process.ts";
+import { displaySafeJson } from "../core/text/display.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { CommandContext } from "./context.ts";
 import { durationFlag } from "./export.ts";

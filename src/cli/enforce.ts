@@ -5,7 +5,7 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { serviceControlPolicy, trustPolicy } from "../core/enforcement.ts";
+import { serviceControlPolicy, trustPolicy } from "../core/trust_policy.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import type { CommandContext } from "./context.ts";
 

@@ -2,19 +2,19 @@
  * `sentinel exec <profile> [--] <command> [args…]`: runs a command with credentials the policy
  * allowed, in an environment scrubbed of other AWS credentials. Exits with the command's code.
  * With `--server` the command gets a loopback credential endpoint instead of keys, and every
- * refresh faces the policy again (see src/app/serve_credentials.ts). The original Sentinel's
+ * refresh faces the policy again (see src/app/issuance/serve_credentials.ts). The original Sentinel's
  * spelling works too: `exec --profile dev --policy-parameter /sentinel/policies/dev -- cmd`.
  *
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { issueCredentials } from "../app/issue_credentials.ts";
-import { startCredentialServing } from "../app/serve_credentials.ts";
+import { issueCredentials } from "../app/issuance/issue.ts";
+import { startCredentialServing } from "../app/issuance/serve_credentials.ts";
 import { pluginSecretEnvNames } from "../core/plugin_entry.ts";
-import { parseDuration } from "../core/duration.ts";
+import { parseDuration } from "../core/text/duration.ts";
 import { isStsDuration } from "../core/limits.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
-import { EXEC_MARKER, execEnvironment, serverExecEnvironment } from "../core/exec_env.ts";
+import { EXEC_MARKER, execEnvironment, serverExecEnvironment } from "../core/issuance/exec_env.ts";
 import type { CommandContext } from "./context.ts";
 import { human } from "./render.ts";
 

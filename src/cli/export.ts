@@ -7,14 +7,14 @@
  * @module
  */
 import { Command, Option } from "@commander-js/extra-typings";
-import { issueCredentials } from "../app/issue_credentials.ts";
+import { issueCredentials } from "../app/issuance/issue.ts";
 import {
   checkSectionName,
   EXPORT_FORMATS,
   type ExportFormat,
   exportText,
-} from "../core/credential_formats.ts";
-import { parseDuration } from "../core/duration.ts";
+} from "../core/issuance/credential_formats.ts";
+import { parseDuration } from "../core/text/duration.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { isStsDuration } from "../core/limits.ts";
 import type { CommandContext } from "./context.ts";

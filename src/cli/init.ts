@@ -10,10 +10,10 @@
  */
 import { Command, Option } from "@commander-js/extra-typings";
 import { applyInit, autoSourceFor, type InitRequest, planInit } from "../app/init.ts";
-import { shellQuote } from "../core/credential_formats.ts";
+import { shellQuote } from "../core/issuance/credential_formats.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
-import { displaySafe } from "../core/display_text.ts";
-import { configValueProblem } from "../core/init_config.ts";
+import { displaySafe } from "../core/text/display.ts";
+import { configValueProblem } from "../core/aws_config/init_config.ts";
 import { CREDENTIAL_SOURCES, type CredentialSource } from "../core/settings.ts";
 import type { CommandContext } from "./context.ts";
 import { writeJson } from "./context.ts";

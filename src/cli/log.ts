@@ -8,10 +8,10 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { followLogRecords, readLogRecords } from "../app/decision_log_view.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
-import { displaySafeJson } from "../core/display_text.ts";
-import { type LogFilter, parseSince, parseTypes, RECORD_TYPES } from "../core/log_query.ts";
+import { displaySafeJson } from "../core/text/display.ts";
+import { type LogFilter, parseSince, parseTypes, RECORD_TYPES } from "../core/audit/log_query.ts";
 import { EFFECTS } from "../core/policy/schema.ts";
-import { misplacedProfileOption, refuseMisplacedProfile } from "./caller_flags.ts";
+import { misplacedProfileOption, refuseMisplacedProfile } from "./_flags.ts";
 import type { CommandContext } from "./context.ts";
 import { counted, logHeader, logRow } from "./render.ts";
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { consoleLogin, openInBrowser } from "../app/console_login.ts";
+import { consoleSignin, openInBrowser } from "../app/console_signin.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 import { policyOption } from "./exec.ts";
 import { durationFlag } from "./export.ts";
@@ -45,7 +45,7 @@ Examples:
     )
     .action(ctx.action(async (positional, options) => {
       const profile = profileArgument("login", positional, options.profile);
-      const login = await consoleLogin({
+      const login = await consoleSignin({
         profile,
         mode: "cli",
         policy: policyOption(options),

@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { issueCredentials } from "../app/issue_credentials.ts";
-import { formatCredentialProcess } from "../core/credential_process.ts";
+import { issueCredentials } from "../app/issuance/issue.ts";
+import { formatCredentialProcess } from "../core/issuance/credential_process.ts";
 import { ExitCode } from "../core/errors.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { CliIo } from "./context.ts";

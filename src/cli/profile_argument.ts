@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import { displaySafe } from "../core/display_text.ts";
+import { displaySafe } from "../core/text/display.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 
 /** The one profile named; exit 2 when none is, or two different ones are. */

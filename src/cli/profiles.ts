@@ -7,7 +7,7 @@
  */
 import { Command } from "@commander-js/extra-typings";
 import { listProfiles, type ProfileRow } from "../app/profiles.ts";
-import { formatDuration } from "../core/duration.ts";
+import { formatDuration } from "../core/text/duration.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 import { isoSeconds, table } from "./render.ts";
 

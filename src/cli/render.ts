@@ -4,15 +4,15 @@
  *
  * @module
  */
-import { formatDuration } from "../core/duration.ts";
-import { displaySafe, displaySafeJson } from "../core/display_text.ts";
+import { formatDuration } from "../core/text/duration.ts";
+import { displaySafe, displaySafeJson } from "../core/text/display.ts";
 import type { ExitCode } from "../core/errors.ts";
 import type { Decision, Explanation } from "../core/policy/evaluate.ts";
 import type { CheckResult } from "../app/check.ts";
 import type { ApprovalRequest } from "../core/approval/request.ts";
 import { statusAt } from "../core/approval/transitions.ts";
 import type { BreakglassEvent } from "../core/breakglass/event.ts";
-import { storeNamed, type StoreSetting } from "../core/store_location.ts";
+import { storeNamed, type StoreSetting } from "../core/store/location.ts";
 
 /**
  * A template for human output whose interpolated values are made safe for a terminal: a newline,

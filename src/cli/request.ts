@@ -8,14 +8,14 @@
  */
 import { Command } from "@commander-js/extra-typings";
 import { requestAccess, waitForDecision } from "../app/approvals.ts";
-import { commandLine, ownerFlags, ownerOf, storeFlags } from "../core/advice.ts";
+import { commandLine, ownerFlags, ownerOf, storeFlags } from "../core/text/advice.ts";
 import { requestJson } from "../core/approval/record.ts";
-import { parseDuration } from "../core/duration.ts";
+import { parseDuration } from "../core/text/duration.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { isStsDuration, MIN_WINDOW_SECONDS } from "../core/limits.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 import { human, isoSeconds, requestText, storeJson } from "./render.ts";
-import { storeNamed } from "../core/store_location.ts";
+import { storeNamed } from "../core/store/location.ts";
 import { profileArgument } from "./profile_argument.ts";
 
 /** Parses the `--duration` of an approval window or a break-glass: 20m to 12h. */

@@ -11,9 +11,9 @@ import { requestJson } from "../core/approval/record.ts";
 import { REQUEST_STATUSES } from "../core/approval/request.ts";
 import { statusAt } from "../core/approval/transitions.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
-import { CALLER_HELP, callerFlags, withCallerFlags } from "./caller_flags.ts";
+import { CALLER_HELP, callerFlags, withCallerFlags } from "./_flags.ts";
 import { type CommandContext, writeJson } from "./context.ts";
-import { storeNamed } from "../core/store_location.ts";
+import { storeNamed } from "../core/store/location.ts";
 import { storeJson } from "./render.ts";
 import { human, requestsTable, requestText } from "./render.ts";
 

@@ -8,8 +8,8 @@
 import { Command } from "@commander-js/extra-typings";
 import { configuredStore, initStore } from "../app/store_admin.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
-import { dynamoDbTemplate, storeIamPolicy } from "../core/store_template.ts";
-import { callerFlags, withCallerFlags } from "./caller_flags.ts";
+import { dynamoDbTemplate, storeIamPolicy } from "../core/store/template.ts";
+import { callerFlags, withCallerFlags } from "./_flags.ts";
 import { human } from "./render.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { whoAmI } from "../app/who_am_i.ts";
+import { whoAmI } from "../app/whoami.ts";
 import { identityKindText } from "../core/identity.ts";
 import { human } from "./render.ts";
 import { type CommandContext, writeJson } from "./context.ts";

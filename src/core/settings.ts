@@ -20,7 +20,7 @@
  * ```
  * @module
  */
-import { parseDuration } from "./duration.ts";
+import { parseDuration } from "./text/duration.ts";
 import { ExitCode, SentinelError } from "./errors.ts";
 import { DEFAULT_REGION } from "./limits.ts";
 

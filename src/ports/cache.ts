@@ -5,11 +5,11 @@
  *
  * @module
  */
-import type { IssuedCredentials } from "../core/credential_process.ts";
+import type { IssuedCredentials } from "../core/issuance/credential_process.ts";
 import type { Identity } from "../core/identity.ts";
 import type { IssuanceSubject } from "../core/issuance/record.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
-import type { PolicySlice } from "../core/policy/evaluate_slice.ts";
+import type { PolicySlice } from "../core/policy/slice.ts";
 import type { PolicyDocument } from "../core/policy/schema.ts";
 
 /** Cached credentials and the decision they were issued under. */

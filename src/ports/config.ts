@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { AwsConfigFiles } from "../core/aws_profile.ts";
+import type { AwsConfigFiles } from "../core/aws_config/profile.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 
 /** The Sentinel config file, validated. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { IssuedCredentials } from "../core/credential_process.ts";
+import type { IssuedCredentials } from "../core/issuance/credential_process.ts";
 
 /** The federation endpoint and the browser. */
 export interface ConsoleSignin {

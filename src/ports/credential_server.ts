@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { IssuedCredentials } from "../core/credential_process.ts";
+import type { IssuedCredentials } from "../core/issuance/credential_process.ts";
 
 /** What one authorised credential request is answered with. */
 export type ServedAnswer =

@@ -8,7 +8,7 @@
  */
 import type { ApprovalRequest, RequestStatus } from "../core/approval/request.ts";
 import type { BreakglassEvent, QuotaSlot } from "../core/breakglass/event.ts";
-import type { StoreSetting } from "../core/store_location.ts";
+import type { StoreSetting } from "../core/store/location.ts";
 import type { AwsCall, AwsCredentials } from "./aws.ts";
 
 /** Where the stores are, and (for DynamoDB) how to reach them. */

@@ -11,7 +11,7 @@ import {
   callPlugin,
   type PluginSpec,
   type RunnerMode,
-} from "../../src/plugin_host/supervisor.ts";
+} from "../../src/adapters/plugin_host/supervisor.ts";
 
 /** The modes every hostile test runs in: `deno run`, and the compiled binary's emulation. */
 export const MODES: RunnerMode[] = ["deno", "emulated-binary"];

@@ -11,7 +11,7 @@
  * @module
  */
 import { openStores } from "../../src/adapters/stores/open.ts";
-import { parseStoreLocation } from "../../src/core/store_location.ts";
+import { parseStoreLocation } from "../../src/core/store/location.ts";
 import type { ApprovalRequest } from "../../src/core/approval/request.ts";
 import type { BreakglassEvent, QuotaSlot } from "../../src/core/breakglass/event.ts";
 import type { InvokeConditions } from "../../src/ports/stores.ts";

@@ -54,14 +54,14 @@ import {
   parseBreakglassEvent,
   parseStoredJson,
   type StoredRecord,
-} from "../../core/store_records.ts";
+} from "../../core/store/records.ts";
 import {
   type IndexDesign,
   STORE_INDEXES,
   TABLE_KEY,
   tableDefinition,
   TTL_ATTRIBUTE,
-} from "../../core/store_table.ts";
+} from "../../core/store/table.ts";
 import type {
   ApprovalStore,
   BreakglassStore,

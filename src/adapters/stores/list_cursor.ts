@@ -8,7 +8,7 @@
  * @module
  */
 import { ExitCode, SentinelError } from "../../core/errors.ts";
-import type { StoredRecord } from "../../core/store_records.ts";
+import type { StoredRecord } from "../../core/store/records.ts";
 import type { Page } from "../../ports/stores.ts";
 
 /** What a list lists. */

@@ -26,7 +26,7 @@ import {
   parseBreakglassEvent,
   parseStoredJson,
   type StoredRecord,
-} from "../../core/store_records.ts";
+} from "../../core/store/records.ts";
 import type {
   ApprovalStore,
   BreakglassStore,

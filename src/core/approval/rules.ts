@@ -16,10 +16,10 @@
 import { compileNameMatcher } from "../policy/glob.ts";
 import { type Principal, samePrincipal } from "../identity.ts";
 import { MAX_CLOCK_SKEW_SECONDS, STS_MAX_DURATION_SECONDS } from "../limits.ts";
-import { formatDuration } from "../duration.ts";
+import { formatDuration } from "../text/duration.ts";
 import { compilePrincipalMatcher, isArnName } from "../policy/principal.ts";
 import type { ApprovalRule, PolicyDocument } from "../policy/schema.ts";
-import { CompiledTimeWindow, ZoneClocks } from "../policy/time_window.ts";
+import { CompiledTimeWindow, ZoneClocks } from "../policy/time/window.ts";
 import type { ApprovalRequest } from "./request.ts";
 
 /** How long a pending request lives when its rule sets no `request_ttl`. */

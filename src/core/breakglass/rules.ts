@@ -16,7 +16,7 @@
  * ```
  * @module
  */
-import { formatDuration, formatWait } from "../duration.ts";
+import { formatDuration, formatWait } from "../text/duration.ts";
 import { ExitCode, SentinelError } from "../errors.ts";
 import { type Principal, samePrincipal } from "../identity.ts";
 import { MAX_CLOCK_SKEW_SECONDS, MIN_WINDOW_SECONDS } from "../limits.ts";

@@ -11,7 +11,7 @@
  *   subject: {
  *     user: "alice", identityArn: "arn:aws:iam::123456789012:user/alice", profile: "prod",
  *     roleArn: "arn:aws:iam::123456789012:role/Prod", mode: "cli",
- *     policySource: "policy.yaml", policyHash: "ab12", requestId: "00112233aabbccdd",
+ *     policySource: "policy.yaml", policyHash: "ab12", decisionId: "00112233aabbccdd",
  *   },
  *   decision: { effect: "deny", rule: null, ruleIndex: -1, reason: "no rule matched" },
  *   outcome: "denied",
@@ -35,7 +35,7 @@ export interface IssuanceSubject {
   policySource: string;
   policyHash: string;
   /** The id in the SourceIdentity; joins the log line to CloudTrail. */
-  requestId: string;
+  decisionId: string;
 }
 
 /** What an approval or a break-glass event lent to an issuance. */
@@ -76,7 +76,7 @@ export function decisionRecord(facts: DecisionFacts): Record<string, unknown> {
     reason: decision.reason,
     policy_source: subject.policySource,
     policy_hash: subject.policyHash,
-    request_id: subject.requestId,
+    request_id: subject.decisionId,
     source_identity: facts.sourceIdentity ?? null,
     session_duration_seconds: facts.sessionDurationSeconds ?? null,
     approval_request_id: facts.grant?.approvalRequestId ?? null,

@@ -11,7 +11,11 @@
  *
  * @module
  */
-import { type AwsConfigFiles, effectiveProfile, type ProfileSection } from "../aws_profile.ts";
+import {
+  type AwsConfigFiles,
+  effectiveProfile,
+  type ProfileSection,
+} from "../aws_config/profile.ts";
 import { type Environment, expandHome } from "../environment.ts";
 import { ExitCode, SentinelError } from "../errors.ts";
 import { DEFAULT_REGION, isStsDuration } from "../limits.ts";
@@ -20,9 +24,9 @@ import {
   defaultStoreText,
   parseStoreLocation,
   type StoreSetting,
-} from "../store_location.ts";
+} from "../store/location.ts";
 import type { PluginEntry } from "../plugin_entry.ts";
-import { sentinelInvocation } from "../front_profile.ts";
+import { sentinelInvocation } from "../aws_config/front_profile.ts";
 import {
   type CredentialSource,
   resolveSetting,

@@ -12,7 +12,7 @@
  *
  * const verdict = issuanceVerdict({
  *   decision: { effect: "deny", rule: "offboarded", ruleIndex: 0, reason: "left the company" },
- *   profile: "prod", user: "mallory", requestId: "00112233aabbccdd",
+ *   profile: "prod", user: "mallory", decisionId: "00112233aabbccdd",
  * });
  * console.assert(!verdict.issue && verdict.error.exitCode === 4);
  * ```
@@ -50,7 +50,7 @@ export interface VerdictInput {
   guard?: Decision;
   profile: string;
   user: string;
-  requestId: string;
+  decisionId: string;
   approval?: ApprovalCover;
   breakglass?: BreakglassCover;
   /** Why records the user holds lend nothing ("approved request 0a1b…: its window is over"). */
@@ -103,7 +103,7 @@ export function issuanceVerdict(input: VerdictInput): Verdict {
 }
 
 function refusal(input: VerdictInput): SentinelError {
-  const { decision, profile, user, requestId, guard } = input;
+  const { decision, profile, user, decisionId, guard } = input;
   const by = decision.rule === null ? "no rule matched (default deny)" : `rule "${decision.rule}"`;
   const unusable = (input.unusable ?? []).map((why) => ` ${why}.`).join("");
   const guarded = guard === undefined || guard === decision
@@ -122,6 +122,6 @@ function refusal(input: VerdictInput): SentinelError {
   }
   return new SentinelError(
     ExitCode.Denied,
-    `denied: ${profile} for ${user} by ${by}: ${decision.reason} (request ${requestId}).${unusable}${guarded}${breakglass}`,
+    `denied: ${profile} for ${user} by ${by}: ${decision.reason} (decision ${decisionId}).${unusable}${guarded}${breakglass}`,
   );
 }

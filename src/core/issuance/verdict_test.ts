@@ -2,7 +2,7 @@ import { assertEquals, assertIncludes } from "../../../test/assert.ts";
 import type { Decision } from "../policy/evaluate.ts";
 import { issuanceVerdict } from "./verdict.ts";
 
-const subject = { profile: "prod", user: "alice", requestId: "00112233aabbccdd" };
+const subject = { profile: "prod", user: "alice", decisionId: "00112233aabbccdd" };
 const decision = (effect: Decision["effect"], maxDurationSeconds?: number): Decision => ({
   effect,
   rule: "r",

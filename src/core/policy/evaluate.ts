@@ -25,7 +25,7 @@ import { compileNameMatcher, type NameMatcher } from "./glob.ts";
 import { type Decision, DEFAULT_DENY } from "./decision.ts";
 import { compilePrincipalMatcher } from "./principal.ts";
 import type { CredentialMode, Effect, PolicyDocument, Rule } from "./schema.ts";
-import { CompiledTimeWindow, ZoneClocks } from "./time_window.ts";
+import { CompiledTimeWindow, ZoneClocks } from "./time/window.ts";
 
 export { type Decision, DEFAULT_DENY } from "./decision.ts";
 

@@ -14,9 +14,9 @@
  * @module
  */
 import { z } from "zod";
-import { type Locate, parseYaml, pathShape, type SourceIssue } from "../yaml_source.ts";
+import { type Locate, parseYaml, pathShape, type SourceIssue } from "../text/yaml_source.ts";
 import { type CompiledPolicy, type Decision, evaluate } from "./evaluate.ts";
-import { parseInstant } from "./instant.ts";
+import { parseInstant } from "./time/instant.ts";
 import { CREDENTIAL_MODES, EFFECTS } from "./schema.ts";
 
 /**

@@ -17,11 +17,11 @@
  *
  * @module
  */
-import { MINUTES_PER_DAY, parseClockTime } from "./clock_time.ts";
+import { MINUTES_PER_DAY, parseClockTime } from "./time/clock_time.ts";
 import { globCovers, globsMayOverlap, isGlob } from "./glob.ts";
 import type { DocumentPath, Locate, SourcePosition } from "./parse.ts";
 import type { Conditions, PolicyDocument, TimeWindow } from "./schema.ts";
-import { weekdayNumber } from "./weekday.ts";
+import { weekdayNumber } from "./time/weekday.ts";
 
 /** Lint warning codes. */
 export type LintCode =

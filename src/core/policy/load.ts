@@ -12,7 +12,7 @@
  * @module
  */
 import { ExitCode, SentinelError } from "../errors.ts";
-import type { Locate } from "../yaml_source.ts";
+import type { Locate } from "../text/yaml_source.ts";
 import { formatIssue, parsePolicy } from "./parse.ts";
 import type { PolicyDocument } from "./schema.ts";
 

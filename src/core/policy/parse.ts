@@ -16,7 +16,7 @@ import {
   pathShape,
   type SourceIssue,
   type UnplacedIssue,
-} from "../yaml_source.ts";
+} from "../text/yaml_source.ts";
 import { NAMED_SECTIONS, type PolicyDocument, policySchema } from "./schema.ts";
 
 export {
@@ -26,7 +26,7 @@ export {
   type Locate,
   type SourceIssue as PolicyIssue,
   type SourcePosition,
-} from "../yaml_source.ts";
+} from "../text/yaml_source.ts";
 
 /** The outcome of {@link parsePolicy}. */
 export type ParseResult =

@@ -8,10 +8,10 @@ import fc from "fast-check";
 import { assertEquals } from "../../../test/assert.ts";
 import { compiledFromYaml } from "../../../test/support/policy_from_yaml.ts";
 import { type AccessRequest, compilePolicy, DEFAULT_DENY, evaluate } from "./evaluate.ts";
-import { evaluateSlice, isPolicySlice, type PolicySlice } from "./evaluate_slice.ts";
+import { evaluateSlice, isPolicySlice, type PolicySlice } from "./slice.ts";
 import { candidateRules, evaluateIndexed, indexPolicy } from "./policy_index.ts";
 import type { CredentialMode, PolicyDocument, Rule, TimeWindow } from "./schema.ts";
-import { slicePolicy } from "./slice_policy.ts";
+import { slicePolicy } from "./make_slice.ts";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -8,11 +8,11 @@
  * @module
  */
 import { z } from "zod";
-import { parseDuration } from "../duration.ts";
+import { parseDuration } from "../text/duration.ts";
 import { STS_MAX_DURATION_SECONDS, STS_MIN_DURATION_SECONDS } from "../limits.ts";
-import { parseClockTime } from "./clock_time.ts";
-import { weekdayNumber, weekdaySpellings } from "./weekday.ts";
-import { isKnownTimeZone } from "./zone_offsets.ts";
+import { parseClockTime } from "./time/clock_time.ts";
+import { weekdayNumber, weekdaySpellings } from "./time/weekday.ts";
+import { isKnownTimeZone } from "./time/zone_offsets.ts";
 
 /** Rule effects. */
 export const EFFECTS = ["allow", "deny", "require_approval"] as const;

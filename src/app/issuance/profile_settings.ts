@@ -1,0 +1,77 @@
+/**
+ * The settings of one profile for issuance, from the loaded configuration, with the
+ * credential_process loop refused before anything runs; and what to ask the base-credential
+ * source for.
+ *
+ * @module
+ */
+import { effectiveProfile, filesResolve, staticKeysOf } from "../../core/aws_config/profile.ts";
+import { ExitCode, SentinelError } from "../../core/errors.ts";
+import {
+  credentialProcessLoop,
+  type IssuanceSettings,
+  issuanceSettings,
+  type SettingFlags,
+  settingSources,
+  settingsReport,
+} from "../../core/issuance/settings.ts";
+import type { BaseCredentialRequest } from "../../ports/base_credentials.ts";
+import type { LoadedConfig } from "../../ports/config.ts";
+import type { Deps } from "../../ports/deps.ts";
+
+/** A profile's settings and the configuration they came from. */
+export interface ProfileSettings {
+  settings: IssuanceSettings;
+  config: LoadedConfig;
+}
+
+/** Resolves the settings for `profile` (exit 3 for anything wrong in the configuration). */
+export async function profileSettings(
+  deps: Deps,
+  profile: string,
+  flags: SettingFlags = {},
+): Promise<ProfileSettings> {
+  const config = await deps.config.load();
+  const settings = issuanceSettings(profile, config.aws, config.sentinel, deps.env, flags);
+  const section = effectiveProfile(config.aws, profile);
+  deps.debug(
+    `profile ${profile}: ${
+      settings.layout === "sentinel_keys"
+        ? "layout 1 (sentinel_* keys)"
+        : "layout 2 (a role profile)"
+    }, role ${settings.roleArn}, source profile ${settings.sourceProfile ?? "(none)"}`,
+  );
+  for (
+    const line of settingsReport(
+      settingSources(deps.env, config.sentinel, { name: profile, section }, flags),
+    )
+  ) {
+    deps.debug(`setting ${line}`);
+  }
+  const source = settings.sourceProfile === undefined
+    ? undefined
+    : config.aws.profiles.get(settings.sourceProfile);
+  if (credentialProcessLoop(profile, source?.credential_process)) {
+    throw new SentinelError(
+      ExitCode.InvalidConfig,
+      `credential_process loop: profile ${profile} takes its base credentials from ${settings.sourceProfile}, whose credential_process runs \`sentinel credentials ${profile}\` again; point the source at base credentials (aws-vault, SSO or keys)`,
+    );
+  }
+  return { settings, config };
+}
+
+/** What to ask the base-credential source for. */
+export function baseRequest({ settings, config }: ProfileSettings): BaseCredentialRequest {
+  const staticKeys = settings.sourceProfile === undefined
+    ? undefined
+    : staticKeysOf(config.aws, settings.sourceProfile);
+  return {
+    source: settings.source,
+    sourceProfile: settings.sourceProfile,
+    awsVaultFlags: settings.awsVaultFlags,
+    region: settings.region,
+    filesResolve: settings.sourceProfile !== undefined &&
+      filesResolve(config.aws, settings.sourceProfile),
+    ...(staticKeys === undefined ? {} : { staticKeys }),
+  };
+}

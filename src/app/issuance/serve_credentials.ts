@@ -1,0 +1,154 @@
+/**
+ * `sentinel exec --server` as a use case: the command's AWS SDK or CLI fetches its credentials
+ * from a loopback endpoint instead of the environment, so a job that runs for hours keeps getting
+ * fresh sessions — and the policy decides again for each one. A request is answered from the
+ * session held while that session is outside the refresh window; inside it, the issuance use case
+ * runs again (policy evaluated afresh, the decision logged, a new session assumed). A decision
+ * that refuses (deny, approval required) ends serving for good: the endpoint answers 403 from then
+ * on, so the SDK fails — a revoked user's job loses access within one refresh. Other failures (AWS
+ * unreachable, a policy that no longer validates) answer 503 and are tried again at the next
+ * request. The client is told a session expires when its refresh window begins (in whole seconds),
+ * so it must come back, and face the policy again, before the session's real end; a session with
+ * less than {@link MIN_LEASE_MS} of that left is refreshed rather than served.
+ *
+ * @module
+ */
+import { filesResolve } from "../../core/aws_config/profile.ts";
+import { ExitCode, SentinelError } from "../../core/errors.ts";
+import type { CredentialEndpoint, ServedAnswer } from "../../ports/credential_server.ts";
+import type { Deps } from "../../ports/deps.ts";
+import { issueCredentials, type IssueRequest, type IssueResult } from "./issue.ts";
+import { profileSettings } from "./profile_settings.ts";
+
+/**
+ * The least a served session must have left before its refresh window: a client told its
+ * credentials expire within a moment would take them as already expired.
+ */
+export const MIN_LEASE_MS = 2_000;
+
+/** Decisions that end serving (rather than fail one request). */
+const ENDING: ReadonlySet<number> = new Set([ExitCode.Denied, ExitCode.ApprovalRequired]);
+
+/** What serving needs and whom it tells. */
+export interface ServingHooks {
+  /** Issues afresh: the issuance use case, which evaluates the policy again. */
+  issue(): Promise<IssueResult>;
+  /** Epoch ms. */
+  now(): number;
+  refreshWindowSeconds: number;
+  /** Told once, when a policy decision ends serving. */
+  ended?(error: SentinelError): void;
+  /** Told of a refresh that failed but may work at the next request. */
+  failed?(error: SentinelError): void;
+}
+
+/** The serving state behind one endpoint. */
+export interface CredentialServing {
+  /** The answer to one authorised credential request. */
+  answer(): Promise<ServedAnswer>;
+  /** Sessions issued after the first. */
+  readonly refreshes: number;
+  /** The refusal that ended serving, if one did. */
+  readonly endedBy: SentinelError | undefined;
+}
+
+/** Serves `first`, then what {@link ServingHooks.issue} gives, as the module describes. */
+export function credentialServing(first: IssueResult, hooks: ServingHooks): CredentialServing {
+  const windowMs = hooks.refreshWindowSeconds * 1000;
+  let held = first;
+  let refreshes = 0;
+  let endedBy: SentinelError | undefined;
+  let inFlight: Promise<ServedAnswer> | undefined;
+  // Whole seconds, as the endpoint writes it: never later than the refresh window's start.
+  const lease = () => Math.floor((held.credentials.expiration - windowMs) / 1000) * 1000;
+  const serve = (): ServedAnswer => ({
+    ok: true,
+    credentials: held.credentials,
+    expiresAt: lease(),
+  });
+  const refused = (error: SentinelError): ServedAnswer => ({
+    ok: false,
+    status: 403,
+    code: error.code,
+    message: `${error.message}; this credential endpoint serves no more credentials`,
+  });
+  const refresh = async (): Promise<ServedAnswer> => {
+    try {
+      held = await hooks.issue();
+      refreshes++;
+      if (lease() - hooks.now() < MIN_LEASE_MS) {
+        // Served, it would be taken as expired at once and fetched again: a loop of AssumeRoles.
+        const error = new SentinelError(
+          ExitCode.AwsFailure,
+          `the session issued just now reaches its refresh window at ${
+            new Date(lease()).toISOString()
+          }, too soon to serve; check this machine's clock against STS and refresh_window (run \`sentinel doctor\`)`,
+        );
+        hooks.failed?.(error);
+        return { ok: false, status: 503, code: error.code, message: error.message };
+      }
+      return serve();
+    } catch (error) {
+      if (!(error instanceof SentinelError)) throw error;
+      if (ENDING.has(error.exitCode)) {
+        endedBy = error;
+        hooks.ended?.(error);
+        return refused(error);
+      }
+      hooks.failed?.(error);
+      return { ok: false, status: 503, code: error.code, message: error.message };
+    }
+  };
+  return {
+    answer() {
+      if (endedBy !== undefined) return Promise.resolve(refused(endedBy));
+      if (lease() - hooks.now() >= MIN_LEASE_MS) return Promise.resolve(serve());
+      // One issuance at a time: requests that arrive meanwhile get its answer.
+      inFlight ??= refresh().finally(() => inFlight = undefined);
+      return inFlight;
+    },
+    get refreshes() {
+      return refreshes;
+    },
+    get endedBy() {
+      return endedBy;
+    },
+  };
+}
+
+/** A started `exec --server` session. */
+export interface StartedServing {
+  /** The first issuance (a deny there throws before anything is served). */
+  first: IssueResult;
+  endpoint: CredentialEndpoint;
+  serving: CredentialServing;
+  /**
+   * The AWS files give the `default` profile credentials of its own, which AWS SDKs and the CLI
+   * take before the credential endpoint.
+   */
+  defaultProfileShadows: boolean;
+}
+
+/** Issues the first session, then serves it and its successors on a loopback endpoint. */
+export async function startCredentialServing(
+  request: IssueRequest,
+  deps: Deps,
+  notices: Pick<ServingHooks, "ended" | "failed"> = {},
+): Promise<StartedServing> {
+  const { settings, config } = await profileSettings(deps, request.profile, request);
+  const first = await issueCredentials(request, deps);
+  const serving = credentialServing(first, {
+    // A refresh is a new session: a cached one would be the session being replaced.
+    issue: () => issueCredentials({ ...request, noCache: true }, deps),
+    now: () => deps.clock.now(),
+    refreshWindowSeconds: settings.refreshWindowSeconds,
+    ...notices,
+  });
+  const endpoint = await (await deps.credentialServer()).start(() => serving.answer());
+  return {
+    first,
+    endpoint,
+    serving,
+    defaultProfileShadows: filesResolve(config.aws, "default"),
+  };
+}

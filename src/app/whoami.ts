@@ -1,0 +1,84 @@
+/**
+ * The verified identity Sentinel would use for a profile: its base credentials, named by STS, and
+ * the name the profile's policy knows it by (qualified: an identity of an account the policy does
+ * not trust for plain names, or a federated user, is named by its ARN).
+ * Without a profile: the AWS SDK's default chain (`AWS_PROFILE`, then `default`); a profile that is
+ * not set up for Sentinel (a plain base profile) is asked about its own credentials.
+ *
+ * @module
+ */
+import { sentinelInvocation } from "../core/aws_config/front_profile.ts";
+import { type Identity, identityNaming, policyUserName } from "../core/identity.ts";
+import type { IssuanceSettings } from "../core/issuance/settings.ts";
+import type { BaseCredentials } from "../ports/base_credentials.ts";
+import type { Deps } from "../ports/deps.ts";
+import { callerSettings } from "./caller.ts";
+import { loadPolicy } from "./policy.ts";
+import { baseRequest, profileSettings } from "./issuance/profile_settings.ts";
+import { verifiedIdentity } from "./issuance/verified_identity.ts";
+
+/** Who the policy sees for a profile, and how it was found out. */
+export interface WhoAmI {
+  identity: Identity;
+  /** The name the policy knows the identity by (its ARN when it has no plain name there). */
+  user: string;
+  /** The accounts whose identities have plain names under that policy. */
+  accounts: readonly string[];
+  base: BaseCredentials;
+  region: string;
+  settings?: IssuanceSettings;
+}
+
+/** The identity behind a profile's base credentials (or the caller's own profile without one). */
+export async function whoAmI(deps: Deps, profile: string | undefined): Promise<WhoAmI> {
+  if (profile === undefined || !(await guarded(deps, profile))) {
+    const caller = await callerSettings(deps, { profile }, "--profile");
+    const signal = AbortSignal.timeout(caller.timeoutSeconds * 1000);
+    const base = await (await deps.baseCredentials()).get(caller.base, signal);
+    const identity = await verifiedIdentity(deps, base.credentials, {
+      region: caller.region,
+      signal,
+    });
+    const naming = identityNaming({}, undefined, identity.account);
+    return {
+      identity,
+      user: policyUserName(identity, naming),
+      accounts: naming.accounts,
+      base,
+      region: caller.region,
+    };
+  }
+  const resolved = await profileSettings(deps, profile);
+  const { settings } = resolved;
+  const signal = AbortSignal.timeout(settings.timeoutSeconds * 1000);
+  const base = await (await deps.baseCredentials()).get(baseRequest(resolved), signal);
+  const identity = await verifiedIdentity(deps, base.credentials, {
+    region: settings.region,
+    signal,
+  });
+  const policy = await loadPolicy(deps, {
+    source: settings.policy,
+    region: settings.region,
+    ttlSeconds: settings.policyTtlSeconds,
+    credentials: () => Promise.resolve(base.credentials),
+    signal,
+  });
+  const naming = identityNaming(policy.document, settings.roleArn, identity.account);
+  return {
+    identity,
+    user: policyUserName(identity, naming),
+    accounts: naming.accounts,
+    base,
+    region: settings.region,
+    settings,
+  };
+}
+
+/** Whether a profile is set up for Sentinel (a role to assume, or a front to one). */
+async function guarded(deps: Deps, profile: string): Promise<boolean> {
+  const config = await deps.config.load();
+  const section = config.aws.profiles.get(profile);
+  if (section === undefined) return true; // profileSettings says it is unknown, with near names
+  return section.sentinel_role_arn !== undefined || section.role_arn !== undefined ||
+    sentinelInvocation(section.credential_process) !== undefined;
+}
