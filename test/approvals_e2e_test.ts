@@ -84,7 +84,7 @@ for (const kind of ["sqlite", "dynamodb"] as const) {
     assertEquals(verify.code, 0, verify.stdout);
 
     const again = await t.as("dave", ["deny", id, "--comment", "too late"]);
-    assertEquals(again.code, 1);
+    assertEquals(again.code, 12, "a lost race is a conflict, not an internal error");
     assertIncludes(again.stderr, `request ${id} is already approved by bob at`);
   });
 
@@ -95,7 +95,7 @@ for (const kind of ["sqlite", "dynamodb"] as const) {
     assertEquals(first.code, 0, first.stderr);
     assertIncludes(first.stdout, "needs 1 more approval");
     const twice = await t.as("bob", ["approve", id, "--output", "json"]);
-    assertEquals(twice.code, 1);
+    assertEquals(twice.code, 12);
     assertEquals(JSON.parse(twice.stderr).error, "already_approved_by_you");
     const stillPending = await t.as("bob", ["requests", "show", id, "--output", "json"]);
     assertEquals(JSON.parse(stillPending.stdout).status, "pending");
@@ -125,7 +125,7 @@ for (const kind of ["sqlite", "dynamodb"] as const) {
     assertEquals(winners.length, 1, runs.map((r) => `${r.code} ${r.stderr}`).join("\n"));
     const losers = runs.filter((run) => run.code !== 0);
     assertTrue(
-      losers.every((run) => run.code === 1 && /is already (approved|denied) by/.test(run.stderr)),
+      losers.every((run) => run.code === 12 && /is already (approved|denied) by/.test(run.stderr)),
       losers[0]?.stderr,
     );
   });

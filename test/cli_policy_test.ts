@@ -193,8 +193,8 @@ Deno.test("policy validate: valid exits 0; broken lists every error and exits 3"
   });
   assertEquals(broken.code, 3);
   const error = JSON.parse(broken.stderr);
-  assertEquals(error.code, 3);
-  assertEquals(error.error, "invalid_config");
+  assertEquals([error.exit_code, error.code], [3, "invalid_config"]);
+  assertEquals(error.error, "invalid_config", "the old field stays, as an alias, for one release");
   assertEquals(error.details, [
     '<stdin>:4:13: rules[0].effect: must be one of "allow", "deny", "require_approval"',
     '<stdin>:5:11: rules[1].name: duplicate name "a" (first used by rules[0]); names must be unique',
@@ -267,7 +267,10 @@ Deno.test("usage errors exit 2 with their hint once; --help shows examples; --ve
   assertIncludes(missing.stderr, "missing required argument 'profile'");
   assertEquals(missing.stderr.split("run with --help").length, 2, missing.stderr);
   const jsonUsage = await runSentinel(["--output", "json", "check"]);
-  assertEquals(JSON.parse(jsonUsage.stderr).code, 2);
+  assertEquals(
+    [JSON.parse(jsonUsage.stderr).exit_code, JSON.parse(jsonUsage.stderr).code],
+    [2, "usage"],
+  );
   const help = await runSentinel(["check", "--help"]);
   assertEquals(help.code, 0);
   assertIncludes(help.stdout, "Examples:");

@@ -18,7 +18,7 @@
 import { pathToFileURL } from "node:url";
 import { signinTokenRequest } from "../core/issuance/console_signin.ts";
 import type { IssuedCredentials } from "../core/issuance/credential_process.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import type { ConsoleSignin } from "../ports/console_signin.ts";
 import { fetchFailureText } from "./aws/failure.ts";
 
@@ -36,7 +36,7 @@ async function signinToken(
     });
   } catch (error) {
     throw new SentinelError(
-      ExitCode.AwsFailure,
+      "aws_failure",
       `the federation endpoint ${where} could not be reached: ${
         fetchFailureText(error, signal, endpoint.host)
       }; check the network, or SENTINEL_FEDERATION_URL`,
@@ -45,7 +45,7 @@ async function signinToken(
   const body = await response.text();
   if (!response.ok) {
     throw new SentinelError(
-      ExitCode.AwsFailure,
+      "aws_failure",
       `the federation endpoint ${where} refused the session (HTTP ${response.status}); check that it is your partition's endpoint (SENTINEL_FEDERATION_URL) and that the role may sign in to the console`,
     );
   }
@@ -55,7 +55,7 @@ async function signinToken(
   } catch { /* reported below */ }
   if (typeof token !== "string" || token === "") {
     throw new SentinelError(
-      ExitCode.AwsFailure,
+      "aws_failure",
       `the federation endpoint ${where} answered without a SigninToken; check SENTINEL_FEDERATION_URL`,
     );
   }
@@ -140,11 +140,10 @@ async function open(url: string): Promise<void> {
     if (Deno.build.os !== "windows") Deno.chmodSync(page, 0o600);
   } catch (error) {
     throw new SentinelError(
-      ExitCode.Internal,
+      "browser_failed",
       `could not write the private sign-in page for the browser (${
         (error as Error).message
       }); run without --open and open the printed URL yourself`,
-      { code: "browser_failed" },
     );
   }
   try {
@@ -165,9 +164,8 @@ async function open(url: string): Promise<void> {
     }
     if (code !== 0) {
       throw new SentinelError(
-        ExitCode.Internal,
+        "browser_failed",
         `could not open a browser with ${command}; set BROWSER, or run without --open and open the printed URL yourself`,
-        { code: "browser_failed" },
       );
     }
     await readOrTimeout(page, written, PAGE_WAIT_MS);

@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import { CACHE_FORMAT } from "../core/limits.ts";
 import { isPolicySlice } from "../core/policy/slice.ts";
 import type { PolicyDocument } from "../core/policy/schema.ts";
@@ -234,13 +234,12 @@ export class FileCache implements IssuanceCache {
     }
     const top = path === this.dir;
     throw new SentinelError(
-      ExitCode.InvalidConfig,
+      "cache_symlink",
       `${path} is a symbolic link to ${target}; \`cache clear\` removes entries only inside the real cache folder, so nothing was removed. ${
         top
           ? `If ${target} is meant to be the cache, set SENTINEL_CACHE_DIR to it; otherwise remove the link`
           : "Remove the link (Sentinel makes that folder anew)"
       } and run \`sentinel cache clear\` again`,
-      { code: "cache_symlink" },
     );
   }
 

@@ -8,7 +8,7 @@
  * @module
  */
 import type { Environment } from "../core/environment.ts";
-import { DOCTOR_HINT, ExitCode, SentinelError } from "../core/errors.ts";
+import { DOCTOR_HINT, SentinelError } from "../core/errors.ts";
 import type { AwsCredentials } from "../ports/aws.ts";
 import type {
   BaseCredentialProvider,
@@ -72,7 +72,7 @@ async function getFrom(
       } catch (error) {
         if (!(error instanceof SentinelError) || request.filesResolve) throw error;
         throw new SentinelError(
-          ExitCode.AwsFailure,
+          "aws_failure",
           await keysElsewhere(request.sourceProfile!, request.source, env),
           { cause: error },
         );
@@ -153,7 +153,7 @@ export async function fromAwsVault(
     }).output();
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) throw awsVaultMissing(error);
-    throw new SentinelError(ExitCode.AwsFailure, `cannot run aws-vault: ${String(error)}`, {
+    throw new SentinelError("aws_failure", `cannot run aws-vault: ${String(error)}`, {
       cause: error,
     });
   }
@@ -162,7 +162,7 @@ export async function fromAwsVault(
   if (!output.success) {
     const locked = /passphrase|keyring|locked|unlock|ioctl/i.test(stderr);
     throw new SentinelError(
-      ExitCode.AwsFailure,
+      "aws_failure",
       locked
         ? `aws-vault could not open its keyring for profile ${profile} (${stderr}); run Sentinel from a terminal so aws-vault can prompt, unlock it with \`aws-vault exec ${profile} -- true\`, or set AWS_VAULT_FILE_PASSPHRASE for the file backend; ${DOCTOR_HINT}`
         : stderr === ""
@@ -177,13 +177,13 @@ export async function fromAwsVault(
     parsed = JSON.parse(new TextDecoder().decode(output.stdout));
   } catch {
     throw new SentinelError(
-      ExitCode.AwsFailure,
+      "aws_failure",
       `aws-vault export ${profile} did not print JSON; Sentinel needs aws-vault 7 or later (export --format=json)`,
     );
   }
   if (typeof parsed.AccessKeyId !== "string" || typeof parsed.SecretAccessKey !== "string") {
     throw new SentinelError(
-      ExitCode.AwsFailure,
+      "aws_failure",
       `aws-vault export ${profile} printed no credentials`,
     );
   }
@@ -216,20 +216,20 @@ export async function fromSdkChain(profile: string, region?: string): Promise<Aw
     const first = message.split("\n")[0];
     if (/sso/i.test(message) && /expired|invalid|refresh/i.test(message)) {
       throw new SentinelError(
-        ExitCode.AwsFailure,
+        "aws_failure",
         `the SSO session for profile ${profile} has expired; run \`aws sso login --profile ${profile}\` and try again`,
         { cause: error },
       );
     }
     if (/region/i.test(message)) {
       throw new SentinelError(
-        ExitCode.AwsFailure,
+        "aws_failure",
         `cannot get base credentials for profile ${profile}: ${first}; add region = <region> (such as eu-central-1) to [profile ${profile}] in ~/.aws/config, or set AWS_REGION; ${DOCTOR_HINT}`,
         { cause: error },
       );
     }
     throw new SentinelError(
-      ExitCode.AwsFailure,
+      "aws_failure",
       `cannot get base credentials for profile ${profile}: ${first}; ${DOCTOR_HINT}`,
       { cause: error },
     );
@@ -238,7 +238,7 @@ export async function fromSdkChain(profile: string, region?: string): Promise<Aw
 
 function awsVaultMissing(cause?: unknown): SentinelError {
   return new SentinelError(
-    ExitCode.AwsFailure,
+    "aws_failure",
     `aws-vault is not installed or not on PATH; install it (https://github.com/99designs/aws-vault), or set sentinel_source = sdk for this profile; ${DOCTOR_HINT}`,
     { cause },
   );
@@ -250,7 +250,7 @@ export function fromEnvironment(env: (key: string) => string | undefined): AwsCr
   const secretAccessKey = env("AWS_SECRET_ACCESS_KEY");
   if (!accessKeyId || !secretAccessKey) {
     throw new SentinelError(
-      ExitCode.AwsFailure,
+      "aws_failure",
       `sentinel_source = env, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set; ${DOCTOR_HINT}`,
     );
   }

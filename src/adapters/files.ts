@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import { decodeUtf8Strict, describeUtf8Problem } from "../core/text/utf8.ts";
 
 /**
@@ -19,7 +19,7 @@ export class UnusableFileError extends SentinelError {
   readonly advice: string;
 
   constructor(path: string, reason: string, advice: string) {
-    super(ExitCode.InvalidConfig, `cannot read ${path}: ${reason}; ${advice}`);
+    super("invalid_config", `cannot read ${path}: ${reason}; ${advice}`);
     this.name = "UnusableFileError";
     this.path = path;
     this.reason = reason;
@@ -129,9 +129,8 @@ export async function isOwnerReadOnly(path: string): Promise<boolean> {
 function readOnlyRefusal(path: string, mode: number | null): SentinelError {
   const octal = mode === null ? "" : ` (mode 0${(mode & 0o777).toString(8)})`;
   return new SentinelError(
-    ExitCode.Internal,
+    "read_only_file",
     `${path} is read-only${octal}: its owner removed the write permission, so Sentinel will not replace it; nothing was changed. To let Sentinel write it, run \`chmod u+w ${path}\` and run the command again, or make the change shown above yourself`,
-    { code: "read_only_file" },
   );
 }
 
@@ -167,7 +166,7 @@ async function linkTarget(path: string): Promise<string> {
     const link = await Deno.lstat(path).catch(() => undefined);
     if (link?.isSymlink) {
       throw new SentinelError(
-        ExitCode.InvalidConfig,
+        "invalid_config",
         `cannot write ${path}: it is a symbolic link to a file that does not exist; nothing was changed. Fix or remove the link`,
       );
     }
@@ -192,9 +191,9 @@ function writeFailure(path: string, error: unknown): unknown {
     ? "the disk quota is exceeded"
     : fileSystemReason(error);
   return new SentinelError(
-    ExitCode.Internal,
+    "write_failed",
     `cannot write ${path}: ${why}; nothing was changed. Free space or fix the permissions, then run the command again`,
-    { cause: error, code: "write_failed" },
+    { cause: error },
   );
 }
 
@@ -273,13 +272,13 @@ export async function readUserFile(path: string, what: string): Promise<string> 
   } catch (error) {
     if (error instanceof UnusableFileError) {
       throw new SentinelError(
-        ExitCode.InvalidConfig,
+        "invalid_config",
         `cannot read ${what} ${displayName(path)}: ${error.reason}; ${error.advice}`,
         { cause: error },
       );
     }
     throw new SentinelError(
-      ExitCode.InvalidConfig,
+      "invalid_config",
       `cannot read ${what} ${displayName(path)}: ${fileSystemReason(error)}; check the path`,
       { cause: error },
     );

@@ -13,7 +13,7 @@
  * @module
  */
 import { z } from "zod";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import { SETTINGS } from "../core/settings.ts";
 import { formatIssue, parseYaml, pathShape } from "../core/text/yaml_source.ts";
 import type { SentinelConfig } from "../ports/config.ts";
@@ -47,7 +47,7 @@ export function parseSentinelConfig(text: string, path: string): SentinelConfig 
         : undefined,
   });
   if (!result.ok) {
-    throw new SentinelError(ExitCode.InvalidConfig, `invalid Sentinel config ${path}`, {
+    throw new SentinelError("invalid_config", `invalid Sentinel config ${path}`, {
       details: result.issues.map((issue) => formatIssue(issue, path)),
     });
   }
@@ -63,7 +63,7 @@ export function parseSentinelConfig(text: string, path: string): SentinelConfig 
   for (const plugin of plugins) {
     if (names.has(plugin.name)) {
       throw new SentinelError(
-        ExitCode.InvalidConfig,
+        "invalid_config",
         `${path}: two plugins are named ${plugin.name}`,
       );
     }

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Environment } from "../core/environment.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import type { PathKind, SystemProbe } from "../ports/system.ts";
 import { displayEndpoint, resolveEndpoint } from "./aws/endpoints.ts";
 import { awsVaultCredentialNames } from "./aws_vault_list.ts";
@@ -66,7 +66,7 @@ export function createSystemProbe(env: Environment): SystemProbe {
         await response.body?.cancel();
       } catch (error) {
         throw new SentinelError(
-          ExitCode.AwsFailure,
+          "aws_failure",
           `cannot reach STS at ${displayEndpoint(url)}: ${(error as Error).message}`,
           { cause: error },
         );
@@ -74,7 +74,7 @@ export function createSystemProbe(env: Environment): SystemProbe {
       const date = Date.parse(response.headers.get("date") ?? "");
       if (Number.isNaN(date)) {
         throw new SentinelError(
-          ExitCode.AwsFailure,
+          "aws_failure",
           `STS at ${displayEndpoint(url)} answered without a Date header`,
         );
       }

@@ -6,7 +6,7 @@
  * @module
  */
 import { effectiveProfile } from "../core/aws_config/profile.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import { policyOf, settingSources, storeOf } from "../core/issuance/settings.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 import type { PolicyDocument } from "../core/policy/schema.ts";
@@ -155,13 +155,12 @@ export async function judgingPolicies(
   );
   if (setting === undefined) {
     throw new SentinelError(
-      ExitCode.InvalidConfig,
+      "no_policy",
       `no policy to judge you by for ${subject.profile}: add [profile ${subject.profile}] with sentinel_policy to ${config.aws.configPath}, or set SENTINEL_POLICY (or policy: in the Sentinel config file) to the policy in force for it${
         subject.policySource === undefined
           ? ""
           : ` (${subject.id} was made under ${subject.policySource})`
       }`,
-      { code: "no_policy" },
     );
   }
   const load = async (source: string) =>
@@ -202,11 +201,8 @@ export function underEach<R>(
       return {
         ok: false,
         error: new SentinelError(
-          result.error.exitCode,
+          result.error.code,
           `${result.error.message} (under ${policy.label})`,
-          {
-            code: result.error.code,
-          },
         ),
       };
     }

@@ -25,7 +25,7 @@ import type { Principal } from "../core/identity.ts";
 import { commandLine, storeFlags } from "../core/text/advice.ts";
 import { storeNamed, type StoreSetting } from "../core/store/location.ts";
 import { withdrawUnannounced } from "../core/approval/unannounced.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import type { ApprovalCover } from "../core/issuance/verdict.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 import { formatDuration } from "../core/text/duration.ts";
@@ -88,10 +88,10 @@ export async function requestAccess(
   input: AccessRequestInput,
 ): Promise<AccessRequestOutcome> {
   if (input.reason.trim() === "") {
-    throw new SentinelError(ExitCode.Usage, "say why you need the access: --reason <text>");
+    throw new SentinelError("usage", "say why you need the access: --reason <text>");
   }
   const tooLong = reasonTooLong(input.reason, "--reason");
-  if (tooLong !== undefined) throw new SentinelError(ExitCode.Usage, tooLong);
+  if (tooLong !== undefined) throw new SentinelError("usage", tooLong);
   const context = await profileContext(
     deps,
     await profileSettings(deps, input.profile, { store: input.store }),
@@ -112,7 +112,7 @@ export async function requestAccess(
   const durationSeconds = grantedDuration(asked, rule, decision.maxDurationSeconds);
   if (durationSeconds < MIN_WINDOW_SECONDS) {
     throw new SentinelError(
-      asked < MIN_WINDOW_SECONDS ? ExitCode.Usage : ExitCode.InvalidConfig,
+      asked < MIN_WINDOW_SECONDS ? "window_too_short" : "rule_window_too_short",
       `an approved window of ${
         formatDuration(durationSeconds)
       } could never be used: sessions need 15 minutes left, so a window must last at least ${
@@ -183,9 +183,8 @@ export async function requestAccess(
     const failed = announced.failedRequired;
     await withdraw(deps, ledger, request, `the required notifier ${failed} could not announce it`);
     throw new SentinelError(
-      ExitCode.PluginFailure,
+      "announce_failed",
       `the required notifier ${failed} could not announce request ${request.id}, so it was withdrawn (cancelled) and can never be approved; fix the notifier (\`sentinel plugins test ${failed}\`) and ask again`,
-      { code: "announce_failed" },
     );
   }
   return {
@@ -246,7 +245,7 @@ function requestableRule(
 ): ApprovalRule {
   if (decision.effect === "deny") {
     throw new SentinelError(
-      ExitCode.Denied,
+      "denied",
       `the policy denies ${profile} to ${requester} (${
         decision.rule === null ? "no rule matched" : `rule "${decision.rule}"`
       }: ${decision.reason}); an approval cannot override a deny`,
@@ -255,9 +254,8 @@ function requestableRule(
   const rule = approvalRuleFor(document, profile);
   if (rule === undefined) {
     throw new SentinelError(
-      ExitCode.Denied,
+      "no_approval_rule",
       `profile ${profile} requires approval, but no approvals: rule covers it, so nobody could approve a request; ask your security team to add one`,
-      { code: "no_approval_rule" },
     );
   }
   return rule;
@@ -315,7 +313,7 @@ export interface ActionOutcome {
 /**
  * Approves, denies or cancels a request as the verified caller. Of concurrent callers exactly one
  * wins each version; a loser re-reads and tries again, so two approvers racing both count, and
- * anyone acting on a request that has ended gets who ended it and when (exit 1).
+ * anyone acting on a request that has ended gets who ended it and when (a conflict, exit 12).
  */
 export async function actOnRequest(
   deps: Deps,
@@ -361,9 +359,8 @@ export async function actOnRequest(
     return { request: next, actor: actor.name, report, store: ctx.store };
   }
   throw new SentinelError(
-    ExitCode.Internal,
+    "conflict",
     `request ${id} kept changing under this command; try again`,
-    { code: "conflict" },
   );
 }
 
@@ -399,7 +396,7 @@ export async function listRequests(
 ): Promise<Page<ApprovalRequest> & { store: StoreSetting }> {
   const ctx = await readingContext(deps, flags, input.mine === true);
   if (input.mine && ctx.caller === undefined) {
-    throw new SentinelError(ExitCode.Internal, "--mine needs the verified caller; this is a bug");
+    throw new SentinelError("internal_error", "--mine needs the verified caller; this is a bug");
   }
   const page = await ctx.stores.approvals.list({
     status: input.status,
@@ -519,11 +516,10 @@ async function getRequest(
   const request = await at.stores.approvals.get(id);
   if (request === undefined) {
     throw new SentinelError(
-      ExitCode.Usage,
+      "not_found",
       `there is no request ${id} in the store ${
         storeNamed(at.store)
       }; list them with \`sentinel requests\`, or name the store it is in with --store`,
-      { code: "not_found" },
     );
   }
   return request;

@@ -31,7 +31,7 @@ import {
 import { commandLine, type Owner, ownerFlags, ownerOf } from "../core/text/advice.ts";
 import { storeNamed, type StoreSetting } from "../core/store/location.ts";
 import { formatDuration } from "../core/text/duration.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import { reasonTooLong } from "../core/limits.ts";
 import type { BreakglassCover } from "../core/issuance/verdict.ts";
 import { MAX_CLOCK_SKEW_SECONDS } from "../core/limits.ts";
@@ -85,10 +85,10 @@ type Destinations = { logFile: string; plugins: ActingContext["plugins"] };
 /** Invokes break-glass access for the verified caller. */
 export async function invokeBreakglass(deps: Deps, input: InvokeInput): Promise<Invocation> {
   if (input.justification.trim() === "") {
-    throw new SentinelError(ExitCode.Usage, "say what the emergency is: --justification <text>");
+    throw new SentinelError("usage", "say what the emergency is: --justification <text>");
   }
   const tooLong = reasonTooLong(input.justification, "--justification");
-  if (tooLong !== undefined) throw new SentinelError(ExitCode.Usage, tooLong);
+  if (tooLong !== undefined) throw new SentinelError("usage", tooLong);
   const context = await profileContext(
     deps,
     await profileSettings(deps, input.profile, { store: input.store }),
@@ -166,29 +166,27 @@ async function resumeOpen(
     const late = await announceLate(deps, stores, open, destinations);
     if (late.failed !== undefined) {
       throw new SentinelError(
-        ExitCode.PluginFailure,
+        "plugin_failure",
         `your break-glass event ${open.id} for ${open.profile} is open but has not been announced, and the required notifier ${late.failed} failed again, so it still grants nothing; fix the notifier (\`sentinel plugins test ${late.failed}\`) and run this again`,
       );
     }
     if (late.underWayUntil !== undefined) {
       throw new SentinelError(
-        ExitCode.Denied,
+        "breakglass_announcing",
         `your break-glass event ${open.id} for ${open.profile} was invoked at ${
           new Date(open.createdAt).toISOString()
         } and ${notAnnouncedWhy(late)}; no second event was opened`,
-        { code: "breakglass_announcing" },
       );
     }
     return { event: late.event, report: late.report, escalated: false, resumed: true };
   }
   throw new SentinelError(
-    ExitCode.Denied,
+    "breakglass_already_open",
     `you already have break-glass ${open.id} for ${open.profile} open until ${
       new Date(open.endsAt).toISOString()
     } (${open.reasonCode}: ${open.justification}); use it (\`sentinel exec ${open.profile} -- <command>\`), or close it first (\`${
       commandLine(["sentinel", "breakglass", "close", open.id, ...ownerFlags(owner)])
     } --reason "<why>"\`)`,
-    { code: "breakglass_already_open" },
   );
 }
 
@@ -248,9 +246,7 @@ async function markAnnounced(
     if (next === current || await stores.breakglass.update(next, current.version)) return next;
     current = await getEvent(stores, event.id);
   }
-  throw new SentinelError(ExitCode.Internal, `event ${event.id} kept changing; try again`, {
-    code: "conflict",
-  });
+  throw new SentinelError("conflict", `event ${event.id} kept changing; try again`);
 }
 
 /**
@@ -322,7 +318,7 @@ async function abortUnannounced(
     );
   }
   throw new SentinelError(
-    ExitCode.PluginFailure,
+    "plugin_failure",
     `the required notifier ${failed} could not announce the break-glass, so event ${event.id} was closed at once and grants nothing; fix the notifier (\`sentinel plugins test ${failed}\`) and invoke again`,
   );
 }
@@ -337,13 +333,12 @@ async function refuseClockSkew(stores: Stores, store: string, now: number): Prom
   const skew = now - storeNow;
   if (Math.abs(skew) <= MAX_CLOCK_SKEW_SECONDS * 1000) return;
   throw new SentinelError(
-    ExitCode.Denied,
+    "clock_skew",
     `break-glass refused: this machine's clock (${new Date(now).toISOString()}) is ${
       formatDuration(Math.round(Math.abs(skew) / 1000))
     } ${skew > 0 ? "ahead of" : "behind"} the clock of the store ${store} (${
       new Date(storeNow).toISOString()
     }); rate limits count by the store's time, so fix this machine's clock (NTP, \`timedatectl\`) and invoke again`,
-    { code: "clock_skew" },
   );
 }
 
@@ -396,9 +391,8 @@ function refuseGuardedRole(
   const guard = roleGuard(compilePolicy(document), { user, ...settings, mode: "cli", time: now });
   if (guard !== undefined) {
     throw new SentinelError(
-      ExitCode.Denied,
+      "breakglass_role_denied",
       `break-glass cannot open ${settings.roleArn}: rule "${guard.rule}" denies that role outright (${guard.reason}); break-glass opens closed profiles, not forbidden roles`,
-      { code: "breakglass_role_denied" },
     );
   }
 }
@@ -414,9 +408,8 @@ async function checkLastReview(stores: Stores, policy: PolicyDocument, invoker: 
   const [damaged] = page.damaged ?? [];
   if (damaged !== undefined) {
     throw new SentinelError(
-      ExitCode.InvalidConfig,
+      "store_damaged",
       `break-glass refused: ${invoker}'s last event ${damaged.id} in ${damaged.where} is damaged (${damaged.why}), so its review cannot be checked; restore the store from a backup, or delete that record`,
-      { code: "store_damaged" },
     );
   }
   const [last] = page.items;
@@ -425,9 +418,8 @@ async function checkLastReview(stores: Stores, policy: PolicyDocument, invoker: 
   const held = reviewHolds(last, rule, policy.approvals);
   if (!held.ok) {
     throw new SentinelError(
-      ExitCode.Denied,
+      "breakglass_review_pending",
       `break-glass refused: the review of ${invoker}'s last event ${last.id} by ${last.reviewedBy} does not count (${held.why}); someone allowed must review it: \`sentinel breakglass review ${last.id} --notes "…"\``,
-      { code: "breakglass_review_pending" },
     );
   }
 }
@@ -544,9 +536,7 @@ export async function actOnEvent(
     reportDelivery(deps, `the ${verb} notice`, report);
     return { event: transition.next, actor: actor.name, store: ctx.store };
   }
-  throw new SentinelError(ExitCode.Internal, `event ${id} kept changing; try again`, {
-    code: "conflict",
-  });
+  throw new SentinelError("conflict", `event ${id} kept changing; try again`);
 }
 
 /** What an issuance learns of the user's break-glass events. */
@@ -596,11 +586,10 @@ async function getEvent(
   const event = await stores.breakglass.get(id);
   if (event === undefined) {
     throw new SentinelError(
-      ExitCode.Usage,
+      "not_found",
       `there is no break-glass event ${id} in ${
         store === undefined ? "this store" : `the store ${storeNamed(store)}`
       }; list them with \`sentinel breakglass list\`, or name the store it is in with --store`,
-      { code: "not_found" },
     );
   }
   return event;

@@ -15,7 +15,7 @@ import {
   type ProfileSection,
   staticKeysOf,
 } from "../core/aws_config/profile.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import { sentinelInvocation } from "../core/aws_config/front_profile.ts";
 import {
   regionOf,
@@ -119,7 +119,7 @@ function noCallerProfile(aws: AwsConfigFiles, flag: string): SentinelError {
     return own.sentinel_role_arn !== undefined || own.sentinel_policy !== undefined;
   });
   return new SentinelError(
-    ExitCode.Usage,
+    "no_caller_profile",
     `no AWS credentials to identify you: no ${flag}, no AWS_PROFILE, no [default] profile and no AWS_ACCESS_KEY_ID; pass ${flag} <name> or set AWS_PROFILE` +
       (guarded.length > 0
         ? ` (Sentinel profiles in ${aws.configPath}: ${guarded.join(", ")}; for example ${flag} ${
@@ -129,7 +129,6 @@ function noCallerProfile(aws: AwsConfigFiles, flag: string): SentinelError {
         ? ` (profiles in ${aws.configPath}: ${profiles.join(", ")})`
         : ` (${aws.configPath} has no profiles yet: \`sentinel init\` writes one)`) +
       "; run `sentinel doctor` to check the setup",
-    { code: "no_caller_profile" },
   );
 }
 

@@ -16,7 +16,7 @@ import { credentialProcessLoop, settingOr, settingSources } from "../core/issuan
 import { SETTINGS } from "../core/settings.ts";
 import { trustPolicy } from "../core/trust_policy.ts";
 import { expandHome } from "../core/environment.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import {
   compactDiff,
   configValueProblem,
@@ -86,7 +86,7 @@ export async function planInit(deps: Deps, request: InitRequest): Promise<InitPl
   const exists = hasProfile(before, request.profile);
   if (exists && !request.force) {
     throw new SentinelError(
-      ExitCode.Usage,
+      "usage",
       `profile ${request.profile} already exists in ${configPath}; choose another --profile, or pass --force to replace it (the file is backed up first)`,
     );
   }
@@ -175,11 +175,10 @@ export async function applyInit(deps: Deps, plan: InitPlan): Promise<InitResult>
   for (const path of replaced) {
     if (await deps.files.isReadOnly(path)) {
       throw new SentinelError(
-        ExitCode.Internal,
+        "read_only_file",
         `${path} is read-only: its owner removed the write permission, so \`sentinel init\` will not replace it; nothing was written. To let init write it, run \`chmod u+w ${path}\` and run init again${
           path === plan.configPath ? ", or add the profile shown above to it yourself" : ""
         }`,
-        { code: "read_only_file" },
       );
     }
   }
@@ -235,7 +234,7 @@ function refuseUnsafeRequest(aws: AwsConfigFiles, request: InitRequest): void {
     const problem = configValueProblem(value);
     if (problem !== undefined) {
       throw new SentinelError(
-        ExitCode.Usage,
+        "usage",
         `${flag} ${
           displaySafe(JSON.stringify(value))
         } cannot go into ${aws.configPath}: ${problem}; nothing was written`,
@@ -249,7 +248,7 @@ function refuseUnsafeRequest(aws: AwsConfigFiles, request: InitRequest): void {
     );
   if (loops) {
     throw new SentinelError(
-      ExitCode.Usage,
+      "usage",
       `--source-profile ${request.sourceProfile} would make ${request.profile} take its base credentials from Sentinel itself (a credential_process loop); name the profile with your base credentials (aws-vault, SSO or keys), such as base; nothing was written`,
     );
   }
@@ -266,9 +265,8 @@ async function writeConfig(deps: Deps, plan: InitPlan, stamp: string): Promise<s
     const now = await deps.files.readOptional(plan.configPath) ?? "";
     if (now !== plan.before) {
       throw new SentinelError(
-        ExitCode.Internal,
+        "config_changed",
         `${plan.configPath} changed after the diff was computed (another program or another \`sentinel init\` edited it); nothing was written: run \`sentinel init\` again to see the new diff`,
-        { code: "config_changed" },
       );
     }
     const backup = await deps.files.backup(plan.configPath, stamp);
@@ -320,7 +318,7 @@ async function whoFor(
     };
   } catch (error) {
     throw new SentinelError(
-      (error as SentinelError).exitCode ?? ExitCode.AwsFailure,
+      error instanceof SentinelError ? error.code : "aws_failure",
       `cannot find out who you are from profile ${request.sourceProfile} (${
         (error as Error).message
       }); pass --user <your identity> to write the starter policy without asking STS`,

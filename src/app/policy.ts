@@ -115,11 +115,10 @@ async function readPolicyFile(
           : ""
       }`;
     throw new SentinelError(
-      error.exitCode,
+      error.code,
       `${error.message}${origin}${issuance ? `; ${DOCTOR_HINT}` : ""}`,
       {
         cause: error,
-        code: error.code,
         details: error.details,
       },
     );
@@ -250,7 +249,7 @@ export async function adminSsmLocation(
       ...new Set([...sources, ...knownProfiles(aws).filter((name) => !sentinel(name))]),
     ];
     throw new SentinelError(
-      ExitCode.Usage,
+      "usage",
       `${action} needs the credentials of someone allowed to ${
         action === "policy push" ? "change" : "read"
       } SSM parameter ${parameter}, and nothing names them: no --aws-profile, no AWS_PROFILE, no [default] profile and no AWS_ACCESS_KEY_ID; pass --aws-profile <your admin profile>${

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 import type { Deps } from "../ports/deps.ts";
 
@@ -22,11 +22,11 @@ export interface DecisionDestinations {
 /** The error for a decision log that cannot be written: nothing is issued. */
 export function logFailure(path: string, error: unknown): SentinelError {
   return new SentinelError(
-    ExitCode.Internal,
+    "decision_log_unwritable",
     `cannot write the decision log ${path}: ${
       (error as Error)?.message ?? error
     }; nothing was issued. Fix the file's permissions or free space, or point SENTINEL_LOG_FILE elsewhere (run \`sentinel doctor\`)`,
-    { cause: error, code: "decision_log_unwritable" },
+    { cause: error },
   );
 }
 
@@ -57,7 +57,7 @@ export async function recordDecision(
   await appendLocal(deps, to.logFile, correction);
   to.echo?.(correction);
   throw new SentinelError(
-    ExitCode.PluginFailure,
+    "plugin_failure",
     `the required log sink ${blocking.name} failed (${blocking.error}); nothing was issued. ${
       sinkAdvice(blocking.name, to.plugins)
     }`,

@@ -9,7 +9,7 @@
  */
 import { type Command, Option } from "@commander-js/extra-typings";
 import type { CallerFlags } from "../app/acting.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import { human } from "./render.ts";
 
 /** Help text for the caller flags. */
@@ -65,7 +65,7 @@ export function refuseMisplacedProfile(
   const profile = options.profile;
   if (typeof profile !== "string") return;
   throw new SentinelError(
-    ExitCode.Usage,
+    "usage",
     human`--profile names the Sentinel profile credentials are issued for; ${
       meant.map((flag) => MEANT[flag](profile)).join("; ")
     }`,

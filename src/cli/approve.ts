@@ -1,21 +1,21 @@
 /**
  * `sentinel approve <id> [--comment …]`, `sentinel deny <id> --comment …` and
  * `sentinel cancel <id>`: the verdicts on a request, as the verified caller. Of concurrent calls
- * exactly one wins; the others learn who decided first, and when (exit 1).
+ * exactly one wins; the others learn who decided first, and when (a conflict, exit 12).
  *
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
 import { actOnRequest, type RequestAction } from "../app/approvals.ts";
 import { requestJson } from "../core/approval/record.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import { CALLER_HELP, callerFlags, withCallerFlags } from "./_flags.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 import { human, isoSeconds, storeJson } from "./render.ts";
 import { storeNamed } from "../core/store/location.ts";
 
 const EXIT_HELP = `
-Exit codes: 0 done, 1 someone else decided first (or the request ended), 2 no such request,
+Exit codes: 0 done, 12 someone else decided first (or the request ended), 2 no such request,
             4 you may not do this (not an approver, your own request, no approvals: rule),
             3 invalid configuration, 6 AWS failure.`;
 
@@ -32,7 +32,7 @@ function verdictCommand(
   return command.action(ctx.action(async (id, options) => {
     const comment = options.comment as string | undefined;
     if (name === "deny" && (comment === undefined || comment.trim() === "")) {
-      throw new SentinelError(ExitCode.Usage, "say why you deny it: --comment <text>");
+      throw new SentinelError("usage", "say why you deny it: --comment <text>");
     }
     const action: RequestAction = name === "approve"
       ? { kind: "approve", comment }

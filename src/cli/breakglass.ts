@@ -9,7 +9,7 @@ import { Command, Option } from "@commander-js/extra-typings";
 import { actOnEvent, invokeBreakglass, listEvents, showEvent } from "../app/breakglass.ts";
 import { commandLine, ownerFlags } from "../core/text/advice.ts";
 import { eventJson } from "../core/breakglass/record.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import { BREAKGLASS_REASON_CODES } from "../core/policy/schema.ts";
 import { CALLER_HELP, callerFlags, withCallerFlags } from "./_flags.ts";
 import { type CommandContext, writeJson } from "./context.ts";
@@ -55,13 +55,13 @@ Examples:
     .action(ctx.action(async (profile, options) => {
       if (profile === undefined) {
         throw new SentinelError(
-          ExitCode.Usage,
+          "usage",
           "name the profile: sentinel breakglass <profile> --reason-code <code> --justification <text> (or a subcommand: list, show, close, review)",
         );
       }
       if (options.reasonCode === undefined || options.justification === undefined) {
         throw new SentinelError(
-          ExitCode.Usage,
+          "usage",
           human`break-glass needs --reason-code (${
             BREAKGLASS_REASON_CODES.join(", ")
           }) and --justification <text>`,
@@ -161,11 +161,11 @@ Examples:
         .option("--reason <text>", "why it is closed"),
     ).addHelpText(
       "after",
-      `${CALLER_HELP}\n\nExit codes: 0 closed, 1 already ended, 4 not allowed to close it.\n\nExamples:\n  $ sentinel breakglass close 0123456789abcdef --reason "mitigated"`,
+      `${CALLER_HELP}\n\nExit codes: 0 closed, 12 already ended, 4 not allowed to close it.\n\nExamples:\n  $ sentinel breakglass close 0123456789abcdef --reason "mitigated"`,
     ).action(ctx.action(async (id, options) => {
       const reason = options.reason as string | undefined;
       if (reason === undefined || reason.trim() === "") {
-        throw new SentinelError(ExitCode.Usage, "say why: --reason <text>");
+        throw new SentinelError("usage", "say why: --reason <text>");
       }
       const { event, actor, store } = await actOnEvent(
         ctx.deps,
@@ -191,11 +191,11 @@ Examples:
       .option("--notes <text>", "what happened and what follows"),
   ).addHelpText(
     "after",
-    `${CALLER_HELP}\n\nReviewers: the rule's reviewers, or the profile's approvers; never the invoker.\n\nExit codes: 0 reviewed, 1 already reviewed, 4 not allowed to review it.\n\nExamples:\n  $ sentinel breakglass review 0123456789abcdef --notes "root cause: expired certificate"`,
+    `${CALLER_HELP}\n\nReviewers: the rule's reviewers, or the profile's approvers; never the invoker.\n\nExit codes: 0 reviewed, 12 already reviewed, 4 not allowed to review it.\n\nExamples:\n  $ sentinel breakglass review 0123456789abcdef --notes "root cause: expired certificate"`,
   ).action(ctx.action(async (id, options) => {
     const notes = options.notes as string | undefined;
     if (notes === undefined || notes.trim() === "") {
-      throw new SentinelError(ExitCode.Usage, "write the review: --notes <text>");
+      throw new SentinelError("usage", "write the review: --notes <text>");
     }
     const { event, actor, store } = await actOnEvent(
       ctx.deps,

@@ -9,7 +9,7 @@
 import { Command } from "@commander-js/extra-typings";
 import { knownProfiles, unknownProfileMessage } from "../core/aws_config/profile.ts";
 import { formatDuration } from "../core/text/duration.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 import { counted, isoSeconds, shortTime, table } from "./render.ts";
 
@@ -103,11 +103,10 @@ Examples:
           const { aws } = await ctx.deps.config.load();
           if (!knownProfiles(aws).includes(profile)) {
             throw new SentinelError(
-              ExitCode.Usage,
+              "unknown_profile",
               `nothing was removed: ${
                 unknownProfileMessage(aws, profile)
               }, and nothing is cached for it; run \`sentinel cache list\` to see what is cached`,
-              { code: "unknown_profile" },
             );
           }
         }

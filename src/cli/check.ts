@@ -89,6 +89,6 @@ Examples:
 
 function atFlag(text: string): number {
   const parsed = parseInstant(text);
-  if (!parsed.ok) throw new SentinelError(Codes.Usage, `--at ${parsed.message}`);
+  if (!parsed.ok) throw new SentinelError("usage", `--at ${parsed.message}`);
   return parsed.epochMs;
 }

@@ -11,7 +11,7 @@
  * @module
  */
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import type { CommandContext } from "./context.ts";
 
 /** One command of the tree, flattened: its path and what may follow it. */
@@ -323,7 +323,7 @@ Examples:
           return;
         default:
           throw new SentinelError(
-            ExitCode.Usage,
+            "usage",
             `no completions for "${shell}": choose ${SHELLS.join(", ")}`,
           );
       }

@@ -10,7 +10,7 @@ import { Command } from "@commander-js/extra-typings";
 import { issueCredentials } from "../app/issuance/issue.ts";
 import { formatCredentialProcess } from "../core/issuance/credential_process.ts";
 import { displaySafeJson } from "../core/text/display.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import type { CommandContext } from "./context.ts";
 import { durationFlag } from "./export.ts";
 import { profileArgument } from "./profile_argument.ts";
@@ -60,7 +60,7 @@ Examples:
       const profile = profileArgument("credentials", positional, options.profile);
       if (options.policy !== undefined && options.policyParameter !== undefined) {
         throw new SentinelError(
-          ExitCode.Usage,
+          "usage",
           "give either --policy or --policy-parameter, not both",
         );
       }

@@ -6,7 +6,7 @@
  */
 import { Command } from "@commander-js/extra-typings";
 import { serviceControlPolicy, trustPolicy } from "../core/trust_policy.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import type { CommandContext } from "./context.ts";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -45,7 +45,7 @@ Examples:
       .action(ctx.action((options) => {
         if (!options.principal?.length) {
           throw new SentinelError(
-            ExitCode.Usage,
+            "usage",
             "name who may assume the role: --principal <account id or principal ARN>",
           );
         }
@@ -75,7 +75,7 @@ Examples:
       .action(ctx.action((options) => {
         if (!options.role?.length) {
           throw new SentinelError(
-            ExitCode.Usage,
+            "usage",
             "name the protected roles: --role 'arn:aws:iam::*:role/<name or pattern>'",
           );
         }

@@ -13,7 +13,7 @@ import { startCredentialServing } from "../app/issuance/serve_credentials.ts";
 import { pluginSecretEnvNames } from "../core/plugin_entry.ts";
 import { parseDuration } from "../core/text/duration.ts";
 import { isStsDuration } from "../core/limits.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import { EXEC_MARKER, execEnvironment, serverExecEnvironment } from "../core/issuance/exec_env.ts";
 import type { CommandContext } from "./context.ts";
 import { human } from "./render.ts";
@@ -27,14 +27,14 @@ export function policyOption(
 ): string | undefined {
   if (options.policy !== undefined && options.policyParameter !== undefined) {
     throw new SentinelError(
-      ExitCode.Usage,
+      "usage",
       "give either --policy or --policy-parameter, not both (--policy-parameter X means --policy ssm:X)",
     );
   }
   if (options.policyParameter === undefined) return options.policy;
   const name = options.policyParameter.replace(/^ssm:/, "");
   if (name === "") {
-    throw new SentinelError(ExitCode.Usage, "--policy-parameter needs a parameter name");
+    throw new SentinelError("usage", "--policy-parameter needs a parameter name");
   }
   return `ssm:${name}`;
 }
@@ -106,14 +106,14 @@ Examples:
         : rest;
       if (profile === undefined) {
         throw new SentinelError(
-          ExitCode.Usage,
+          "usage",
           "name the profile: sentinel exec <profile> -- <command> (or --profile <profile>)",
         );
       }
       const env = ctx.deps.env.vars;
       if (env[EXEC_MARKER] !== undefined) {
         throw new SentinelError(
-          ExitCode.Usage,
+          "usage",
           `already inside \`sentinel exec ${
             env[EXEC_MARKER]
           }\`; exit that shell first instead of nesting sessions`,
@@ -124,7 +124,7 @@ Examples:
         durationSeconds = parseDuration(options.duration);
         if (durationSeconds === undefined || !isStsDuration(durationSeconds)) {
           throw new SentinelError(
-            ExitCode.Usage,
+            "usage",
             `--duration "${options.duration}" must be a duration from 15m to 12h, such as 30m or 1h`,
           );
         }

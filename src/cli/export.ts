@@ -15,7 +15,7 @@ import {
   exportText,
 } from "../core/issuance/credential_formats.ts";
 import { parseDuration } from "../core/text/duration.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import { isStsDuration } from "../core/limits.ts";
 import type { CommandContext } from "./context.ts";
 import { policyOption } from "./exec.ts";
@@ -27,7 +27,7 @@ export function durationFlag(text: string | undefined): number | undefined {
   const seconds = parseDuration(text);
   if (seconds === undefined || !isStsDuration(seconds)) {
     throw new SentinelError(
-      ExitCode.Usage,
+      "usage",
       `--duration "${text}" must be a duration from 15m to 12h, such as 30m or 1h`,
     );
   }

@@ -11,7 +11,7 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { applyInit, autoSourceFor, type InitRequest, planInit } from "../app/init.ts";
 import { shellQuote } from "../core/issuance/credential_formats.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import { displaySafe } from "../core/text/display.ts";
 import { configValueProblem } from "../core/aws_config/init_config.ts";
 import { CREDENTIAL_SOURCES, type CredentialSource } from "../core/settings.ts";
@@ -61,8 +61,8 @@ kept unless --force. Then the role's trust policy (only sessions with a Sentinel
 may assume it) is written to trust-<profile>.json beside the Sentinel config (0600) and printed
 with the aws iam command that applies it.
 
-Exit codes: 0 done (or nothing written at your answer), 1 ~/.aws/config changed while you were
-            deciding (or a write failed; nothing was changed), 2 usage (a missing flag with --yes,
+Exit codes: 0 done (or nothing written at your answer), 12 ~/.aws/config changed while you were
+            deciding, 1 a write failed (nothing was changed either way), 2 usage (a missing flag with --yes,
             an existing profile without --force, a profile as its own source, a value with a line
             break, no terminal to ask on), 3 invalid config, 6 AWS or credential-source failure.
 
@@ -76,7 +76,7 @@ Examples:
       const interactive = options.yes !== true;
       if (interactive && !ctx.io.stdinIsTerminal()) {
         throw new SentinelError(
-          ExitCode.Usage,
+          "usage",
           "init asks its questions on a terminal; here there is none: pass --yes with the flags, e.g. sentinel init --yes --profile prod --role-arn arn:aws:iam::123456789012:role/SentinelProd --source-profile base",
         );
       }
@@ -162,7 +162,7 @@ function asker(ctx: CommandContext): Asker {
   const line = async (prompt: string): Promise<string> => {
     ctx.sayErr(prompt);
     const answer = await ctx.io.readLine();
-    if (answer === undefined) throw new SentinelError(ExitCode.Usage, "init stopped: no answer");
+    if (answer === undefined) throw new SentinelError("usage", "init stopped: no answer");
     return answer.trim();
   };
   return {
@@ -207,12 +207,12 @@ async function initRequest(
   ): Promise<string> => {
     if (given !== undefined) {
       const problem = valid(given);
-      if (problem !== undefined) throw new SentinelError(ExitCode.Usage, problem);
+      if (problem !== undefined) throw new SentinelError("usage", problem);
       return given;
     }
     if (ask === undefined) {
       if (fallback !== undefined) return fallback;
-      throw new SentinelError(ExitCode.Usage, `${question}: pass it as a flag with --yes`);
+      throw new SentinelError("usage", `${question}: pass it as a flag with --yes`);
     }
     for (;;) {
       const answer = await ask.text(question, fallback);

@@ -7,7 +7,7 @@
  */
 import { Command, Option } from "@commander-js/extra-typings";
 import { followLogRecords, readLogRecords } from "../app/decision_log_view.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import { displaySafeJson } from "../core/text/display.ts";
 import { type LogFilter, parseSince, parseTypes, RECORD_TYPES } from "../core/audit/log_query.ts";
 import { EFFECTS } from "../core/policy/schema.ts";
@@ -72,18 +72,18 @@ Examples:
       };
       if (options.type !== undefined) {
         const types = parseTypes(options.type);
-        if (!types.ok) throw new SentinelError(ExitCode.Usage, `--type ${types.message}`);
+        if (!types.ok) throw new SentinelError("usage", `--type ${types.message}`);
         filter.types = types.types;
       }
       if (options.since !== undefined) {
         const since = parseSince(options.since, now);
-        if (!since.ok) throw new SentinelError(ExitCode.Usage, `--since ${since.message}`);
+        if (!since.ok) throw new SentinelError("usage", `--since ${since.message}`);
         filter.since = since.epochMs;
       }
       const limit = options.limit === undefined ? 50 : Number(options.limit);
       if (!Number.isSafeInteger(limit) || limit < 0) {
         throw new SentinelError(
-          ExitCode.Usage,
+          "usage",
           `--limit "${options.limit}" must be a whole number`,
         );
       }

@@ -145,7 +145,7 @@ Examples:
         const entry = (await load()).find((e) => e.name === name);
         if (entry === undefined) {
           throw new SentinelError(
-            ExitCode.InvalidConfig,
+            "invalid_config",
             human`no plugin named ${name} is configured; see \`sentinel plugins list\``,
           );
         }
@@ -155,7 +155,7 @@ Examples:
           try {
             payload = JSON.parse(text);
           } catch {
-            throw new SentinelError(ExitCode.Usage, `--event ${options.event} is not JSON`);
+            throw new SentinelError("usage", `--event ${options.event} is not JSON`);
           }
         }
         const outcome = await (await ctx.deps.plugins()).call(

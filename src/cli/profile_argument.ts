@@ -13,7 +13,7 @@
  * @module
  */
 import { displaySafe } from "../core/text/display.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 
 /** The one profile named; exit 2 when none is, or two different ones are. */
 export function profileArgument(
@@ -24,13 +24,13 @@ export function profileArgument(
 ): string {
   if (positional !== undefined && flag !== undefined && positional !== flag) {
     throw new SentinelError(
-      ExitCode.Usage,
+      "usage",
       `two profiles named: ${displaySafe(positional)} and --profile ${
         displaySafe(flag)
       }; name one (${usage})`,
     );
   }
   const profile = positional ?? flag;
-  if (profile === undefined) throw new SentinelError(ExitCode.Usage, `name the profile: ${usage}`);
+  if (profile === undefined) throw new SentinelError("usage", `name the profile: ${usage}`);
   return profile;
 }

@@ -6,7 +6,7 @@
  */
 import { formatDuration } from "../core/text/duration.ts";
 import { displaySafe, displaySafeJson } from "../core/text/display.ts";
-import type { ExitCode } from "../core/errors.ts";
+import type { ErrorCode, ExitCode } from "../core/errors.ts";
 import type { Decision, Explanation } from "../core/policy/evaluate.ts";
 import type { CheckResult } from "../app/check.ts";
 import type { ApprovalRequest } from "../core/approval/request.ts";
@@ -149,8 +149,8 @@ export function checkText(
 /** An error as the CLI reports it. */
 export interface RenderedError {
   exitCode: ExitCode;
-  /** The stable code (`invalid_config`, `conflict`, …). */
-  code: string;
+  /** The catalogue code (`invalid_config`, `conflict`, …). */
+  code: ErrorCode;
   message: string;
   details: readonly string[];
   /** A line of our own after the message (text output only), such as the --help pointer. */
@@ -161,10 +161,12 @@ export interface RenderedError {
 export function errorText(error: RenderedError, format: "text" | "json"): string {
   if (format === "json") {
     return displaySafeJson({
-      code: error.exitCode,
-      error: error.code,
+      exit_code: error.exitCode,
+      code: error.code,
       message: error.message,
       details: error.details,
+      // The code's name under its old key, for one release (CHANGELOG: removed in the next).
+      error: error.code,
     });
   }
   return `sentinel: ${displaySafe(error.message)}\n` +

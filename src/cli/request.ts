@@ -24,7 +24,7 @@ export function windowFlag(text: string | undefined, flag = "--duration"): numbe
   const seconds = parseDuration(text);
   if (seconds === undefined || !isStsDuration(seconds) || seconds < MIN_WINDOW_SECONDS) {
     throw new SentinelError(
-      ExitCode.Usage,
+      "usage",
       human`${flag} "${text}" must be a duration from 20m to 12h, such as 30m or 1h (sessions need 15 minutes left, so a shorter window could never be used)`,
     );
   }
@@ -70,12 +70,12 @@ Examples:
       );
       const reason = options.reason ?? options.justification;
       if (reason === undefined) {
-        throw new SentinelError(ExitCode.Usage, "say why you need the access: --reason <text>");
+        throw new SentinelError("usage", "say why you need the access: --reason <text>");
       }
       const timeoutSeconds = parseDuration(options.timeout);
       if (timeoutSeconds === undefined || timeoutSeconds < 1) {
         throw new SentinelError(
-          ExitCode.Usage,
+          "usage",
           human`--timeout "${options.timeout}" is not a duration such as 15m`,
         );
       }
@@ -155,9 +155,8 @@ Examples:
       if (!options.wait || request.status === "approved") return ExitCode.Ok;
       if (request.status === "pending") {
         throw new SentinelError(
-          ExitCode.ApprovalRequired,
+          "approval_timed_out",
           human`no decision on request ${request.id} within ${options.timeout}; it stays pending — check later with \`sentinel requests show ${request.id}\``,
-          { code: "approval_timed_out" },
         );
       }
       return ExitCode.ApprovalRequired;

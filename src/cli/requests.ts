@@ -10,7 +10,7 @@ import { listRequests, showRequest, sweepRequests } from "../app/approvals.ts";
 import { requestJson } from "../core/approval/record.ts";
 import { REQUEST_STATUSES } from "../core/approval/request.ts";
 import { statusAt } from "../core/approval/transitions.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import { CALLER_HELP, callerFlags, withCallerFlags } from "./_flags.ts";
 import { type CommandContext, writeJson } from "./context.ts";
 import { storeNamed } from "../core/store/location.ts";
@@ -22,7 +22,7 @@ export function limitFlag(text: string): number {
   const limit = Number(text);
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) {
     throw new SentinelError(
-      ExitCode.Usage,
+      "usage",
       human`--limit "${text}" must be a whole number from 1 to 1000`,
     );
   }

@@ -7,7 +7,7 @@
  */
 import { Command } from "@commander-js/extra-typings";
 import { configuredStore, initStore } from "../app/store_admin.ts";
-import { ExitCode, SentinelError } from "../core/errors.ts";
+import { SentinelError } from "../core/errors.ts";
 import { dynamoDbTemplate, storeIamPolicy } from "../core/store/template.ts";
 import { callerFlags, withCallerFlags } from "./_flags.ts";
 import { human } from "./render.ts";
@@ -52,7 +52,7 @@ Examples:
         const setting = await configuredStore(ctx.deps, flags);
         if (setting.kind !== "dynamodb") {
           throw new SentinelError(
-            ExitCode.Usage,
+            "usage",
             human`the store is ${setting.text}; templates and IAM policies are for DynamoDB stores (--store dynamodb:<table>)`,
           );
         }

@@ -21,7 +21,7 @@
  * @module
  */
 import { parseDuration } from "./text/duration.ts";
-import { ExitCode, SentinelError } from "./errors.ts";
+import { SentinelError } from "./errors.ts";
 import { DEFAULT_REGION } from "./limits.ts";
 
 /** Where base credentials come from. */
@@ -168,7 +168,7 @@ export function resolveSetting<T>(
   const parsed = setting.parse(found.value);
   if (!parsed.ok) {
     throw new SentinelError(
-      ExitCode.InvalidConfig,
+      "invalid_config",
       `${found.from}: "${found.value}" is not valid for ${setting.key}; expected ${parsed.expected}`,
     );
   }

@@ -106,7 +106,7 @@ for (const store of ["sqlite", "dynamodb"] as const) {
       assertIncludes(request.comment, "the required notifier pager could not announce it");
 
       const approve = await t.as("bob", ["approve", id]);
-      assertEquals(approve.code, 1, approve.stderr);
+      assertEquals(approve.code, 12, approve.stderr);
       assertIncludes(approve.stderr, "already cancelled by sentinel");
       const credentials = await t.run(["credentials", "prod", "--no-cache"]);
       assertEquals([credentials.code, credentials.stdout], [5, ""], credentials.stderr);

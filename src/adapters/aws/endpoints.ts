@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import { DOCTOR_HINT, ExitCode, SentinelError } from "../../core/errors.ts";
+import { DOCTOR_HINT, SentinelError } from "../../core/errors.ts";
 
 /** Reads one endpoint setting by variable name (an environment lookup or a resolved map). */
 export type EndpointLookup = (name: string) => string | undefined;
@@ -47,7 +47,7 @@ export function resolveEndpoint(
   }
   if (!REGION.test(region)) {
     throw new SentinelError(
-      ExitCode.InvalidConfig,
+      "invalid_config",
       `"${region}" is not an AWS region name (like eu-central-1); set region, AWS_REGION or ` +
         `sentinel_region; ${DOCTOR_HINT}`,
     );
@@ -68,13 +68,13 @@ function parseEndpoint(name: string, value: string): URL {
   } catch { /* reported below */ }
   if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
     throw new SentinelError(
-      ExitCode.InvalidConfig,
+      "invalid_config",
       `${name} is not an http(s) URL; set it like http://127.0.0.1:5000 or unset it`,
     );
   }
   if (url.username || url.password || url.search || url.hash) {
     throw new SentinelError(
-      ExitCode.InvalidConfig,
+      "invalid_config",
       `${name} must be a plain endpoint URL without user info, query or fragment`,
     );
   }

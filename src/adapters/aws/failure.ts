@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { DOCTOR_HINT, ExitCode, SentinelError } from "../../core/errors.ts";
+import { DOCTOR_HINT, SentinelError } from "../../core/errors.ts";
 import type { AwsCredentials } from "../../ports/aws.ts";
 import { type AwsService, displayEndpoint, type Endpoint } from "./endpoints.ts";
 
@@ -228,14 +228,14 @@ export function callFailure(
   const label = callLabel(site);
   const at = displayEndpoint(site.endpoint.url);
   if (fault.kind === "interrupted") {
-    return new SentinelError(ExitCode.Interrupted, `${label} at ${at} was interrupted`, { cause });
+    return new SentinelError("interrupted", `${label} at ${at} was interrupted`, { cause });
   }
   const retried = outcome.attempts > 1 ? ` (after ${outcome.attempts} attempts)` : "";
   const what = describe(site, fault, outcome) + retried;
   const message = `${label} failed at ${at}: ${what}; ${nextStep(site, fault)}${
     setupCause(site, fault) ? `; ${DOCTOR_HINT}` : ""
   }`;
-  return new SentinelError(ExitCode.AwsFailure, redact(message, credentials), { cause });
+  return new SentinelError("aws_failure", redact(message, credentials), { cause });
 }
 
 /**

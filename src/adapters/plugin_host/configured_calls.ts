@@ -10,7 +10,7 @@
  * @module
  */
 import type { PluginContext, PluginMethod } from "../../../plugins/api/v1.ts";
-import { ExitCode, SentinelError } from "../../core/errors.ts";
+import { SentinelError } from "../../core/errors.ts";
 import { sha256Hex } from "../files.ts";
 import { envReference, type PluginEntry } from "../../core/plugin_entry.ts";
 import type { AwsCredentials } from "../../ports/aws.ts";
@@ -26,7 +26,7 @@ export interface ResolvedPlugin {
 const ENDPOINT_ENV: Record<string, string> = { sns: "SNS", logs: "CLOUDWATCH_LOGS" };
 
 function pluginError(entry: PluginEntry, message: string): SentinelError {
-  return new SentinelError(ExitCode.PluginFailure, `plugin ${entry.name}: ${message}`);
+  return new SentinelError("plugin_failure", `plugin ${entry.name}: ${message}`);
 }
 
 /** The plugin's code, checked against its pin when it is external. */

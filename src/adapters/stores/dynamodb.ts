@@ -48,7 +48,7 @@
  */
 import type { ApprovalRequest } from "../../core/approval/request.ts";
 import type { BreakglassEvent, QuotaSlot } from "../../core/breakglass/event.ts";
-import { ExitCode, SentinelError } from "../../core/errors.ts";
+import { SentinelError } from "../../core/errors.ts";
 import {
   parseApprovalRequest,
   parseBreakglassEvent,
@@ -478,7 +478,7 @@ function checkShape(name: string, state: Awaited<ReturnType<DynamoDbClient["desc
   }
   if (missing.length > 0) {
     throw new SentinelError(
-      ExitCode.InvalidConfig,
+      "invalid_config",
       `the DynamoDB table ${name} exists but is not shaped as a Sentinel store (it lacks ` +
         `${missing.join(", ")}); name another table in sentinel_store, or see ` +
         "`sentinel store init --print-template` for the table Sentinel needs",
@@ -581,7 +581,7 @@ async function contended(t: Table, result: TransactResult, round: number, what: 
   if (round >= MAX_ROUNDS) {
     const codes = result.ok ? "" : [...new Set(result.reasons.map((r) => r.code))].join(", ");
     throw new SentinelError(
-      ExitCode.Internal,
+      "internal_error",
       `the break-glass ${what} in DynamoDB table ${t.name} was cancelled ${round} times ` +
         `(${codes}) by concurrent writes; try again`,
     );
@@ -791,7 +791,7 @@ function num(value: number): { N: string } {
 function str(value: Item[string] | undefined): string {
   if (value === undefined || !("S" in value)) {
     throw new SentinelError(
-      ExitCode.Internal,
+      "internal_error",
       "a store item lacks a string attribute it needs; was the table written by another program?",
     );
   }

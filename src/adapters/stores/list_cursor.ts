@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { ExitCode, SentinelError } from "../../core/errors.ts";
+import { SentinelError } from "../../core/errors.ts";
 import type { StoredRecord } from "../../core/store/records.ts";
 import type { Page } from "../../ports/stores.ts";
 
@@ -41,7 +41,7 @@ export function decodeCursor(kind: ListKind, cursor: string): ListPosition {
     }
   } catch { /* reported below */ }
   throw new SentinelError(
-    ExitCode.Usage,
+    "usage",
     `"${cursor.slice(0, 60)}" is not a cursor of this ${kind} list; list again without it`,
   );
 }
@@ -49,7 +49,7 @@ export function decodeCursor(kind: ListKind, cursor: string): ListPosition {
 /** Checks a page size: a whole number from 1. */
 export function checkLimit(limit: number): number {
   if (!Number.isSafeInteger(limit) || limit < 1) {
-    throw new SentinelError(ExitCode.Usage, `a page holds 1 item or more, not ${limit}`);
+    throw new SentinelError("usage", `a page holds 1 item or more, not ${limit}`);
   }
   return limit;
 }

@@ -8,7 +8,7 @@
  * @module
  */
 import type { QuotaSlot } from "../../core/breakglass/event.ts";
-import { ExitCode, SentinelError } from "../../core/errors.ts";
+import { SentinelError } from "../../core/errors.ts";
 import type { InvokeRefusal } from "../../ports/stores.ts";
 
 /** The earliest use time that still counts under `slot` at `at`, exclusive. */
@@ -62,7 +62,7 @@ function checkSlot(slot: QuotaSlot): void {
     slot.windowMs < 1 || slot.key === ""
   ) {
     throw new SentinelError(
-      ExitCode.Internal,
+      "internal_error",
       `rate limit "${slot.label}" (${slot.key}) needs a key, max ≥ 1 and a window ≥ 1 ms; ` +
         "check the break-glass rule's quotas",
     );

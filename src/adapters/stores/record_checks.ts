@@ -6,13 +6,13 @@
  *
  * @module
  */
-import { ExitCode, SentinelError } from "../../core/errors.ts";
+import { SentinelError } from "../../core/errors.ts";
 
 /** Throws unless `next` is a version above `expected`. */
 export function checkVersion(next: number, expected: number): void {
   if (!Number.isSafeInteger(next) || next <= expected) {
     throw new SentinelError(
-      ExitCode.Internal,
+      "internal_error",
       `a store update from version ${expected} must carry a higher version, not ${next}`,
     );
   }
@@ -21,9 +21,8 @@ export function checkVersion(next: number, expected: number): void {
 /** The error of a second record with an existing id. */
 export function alreadyExists(what: string, id: string): SentinelError {
   return new SentinelError(
-    ExitCode.Internal,
+    "already_exists",
     `${what} ${id} already exists; ids are random, so run the command again for a new one`,
-    { code: "already_exists" },
   );
 }
 
@@ -40,8 +39,7 @@ export function damagedRecord(
 ): SentinelError {
   const list = what === "approval request" ? "sentinel requests" : "sentinel breakglass list";
   return new SentinelError(
-    ExitCode.InvalidConfig,
+    "store_damaged",
     `the ${what} ${id} in ${where} is damaged (${why}), so Sentinel cannot show it or act on it; ${fix} (\`${list}\` still lists the others)`,
-    { code: "store_damaged" },
   );
 }

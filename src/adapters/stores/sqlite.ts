@@ -20,7 +20,7 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlit
 import { dirname, resolve } from "node:path";
 import type { ApprovalRequest } from "../../core/approval/request.ts";
 import type { BreakglassEvent, QuotaSlot } from "../../core/breakglass/event.ts";
-import { ExitCode, SentinelError } from "../../core/errors.ts";
+import { SentinelError } from "../../core/errors.ts";
 import {
   parseApprovalRequest,
   parseBreakglassEvent,
@@ -175,7 +175,7 @@ class Connection {
       if (found === SCHEMA_VERSION) return false;
       if (found !== 0) {
         throw new SentinelError(
-          ExitCode.InvalidConfig,
+          "invalid_config",
           `the store ${this.path} has schema version ${found}, this Sentinel knows ` +
             `${SCHEMA_VERSION}; use the Sentinel that wrote it, or another store file`,
         );
@@ -458,11 +458,10 @@ function prepareFile(path: string, options: SqliteOpenOptions): void {
     if (!(error instanceof Deno.errors.NotFound)) throw storeFailure(path, "open", error, setting);
     if (options.create === false) {
       throw new SentinelError(
-        ExitCode.InvalidConfig,
+        "store_missing",
         `there is no store at ${path} (${setting}), and reading does not create one; check the path, or create the store with \`sentinel store init${
           options.setting?.from === "--store" ? ` --store ${options.setting.text}` : ""
         }\` (a request or a break-glass creates it too)`,
-        { code: "store_missing" },
       );
     }
     createFile(path, setting);
@@ -478,9 +477,8 @@ function prepareFile(path: string, options: SqliteOpenOptions): void {
       target = resolve(dirname(path), Deno.readLinkSync(path));
     } catch { /* named as unreadable */ }
     throw new SentinelError(
-      ExitCode.InvalidConfig,
+      "store_missing",
       `the store path ${path} (${setting}) is a symbolic link to ${target}, which does not exist; Sentinel does not create a store through a dangling link (the store it pointed to may have moved, or its disk is not mounted). Fix or remove the link, or point sentinel_store at the file you mean`,
-      { code: "store_missing" },
     );
   }
 }
@@ -640,7 +638,7 @@ function storeFailure(
   if (error instanceof Deno.errors.NotCapable) {
     // Deno guards system paths (/proc, /sys, /dev, …) beyond the permissions Sentinel runs with.
     return new SentinelError(
-      ExitCode.InvalidConfig,
+      "invalid_config",
       `cannot ${action} the store ${path}: it is a system path (such as /proc, /sys or /dev), not a place for a store file; point ${setting} at an ordinary file, such as ~/.local/share/sentinel/sentinel.db`,
       { cause: error },
     );
@@ -657,7 +655,7 @@ function storeFailure(
     ? `check ${setting} and that its directory can be created`
     : `check ${setting} and that the file is an SQLite store Sentinel wrote`;
   return new SentinelError(
-    busy ? ExitCode.Internal : ExitCode.InvalidConfig,
+    busy ? "store_busy" : "invalid_config",
     `cannot ${action} the store ${path}: ${detail}; ${next}`,
     { cause: error },
   );

@@ -6,7 +6,7 @@
  * @module
  */
 import { effectiveProfile, filesResolve, staticKeysOf } from "../../core/aws_config/profile.ts";
-import { ExitCode, SentinelError } from "../../core/errors.ts";
+import { SentinelError } from "../../core/errors.ts";
 import {
   credentialProcessLoop,
   type IssuanceSettings,
@@ -53,7 +53,7 @@ export async function profileSettings(
     : config.aws.profiles.get(settings.sourceProfile);
   if (credentialProcessLoop(profile, source?.credential_process)) {
     throw new SentinelError(
-      ExitCode.InvalidConfig,
+      "invalid_config",
       `credential_process loop: profile ${profile} takes its base credentials from ${settings.sourceProfile}, whose credential_process runs \`sentinel credentials ${profile}\` again; point the source at base credentials (aws-vault, SSO or keys)`,
     );
   }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ExitCode, SentinelError } from "../../core/errors.ts";
+import { SentinelError } from "../../core/errors.ts";
 
 /** Environment variable listing the profiles being resolved, as a JSON array of names. */
 export const RESOLVING_ENV = "SENTINEL_RESOLVING";
@@ -32,7 +32,7 @@ export function guardRecursion(profile: string, env: Record<string, string>): st
   const chain = decodeChain(env[RESOLVING_ENV]);
   if (chain.includes(profile)) {
     throw new SentinelError(
-      ExitCode.InvalidConfig,
+      "invalid_config",
       `credential_process loop: resolving profile ${profile} asked Sentinel for ${profile} again (${
         [...chain, profile].join(" -> ")
       }); point the source profile at base credentials that do not run \`sentinel credentials ${profile}\``,

@@ -79,7 +79,7 @@ export function credentialServing(first: IssueResult, hooks: ServingHooks): Cred
       if (lease() - hooks.now() < MIN_LEASE_MS) {
         // Served, it would be taken as expired at once and fetched again: a loop of AssumeRoles.
         const error = new SentinelError(
-          ExitCode.AwsFailure,
+          "aws_failure",
           `the session issued just now reaches its refresh window at ${
             new Date(lease()).toISOString()
           }, too soon to serve; check this machine's clock against STS and refresh_window (run \`sentinel doctor\`)`,

@@ -4,7 +4,7 @@
  * for good, and a transient failure that is retried.
  */
 import { assertEquals, assertRejects } from "../../../test/assert.ts";
-import { ExitCode, SentinelError } from "../../core/errors.ts";
+import { SentinelError } from "../../core/errors.ts";
 import type { IssueResult } from "./issue.ts";
 import { credentialServing } from "./serve_credentials.ts";
 
@@ -87,7 +87,7 @@ Deno.test("a deny at a refresh ends serving: 403 from then on, told once, never 
   let issued = 0;
   const { serving, told, at } = setup(() => {
     issued++;
-    return Promise.reject(new SentinelError(ExitCode.Denied, "denied by rule no-mallory"));
+    return Promise.reject(new SentinelError("denied", "denied by rule no-mallory"));
   });
   at(3_500_000);
   for (let i = 0; i < 3; i++) {
@@ -109,7 +109,7 @@ Deno.test("a deny at a refresh ends serving: 403 from then on, told once, never 
 
 Deno.test("approval required at a refresh ends serving too", async () => {
   const { serving, at } = setup(() =>
-    Promise.reject(new SentinelError(ExitCode.ApprovalRequired, "approval required"))
+    Promise.reject(new SentinelError("approval_required", "approval required"))
   );
   at(3_500_000);
   const answer = await serving.answer();
@@ -121,7 +121,7 @@ Deno.test("an AWS failure at a refresh answers 503 and is tried again at the nex
   const { serving, told, at } = setup(() => {
     issued++;
     return issued === 1
-      ? Promise.reject(new SentinelError(ExitCode.AwsFailure, "STS did not answer within 30s"))
+      ? Promise.reject(new SentinelError("aws_failure", "STS did not answer within 30s"))
       : Promise.resolve(session(3, T0 + 7_200_000));
   });
   at(3_500_000);

@@ -7,7 +7,7 @@
  * @module
  */
 import { formatDuration } from "../../core/text/duration.ts";
-import { ExitCode, SentinelError } from "../../core/errors.ts";
+import { SentinelError } from "../../core/errors.ts";
 import { decisionRecord } from "../../core/issuance/record.ts";
 import {
   MIN_SESSION_USE_SECONDS,
@@ -127,7 +127,7 @@ async function usableLength(decided: IssuanceDecision): Promise<number> {
       formatDuration(length.remainingSeconds)
     } of the access window remain, less than the 15 minutes STS can issue`;
     await decided.record({ outcome: "denied", grant: verdict.grant, failure });
-    throw new SentinelError(ExitCode.Denied, `${failure}; nothing was issued`);
+    throw new SentinelError("denied", `${failure}; nothing was issued`);
   }
   if (sessionUseSeconds(length.seconds, settings.refreshWindowSeconds) === undefined) {
     const failure = `refresh_window (${
@@ -137,7 +137,7 @@ async function usableLength(decided: IssuanceDecision): Promise<number> {
     } session before it is refreshed`;
     await decided.record({ outcome: "denied", grant: verdict.grant, failure });
     throw new SentinelError(
-      ExitCode.InvalidConfig,
+      "invalid_config",
       `${failure}; nothing was issued. Set refresh_window (SENTINEL_REFRESH_WINDOW or sentinel_refresh_window) well below the session length, such as 5m`,
     );
   }
@@ -163,7 +163,7 @@ async function assumeRole(
   const lifetime = session.expiration.getTime() - deps.clock.now();
   if (!(lifetime > settings.refreshWindowSeconds * 1000)) {
     throw new SentinelError(
-      ExitCode.AwsFailure,
+      "aws_failure",
       `STS returned credentials for ${settings.roleArn} that expire at ${session.expiration.toISOString()}, within the refresh window; check this machine's clock against STS (run \`sentinel doctor\`)`,
     );
   }

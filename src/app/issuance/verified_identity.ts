@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ExitCode, SentinelError } from "../../core/errors.ts";
+import { SentinelError } from "../../core/errors.ts";
 import { type Identity, identityFromArn } from "../../core/identity.ts";
 import { identityTrusted } from "../../core/issuance/freshness.ts";
 import { IDENTITY_TTL_SECONDS } from "../../core/limits.ts";
@@ -27,7 +27,7 @@ export async function verifiedIdentity(
   const identity = identityFromArn(caller.arn);
   if (identity === undefined) {
     throw new SentinelError(
-      ExitCode.AwsFailure,
+      "aws_failure",
       `STS reported a caller Sentinel cannot name a user for: ${caller.arn}; use IAM user, SSO or role-session credentials as the base`,
     );
   }

@@ -19,7 +19,7 @@ function parameterOf(source: string): string {
   const parsed = policySourceOf(source);
   if (parsed.kind !== "ssm") {
     throw new SentinelError(
-      ExitCode.Usage,
+      "usage",
       human`"${source}" is not an SSM parameter; write ssm:<name>, for example ssm:/sentinel/policy`,
     );
   }

@@ -52,7 +52,7 @@ Examples:
       const parsed = parsePolicyTests(await ctx.deps.files.readText(testsArgument, "test file"));
       if (!parsed.ok) {
         throw new SentinelError(
-          ExitCode.InvalidConfig,
+          "invalid_config",
           human`invalid test file ${testsFile}: ${parsed.issues.length} error(s)`,
           { details: parsed.issues.map((issue) => formatIssue(issue, testsFile)) },
         );

@@ -20,7 +20,7 @@
  * ```
  * @module
  */
-import { ExitCode, SentinelError } from "../errors.ts";
+import { type ErrorCode, SentinelError } from "../errors.ts";
 import { type Principal, samePrincipal } from "../identity.ts";
 import type { ApprovalRule } from "../policy/schema.ts";
 import type { ApprovalRequest } from "./request.ts";
@@ -109,7 +109,6 @@ export function approveRequest(
     request.approvals.some((a) => samePrincipal(approver, { name: a.approver, arn: a.approverArn }))
   ) {
     return fail(
-      ExitCode.Internal,
       `${approver.name} has already approved request ${request.id}; it needs ${
         request.requiredApprovals - request.approvals.length
       } more approval(s) from other approvers`,
@@ -149,7 +148,6 @@ export function cancelRequest(request: ApprovalRequest, actor: Principal, now: n
   if (closed) return closed;
   if (!samePrincipal(actor, { name: request.requester, arn: request.requesterArn })) {
     return fail(
-      ExitCode.Denied,
       `only ${request.requester}, who asked, can cancel request ${request.id}; approvers deny instead`,
       "not_requester",
     );
@@ -164,11 +162,7 @@ function notPending(request: ApprovalRequest, now: number): Transition | undefin
   const when = new Date(status === "expired" ? request.expiresAt : request.decidedAt ?? now)
     .toISOString();
   const who = status === "expired" ? "" : ` by ${request.decidedBy}`;
-  return fail(
-    ExitCode.Internal,
-    `request ${request.id} is already ${status}${who} at ${when}`,
-    "conflict",
-  );
+  return fail(`request ${request.id} is already ${status}${who} at ${when}`, "conflict");
 }
 
 function authorize(
@@ -178,13 +172,12 @@ function authorize(
 ): Transition | undefined {
   if (rule === undefined) {
     return fail(
-      ExitCode.Denied,
       `no approvals: rule in the policy covers profile ${request.profile}, so nobody can approve or deny this request; add one (see the policy reference)`,
       "no_approval_rule",
     );
   }
   const verdict = mayApprove(rule, actor, { name: request.requester, arn: request.requesterArn });
-  return verdict.ok ? undefined : fail(ExitCode.Denied, verdict.why, "not_an_approver");
+  return verdict.ok ? undefined : fail(verdict.why, "not_an_approver");
 }
 
 /** `request` approved at `now`, keeping its version (the caller has counted this change). */
@@ -224,6 +217,6 @@ function terminal(
   };
 }
 
-function fail(exitCode: ExitCode, message: string, code: string): Transition {
-  return { ok: false, error: new SentinelError(exitCode, message, { code }) };
+function fail(message: string, code: ErrorCode): Transition {
+  return { ok: false, error: new SentinelError(code, message) };
 }

@@ -131,7 +131,7 @@ Deno.test("two-person rule: pending after one, approved after a second distinct 
 Deno.test("terminal states are final and say who ended them and when", () => {
   const approved = next(approveRequest(open(), rule, { name: "bob" }, undefined, HOUR));
   const conflict = error(denyRequest(approved, rule, { name: "carol" }, "no", 2 * HOUR));
-  assertEquals([conflict.code, conflict.exitCode], ["conflict", 1]);
+  assertEquals([conflict.code, conflict.exitCode], ["conflict", 12]);
   assertIncludes(conflict.message, "is already approved by bob at 1970-01-01T01:00:00.000Z");
   const cancelled = next(cancelRequest(open(), { name: "alice" }, 5));
   assertEquals([cancelled.status, cancelled.decidedBy], ["cancelled", "alice"]);

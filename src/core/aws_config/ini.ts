@@ -18,7 +18,7 @@
  * ```
  * @module
  */
-import { ExitCode, SentinelError } from "../errors.ts";
+import { SentinelError } from "../errors.ts";
 import { shellWords } from "../text/shell_words.ts";
 
 /** One section's settings, keys lower-cased; continuation lines joined to their key's value. */
@@ -70,7 +70,7 @@ export function parseAwsIni(text: string, source: string): Map<string, IniSectio
   const opened = new Map<string, number>();
   let current: Opened | undefined;
   const fail = (line: number, message: string, fix: string) =>
-    new SentinelError(ExitCode.InvalidConfig, `${source}:${line}: ${message}; ${fix}`);
+    new SentinelError("invalid_config", `${source}:${line}: ${message}; ${fix}`);
 
   const lines = text.split(/\r\n|\r|\n/);
   for (let i = 0; i < lines.length; i++) {

@@ -18,7 +18,7 @@
  * ```
  * @module
  */
-import { ExitCode, SentinelError } from "../errors.ts";
+import { SentinelError } from "../errors.ts";
 
 /** Key/value settings of one profile, section names normalised (`profile x` → `x`). */
 export type ProfileSection = Record<string, string>;
@@ -42,7 +42,7 @@ export function knownProfiles(files: AwsConfigFiles): string[] {
  */
 export function effectiveProfile(files: AwsConfigFiles, name: string): ProfileSection {
   if (!files.profiles.has(name) && !files.credentials.has(name)) {
-    throw new SentinelError(ExitCode.InvalidConfig, unknownProfileMessage(files, name));
+    throw new SentinelError("invalid_config", unknownProfileMessage(files, name));
   }
   const merged: ProfileSection = {};
   const seen: string[] = [];
@@ -50,7 +50,7 @@ export function effectiveProfile(files: AwsConfigFiles, name: string): ProfileSe
   while (current !== undefined) {
     if (seen.includes(current)) {
       throw new SentinelError(
-        ExitCode.InvalidConfig,
+        "invalid_config",
         `include_profile loop in ${files.configPath}: ${[...seen, current].join(" -> ")}`,
       );
     }
@@ -62,7 +62,7 @@ export function effectiveProfile(files: AwsConfigFiles, name: string): ProfileSe
     current = section.include_profile;
     if (current !== undefined && !files.profiles.has(current)) {
       throw new SentinelError(
-        ExitCode.InvalidConfig,
+        "invalid_config",
         `profile "${
           seen.at(-1)
         }" includes profile "${current}", which is not in ${files.configPath}`,

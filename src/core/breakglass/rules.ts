@@ -17,7 +17,7 @@
  * @module
  */
 import { formatDuration, formatWait } from "../text/duration.ts";
-import { ExitCode, SentinelError } from "../errors.ts";
+import { SentinelError } from "../errors.ts";
 import { type Principal, samePrincipal } from "../identity.ts";
 import { MAX_CLOCK_SKEW_SECONDS, MIN_WINDOW_SECONDS } from "../limits.ts";
 import { compileNameMatcher } from "../policy/glob.ts";
@@ -52,19 +52,17 @@ export function breakglassRuleFor(
   if (covering.length > 0) {
     const codes = [...new Set(covering.flatMap((rule) => rule.reason_codes ?? []))];
     throw new SentinelError(
-      ExitCode.Denied,
+      "breakglass_reason_not_allowed",
       `break-glass for ${profile} with reason code "${reasonCode}" is not allowed for ${user}; allowed: ${
         codes.join(", ")
       }`,
-      { code: "breakglass_reason_not_allowed" },
     );
   }
   throw new SentinelError(
-    ExitCode.Denied,
+    "breakglass_not_allowed",
     `no breakglass: rule allows ${user} to break glass into ${profile}${
       roleArn === undefined ? "" : ` (${roleArn})`
     }; ask your security team to add one (see the policy reference)`,
-    { code: "breakglass_not_allowed" },
   );
 }
 
@@ -113,8 +111,8 @@ export function invocationPlan(
   if (seconds < MIN_WINDOW_SECONDS) {
     throw new SentinelError(
       request.requestedSeconds !== undefined && request.requestedSeconds < MIN_WINDOW_SECONDS
-        ? ExitCode.Usage
-        : ExitCode.InvalidConfig,
+        ? "window_too_short"
+        : "rule_window_too_short",
       `a break-glass of ${
         formatDuration(seconds)
       } could never be used: sessions need 15 minutes left, so it must last at least ${
@@ -124,7 +122,6 @@ export function invocationPlan(
           ? ` (rule "${rule.name}" caps it at ${formatDuration(max)}: raise its max_duration)`
           : ""
       }`,
-      { code: "breakglass_too_short" },
     );
   }
   const { user, profile } = request;
@@ -307,19 +304,17 @@ function isApproverOf(
 export function quotaRefusal(slot: QuotaSlot, freesAt: number, now: number): SentinelError {
   const full = slot.key.includes(":cooldown:") ? slot.label : `${slot.label} is used up`;
   return new SentinelError(
-    ExitCode.Denied,
+    "breakglass_rate_limited",
     `break-glass refused: ${full}; the next one can start at ${
       new Date(freesAt).toISOString()
     } (in ${formatWait((freesAt - now) / 1000)})`,
-    { code: "breakglass_rate_limited" },
   );
 }
 
 /** The refusal while the invoker's last event awaits review. */
 export function reviewRefusal(user: string, eventId: string): SentinelError {
   return new SentinelError(
-    ExitCode.Denied,
+    "breakglass_review_pending",
     `break-glass refused: ${user}'s last break-glass event ${eventId} has not been reviewed yet; someone allowed to review it must run \`sentinel breakglass review ${eventId} --notes "…"\``,
-    { code: "breakglass_review_pending" },
   );
 }

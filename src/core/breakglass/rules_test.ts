@@ -93,7 +93,7 @@ Deno.test("the plan caps the duration at max_duration and lists cooldown and quo
       invocationPlan(sre, { user: "alice@sre", profile: "prod", now: 0, requestedSeconds: 900 }),
     SentinelError,
   ) as SentinelError;
-  assertEquals([tooShort.exitCode, tooShort.code], [2, "breakglass_too_short"]);
+  assertEquals([tooShort.exitCode, tooShort.code], [2, "window_too_short"]);
   const cappedShort = assertThrows(
     () =>
       invocationPlan({ ...sre, max_duration: 900 }, { user: "alice@sre", profile: "prod", now: 0 }),

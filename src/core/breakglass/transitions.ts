@@ -16,7 +16,7 @@
  * ```
  * @module
  */
-import { ExitCode, SentinelError } from "../errors.ts";
+import { type ErrorCode, SentinelError } from "../errors.ts";
 import type { Principal } from "../identity.ts";
 import type { ApprovalRule, BreakglassRule } from "../policy/schema.ts";
 import type { BreakglassEvent } from "./event.ts";
@@ -74,11 +74,10 @@ export function closeEvent(
     const how = event.closedAt === undefined
       ? `ended at ${iso(event.endsAt)}`
       : `closed by ${event.closedBy} at ${iso(event.closedAt)}`;
-    return fail(ExitCode.Internal, `break-glass event ${event.id} already ${how}`, "conflict");
+    return fail(`break-glass event ${event.id} already ${how}`, "conflict");
   }
   if (!mayClose(event, actor, approvals)) {
     return fail(
-      ExitCode.Denied,
       `only ${event.invoker}, who invoked it, or an approver of ${event.profile} can close break-glass event ${event.id}`,
       "not_allowed_to_close",
     );
@@ -176,7 +175,6 @@ export function reviewEvent(
 ): EventTransition {
   if (event.reviewedAt !== undefined && reviewHolds(event, rule, approvals).ok) {
     return fail(
-      ExitCode.Internal,
       `break-glass event ${event.id} was already reviewed by ${event.reviewedBy} at ${
         iso(event.reviewedAt)
       }`,
@@ -184,7 +182,7 @@ export function reviewEvent(
     );
   }
   const allowed = mayReview(event, actor, rule, approvals);
-  if (!allowed.ok) return fail(ExitCode.Denied, allowed.why, "not_a_reviewer");
+  if (!allowed.ok) return fail(allowed.why, "not_a_reviewer");
   return {
     ok: true,
     next: {
@@ -202,6 +200,6 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-function fail(exitCode: ExitCode, message: string, code: string): EventTransition {
-  return { ok: false, error: new SentinelError(exitCode, message, { code }) };
+function fail(message: string, code: ErrorCode): EventTransition {
+  return { ok: false, error: new SentinelError(code, message) };
 }

@@ -17,7 +17,7 @@
  * @module
  */
 import type { IssuedCredentials } from "./credential_process.ts";
-import { ExitCode, SentinelError } from "../errors.ts";
+import { SentinelError } from "../errors.ts";
 
 /** AWS's federation endpoint (the commercial partition). */
 export const DEFAULT_FEDERATION_URL = "https://signin.aws.amazon.com/federation";
@@ -37,19 +37,19 @@ export function federationEndpoint(text: string | undefined): URL {
     url = new URL(value);
   } catch {
     throw new SentinelError(
-      ExitCode.InvalidConfig,
+      "invalid_config",
       `SENTINEL_FEDERATION_URL "${value}" is not a URL; use ${DEFAULT_FEDERATION_URL} or your partition's federation endpoint`,
     );
   }
   if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback(url.hostname))) {
     throw new SentinelError(
-      ExitCode.InvalidConfig,
+      "invalid_config",
       `SENTINEL_FEDERATION_URL must use https (the session is sent to it), got ${url.protocol}//${url.host}`,
     );
   }
   if (url.search !== "" || url.hash !== "") {
     throw new SentinelError(
-      ExitCode.InvalidConfig,
+      "invalid_config",
       "SENTINEL_FEDERATION_URL must not carry a query or fragment",
     );
   }
@@ -67,7 +67,7 @@ export function consoleDestination(destination: string | undefined, region: stri
   } catch { /* reported below */ }
   if (url === undefined || url.protocol !== "https:") {
     throw new SentinelError(
-      ExitCode.Usage,
+      "usage",
       `--destination must be an https URL of the console, such as https://console.aws.amazon.com/s3/`,
     );
   }

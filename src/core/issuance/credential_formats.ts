@@ -13,7 +13,7 @@
  * @module
  */
 import { formatCredentialProcess, type IssuedCredentials } from "./credential_process.ts";
-import { ExitCode, SentinelError } from "../errors.ts";
+import { SentinelError } from "../errors.ts";
 
 /** The formats of `sentinel export`. */
 export const EXPORT_FORMATS = ["env", "json", "ini"] as const;
@@ -47,7 +47,7 @@ export function envFormat(credentials: IssuedCredentials, region: string): strin
 export function checkSectionName(name: string): string {
   if (name.trim() === "" || /[[\]\r\n]/.test(name) || name !== name.trim()) {
     throw new SentinelError(
-      ExitCode.Usage,
+      "usage",
       `"${name}" cannot name a credentials-file section: use a name without brackets, line breaks or surrounding spaces`,
     );
   }
@@ -59,7 +59,7 @@ export function iniFormat(credentials: IssuedCredentials, section: string): stri
   const values = [credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken];
   if (values.some((value) => /[\r\n]/.test(value))) {
     throw new SentinelError(
-      ExitCode.AwsFailure,
+      "aws_failure",
       "STS returned credentials with a line break, which a credentials file cannot hold; use --format env or json",
     );
   }

@@ -17,7 +17,7 @@ import {
   type ProfileSection,
 } from "../aws_config/profile.ts";
 import { type Environment, expandHome } from "../environment.ts";
-import { ExitCode, SentinelError } from "../errors.ts";
+import { SentinelError } from "../errors.ts";
 import { DEFAULT_REGION, isStsDuration } from "../limits.ts";
 import {
   DEFAULT_STORE_ORIGIN,
@@ -150,14 +150,14 @@ export function issuanceSettings(
   const policy = policyOf(sources, env);
   if (policy === undefined) {
     throw new SentinelError(
-      ExitCode.InvalidConfig,
+      "invalid_config",
       `no policy for profile ${profile}: add sentinel_policy = ssm:<parameter> (or a file path) to [profile ${profile}] in ${files.configPath}, set SENTINEL_POLICY, or pass --policy`,
     );
   }
   const source = settingOr(SETTINGS.source, sources, "auto");
   if (source !== "env" && sourceProfile === undefined) {
     throw new SentinelError(
-      ExitCode.InvalidConfig,
+      "invalid_config",
       `profile ${profile} names no source profile for its base credentials: add ${
         layout === "sentinel_keys" ? "sentinel_source_profile" : "source_profile"
       } = <profile>, or use sentinel_source = env`,
@@ -165,7 +165,7 @@ export function issuanceSettings(
   }
   if (section.mfa_serial !== undefined) {
     throw new SentinelError(
-      ExitCode.InvalidConfig,
+      "invalid_config",
       `profile ${profile} has mfa_serial: Sentinel's role hop cannot prompt for a code inside credential_process; put mfa_serial on the source profile and use sentinel_source = aws-vault, which prompts`,
     );
   }
@@ -203,7 +203,7 @@ function profileDuration(profile: string, section: ProfileSection): number | und
   const seconds = Number(section.duration_seconds);
   if (!isStsDuration(seconds)) {
     throw new SentinelError(
-      ExitCode.InvalidConfig,
+      "invalid_config",
       `duration_seconds in profile ${profile} must be a whole number from 900 to 43200, got "${section.duration_seconds}"`,
     );
   }
@@ -216,7 +216,7 @@ function targetOf(profile: string, section: ProfileSection, configPath: string) 
   const check = (arn: string, key: string) => {
     if (!ROLE_ARN.test(arn)) {
       throw new SentinelError(
-        ExitCode.InvalidConfig,
+        "invalid_config",
         `${key} in profile ${profile} is not a role ARN (arn:aws:iam::<account>:role/<name>): "${arn}"`,
       );
     }
@@ -239,13 +239,12 @@ function targetOf(profile: string, section: ProfileSection, configPath: string) 
   const front = sentinelInvocation(section.credential_process);
   if (front !== undefined && front.profile !== profile) {
     throw new SentinelError(
-      ExitCode.InvalidConfig,
+      "front_profile",
       `profile ${profile} only hands out what \`sentinel credentials ${front.profile}\` issues (its credential_process): Sentinel's settings and the role are in profile ${front.profile}, so name that one, as in \`sentinel check ${front.profile}\``,
-      { code: "front_profile" },
     );
   }
   throw new SentinelError(
-    ExitCode.InvalidConfig,
+    "invalid_config",
     `profile ${profile} in ${configPath} names no role: add sentinel_role_arn and sentinel_source_profile (or role_arn and source_profile)`,
   );
 }

@@ -18,7 +18,7 @@
  * ```
  * @module
  */
-import { ExitCode, SentinelError } from "../errors.ts";
+import { SentinelError } from "../errors.ts";
 import type { Decision } from "../policy/evaluate.ts";
 import type { IssuanceGrant } from "./record.ts";
 
@@ -114,14 +114,14 @@ function refusal(input: VerdictInput): SentinelError {
     : "";
   if (decision.effect === "require_approval") {
     return new SentinelError(
-      ExitCode.ApprovalRequired,
+      "approval_required",
       `access to ${profile} for ${user} requires approval (${by}: ${decision.reason}).${unusable}${guarded}${
         guard === undefined ? ` Request it with: sentinel request ${profile} --reason "<why>"` : ""
       }${breakglass ? `.${breakglass}` : ""}`,
     );
   }
   return new SentinelError(
-    ExitCode.Denied,
+    "denied",
     `denied: ${profile} for ${user} by ${by}: ${decision.reason} (decision ${decisionId}).${unusable}${guarded}${breakglass}`,
   );
 }

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { ExitCode, SentinelError } from "../errors.ts";
+import { SentinelError } from "../errors.ts";
 import type { Locate } from "../text/yaml_source.ts";
 import { formatIssue, parsePolicy } from "./parse.ts";
 import type { PolicyDocument } from "./schema.ts";
@@ -30,7 +30,7 @@ export function validatePolicyText(text: string, source: string): LoadedPolicy {
   if (!result.ok) {
     const count = result.issues.length;
     throw new SentinelError(
-      ExitCode.InvalidConfig,
+      "invalid_config",
       `invalid policy ${source}: ${count} ${
         count === 1 ? "error" : "errors"
       }; fix them and run \`sentinel policy validate ${source}\``,

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { ExitCode, SentinelError } from "../errors.ts";
+import { SentinelError } from "../errors.ts";
 
 /** A policy source. */
 export type PolicySource =
@@ -24,7 +24,7 @@ export function policySourceOf(text: string): PolicySource {
   const parameter = text.slice(4);
   if (!/^[A-Za-z0-9_.\/-]{1,2048}$/.test(parameter)) {
     throw new SentinelError(
-      ExitCode.Usage,
+      "usage",
       `"${text}" is not an SSM parameter; write ssm:<name>, for example ssm:/sentinel/policy`,
     );
   }

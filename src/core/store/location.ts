@@ -12,7 +12,7 @@
  * @module
  */
 import { expandHome } from "../environment.ts";
-import { ExitCode, SentinelError } from "../errors.ts";
+import { SentinelError } from "../errors.ts";
 
 /** A parsed store setting, and where it came from (for messages; absent: not known). */
 export type StoreSetting =
@@ -48,7 +48,7 @@ export function parseStoreLocation(text: string, home: string, from?: string): S
   }
   if (kind === "dynamodb" && TABLE_NAME.test(name)) return { kind, name, text, ...origin };
   throw new SentinelError(
-    ExitCode.InvalidConfig,
+    "invalid_config",
     kind === "dynamodb"
       ? `"${name}" is not a DynamoDB table name (3-255 letters, digits, _ . -)`
       : `store "${text}" is neither sqlite:<path> nor dynamodb:<table>; for example sqlite:~/.local/share/sentinel/sentinel.db or dynamodb:sentinel-state`,
