@@ -1,7 +1,9 @@
 /**
- * The README's generated tables — settings and exit codes — rendered from the one place each is
- * declared (src/core/settings.ts, src/core/errors.ts). `--write` rewrites them in README.md between
- * their `<!-- name:begin -->` / `<!-- name:end -->` markers; a test keeps the README in step.
+ * The documentation's generated tables — settings and exit codes — rendered from the one place
+ * each is declared (src/core/settings.ts, src/core/errors.ts), and kept in the one document each
+ * belongs to ({@link TABLE_FILES}): the settings in docs/configuration.md, the exit codes in
+ * docs/operations.md. `--write` rewrites each between its `<!-- name:begin -->` /
+ * `<!-- name:end -->` markers; a test keeps the documents in step.
  *
  *   deno run --allow-read --allow-write scripts/readme_tables.ts --write
  *
@@ -26,13 +28,25 @@ export function generatedTables(): Record<string, string> {
   return { settings: settingsTable(), "exit-codes": exitCodeTable() };
 }
 
-/** `text` with each marked block replaced by its generated table. */
-export function withTables(text: string): string {
+/** The document (relative to the repository root) that holds each generated table. */
+export const TABLE_FILES: Readonly<Record<string, string>> = {
+  settings: "docs/configuration.md",
+  "exit-codes": "docs/operations.md",
+};
+
+/** The names of the tables that `file` (root-relative) holds. */
+export function tablesOf(file: string): string[] {
+  return Object.entries(TABLE_FILES).filter(([, f]) => f === file).map(([name]) => name);
+}
+
+/** `text` of `file` with each of its marked blocks replaced by its generated table. */
+export function withTables(text: string, file: string): string {
+  const tables = generatedTables();
   let out = text;
-  for (const [name, table] of Object.entries(generatedTables())) {
+  for (const name of tablesOf(file)) {
     const pattern = blockPattern(name);
-    if (!pattern.test(out)) throw new Error(`README.md has no <!-- ${name}:begin --> block`);
-    out = out.replace(pattern, `$1\n${table}\n$2`);
+    if (!pattern.test(out)) throw new Error(`${file} has no <!-- ${name}:begin --> block`);
+    out = out.replace(pattern, `$1\n${tables[name]}\n$2`);
   }
   return out;
 }
@@ -55,8 +69,12 @@ export function blockIn(text: string, name: string): string | undefined {
 }
 
 if (import.meta.main) {
-  const path = new URL("../README.md", import.meta.url);
-  const text = await Deno.readTextFile(path);
-  if (Deno.args.includes("--write")) await Deno.writeTextFile(path, withTables(text));
-  else console.log(Object.values(generatedTables()).join("\n\n"));
+  const root = new URL("../", import.meta.url);
+  const write = Deno.args.includes("--write");
+  for (const file of new Set(Object.values(TABLE_FILES))) {
+    const path = new URL(file, root);
+    const text = await Deno.readTextFile(path);
+    if (write) await Deno.writeTextFile(path, withTables(text, file));
+  }
+  if (!write) console.log(Object.values(generatedTables()).join("\n\n"));
 }

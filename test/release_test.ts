@@ -3,7 +3,8 @@
  * pass, run against Sentinel from source with the binary's flags (and against a fake executable,
  * which must fail every check); and the workflow's shape — the five targets of the compile plan
  * each smoke-tested on its own OS and architecture, the plan checked before compiling, the SBOM
- * attached, SHA256SUMS signed keyless and verified.
+ * attached, SHA256SUMS signed keyless and verified. And the CI workflow's: every push and pull
+ * request runs exactly `deno task check` and the README's test command.
  */
 import { parse } from "yaml";
 import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
@@ -92,4 +93,34 @@ Deno.test("release.yml: tag-triggered; plan checked, five targets compiled, each
   assertIncludes(publish, "--certificate-oidc-issuer https://token.actions.githubusercontent.com");
   assertIncludes(publish, 'gh release create "$GITHUB_REF_NAME" dist/*');
   assertTrue(release.steps.some((s) => s.uses?.startsWith("sigstore/cosign-installer@")));
+});
+
+Deno.test("ci.yml: on every push and pull request, runs exactly `deno task check` and the README's test command, read-only, with a timeout", async () => {
+  const workflow = parse(await Deno.readTextFile(`${ROOT}.github/workflows/ci.yml`));
+  assertEquals(Object.keys(workflow.on).sort(), ["pull_request", "push"]);
+  assertEquals(workflow.on.push ?? null, null, "every push, no branch or path filter");
+  assertEquals(workflow.on.pull_request ?? null, null, "every pull request");
+  assertEquals(workflow.permissions, { contents: "read" });
+
+  // The README's test command: the `npx … task test` line of its first sh block.
+  const readme = await Deno.readTextFile(`${ROOT}README.md`);
+  const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)![1];
+  const testCommand = firstBlock.split("\n").find((line) => / task test$/.test(line));
+  assertEquals(testCommand, "npx -y deno@2.9.6 task test");
+  const checkCommand = testCommand!.replace(/ task test$/, " task check");
+
+  const jobs: Record<string, Job & { "timeout-minutes"?: number }> = workflow.jobs;
+  assertEquals(Object.keys(jobs).length, 1);
+  const [job] = Object.values(jobs);
+  assertTrue((job["timeout-minutes"] ?? 0) > 0, "a timeout");
+  assertEquals(job.permissions, undefined, "no job widens the permissions");
+  assertEquals(job.steps.flatMap((s) => s.run === undefined ? [] : [s.run.trim()]), [
+    checkCommand,
+    testCommand,
+  ]);
+  const uses = (action: string) => job.steps.find((s) => s.uses?.startsWith(`${action}@`));
+  assertTrue(uses("actions/checkout") !== undefined);
+  assertEquals(uses("actions/setup-node")?.with?.["node-version"], "20");
+  assertEquals(uses("actions/setup-python")?.with?.["python-version"], "3.11");
+  assertTrue(uses("actions/setup-go") !== undefined, "Go builds aws-vault");
 });

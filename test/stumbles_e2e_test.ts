@@ -1,9 +1,10 @@
 /**
  * What a new user stumbled over (the "first day" issue), each as a test against moto, the AWS CLI
- * and aws-vault: the region `policy push` writes to, the README's layout 2 copied literally (keys
- * only in aws-vault, the front profile's region, `check` on the front profile), the sdk source's
- * hints, `whoami` without a profile, a required file sink whose folder is missing, `plugins test`
- * and the audit log, aws-vault's passphrase prompt on a terminal, the caches, and `sentinel log`.
+ * and aws-vault: the region `policy push` writes to, docs/configuration.md's layout 2 copied
+ * literally (keys only in aws-vault, the front profile's region, `check` on the front profile), the
+ * sdk source's hints, `whoami` without a profile, a required file sink whose folder is missing,
+ * `plugins test` and the audit log, aws-vault's passphrase prompt on a terminal, the caches, and
+ * `sentinel log`.
  */
 import { assertEquals, assertIncludes, assertMatch } from "./assert.ts";
 import { aws, createAwsHome, createIamUser } from "./harness/aws_home.ts";
@@ -87,12 +88,12 @@ Deno.test("stumble 2: policy push without --region writes to the profile's regio
   assertIncludes(notThere.stderr, "ParameterNotFound");
 });
 
-Deno.test("stumbles 3 and 4: the README's layout 2 copied literally works with keys only in aws-vault; a front profile without a region, and check on the front profile, say what to do", async () => {
+Deno.test("stumbles 3 and 4: the configuration guide's layout 2 copied literally works with keys only in aws-vault; a front profile without a region, and check on the front profile, say what to do", async () => {
   await using moto = await startMoto();
   await using home = await createAwsHome(moto);
   const key = await createIamUser(moto, "alice");
-  const readme = await Deno.readTextFile(`${ROOT}README.md`);
-  const ini = /```ini\n([\s\S]*?)```/.exec(readme)![1];
+  const guide = await Deno.readTextFile(`${ROOT}docs/configuration.md`);
+  const ini = /```ini\n([\s\S]*?)```/.exec(guide)![1];
   assertIncludes(ini, "[profile staging]\ncredential_process = sentinel credentials staging-role");
   await home.writeConfig(ini);
   await home.writeCredentials(""); // the keys live only in aws-vault
@@ -102,7 +103,7 @@ Deno.test("stumbles 3 and 4: the README's layout 2 copied literally works with k
     policy,
     'version: "1"\nrules:\n  - name: staging\n    effect: allow\n    conditions: { profiles: [staging-role], users: [alice] }\n',
   );
-  // SENTINEL_POLICY stands in for the README's /etc/sentinel/policy.yaml, and aws-vault 7.2 asks
+  // SENTINEL_POLICY stands in for the guide's /etc/sentinel/policy.yaml, and aws-vault 7.2 asks
   // the real STS for a session token (it ignores AWS_ENDPOINT_URL), hence --no-session here.
   const { AWS_DEFAULT_REGION: _, ...noRegion } = await vaultWith(home.env, home.dir, key);
   const env = {

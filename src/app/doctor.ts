@@ -71,7 +71,8 @@ export async function runDoctor(deps: Deps, request: { profile?: string }): Prom
       check: "Sentinel profiles",
       ok: false,
       detail: `no profile in ${config.aws.configPath} is set up for Sentinel`,
-      fix: "run `sentinel init` (it writes one and a starter policy), or see the README's layouts",
+      fix:
+        "run `sentinel init` (it writes one and a starter policy), or see the two layouts in docs/configuration.md",
     });
   }
   let region: string | undefined;

@@ -116,7 +116,7 @@ export function starterPolicy(
   const q = (text: string) => JSON.stringify(text);
   return `# Sentinel policy written by \`sentinel init\` on ${writtenAt}.
 # Rules are checked in order; the first whose conditions all hold decides; when none matches,
-# access is denied. Check it with \`sentinel policy lint <file>\`; see the README's policy reference.
+# access is denied. Check it with \`sentinel policy lint <file>\`; see docs/policy.md in Sentinel's repository.
 version: "1"
 rules:
   - name: ${q(`${profile}-starter`)}
