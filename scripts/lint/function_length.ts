@@ -19,7 +19,7 @@ export const MAX_FUNCTION_LINES = 60;
  * Folders of `src/` not measured yet (each is being reworked on another branch; switch it on, by
  * deleting its line, when that lands).
  */
-export const NOT_YET: readonly string[] = [];
+export const NOT_YET: readonly string[] = ["src/adapters/"];
 
 /** Whether the rule measures the file at `path` (an absolute path or URL). */
 export function measured(path: string, text: string): boolean {
