@@ -87,12 +87,40 @@ export function exitCodesOf(command: Command<any, any, any>): string | undefined
 export function helpAfter(declared: Declaration): string {
   const parts = [
     ...(declared.about === undefined ? [] : [declared.about.replace(/^\n+|\n+$/g, "")]),
-    wrap(`Exit codes: ${declared.exits.map(exitText).join(", ")}.`, 100, " ".repeat(12)),
+    wrapList("Exit codes: ", declared.exits.map(exitText), 100, " ".repeat(12)) + ".",
     `Examples:\n${
       declared.examples.map((line) => line.startsWith(" ") ? `  ${line}` : `  $ ${line}`).join("\n")
     }`,
   ];
   return `\n${parts.join("\n\n")}`;
+}
+
+/**
+ * `items` after `prefix`, separated by commas, wrapped at `width` columns between items where an
+ * item fits on a line (else between its words), continuation lines indented by `indent`.
+ */
+export function wrapList(
+  prefix: string,
+  items: readonly string[],
+  width: number,
+  indent: string,
+): string {
+  const lines: string[] = [];
+  let line = prefix.trimEnd();
+  items.forEach((item, i) => {
+    const text = i < items.length - 1 ? `${item},` : item;
+    if (line.trim() === "" || line.length + 1 + text.length <= width) {
+      line = line.trim() === "" ? indent + text : `${line} ${text}`;
+    } else if (indent.length + text.length <= width) {
+      lines.push(line);
+      line = indent + text;
+    } else {
+      const wrapped = wrap(text, width - indent.length, "").split("\n").map((l) => indent + l);
+      lines.push(line, ...wrapped.slice(0, -1));
+      line = wrapped.at(-1)!;
+    }
+  });
+  return [...lines, line].join("\n");
 }
 
 /** `text` wrapped at `width` columns on spaces, continuation lines indented by `indent`. */

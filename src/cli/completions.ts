@@ -11,7 +11,8 @@
  * @module
  */
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
-import { SentinelError } from "../core/errors.ts";
+import { ExitCode, SentinelError } from "../core/errors.ts";
+import { declare } from "./_command.ts";
 import type { CommandContext } from "./context.ts";
 
 /** One command of the tree, flattened: its path and what may follow it. */
@@ -307,38 +308,37 @@ const SHELLS = ["bash", "zsh", "fish"] as const;
 
 /** Builds `completions`. */
 export function completionsCommand(ctx: CommandContext) {
-  return new Command("completions")
-    .description("Print a shell completion script for bash, zsh or fish")
-    .argument("<shell>", `one of ${SHELLS.join(", ")}`)
-    .addHelpText(
-      "after",
-      `
-Exit codes: 0 printed, 2 an unknown shell.
-
-Examples:
-  $ source <(sentinel completions bash)                      # in ~/.bashrc
-  $ source <(sentinel completions zsh)                       # in ~/.zshrc, after compinit
-  $ sentinel completions fish > ~/.config/fish/completions/sentinel.fish`,
-    )
-    .action(ctx.action((shell, _options, command) => {
-      let root: CommandUnknownOpts = command;
-      while (root.parent !== null) root = root.parent;
-      const nodes = completionNodes(root);
-      switch (shell) {
-        case "bash":
-          ctx.io.stdout(bashScript(nodes));
-          return;
-        case "zsh":
-          ctx.io.stdout(zshScript(nodes));
-          return;
-        case "fish":
-          ctx.io.stdout(fishScript(nodes));
-          return;
-        default:
-          throw new SentinelError(
-            "usage",
-            `no completions for "${shell}": choose ${SHELLS.join(", ")}`,
-          );
-      }
-    }));
+  return declare(
+    new Command("completions")
+      .description("Print a shell completion script for bash, zsh or fish")
+      .argument("<shell>", `one of ${SHELLS.join(", ")}`),
+    {
+      exits: [[ExitCode.Ok, "printed"], [ExitCode.Usage, "an unknown shell"]],
+      examples: [
+        "source <(sentinel completions bash)                      # in ~/.bashrc",
+        "source <(sentinel completions zsh)                       # in ~/.zshrc, after compinit",
+        "sentinel completions fish > ~/.config/fish/completions/sentinel.fish",
+      ],
+    },
+  ).action(ctx.action((shell, _options, command) => {
+    let root: CommandUnknownOpts = command;
+    while (root.parent !== null) root = root.parent;
+    const nodes = completionNodes(root);
+    switch (shell) {
+      case "bash":
+        ctx.io.stdout(bashScript(nodes));
+        return;
+      case "zsh":
+        ctx.io.stdout(zshScript(nodes));
+        return;
+      case "fish":
+        ctx.io.stdout(fishScript(nodes));
+        return;
+      default:
+        throw new SentinelError(
+          "usage",
+          `no completions for "${shell}": choose ${SHELLS.join(", ")}`,
+        );
+    }
+  }));
 }

@@ -172,6 +172,33 @@ export function buildProgram(ctx: CommandContext, version: string = VERSION): Co
   return program;
 }
 
+/**
+ * The command tree alone, for what is generated from it (the command table of
+ * docs/operations.md): built with a context no command may run in.
+ */
+export function commandTree(): Command {
+  const inert = () => {
+    throw new Error("the command tree for documentation runs no command");
+  };
+  const io: CliIo = {
+    stdout: inert,
+    stderr: inert,
+    stderrIsTerminal: () => false,
+    stdoutIsTerminal: () => false,
+    stdinIsTerminal: () => false,
+    readLine: inert,
+  };
+  return buildProgram({
+    io,
+    deps: {} as Deps,
+    output: () => "text",
+    say: inert,
+    sayErr: inert,
+    style: styleFor(false),
+    action: () => inert,
+  });
+}
+
 // deno-lint-ignore no-explicit-any
 function applyToTree(command: Command<any, any, any>, apply: (c: Command<any, any, any>) => void) {
   apply(command);
