@@ -49,6 +49,8 @@ export interface Answer {
    * {@link CommandContext.style}, or it is a secret or document that must not be altered.
    */
   asIs?: true;
+  /** With text output only: a line for the person on stderr (made safe), written first. */
+  notice?: string;
   /** The exit code (default 0). */
   exitCode?: number;
   /** The command fails with this error after the answer is written (its exit code wins). */
@@ -82,12 +84,13 @@ export interface CommandContext {
 
 /** Writes `answer` in `format` to standard output and returns its exit code. */
 export function writeAnswer(
-  io: Pick<CliIo, "stdout">,
+  io: Pick<CliIo, "stdout" | "stderr">,
   format: OutputFormat,
   answer: Answer,
 ): number {
   if (format === "json") writeJson(io.stdout, answer.json);
   else {
+    if (answer.notice !== undefined) io.stderr(safeText(answer.notice));
     const text = answer.text();
     io.stdout(answer.asIs ? text : safeText(text));
   }

@@ -96,6 +96,10 @@ function doneText(request: InitRequest, plan: Plan, result: Applied): string {
 
 function doneAnswer(request: InitRequest, plan: Plan, result: Applied): Answer {
   return {
+    ...(plan.sentinelOnPath ? {} : {
+      notice:
+        "sentinel: warning: `sentinel` is not on PATH, so credential_process cannot start it; run scripts/install.sh\n",
+    }),
     json: {
       profile: request.profile,
       config: plan.configPath,
@@ -166,13 +170,7 @@ export function initCommand(ctx: CommandContext) {
       ctx.say("Nothing was written.\n");
       return;
     }
-    const answer = doneAnswer(request, plan, await applyInit(ctx.deps, plan));
-    if (!plan.sentinelOnPath && ctx.output() === "text") {
-      ctx.sayErr(
-        "sentinel: warning: `sentinel` is not on PATH, so credential_process cannot start it; run scripts/install.sh\n",
-      );
-    }
-    return answer;
+    return doneAnswer(request, plan, await applyInit(ctx.deps, plan));
   }));
 }
 

@@ -69,12 +69,13 @@ export function loginCommand(ctx: CommandContext) {
     const expires = isoSeconds(login.expiration);
     const opened = options.open === true;
     if (opened) await openInBrowser(ctx.deps, login.url);
-    if (opened && ctx.output() === "text") {
-      ctx.sayErr(
-        `opened the AWS console for ${login.profile} as ${login.user} (session until ${expires})\n`,
-      );
-    }
     return {
+      ...(opened
+        ? {
+          notice:
+            `opened the AWS console for ${login.profile} as ${login.user} (session until ${expires})\n`,
+        }
+        : {}),
       json: {
         profile: login.profile,
         user: login.user,

@@ -61,11 +61,9 @@ export function pluginsAnswer(entries: readonly PluginEntry[]): Answer {
 }
 
 /** A test call's outcome as an answer (a failure is said on stderr in text, and exits 7). */
-function testAnswer(ctx: CommandContext, name: string, outcome: PluginTestOutcome): Answer {
-  if (!outcome.ok && ctx.output() === "text") {
-    ctx.sayErr(human`sentinel: plugin ${name} failed: ${outcome.error}\n`);
-  }
+function testAnswer(name: string, outcome: PluginTestOutcome): Answer {
   return {
+    ...(outcome.ok ? {} : { notice: human`sentinel: plugin ${name} failed: ${outcome.error}\n` }),
     json: {
       plugin: name,
       ok: outcome.ok,
@@ -127,7 +125,7 @@ as an issuance in the log it writes to.`,
       },
     ).action(
       ctx.action(async (name, options) =>
-        testAnswer(ctx, name, await testPlugin(ctx.deps, name, options.event))
+        testAnswer(name, await testPlugin(ctx.deps, name, options.event))
       ),
     ),
   );

@@ -61,8 +61,11 @@ export function policyPullCommand(ctx: CommandContext) {
       };
     }
     await ctx.deps.files.writeText(file, text);
-    if (ctx.output() === "text") ctx.sayErr(human`wrote ${parameter} (${at.region}) to ${file}\n`);
-    return { json: { parameter, region: at.region, file, bytes: text.length }, text: () => "" };
+    return {
+      json: { parameter, region: at.region, file, bytes: text.length },
+      text: () => "",
+      notice: human`wrote ${parameter} (${at.region}) to ${file}\n`,
+    };
   }));
 }
 
