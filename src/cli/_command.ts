@@ -20,7 +20,7 @@
  * @module
  */
 import type { Command } from "@commander-js/extra-typings";
-import { type ExitCode, exitCodeMeaning } from "../core/errors.ts";
+import { ExitCode, exitCodeMeaning } from "../core/errors.ts";
 
 /**
  * The child process's own exit code (`exec`), or one of the shell's for a command that cannot
@@ -30,6 +30,16 @@ export type ChildExit = "child" | 126 | 127;
 
 /** One exit code a command can return: the catalogue's meaning, or `[code, what it means here]`. */
 export type ExitEntry = ExitCode | readonly [ExitCode | ChildExit, string];
+
+/** What an issuance can end with (`credentials`, `exec`; `export` and `login` say more). */
+export const ISSUANCE_EXITS: readonly ExitEntry[] = [
+  [ExitCode.Ok, "issued"],
+  [ExitCode.InvalidConfig, "invalid config or policy"],
+  [ExitCode.Denied, "denied"],
+  [ExitCode.ApprovalRequired, "approval required"],
+  ExitCode.AwsFailure,
+  [ExitCode.PluginFailure, "a required log sink failed"],
+];
 
 /** What a command's help says after its options. */
 export interface Declaration {

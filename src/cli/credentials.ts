@@ -10,8 +10,7 @@ import { Command } from "@commander-js/extra-typings";
 import { issueCredentials } from "../app/issuance/issue.ts";
 import { formatCredentialProcess } from "../core/issuance/credential_process.ts";
 import { displaySafeJson } from "../core/text/display.ts";
-import { ExitCode } from "../core/errors.ts";
-import { declare, type ExitEntry } from "./_command.ts";
+import { declare, ISSUANCE_EXITS } from "./_command.ts";
 import {
   logFileOption,
   policyOf,
@@ -24,16 +23,6 @@ import {
 } from "./_flags.ts";
 import type { CommandContext } from "./context.ts";
 import { profileArgument } from "./profile_argument.ts";
-
-/** What an issuance can end with (`credentials`, `export`, `exec`, `login`). */
-export const ISSUANCE_EXITS: readonly ExitEntry[] = [
-  [ExitCode.Ok, "issued"],
-  [ExitCode.InvalidConfig, "invalid config or policy"],
-  [ExitCode.Denied, "denied"],
-  [ExitCode.ApprovalRequired, "approval required"],
-  ExitCode.AwsFailure,
-  [ExitCode.PluginFailure, "a required log sink failed"],
-];
 
 const ABOUT = `
 In ~/.aws/config (layout 1, Sentinel's own keys):

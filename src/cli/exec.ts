@@ -11,7 +11,7 @@ import { Command } from "@commander-js/extra-typings";
 import { type ExecNotices, runExec } from "../app/exec.ts";
 import { SentinelError } from "../core/errors.ts";
 import { EXEC_MARKER } from "../core/issuance/exec_env.ts";
-import { declare } from "./_command.ts";
+import { declare, ISSUANCE_EXITS } from "./_command.ts";
 import {
   policyOf,
   policyOption,
@@ -21,7 +21,6 @@ import {
   v1ProfileOption,
 } from "./_flags.ts";
 import type { CommandContext } from "./context.ts";
-import { ISSUANCE_EXITS } from "./credentials.ts";
 import { human } from "./render.ts";
 
 const ABOUT = `
