@@ -111,7 +111,7 @@ export interface CliRun {
   /** stdout as one JSON value. */
   json(): Record<string, unknown>;
   /** stderr as the JSON error of `--output json`. */
-  error(): { exit_code: number; error: string; message: string; details?: string[] };
+  error(): { code: number; error: string; message: string; details: string[] };
 }
 
 /** The fakes, shared by every process of the world. */
