@@ -330,7 +330,9 @@ export class FakeWorld {
     return {
       which: (name) => this.programs.get(name),
       isExecutable: (path) => [...this.programs.values()].includes(path),
-      pathKind: (path) => this.files.kind(path),
+      // An SQLite store the fake stores hold is a file there, as the real one would be.
+      pathKind: (path) =>
+        this.stores.state(`sqlite:${path}`) !== undefined ? "file" : this.files.kind(path),
       canCreateIn: () => true,
       awsVaultCredentials: () =>
         Promise.resolve(this.programs.has("aws-vault") ? [...this.vault.keys()] : undefined),
