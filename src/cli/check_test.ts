@@ -28,7 +28,7 @@ Deno.test("check prints the decision, the rule and the reason, and exits with th
       0,
       "ALLOW: prod for alice at 2026-03-02T09:00:00Z\n" +
       "  rule:   prod-business-hours (rules[0])\n" +
-      "  reason: matched rule \"prod-business-hours\"\n" +
+      '  reason: matched rule "prod-business-hours"\n' +
       "  max session: 1h\n",
     ],
   );

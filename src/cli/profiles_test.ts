@@ -22,7 +22,11 @@ Deno.test("profiles lists every profile, Sentinel's with role, source, policy an
   }
   const json = await team.run(["profiles", "-o", "json"]);
   const rows = json.json().profiles as Record<string, unknown>[];
-  assertEquals(rows.map((r) => r.name), ["alice", "bob", "carol", "dave", "default", "prod"], "sorted");
+  assertEquals(
+    rows.map((r) => r.name),
+    ["alice", "bob", "carol", "dave", "default", "prod"],
+    "sorted",
+  );
   const prodRow = rows.find((r) => r.name === "prod")!;
   assertEquals([prodRow.sentinel, prodRow.role_arn, prodRow.source_profile, prodRow.policy], [
     "yes",
