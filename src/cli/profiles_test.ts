@@ -115,3 +115,15 @@ Deno.test("store init --print-template and --print-iam are for DynamoDB stores (
   assertEquals(JSON.parse(iam.stdout).Version, "2012-10-17");
   assertEquals(team.stores.state("dynamodb:sentinel-state"), undefined, "printing creates nothing");
 });
+
+Deno.test("a DynamoDB store used before store init creates its table fails (exit 6) saying to run store init", async () => {
+  const team = new FakeTeam({ policy: APPROVAL_POLICY });
+  const store = ["--store", "dynamodb:sentinel-state", "--aws-profile", "bob"];
+  const before = await team.run(["requests", ...store, "-o", "json"]);
+  assertEquals([before.code, before.error().error], [6, "aws_failure"]);
+  assertIncludes(before.error().message, "ResourceNotFoundException");
+  assertIncludes(before.error().message, "create the table with `sentinel store init`");
+  assertEquals((await team.run(["store", "init", ...store])).code, 0);
+  const after = await team.run(["requests", ...store, "-o", "json"]);
+  assertEquals([after.code, after.json().requests], [0, []]);
+});

@@ -56,6 +56,8 @@ import {
   checkVersion,
   damagedRecord,
 } from "../../src/adapters/stores/record_checks.ts";
+import { callFailure } from "../../src/adapters/aws/failure.ts";
+import { FakeAws } from "./fake_aws.ts";
 
 /** One stored record: the fields lists filter on (as columns), and its body as text. */
 interface Row<T> {
@@ -76,7 +78,15 @@ export class MemoryStoreState {
   readonly uses = new Map<string, Use[]>();
   initialised = false;
 
-  constructor(readonly where: string, readonly clock: () => number) {}
+  /**
+   * `table`: a DynamoDB location, which (as the real table) does not exist until `init()`
+   * creates it — every other call fails as AWS answers for a missing table.
+   */
+  constructor(
+    readonly where: string,
+    readonly clock: () => number,
+    readonly table?: string,
+  ) {}
 
   /**
    * Stores `body` under `index.id` as it stands, whatever it holds — what another program, an
@@ -105,20 +115,25 @@ export class MemoryStoreHost {
   }
 
   /**
-   * Opens the stores at `location`. With `existing`, a location nothing has created yet is the
-   * `store_missing` error the real stores give, and nothing is created.
+   * Opens the stores at `location`. As the real ones: with `existing`, an SQLite location nothing
+   * has created yet is the `store_missing` error, and nothing is created; a DynamoDB location
+   * holds no table until `init()` (its calls fail with exit 6, naming `sentinel store init`).
    */
-  open(location: { text: string }, options: { existing?: boolean } = {}): Stores {
+  open(
+    location: { text: string; kind?: string; name?: string },
+    options: { existing?: boolean } = {},
+  ): Stores {
     let state = this.#states.get(location.text);
+    const table = location.kind === "dynamodb" ? location.name ?? location.text : undefined;
     if (state === undefined) {
-      if (options.existing === true) {
+      if (options.existing === true && table === undefined) {
         throw new SentinelError(
           ExitCode.InvalidConfig,
           `there is no store at ${location.text}, and reading does not create one; create the store with \`sentinel store init\` (a request or a break-glass creates it too)`,
           { code: "store_missing" },
         );
       }
-      state = new MemoryStoreState(`the in-memory store ${location.text}`, this.#clock);
+      state = new MemoryStoreState(`the in-memory store ${location.text}`, this.#clock, table);
       this.#states.set(location.text, state);
     }
     return memoryStores(state);
@@ -133,15 +148,18 @@ export class MemoryStoreHost {
 /** A handle on `state` (one "connection"): closing it leaves the state to the other handles. */
 export function memoryStores(state: MemoryStoreState): Stores {
   let closed = false;
-  const io = async () => {
+  const io = async (creating = false) => {
     await new Promise<void>((resolve) => queueMicrotask(resolve));
     if (closed) throw new Error(`${state.where} was used after close()`);
+    if (state.table !== undefined && !state.initialised && !creating) {
+      throw missingTable(state.table);
+    }
   };
   return {
     approvals: new MemoryApprovalStore(state, io),
     breakglass: new MemoryBreakglassStore(state, io),
     async init() {
-      await io();
+      await io(true);
       const first = !state.initialised;
       state.initialised = true;
       return [first ? `created ${state.where}` : `${state.where} exists; left as it is`];
@@ -157,6 +175,27 @@ export function memoryStores(state: MemoryStoreState): Stores {
 }
 
 type Io = () => Promise<void>;
+
+/** What the DynamoDB store says when its table does not exist (adapters/aws/failure.ts). */
+function missingTable(table: string): SentinelError {
+  return callFailure(
+    {
+      service: "dynamodb",
+      operation: "Query",
+      region: "us-east-1",
+      endpoint: { url: FakeAws.endpoint("dynamodb"), source: undefined },
+      subject: table,
+    },
+    {
+      kind: "service",
+      code: "ResourceNotFoundException",
+      message: "Requested resource not found",
+      status: 400,
+    },
+    { elapsedMs: 0, attempts: 1 },
+    { accessKeyId: "", secretAccessKey: "" },
+  );
+}
 
 class MemoryApprovalStore implements ApprovalStore {
   constructor(private readonly s: MemoryStoreState, private readonly io: Io) {}
