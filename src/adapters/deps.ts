@@ -117,7 +117,10 @@ export function createDeps(edges: ProcessEdges): Deps {
   const stores = new Map<string, Promise<Stores>>();
   return {
     env,
-    clock: { now: () => Date.now() },
+    clock: {
+      now: () => Date.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    },
     ids: { newId: randomHex16 },
     config: { load: config },
     cache: new FileCache(env, warn),

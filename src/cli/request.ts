@@ -146,7 +146,7 @@ Examples:
               );
             }
           },
-          (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+          (ms) => ctx.deps.clock.sleep(ms),
         );
         if (live) ctx.io.stderr("\r\x1b[2K");
         if (!json) ctx.io.stdout(requestText(request, ctx.deps.clock.now()));
