@@ -140,7 +140,7 @@ Deno.test("N-of-M: with required_approvals 2 one approval leaves it pending, the
   const again = await refusal(() =>
     actOnRequest(team.deps(), request.id, { kind: "approve" }, bob)
   );
-  assertEquals([again.exitCode, again.code], [1, "already_approved_by_you"]);
+  assertEquals([again.exitCode, again.code], [12, "already_approved_by_you"]);
 
   const second = await actOnRequest(team.deps(), request.id, { kind: "approve" }, carol);
   assertEquals(second.request.status, "approved");
@@ -148,7 +148,7 @@ Deno.test("N-of-M: with required_approvals 2 one approval leaves it pending, the
   assertEquals((await issue(team)).credentials.accessKeyId.startsWith("ASIA"), true);
 });
 
-Deno.test("a denied request ends: issuance stays refused, and acting on it again is a conflict naming who ended it (exit 1)", async () => {
+Deno.test("a denied request ends: issuance stays refused, and acting on it again is a conflict naming who ended it (exit 12)", async () => {
   const team = new FakeTeam({ policy: POLICY });
   const request = await ask(team);
   const denied = await actOnRequest(
@@ -162,7 +162,7 @@ Deno.test("a denied request ends: issuance stays refused, and acting on it again
   const late = await refusal(() =>
     actOnRequest(team.deps(), request.id, { kind: "approve" }, carol)
   );
-  assertEquals([late.exitCode, late.code], [1, "conflict"]);
+  assertEquals([late.exitCode, late.code], [12, "conflict"]);
   assertIncludes(late.message, `request ${request.id} is already denied by bob at`);
 });
 

@@ -374,7 +374,7 @@ Deno.test("the escalation threshold notifies breakglass_escalated once the invok
   assertEquals([escalation.invocations_by_user, escalation.threshold], [2, 2]);
 });
 
-Deno.test("closing: the invoker or an approver of the profile may (exit 4, not_allowed_to_close, for others); an ended event is a conflict (exit 1)", async () => {
+Deno.test("closing: the invoker or an approver of the profile may (exit 4, not_allowed_to_close, for others); an ended event is a conflict (exit 12)", async () => {
   const team = new FakeTeam({ policy: POLICY });
   const { event } = await invokeBreakglass(team.deps(), INVOKE);
   const carol = await refusal(() => close(team, event.id, "carol"));
@@ -382,7 +382,7 @@ Deno.test("closing: the invoker or an approver of the profile may (exit 4, not_a
   const closed = await close(team, event.id, "bob");
   assertEquals([closed.event.closedBy, closed.event.endsAt], ["bob", team.clock.now()]);
   const again = await refusal(() => close(team, event.id));
-  assertEquals([again.exitCode, again.code], [1, "conflict"]);
+  assertEquals([again.exitCode, again.code], [12, "conflict"]);
   const missing = await refusal(() => close(team, "00000000000000ee"));
   assertEquals([missing.exitCode, missing.code], [2, "not_found"]);
 });
@@ -413,12 +413,12 @@ Deno.test("lists filter by active and unreviewed, newest first, and name a damag
   assertIncludes(warnings.join(""), "break-glass event a0000000000000c1 in the in-memory store");
 });
 
-Deno.test("a justification is required (exit 2), and a duration shorter than a usable session is refused (breakglass_too_short)", async () => {
+Deno.test("a justification is required (exit 2), and a duration shorter than a usable session is refused (window_too_short, or rule_window_too_short when the rule caps it)", async () => {
   const team = new FakeTeam({ policy: POLICY.replace("max_duration: 1h", "max_duration: 15m") });
   const empty = await refusal(() =>
     invokeBreakglass(team.deps(), { ...INVOKE, justification: "" })
   );
   assertEquals(empty.exitCode, 2);
   const short = await refusal(() => invokeBreakglass(team.deps(), INVOKE));
-  assertEquals([short.exitCode, short.code], [3, "breakglass_too_short"]);
+  assertEquals([short.exitCode, short.code], [3, "rule_window_too_short"]);
 });

@@ -47,7 +47,7 @@ Deno.test("with two approvals required, the first approve says how many more are
 Deno.test("approve refusals: your own request, not an approver (exit 4, not_an_approver); no such request (exit 2)", async () => {
   const { team, id } = await pending();
   const own = await team.run(["approve", id, "--aws-profile", "alice", "-o", "json"]);
-  assertEquals([own.code, own.error().error, own.stdout], [4, "not_an_approver", ""]);
+  assertEquals([own.code, own.error().code, own.stdout], [4, "not_an_approver", ""]);
   assertIncludes(own.error().message, "alice asked for this access and cannot approve it");
   const dave = await team.run(["approve", id, "--aws-profile", "dave"]);
   assertEquals(dave.code, 4);
@@ -59,10 +59,10 @@ Deno.test("approve refusals: your own request, not an approver (exit 4, not_an_a
     "-o",
     "json",
   ]);
-  assertEquals([missing.code, missing.error().error], [2, "not_found"]);
+  assertEquals([missing.code, missing.error().code], [2, "not_found"]);
 });
 
-Deno.test("deny needs a comment (exit 2); a denied request can no longer be approved (exit 1, conflict)", async () => {
+Deno.test("deny needs a comment (exit 2); a denied request can no longer be approved (exit 12, conflict)", async () => {
   const { team, id } = await pending();
   const bare = await team.run(["deny", id, "--aws-profile", "bob"]);
   assertEquals(bare.code, 2);
@@ -70,14 +70,14 @@ Deno.test("deny needs a comment (exit 2); a denied request can no longer be appr
   const denied = await team.run(["deny", id, "--aws-profile", "bob", "-c", "use staging"]);
   assertEquals([denied.code, denied.stdout], [0, `request ${id} denied by bob ${WHERE}\n`]);
   const late = await team.run(["approve", id, "--aws-profile", "carol", "-o", "json"]);
-  assertEquals([late.code, late.error().error], [1, "conflict"]);
+  assertEquals([late.code, late.error().code], [12, "conflict"]);
   assertIncludes(late.error().message, "is already denied by bob");
 });
 
 Deno.test("cancel: the requester's own request, found through the profile it was made for (no --aws-profile needed); others are refused (4)", async () => {
   const { team, id } = await pending();
   const bob = await team.run(["cancel", id, "--aws-profile", "bob", "-o", "json"]);
-  assertEquals([bob.code, bob.error().error], [4, "not_requester"]);
+  assertEquals([bob.code, bob.error().code], [4, "not_requester"]);
   const own = await team.run(["cancel", id]);
   assertEquals([own.code, own.stdout], [0, `request ${id} cancelled by alice ${WHERE}\n`]);
 });

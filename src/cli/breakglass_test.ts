@@ -60,12 +60,12 @@ Deno.test("breakglass --output json gives the event, whether it escalated or res
 Deno.test("breakglass refusals: a second open event (4), not allowed (4), a missing reason code or profile (2)", async () => {
   const { team, id } = await invoked();
   const second = await team.run([...INVOKE, "-o", "json"]);
-  assertEquals([second.code, second.error().error], [4, "breakglass_already_open"]);
+  assertEquals([second.code, second.error().code], [4, "breakglass_already_open"]);
   assertIncludes(second.error().message, `sentinel breakglass close ${id}`);
 
   const bobs = new FakeTeam({ policy: APPROVAL_POLICY.replace("users: [alice]", "users: [bob]") });
   const refused = await bobs.run([...INVOKE, "-o", "json"]);
-  assertEquals([refused.code, refused.error().error], [4, "breakglass_not_allowed"]);
+  assertEquals([refused.code, refused.error().code], [4, "breakglass_not_allowed"]);
 
   const usage = await team.run(["breakglass", "prod", "-j", "x"]);
   assertEquals(usage.code, 2);
@@ -114,10 +114,10 @@ Deno.test("breakglass show (and v1's breakglass-check) prints one event; an unkn
   const checked = await team.run(["breakglass-check", id, "-o", "json"]);
   assertEquals(Object.keys(checked.json()), [...EVENT_JSON_KEYS, "store", "store_from"]);
   const missing = await team.run(["breakglass", "show", "00000000000000ee", "-o", "json"]);
-  assertEquals([missing.code, missing.error().error], [2, "not_found"]);
+  assertEquals([missing.code, missing.error().code], [2, "not_found"]);
 });
 
-Deno.test("breakglass close ends the access (the invoker needs no --aws-profile); someone else is refused (4); again is a conflict (1)", async () => {
+Deno.test("breakglass close ends the access (the invoker needs no --aws-profile); someone else is refused (4); again is a conflict (12)", async () => {
   const { team, id } = await invoked();
   const dave = await team.run([
     "breakglass",
@@ -130,7 +130,7 @@ Deno.test("breakglass close ends the access (the invoker needs no --aws-profile)
     "-o",
     "json",
   ]);
-  assertEquals([dave.code, dave.error().error], [4, "not_allowed_to_close"]);
+  assertEquals([dave.code, dave.error().code], [4, "not_allowed_to_close"]);
   const noReason = await team.run(["breakglass", "close", id]);
   assertEquals(noReason.code, 2);
   const closed = await team.run(["breakglass", "close", id, "--reason", "mitigated"]);
@@ -141,7 +141,7 @@ Deno.test("breakglass close ends the access (the invoker needs no --aws-profile)
   );
   assertEquals((await team.run(["credentials", "prod"])).code, 5, "back to needing approval");
   const again = await team.run(["breakglass-close", id, "--reason", "again", "-o", "json"]);
-  assertEquals([again.code, again.error().error], [1, "conflict"]);
+  assertEquals([again.code, again.error().code], [12, "conflict"]);
 });
 
 Deno.test("breakglass review: by a reviewer, never the invoker (4), with notes required (2)", async () => {
@@ -157,7 +157,7 @@ Deno.test("breakglass review: by a reviewer, never the invoker (4), with notes r
     "-o",
     "json",
   ]);
-  assertEquals([own.code, own.error().error], [4, "not_a_reviewer"]);
+  assertEquals([own.code, own.error().code], [4, "not_a_reviewer"]);
   const empty = await team.run(["breakglass", "review", id, "--aws-profile", "carol"]);
   assertEquals(empty.code, 2);
   const reviewed = await team.run([
@@ -185,5 +185,5 @@ Deno.test("breakglass review: by a reviewer, never the invoker (4), with notes r
     "--aws-profile",
     "bob",
   ]);
-  assertEquals(text.code, 1, "already reviewed");
+  assertEquals(text.code, 12, "already reviewed");
 });

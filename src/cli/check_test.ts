@@ -89,7 +89,7 @@ Deno.test("check on a require_approval profile exits 5, and 0 naming the request
 Deno.test("check refusals: an invalid policy file (3) lists its errors; a bad --at or --mode is a usage error (2)", async () => {
   const team = new FakeTeam({ policy: HOURS.replace("effect: allow", "effect: allwo") });
   const invalid = await team.run(["check", "prod", "--user", "alice", "-o", "json"]);
-  assertEquals([invalid.code, invalid.error().error], [3, "invalid_config"]);
+  assertEquals([invalid.code, invalid.error().code], [3, "invalid_config"]);
   assertIncludes(invalid.error().details.join("\n"), `${POLICY_PATH}:`);
   const at = await team.run(["check", "prod", "--user", "alice", "--at", "tomorrow"]);
   assertEquals(at.code, 2);
@@ -120,5 +120,5 @@ Deno.test("whoami refusals: an unknown profile names the near ones (3); keys AWS
     "[bob]\naws_access_key_id = AKIANOBODY0000000000\naws_secret_access_key = x\n",
   );
   const stranger = await team.run(["whoami", "--profile", "bob", "-o", "json"]);
-  assertEquals([stranger.code, stranger.error().error], [6, "aws_failure"]);
+  assertEquals([stranger.code, stranger.error().code], [6, "aws_failure"]);
 });

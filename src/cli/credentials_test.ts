@@ -57,7 +57,7 @@ Deno.test("a denied credentials call prints nothing on stdout and the reason on 
   assertIncludes(text.stderr, "sentinel: denied: prod for alice by no rule matched (default deny)");
   const json = await team.run(["credentials", "prod", "--output", "json"]);
   assertEquals([json.code, json.stdout], [4, ""]);
-  assertEquals([json.error().code, json.error().error], [4, "denied"]);
+  assertEquals([json.error().exit_code, json.error().code], [4, "denied"]);
 });
 
 Deno.test("credentials usage errors: no profile, two profiles, --policy with --policy-parameter (exit 2)", async () => {

@@ -32,7 +32,7 @@ Deno.test("enforce scp prints a service control policy for the protected roles",
 Deno.test("enforce without the principal or the roles is a usage error (exit 2)", async () => {
   const world = new FakeWorld();
   const trust = await world.run(["enforce", "trust-policy", "-o", "json"]);
-  assertEquals([trust.code, trust.error().error, trust.stdout], [2, "usage", ""]);
+  assertEquals([trust.code, trust.error().code, trust.stdout], [2, "usage", ""]);
   const scp = await world.run(["enforce", "scp"]);
   assertEquals(scp.code, 2);
   assertIncludes(scp.stderr, "name the protected roles");

@@ -63,7 +63,7 @@ Deno.test("init refuses to replace a config its owner made read-only (exit 1, re
   world.files.makeReadOnly("/home/alice/.aws/config");
   const before = world.files.paths();
   const run = await world.run([...YES, "-o", "json"]);
-  assertEquals([run.code, run.error().error], [1, "read_only_file"]);
+  assertEquals([run.code, run.error().code], [1, "read_only_file"]);
   assertIncludes(run.error().message, "chmod u+w /home/alice/.aws/config");
   assertEquals(world.files.paths(), before, "no backup, no policy, nothing written");
 });

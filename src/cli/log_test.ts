@@ -91,7 +91,7 @@ Deno.test("cache list shows the cached sessions without secrets; cache clear rem
   const text = await team.run(["cache", "list"]);
   assertIncludes(text.stdout, "prod");
   const unknown = await team.run(["cache", "clear", "prdo", "-o", "json"]);
-  assertEquals([unknown.code, unknown.error().error], [2, "unknown_profile"]);
+  assertEquals([unknown.code, unknown.error().code], [2, "unknown_profile"]);
   const cleared = await team.run(["cache", "clear", "prod"]);
   assertEquals([cleared.code, cleared.stdout], [0, "removed 1 cached session of prod\n"]);
   const everything = await team.run(["cache", "clear", "-o", "json"]);

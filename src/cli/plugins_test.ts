@@ -50,7 +50,7 @@ Deno.test("plugins test: a failing plugin is exit 7 with its error; an unknown n
   assertEquals(failed.code, 7);
   assertIncludes(failed.stderr, "sentinel: plugin pager failed: timed out after 5s");
   const unknown = await w.run(["plugins", "test", "nope", "-o", "json"]);
-  assertEquals([unknown.code, unknown.error().error], [3, "invalid_config"]);
+  assertEquals([unknown.code, unknown.error().code], [3, "invalid_config"]);
   w.files.set("/e.json", "{oops");
   const notJson = await w.run(["plugins", "test", "siem", "--event", "/e.json"]);
   assertEquals(notJson.code, 2);

@@ -48,7 +48,7 @@ Deno.test("profiles with no AWS files says so and how to start; an unreadable co
   );
   const broken = new FakeWorld({ awsConfig: "[profile prod\nregion = x\n" });
   const run = await broken.run(["profiles", "-o", "json"]);
-  assertEquals([run.code, run.error().error], [3, "invalid_config"]);
+  assertEquals([run.code, run.error().code], [3, "invalid_config"]);
 });
 
 Deno.test("store init creates the configured store once, then leaves it; JSON names it", async () => {
@@ -120,7 +120,7 @@ Deno.test("a DynamoDB store used before store init creates its table fails (exit
   const team = new FakeTeam({ policy: APPROVAL_POLICY });
   const store = ["--store", "dynamodb:sentinel-state", "--aws-profile", "bob"];
   const before = await team.run(["requests", ...store, "-o", "json"]);
-  assertEquals([before.code, before.error().error], [6, "aws_failure"]);
+  assertEquals([before.code, before.error().code], [6, "aws_failure"]);
   assertIncludes(before.error().message, "ResourceNotFoundException");
   assertIncludes(before.error().message, "create the table with `sentinel store init`");
   assertEquals((await team.run(["store", "init", ...store])).code, 0);

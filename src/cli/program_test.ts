@@ -20,10 +20,11 @@ Deno.test("an unknown command is a usage error (2) with a suggestion; --output j
   assertIncludes(text.stderr, "(run with --help for usage and examples)");
   const json = await world.run(["credential", "prod", "--output", "json"]);
   assertEquals(json.error(), {
-    code: 2,
-    error: "usage",
+    exit_code: 2,
+    code: "usage",
     message: "unknown command 'credential'",
     details: ["(Did you mean credentials?)"],
+    error: "usage",
   });
 });
 

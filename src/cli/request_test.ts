@@ -61,7 +61,7 @@ Deno.test("request --wait returns once approved (0), and gives up at --timeout s
     "-o",
     "json",
   ]);
-  assertEquals([waited.code, waited.error().error], [5, "approval_timed_out"]);
+  assertEquals([waited.code, waited.error().code], [5, "approval_timed_out"]);
   assertEquals(JSON.parse(waited.stdout.split("\n")[0]).status, "pending");
   assertEquals(team.clock.now() - started, 30_000, "it waited 30 s on the deps' clock");
 });

@@ -69,7 +69,7 @@ Deno.test("requests show prints one request, expired once its time is up, and re
   const json = await team.run(["requests", "show", ids[0], "-o", "json"]);
   assertEquals([json.json().id, json.json().status], [ids[0], "expired"]);
   const missing = await team.run(["requests", "show", "00000000000000ff", "-o", "json"]);
-  assertEquals([missing.code, missing.error().error], [2, "not_found"]);
+  assertEquals([missing.code, missing.error().code], [2, "not_found"]);
 });
 
 Deno.test("requests sweep expires what is due and says how many", async () => {
@@ -96,7 +96,7 @@ Deno.test("a damaged request is named on stderr and left out; the rest are liste
     `request ${ids[0]} in the in-memory store ${STORE} is damaged (its body is not JSON)`,
   );
   const shown = await team.run(["requests", "show", ids[0], "-o", "json"]);
-  assertEquals([shown.code, shown.error().error], [3, "store_damaged"]);
+  assertEquals([shown.code, shown.error().code], [3, "store_damaged"]);
 });
 
 Deno.test("requests usage errors: a bad --limit, a bad --status, --profile where --for-profile was meant (exit 2)", async () => {
@@ -105,7 +105,7 @@ Deno.test("requests usage errors: a bad --limit, a bad --status, --profile where
   assertEquals(limit.code, 2);
   assertIncludes(limit.stderr, '--limit "0" must be a whole number from 1 to 1000');
   const status = await team.run(["requests", "--status", "done", "-o", "json"]);
-  assertEquals([status.code, status.error().error], [2, "usage"]);
+  assertEquals([status.code, status.error().code], [2, "usage"]);
   const profile = await team.run(["requests", "--profile", "prod"]);
   assertEquals(profile.code, 2);
   assertIncludes(profile.stderr, "to see only prod's records use --for-profile prod");
@@ -114,6 +114,6 @@ Deno.test("requests usage errors: a bad --limit, a bad --status, --profile where
 Deno.test("reading requests never creates a store: a missing one says so (exit 3, store_missing)", async () => {
   const team = new FakeTeam({ policy: APPROVAL_POLICY });
   const run = await team.run(["requests", "-o", "json"]);
-  assertEquals([run.code, run.error().error], [3, "store_missing"]);
+  assertEquals([run.code, run.error().code], [3, "store_missing"]);
   assertTrue(team.stores.state(STORE) === undefined);
 });

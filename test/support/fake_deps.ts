@@ -24,7 +24,7 @@
 import { configProfileName, parseAwsIni } from "../../src/core/aws_config/ini.ts";
 import type { AwsConfigFiles, ProfileSection } from "../../src/core/aws_config/profile.ts";
 import { type Environment, environmentOf } from "../../src/core/environment.ts";
-import { ExitCode, SentinelError } from "../../src/core/errors.ts";
+import { SentinelError } from "../../src/core/errors.ts";
 import type { PluginEntry } from "../../src/core/plugin_entry.ts";
 import type { AwsCredentials } from "../../src/ports/aws.ts";
 import type {
@@ -111,7 +111,14 @@ export interface CliRun {
   /** stdout as one JSON value. */
   json(): Record<string, unknown>;
   /** stderr as the JSON error of `--output json`. */
-  error(): { code: number; error: string; message: string; details: string[] };
+  error(): {
+    exit_code: number;
+    code: string;
+    message: string;
+    details: string[];
+    /** The old name of `code`, kept for one release. */
+    error: string;
+  };
 }
 
 /** The fakes, shared by every process of the world. */
@@ -252,7 +259,7 @@ export class FakeWorld {
           if (accessKeyId === undefined || secretAccessKey === undefined) {
             return Promise.reject(
               new SentinelError(
-                ExitCode.AwsFailure,
+                "aws_failure",
                 "no AWS credentials in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)",
               ),
             );
@@ -270,7 +277,7 @@ export class FakeWorld {
         }
         return Promise.reject(
           new SentinelError(
-            ExitCode.AwsFailure,
+            "aws_failure",
             `no base credentials for profile ${
               request.sourceProfile ?? "(none)"
             } from ${request.source}`,

@@ -8,7 +8,7 @@
  * @module
  */
 import { chainHash } from "../../src/core/audit/chain.ts";
-import { ExitCode, SentinelError } from "../../src/core/errors.ts";
+import { SentinelError } from "../../src/core/errors.ts";
 import { sha256Hex } from "../../src/core/text/hash.ts";
 import type { DecisionLog } from "../../src/ports/decision_log.ts";
 import type { UserFiles } from "../../src/ports/files.ts";
@@ -58,7 +58,7 @@ export class MemoryFiles implements UserFiles {
     if (text === undefined) {
       return Promise.reject(
         new SentinelError(
-          ExitCode.InvalidConfig,
+          "invalid_config",
           `cannot read ${what} ${path}: no such file; check the path`,
         ),
       );
@@ -84,9 +84,8 @@ export class MemoryFiles implements UserFiles {
     if (this.#readOnly.has(path)) {
       return Promise.reject(
         new SentinelError(
-          ExitCode.Internal,
+          "read_only_file",
           `${path} is read-only (mode 0444): its owner removed the write permission, so Sentinel will not replace it; nothing was changed. To let Sentinel write it, run \`chmod u+w ${path}\` and run the command again, or make the change shown above yourself`,
-          { code: "read_only_file" },
         ),
       );
     }

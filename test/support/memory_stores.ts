@@ -27,7 +27,7 @@
  */
 import type { ApprovalRequest } from "../../src/core/approval/request.ts";
 import type { BreakglassEvent, QuotaSlot } from "../../src/core/breakglass/event.ts";
-import { ExitCode, SentinelError } from "../../src/core/errors.ts";
+import { SentinelError } from "../../src/core/errors.ts";
 import {
   parseApprovalRequest,
   parseBreakglassEvent,
@@ -128,9 +128,8 @@ export class MemoryStoreHost {
     if (state === undefined) {
       if (options.existing === true && table === undefined) {
         throw new SentinelError(
-          ExitCode.InvalidConfig,
+          "store_missing",
           `there is no store at ${location.text}, and reading does not create one; create the store with \`sentinel store init\` (a request or a break-glass creates it too)`,
-          { code: "store_missing" },
         );
       }
       state = new MemoryStoreState(`the in-memory store ${location.text}`, this.#clock, table);
