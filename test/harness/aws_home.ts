@@ -8,7 +8,7 @@
 import type { MotoServer } from "./moto.ts";
 import { sentinelCommand } from "./sentinel.ts";
 import { baseEnv } from "./sentinel.ts";
-import { toolPath } from "./tools.ts";
+import { DENO_DIR, toolPath } from "./tools.ts";
 
 /** An IAM user's access key, created in moto. */
 export interface AccessKey {
@@ -80,7 +80,7 @@ export async function createAwsHome(moto: MotoServer): Promise<AwsHome> {
       SENTINEL_LOG_FILE: logFile,
       SENTINEL_CACHE_DIR: cacheDir,
       SENTINEL_CONFIG: `${dir}/sentinel.yaml`,
-      DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
+      DENO_DIR,
     },
     writeConfig: (text) => Deno.writeTextFile(`${dir}/.aws/config`, text),
     writeCredentials: (text) => Deno.writeTextFile(`${dir}/.aws/credentials`, text),

@@ -1,13 +1,16 @@
 /**
- * Attack: text another person wrote — a request's reason, a break-glass justification, an
- * approver's comment, review notes — is shown to approvers and reviewers by `requests show` and
- * `breakglass show`. display_text.ts promises that "newlines that forge extra output lines" are
- * escaped, but `safeText` (src/cli/render.ts) splits on "\n" *before* escaping, so a newline in a
- * reason survives and forges lines such as "approved by bob" or "invoker: bob".
+ * Text someone else wrote never takes over what a person reads: a request's reason, a break-glass
+ * justification, an id echoed in an error message, a profile name from a shared ~/.aws/config.
  *
- * Pure rendering, no AWS: cheap. Fails on the code it was written against.
+ * - A line break in a reason or a justification forges no line in `requests show` or
+ *   `breakglass show` (no "approved by bob", no "invoker: bob"); one in an echoed id forges no
+ *   second error line. (Pure rendering, no AWS.)
+ * - No raw control character of a profile name (clear screen, retitle, OSC 52 clipboard write)
+ *   reaches doctor's output.
  */
 import { assertEquals, assertTrue } from "../assert.ts";
+import { plainHome } from "../harness/plain_home.ts";
+import { runSentinel } from "../harness/sentinel.ts";
 import type { ApprovalRequest } from "../../src/core/approval/request.ts";
 import type { BreakglassEvent } from "../../src/core/breakglass/event.ts";
 import { errorText, eventText, requestText } from "../../src/cli/render.ts";
@@ -49,20 +52,20 @@ function lines(text: string): string[] {
   return text.trimEnd().split("\n");
 }
 
-Deno.test("attack: a newline in a request's reason forges an 'approved by bob' line in `requests show`", () => {
+Deno.test("a line break in a request's reason forges no line in requests show", () => {
   const honest = lines(requestText({ ...request, reason: "deploy" }, NOW));
   const shown = lines(requestText(request, NOW));
   assertEquals(shown.length, honest.length, `forged lines:\n${shown.join("\n")}`);
   assertTrue(!shown.some((line) => line.startsWith("  approved by")), shown.join("\n"));
 });
 
-Deno.test("attack: a newline in a break-glass justification forges an 'invoker: bob' line in `breakglass show`", () => {
+Deno.test("a line break in a break-glass justification forges no line in breakglass show", () => {
   const honest = lines(eventText({ ...event, justification: "INC-1" }, NOW));
   const shown = lines(eventText(event, NOW));
   assertEquals(shown.length, honest.length, `forged lines:\n${shown.join("\n")}`);
 });
 
-Deno.test("attack: a newline in an id echoed in an error message forges a second error line", () => {
+Deno.test("a line break in an id echoed in an error message forges no second error line", () => {
   const shown = lines(errorText({
     exitCode: 2,
     code: "not_found",
@@ -70,4 +73,32 @@ Deno.test("attack: a newline in an id echoed in an error message forges a second
     details: [],
   }, "text"));
   assertEquals(shown.length, 1, shown.join("\n"));
+});
+
+Deno.test("no raw control character of a profile name reaches doctor's output", async () => {
+  await using home = await plainHome({
+    prefix: "sentinel-doctor-",
+    // Nothing answers here: the AWS checks fail fast, the report is still printed.
+    env: () => ({ AWS_ENDPOINT_URL: "http://127.0.0.1:1", SENTINEL_TIMEOUT: "3s" }),
+  });
+  const dir = home.dir;
+  const name = "x\x1b[2J\x1b]0;owned\x07\x1b]52;c;ZWNobyBwd25lZA==\x07";
+  await Deno.writeTextFile(
+    `${dir}/.aws/config`,
+    `[profile base]
+region = us-east-1
+
+[profile ${name}]
+sentinel_role_arn = arn:aws:iam::123456789012:role/SentinelProd
+sentinel_source_profile = base
+sentinel_policy = ${dir}/policy.yaml
+`,
+  );
+  const run = await runSentinel(["doctor"], { env: home.env });
+  assertEquals(run.code, 11, run.stderr);
+  const raw = run.stdout.split("\n").filter((line) =>
+    line.includes("\x1b") || line.includes("\x07")
+  )
+    .map((line) => JSON.stringify(line));
+  assertEquals(raw, [], "raw control characters in doctor's output");
 });
