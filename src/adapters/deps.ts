@@ -115,7 +115,7 @@ export function createDeps(edges: ProcessEdges): Deps {
     return edges.debug ? timedTransport(transport, debug) : transport;
   });
   const stores = new Map<string, Promise<Stores>>();
-  return {
+  const deps: Deps = {
     env,
     clock: { now: () => Date.now() },
     ids: { newId: randomHex16 },
@@ -140,10 +140,8 @@ export function createDeps(edges: ProcessEdges): Deps {
     ),
     system: once(async () => (await systemModule()).createSystemProbe(env)),
     aws: (): Promise<{ sts: StsPort; ssm: SsmPort }> => aws(),
-    plugins: once<PluginCaller>(async () => {
-      const { callConfigured } = await pluginModule();
-      return { call: (entry, method, payload) => callConfigured(entry, method, payload, env.vars) };
-    }),
+    // The host gets the environment, the configuration and the base-credential sources from here.
+    plugins: once<PluginCaller>(async () => (await pluginModule()).configuredCaller(deps)),
     processes: once(async () => {
       const { CommandNotStarted, runForeground } = await childModule();
       return {
@@ -178,6 +176,7 @@ export function createDeps(edges: ProcessEdges): Deps {
       return opened;
     },
   };
+  return deps;
 }
 
 /** The transport with each call's duration reported to `debug` (never its arguments). */
