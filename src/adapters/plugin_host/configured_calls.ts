@@ -9,12 +9,13 @@
  * @module
  */
 import type { PluginContext } from "../../../plugins/api/v1.ts";
+import { BUNDLED_PLUGINS } from "../../core/bundled_plugins.ts";
 import { SentinelError } from "../../core/errors.ts";
 import { envReference, type PluginEntry } from "../../core/plugin_entry.ts";
 import { sha256Hex } from "../../core/text/hash.ts";
 import type { Deps } from "../../ports/deps.ts";
 import type { PluginCaller, PluginCallOutcome } from "../../ports/plugins.ts";
-import { BUNDLED_PLUGINS, bundledSource } from "./registry.ts";
+import { bundledSource } from "./registry.ts";
 import { callPlugin, type PluginSpec } from "./supervisor.ts";
 
 /**
