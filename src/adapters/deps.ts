@@ -158,9 +158,10 @@ export function createDeps(edges: ProcessEdges): Deps {
     credentialServer: async () => (await serverModule()).credentialServer,
     consoleSignin: async () => (await signinModule()).consoleSignin,
     stores: (location, options) => {
-      // A DynamoDB store is only clients bound to one deadline: a fresh one per opening, so a
-      // long wait can poll with a fresh deadline each time. An SQLite file is opened once.
-      if (location.kind === "dynamodb") {
+      // A store reached over AWS (DynamoDB) is only clients bound to one call's deadline: a fresh
+      // one per opening, so a long wait can poll with a fresh deadline each time. A file is
+      // opened once.
+      if ("call" in location) {
         return slowNotices().then(() => storesModule()).then((m) =>
           m.openStores(location, { endpoints: env.get })
         );
