@@ -67,3 +67,8 @@ export const BUNDLED_PLUGINS: Readonly<Record<string, BundledPlugin>> = {
     defaultTimeoutMs: 5_000,
   },
 };
+
+/** The bundled plugin called `name`, if there is one (never a property every object has). */
+export function bundledPlugin(name: string): BundledPlugin | undefined {
+  return Object.hasOwn(BUNDLED_PLUGINS, name) ? BUNDLED_PLUGINS[name] : undefined;
+}

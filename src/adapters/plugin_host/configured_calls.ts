@@ -9,7 +9,7 @@
  * @module
  */
 import type { PluginContext } from "../../../plugins/api/v1.ts";
-import { BUNDLED_PLUGINS } from "../../core/bundled_plugins.ts";
+import { bundledPlugin } from "../../core/bundled_plugins.ts";
 import { SentinelError } from "../../core/errors.ts";
 import { envReference, type PluginEntry } from "../../core/plugin_entry.ts";
 import { sha256Hex } from "../../core/text/hash.ts";
@@ -41,7 +41,7 @@ export async function pluginSource(
   entry: PluginEntry,
 ): Promise<{ source: string; typescript: boolean }> {
   if (entry.origin.type === "bundled") {
-    const bundled = BUNDLED_PLUGINS[entry.origin.plugin];
+    const bundled = bundledPlugin(entry.origin.plugin);
     if (!bundled) throw pluginError(entry, `no bundled plugin "${entry.origin.plugin}"`);
     return { source: await bundledSource(bundled.file), typescript: true };
   }

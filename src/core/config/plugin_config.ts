@@ -21,7 +21,7 @@
  */
 import { z } from "zod";
 import { PLUGIN_KINDS } from "../../../plugins/api/v1.ts";
-import { BUNDLED_PLUGINS, type BundledPlugin } from "../bundled_plugins.ts";
+import { BUNDLED_PLUGINS, type BundledPlugin, bundledPlugin } from "../bundled_plugins.ts";
 import { NOTIFICATION_EVENTS } from "../notification_events.ts";
 import type { PluginEntry } from "../plugin_entry.ts";
 import { CREDENTIAL_SOURCES } from "../settings.ts";
@@ -69,7 +69,7 @@ export const pluginConfigSchema = pluginShape.superRefine((entry, ctx) => {
     return;
   }
   if (entry.plugin !== undefined) {
-    const bundled = BUNDLED_PLUGINS[entry.plugin];
+    const bundled = bundledPlugin(entry.plugin);
     if (bundled === undefined) {
       issue(
         "plugin",
@@ -82,7 +82,7 @@ export const pluginConfigSchema = pluginShape.superRefine((entry, ctx) => {
     checkGrants(entry, bundled, issue);
   } else checkModule(entry, issue);
   checkAwsWithoutProfile(entry, issue);
-  const kind = entry.plugin === undefined ? entry.kind : BUNDLED_PLUGINS[entry.plugin]?.kind;
+  const kind = entry.plugin === undefined ? entry.kind : bundledPlugin(entry.plugin)?.kind;
   if (entry.events !== undefined && kind !== "notifier") {
     issue("events", "only notifiers take events");
   }
@@ -135,7 +135,7 @@ function checkAwsWithoutProfile(entry: PluginShape, issue: Issue): void {
 
 /** Normalises one validated entry. */
 export function pluginEntry(config: z.output<typeof pluginConfigSchema>): PluginEntry {
-  const bundled = config.plugin === undefined ? undefined : BUNDLED_PLUGINS[config.plugin];
+  const bundled = config.plugin === undefined ? undefined : bundledPlugin(config.plugin);
   return {
     name: config.name,
     origin: bundled
