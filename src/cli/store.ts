@@ -8,7 +8,7 @@
 import { Command } from "@commander-js/extra-typings";
 import { configuredStore, initStore } from "../app/store_admin.ts";
 import { SentinelError } from "../core/errors.ts";
-import { dynamoDbTemplate, storeIamPolicy } from "../core/store/template.ts";
+import { isAwsStore, storeKind } from "../core/store/kinds.ts";
 import { callerFlags, withCallerFlags } from "./_flags.ts";
 import { human } from "./render.ts";
 import { type CommandContext, writeJson } from "./context.ts";
@@ -50,7 +50,8 @@ Examples:
       const flags = callerFlags(options);
       if (options.printTemplate || options.printIam !== undefined) {
         const setting = await configuredStore(ctx.deps, flags);
-        if (setting.kind !== "dynamodb") {
+        const deployment = storeKind(setting).deployment;
+        if (deployment === undefined) {
           throw new SentinelError(
             "usage",
             human`the store is ${setting.text}; templates and IAM policies are for DynamoDB stores (--store dynamodb:<table>)`,
@@ -58,8 +59,8 @@ Examples:
         }
         ctx.say(
           options.printTemplate
-            ? dynamoDbTemplate(setting.name)
-            : JSON.stringify(storeIamPolicy(options.printIam!), null, 2) + "\n",
+            ? deployment.template(setting.name)
+            : JSON.stringify(deployment.iamPolicy(options.printIam!), null, 2) + "\n",
         );
         return;
       }
@@ -67,7 +68,7 @@ Examples:
       if (ctx.output() === "json") {
         writeJson(ctx.io.stdout, {
           store: setting.text,
-          region: setting.kind === "dynamodb" ? region : null,
+          region: isAwsStore(setting) ? region : null,
           done,
           created_by: by === undefined
             ? null
@@ -75,7 +76,7 @@ Examples:
         });
       } else {
         ctx.say(
-          human`${setting.text}${setting.kind === "dynamodb" ? human` (${region})` : ""}: ready${
+          human`${setting.text}${isAwsStore(setting) ? human` (${region})` : ""}: ready${
             by === undefined
               ? ""
               : human`, as ${by.arn} (account ${by.account}, ${

@@ -1,6 +1,7 @@
 /**
  * The `plugins:` section of the Sentinel config file, validated and normalised into
- * {@link PluginEntry} values.
+ * {@link PluginEntry} values. Pure: the bundled plugins it checks `plugin:` against are data
+ * (../bundled_plugins.ts).
  *
  * ```yaml
  * plugins:
@@ -20,16 +21,16 @@
  */
 import { z } from "zod";
 import { PLUGIN_KINDS } from "../../../plugins/api/v1.ts";
-import { parseDuration } from "../../core/text/duration.ts";
-import { CREDENTIAL_SOURCES } from "../../core/settings.ts";
-import { NOTIFICATION_EVENTS } from "../../core/notification_events.ts";
-import type { PluginEntry } from "../../core/plugin_entry.ts";
-import { BUNDLED_PLUGINS } from "./registry.ts";
+import { BUNDLED_PLUGINS, type BundledPlugin, bundledPlugin } from "../bundled_plugins.ts";
+import { NOTIFICATION_EVENTS } from "../notification_events.ts";
+import type { PluginEntry } from "../plugin_entry.ts";
+import { CREDENTIAL_SOURCES } from "../settings.ts";
+import { parseDuration } from "../text/duration.ts";
 
 const hostPattern = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/;
 
-/** One entry of `plugins:`. */
-export const pluginConfigSchema = z.strictObject({
+/** One entry of `plugins:`, before the checks that look at several keys at once. */
+const pluginShape = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "must be lowercase letters, digits, - and _"),
   plugin: z.string().optional(),
   module: z.string().min(1).optional(),
@@ -53,15 +54,22 @@ export const pluginConfigSchema = z.strictObject({
     error: `must be one of ${NOTIFICATION_EVENTS.join(", ")}`,
   })).min(1, "name at least one event, or leave events out to take them all").optional(),
   settings: z.record(z.string(), z.unknown()).optional(),
-}).superRefine((entry, ctx) => {
-  const issue = (path: string, message: string) =>
-    ctx.addIssue({ code: "custom", path: [path], message });
+});
+
+type PluginShape = z.output<typeof pluginShape>;
+
+/** Reports one problem at a key of the entry. */
+type Issue = (path: string, message: string) => void;
+
+/** One entry of `plugins:`. */
+export const pluginConfigSchema = pluginShape.superRefine((entry, ctx) => {
+  const issue: Issue = (path, message) => ctx.addIssue({ code: "custom", path: [path], message });
   if ((entry.plugin === undefined) === (entry.module === undefined)) {
     issue("plugin", "give either plugin: <bundled name> or module: <file> with sha256:");
     return;
   }
   if (entry.plugin !== undefined) {
-    const bundled = BUNDLED_PLUGINS[entry.plugin];
+    const bundled = bundledPlugin(entry.plugin);
     if (bundled === undefined) {
       issue(
         "plugin",
@@ -71,37 +79,10 @@ export const pluginConfigSchema = z.strictObject({
       );
       return;
     }
-    const grants = [
-      ["allow_net", "net", entry.allow_net?.length],
-      ["allow_write", "write", entry.allow_write?.length],
-      ["aws", "aws", entry.aws],
-    ] as const;
-    for (const [key, grant, given] of grants) {
-      if (given && !bundled.accepts.includes(grant)) {
-        issue(key, `plugin ${entry.plugin} does not take ${key}`);
-      }
-    }
-  } else {
-    if (entry.sha256 === undefined) issue("sha256", "an external module must be pinned by sha256");
-    if (entry.kind === undefined) {
-      issue("kind", `an external module needs kind: ${PLUGIN_KINDS.join(" | ")}`);
-    }
-    if (entry.aws !== undefined && entry.aws.service === undefined) {
-      issue("aws", "an external module with aws: needs aws.service (for example sns)");
-    }
-  }
-  if (entry.aws !== undefined && entry.aws.profile === undefined) {
-    if (entry.aws.region === undefined) {
-      issue(
-        "aws",
-        "aws.region is required when aws.profile is not given (with a profile, its region is the default)",
-      );
-    }
-    if (entry.aws.source !== undefined) {
-      issue("aws", "aws.source needs aws.profile: the source supplies that profile's credentials");
-    }
-  }
-  const kind = entry.plugin === undefined ? entry.kind : BUNDLED_PLUGINS[entry.plugin]?.kind;
+    checkGrants(entry, bundled, issue);
+  } else checkModule(entry, issue);
+  checkAwsWithoutProfile(entry, issue);
+  const kind = entry.plugin === undefined ? entry.kind : bundledPlugin(entry.plugin)?.kind;
   if (entry.events !== undefined && kind !== "notifier") {
     issue("events", "only notifiers take events");
   }
@@ -113,9 +94,48 @@ export const pluginConfigSchema = z.strictObject({
   }
 });
 
+/** A bundled plugin takes only the grants it accepts. */
+function checkGrants(entry: PluginShape, bundled: BundledPlugin, issue: Issue): void {
+  const grants = [
+    ["allow_net", "net", entry.allow_net?.length],
+    ["allow_write", "write", entry.allow_write?.length],
+    ["aws", "aws", entry.aws],
+  ] as const;
+  for (const [key, grant, given] of grants) {
+    if (given && !bundled.accepts.includes(grant)) {
+      issue(key, `plugin ${entry.plugin} does not take ${key}`);
+    }
+  }
+}
+
+/** An external module is pinned, says its kind, and names the service of its `aws:`. */
+function checkModule(entry: PluginShape, issue: Issue): void {
+  if (entry.sha256 === undefined) issue("sha256", "an external module must be pinned by sha256");
+  if (entry.kind === undefined) {
+    issue("kind", `an external module needs kind: ${PLUGIN_KINDS.join(" | ")}`);
+  }
+  if (entry.aws !== undefined && entry.aws.service === undefined) {
+    issue("aws", "an external module with aws: needs aws.service (for example sns)");
+  }
+}
+
+/** Without `aws.profile`, `aws:` needs a region and takes no source. */
+function checkAwsWithoutProfile(entry: PluginShape, issue: Issue): void {
+  if (entry.aws === undefined || entry.aws.profile !== undefined) return;
+  if (entry.aws.region === undefined) {
+    issue(
+      "aws",
+      "aws.region is required when aws.profile is not given (with a profile, its region is the default)",
+    );
+  }
+  if (entry.aws.source !== undefined) {
+    issue("aws", "aws.source needs aws.profile: the source supplies that profile's credentials");
+  }
+}
+
 /** Normalises one validated entry. */
 export function pluginEntry(config: z.output<typeof pluginConfigSchema>): PluginEntry {
-  const bundled = config.plugin === undefined ? undefined : BUNDLED_PLUGINS[config.plugin];
+  const bundled = config.plugin === undefined ? undefined : bundledPlugin(config.plugin);
   return {
     name: config.name,
     origin: bundled

@@ -1,7 +1,8 @@
 /**
- * The text of the Sentinel config file, parsed and validated with line-numbered errors. Its keys
- * are the settings of src/core/settings.ts plus `plugins:`. Loaded only when the file has content
- * (it brings `yaml` and `zod`; see sentinel_config.ts).
+ * The Sentinel config file's schema: its text parsed and validated with line-numbered errors. Its
+ * keys are the settings of ../settings.ts plus `plugins:` (./plugin_config.ts). Pure: the adapter
+ * (src/adapters/sentinel_config.ts) reads the file and imports this only when the file has
+ * content, since it brings `yaml` and `zod`.
  *
  * ```yaml
  * policy: ssm:/sentinel/policy
@@ -13,11 +14,19 @@
  * @module
  */
 import { z } from "zod";
-import { SentinelError } from "../core/errors.ts";
-import { SETTINGS } from "../core/settings.ts";
-import { formatIssue, parseYaml, pathShape } from "../core/text/yaml_source.ts";
-import type { SentinelConfig } from "../ports/config.ts";
-import { pluginConfigSchema, pluginEntry } from "./plugin_host/plugin_config.ts";
+import { SentinelError } from "../errors.ts";
+import type { PluginEntry } from "../plugin_entry.ts";
+import { SETTINGS } from "../settings.ts";
+import { formatIssue, parseYaml, pathShape } from "../text/yaml_source.ts";
+import { pluginConfigSchema, pluginEntry } from "./plugin_config.ts";
+
+/** The Sentinel config file, validated. */
+export interface SentinelConfig {
+  path: string;
+  /** Setting values as text, by config-file key. */
+  values: Record<string, string>;
+  plugins: PluginEntry[];
+}
 
 const SETTING_KEYS = Object.values(SETTINGS).map((setting) => setting.key);
 const PLUGIN_KEYS =
