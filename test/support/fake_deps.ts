@@ -38,7 +38,7 @@ import type { CredentialServer, ServedAnswer } from "../../src/ports/credential_
 import type { Deps } from "../../src/ports/deps.ts";
 import type { ChildProcesses } from "../../src/ports/processes.ts";
 import type { SystemProbe } from "../../src/ports/system.ts";
-import { parseSentinelConfig } from "../../src/adapters/parse_sentinel_config.ts";
+import { parseSentinelConfig } from "../../src/core/config/sentinel_config.ts";
 import { runCli } from "../../src/cli/program.ts";
 import { capturedIo, type TerminalOptions } from "./captured_io.ts";
 import { FakeAws } from "./fake_aws.ts";
