@@ -102,7 +102,8 @@ Deno.test("break-glass: denied profile opens for the invoker, bounded by the eve
     r.type === "decision" && r.outcome === "issued" && r.breakglass_event_id === event.id
   );
   assertTrue(
-    Date.parse(String(issuedUnder!.time)) + Number(call.get("DurationSeconds")) * 1000 <= endsAt + 1000,
+    Date.parse(String(issuedUnder!.time)) + Number(call.get("DurationSeconds")) * 1000 <=
+      endsAt + 1000,
     "the session outlives the event",
   );
   const stillDenied = await aws(
