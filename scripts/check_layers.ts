@@ -12,6 +12,11 @@
  * - adapters (`src/adapters`, the plugin host among them) import anything but app and cli;
  * - bundled plugins import only `plugins/api` and `plugins/shared`.
  *
+ * And one room of a layer is sealed off from the rest of it: the plugin host
+ * (`src/adapters/plugin_host/`) imports no other adapter — what it needs (the environment, the
+ * configuration, base credentials) comes in as ports from the composition root — and no adapter
+ * but `src/adapters/deps.ts` imports it.
+ *
  * Tests (`*_test.ts`) are not product code and are skipped.
  *
  *   deno run --allow-read scripts/check_layers.ts          # prints violations, exit 1 if any
@@ -51,6 +56,44 @@ const LAYERS: readonly Layer[] = [
   { name: "plugins", folder: "plugins/", mayImport: ["plugin_api", "plugins"], npm: [] },
   { name: "config", folder: "deno.json", mayImport: [], npm: [] },
 ];
+
+/**
+ * A room inside a layer that keeps to itself: its modules import no module of the layer outside the
+ * room, and of the rest of the layer only `importedBy` imports it.
+ */
+interface SealedRoom {
+  name: string;
+  folder: string;
+  layer: string;
+  importedBy: readonly string[];
+}
+
+const SEALED_ROOMS: readonly SealedRoom[] = [
+  {
+    name: "the plugin host",
+    folder: "src/adapters/plugin_host/",
+    layer: "adapters",
+    importedBy: ["src/adapters/deps.ts"],
+  },
+];
+
+/** Why an import from `file` to `target` (both root-relative) breaks a sealed room, if it does. */
+function roomViolation(file: string, target: string): string | undefined {
+  for (const room of SEALED_ROOMS) {
+    const inLayer = (path: string) => layerOf(path)?.name === room.layer;
+    const fromRoom = file.startsWith(room.folder);
+    const intoRoom = target.startsWith(room.folder);
+    if (fromRoom && !intoRoom && inLayer(target)) {
+      return `${room.name} must not import another adapter (${target}): take it as a port from ${
+        room.importedBy.join(", ")
+      }`;
+    }
+    if (!fromRoom && intoRoom && inLayer(file) && !room.importedBy.includes(file)) {
+      return `only ${room.importedBy.join(", ")} may import ${room.name} (${room.folder})`;
+    }
+  }
+  return undefined;
+}
 
 /** The layer a root-relative path belongs to (most specific folder first). */
 export function layerOf(path: string): Layer | undefined {
@@ -93,6 +136,8 @@ export function checkFile(file: string, source: string): Violation[] {
       if (targetLayer !== layer && !layer.mayImport.includes(targetName)) {
         violations.push({ file, specifier, why: `${layer.name} must not import ${targetName}` });
       }
+      const sealed = roomViolation(file, target);
+      if (sealed !== undefined) violations.push({ file, specifier, why: sealed });
     } else if (specifier.startsWith("node:") || specifier.startsWith("npm:")) {
       if (layer.npm !== "*" && !specifier.startsWith("node:")) {
         violations.push({ file, specifier, why: `${layer.name} must not import npm packages` });

@@ -19,7 +19,7 @@
  */
 import { moduleReach } from "./module_graph.ts";
 import { runtimeFlags } from "./runtime_flags.ts";
-import { BUNDLED_PLUGINS } from "../src/adapters/plugin_host/registry.ts";
+import { BUNDLED_PLUGINS } from "../src/core/bundled_plugins.ts";
 
 /** The five release targets. */
 export const TARGETS = [
@@ -203,11 +203,11 @@ export async function compilePlan(
   }
   for (const file of pluginFiles) {
     const path = `plugins/${file}`;
-    includes.push({ path, why: "bundled plugin (src/adapters/plugin_host/registry.ts)" });
+    includes.push({ path, why: "bundled plugin (src/core/bundled_plugins.ts)" });
     const text = await Deno.readTextFile(`${dir}${path}`).catch(() => undefined);
     if (text === undefined) {
       problems.push({
-        at: "src/adapters/plugin_host/registry.ts",
+        at: "src/core/bundled_plugins.ts",
         message: `${path} does not exist`,
       });
       continue;

@@ -96,8 +96,14 @@ Deno.test("break-glass: denied profile opens for the invoker, bounded by the eve
   );
   const [call] = await t.moto.assumeRoleCalls();
   assertEquals(call.get("SourceIdentity"), `sentinel=alice=bg${event.id}`);
+  // When the session was issued, as the decision log recorded it (the test's own clock runs on
+  // while the AWS CLI returns): from then, the session must end by the event's end.
+  const issuedUnder = (await t.home.readLog()).find((r) =>
+    r.type === "decision" && r.outcome === "issued" && r.breakglass_event_id === event.id
+  );
   assertTrue(
-    Date.now() + Number(call.get("DurationSeconds")) * 1000 <= endsAt + 1000,
+    Date.parse(String(issuedUnder!.time)) + Number(call.get("DurationSeconds")) * 1000 <=
+      endsAt + 1000,
     "the session outlives the event",
   );
   const stillDenied = await aws(

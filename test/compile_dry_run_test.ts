@@ -7,7 +7,7 @@
 import { assertEquals, assertIncludes, assertMatch, assertTrue } from "./assert.ts";
 import { compileArgs, compilePlan } from "../scripts/compile_plan.ts";
 import { runtimeFlags } from "../scripts/runtime_flags.ts";
-import { BUNDLED_PLUGINS } from "../src/adapters/plugin_host/registry.ts";
+import { BUNDLED_PLUGINS } from "../src/core/bundled_plugins.ts";
 import { ROOT } from "./harness/tools.ts";
 
 async function dryRun(root: string) {

@@ -5,7 +5,7 @@
 import { assertEquals, assertIncludes, assertMatch, assertTrue } from "./assert.ts";
 import { aws } from "./harness/aws_home.ts";
 import { POLICY, setupScenario } from "./harness/scenario.ts";
-import { baseEnv, runSentinel, sentinelCommand } from "./harness/sentinel.ts";
+import { runSentinel, spawnSentinel } from "./harness/sentinel.ts";
 
 Deno.test("exec gives the child the session, scrubs other AWS variables and passes its exit code", async () => {
   await using t = await setupScenario("alice");
@@ -36,23 +36,14 @@ Deno.test("exec gives the child the session, scrubs other AWS variables and pass
 
 Deno.test("exec forwards SIGTERM to the child and exits with the child's code", async () => {
   await using t = await setupScenario("alice");
-  const [command, ...args] = sentinelCommand();
-  const child = new Deno.Command(command, {
-    args: [
-      ...args,
-      "exec",
-      "prod",
-      "--",
-      "sh",
-      "-c",
-      'trap "echo got-term; exit 42" TERM; echo ready; while :; do sleep 0.1; done',
-    ],
-    env: baseEnv(t.home.env),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = spawnSentinel([
+    "exec",
+    "prod",
+    "--",
+    "sh",
+    "-c",
+    'trap "echo got-term; exit 42" TERM; echo ready; while :; do sleep 0.1; done',
+  ], { env: t.home.env });
   // Fail, never hang: if forwarding breaks, the orphaned shell would keep stdout open forever.
   const guard = setTimeout(() => {
     try {
@@ -129,15 +120,7 @@ Deno.test("exec without a command runs $SHELL, says in one line with which profi
 
 /** A running `sentinel exec` whose child's output can be awaited line by line. */
 function startExec(env: Record<string, string>, script: string) {
-  const [command, ...args] = sentinelCommand();
-  const child = new Deno.Command(command, {
-    args: [...args, "exec", "prod", "--", "sh", "-c", script],
-    env: baseEnv(env),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = spawnSentinel(["exec", "prod", "--", "sh", "-c", script], { env });
   // Fail, never hang: a signal that is not forwarded would leave the child running forever.
   const guard = setTimeout(() => {
     try {

@@ -8,7 +8,7 @@
  */
 import { assertEquals, assertIncludes, assertMatch, assertTrue } from "./assert.ts";
 import { setupScenario } from "./harness/scenario.ts";
-import { baseEnv, sentinelCommand } from "./harness/sentinel.ts";
+import { spawnSentinel } from "./harness/sentinel.ts";
 import { ROOT } from "./harness/tools.ts";
 
 const PYTHON = `${ROOT}.tools/venv/bin/python`;
@@ -49,15 +49,7 @@ rules:
 
 /** A running `sentinel exec --server`, whose child's output is read line by line. */
 function startServerExec(env: Record<string, string>, args: string[]) {
-  const [command, ...base] = sentinelCommand();
-  const child = new Deno.Command(command, {
-    args: [...base, ...args],
-    env: baseEnv(env),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = spawnSentinel(args, { env });
   const guard = setTimeout(() => {
     try {
       child.kill("SIGKILL");

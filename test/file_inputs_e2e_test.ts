@@ -4,8 +4,8 @@
  * exit 3, never a silently different policy, a stack trace or a hang.
  */
 import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
-import { baseEnv, sentinelCommand, type SentinelRun } from "./harness/sentinel.ts";
-import { ROOT } from "./harness/tools.ts";
+import { plainHome } from "./harness/plain_home.ts";
+import { type SentinelRun, spawnSentinel } from "./harness/sentinel.ts";
 
 const LATIN1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
@@ -28,16 +28,10 @@ async function runBounded(
   env: Record<string, string>,
   options: { stdin?: Uint8Array; timeoutMs?: number } = {},
 ): Promise<SentinelRun & { timedOut: boolean }> {
-  const [command, ...baseArgs] = sentinelCommand();
-  const child = new Deno.Command(command, {
-    args: [...baseArgs, ...args],
-    cwd: ROOT,
-    clearEnv: true,
-    env: baseEnv(env),
+  const child = spawnSentinel(args, {
+    env,
     stdin: options.stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  });
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -57,27 +51,18 @@ async function runBounded(
 }
 
 /** A home with an AWS config whose profile `prod` names the given policy; nothing reaches AWS. */
-async function offlineHome(policyPath: string) {
-  const dir = await Deno.makeTempDir({ prefix: "sentinel-files-" });
-  await Deno.mkdir(`${dir}/.aws`);
-  await Deno.writeTextFile(
-    `${dir}/.aws/config`,
-    `[profile prod]\nsentinel_role_arn = arn:aws:iam::123456789012:role/SentinelProd\nsentinel_source_profile = base\nsentinel_policy = ${policyPath}\n`,
-  );
-  return {
-    dir,
-    env: {
-      HOME: dir,
-      AWS_CONFIG_FILE: `${dir}/.aws/config`,
-      AWS_SHARED_CREDENTIALS_FILE: `${dir}/.aws/credentials`,
+function offlineHome(policyPath: string) {
+  return plainHome({
+    prefix: "sentinel-files-",
+    config:
+      `[profile prod]\nsentinel_role_arn = arn:aws:iam::123456789012:role/SentinelProd\nsentinel_source_profile = base\nsentinel_policy = ${policyPath}\n`,
+    env: (dir) => ({
       AWS_ENDPOINT_URL: "http://127.0.0.1:9",
       SENTINEL_CONFIG: `${dir}/sentinel.yaml`,
       SENTINEL_LOG_FILE: `${dir}/state/decisions.jsonl`,
       SENTINEL_CACHE_DIR: `${dir}/cache`,
-      DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
-    },
-    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
-  };
+    }),
+  });
 }
 
 function assertRefused(run: SentinelRun & { timedOut: boolean }, fragments: string[]) {

@@ -10,10 +10,9 @@ import { assertEquals, assertIncludes, assertMatch, assertTrue } from "./assert.
 import { aws, createIamUser } from "./harness/aws_home.ts";
 import { startMoto } from "./harness/moto.ts";
 import { runProgram } from "./harness/run.ts";
-import { ROOT, toolPath } from "./harness/tools.ts";
+import { DENO_DIR, ROOT, toolPath } from "./harness/tools.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/SentinelProd";
-const DENO_DIR = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`;
 
 /** A fresh, empty HOME and an environment that knows nothing but moto and the tools' PATH. */
 async function emptyHome(endpoint: string, path = Deno.env.get("PATH") ?? "") {

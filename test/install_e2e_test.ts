@@ -7,9 +7,7 @@
 import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
 import { networkEnv } from "./harness/network_env.ts";
 import { runProgram } from "./harness/run.ts";
-import { ROOT } from "./harness/tools.ts";
-
-const DENO_DIR = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`;
+import { DENO_DIR, ROOT } from "./harness/tools.ts";
 
 Deno.test("install.sh fetches deno@2.9.6 with the user's npm configuration and CA: an empty npm cache and no NODE_EXTRA_CA_CERTS still install", async () => {
   const home = await Deno.makeTempDir({ prefix: "sentinel-install-npm-" });

@@ -7,24 +7,14 @@
 import { assertEquals, assertTrue } from "./assert.ts";
 import { holdingProxy } from "./harness/holding_proxy.ts";
 import { setupScenario } from "./harness/scenario.ts";
-import { baseEnv, runSentinel, sentinelCommand } from "./harness/sentinel.ts";
-import { ROOT } from "./harness/tools.ts";
+import { runSentinel, spawnSentinel } from "./harness/sentinel.ts";
 
 const BURST = 50;
 const decoder = new TextDecoder();
 
 /** Starts `sentinel credentials prod` without waiting for it. */
 function spawnCredentials(env: Record<string, string>): Deno.ChildProcess {
-  const [command, ...args] = sentinelCommand();
-  return new Deno.Command(command, {
-    args: [...args, "credentials", "prod"],
-    cwd: ROOT,
-    clearEnv: true,
-    env: baseEnv(env),
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  return spawnSentinel(["credentials", "prod"], { env });
 }
 
 /** Resolves with `promise`, or rejects with `message` after `ms`. */

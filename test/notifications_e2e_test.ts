@@ -11,7 +11,7 @@ import { runSentinel } from "./harness/sentinel.ts";
 import { snsQueue } from "./harness/sns_queue.ts";
 import { startTeam } from "./harness/team.ts";
 import { ROOT, toolPath } from "./harness/tools.ts";
-import { HOOK_SECRET, webhookReceiver } from "./harness/webhook.ts";
+import { HOOK_SECRET, webhookPlugin, webhookReceiver } from "./harness/webhook.ts";
 
 const POLICY = `version: "1"
 rules:
@@ -36,18 +36,16 @@ Deno.test("approval and break-glass events reach a signed webhook and SNS; break
   await using t = await startTeam({ store: "sqlite", policy: POLICY, env: { HOOK_SECRET } });
   const clientEnv = { ...t.moto.clientEnv(), AWS_CONFIG_FILE: "/dev/null" };
   const sns = await snsQueue(t.moto, clientEnv);
-  const hook = (name: string, port: number, events = "") =>
-    `  - name: ${name}
-    plugin: webhook
-    allow_net: ["127.0.0.1:${port}"]
-${events}    settings: { url: "http://127.0.0.1:${port}/hook", secret_env: HOOK_SECRET }
-`;
   await Deno.writeTextFile(
     `${t.home.dir}/sentinel.yaml`,
     `store: ${t.store}
 plugins:
-${hook("all-events", all.port)}${
-      hook("approvals-only", approvalsOnly.port, "    events: [approval_requested]\n")
+${webhookPlugin({ name: "all-events", port: all.port })}${
+      webhookPlugin({
+        name: "approvals-only",
+        port: approvalsOnly.port,
+        events: ["approval_requested"],
+      })
     }  - name: sns-alerts
     plugin: sns
     aws: { region: us-east-1, profile: bob }
@@ -134,13 +132,9 @@ Deno.test("a required notifier that fails: the request is withdrawn (cancelled),
     store: "sqlite",
     policy: POLICY,
     env: { HOOK_SECRET },
-    sentinelConfig: `plugins:
-  - name: pager
-    plugin: webhook
-    required: true
-    allow_net: ["127.0.0.1:${down.port}"]
-    settings: { url: "http://127.0.0.1:${down.port}/hook", secret_env: HOOK_SECRET, max_attempts: 1 }
-`,
+    sentinelConfig: `plugins:\n${
+      webhookPlugin({ name: "pager", port: down.port, required: true, maxAttempts: 1 })
+    }`,
   });
   try {
     const request = await t.run(["request", "prod", "--reason", "deploy"]);

@@ -13,7 +13,7 @@ import { cacheArgs, compilePlan } from "../scripts/compile_plan.ts";
 import { runtimeFlags } from "../scripts/runtime_flags.ts";
 import { openSqliteStores } from "../src/adapters/stores/sqlite.ts";
 import type { ApprovalRequest } from "../src/core/approval/request.ts";
-import { ROOT } from "./harness/tools.ts";
+import { DENO_DIR, ROOT } from "./harness/tools.ts";
 import { runProgram } from "./harness/run.ts";
 
 /** How to enter a namespace with no network, or why none can be made here. */
@@ -121,7 +121,7 @@ plugins:
         PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
         HOME: home,
         NO_COLOR: "1",
-        DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
+        DENO_DIR,
         AWS_CONFIG_FILE: `${home}/no-aws-config`,
         AWS_SHARED_CREDENTIALS_FILE: `${home}/no-aws-credentials`,
         SENTINEL_CONFIG: `${home}/config.yaml`,

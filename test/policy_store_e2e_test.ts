@@ -129,7 +129,7 @@ Deno.test("the warm credential path loads no npm package and no AWS SDK", async 
   assertEquals(warm.some((s) => s.endsWith("/src/app/issuance/warm_credentials.ts")), true);
   assertEquals(warm.some((s) => s.endsWith("/src/adapters/deps.ts")), true);
   // The same walk does see npm packages where they are loaded, so the check above can fail.
-  const cold = await runtimeImports("src/adapters/parse_sentinel_config.ts");
+  const cold = await runtimeImports("src/core/config/sentinel_config.ts");
   assertEquals(cold.some((s) => s.startsWith("npm:") && s.includes("zod")), true);
 });
 

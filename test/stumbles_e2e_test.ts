@@ -13,7 +13,7 @@ import { runOnPty } from "./harness/pty.ts";
 import { installSentinel, runProgram } from "./harness/run.ts";
 import { setupScenario } from "./harness/scenario.ts";
 import { startTeam } from "./harness/team.ts";
-import { baseEnv, runSentinel, sentinelCommand } from "./harness/sentinel.ts";
+import { runSentinel, sentinelCommand, spawnSentinel } from "./harness/sentinel.ts";
 import { ROOT, toolPath } from "./harness/tools.ts";
 
 const PASSPHRASE = "correct horse battery staple";
@@ -385,14 +385,11 @@ Deno.test("stumble 8: sentinel log shows the decision log as a table, filters it
   assertIncludes(bad.stderr, "neither a duration");
 
   // --follow prints what is appended while it runs (and nothing before, with --limit 0).
-  const [command, ...args] = sentinelCommand();
-  const follower = new Deno.Command(command, {
-    args: [...args, "log", "--follow", "--output", "json", "--limit", "0"],
-    env: baseEnv({ ...env, PATH: Deno.env.get("PATH") ?? "" }),
-    clearEnv: true,
-    stdout: "piped",
+  const follower = spawnSentinel(["log", "--follow", "--output", "json", "--limit", "0"], {
+    env: { ...env, PATH: Deno.env.get("PATH") ?? "" },
+    stdin: "inherit",
     stderr: "null",
-  }).spawn();
+  });
   const reader = follower.stdout.pipeThrough(new TextDecoderStream()).getReader();
   await new Promise((resolve) => setTimeout(resolve, 2_000)); // let it start and reach the end
   const appended = await runSentinel(["credentials", "prod"], { env });

@@ -142,10 +142,16 @@ export async function fromAwsVault(
   options.debug?.(
     "aws-vault runs with /dev/tty as its input and error when the terminal can be opened, so its prompts reach you",
   );
-  const [command, args] = awsVaultCommand(["export", "--format=json", ...flags, profile]);
-  let output: Deno.CommandOutput;
+  const output = await runAwsVault(["export", "--format=json", ...flags, profile]);
+  if (!output.success) throw exportFailed(profile, output);
+  return exportedCredentials(profile, output.stdout);
+}
+
+/** Runs aws-vault (see {@link awsVaultCommand}) and collects what it prints. */
+async function runAwsVault(vaultArgs: string[]): Promise<Deno.CommandOutput> {
+  const [command, args] = awsVaultCommand(vaultArgs);
   try {
-    output = await new Deno.Command(command, {
+    return await new Deno.Command(command, {
       args,
       stdin: "null",
       stdout: "piped",
@@ -157,24 +163,30 @@ export async function fromAwsVault(
       cause: error,
     });
   }
+}
+
+/** Why `aws-vault export` failed: a locked keyring, or its own last words (if not on the terminal). */
+function exportFailed(profile: string, output: Deno.CommandOutput): SentinelError {
   // Empty when aws-vault wrote to the terminal instead.
   const stderr = new TextDecoder().decode(output.stderr).trim().split("\n").slice(-3).join(" ");
-  if (!output.success) {
-    const locked = /passphrase|keyring|locked|unlock|ioctl/i.test(stderr);
-    throw new SentinelError(
-      "aws_failure",
-      locked
-        ? `aws-vault could not open its keyring for profile ${profile} (${stderr}); run Sentinel from a terminal so aws-vault can prompt, unlock it with \`aws-vault exec ${profile} -- true\`, or set AWS_VAULT_FILE_PASSPHRASE for the file backend; ${DOCTOR_HINT}`
-        : stderr === ""
-        ? `aws-vault export ${profile} failed (exit ${output.code}); its message is above, on the terminal; ${DOCTOR_HINT}`
-        : `aws-vault export ${profile} failed (exit ${output.code}): ${
-          stderr || "no message"
-        }; ${DOCTOR_HINT}`,
-    );
-  }
+  const locked = /passphrase|keyring|locked|unlock|ioctl/i.test(stderr);
+  return new SentinelError(
+    "aws_failure",
+    locked
+      ? `aws-vault could not open its keyring for profile ${profile} (${stderr}); run Sentinel from a terminal so aws-vault can prompt, unlock it with \`aws-vault exec ${profile} -- true\`, or set AWS_VAULT_FILE_PASSPHRASE for the file backend; ${DOCTOR_HINT}`
+      : stderr === ""
+      ? `aws-vault export ${profile} failed (exit ${output.code}); its message is above, on the terminal; ${DOCTOR_HINT}`
+      : `aws-vault export ${profile} failed (exit ${output.code}): ${
+        stderr || "no message"
+      }; ${DOCTOR_HINT}`,
+  );
+}
+
+/** The credentials in what `aws-vault export --format=json` printed. */
+function exportedCredentials(profile: string, stdout: Uint8Array): AwsCredentials {
   let parsed: Record<string, unknown>;
   try {
-    parsed = JSON.parse(new TextDecoder().decode(output.stdout));
+    parsed = JSON.parse(new TextDecoder().decode(stdout));
   } catch {
     throw new SentinelError(
       "aws_failure",

@@ -13,7 +13,9 @@ import type { SsmPort, StsPort } from "../ports/aws.ts";
 import type { BaseCredentialProvider } from "../ports/base_credentials.ts";
 import type { LoadedConfig } from "../ports/config.ts";
 import type { Deps } from "../ports/deps.ts";
+import type { UserFiles } from "../ports/files.ts";
 import type { PluginCaller } from "../ports/plugins.ts";
+import type { ChildProcesses } from "../ports/processes.ts";
 import type { Stores } from "../ports/stores.ts";
 import { FileCache } from "./credential_cache.ts";
 import { appendDecision } from "./decision_log.ts";
@@ -73,65 +75,19 @@ const callModule = lazy<typeof import("./aws/aws_call.ts")>("./aws/aws_call.ts")
 export function createDeps(edges: ProcessEdges): Deps {
   const env: Environment = environmentOf(edges.vars);
   const warn = (message: string) => edges.stderr(`sentinel: warning: ${message}\n`);
-  const started = performance.now();
-  const debug = edges.debug
-    ? (message: string) =>
-      edges.stderr(
-        `sentinel: debug: [${String(Math.round(performance.now() - started)).padStart(5)} ms] ${
-          displaySafe(message)
-        }\n`,
-      )
-    : () => {};
-  const config = once<LoadedConfig>(async () => {
-    const { awsConfig, awsCredentials, sentinelConfig } = env.paths;
-    const loaded = await (await configModule()).loadConfig(env.paths);
-    debug(
-      `config files: AWS config ${awsConfig} (${loaded.aws.profiles.size} profiles), ` +
-        `AWS credentials ${awsCredentials} (${loaded.aws.credentials.size} sections), ` +
-        `Sentinel config ${sentinelConfig} (${
-          Object.keys(loaded.sentinel.values).length
-        } settings, ${loaded.sentinel.plugins.length} plugins)`,
-    );
-    return loaded;
-  });
-  // On a terminal, a call without an answer after 2 s says what it waits for (stderr only).
-  const slowNotices = once(async () => {
-    if (edges.stderrIsTerminal !== true) return;
-    const { onSlowCall, slowCallText } = await callModule();
-    onSlowCall((site, waitedMs) =>
-      edges.stderr(`sentinel: ${displaySafe(slowCallText(site, waitedMs))}\n`)
-    );
-  });
-  // The light fetch + SigV4 transport serves every call; SENTINEL_AWS_TRANSPORT=sdk selects the
-  // AWS SDK instead (same ports, same contract tests), for endpoints only the SDK understands.
-  const aws = once(async () => {
-    await slowNotices();
-    const options = { endpoints: env.get };
-    const sdk = env.get("SENTINEL_AWS_TRANSPORT") === "sdk";
-    debug(`AWS transport: ${sdk ? "the AWS SDK (SENTINEL_AWS_TRANSPORT=sdk)" : "fetch + SigV4"}`);
-    const transport = sdk
-      ? (await sdkModule()).createSdkTransport(options)
-      : (await fetchModule()).createFetchTransport(options);
-    return edges.debug ? timedTransport(transport, debug) : transport;
-  });
-  const stores = new Map<string, Promise<Stores>>();
-  return {
+  const debug = debugReporter(edges);
+  const slowNotices = once(() => reportSlowCalls(edges));
+  const deps: Deps = {
     env,
-    clock: { now: () => Date.now() },
+    clock: {
+      now: () => Date.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    },
     ids: { newId: randomHex16 },
-    config: { load: config },
+    config: { load: once(() => loadConfigFiles(env, debug)) },
     cache: new FileCache(env, warn),
     decisionLog: { append: async (path, record) => void await appendDecision(path, record) },
-    files: {
-      readText: readUserFile,
-      readOptional: readOptionalText,
-      textHash: fileTextHash,
-      writeText: (path, text) => Deno.writeTextFile(path, text),
-      writePrivate: writePrivateFile,
-      isReadOnly: isOwnerReadOnly,
-      backup: backupFile,
-      readFrom: readFromOffset,
-    },
+    files: USER_FILES,
     warn,
     debug,
     setChildEnv: edges.setEnv,
@@ -139,44 +95,123 @@ export function createDeps(edges: ProcessEdges): Deps {
       (await sourcesModule()).baseCredentialProvider(env, debug)
     ),
     system: once(async () => (await systemModule()).createSystemProbe(env)),
-    aws: (): Promise<{ sts: StsPort; ssm: SsmPort }> => aws(),
-    plugins: once<PluginCaller>(async () => {
-      const { callConfigured } = await pluginModule();
-      return { call: (entry, method, payload) => callConfigured(entry, method, payload, env.vars) };
-    }),
-    processes: once(async () => {
-      const { CommandNotStarted, runForeground } = await childModule();
-      return {
-        async runForeground(command, args, childEnv) {
-          try {
-            return { started: true, exitCode: await runForeground(command, args, childEnv) };
-          } catch (error) {
-            if (!(error instanceof CommandNotStarted)) throw error;
-            return { started: false, exitCode: error.exitCode, message: error.message };
-          }
-        },
-      };
-    }),
+    aws: once(() => awsTransport(env, edges, debug, slowNotices)),
+    // The host gets the environment, the configuration and the base-credential sources from here.
+    plugins: once<PluginCaller>(async () => (await pluginModule()).configuredCaller(deps)),
+    processes: once(childProcesses),
     credentialServer: async () => (await serverModule()).credentialServer,
     consoleSignin: async () => (await signinModule()).consoleSignin,
-    stores: (location, options) => {
-      // A DynamoDB store is only clients bound to one deadline: a fresh one per opening, so a
-      // long wait can poll with a fresh deadline each time. An SQLite file is opened once.
-      if (location.kind === "dynamodb") {
-        return slowNotices().then(() => storesModule()).then((m) =>
-          m.openStores(location, { endpoints: env.get })
-        );
+    stores: storeOpener(env, slowNotices),
+  };
+  return deps;
+}
+
+/** `--debug`: each diagnostic on stderr with the milliseconds since start; else nothing. */
+function debugReporter(edges: ProcessEdges): (message: string) => void {
+  if (!edges.debug) return () => {};
+  const started = performance.now();
+  return (message: string) =>
+    edges.stderr(
+      `sentinel: debug: [${String(Math.round(performance.now() - started)).padStart(5)} ms] ${
+        displaySafe(message)
+      }\n`,
+    );
+}
+
+/** The configuration files, loaded, with what was found reported to `debug`. */
+async function loadConfigFiles(
+  env: Environment,
+  debug: (message: string) => void,
+): Promise<LoadedConfig> {
+  const { awsConfig, awsCredentials, sentinelConfig } = env.paths;
+  const loaded = await (await configModule()).loadConfig(env.paths);
+  debug(
+    `config files: AWS config ${awsConfig} (${loaded.aws.profiles.size} profiles), ` +
+      `AWS credentials ${awsCredentials} (${loaded.aws.credentials.size} sections), ` +
+      `Sentinel config ${sentinelConfig} (${
+        Object.keys(loaded.sentinel.values).length
+      } settings, ${loaded.sentinel.plugins.length} plugins)`,
+  );
+  return loaded;
+}
+
+/** On a terminal, a call without an answer after 2 s says what it waits for (stderr only). */
+async function reportSlowCalls(edges: ProcessEdges): Promise<void> {
+  if (edges.stderrIsTerminal !== true) return;
+  const { onSlowCall, slowCallText } = await callModule();
+  onSlowCall((site, waitedMs) =>
+    edges.stderr(`sentinel: ${displaySafe(slowCallText(site, waitedMs))}\n`)
+  );
+}
+
+/**
+ * STS and SSM: the light fetch + SigV4 transport serves every call; SENTINEL_AWS_TRANSPORT=sdk
+ * selects the AWS SDK instead (same ports, same contract tests), for endpoints only the SDK
+ * understands.
+ */
+async function awsTransport(
+  env: Environment,
+  edges: ProcessEdges,
+  debug: (message: string) => void,
+  slowNotices: () => Promise<void>,
+): Promise<{ sts: StsPort; ssm: SsmPort }> {
+  await slowNotices();
+  const options = { endpoints: env.get };
+  const sdk = env.get("SENTINEL_AWS_TRANSPORT") === "sdk";
+  debug(`AWS transport: ${sdk ? "the AWS SDK (SENTINEL_AWS_TRANSPORT=sdk)" : "fetch + SigV4"}`);
+  const transport = sdk
+    ? (await sdkModule()).createSdkTransport(options)
+    : (await fetchModule()).createFetchTransport(options);
+  return edges.debug ? timedTransport(transport, debug) : transport;
+}
+
+/** The user's files (src/adapters/files.ts). */
+const USER_FILES: UserFiles = {
+  readText: readUserFile,
+  readOptional: readOptionalText,
+  textHash: fileTextHash,
+  writeText: (path, text) => Deno.writeTextFile(path, text),
+  writePrivate: writePrivateFile,
+  isReadOnly: isOwnerReadOnly,
+  backup: backupFile,
+  readFrom: readFromOffset,
+};
+
+/** Child processes: a command that could not start is an outcome, not an exception. */
+async function childProcesses(): Promise<ChildProcesses> {
+  const { CommandNotStarted, runForeground } = await childModule();
+  return {
+    async runForeground(command, args, childEnv) {
+      try {
+        return { started: true, exitCode: await runForeground(command, args, childEnv) };
+      } catch (error) {
+        if (!(error instanceof CommandNotStarted)) throw error;
+        return { started: false, exitCode: error.exitCode, message: error.message };
       }
-      let opened = stores.get(location.text);
-      if (opened === undefined) {
-        opened = storesModule().then((m) =>
-          m.openStores(location, { endpoints: env.get }, options)
-        );
-        opened.catch(() => stores.delete(location.text));
-        stores.set(location.text, opened);
-      }
-      return opened;
     },
+  };
+}
+
+/**
+ * The stores at a location. A store reached over AWS (DynamoDB) is only clients bound to one
+ * call's deadline: a fresh one per opening, so a long wait can poll with a fresh deadline each
+ * time. A file is opened once per process.
+ */
+function storeOpener(env: Environment, slowNotices: () => Promise<void>): Deps["stores"] {
+  const opened = new Map<string, Promise<Stores>>();
+  return (location, options) => {
+    if ("call" in location) {
+      return slowNotices().then(() => storesModule()).then((m) =>
+        m.openStores(location, { endpoints: env.get })
+      );
+    }
+    let stores = opened.get(location.text);
+    if (stores === undefined) {
+      stores = storesModule().then((m) => m.openStores(location, { endpoints: env.get }, options));
+      stores.catch(() => opened.delete(location.text));
+      opened.set(location.text, stores);
+    }
+    return stores;
   };
 }
 

@@ -1,8 +1,8 @@
 /**
- * The Sentinel config file (`$SENTINEL_CONFIG` or `~/.config/sentinel/config.yaml`): absent or
- * blank means defaults; otherwise it is parsed and validated by parse_sentinel_config.ts, which
- * is imported only then — it brings `yaml` and `zod`, which a cold `credentials` call without a
- * config file never needs.
+ * The Sentinel config file (`$SENTINEL_CONFIG` or `~/.config/sentinel/config.yaml`), read: absent
+ * or blank means defaults; otherwise it is parsed and validated by its schema in the core
+ * (core/config/sentinel_config.ts), which is imported only then — it brings `yaml` and `zod`,
+ * which a cold `credentials` call without a config file never needs.
  *
  * ```yaml
  * policy: ssm:/sentinel/policy
@@ -22,9 +22,9 @@ export async function loadSentinelConfig(paths: SentinelPaths): Promise<Sentinel
   const path = paths.sentinelConfig;
   const text = (await readOptionalText(path)) ?? "";
   if (text.trim() === "") return { path, values: {}, plugins: [] };
-  const parser = "./parse_sentinel_config.ts";
+  const schema = "../core/config/sentinel_config.ts";
   const { parseSentinelConfig } = await import(
-    parser
-  ) as typeof import("./parse_sentinel_config.ts");
+    schema
+  ) as typeof import("../core/config/sentinel_config.ts");
   return parseSentinelConfig(text, path);
 }

@@ -11,6 +11,7 @@ import { logFileFrom, policyOf, settingSources, storeFrom } from "../core/issuan
 import { resolveOnly } from "../core/settings.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 import type { PolicyDocument } from "../core/policy/schema.ts";
+import { isFileStore } from "../core/store/kinds.ts";
 import type { StoreSetting } from "../core/store/location.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { Stores } from "../ports/stores.ts";
@@ -77,7 +78,7 @@ export async function readingContext(
 ): Promise<ReadingContext> {
   if (identify) return await actingContext(deps, flags);
   const { store, logFile, config } = await storeWithoutCaller(deps, flags);
-  if (store.kind !== "sqlite") return await actingContext(deps, flags);
+  if (!isFileStore(store)) return await actingContext(deps, flags);
   return {
     stores: await deps.stores(store, { existing: true }), // a read never creates a store
     store,
@@ -128,7 +129,7 @@ export async function asRecordOwner(
     (env.get("AWS_ACCESS_KEY_ID") !== undefined && env.get("AWS_SECRET_ACCESS_KEY") !== undefined);
   if (named) return flags;
   const { store, config } = await storeWithoutCaller(deps, flags);
-  if (store.kind !== "sqlite") return flags;
+  if (!isFileStore(store)) return flags;
   const profile = await profileOf(await deps.stores(store));
   const known = profile !== undefined &&
     (config.aws.profiles.has(profile) || config.aws.credentials.has(profile));

@@ -13,6 +13,7 @@ import type { ApprovalCover } from "../core/issuance/verdict.ts";
 import { compilePolicy, explain, type Explanation } from "../core/policy/evaluate.ts";
 import type { CredentialMode, PolicyDocument } from "../core/policy/schema.ts";
 import type { StoreSetting } from "../core/store/location.ts";
+import { isFileStore } from "../core/store/kinds.ts";
 import type { AwsCredentials } from "../ports/aws.ts";
 import type { PolicyEntry } from "../ports/cache.ts";
 import type { Deps } from "../ports/deps.ts";
@@ -128,7 +129,7 @@ export async function coveringApproval(
   const store = access.setting.text;
   try {
     if (
-      access.setting.kind === "sqlite" &&
+      isFileStore(access.setting) &&
       (await deps.system()).pathKind(access.setting.name) === "missing"
     ) {
       return { store };

@@ -11,6 +11,7 @@ import { type AwsConfigFiles, effectiveProfile } from "../core/aws_config/profil
 import { compilePolicy, evaluate } from "../core/policy/evaluate.ts";
 import type { IssuanceSettings } from "../core/issuance/settings.ts";
 import type { Identity } from "../core/identity.ts";
+import { isAwsStore, isFileStore, storeKind } from "../core/store/kinds.ts";
 import type { AwsCall, AwsCredentials } from "../ports/aws.ts";
 import type { BaseCredentials } from "../ports/base_credentials.ts";
 import type { Deps } from "../ports/deps.ts";
@@ -389,7 +390,7 @@ async function storeCheck(
   signal: AbortSignal,
 ): Promise<Check> {
   const store = settings.store;
-  if (store.kind === "sqlite" && system.pathKind(store.name) === "missing") {
+  if (isFileStore(store) && system.pathKind(store.name) === "missing") {
     const folder = store.name.slice(0, store.name.lastIndexOf("/")) || "/";
     return {
       check: "store",
@@ -405,16 +406,14 @@ async function storeCheck(
     return {
       check: "store",
       ok: true,
-      detail: `${store.text}${store.kind === "dynamodb" ? ` (${settings.region})` : ""} reachable`,
+      detail: `${store.text}${isAwsStore(store) ? ` (${settings.region})` : ""} reachable`,
     };
   } catch (error) {
     return {
       check: "store",
       ok: false,
       detail: `${store.text}: ${message(error)}`,
-      fix: store.kind === "dynamodb"
-        ? "create it with `sentinel store init`, or check sentinel_store and the region"
-        : "fix the file's permissions, or point sentinel_store elsewhere",
+      fix: storeKind(store).unreachableFix,
     };
   }
 }

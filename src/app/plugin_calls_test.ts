@@ -5,13 +5,17 @@
 import { assertEquals, assertIncludes } from "../../test/assert.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 import type { PluginCaller } from "../ports/plugins.ts";
-import { callConfigured } from "../adapters/plugin_host/configured_calls.ts";
+import { environmentOf } from "../core/environment.ts";
+import { configuredCaller } from "../adapters/plugin_host/configured_calls.ts";
 import { notifyAll, routeApproval } from "./plugin_calls.ts";
 
-/** The real plugin host, with an empty environment. */
-const host: PluginCaller = {
-  call: (entry, method, payload) => callConfigured(entry, method, payload, {}),
-};
+/** The real plugin host, with an empty environment (no plugin here needs an AWS profile). */
+const unused = () => Promise.reject(new Error("not needed by these plugins"));
+const host: PluginCaller = configuredCaller({
+  env: environmentOf({}),
+  config: { load: unused },
+  baseCredentials: unused,
+});
 
 async function external(name: string, source: string, extra: Partial<PluginEntry> = {}) {
   const path = await Deno.makeTempFile({ suffix: ".js" });

@@ -1,21 +1,23 @@
 /**
- * Opening the approval and break-glass stores a setting names: SQLite needs nothing more;
- * DynamoDB is reached with the given credentials in the given region, within the command's
- * deadline. And what every list of them does with a record the store cannot read: name it.
+ * Opening the approval and break-glass stores a setting names: a store that is a file (SQLite)
+ * needs nothing more; one reached over AWS (DynamoDB) is reached with the given credentials in the
+ * given region, within the command's deadline (core/store/kinds.ts says which a kind is). And what
+ * every list of them does with a record the store cannot read: name it.
  *
  * @module
  */
 import { displaySafe } from "../core/text/display.ts";
+import { isFileStore } from "../core/store/kinds.ts";
 import type { StoreSetting } from "../core/store/location.ts";
 import type { AwsCredentials } from "../ports/aws.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { Page, Stores } from "../ports/stores.ts";
 
-/** How to reach a DynamoDB store. */
+/** How to reach a store over AWS. */
 export interface StoreAccess {
   region: string;
   signal: AbortSignal;
-  /** Fetched only for DynamoDB. */
+  /** Fetched only for a store reached over AWS. */
   credentials: () => Promise<AwsCredentials>;
 }
 
@@ -26,10 +28,9 @@ export async function openStore(
   access: StoreAccess,
   options?: { existing?: boolean },
 ): Promise<Stores> {
-  if (setting.kind === "sqlite") return await deps.stores(setting, options);
+  if (isFileStore(setting)) return await deps.stores(setting, options);
   return await deps.stores({
     ...setting,
-    kind: "dynamodb",
     credentials: await access.credentials(),
     call: { region: access.region, signal: access.signal },
   });

@@ -161,7 +161,7 @@ export function requestCommand(ctx: CommandContext) {
     }, {
       created: (outcome) => ctx.output() === "text" && ctx.say(createdText(outcome)),
       progress: line.progress,
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      sleep: (ms) => ctx.deps.clock.sleep(ms),
     });
     if (line.live && result.kind === "created" && result.waited) ctx.io.stderr("\r\x1b[2K");
     return askAnswer(ctx, profile, result);

@@ -9,7 +9,7 @@ import { Command } from "@commander-js/extra-typings";
 import { configuredStore, initStore } from "../app/store_admin.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { declare } from "./_command.ts";
-import { dynamoDbTemplate, storeIamPolicy } from "../core/store/template.ts";
+import { isAwsStore, storeKind } from "../core/store/kinds.ts";
 import { callerFlags, withCallerFlags } from "./_flags.ts";
 import { human } from "./render.ts";
 import type { Answer, CommandContext } from "./context.ts";
@@ -36,7 +36,8 @@ async function printDocument(
   iamFor: string | undefined,
 ): Promise<void> {
   const setting = await configuredStore(ctx.deps, flags);
-  if (setting.kind !== "dynamodb") {
+  const deployment = storeKind(setting).deployment;
+  if (deployment === undefined) {
     throw new SentinelError(
       "usage",
       human`the store is ${setting.text}; templates and IAM policies are for DynamoDB stores (--store dynamodb:<table>)`,
@@ -44,8 +45,8 @@ async function printDocument(
   }
   ctx.say(
     iamFor === undefined
-      ? dynamoDbTemplate(setting.name)
-      : JSON.stringify(storeIamPolicy(iamFor), null, 2) + "\n",
+      ? deployment.template(setting.name)
+      : JSON.stringify(deployment.iamPolicy(iamFor), null, 2) + "\n",
   );
 }
 
@@ -55,14 +56,14 @@ function initialisedAnswer({ store: setting, region, done, by }: Initialised): A
   return {
     json: {
       store: setting.text,
-      region: setting.kind === "dynamodb" ? region : null,
+      region: isAwsStore(setting) ? region : null,
       done,
       created_by: by === undefined
         ? null
         : { arn: by.arn, account: by.account, profile: by.profile ?? null },
     },
     text: () =>
-      human`${setting.text}${setting.kind === "dynamodb" ? human` (${region})` : ""}: ready${
+      human`${setting.text}${isAwsStore(setting) ? human` (${region})` : ""}: ready${
         by === undefined
           ? ""
           : human`, as ${by.arn} (account ${by.account}, ${

@@ -35,7 +35,7 @@ export interface PluginEntry {
 
 /**
  * The variable a setting reads its value from: `<name>_env: VAR` names `VAR`. The host resolves
- * these when calling the plugin (see resolve.ts), and they hold secrets such as signing keys.
+ * these when calling the plugin (see src/adapters/plugin_host/configured_calls.ts), and they hold secrets such as signing keys.
  */
 export function envReference(key: string, value: unknown): string | undefined {
   return key.endsWith("_env") && typeof value === "string" ? value : undefined;

@@ -23,6 +23,7 @@
 import { parseDuration } from "./text/duration.ts";
 import { SentinelError } from "./errors.ts";
 import { DEFAULT_REGION } from "./limits.ts";
+import { storeKindsHelp } from "./store/kinds.ts";
 
 /** Where base credentials come from. */
 export const CREDENTIAL_SOURCES = ["auto", "aws-vault", "sdk", "env"] as const;
@@ -143,8 +144,7 @@ export const SETTINGS = {
     parse: text,
     default: (paths) => `sqlite:${paths.dataDir}/sentinel.db`,
     defaultText: "sqlite:$XDG_DATA_HOME/sentinel/sentinel.db",
-    help: "where approval requests and break-glass events live: sqlite:<path> (one machine) or " +
-      "dynamodb:<table> (teams; create it with `sentinel store init`)",
+    help: `where approval requests and break-glass events live: ${storeKindsHelp()}`,
   }),
   timeout: spec("timeout", {
     parse: seconds(1, 600),

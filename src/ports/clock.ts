@@ -9,6 +9,8 @@
 export interface Clock {
   /** Epoch milliseconds. */
   now(): number;
+  /** Resolves once `ms` milliseconds have passed on this clock (a poll's pause). */
+  sleep(ms: number): Promise<void>;
 }
 
 /** Fresh random ids. */

@@ -5,15 +5,10 @@
  * @module
  */
 import type { AwsConfigFiles } from "../core/aws_config/profile.ts";
-import type { PluginEntry } from "../core/plugin_entry.ts";
+import type { SentinelConfig } from "../core/config/sentinel_config.ts";
 
-/** The Sentinel config file, validated. */
-export interface SentinelConfig {
-  path: string;
-  /** Setting values as text, by config-file key. */
-  values: Record<string, string>;
-  plugins: PluginEntry[];
-}
+/** The Sentinel config file, validated (its schema is core/config/sentinel_config.ts). */
+export type { SentinelConfig };
 
 /** Both, loaded. */
 export interface LoadedConfig {

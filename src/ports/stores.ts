@@ -8,13 +8,21 @@
  */
 import type { ApprovalRequest, RequestStatus } from "../core/approval/request.ts";
 import type { BreakglassEvent, QuotaSlot } from "../core/breakglass/event.ts";
+import type { StoreKindReached } from "../core/store/kinds.ts";
 import type { StoreSetting } from "../core/store/location.ts";
 import type { AwsCall, AwsCredentials } from "./aws.ts";
 
-/** Where the stores are, and (for DynamoDB) how to reach them. */
+/**
+ * Where the stores are, and how to reach them: a store that is a file needs nothing more; one
+ * reached over AWS (DynamoDB) needs the caller's credentials, and the region and deadline of the
+ * call (see core/store/kinds.ts).
+ */
 export type StoreLocation =
-  | (StoreSetting & { kind: "sqlite" })
-  | (StoreSetting & { kind: "dynamodb"; credentials: AwsCredentials; call: AwsCall });
+  | Extract<StoreSetting, { kind: StoreKindReached<"file"> }>
+  | (Extract<StoreSetting, { kind: StoreKindReached<"aws"> }> & {
+    credentials: AwsCredentials;
+    call: AwsCall;
+  });
 
 /** The stores at one location. */
 export interface Stores {

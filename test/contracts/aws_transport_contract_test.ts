@@ -1,6 +1,8 @@
 /**
  * The contract both AWS transports keep — the AWS SDK one (`sdk.ts`) and the `fetch` one
- * (`fetch_transport.ts`): the same cases run against each. Against a real moto server: the
+ * (`fetch_transport.ts`): the same cases run against each. Against a real moto server (and on
+ * the fast tests' fake, test/support/fake_aws.ts, which also fails as the transports do for an
+ * unknown key, a role that does not admit the caller, and a cancelled or late call): the
  * identity of an IAM user, AssumeRole with SourceIdentity and ExternalId as moto recorded them,
  * String and SecureString parameters, ParameterNotFound, increasing PutParameter versions. Against
  * local stand-ins (`harness/stand_in_aws.ts`, because moto does not emulate these faults): an
@@ -27,7 +29,8 @@ import { ExitCode, SentinelError } from "../../src/core/errors.ts";
 import type { AwsCredentials, SsmPort, StsPort } from "../../src/ports/aws.ts";
 import { createFetchTransport } from "../../src/adapters/aws/fetch_transport.ts";
 import { createSdkTransport } from "../../src/adapters/aws/sdk.ts";
-import type { TransportOptions } from "../../src/adapters/aws/endpoints.ts";
+import { displayEndpoint, type TransportOptions } from "../../src/adapters/aws/endpoints.ts";
+import { FakeAws } from "../support/fake_aws.ts";
 
 type Ports = { sts: StsPort; ssm: SsmPort };
 const TRANSPORTS: Record<string, (options: TransportOptions) => Ports> = {
@@ -101,93 +104,163 @@ async function bothSucceed<T>(endpoint: string, run: (ports: Ports) => Promise<T
   return results[0];
 }
 
+/** Ports under test, as the cases against a working AWS need them. */
+interface AwsSubject {
+  ports: Ports;
+  /** Credentials of an IAM user alice, in account 123456789012. */
+  alice: AwsCredentials;
+  /** The parameters of every AssumeRole call made so far, as AWS received them. */
+  assumeRoleCalls(): Promise<URLSearchParams[]>;
+  /** Where SSM was reached, as failure messages name it. */
+  ssmEndpoint: string;
+}
+
+/** What every implementation of the AWS ports does against a working AWS. */
+async function workingAws(t: Deno.TestContext, subject: AwsSubject) {
+  const { ports: { sts, ssm }, alice } = subject;
+
+  await t.step("GetCallerIdentity names the IAM user", async () => {
+    assertEquals(await sts.getCallerIdentity(alice, call()), {
+      arn: "arn:aws:iam::123456789012:user/alice",
+      account: "123456789012",
+    });
+  });
+
+  await t.step("AssumeRole sends SourceIdentity, ExternalId, DurationSeconds", async () => {
+    const before = Date.now();
+    const session = await sts.assumeRole(alice, call(), ASSUME);
+    assertTrue(session.accessKeyId.length >= 16 && session.secretAccessKey.length > 0);
+    assertTrue(session.sessionToken.length > 0);
+    const lifetime = (session.expiration.getTime() - before) / 1000;
+    assertTrue(lifetime > 840 && lifetime < 960, `session lasts ${lifetime} s, not 900`);
+    const [recorded] = await subject.assumeRoleCalls();
+    assertEquals(
+      Object.fromEntries(
+        ["RoleArn", "RoleSessionName", "SourceIdentity", "DurationSeconds", "ExternalId"]
+          .map((key) => [key, recorded.get(key)]),
+      ),
+      {
+        RoleArn: ROLE,
+        RoleSessionName: "sentinel-alice",
+        SourceIdentity: "sentinel=alice=r-0123abcd",
+        DurationSeconds: "900",
+        ExternalId: "ext-4711",
+      },
+    );
+  });
+
+  await t.step("AssumeRole without ExternalId sends none", async () => {
+    await sts.assumeRole(alice, call(), { ...ASSUME, externalId: undefined });
+    const calls = await subject.assumeRoleCalls();
+    assertEquals(calls.length, 2);
+    assertEquals(calls[1].has("ExternalId"), false);
+  });
+
+  await t.step("PutParameter returns increasing versions", async () => {
+    const versions = [];
+    for (const text of ["v1", "v2", "v3"]) {
+      versions.push(await ssm.putParameter(alice, call(), "/sentinel/versions", text, false));
+    }
+    assertEquals(versions, [1, 2, 3]);
+    assertEquals(await ssm.getParameter(alice, call(), "/sentinel/versions"), {
+      value: "v3",
+      version: 3,
+    });
+  });
+
+  await t.step("GetParameter reads a String and a SecureString, decrypted", async () => {
+    const policy = 'version: "1"\nrules:\n  - name: ünïcode & <xml>\n    effect: deny\n';
+    await ssm.putParameter(alice, call(), "/sentinel/plain", policy, false);
+    await ssm.putParameter(alice, call(), "/sentinel/secure", policy, true);
+    assertEquals(await ssm.getParameter(alice, call(), "/sentinel/plain"), {
+      value: policy,
+      version: 1,
+    });
+    assertEquals(await ssm.getParameter(alice, call(), "/sentinel/secure"), {
+      value: policy,
+      version: 1,
+    });
+  });
+
+  await t.step("GetParameter of a missing parameter: ParameterNotFound, exit 6", async () => {
+    const { error } = await failureOf(() => ssm.getParameter(alice, call(), "/sentinel/missing"));
+    assertEquals(error.exitCode, ExitCode.AwsFailure);
+    const start =
+      `SSM GetParameter /sentinel/missing (us-east-1) failed at ${subject.ssmEndpoint}: ` +
+      "ParameterNotFound";
+    assertTrue(error.message.startsWith(start), error.message);
+    assertTrue(
+      error.message.endsWith(
+        "; create it with `sentinel policy push ssm:/sentinel/missing <file>` or fix sentinel_policy" +
+          "; run `sentinel doctor`",
+      ),
+      error.message,
+    );
+  });
+}
+
 for (const [name, create] of Object.entries(TRANSPORTS)) {
   Deno.test(`${name} transport against moto`, async (t) => {
     await using moto = await startMoto();
-    const { sts, ssm } = create({
-      endpoints: (v) => v === "AWS_ENDPOINT_URL" ? moto.endpoint : undefined,
-    });
-    const alice = await createIamUser(moto, "alice");
-
-    await t.step("GetCallerIdentity names the IAM user created in moto", async () => {
-      assertEquals(await sts.getCallerIdentity(alice, call()), {
-        arn: "arn:aws:iam::123456789012:user/alice",
-        account: "123456789012",
-      });
-    });
-
-    await t.step("AssumeRole sends SourceIdentity, ExternalId, DurationSeconds", async () => {
-      const before = Date.now();
-      const session = await sts.assumeRole(alice, call(), ASSUME);
-      assertTrue(session.accessKeyId.length >= 16 && session.secretAccessKey.length > 0);
-      assertTrue(session.sessionToken.length > 0);
-      const lifetime = (session.expiration.getTime() - before) / 1000;
-      assertTrue(lifetime > 840 && lifetime < 960, `session lasts ${lifetime} s, not 900`);
-      const [recorded] = await moto.assumeRoleCalls();
-      assertEquals(
-        Object.fromEntries(
-          ["RoleArn", "RoleSessionName", "SourceIdentity", "DurationSeconds", "ExternalId"]
-            .map((key) => [key, recorded.get(key)]),
-        ),
-        {
-          RoleArn: ROLE,
-          RoleSessionName: "sentinel-alice",
-          SourceIdentity: "sentinel=alice=r-0123abcd",
-          DurationSeconds: "900",
-          ExternalId: "ext-4711",
-        },
-      );
-    });
-
-    await t.step("AssumeRole without ExternalId sends none", async () => {
-      await sts.assumeRole(alice, call(), { ...ASSUME, externalId: undefined });
-      const calls = await moto.assumeRoleCalls();
-      assertEquals(calls.length, 2);
-      assertEquals(calls[1].has("ExternalId"), false);
-    });
-
-    await t.step("PutParameter returns increasing versions", async () => {
-      const versions = [];
-      for (const text of ["v1", "v2", "v3"]) {
-        versions.push(await ssm.putParameter(alice, call(), "/sentinel/versions", text, false));
-      }
-      assertEquals(versions, [1, 2, 3]);
-      assertEquals(await ssm.getParameter(alice, call(), "/sentinel/versions"), {
-        value: "v3",
-        version: 3,
-      });
-    });
-
-    await t.step("GetParameter reads a String and a SecureString, decrypted", async () => {
-      const policy = 'version: "1"\nrules:\n  - name: ünïcode & <xml>\n    effect: deny\n';
-      await ssm.putParameter(alice, call(), "/sentinel/plain", policy, false);
-      await ssm.putParameter(alice, call(), "/sentinel/secure", policy, true);
-      assertEquals(await ssm.getParameter(alice, call(), "/sentinel/plain"), {
-        value: policy,
-        version: 1,
-      });
-      assertEquals(await ssm.getParameter(alice, call(), "/sentinel/secure"), {
-        value: policy,
-        version: 1,
-      });
-    });
-
-    await t.step("GetParameter of a missing parameter: ParameterNotFound, exit 6", async () => {
-      const { error } = await failureOf(() => ssm.getParameter(alice, call(), "/sentinel/missing"));
-      assertEquals(error.exitCode, ExitCode.AwsFailure);
-      const start = `SSM GetParameter /sentinel/missing (us-east-1) failed at ${moto.endpoint}: ` +
-        "ParameterNotFound";
-      assertTrue(error.message.startsWith(start), error.message);
-      assertTrue(
-        error.message.endsWith(
-          "; create it with `sentinel policy push ssm:/sentinel/missing <file>` or fix sentinel_policy" +
-            "; run `sentinel doctor`",
-        ),
-        error.message,
-      );
+    await workingAws(t, {
+      ports: create({ endpoints: (v) => v === "AWS_ENDPOINT_URL" ? moto.endpoint : undefined }),
+      alice: await createIamUser(moto, "alice"),
+      assumeRoleCalls: () => moto.assumeRoleCalls(),
+      ssmEndpoint: moto.endpoint,
     });
   });
 }
+
+Deno.test("the fake AWS of the fast tests (test/support/fake_aws.ts)", async (t) => {
+  const fake = new FakeAws();
+  await workingAws(t, {
+    ports: fake,
+    alice: fake.addUser("alice"),
+    assumeRoleCalls: () => Promise.resolve(fake.assumeRoleCalls()),
+    ssmEndpoint: displayEndpoint(FakeAws.endpoint("ssm")),
+  });
+
+  // Where a stand-in below makes the transports fail, the fake fails with the same words.
+  const sts = FakeAws.endpoint("sts").origin;
+  await t.step("an unknown access key: exit 6, as the transports say it", async () => {
+    const { error } = await failureOf(() => fake.sts.getCallerIdentity(KEY, call()));
+    assertEquals(error.exitCode, ExitCode.AwsFailure);
+    assertIncludes(error.message, `STS GetCallerIdentity failed at ${sts}: InvalidClientTokenId`);
+    assertIncludes(error.message, "AWS does not know the base credentials' access key");
+  });
+  await t.step("a role whose trust policy does not admit the caller: access denied", async () => {
+    fake.trust(ROLE, ["arn:aws:iam::123456789012:user/bob"]);
+    const { error } = await failureOf(() =>
+      fake.sts.assumeRole(fake.addUser("alice"), call(), ASSUME)
+    );
+    assertEquals(
+      error.message,
+      `STS AssumeRole on ${ROLE} failed at ${sts}: AccessDenied: User: ` +
+        `arn:aws:iam::123456789012:user/alice is not authorized to perform: sts:AssumeRole on resource: ${ROLE}; ` +
+        "check that the role's trust policy admits the base identity and allows sts:SetSourceIdentity",
+    );
+  });
+  await t.step(
+    "a cancelled call: interrupted (130); a call past its deadline: exit 6",
+    async () => {
+      const controller = new AbortController();
+      controller.abort();
+      const cancelled = await failureOf(() =>
+        fake.sts.getCallerIdentity(KEY, { region: "us-east-1", signal: controller.signal })
+      );
+      assertEquals(cancelled.error.exitCode, ExitCode.Interrupted);
+      assertEquals(cancelled.error.message, `STS GetCallerIdentity at ${sts} was interrupted`);
+      const late = await failureOf(() =>
+        fake.ssm.getParameter(KEY, {
+          region: "us-east-1",
+          signal: AbortSignal.abort(new DOMException("", "TimeoutError")),
+        }, "/p")
+      );
+      assertEquals(late.error.exitCode, ExitCode.AwsFailure);
+      assertIncludes(late.error.message, "no time was left to make the call");
+    },
+  );
+});
 
 Deno.test("an endpoint that accepts and never answers: both end by the 1.5 s deadline", async () => {
   await using silent = silentListener();

@@ -1,14 +1,17 @@
 /**
- * The contract both approval and break-glass stores keep — SQLite (`sqlite.ts`, a temp file) and
- * DynamoDB (`dynamodb.ts`, a table that `init()` creates on a real moto server): the same cases
- * run against each, every case on a new empty file or table. Records: create, get, duplicate ids,
+ * The contract every approval and break-glass store keeps — SQLite (`sqlite.ts`, a temp file),
+ * DynamoDB (`dynamodb.ts`, a table that `init()` creates on a real moto server) and the in-memory
+ * fake the fast tests use (test/support/memory_stores.ts): the same cases run against each, every
+ * case on a new empty file, table or memory. Records: create, get, duplicate ids,
  * transitions from the right and a stale version. Lists: filters, newest first, small pages with
  * nothing lost or repeated. The credential path: approvedFor and activeFor at their window
  * boundaries, and their latency. Break-glass: quotas at max-1, max and the instant the oldest
  * use leaves the window; a cooldown as a max-1 slot; require_review blocking until a review;
  * close; countInWindow. Concurrency, for real: 50 racers with their own connections (OS
- * processes for SQLite, whose calls are synchronous) transitioning one request from one version,
- * and 20 racers invoking under a per-user max-1 slot — exactly one wins each time.
+ * processes for SQLite, whose calls are synchronous; concurrent promises in one process for the
+ * fake, whose racing harness is itself shown to catch a store that reads, waits, then writes)
+ * transitioning one request from one version, and 20 racers invoking under a per-user max-1 slot
+ * — exactly one wins each time.
  *
  * Then what only one store has: SQLite's file (0600 in a new 0700 directory, WAL, schema
  * version); DynamoDB's table (indexes and TTL as designed, an existing table left alone, a
@@ -31,6 +34,7 @@ import type { AwsCredentials } from "../../src/ports/aws.ts";
 import type { Page, StoreLocation, Stores } from "../../src/ports/stores.ts";
 import { openStores } from "../../src/adapters/stores/open.ts";
 import { DynamoDbClient } from "../../src/adapters/aws/dynamodb.ts";
+import { MemoryStoreHost } from "../support/memory_stores.ts";
 import type { TransportOptions } from "../../src/adapters/aws/endpoints.ts";
 
 /** 2026-01-05 09:00 UTC: every time in these cases is relative to it. */
@@ -52,6 +56,11 @@ interface Subject {
   open(location: StoreLocation): Promise<Stores>;
   /** Runs every task with its own connection, all released at once; results in task order. */
   race(opened: Opened, tasks: RaceTask[]): Promise<unknown[]>;
+  /**
+   * Replaces the stored body of one record with `body`, as another program or a bad restore
+   * would (the columns or keys beside it stay).
+   */
+  writeBody(opened: Opened, kind: "request" | "event", id: string, body: string): Promise<void>;
 }
 
 /** Open stores and where they are. */
@@ -634,6 +643,68 @@ async function contract(t: Deno.TestContext, subject: Subject) {
     },
   );
 
+  await step(
+    "damaged records: named and left out of lists, store_damaged by id, nothing on the credential path",
+    async (s, opened) => {
+      const alice = request(0).requester;
+      const reqs = [1, 2, 3].map((n) => approved(request(n), T0 + 10_000, T0 + HOUR));
+      for (const r of reqs) {
+        await s.approvals.create({ ...r, status: "pending", version: 1 });
+        assertTrue(await s.approvals.transition(r, 1));
+      }
+      await subject.writeBody(opened, "request", reqs[0].id, "{not json");
+      await subject.writeBody(opened, "request", reqs[1].id, JSON.stringify({ id: reqs[1].id }));
+      const page = await s.approvals.list({ limit: 10 });
+      assertEquals(page.items.map((r) => r.id), [reqs[2].id], "the readable one is listed");
+      assertEquals(page.damaged?.map((d) => [d.id, d.why]), [
+        [reqs[1].id, "the field requester is missing"],
+        [reqs[0].id, "its body is not JSON"],
+      ]);
+      const paged: string[] = [];
+      const pagedDamaged: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const one = await s.approvals.list({ limit: 1, cursor });
+        paged.push(...one.items.map((r) => r.id));
+        pagedDamaged.push(...(one.damaged ?? []).map((d) => d.id));
+        cursor = one.next;
+      } while (cursor !== undefined);
+      assertEquals(
+        [paged, pagedDamaged],
+        [[reqs[2].id], [reqs[1].id, reqs[0].id]],
+        "pages of 1: a damaged record neither ends the list nor repeats",
+      );
+      for (const r of reqs.slice(0, 2)) {
+        const error = await rejectsWith(() => s.approvals.get(r.id), "store_damaged", 3);
+        assertIncludes(error.message, r.id);
+      }
+      assertEquals(
+        (await s.approvals.approvedFor(alice, "prod", T0 + MINUTE)).map((r) => r.id),
+        [reqs[2].id],
+        "a damaged approval grants nothing",
+      );
+
+      const events = [event(1), event(2)];
+      for (const e of events) assertEquals(await s.breakglass.invoke(e, []), { ok: true });
+      await subject.writeBody(
+        opened,
+        "event",
+        events[0].id,
+        JSON.stringify({ ...events[0], endsAt: "later" }),
+      );
+      assertEquals(
+        (await s.breakglass.activeFor("alice", "prod", T0 + MINUTE)).map((e) => e.id),
+        [events[1].id],
+        "a damaged event grants nothing",
+      );
+      const listed = await s.breakglass.list({ invoker: "alice", limit: 10 });
+      assertEquals(listed.items.map((e) => e.id), [events[1].id]);
+      assertEquals(listed.damaged?.map((d) => d.id), [events[0].id]);
+      assertIncludes(listed.damaged![0].why, "the field endsAt is the text");
+      await rejectsWith(() => s.breakglass.get(events[0].id), "store_damaged", 3);
+    },
+  );
+
   await step("clock: the store's own time, close to this machine's", async (s) => {
     const before = Date.now();
     const storeNow = await s.clock();
@@ -723,6 +794,17 @@ function sqliteSubject(dir: string): Subject {
     },
     open: (location) => openStores(location),
     race: (opened, tasks) => raceProcesses(opened.location.text, tasks),
+    async writeBody(opened, kind, id, body) {
+      const { DatabaseSync } = await import("node:sqlite");
+      const db = new DatabaseSync(opened.location.name);
+      try {
+        const table = kind === "request" ? "requests" : "events";
+        const changed = db.prepare(`UPDATE ${table} SET body = ? WHERE id = ?`).run(body, id);
+        assertEquals(Number(changed.changes), 1, `no ${kind} ${id}`);
+      } finally {
+        db.close();
+      }
+    },
   };
 }
 
@@ -868,6 +950,85 @@ Deno.test("store contract: sqlite", async (t) => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// The in-memory fake
+
+/**
+ * The fake every fast test uses. Its locations are keyed by their text alone (the port's location
+ * type only knows SQLite and DynamoDB; the fake stands in for either). Racers are concurrent
+ * promises, each on its own handle of the shared state.
+ */
+function memorySubject(): Subject {
+  const host = new MemoryStoreHost();
+  let cases = 0;
+  return {
+    name: "memory",
+    async fresh() {
+      const text = `memory:case-${++cases}`;
+      const location: StoreLocation = { kind: "sqlite", name: text, text };
+      const stores = host.open(location);
+      const initLines = await stores.init();
+      return {
+        stores,
+        location,
+        initLines,
+        [Symbol.asyncDispose]: () => Promise.resolve(stores.close()),
+      };
+    },
+    open: (location) => Promise.resolve(host.open(location, { existing: true })),
+    race: (opened, tasks) => {
+      const racers = tasks.map(() => host.open(opened.location, { existing: true }));
+      return Promise.all(
+        tasks.map((task, i) =>
+          task.op === "transition"
+            ? racers[i].approvals.transition(task.next, task.expected)
+            : racers[i].breakglass.invoke(task.event, task.slots, task.conditions)
+        ),
+      );
+    },
+    writeBody(opened, kind, id, body) {
+      const state = host.state(opened.location.text)!;
+      const row = (kind === "request" ? state.requests : state.events).get(id);
+      assertTrue(row !== undefined, `no ${kind} ${id}`);
+      row.body = body;
+      return Promise.resolve();
+    },
+  };
+}
+
+Deno.test("store contract: the in-memory fake", async (t) => {
+  const started = performance.now();
+  await contract(t, memorySubject());
+  console.log(`memory contract: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+});
+
+Deno.test("the fake's racing harness overlaps racers: a transition that reads, waits, then writes lets several win", async () => {
+  const host = new MemoryStoreHost();
+  const location = { text: "memory:broken" };
+  const r = request(1);
+  await host.open(location).approvals.create(r);
+  const state = host.state(location.text)!;
+  // A store that checks the version, gives way (as a network round trip would), then writes.
+  const brokenTransition = async (next: ApprovalRequest, expected: number) => {
+    const current = await host.open(location).approvals.get(next.id);
+    if (current?.version !== expected) return false;
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    state.writeRaw("request", next, JSON.stringify(next));
+    return true;
+  };
+  const results = await Promise.all(
+    Array.from(
+      { length: 10 },
+      (_, i) =>
+        brokenTransition({ ...approved(r, T0 + i, T0 + HOUR), decidedBy: `approver-${i}` }, 1),
+    ),
+  );
+  assertTrue(
+    results.filter((won) => won).length > 1,
+    "the racers never overlapped, so the racing cases could not catch a non-atomic store",
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
 // DynamoDB on moto
 
 function dynamoSubject(endpoint: string): Subject & { transport: TransportOptions } {
@@ -909,6 +1070,21 @@ function dynamoSubject(endpoint: string): Subject & { transport: TransportOption
             : racers[i].breakglass.invoke(task.event, task.slots, task.conditions)
         ),
       );
+    },
+    async writeBody(opened, kind, id, body) {
+      const client = new DynamoDbClient({
+        ...transport,
+        credentials: KEY,
+        call: { region: "us-east-1", signal: AbortSignal.timeout(30_000) },
+      });
+      const written = await client.updateItem({
+        TableName: opened.location.name,
+        Key: { pk: { S: `${kind}#${id}` }, sk: { S: kind } },
+        UpdateExpression: "SET doc = :doc",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":doc": { S: body } },
+      });
+      assertEquals(written.ok, true, `no ${kind} ${id}`);
     },
   };
 }

@@ -24,6 +24,27 @@ export interface FaultyProxy extends AsyncDisposable {
   readonly failed: number;
 }
 
+/** Sends `request` (whose `body` was read already) on to `target` unchanged; its answer. */
+export async function forward(
+  target: string,
+  request: Request,
+  body: Uint8Array<ArrayBuffer>,
+): Promise<Response> {
+  const url = new URL(request.url);
+  const headers = new Headers(request.headers);
+  headers.delete("host");
+  headers.delete("content-length");
+  const answer = await fetch(`${target}${url.pathname}${url.search}`, {
+    method: request.method,
+    headers,
+    body: request.method === "GET" || request.method === "HEAD" ? undefined : body,
+  });
+  return new Response(await answer.arrayBuffer(), {
+    status: answer.status,
+    headers: answer.headers,
+  });
+}
+
 /** What a DynamoDB throttling answer looks like (HTTP 400, JSON 1.0 error body). */
 export function throttled(): Response {
   return new Response(
@@ -53,19 +74,7 @@ export function faultyProxy(
       failed++;
       return failure();
     }
-    const url = new URL(request.url);
-    const headers = new Headers(request.headers);
-    headers.delete("host");
-    headers.delete("content-length");
-    const answer = await fetch(`${target}${url.pathname}${url.search}`, {
-      method: request.method,
-      headers,
-      body: request.method === "GET" || request.method === "HEAD" ? undefined : body,
-    });
-    return new Response(await answer.arrayBuffer(), {
-      status: answer.status,
-      headers: answer.headers,
-    });
+    return await forward(target, request, body);
   });
   return {
     endpoint: `http://127.0.0.1:${server.addr.port}`,

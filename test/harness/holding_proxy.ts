@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { forward } from "./faulty_proxy.ts";
 
 /** A running proxy; dispose it to release what it holds and stop. */
 export interface HoldingProxy extends AsyncDisposable {
@@ -31,19 +32,7 @@ export function holdingProxy(target: string, holdWhen: string): HoldingProxy {
       await released;
       return new Response("held by the test proxy", { status: 503 });
     }
-    const url = new URL(request.url);
-    const headers = new Headers(request.headers);
-    headers.delete("host");
-    headers.delete("content-length");
-    const answer = await fetch(`${target}${url.pathname}${url.search}`, {
-      method: request.method,
-      headers,
-      body: request.method === "GET" || request.method === "HEAD" ? undefined : body,
-    });
-    return new Response(await answer.arrayBuffer(), {
-      status: answer.status,
-      headers: answer.headers,
-    });
+    return await forward(target, request, body);
   });
   return {
     endpoint: `http://127.0.0.1:${server.addr.port}`,

@@ -33,4 +33,30 @@ export function runSentinel(
   return runProgram(command, [...baseArgs, ...args], options);
 }
 
+/** Options of {@link spawnSentinel}: by default no input, and both outputs piped. */
+export interface SpawnOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  stdin?: "piped" | "inherit" | "null";
+  stdout?: "piped" | "inherit" | "null";
+  stderr?: "piped" | "inherit" | "null";
+}
+
+/**
+ * Starts `sentinel <args>` without waiting for it (to signal it, read it as it runs, or race it),
+ * with `env` added to a minimal clean environment.
+ */
+export function spawnSentinel(args: string[], options: SpawnOptions = {}): Deno.ChildProcess {
+  const [command, ...baseArgs] = sentinelCommand();
+  return new Deno.Command(command, {
+    args: [...baseArgs, ...args],
+    cwd: options.cwd ?? ROOT,
+    clearEnv: true,
+    env: baseEnv(options.env),
+    stdin: options.stdin ?? "null",
+    stdout: options.stdout ?? "piped",
+    stderr: options.stderr ?? "piped",
+  }).spawn();
+}
+
 export { baseEnv };

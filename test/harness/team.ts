@@ -16,6 +16,18 @@ export const TEAM_ROLE = "arn:aws:iam::123456789012:role/SentinelProd";
 /** The team's users. */
 export const TEAM = ["alice", "bob", "carol", "dave"] as const;
 
+/** The team's usual policy: prod needs bob's approval; alice may break glass into it for 1 h. */
+export const TEAM_POLICY = `version: "1"
+rules:
+  - name: prod-needs-approval
+    effect: require_approval
+    conditions: { profiles: [prod] }
+approvals:
+  - { name: prod-approvers, profiles: [prod], approvers: [bob] }
+breakglass:
+  - { name: sre, profiles: [prod], users: [alice], max_duration: 1h }
+`;
+
 /** A running team; dispose it to stop moto and remove the home. */
 export interface Team extends AsyncDisposable {
   moto: MotoServer;

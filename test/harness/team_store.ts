@@ -1,13 +1,20 @@
 /**
  * The team's store opened directly, as someone who can write it (every user, in local mode) would:
  * to put records into it that Sentinel never wrote — forged, stale or stamped by a wrong clock —
- * and see what Sentinel makes of them.
+ * and see what Sentinel makes of them (through the store's own code, or as raw SQL).
  *
  * @module
  */
 import { openStores } from "../../src/adapters/stores/open.ts";
 import type { Stores } from "../../src/ports/stores.ts";
 import type { Team } from "./team.ts";
+
+/** Runs `sql` on the SQLite file `db` with the sqlite3 program; what it printed. */
+export function sqlite(db: string, sql: string): string {
+  const out = new Deno.Command("sqlite3", { args: [db, sql] }).outputSync();
+  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+  return new TextDecoder().decode(out.stdout);
+}
 
 /** The team's store (SQLite file or DynamoDB table on the team's moto). */
 export function openTeamStore(t: Team): Promise<Stores> {

@@ -9,6 +9,9 @@ export const ROOT = new URL("../../", import.meta.url).pathname;
 
 const TOOLS = `${ROOT}.tools`;
 
+/** Deno's module cache, handed to every Sentinel a test starts so that none downloads again. */
+export const DENO_DIR = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`;
+
 /** Absolute path of a test peer's executable, failing with the command to install it. */
 export function toolPath(name: "moto_server" | "python3" | "aws" | "aws-vault"): string {
   const path = name === "aws-vault" ? `${TOOLS}/bin/aws-vault` : `${TOOLS}/venv/bin/${name}`;

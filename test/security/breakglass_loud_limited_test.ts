@@ -1,15 +1,23 @@
 /**
- * Break-glass stays loud and limited (DESIGN §9): an event grants nothing until its announcement
- * is delivered (an invocation killed right after it was recorded leaves a silent, powerless event
- * that a later call announces first); a clock far from the store's cannot stamp invocations
- * (so it neither passes cooldowns and quotas nor erases the real uses), and an event stamped in
- * the future grants nothing; one person holds one open event per profile.
+ * Break-glass stays loud and limited (DESIGN §9).
+ *
+ * - Loud: an event grants nothing until its announcement is delivered (an invocation killed right
+ *   after it was recorded leaves a silent, powerless event that a later call announces first). An
+ *   event closed because a required notifier failed granted nothing and holds nothing back: once
+ *   the notifier is fixed, break-glass can be invoked again (no cooldown, no review owed).
+ * - Limited: a clock far from the store's cannot stamp invocations (so it neither passes cooldowns
+ *   and quotas nor erases the real uses), and an event stamped in the future grants nothing; one
+ *   person holds one open event per profile; a short-window rule never erases the uses a
+ *   long-window rule's quota still counts (both stores); and break-glass never reaches a role a
+ *   deny rule guards, whatever profile a person points at it.
  */
 import { assertEquals, assertIncludes, assertTrue } from "../assert.ts";
-import { baseEnv } from "../harness/run.ts";
-import { sentinelCommand } from "../harness/sentinel.ts";
+import { credentialProcess } from "../harness/aws_home.ts";
+import { spawnSentinel } from "../harness/sentinel.ts";
+import { silentListener } from "../harness/stand_in_aws.ts";
 import { openTeamStore } from "../harness/team_store.ts";
 import { startTeam, type Team, TEAM_ROLE } from "../harness/team.ts";
+import { HOOK_SECRET, webhookPlugin } from "../harness/webhook.ts";
 import { openEvent } from "../../src/core/breakglass/transitions.ts";
 
 const POLICY = `version: "1"
@@ -46,26 +54,16 @@ function stallingReceiver() {
 }
 
 const pager = (port: number) =>
-  `plugins:
-  - name: pager
-    plugin: webhook
-    required: true
-    timeout: 1s
-    allow_net: ["127.0.0.1:${port}"]
-    settings: { url: "http://127.0.0.1:${port}/hook", secret_env: HOOK_SECRET, max_attempts: 1 }
-`;
+  `plugins:\n${
+    webhookPlugin({ name: "pager", port, required: true, timeout: "1s", maxAttempts: 1 })
+  }`;
 
 /** Starts `sentinel breakglass prod …` and kills it with `signal` once its announcement is in flight. */
 async function invokeAndKill(t: Team, receiver: { bodies: string[] }, signal: Deno.Signal) {
-  const [command, ...args] = sentinelCommand();
-  const child = new Deno.Command(command, {
-    args: [...args, "breakglass", "prod", "--reason-code", "incident", "-j", `killed by ${signal}`],
-    clearEnv: true,
-    env: baseEnv(t.env),
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const child = spawnSentinel(
+    ["breakglass", "prod", "--reason-code", "incident", "-j", `killed by ${signal}`],
+    { env: t.env, stdout: "null", stderr: "null" },
+  );
   const seen = receiver.bodies.length;
   const deadline = Date.now() + 30_000;
   while (receiver.bodies.length === seen && Date.now() < deadline) {
@@ -81,7 +79,7 @@ Deno.test("a break-glass invocation killed (SIGKILL) before its announcement is 
   await using t = await startTeam({
     store: "sqlite",
     policy: POLICY,
-    env: { HOOK_SECRET: "whsec_" + btoa("sentinel-test-webhook-key") },
+    env: { HOOK_SECRET },
     sentinelConfig: pager(receiver.port),
   });
   await invokeAndKill(t, receiver, "SIGKILL");
@@ -124,7 +122,7 @@ Deno.test("a break-glass invocation stopped by SIGTERM or Ctrl-C mid-announcemen
     await using t = await startTeam({
       store: "sqlite",
       policy: POLICY,
-      env: { HOOK_SECRET: "whsec_" + btoa("sentinel-test-webhook-key") },
+      env: { HOOK_SECRET },
       sentinelConfig: pager(receiver.port),
     });
     await invokeAndKill(t, receiver, signal);
@@ -237,4 +235,176 @@ Deno.test("one open break-glass per person and profile: a second invocation says
   const fourth = await invoke();
   assertEquals(fourth.code, 4, fourth.stderr);
   assertIncludes(fourth.stderr, "per-user quota (2 per");
+});
+
+const ADMIN = "arn:aws:iam::123456789012:role/OrgAdmin";
+const ROLE_GUARD_POLICY = `version: "1"
+rules:
+  - name: never-admin
+    effect: deny
+    conditions: { roles: ["${ADMIN}"] }
+    reason: OrgAdmin is never handed out through Sentinel
+  - name: prod-closed
+    effect: deny
+    conditions: { profiles: ["prod*"] }
+    reason: prod is closed outside emergencies
+breakglass:
+  - name: sre
+    profiles: ["prod*"]
+    users: [alice]
+    max_duration: 1h
+`;
+
+Deno.test("break-glass never reaches a role a deny rule guards, even through a profile the invoker made to match the rule", async () => {
+  await using t = await startTeam({ store: "sqlite", policy: ROLE_GUARD_POLICY });
+  const config = `${t.home.dir}/.aws/config`;
+  await Deno.writeTextFile(
+    config,
+    (await Deno.readTextFile(config)) + `
+[profile prod-admin]
+sentinel_role_arn = ${ADMIN}
+sentinel_source_profile = alice
+sentinel_policy = ${t.policyPath}
+region = us-east-1
+`,
+  );
+  const invoked = await t.run([
+    "breakglass",
+    "prod-admin",
+    "--reason-code",
+    "incident",
+    "--justification",
+    "INC-1",
+  ]);
+  const issued = await t.run(["credentials", "prod-admin"]);
+  assertEquals(
+    issued.stdout,
+    "",
+    `break-glass (exit ${invoked.code}) handed out ${ADMIN}, which a rule denies for everyone`,
+  );
+  assertEquals(issued.code, 4, issued.stderr);
+  const [call] = await t.moto.assumeRoleCalls();
+  assertEquals(call, undefined, `AssumeRole was called for ${call?.get("RoleArn")}`);
+});
+
+const QUOTA_POLICY = `version: "1"
+rules:
+  - { name: closed, effect: deny, conditions: { profiles: [prod, staging] }, reason: closed }
+breakglass:
+  - name: prod-emergency
+    profiles: [prod]
+    users: [alice]
+    max_duration: 1h
+    quota: { per_user: { max: 2, window: 1h } }
+  - name: staging-emergency
+    profiles: [staging]
+    users: [alice]
+    max_duration: 1h
+    quota: { per_user: { max: 10, window: 2s } }
+`;
+
+for (const store of ["sqlite", "dynamodb"] as const) {
+  Deno.test(`on ${store}, a short-window rule never erases the uses a long-window rule's quota still counts`, async () => {
+    await using t = await startTeam({
+      store,
+      policy: QUOTA_POLICY,
+      extraConfig: `
+[profile staging]
+credential_process = ${credentialProcess("staging")}
+sentinel_role_arn = arn:aws:iam::123456789012:role/SentinelStaging
+sentinel_source_profile = alice
+sentinel_policy = POLICY_PATH
+region = us-east-1
+`,
+    });
+    const config = `${t.home.dir}/.aws/config`;
+    await Deno.writeTextFile(
+      config,
+      (await Deno.readTextFile(config)).replace("POLICY_PATH", t.policyPath),
+    );
+    // Each event is closed at once: one person holds one open event per profile, and the
+    // quota is what this test is about.
+    const invoke = async (profile: string) => {
+      const run = await t.run([
+        "breakglass",
+        profile,
+        "--reason-code",
+        "incident",
+        "--justification",
+        "INC-1",
+        "--output",
+        "json",
+      ]);
+      if (run.code === 0) {
+        const id = JSON.parse(run.stdout).id;
+        const closed = await t.as("alice", ["breakglass", "close", id, "--reason", "done"]);
+        assertEquals(closed.code, 0, closed.stderr);
+      }
+      return run;
+    };
+    for (let i = 0; i < 2; i++) {
+      const used = await invoke("prod");
+      assertEquals(used.code, 0, used.stderr);
+    }
+    const blocked = await invoke("prod");
+    assertEquals(blocked.code, 4, "the prod quota (2 per hour) did not hold at all");
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const staging = await invoke("staging");
+    assertEquals(staging.code, 0, staging.stderr);
+    const again = await invoke("prod");
+    assertEquals(
+      again.code,
+      4,
+      `a third prod break-glass within the hour went through after one on staging: ${again.stdout}`,
+    );
+  });
+}
+
+const COOLDOWN_POLICY = `version: "1"
+rules:
+  - name: prod-needs-approval
+    effect: require_approval
+    conditions: { profiles: [prod] }
+approvals:
+  - { name: prod-approvers, profiles: [prod], approvers: [bob] }
+breakglass:
+  - name: sre
+    profiles: [prod]
+    users: [alice]
+    max_duration: 1h
+    cooldown: 30m
+    require_review: true
+`;
+
+Deno.test("a break-glass closed because a required notifier failed holds no cooldown and owes no review: once the notifier is fixed, it can be invoked again", async () => {
+  await using t = await startTeam({
+    store: "sqlite",
+    policy: COOLDOWN_POLICY,
+    env: { HOOK_SECRET },
+  });
+  await using silent = silentListener();
+  const config = `${t.home.dir}/sentinel.yaml`;
+  await Deno.writeTextFile(
+    config,
+    `store: ${t.store}\nplugins:\n${
+      webhookPlugin({
+        name: "hook",
+        port: Number(new URL(silent.endpoint).port),
+        required: true,
+        timeout: "2s",
+      })
+    }`,
+  );
+  const invoke = () =>
+    t.run(["breakglass", "prod", "--reason-code", "incident", "--justification", "INC-1"]);
+  const failed = await invoke();
+  assertEquals(failed.code, 7, failed.stderr);
+  // The notifier is fixed (here: removed), as the message says; invoke again.
+  await Deno.writeTextFile(config, `store: ${t.store}\n`);
+  const again = await invoke();
+  assertEquals(
+    again.code,
+    0,
+    `the event that granted nothing still blocks: ${again.stderr} (first said: ${failed.stderr})`,
+  );
 });

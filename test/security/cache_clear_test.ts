@@ -1,34 +1,26 @@
 /**
- * `sentinel cache clear` (issue 17, robustness): it removes nothing outside the real cache folder
- * — a cache folder that is a symbolic link, or a `credentials/`, `policy/` or `identity/` folder
- * in it that is one, is refused before anything is removed (exit 3), where it used to follow the
- * link and delete entry-named files in its target — and a profile that exists nowhere is a usage
- * error with the near names (exit 2), not "removed 0 cached session(s) of nosuch".
+ * `sentinel cache clear` removes Sentinel's own cache entries and nothing else.
+ *
+ * - Only entry files Sentinel writes (named by hex digests) are removed: a cache folder that holds
+ *   other `.json` files (SENTINEL_CACHE_DIR pointed at a project folder) keeps them.
+ * - Nothing outside the real cache folder is removed: a cache folder that is a symbolic link, or a
+ *   `credentials/`, `policy/` or `identity/` folder in it that is one, is refused before anything
+ *   is removed (exit 3).
+ * - A profile that exists nowhere is a usage error with the near names (exit 2).
  */
 import { assertEquals, assertIncludes } from "../assert.ts";
+import { exists } from "../harness/files.ts";
+import { plainHome } from "../harness/plain_home.ts";
 import { runSentinel } from "../harness/sentinel.ts";
 
 const ENTRY = `${"ab".repeat(8)}-${"cd".repeat(32)}.json`;
-const exists = (path: string) => Deno.lstat(path).then(() => true, () => false);
-
-async function home(): Promise<{ dir: string; env: Record<string, string> } & AsyncDisposable> {
-  const dir = await Deno.makeTempDir({ prefix: "sentinel-cache-clear-" });
-  await Deno.mkdir(`${dir}/.aws`);
-  await Deno.writeTextFile(
-    `${dir}/.aws/config`,
-    "[profile prod]\nregion = us-east-1\n\n[profile prod-eu]\nregion = eu-west-1\n",
-  );
-  return {
-    dir,
-    env: {
-      HOME: dir,
-      AWS_CONFIG_FILE: `${dir}/.aws/config`,
-      AWS_SHARED_CREDENTIALS_FILE: `${dir}/.aws/credentials`,
-      SENTINEL_CACHE_DIR: `${dir}/cache`,
-      DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
-    },
-    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
-  };
+/** A home whose cache folder is `<home>/cache`, with profiles prod and prod-eu. */
+function home() {
+  return plainHome({
+    prefix: "sentinel-cache-clear-",
+    config: "[profile prod]\nregion = us-east-1\n\n[profile prod-eu]\nregion = eu-west-1\n",
+    env: (dir) => ({ SENTINEL_CACHE_DIR: `${dir}/cache` }),
+  });
 }
 
 /** A folder of someone else's files, named as Sentinel names its entries. */
@@ -40,6 +32,22 @@ async function victim(dir: string): Promise<string[]> {
   }
   return files;
 }
+
+Deno.test("cache clear removes only Sentinel's own entries from a cache folder that holds other .json files", async () => {
+  await using cache = await plainHome({ prefix: "sentinel-cache-clear-" });
+  const dir = cache.dir;
+  const ours = `${dir}/policy/${"ab".repeat(32)}.json`;
+  const theirs = [`${dir}/policy/team-policy.json`, `${dir}/credentials/notes.json`];
+  await Deno.mkdir(`${dir}/policy`);
+  await Deno.mkdir(`${dir}/credentials`);
+  for (const path of [ours, ...theirs]) await Deno.writeTextFile(path, "{}");
+  const run = await runSentinel(["cache", "clear"], {
+    env: { ...cache.env, SENTINEL_CACHE_DIR: dir, AWS_CONFIG_FILE: "/dev/null" },
+  });
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(await exists(ours), false);
+  for (const path of theirs) assertEquals(await exists(path), true, `${path} was removed`);
+});
 
 Deno.test("cache clear never removes a file outside the real cache folder: a symlinked cache folder is refused", async () => {
   await using h = await home();

@@ -1,14 +1,21 @@
 /**
- * Shell completion (issue 17, robustness), run in the real shells against the generated scripts:
- * bash (and zsh) never block when AWS_CONFIG_FILE is a FIFO — only a regular file is read; zsh
- * offers profiles at all (its script declared `local path=…`, and zsh ties `path` to PATH, so
- * `sed` was "command not found" and no profile was ever offered); `breakglass <Tab>` offers the
- * profiles beside its subcommands; and `export prod --format <Tab>` offers `env json ini` instead
- * of file names. zsh's completion builtins (`compadd`, `_files`) exist only inside a completion
- * widget, so the zsh probe stands in for them and prints what would be offered; the rest of the
- * script runs as zsh runs it. Without zsh installed, its cases check the script's text instead.
+ * Shell completion offers what is there, and never runs or waits on what it reads. Run in the real
+ * shells against the generated scripts.
+ *
+ * - A profile name is a literal word, never evaluated: completing after `exec ` or `--profile `
+ *   never runs a command hidden in a name (`$(touch …)` in a shared ~/.aws/config), and such a
+ *   name is not offered.
+ * - bash (and zsh) never block when AWS_CONFIG_FILE is a FIFO: only a regular file is read.
+ * - zsh offers the profiles (no `local` in its script hides PATH, which zsh ties to `path`);
+ *   `breakglass <Tab>` offers the profiles beside its subcommands; `export prod --format <Tab>`
+ *   offers `env json ini`, not file names.
+ *
+ * zsh's completion builtins (`compadd`, `_files`) exist only inside a completion widget, so the zsh
+ * probe stands in for them and prints what would be offered; the rest of the script runs as zsh
+ * runs it. Without zsh installed, its cases check the script's text instead.
  */
 import { assertEquals, assertIncludes, assertTrue } from "../assert.ts";
+import { plainHome } from "../harness/plain_home.ts";
 import { runProgram } from "../harness/run.ts";
 import { runSentinel } from "../harness/sentinel.ts";
 
@@ -29,12 +36,11 @@ interface Shells extends AsyncDisposable {
 }
 
 async function shells(): Promise<Shells> {
-  const dir = await Deno.makeTempDir({ prefix: "sentinel-completions-" });
-  await Deno.mkdir(`${dir}/.aws`);
-  await Deno.writeTextFile(
-    `${dir}/.aws/config`,
-    "[default]\nregion = us-east-1\n\n[profile prod]\nregion = us-east-1\n",
-  );
+  const home = await plainHome({
+    prefix: "sentinel-completions-",
+    config: "[default]\nregion = us-east-1\n\n[profile prod]\nregion = us-east-1\n",
+  });
+  const dir = home.dir;
   for (const shell of ["bash", "zsh"]) {
     const script = await runSentinel(["completions", shell]);
     assertEquals(script.code, 0, script.stderr);
@@ -60,9 +66,33 @@ _sentinel; printf '%s\\n' "\${COMPREPLY[@]}"`,
       assertEquals(run.stderr, "", `${shell} completing ${words.join(" ")}`);
       return run.stdout.split("\n").filter((line) => line !== "");
     },
-    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+    [Symbol.asyncDispose]: () => home[Symbol.asyncDispose](),
   };
 }
+
+Deno.test("completing a profile never runs a command hidden in a profile name, and never offers that name", async () => {
+  await using home = await plainHome({ prefix: "sentinel-completions-" });
+  const dir = home.dir;
+  const marker = `${dir}/pwned`;
+  await Deno.writeTextFile(
+    `${dir}/.aws/config`,
+    `[profile base]\nregion = us-east-1\n\n[profile $(touch\${IFS}${marker})]\nregion = us-east-1\n`,
+  );
+  const script = await runSentinel(["completions", "bash"]);
+  assertEquals(script.code, 0, script.stderr);
+  await Deno.writeTextFile(`${dir}/sentinel.bash`, script.stdout);
+  for (const words of [["sentinel", "exec", ""], ["sentinel", "whoami", "--profile", ""]]) {
+    const probe = `source ${dir}/sentinel.bash
+COMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1))
+_sentinel; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    const run = await runProgram("bash", ["-c", probe], { env: { HOME: dir } });
+    assertEquals(run.code, 0, run.stderr);
+    const ran = await Deno.stat(marker).then(() => true, () => false);
+    assertEquals(ran, false, `completing \`${words.join(" ")}\` ran the profile name's command`);
+    // The usable profile is still offered; the hostile name is not offered at all.
+    assertEquals(run.stdout.split("\n").filter((l) => l !== ""), ["base"]);
+  }
+});
 
 Deno.test("bash completion never blocks when AWS_CONFIG_FILE is a FIFO: only a regular file is read", async () => {
   await using s = await shells();

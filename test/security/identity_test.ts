@@ -1,10 +1,17 @@
 /**
- * Who is who (DESIGN §8): an identity is qualified by its account and principal kind and compared
- * exactly. A same-named user in another account, a session another account's SSO role calls
- * `bob`, or a federation-token session that named itself `bob` is someone else: it is named by its
- * ARN, which a plain policy name — even `"*"` — never matches. The requester never approves their
- * own request under another name; the approver is judged by the policy in force, never by one
- * the requester chose; whoami shows the qualified identity and the log keeps every actor's ARN.
+ * Who may approve and review (DESIGN §8, §9): an identity is qualified by its account and
+ * principal kind and compared exactly, and approvers and reviewers are judged by the policy in
+ * force.
+ *
+ * - A same-named user in another account, a session another account's SSO role calls `bob`, a
+ *   federation-token session that named itself `bob`, or a role session alice named `bob`
+ *   (RoleSessionName) is someone else: it is named by its ARN, which a plain policy name — even
+ *   `"*"` — never matches. The requester never approves their own request under another name.
+ * - An approver is judged by the policy in force: never by a policy file they name (`--policy`),
+ *   never by the one the requester chose (SENTINEL_POLICY when requesting). A reviewer is judged
+ *   by the policy the event was invoked under: `breakglass review` takes no `--policy`, and a
+ *   SENTINEL_POLICY of their own neither makes a stranger a reviewer nor lifts `require_review`.
+ * - whoami shows the qualified identity, and the log keeps every actor's ARN.
  */
 import { assertEquals, assertIncludes, assertTrue } from "../assert.ts";
 import { aws } from "../harness/aws_home.ts";
@@ -220,4 +227,130 @@ Deno.test("whoami shows the qualified identity: kind, account, ARN, and why an i
   await using fed = federated("bob");
   const named = await t.run(["whoami"], fed.env);
   assertIncludes(named.stdout, "a federated user's name is self-chosen");
+});
+
+/** Two approvers, and a reason to show. */
+const TWO_APPROVERS_POLICY = `version: "1"
+rules:
+  - name: prod-needs-approval
+    effect: require_approval
+    conditions: { profiles: [prod] }
+    reason: production needs a second pair of eyes
+approvals:
+  - name: prod-approvers
+    profiles: [prod]
+    approvers: [bob, dave]
+    max_duration: 2h
+`;
+
+Deno.test("an approver is judged by the policy in force, never by a --policy file they name: carol's approval issues nothing", async () => {
+  await using t = await startTeam({ store: "sqlite", policy: TWO_APPROVERS_POLICY });
+  const id = await requestAsAlice(t);
+  const own = `${t.home.dir}/carol-policy.yaml`;
+  await Deno.writeTextFile(
+    own,
+    TWO_APPROVERS_POLICY.replace("approvers: [bob, dave]", "approvers: [carol]"),
+  );
+
+  const approved = await t.as("carol", ["approve", id, "--policy", own]);
+  const issued = await t.run(["credentials", "prod"]);
+  assertEquals(
+    issued.stdout,
+    "",
+    `carol (not an approver in the policy prod is issued under) approved with her own policy ` +
+      `file (approve exit ${approved.code}: ${approved.stdout}${approved.stderr}) and alice got credentials`,
+  );
+  assertEquals(issued.code, 5, issued.stderr);
+});
+
+Deno.test("a role session alice named bob (RoleSessionName) is not bob: she never approves her own request with it", async () => {
+  await using t = await startTeam({ store: "sqlite", policy: TWO_APPROVERS_POLICY });
+  const id = await requestAsAlice(t);
+  // Any role alice may assume will do: she picks the session name.
+  const assumed = await aws([
+    "sts",
+    "assume-role",
+    "--role-arn",
+    "arn:aws:iam::123456789012:role/CiReadOnly",
+    "--role-session-name",
+    "bob",
+  ], { ...t.home.env, AWS_PROFILE: "alice" });
+  assertEquals(assumed.code, 0, assumed.stderr);
+  const c = JSON.parse(assumed.stdout).Credentials;
+  const asFakeBob = {
+    AWS_ACCESS_KEY_ID: c.AccessKeyId,
+    AWS_SECRET_ACCESS_KEY: c.SecretAccessKey,
+    AWS_SESSION_TOKEN: c.SessionToken,
+  };
+  const approved = await t.run(["approve", id, "--output", "json"], asFakeBob);
+  const issued = await t.run(["credentials", "prod"]);
+  assertEquals(
+    issued.stdout,
+    "",
+    `alice approved her own request as the role session "bob" (approve exit ${approved.code}: ` +
+      `${approved.stdout}${approved.stderr}) and got credentials`,
+  );
+});
+
+/** Break-glass into prod awaits review by carol. */
+const REVIEW_POLICY = `version: "1"
+rules:
+  - { name: prod-closed, effect: deny, conditions: { profiles: [prod] }, reason: closed }
+approvals:
+  - { name: prod-approvers, profiles: [prod], approvers: [bob] }
+breakglass:
+  - name: sre
+    profiles: [prod]
+    users: [alice]
+    max_duration: 1h
+    require_review: true
+    reviewers: [carol]
+`;
+
+Deno.test("a reviewer is judged by the policy the event was invoked under: no --policy, no SENTINEL_POLICY of their own makes dave a reviewer or lifts require_review", async () => {
+  await using t = await startTeam({ store: "sqlite", policy: REVIEW_POLICY });
+  const invoke = () =>
+    t.run([
+      "breakglass",
+      "prod",
+      "--reason-code",
+      "incident",
+      "--justification",
+      "INC-1",
+      "--output",
+      "json",
+    ]);
+  const first = await invoke();
+  assertEquals(first.code, 0, first.stderr);
+  const id = JSON.parse(first.stdout).id;
+  // There is no --policy to pick a more permissive policy with: reviewers are judged by the
+  // policy the event was invoked under.
+  const own = `${t.home.dir}/dave-policy.yaml`;
+  await Deno.writeTextFile(own, REVIEW_POLICY.replace("reviewers: [carol]", "reviewers: [dave]"));
+  const withOwn = await t.as("dave", [
+    "breakglass",
+    "review",
+    id,
+    "--notes",
+    "fine",
+    "--policy",
+    own,
+  ]);
+  assertEquals(withOwn.code, 2, withOwn.stderr);
+  assertIncludes(withOwn.stderr, "unknown option '--policy'");
+  const viaEnv = await t.run([
+    "breakglass",
+    "review",
+    id,
+    "--notes",
+    "fine",
+    "--aws-profile",
+    "dave",
+  ], {
+    SENTINEL_POLICY: own,
+  });
+  assertEquals(viaEnv.code, 4, `dave reviewed the event: ${viaEnv.stdout}${viaEnv.stderr}`);
+  assertIncludes(viaEnv.stderr, "dave");
+  const second = await invoke();
+  assertTrue(second.code === 4, `require_review was lifted by a stranger: ${second.stdout}`);
 });

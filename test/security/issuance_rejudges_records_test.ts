@@ -1,13 +1,14 @@
 /**
  * Issuance judges every stored record again against the policy in force (DESIGN §8): in local mode
  * the store is writable by every user, so a break-glass event or an approval in it is a claim. A
- * record written straight into the store, or one made under a policy since changed, grants
- * nothing unless the policy in force would allow it now — rule exists and names the user, reason
- * code allowed, role not guarded by any deny rule, window within `max_duration` and not in the
- * future — and the refusal says why. Checked on both stores.
+ * record written straight into the store, one made under a policy since changed, or one stamped
+ * by an approver's clock that was ahead grants nothing unless the policy in force would allow it
+ * now — rule exists and names the user, reason code allowed, role not guarded by any deny rule,
+ * window within `max_duration` and not in the future — and the refusal says why. Checked on both
+ * stores.
  */
 import { assertEquals, assertIncludes, assertTrue } from "../assert.ts";
-import { openTeamStore } from "../harness/team_store.ts";
+import { openTeamStore, sqlite } from "../harness/team_store.ts";
 import { startTeam, type Team, TEAM_ROLE } from "../harness/team.ts";
 import { openEvent } from "../../src/core/breakglass/transitions.ts";
 import type { BreakglassEvent } from "../../src/core/breakglass/event.ts";
@@ -213,6 +214,40 @@ Deno.test("when max_duration drops from 2 h to 30 m, a session under an older 2 
   assertEquals([after.code, after.stdout], [5, ""], after.stderr);
   assertIncludes(after.stderr, "longer than the 30m the policy now allows");
   assertEquals((await t.moto.assumeRoleCalls()).length, 1);
+});
+
+Deno.test("an approval stamped by a clock 24 h ahead does not keep its window open past the real one", async () => {
+  await using t = await startTeam({ store: "sqlite", policy: APPROVAL_POLICY });
+  const created = await t.run([
+    "request",
+    "prod",
+    "--reason",
+    "deploy",
+    "--duration",
+    "1h",
+    "--output",
+    "json",
+  ]);
+  assertEquals(created.code, 0, created.stderr);
+  const id = JSON.parse(created.stdout).id;
+  const approved = await t.as("bob", ["approve", id]);
+  assertEquals(approved.code, 0, approved.stderr);
+  // What bob's Sentinel would have written two hours ago with its clock 24 h ahead: approved at
+  // (now - 2h + 24h), window until one hour after that. The real window closed an hour ago.
+  const decidedAt = Date.now() - 2 * 3_600_000 + 86_400_000;
+  const windowEndsAt = decidedAt + 3_600_000;
+  sqlite(
+    t.store.slice("sqlite:".length),
+    `UPDATE requests SET window_ends_at = ${windowEndsAt}, body = json_set(body, ` +
+      `'$.decidedAt', ${decidedAt}, '$.updatedAt', ${decidedAt}, '$.windowEndsAt', ${windowEndsAt}, ` +
+      `'$.approvals[0].at', ${decidedAt}) WHERE id = '${id}'`,
+  );
+  const issued = await t.run(["credentials", "prod"]);
+  assertEquals(
+    issued.stdout,
+    "",
+    "an approval from the future (window ends in 23 h for a 1 h request) issued credentials",
+  );
 });
 
 const GUARDED = (first: string) =>

@@ -1,35 +1,22 @@
 /**
- * Store first, then announce (issue 17, robustness): `sentinel request` pages approvers only
- * about a request the store took. A DynamoDB PutItem that fails (here: throttled, answered by a
- * proxy in front of moto as DynamoDB answers it) pages nobody, so the retry gives the one page
- * of the one request there is; a required notifier that fails leaves the stored request
- * withdrawn (cancelled by `sentinel`, logged, and said so to the notifiers that did hear of
- * it), so it can never be approved. An absurdly long reason is a usage error before anything.
+ * Store first, then announce: `sentinel request` pages approvers only about a request the store
+ * took.
+ *
+ * - A request the store cannot take pages nobody: an SQLite path that cannot be opened, a DynamoDB
+ *   PutItem refused (throttled, answered by a proxy in front of moto as DynamoDB answers it). The
+ *   retry gives the one page of the one request there is.
+ * - A required notifier that fails leaves the stored request withdrawn (cancelled by `sentinel`,
+ *   logged, and said so to the notifiers that did hear of it), so it can never be approved.
+ * - An absurdly long reason or justification is a usage error; nothing is stored or paged.
  */
 import { assertEquals, assertIncludes, assertMatch, assertTrue } from "../assert.ts";
 import { faultyProxy, throttled } from "../harness/faulty_proxy.ts";
-import { startTeam } from "../harness/team.ts";
-import { HOOK_SECRET, webhookReceiver } from "../harness/webhook.ts";
+import { startTeam, TEAM_POLICY } from "../harness/team.ts";
+import { HOOK_SECRET, webhookPlugin, webhookReceiver } from "../harness/webhook.ts";
 
-const POLICY = `version: "1"
-rules:
-  - name: prod-needs-approval
-    effect: require_approval
-    conditions: { profiles: [prod] }
-approvals:
-  - { name: prod-approvers, profiles: [prod], approvers: [bob] }
-breakglass:
-  - { name: sre, profiles: [prod], users: [alice], max_duration: 1h }
-`;
-
+/** A webhook plugin `name` that tries once, sending to `/<name>` on the receiver at `port`. */
 function hook(name: string, port: number, required: boolean): string {
-  return `  - name: ${name}
-    plugin: webhook
-    required: ${required}
-    timeout: 5s
-    allow_net: ["127.0.0.1:${port}"]
-    settings: { url: "http://127.0.0.1:${port}/${name}", secret_env: HOOK_SECRET, max_attempts: 1 }
-`;
+  return webhookPlugin({ name, port, path: `/${name}`, required, timeout: "5s", maxAttempts: 1 });
 }
 
 /** The events a receiver got, as (type, request id, webhook-id). */
@@ -45,7 +32,7 @@ Deno.test("a request DynamoDB refused (throttled) pages nobody, and the retry pa
   try {
     await using t = await startTeam({
       store: "dynamodb",
-      policy: POLICY,
+      policy: TEAM_POLICY,
       sentinelConfig: `plugins:\n${hook("chat", chat.port, false)}`,
       env: { HOOK_SECRET },
     });
@@ -76,6 +63,26 @@ Deno.test("a request DynamoDB refused (throttled) pages nobody, and the retry pa
   }
 });
 
+Deno.test("a request the store cannot take (an SQLite path that cannot be opened) pages nobody", async () => {
+  const chat = webhookReceiver(HOOK_SECRET, [200]);
+  try {
+    await using t = await startTeam({ store: "sqlite", policy: TEAM_POLICY, env: { HOOK_SECRET } });
+    // The store path names a directory: SQLite cannot open it.
+    await Deno.writeTextFile(
+      `${t.home.dir}/sentinel.yaml`,
+      `store: sqlite:${t.home.dir}\nplugins:\n${
+        webhookPlugin({ name: "hook", port: chat.port, required: false, timeout: "2s" })
+      }`,
+    );
+    const run = await t.run(["request", "prod", "--reason", "deploy"]);
+    assertEquals(run.code, 3, run.stderr);
+    const types = chat.received.map((r) => JSON.parse(r.body).type);
+    assertEquals(types, [], "approvers were told to approve a request that was never stored");
+  } finally {
+    await chat.server.shutdown();
+  }
+});
+
 for (const store of ["sqlite", "dynamodb"] as const) {
   Deno.test(`a required notifier that fails leaves no request that can ever be approved (${store})`, async () => {
     const pager = webhookReceiver(HOOK_SECRET, [500]);
@@ -83,7 +90,7 @@ for (const store of ["sqlite", "dynamodb"] as const) {
     try {
       await using t = await startTeam({
         store,
-        policy: POLICY,
+        policy: TEAM_POLICY,
         sentinelConfig: `plugins:\n${hook("pager", pager.port, true)}${
           hook("chat", chat.port, false)
         }`,
@@ -135,7 +142,7 @@ Deno.test("an absurdly long reason or justification is a usage error; nothing is
   try {
     await using t = await startTeam({
       store: "sqlite",
-      policy: POLICY,
+      policy: TEAM_POLICY,
       sentinelConfig: `plugins:\n${hook("chat", chat.port, false)}`,
       env: { HOOK_SECRET },
     });

@@ -1,30 +1,21 @@
 /**
- * Where an SQLite store may be created (issue 17, robustness). A read never creates a store:
- * `requests`, `requests show`, `approve`, `breakglass list/show` on a misspelt path create no file
- * and no directory, and say there is no store there, where the setting came from and how to
- * create one. A write (`request`) creates it as before, 0600 in a 0700 directory. A store path
- * that is a symbolic link to nothing is refused with both paths named (SQLite would otherwise
- * create the link's target with the umask's mode, 0644, and start the team's state over), and a
- * path under /proc gets Sentinel's own message instead of Deno's "--allow-all".
+ * Where an SQLite store may be created.
+ *
+ * - A read never creates a store: `requests`, `requests show`, `approve`, `breakglass list/show`
+ *   on a misspelt path create no file and no directory, and say there is no store there, where
+ *   the setting came from and how to create one. A write (`request`) creates it, 0600 in a 0700
+ *   directory.
+ * - A store path that is a symbolic link to nothing is refused with both paths named (SQLite would
+ *   otherwise create the link's target with the umask's mode, 0644, and start the team's state
+ *   over); nothing is created.
+ * - A path under /proc gets Sentinel's own message, not Deno's "--allow-all".
  */
 import { assertEquals, assertIncludes, assertTrue } from "../assert.ts";
-import { startTeam } from "../harness/team.ts";
-
-const POLICY = `version: "1"
-rules:
-  - name: prod-needs-approval
-    effect: require_approval
-    conditions: { profiles: [prod] }
-approvals:
-  - { name: prod-approvers, profiles: [prod], approvers: [bob] }
-breakglass:
-  - { name: sre, profiles: [prod], users: [alice], max_duration: 1h }
-`;
-
-const exists = (path: string) => Deno.lstat(path).then(() => true, () => false);
+import { exists } from "../harness/files.ts";
+import { startTeam, TEAM_POLICY } from "../harness/team.ts";
 
 Deno.test("a read never creates a store: it says there is none, where the setting came from, and how to create one", async () => {
-  await using t = await startTeam({ store: "sqlite", policy: POLICY });
+  await using t = await startTeam({ store: "sqlite", policy: TEAM_POLICY });
   const folder = `${t.home.dir}/misspelt`;
   const path = `${folder}/path.db`;
   const flag = ["--store", `sqlite:${path}`];
@@ -64,7 +55,7 @@ Deno.test("a read never creates a store: it says there is none, where the settin
 });
 
 Deno.test("a store path under /proc gets Sentinel's own message, not Deno's --allow-all", async () => {
-  await using t = await startTeam({ store: "sqlite", policy: POLICY });
+  await using t = await startTeam({ store: "sqlite", policy: TEAM_POLICY });
   const flag = ["--store", "sqlite:/proc/nope/s.db"];
   for (const args of [["requests", ...flag], ["request", "prod", "--reason", "deploy", ...flag]]) {
     const run = await t.run(args);
@@ -76,7 +67,7 @@ Deno.test("a store path under /proc gets Sentinel's own message, not Deno's --al
 });
 
 Deno.test("a store path that is a symbolic link to nothing is refused with both paths named; nothing is created", async () => {
-  await using t = await startTeam({ store: "sqlite", policy: POLICY });
+  await using t = await startTeam({ store: "sqlite", policy: TEAM_POLICY });
   // One link into a folder that is not there (a disk not mounted), one into a folder that is,
   // where SQLite used to create the target with the umask's mode (0644).
   const cases = [

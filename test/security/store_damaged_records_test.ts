@@ -1,13 +1,16 @@
 /**
- * Damaged records in the store (issue 17, robustness): a body that is not JSON, a bare
- * `{"id":…}`, or a field of the wrong type, written straight into the SQLite file or the DynamoDB
- * table (on moto). Lists name each damaged record on stderr and show the rest (exit 0); asking
- * for that record by id (`requests show`, `approve`, `breakglass show/close/review`) is a clear
- * error naming it and the store (exit 3, `store_damaged`); and issuance treats a damaged approval
- * or break-glass event as granting nothing — it refuses, it never crashes and never grants.
+ * Damaged records in the store: a body that is not JSON, a bare `{"id":…}`, or a field of the
+ * wrong type, written straight into the SQLite file or the DynamoDB table (on moto).
+ *
+ * - Lists name each damaged record on stderr and show the rest (exit 0).
+ * - Asking for that record by id (`requests show`, `approve`, `breakglass show/close/review`) is a
+ *   clear error naming it and the store (exit 3, `store_damaged`), never "this is a bug".
+ * - Issuance treats a damaged approval or break-glass event as granting nothing: it refuses, it
+ *   never crashes and never grants.
  */
 import { assertEquals, assertIncludes, assertTrue } from "../assert.ts";
 import { aws } from "../harness/aws_home.ts";
+import { sqlite } from "../harness/team_store.ts";
 import { startTeam, type Team } from "../harness/team.ts";
 
 const POLICY = `version: "1"
@@ -63,12 +66,6 @@ async function editRecord(t: Team, kind: Kind, id: string, edit: (body: string) 
     JSON.stringify({ ":doc": { S: edit(body) } }),
   ], env);
   assertEquals(put.code, 0, put.stderr);
-}
-
-function sqlite(db: string, sql: string): string {
-  const out = new Deno.Command("sqlite3", { args: [db, sql] }).outputSync();
-  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
-  return new TextDecoder().decode(out.stdout);
 }
 
 /** `{"id":…}` with the rest of the record gone. */
@@ -195,3 +192,20 @@ for (const store of ["sqlite", "dynamodb"] as const) {
     }
   });
 }
+
+Deno.test("a request row whose body is not JSON is named as damaged, never as a bug: requests skips it (exit 0), requests show refuses it (exit 3)", async () => {
+  await using t = await startTeam({ store: "sqlite", policy: POLICY });
+  const created = await t.run(["request", "prod", "--reason", "deploy", "--output", "json"]);
+  assertEquals(created.code, 0, created.stderr);
+  const id = JSON.parse(created.stdout).id;
+  sqlite(
+    t.store.slice("sqlite:".length),
+    `UPDATE requests SET body = 'not json' WHERE id = '${id}'`,
+  );
+  for (const [args, code] of [[["requests"], 0], [["requests", "show", id], 3]] as const) {
+    const run = await t.run([...args], { AWS_PROFILE: "bob" });
+    assertEquals(run.code, code, `${args.join(" ")}: ${run.stderr}`);
+    assertTrue(run.stderr.includes(`${id} in the SQLite store`), run.stderr);
+    assertTrue(!run.stderr.includes("this is a bug"), run.stderr);
+  }
+});

@@ -1,21 +1,29 @@
 /**
  * Turns a configured plugin into something the supervisor can run: its code (bundled, or an
  * external file whose SHA-256 must match the pin), its grants, and the context its calls carry
- * (`*_env` settings resolved, AWS credentials when granted). A plugin whose `aws:` names a profile
- * gets that profile's credentials through the base-credential sources Sentinel itself uses
- * (aws-vault, the SDK chain, the environment; `aws.source`, default auto; `aws_vault_flags` as
- * configured), and the profile's region when `aws.region` is not given. No npm imports; the
- * credential sources (and with them the AWS SDK) are loaded only for such a plugin.
+ * (`*_env` settings resolved, AWS credentials when granted, see aws_access.ts). What the host needs
+ * from the rest of Sentinel — the environment, the configuration, the base-credential sources —
+ * comes in as ports from the composition root ({@link PluginHostNeeds}); the host imports no other
+ * adapter. No npm imports; aws_access.ts is loaded only for a plugin with `aws:`.
  *
  * @module
  */
-import type { PluginContext, PluginMethod } from "../../../plugins/api/v1.ts";
+import type { PluginContext } from "../../../plugins/api/v1.ts";
+import { bundledPlugin } from "../../core/bundled_plugins.ts";
 import { SentinelError } from "../../core/errors.ts";
-import { sha256Hex } from "../files.ts";
 import { envReference, type PluginEntry } from "../../core/plugin_entry.ts";
-import type { AwsCredentials } from "../../ports/aws.ts";
-import { BUNDLED_PLUGINS, bundledSource } from "./registry.ts";
+import { sha256Hex } from "../../core/text/hash.ts";
+import type { Deps } from "../../ports/deps.ts";
+import type { PluginCaller, PluginCallOutcome } from "../../ports/plugins.ts";
+import { bundledSource } from "./registry.ts";
 import { callPlugin, type PluginSpec } from "./supervisor.ts";
+
+/**
+ * The ports the host uses: the environment (`*_env` settings, AWS keys and endpoints, the default
+ * region) and, for a plugin whose `aws.profile` names a profile, the configuration and the
+ * base-credential sources Sentinel gets its own credentials from.
+ */
+export type PluginHostNeeds = Pick<Deps, "env" | "config" | "baseCredentials">;
 
 /** What a call to the plugin carries. */
 export interface ResolvedPlugin {
@@ -23,9 +31,8 @@ export interface ResolvedPlugin {
   context: PluginContext;
 }
 
-const ENDPOINT_ENV: Record<string, string> = { sns: "SNS", logs: "CLOUDWATCH_LOGS" };
-
-function pluginError(entry: PluginEntry, message: string): SentinelError {
+/** An error that names the plugin. */
+export function pluginError(entry: PluginEntry, message: string): SentinelError {
   return new SentinelError("plugin_failure", `plugin ${entry.name}: ${message}`);
 }
 
@@ -34,7 +41,7 @@ export async function pluginSource(
   entry: PluginEntry,
 ): Promise<{ source: string; typescript: boolean }> {
   if (entry.origin.type === "bundled") {
-    const bundled = BUNDLED_PLUGINS[entry.origin.plugin];
+    const bundled = bundledPlugin(entry.origin.plugin);
     if (!bundled) throw pluginError(entry, `no bundled plugin "${entry.origin.plugin}"`);
     return { source: await bundledSource(bundled.file), typescript: true };
   }
@@ -58,7 +65,7 @@ export async function pluginSource(
 /** Settings with every `<name>_env: VAR` replaced by `<name>: <value of VAR>`. */
 export function resolveSettings(
   entry: PluginEntry,
-  env: Record<string, string>,
+  env: Readonly<Record<string, string>>,
 ): Record<string, unknown> {
   const settings: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(entry.settings)) {
@@ -74,124 +81,22 @@ export function resolveSettings(
   return settings;
 }
 
-/** The credentials and region of the profile `aws.profile` names, as Sentinel gets base credentials. */
-async function profileAccess(
-  entry: PluginEntry,
-  profile: string,
-  env: Record<string, string>,
-): Promise<{ credentials: AwsCredentials; region: string }> {
-  const aws = entry.aws!;
-  // Computed specifiers keep the config loader and the AWS SDK out of the warm path's module graph.
-  const modules = {
-    config: "../config_source.ts",
-    sources: "../credential_sources.ts",
-    environment: "../../core/environment.ts",
-    profiles: "../../core/aws_config/profile.ts",
-    settings: "../../core/issuance/settings.ts",
-    names: "../../core/settings.ts",
-  };
-  const { loadConfig } = await import(
-    modules.config
-  ) as typeof import("../config_source.ts");
-  const { baseCredentialProvider } = await import(
-    modules.sources
-  ) as typeof import("../credential_sources.ts");
-  const { environmentOf } = await import(
-    modules.environment
-  ) as typeof import("../../core/environment.ts");
-  const { effectiveProfile, filesResolve, staticKeysOf } = await import(
-    modules.profiles
-  ) as typeof import("../../core/aws_config/profile.ts");
-  const { settingOr, settingSources } = await import(
-    modules.settings
-  ) as typeof import("../../core/issuance/settings.ts");
-  const { SETTINGS } = await import(modules.names) as typeof import("../../core/settings.ts");
-  const environment = environmentOf(env);
-  let config;
-  let section;
-  try {
-    config = await loadConfig(environment.paths);
-    section = effectiveProfile(config.aws, profile);
-  } catch (error) {
-    throw pluginError(entry, `aws.profile ${profile}: ${(error as Error).message}`);
-  }
-  const region = aws.region ?? section.region ?? environment.get("AWS_REGION") ??
-    environment.get("AWS_DEFAULT_REGION");
-  if (region === undefined) {
-    throw pluginError(
-      entry,
-      `aws.region is not set and profile ${profile} has no region in ${config.aws.configPath} (nor does [default], AWS_REGION or AWS_DEFAULT_REGION); set region in [profile ${profile}] or aws.region in ${config.sentinel.path}`,
-    );
-  }
-  const sources = settingSources(environment, config.sentinel, { name: profile, section });
-  const staticKeys = staticKeysOf(config.aws, profile);
-  try {
-    const found = await baseCredentialProvider(environment).get({
-      source: aws.source ?? "auto",
-      sourceProfile: profile,
-      awsVaultFlags: settingOr(SETTINGS.aws_vault_flags, sources, []),
-      region,
-      filesResolve: filesResolve(config.aws, profile),
-      ...(staticKeys === undefined ? {} : { staticKeys }),
-    }, AbortSignal.timeout(30_000));
-    return { credentials: found.credentials, region };
-  } catch (error) {
-    throw pluginError(
-      entry,
-      `cannot get the credentials of aws.profile ${profile} (aws.source ${aws.source ?? "auto"}): ${
-        (error as Error).message
-      }`,
-    );
-  }
-}
-
-async function awsAccess(entry: PluginEntry, env: Record<string, string>) {
-  const aws = entry.aws!;
-  let credentials: AwsCredentials;
-  let region: string;
-  if (aws.profile !== undefined) {
-    ({ credentials, region } = await profileAccess(entry, aws.profile, env));
-  } else if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
-    credentials = {
-      accessKeyId: env.AWS_ACCESS_KEY_ID,
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-    };
-    if (aws.region === undefined) {
-      throw pluginError(entry, "aws.region is required when aws.profile is not given");
-    }
-    region = aws.region;
-  } else {
-    throw pluginError(
-      entry,
-      "aws: names no profile and AWS_ACCESS_KEY_ID is not set; set aws.profile (its keys may live in aws-vault)",
-    );
-  }
-  const specific = ENDPOINT_ENV[aws.service];
-  const endpoint = (specific && env[`AWS_ENDPOINT_URL_${specific}`]) || env.AWS_ENDPOINT_URL ||
-    `https://${aws.service}.${region}.amazonaws.com`;
-  const url = new URL(endpoint);
-  const port = url.port || (url.protocol === "https:" ? "443" : "80");
-  return {
-    access: {
-      accessKeyId: credentials.accessKeyId,
-      secretAccessKey: credentials.secretAccessKey,
-      ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
-      region,
-      endpoint: url.origin,
-    },
-    host: `${url.hostname}:${port}`,
-  };
+/** The AWS access a plugin with `aws:` gets; the module is loaded only for such a plugin. */
+async function awsAccessOf(entry: PluginEntry, needs: PluginHostNeeds) {
+  // Computed: the warm path's log sinks never load the AWS access (nor what it imports).
+  const module = "./aws_access.ts";
+  const { awsAccess } = await import(module) as typeof import("./aws_access.ts");
+  return await awsAccess(entry, needs);
 }
 
 /** Everything needed to call the plugin. */
 export async function resolvePlugin(
   entry: PluginEntry,
-  env: Record<string, string>,
+  needs: PluginHostNeeds,
 ): Promise<ResolvedPlugin> {
   const { source, typescript } = await pluginSource(entry);
-  const settings = resolveSettings(entry, env);
-  const aws = entry.aws ? await awsAccess(entry, env) : undefined;
+  const settings = resolveSettings(entry, needs.env.vars);
+  const aws = entry.aws ? await awsAccessOf(entry, needs) : undefined;
   return {
     spec: {
       name: entry.name,
@@ -208,27 +113,22 @@ export async function resolvePlugin(
   };
 }
 
-/** The outcome of one call to a configured plugin. */
-export type ConfiguredCallOutcome =
-  | { ok: true; result: unknown; ms: number }
-  | { ok: false; error: string; ms: number };
-
 /**
- * Resolves a configured plugin and makes one call; any failure (bad config, unreadable or
- * tampered code, missing secret, or the call itself) comes back as `{ ok: false }`.
+ * Calls configured plugins: each call resolves the plugin and makes one call; any failure (bad
+ * config, unreadable or tampered code, missing secret, or the call itself) comes back as
+ * `{ ok: false }`, never as an exception.
  */
-export async function callConfigured(
-  entry: PluginEntry,
-  method: PluginMethod,
-  payload: unknown,
-  env: Record<string, string>,
-): Promise<ConfiguredCallOutcome> {
-  const started = performance.now();
-  try {
-    const { spec, context } = await resolvePlugin(entry, env);
-    const [outcome] = await callPlugin(spec, [{ method, payload, context }]);
-    return outcome;
-  } catch (error) {
-    return { ok: false, error: (error as Error).message, ms: performance.now() - started };
-  }
+export function configuredCaller(needs: PluginHostNeeds): PluginCaller {
+  return {
+    async call(entry, method, payload): Promise<PluginCallOutcome> {
+      const started = performance.now();
+      try {
+        const { spec, context } = await resolvePlugin(entry, needs);
+        const [outcome] = await callPlugin(spec, [{ method, payload, context }]);
+        return outcome;
+      } catch (error) {
+        return { ok: false, error: (error as Error).message, ms: performance.now() - started };
+      }
+    },
+  };
 }

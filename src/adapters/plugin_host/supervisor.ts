@@ -99,19 +99,7 @@ export async function callPlugin(
   options: CallOptions = {},
 ): Promise<CallOutcome[]> {
   if (calls.length === 0) return [];
-  const replyTag = randomTag();
-  const job: RunnerJob = {
-    plugin: {
-      name: spec.name,
-      url: moduleDataUrl(spec.source, spec.typescript),
-      net: spec.net,
-      write: spec.write,
-    },
-    timeoutMs: spec.timeoutMs,
-    calls,
-    replyTag,
-    rssLimitBytes: RUNNER_RSS_LIMIT_MB * 1024 * 1024,
-  };
+  const job = runnerJob(spec, calls);
   const started = performance.now();
   const failAll = (error: string): CallOutcome[] =>
     calls.map(() => ({ ok: false, error, ms: performance.now() - started }));
@@ -137,33 +125,58 @@ export async function callPlugin(
     } catch (error) {
       return failAll(`cannot start the plugin process: ${(error as Error).message}`);
     }
-    const deadline = spec.timeoutMs * calls.length + STARTUP_MARGIN_MS;
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        child.kill("SIGKILL");
-      } catch { /* already gone */ }
-    }, deadline);
-    try {
-      const stdout = readTail(child.stdout, MAX_REPLY_BYTES + replyTag.length);
-      const stderr = readTail(child.stderr, MAX_STDERR_KEPT_BYTES);
-      const writer = child.stdin.getWriter();
-      await writer.write(new TextEncoder().encode(JSON.stringify(job))).catch(() => {});
-      await writer.close().catch(() => {});
-      const [status, out, err] = await Promise.all([child.status, stdout, stderr]);
-      if (timedOut) {
-        return failAll(`the plugin did not finish within ${deadline} ms and was stopped`);
-      }
-      if (!status.success) return failAll(abnormalEnd(status, err.tail));
-      const outcomes = parseReply(out.tail, replyTag, calls.length);
-      return typeof outcomes === "string" ? failAll(outcomes) : outcomes;
-    } catch (error) {
-      return failAll(`the plugin process failed: ${(error as Error).message}`);
-    } finally {
-      clearTimeout(timer);
-    }
+    const outcomes = await runJob(child, job, spec.timeoutMs * calls.length + STARTUP_MARGIN_MS);
+    return typeof outcomes === "string" ? failAll(outcomes) : outcomes;
   } finally {
     await launch.cleanup();
+  }
+}
+
+/** What the runner process is handed: the plugin's code and grants, the calls, the reply tag. */
+function runnerJob(spec: PluginSpec, calls: PluginCall[]): RunnerJob {
+  return {
+    plugin: {
+      name: spec.name,
+      url: moduleDataUrl(spec.source, spec.typescript),
+      net: spec.net,
+      write: spec.write,
+    },
+    timeoutMs: spec.timeoutMs,
+    calls,
+    replyTag: randomTag(),
+    rssLimitBytes: RUNNER_RSS_LIMIT_MB * 1024 * 1024,
+  };
+}
+
+/**
+ * Hands `job` to the started runner and reads its reply, killing it at `deadlineMs`: the
+ * outcomes, or why there are none.
+ */
+async function runJob(
+  child: Deno.ChildProcess,
+  job: RunnerJob,
+  deadlineMs: number,
+): Promise<CallOutcome[] | string> {
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already gone */ }
+  }, deadlineMs);
+  try {
+    const stdout = readTail(child.stdout, MAX_REPLY_BYTES + job.replyTag.length);
+    const stderr = readTail(child.stderr, MAX_STDERR_KEPT_BYTES);
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(JSON.stringify(job))).catch(() => {});
+    await writer.close().catch(() => {});
+    const [status, out, err] = await Promise.all([child.status, stdout, stderr]);
+    if (timedOut) return `the plugin did not finish within ${deadlineMs} ms and was stopped`;
+    if (!status.success) return abnormalEnd(status, err.tail);
+    return parseReply(out.tail, job.replyTag, job.calls.length);
+  } catch (error) {
+    return `the plugin process failed: ${(error as Error).message}`;
+  } finally {
+    clearTimeout(timer);
   }
 }

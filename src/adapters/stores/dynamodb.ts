@@ -206,46 +206,16 @@ export class DynamoDbBreakglassStore implements BreakglassStore {
       const refusal = quotaRefusal(slots, (key) => usesOf.get(key) ?? [], at);
       if (refusal) return { ok: false, ...refusal };
 
-      const items: TransactItem[] = [{
-        Put: {
-          TableName: this.#t.name,
-          Item: eventItem(event),
-          ConditionExpression: "attribute_not_exists(#pk)",
-          ExpressionAttributeNames: { "#pk": PK },
-        },
-      }];
-      if (open !== undefined) items.push({ Put: openMarkerPut(this.#t.name, event, open.version) });
-      keys.forEach((key, i) => {
+      const quotaPuts = keys.map((key, i): TransactItem => {
         const windowMs = windows.get(key)!;
         const kept = quotas[i].uses.filter(([use]) => use > at - windowMs);
-        items.push({
+        return {
           Put: quotaPut(this.#t.name, key, [...kept, [at, event.id]], windowMs, quotas[i].version),
-        });
+        };
       });
-      const marker = markerKey(event.invoker);
-      items.push({
-        Update: {
-          TableName: this.#t.name,
-          Key: marker,
-          UpdateExpression: "ADD #pending :event",
-          ExpressionAttributeNames: { "#pending": PENDING },
-          ExpressionAttributeValues: { ":event": { SS: [markerMember(event)] } },
-          ...(requireReviewOf === event.invoker
-            ? { ConditionExpression: "attribute_not_exists(#pending)" }
-            : {}),
-        },
-      });
-      if (requireReviewOf !== undefined && requireReviewOf !== event.invoker) {
-        items.push({
-          ConditionCheck: {
-            TableName: this.#t.name,
-            Key: markerKey(requireReviewOf),
-            ConditionExpression: "attribute_not_exists(#pending)",
-            ExpressionAttributeNames: { "#pending": PENDING },
-          },
-        });
-      }
-      const result = await this.#t.db.transactWriteItems(items);
+      const result = await this.#t.db.transactWriteItems(
+        invocationItems(this.#t.name, event, { quotaPuts, open, requireReviewOf }),
+      );
       if (result.ok) return { ok: true };
       if (result.reasons[0]?.code === "ConditionalCheckFailed") {
         throw alreadyExists("break-glass event", event.id);
@@ -417,6 +387,56 @@ export class DynamoDbBreakglassStore implements BreakglassStore {
     const oldest = [...pending.SS].sort()[0];
     return oldest.slice(oldest.indexOf("#") + 1);
   }
+}
+
+/**
+ * The one transaction of an invocation: the event (new), the invoker's open-event marker when it
+ * was read (`open`), the rate-limit items, the invoker's review marker (on the condition that it
+ * is empty when the invoker's own review is required), and a check that `requireReviewOf`'s is
+ * empty when that is someone else.
+ */
+function invocationItems(
+  table: string,
+  event: BreakglassEvent,
+  read: {
+    quotaPuts: TransactItem[];
+    open: { version?: number } | undefined;
+    requireReviewOf: string | undefined;
+  },
+): TransactItem[] {
+  const { open, requireReviewOf } = read;
+  const items: TransactItem[] = [{
+    Put: {
+      TableName: table,
+      Item: eventItem(event),
+      ConditionExpression: "attribute_not_exists(#pk)",
+      ExpressionAttributeNames: { "#pk": PK },
+    },
+  }];
+  if (open !== undefined) items.push({ Put: openMarkerPut(table, event, open.version) });
+  items.push(...read.quotaPuts, {
+    Update: {
+      TableName: table,
+      Key: markerKey(event.invoker),
+      UpdateExpression: "ADD #pending :event",
+      ExpressionAttributeNames: { "#pending": PENDING },
+      ExpressionAttributeValues: { ":event": { SS: [markerMember(event)] } },
+      ...(requireReviewOf === event.invoker
+        ? { ConditionExpression: "attribute_not_exists(#pending)" }
+        : {}),
+    },
+  });
+  if (requireReviewOf !== undefined && requireReviewOf !== event.invoker) {
+    items.push({
+      ConditionCheck: {
+        TableName: table,
+        Key: markerKey(requireReviewOf),
+        ConditionExpression: "attribute_not_exists(#pending)",
+        ExpressionAttributeNames: { "#pending": PENDING },
+      },
+    });
+  }
+  return items;
 }
 
 /** The store at DynamoDB table `name`, reached through `db`. */

@@ -1,6 +1,7 @@
 /**
  * Where approval requests and break-glass events live: `sqlite:<path>` (the embedded default, one
- * machine) or `dynamodb:<table>` (teams). Pure parsing with errors that say what to write.
+ * machine), `dynamodb:<table>` (teams), or any other kind of ./kinds.ts. Pure parsing with errors
+ * that say what to write.
  *
  * @example
  * ```ts
@@ -11,13 +12,13 @@
  * ```
  * @module
  */
-import { expandHome } from "../environment.ts";
 import { SentinelError } from "../errors.ts";
+import { noStoreKind, STORE_KINDS, type StoreKindName, storeKindNamed } from "./kinds.ts";
 
 /** A parsed store setting, and where it came from (for messages; absent: not known). */
-export type StoreSetting =
-  | { kind: "sqlite"; name: string; text: string; from?: string }
-  | { kind: "dynamodb"; name: string; text: string; from?: string };
+export type StoreSetting = {
+  [K in StoreKindName]: { kind: K; name: string; text: string; from?: string };
+}[StoreKindName];
 
 /** Where a store setting that no source set comes from. */
 export const DEFAULT_STORE_ORIGIN = "the default";
@@ -27,30 +28,28 @@ export function storeNamed(store: StoreSetting): string {
   return store.from === undefined ? store.text : `${store.text} (from ${store.from})`;
 }
 
-const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
-
 /** The default store: an SQLite file in Sentinel's data directory. */
 export function defaultStoreText(dataDir: string): string {
   return `sqlite:${dataDir}/sentinel.db`;
 }
 
 /**
- * Parses `sqlite:<path>` or `dynamodb:<table>`; `~/` in a path is the home directory. `from`
- * says where the text came from, for messages.
+ * Parses `<kind>:<name>` for any kind of core/store/kinds.ts (`sqlite:<path>`, whose `~/` is the
+ * home directory, or `dynamodb:<table>`). `from` says where the text came from, for messages.
  */
 export function parseStoreLocation(text: string, home: string, from?: string): StoreSetting {
   const colon = text.indexOf(":");
-  const kind = colon < 0 ? "" : text.slice(0, colon);
-  const name = colon < 0 ? "" : text.slice(colon + 1);
-  const origin = from === undefined ? {} : { from };
-  if (kind === "sqlite" && name !== "") {
-    return { kind, name: expandHome(name, home), text, ...origin };
+  const kind = colon < 0 ? undefined : storeKindNamed(text.slice(0, colon));
+  const parsed = kind === undefined
+    ? undefined
+    : STORE_KINDS[kind].name(text.slice(colon + 1), home);
+  if (parsed !== undefined && "name" in parsed) {
+    return {
+      kind,
+      name: parsed.name,
+      text,
+      ...(from === undefined ? {} : { from }),
+    } as StoreSetting;
   }
-  if (kind === "dynamodb" && TABLE_NAME.test(name)) return { kind, name, text, ...origin };
-  throw new SentinelError(
-    "invalid_config",
-    kind === "dynamodb"
-      ? `"${name}" is not a DynamoDB table name (3-255 letters, digits, _ . -)`
-      : `store "${text}" is neither sqlite:<path> nor dynamodb:<table>; for example sqlite:~/.local/share/sentinel/sentinel.db or dynamodb:sentinel-state`,
-  );
+  throw new SentinelError("invalid_config", parsed?.error ?? noStoreKind(text));
 }
