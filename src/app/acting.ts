@@ -7,14 +7,14 @@
  */
 import { effectiveProfile } from "../core/aws_config/profile.ts";
 import { SentinelError } from "../core/errors.ts";
-import { policyOf, settingSources, storeOf } from "../core/issuance/settings.ts";
+import { logFileFrom, policyOf, settingSources, storeFrom } from "../core/issuance/settings.ts";
+import { resolveOnly } from "../core/settings.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 import type { PolicyDocument } from "../core/policy/schema.ts";
 import { isFileStore } from "../core/store/kinds.ts";
 import type { StoreSetting } from "../core/store/location.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { Stores } from "../ports/stores.ts";
-import { configuredLogFile } from "./audit.ts";
 import { type ActingCaller, actingCaller } from "./caller.ts";
 import { loadPolicy } from "./policy.ts";
 import { openStore } from "./stores.ts";
@@ -49,7 +49,7 @@ export async function actingContext(deps: Deps, flags: CallerFlags): Promise<Act
     caller,
     stores,
     store: caller.settings.store,
-    logFile: await configuredLogFile(deps, caller.settings.profile),
+    logFile: caller.settings.logFile,
     plugins: config.sentinel.plugins,
   };
 }
@@ -77,12 +77,12 @@ export async function readingContext(
   identify: boolean,
 ): Promise<ReadingContext> {
   if (identify) return await actingContext(deps, flags);
-  const { store, profile, config } = await storeWithoutCaller(deps, flags);
+  const { store, logFile, config } = await storeWithoutCaller(deps, flags);
   if (!isFileStore(store)) return await actingContext(deps, flags);
   return {
     stores: await deps.stores(store, { existing: true }), // a read never creates a store
     store,
-    logFile: await configuredLogFile(deps, profile),
+    logFile,
     plugins: config.sentinel.plugins,
   };
 }
@@ -93,13 +93,22 @@ async function storeWithoutCaller(deps: Deps, flags: CallerFlags) {
   const named = flags.profile ?? deps.env.get("AWS_PROFILE");
   const profile = named ?? (config.aws.profiles.has("default") ? "default" : undefined);
   const section = profile === undefined ? undefined : effectiveProfile(config.aws, profile);
-  const sources = settingSources(
-    deps.env,
-    config.sentinel,
-    section === undefined ? undefined : { name: profile!, section },
-    { store: flags.store, region: flags.region },
+  const resolved = resolveOnly(
+    ["store", "log_file"],
+    settingSources(
+      deps.env,
+      config.sentinel,
+      section === undefined ? undefined : { name: profile!, section },
+      { store: flags.store, region: flags.region },
+    ),
+    deps.env.paths,
   );
-  return { store: storeOf(sources, deps.env), profile, config };
+  return {
+    store: storeFrom(resolved, deps.env),
+    logFile: logFileFrom(resolved, deps.env),
+    profile,
+    config,
+  };
 }
 
 /**

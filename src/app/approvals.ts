@@ -87,11 +87,7 @@ export async function requestAccess(
   deps: Deps,
   input: AccessRequestInput,
 ): Promise<AccessRequestOutcome> {
-  if (input.reason.trim() === "") {
-    throw new SentinelError("usage", "say why you need the access: --reason <text>");
-  }
-  const tooLong = reasonTooLong(input.reason, "--reason");
-  if (tooLong !== undefined) throw new SentinelError("usage", tooLong);
+  refuseBadReason(input.reason);
   const context = await profileContext(
     deps,
     await profileSettings(deps, input.profile, { store: input.store }),
@@ -99,55 +95,17 @@ export async function requestAccess(
   const { settings, policy } = context;
   const requester = context.user;
   const now = deps.clock.now();
-  const decision = evaluate(compilePolicy(policy.document), {
-    user: requester,
-    profile: settings.profile,
-    roleArn: settings.roleArn,
-    mode: "cli",
-    time: now,
-  });
+  const subject = { user: requester, profile: settings.profile, roleArn: settings.roleArn };
+  const decision = evaluate(compilePolicy(policy.document), { ...subject, mode: "cli", time: now });
   if (decision.effect === "allow") return { kind: "not_needed", rule: decision.rule };
   const rule = requestableRule(policy.document, settings.profile, requester, decision);
   const asked = input.durationSeconds ?? settings.durationSeconds ?? DEFAULT_SESSION_SECONDS;
-  const durationSeconds = grantedDuration(asked, rule, decision.maxDurationSeconds);
-  if (durationSeconds < MIN_WINDOW_SECONDS) {
-    throw new SentinelError(
-      asked < MIN_WINDOW_SECONDS ? "window_too_short" : "rule_window_too_short",
-      `an approved window of ${
-        formatDuration(durationSeconds)
-      } could never be used: sessions need 15 minutes left, so a window must last at least ${
-        formatDuration(MIN_WINDOW_SECONDS)
-      }${
-        asked < MIN_WINDOW_SECONDS
-          ? "; ask for --duration 20m or more"
-          : "; the policy's max_duration is too short for approvals"
-      }`,
-    );
-  }
+  const durationSeconds = usableWindow(asked, rule, decision);
   // The store must be reachable before anyone is paged about a request it would not take.
   const stores = await context.stores();
   if (!input.anyway) {
-    const held = await approvalCover(
-      stores,
-      policy.document,
-      {
-        user: requester,
-        profile: settings.profile,
-        roleArn: settings.roleArn,
-      },
-      now,
-      decision.maxDurationSeconds,
-    );
-    if (held.cover !== undefined) {
-      const current = await stores.approvals.get(held.cover.id);
-      if (current !== undefined) {
-        return {
-          kind: "already_approved",
-          request: current,
-          windowEndsAt: held.cover.windowEndsAt,
-        };
-      }
-    }
+    const held = await heldApproval(stores, policy.document, subject, now, decision);
+    if (held !== undefined) return held;
   }
   const request = openRequest({
     id: deps.ids.newId(),
@@ -162,21 +120,75 @@ export async function requestAccess(
     now,
   });
   await stores.approvals.create(request);
+  const announced = await announceCreated(deps, context, stores, request, rule);
+  return { kind: "created", request, ...announced, context };
+}
+
+function refuseBadReason(reason: string): void {
+  if (reason.trim() === "") {
+    throw new SentinelError("usage", "say why you need the access: --reason <text>");
+  }
+  const tooLong = reasonTooLong(reason, "--reason");
+  if (tooLong !== undefined) throw new SentinelError("usage", tooLong);
+}
+
+/** The window granted for `asked` seconds under the rule, refused when it could never be used. */
+function usableWindow(asked: number, rule: ApprovalRule, decision: Decision): number {
+  const durationSeconds = grantedDuration(asked, rule, decision.maxDurationSeconds);
+  if (durationSeconds >= MIN_WINDOW_SECONDS) return durationSeconds;
+  throw new SentinelError(
+    asked < MIN_WINDOW_SECONDS ? "window_too_short" : "rule_window_too_short",
+    `an approved window of ${
+      formatDuration(durationSeconds)
+    } could never be used: sessions need 15 minutes left, so a window must last at least ${
+      formatDuration(MIN_WINDOW_SECONDS)
+    }${
+      asked < MIN_WINDOW_SECONDS
+        ? "; ask for --duration 20m or more"
+        : "; the policy's max_duration is too short for approvals"
+    }`,
+  );
+}
+
+/** The approved request that still covers the requester, if one does (nothing new is asked). */
+async function heldApproval(
+  stores: Stores,
+  document: PolicyDocument,
+  subject: { user: string; profile: string; roleArn: string },
+  now: number,
+  decision: Decision,
+): Promise<AccessRequestOutcome | undefined> {
+  const held = await approvalCover(stores, document, subject, now, decision.maxDurationSeconds);
+  if (held.cover === undefined) return undefined;
+  const current = await stores.approvals.get(held.cover.id);
+  return current === undefined
+    ? undefined
+    : { kind: "already_approved", request: current, windowEndsAt: held.cover.windowEndsAt };
+}
+
+/**
+ * Logs and announces a stored request; withdraws it when that fails, or when a required notifier
+ * could not announce it (then the error says so).
+ */
+async function announceCreated(
+  deps: Deps,
+  context: ProfileContext,
+  stores: Stores,
+  request: ApprovalRequest,
+  rule: ApprovalRule,
+): Promise<{ approvers: string[]; report: NotifyReport }> {
+  const { settings } = context;
   const ledger = { stores, logFile: settings.logFile, plugins: settings.plugins };
   let announced: Awaited<ReturnType<typeof announceRequest>>;
   try {
     const actor = request.status === "approved"
       ? { name: POLICY_ACTOR }
-      : { name: requester, arn: context.identity.arn };
+      : { name: request.requester, arn: context.identity.arn };
     await logTransition(deps, undefined, request, actor, ledger);
     announced = await announceRequest(deps, settings.plugins, request, rule, settings.store);
   } catch (error) {
-    await withdraw(
-      deps,
-      ledger,
-      request,
-      `it could not be logged or announced: ${(error as Error).message}`,
-    );
+    const why = `it could not be logged or announced: ${(error as Error).message}`;
+    await withdraw(deps, ledger, request, why);
     throw error;
   }
   if (announced.failedRequired !== undefined) {
@@ -187,13 +199,7 @@ export async function requestAccess(
       `the required notifier ${failed} could not announce request ${request.id}, so it was withdrawn (cancelled) and can never be approved; fix the notifier (\`sentinel plugins test ${failed}\`) and ask again`,
     );
   }
-  return {
-    kind: "created",
-    request,
-    approvers: announced.approvers,
-    report: announced.report,
-    context,
-  };
+  return { approvers: announced.approvers, report: announced.report };
 }
 
 /**

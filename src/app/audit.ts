@@ -5,9 +5,8 @@
  * @module
  */
 import { type ChainResult, verifyChain } from "../core/audit/chain.ts";
-import { expandHome } from "../core/environment.ts";
-import { settingOr, settingSources } from "../core/issuance/settings.ts";
-import { SETTINGS } from "../core/settings.ts";
+import { logFileFrom, settingSources } from "../core/issuance/settings.ts";
+import { resolveOnly } from "../core/settings.ts";
 import type { Deps } from "../ports/deps.ts";
 
 /** The configured decision log: `SENTINEL_LOG_FILE`, the config file's `log_file`, or the default. */
@@ -19,10 +18,7 @@ export async function configuredLogFile(deps: Deps, profile?: string): Promise<s
     config.sentinel,
     section === undefined ? undefined : { name: profile!, section },
   );
-  return expandHome(
-    settingOr(SETTINGS.log_file, sources, deps.env.paths.defaultLogFile),
-    deps.env.paths.home,
-  );
+  return logFileFrom(resolveOnly(["log_file"], sources, deps.env.paths), deps.env);
 }
 
 /** The verdict on one log file. */

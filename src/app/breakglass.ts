@@ -51,7 +51,7 @@ import {
   underEach,
 } from "./acting.ts";
 import { notifierOf, reportDelivery, takes } from "./notify.ts";
-import { profileContext, userUnder } from "./issuance/profile_context.ts";
+import { type ProfileContext, profileContext, userUnder } from "./issuance/profile_context.ts";
 import { profileSettings } from "./issuance/profile_settings.ts";
 import { recordDecision } from "./record_decision.ts";
 import { warnDamaged } from "./stores.ts";
@@ -96,6 +96,42 @@ export async function invokeBreakglass(deps: Deps, input: InvokeInput): Promise<
   const { settings, policy } = context;
   const invoker = context.user;
   const now = deps.clock.now();
+  const { plan, event } = plannedEvent(deps, context, input, now);
+  const stores = await context.stores();
+  await refuseClockSkew(stores, settings.store.text, now);
+  if (plan.requireReviewOf !== undefined) await checkLastReview(stores, policy.document, invoker);
+  const destinations = { logFile: settings.logFile, plugins: settings.plugins };
+  const owner = ownerOf(settings);
+  const stored = await stores.breakglass.invoke(event, plan.slots, {
+    requireReviewOf: plan.requireReviewOf,
+    onlyOpenEvent: true,
+  });
+  if (!stored.ok) {
+    if (stored.reason === "open") {
+      return { ...await resumeOpen(deps, stores, stored.event, destinations, owner), owner };
+    }
+    throw stored.reason === "quota"
+      ? quotaRefusal(stored.slot, stored.freesAt, now)
+      : reviewRefusal(invoker, stored.eventId);
+  }
+  await recordDecision(deps, eventRecord(event, "invoked", invokerOf(event), now), destinations);
+  const announced = await announce(deps, stores, event, destinations);
+  if (announced.failed !== undefined) {
+    await abortUnannounced(deps, stores, event, plan.slots, destinations, announced.failed);
+  }
+  const escalated = plan.escalation !== undefined &&
+    await escalateIfDue(deps, stores, event, plan.escalation, destinations, now);
+  return { event: announced.event, report: announced.report, escalated, owner };
+}
+
+/** The event an invocation would open, and the plan (slots, review, escalation) it follows. */
+function plannedEvent(
+  deps: Deps,
+  context: ProfileContext,
+  input: InvokeInput,
+  now: number,
+) {
+  const { settings, policy, user: invoker } = context;
   refuseGuardedRole(policy.document, invoker, settings, now);
   const rule = breakglassRuleFor(
     policy.document.breakglass,
@@ -123,31 +159,7 @@ export async function invokeBreakglass(deps: Deps, input: InvokeInput): Promise<
     now,
     endsAt: plan.endsAt,
   });
-  const stores = await context.stores();
-  await refuseClockSkew(stores, settings.store.text, now);
-  if (plan.requireReviewOf !== undefined) await checkLastReview(stores, policy.document, invoker);
-  const destinations = { logFile: settings.logFile, plugins: settings.plugins };
-  const owner = ownerOf(settings);
-  const stored = await stores.breakglass.invoke(event, plan.slots, {
-    requireReviewOf: plan.requireReviewOf,
-    onlyOpenEvent: true,
-  });
-  if (!stored.ok) {
-    if (stored.reason === "open") {
-      return { ...await resumeOpen(deps, stores, stored.event, destinations, owner), owner };
-    }
-    throw stored.reason === "quota"
-      ? quotaRefusal(stored.slot, stored.freesAt, now)
-      : reviewRefusal(invoker, stored.eventId);
-  }
-  await recordDecision(deps, eventRecord(event, "invoked", invokerOf(event), now), destinations);
-  const announced = await announce(deps, stores, event, destinations);
-  if (announced.failed !== undefined) {
-    await abortUnannounced(deps, stores, event, plan.slots, destinations, announced.failed);
-  }
-  const escalated = plan.escalation !== undefined &&
-    await escalateIfDue(deps, stores, event, plan.escalation, destinations, now);
-  return { event: announced.event, report: announced.report, escalated, owner };
+  return { plan, event };
 }
 
 /**

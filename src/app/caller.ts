@@ -17,15 +17,10 @@ import {
 } from "../core/aws_config/profile.ts";
 import { SentinelError } from "../core/errors.ts";
 import { sentinelInvocation } from "../core/aws_config/front_profile.ts";
-import {
-  regionOf,
-  settingOr,
-  settingSources,
-  settingsReport,
-  storeOf,
-} from "../core/issuance/settings.ts";
+import { logFileFrom, regionFrom, settingSources, storeFrom } from "../core/issuance/settings.ts";
 import type { StoreSetting } from "../core/store/location.ts";
-import { SETTINGS } from "../core/settings.ts";
+import { type ResolvedSettings, resolveSettings, settingsReport } from "../core/settings.ts";
+import type { LoadedConfig } from "../ports/config.ts";
 import type { Identity } from "../core/identity.ts";
 import type { AwsCredentials } from "../ports/aws.ts";
 import type { BaseCredentialRequest } from "../ports/base_credentials.ts";
@@ -43,6 +38,10 @@ export interface CallerSettings {
   timeoutSeconds: number;
   /** Where approvals and break-glass events live, as this caller's settings say. */
   store: StoreSetting;
+  /** The decision log this caller's settings name. */
+  logFile: string;
+  /** Every setting as resolved for this caller, once. */
+  resolved: ResolvedSettings;
 }
 
 /**
@@ -55,10 +54,62 @@ export async function callerSettings(
   profileFlag = "--aws-profile",
 ): Promise<CallerSettings> {
   const config = await deps.config.load();
+  const { profile, section } = callerProfile(deps, config, flags.profile, profileFlag);
+  const resolved = resolveSettings(
+    settingSources(
+      deps.env,
+      config.sentinel,
+      profile === undefined ? undefined : { name: profile, section },
+      { region: flags.region, store: flags.store },
+    ),
+    deps.env.paths,
+  );
+  deps.debug(
+    `caller: ${profile === undefined ? "keys from the environment" : `profile ${profile}`}`,
+  );
+  for (const line of settingsReport(resolved)) deps.debug(`setting ${line}`);
+  const region = regionFrom(resolved);
+  const common = {
+    region: region.region,
+    regionFrom: region.from,
+    timeoutSeconds: resolved.timeout.value!,
+    store: storeFrom(resolved, deps.env),
+    logFile: logFileFrom(resolved, deps.env),
+    resolved,
+  };
+  if (profile === undefined) {
+    return { profile, base: { source: "env", awsVaultFlags: [], filesResolve: false }, ...common };
+  }
+  const sourceProfile = baseProfileOf(config.aws, profile, section);
+  const staticKeys = staticKeysOf(config.aws, sourceProfile);
+  return {
+    profile,
+    base: {
+      source: resolved.source.value!,
+      sourceProfile,
+      awsVaultFlags: resolved.aws_vault_flags.value!,
+      region: region.region,
+      filesResolve: filesResolve(config.aws, sourceProfile),
+      ...(staticKeys === undefined ? {} : { staticKeys }),
+    },
+    ...common,
+  };
+}
+
+/**
+ * The caller's profile (`flag`, else AWS_PROFILE, else `default` unless keys are in the
+ * environment) and its keys; a named profile must exist.
+ */
+function callerProfile(
+  deps: Deps,
+  config: LoadedConfig,
+  flag: string | undefined,
+  profileFlag: string,
+): { profile: string | undefined; section: ProfileSection } {
   const env = deps.env;
   const envKeys = env.get("AWS_ACCESS_KEY_ID") !== undefined &&
     env.get("AWS_SECRET_ACCESS_KEY") !== undefined;
-  const named = flags.profile ?? env.get("AWS_PROFILE");
+  const named = flag ?? env.get("AWS_PROFILE");
   const profile = named ?? (envKeys ? undefined : "default");
   const known = profile !== undefined &&
     (config.aws.profiles.has(profile) || config.aws.credentials.has(profile));
@@ -69,46 +120,7 @@ export async function callerSettings(
   const section: ProfileSection = known || named !== undefined
     ? effectiveProfile(config.aws, profile!)
     : {};
-  const sources = settingSources(
-    env,
-    config.sentinel,
-    profile === undefined ? undefined : { name: profile, section },
-    { region: flags.region, store: flags.store },
-  );
-  deps.debug(
-    `caller: ${profile === undefined ? "keys from the environment" : `profile ${profile}`}`,
-  );
-  for (const line of settingsReport(sources)) deps.debug(`setting ${line}`);
-  const region = regionOf(sources);
-  const timeoutSeconds = settingOr(SETTINGS.timeout, sources, 30);
-  const store = storeOf(sources, env);
-  if (profile === undefined) {
-    return {
-      profile,
-      base: { source: "env", awsVaultFlags: [], filesResolve: false },
-      region: region.region,
-      regionFrom: region.from,
-      timeoutSeconds,
-      store,
-    };
-  }
-  const sourceProfile = baseProfileOf(config.aws, profile, section);
-  const staticKeys = staticKeysOf(config.aws, sourceProfile);
-  return {
-    profile,
-    base: {
-      source: settingOr(SETTINGS.source, sources, "auto"),
-      sourceProfile,
-      awsVaultFlags: settingOr(SETTINGS.aws_vault_flags, sources, []),
-      region: region.region,
-      filesResolve: filesResolve(config.aws, sourceProfile),
-      ...(staticKeys === undefined ? {} : { staticKeys }),
-    },
-    region: region.region,
-    regionFrom: region.from,
-    timeoutSeconds,
-    store,
-  };
+  return { profile, section };
 }
 
 /** The usage error when nothing names the caller's credentials, with the profiles to pass. */

@@ -17,6 +17,7 @@ import { isFileStore } from "../core/store/kinds.ts";
 import type { AwsCredentials } from "../ports/aws.ts";
 import type { PolicyEntry } from "../ports/cache.ts";
 import type { Deps } from "../ports/deps.ts";
+import { constantDefault } from "../core/settings.ts";
 import { approvalCover } from "./approvals.ts";
 import { callerSettings } from "./caller.ts";
 import { loadPolicy } from "./policy.ts";
@@ -141,40 +142,50 @@ export async function coveringApproval(
   }
 }
 
-async function subjectOf(
-  deps: Deps,
-  request: CheckRequest,
-): Promise<
-  {
-    user: string;
-    roleArn?: string;
-    policy: PolicyEntry;
-    source?: string;
-    sourceProfile?: string;
-    store?: ApprovalStoreAccess;
-  }
-> {
+/** Who is checked, under which policy (and what reaches the store), for a `check` request. */
+type CheckSubject = {
+  user: string;
+  roleArn?: string;
+  policy: PolicyEntry;
+  source?: string;
+  sourceProfile?: string;
+  store?: ApprovalStoreAccess;
+};
+
+async function subjectOf(deps: Deps, request: CheckRequest): Promise<CheckSubject> {
   if (request.user !== undefined && request.policy !== undefined) {
-    const caller = request.policy.startsWith("ssm:")
-      ? await callerSettings(deps, { profile: request.awsProfile, region: request.region })
-      : undefined;
-    const signal = AbortSignal.timeout((caller?.timeoutSeconds ?? 30) * 1000);
-    const policy = await loadPolicy(deps, {
-      source: request.policy,
-      region: caller?.region ?? "",
-      credentials: async () =>
-        (await (await deps.baseCredentials()).get(caller!.base, signal)).credentials,
-      signal,
-    });
-    return { user: request.user, roleArn: request.roleArn, policy };
+    return await givenSubject(deps, { ...request, user: request.user, policy: request.policy });
   }
+  return await profileSubject(deps, request);
+}
+
+/** `--user` and `--policy` given: no profile is read (an SSM policy is read as the caller). */
+async function givenSubject(
+  deps: Deps,
+  request: CheckRequest & { user: string; policy: string },
+): Promise<CheckSubject> {
+  const caller = request.policy.startsWith("ssm:")
+    ? await callerSettings(deps, { profile: request.awsProfile, region: request.region })
+    : undefined;
+  const signal = AbortSignal.timeout((caller?.timeoutSeconds ?? constantDefault("timeout")) * 1000);
+  const policy = await loadPolicy(deps, {
+    source: request.policy,
+    region: caller?.region ?? "",
+    credentials: async () =>
+      (await (await deps.baseCredentials()).get(caller!.base, signal)).credentials,
+    signal,
+  });
+  return { user: request.user, roleArn: request.roleArn, policy };
+}
+
+/** The profile's settings name the policy and the store; STS names the user unless given. */
+async function profileSubject(deps: Deps, request: CheckRequest): Promise<CheckSubject> {
   const resolved = await profileSettings(deps, request.profile, {
     policy: request.policy,
     region: request.region,
   });
   const { settings } = resolved;
   const signal = AbortSignal.timeout(settings.timeoutSeconds * 1000);
-  const call = { region: settings.region, signal };
   let base: Promise<AwsCredentials> | undefined;
   let source: string | undefined;
   const credentials = () =>
@@ -185,7 +196,7 @@ async function subjectOf(
         return found.credentials;
       });
   const identity = request.user === undefined
-    ? await verifiedIdentity(deps, await credentials(), call)
+    ? await verifiedIdentity(deps, await credentials(), { region: settings.region, signal })
     : undefined;
   const policy = await loadPolicy(deps, {
     source: settings.policy,
@@ -196,9 +207,8 @@ async function subjectOf(
     signal,
   });
   const roleArn = request.roleArn ?? settings.roleArn;
-  const user = request.user ?? userUnder(identity!, policy.document, roleArn);
   return {
-    user,
+    user: request.user ?? userUnder(identity!, policy.document, roleArn),
     roleArn,
     policy,
     source,

@@ -9,7 +9,7 @@
  */
 import { verifyChain } from "../core/audit/chain.ts";
 import type { AwsConfigFiles } from "../core/aws_config/profile.ts";
-import { DEFAULT_REGION } from "../core/limits.ts";
+import { constantDefault } from "../core/settings.ts";
 import { sentinelInvocation } from "../core/aws_config/front_profile.ts";
 import { sha256Hex } from "../core/text/hash.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
@@ -86,7 +86,7 @@ export async function runDoctor(deps: Deps, request: { profile?: string }): Prom
     region ??= result.region;
     perProfile.push(...result.checks.map((check) => ({ profile: target, ...check })));
   }
-  add(await clockCheck(deps, system, region ?? DEFAULT_REGION));
+  add(await clockCheck(deps, system, region ?? constantDefault("region")));
   for (const check of perProfile) add(check);
   return { profiles: targets, checks, ok: checks.every((check) => check.ok) };
 }

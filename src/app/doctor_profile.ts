@@ -75,17 +75,7 @@ export async function profileChecks(
     return { checks };
   }
   const { settings, config } = resolved;
-  checks.push({
-    check: "config",
-    ok: true,
-    detail: `${
-      settings.layout === "sentinel_keys"
-        ? "layout 1 (sentinel_role_arn, sentinel_source_profile)"
-        : "layout 2 (a role profile with sentinel_policy)"
-    }: role ${settings.roleArn}, base credentials from ${
-      settings.sourceProfile ?? "the environment"
-    }`,
-  });
+  checks.push(configCheck(settings));
   checks.push(...frontChecks(target, config.aws));
   checks.push(...regionChecks(deps, settings, target.fronts, config.aws));
 
@@ -117,6 +107,21 @@ export async function profileChecks(
   }
   checks.push(await storeCheck(deps, system, settings, credentials, signal));
   return { checks, region: settings.region };
+}
+
+/** The profile's layout, role and base credentials, as read. */
+function configCheck(settings: IssuanceSettings): Check {
+  return {
+    check: "config",
+    ok: true,
+    detail: `${
+      settings.layout === "sentinel_keys"
+        ? "layout 1 (sentinel_role_arn, sentinel_source_profile)"
+        : "layout 2 (a role profile with sentinel_policy)"
+    }: role ${settings.roleArn}, base credentials from ${
+      settings.sourceProfile ?? "the environment"
+    }`,
+  };
 }
 
 /** Front profiles that also name a role: the AWS CLI assumes it and never asks Sentinel. */
@@ -227,6 +232,36 @@ function regionChecks(
   return checks;
 }
 
+/** aws-vault: on PATH, and holding the source profile's keys (when it says what it holds). */
+async function awsVaultCheck(
+  system: SystemProbe,
+  awsVault: string | undefined,
+  profile: string,
+): Promise<Check> {
+  if (awsVault === undefined) {
+    return {
+      check: "aws-vault",
+      ok: false,
+      detail: "the profile's source is aws-vault, but aws-vault is not on PATH",
+      fix: "install aws-vault (https://github.com/99designs/aws-vault), or set sentinel_source",
+    };
+  }
+  const held = await system.awsVaultCredentials();
+  if (held !== undefined && !held.includes(profile)) {
+    return {
+      check: "aws-vault",
+      ok: false,
+      detail: `${awsVault} holds no credentials for profile ${profile}`,
+      fix: `add them with \`aws-vault add ${profile}\``,
+    };
+  }
+  return {
+    check: "aws-vault",
+    ok: true,
+    detail: `${awsVault}${held === undefined ? "" : `, holds profile ${profile}`}`,
+  };
+}
+
 /** Which source supplies the base credentials, whether it is installed, and whether it works. */
 async function sourceChecks(
   deps: Deps,
@@ -241,31 +276,9 @@ async function sourceChecks(
     ? (!request.filesResolve && awsVault !== undefined ? "aws-vault" : "sdk")
     : request.source;
   if (effective === "aws-vault") {
-    if (awsVault === undefined) {
-      checks.push({
-        check: "aws-vault",
-        ok: false,
-        detail: "the profile's source is aws-vault, but aws-vault is not on PATH",
-        fix: "install aws-vault (https://github.com/99designs/aws-vault), or set sentinel_source",
-      });
-      return { checks };
-    }
-    const held = await system.awsVaultCredentials();
-    const profile = request.sourceProfile!;
-    if (held !== undefined && !held.includes(profile)) {
-      checks.push({
-        check: "aws-vault",
-        ok: false,
-        detail: `${awsVault} holds no credentials for profile ${profile}`,
-        fix: `add them with \`aws-vault add ${profile}\``,
-      });
-    } else {
-      checks.push({
-        check: "aws-vault",
-        ok: true,
-        detail: `${awsVault}${held === undefined ? "" : `, holds profile ${profile}`}`,
-      });
-    }
+    const check = await awsVaultCheck(system, awsVault, request.sourceProfile!);
+    checks.push(check);
+    if (awsVault === undefined) return { checks };
   }
   try {
     const base = await (await deps.baseCredentials()).get(request, signal);
@@ -316,36 +329,8 @@ async function decisionCheck(
     case "allow":
       return { check: "decision", ok: true, detail: `allow for ${user} now (${rule})` };
     case "require_approval": {
-      const approval = await coveringApproval(
-        deps,
-        store,
-        document,
-        {
-          user,
-          profile: settings.profile,
-          roleArn: settings.roleArn,
-        },
-        now,
-        decision.maxDurationSeconds,
-      );
-      if (approval.cover !== undefined) {
-        return {
-          check: "decision",
-          ok: true,
-          detail: `approved request ${approval.cover.id} covers ${user} until ${
-            new Date(approval.cover.windowEndsAt).toISOString().replace(/\.\d{3}Z$/, "Z")
-          } (${rule} requires approval)`,
-        };
-      }
-      return {
-        check: "decision",
-        ok: true,
-        detail: `${user} needs an approved request now (${rule}; ${
-          approval.problem === undefined
-            ? `none covers ${user} in ${approval.store}`
-            : `the store ${approval.store} could not say: ${approval.problem}`
-        })`,
-      };
+      const subject = { user, profile: settings.profile, roleArn: settings.roleArn };
+      return await approvalCheck(deps, store, document, subject, now, decision, rule);
     }
     default:
       return {
@@ -356,6 +341,45 @@ async function decisionCheck(
           `\`sentinel check ${settings.profile} --explain\` shows why; ask whoever owns the policy`,
       };
   }
+}
+
+/** A profile that requires approval: whether an approved request covers the user now. */
+async function approvalCheck(
+  deps: Deps,
+  store: ApprovalStoreAccess,
+  document: Parameters<typeof compilePolicy>[0],
+  subject: { user: string; profile: string; roleArn: string },
+  now: number,
+  decision: { maxDurationSeconds?: number },
+  rule: string,
+): Promise<Check> {
+  const { user } = subject;
+  const approval = await coveringApproval(
+    deps,
+    store,
+    document,
+    subject,
+    now,
+    decision.maxDurationSeconds,
+  );
+  if (approval.cover !== undefined) {
+    return {
+      check: "decision",
+      ok: true,
+      detail: `approved request ${approval.cover.id} covers ${user} until ${
+        new Date(approval.cover.windowEndsAt).toISOString().replace(/\.\d{3}Z$/, "Z")
+      } (${rule} requires approval)`,
+    };
+  }
+  return {
+    check: "decision",
+    ok: true,
+    detail: `${user} needs an approved request now (${rule}; ${
+      approval.problem === undefined
+        ? `none covers ${user} in ${approval.store}`
+        : `the store ${approval.store} could not say: ${approval.problem}`
+    })`,
+  };
 }
 
 async function storeCheck(

@@ -12,8 +12,8 @@
  */
 import { type AwsConfigFiles, filesResolve, staticKeysOf } from "../core/aws_config/profile.ts";
 import { displaySafe } from "../core/text/display.ts";
-import { credentialProcessLoop, settingOr, settingSources } from "../core/issuance/settings.ts";
-import { SETTINGS } from "../core/settings.ts";
+import { credentialProcessLoop, settingSources } from "../core/issuance/settings.ts";
+import { constantDefault, resolveOnly } from "../core/settings.ts";
 import { trustPolicy } from "../core/trust_policy.ts";
 import { expandHome } from "../core/environment.ts";
 import { SentinelError } from "../core/errors.ts";
@@ -288,16 +288,14 @@ async function whoFor(
   // aws_vault_flags as every other command reads it: SENTINEL_AWS_VAULT_FLAGS, the profile's
   // sentinel_aws_vault_flags (when it exists already), the config file.
   const existing = config.aws.profiles.get(request.profile);
-  const awsVaultFlags = settingOr(
-    SETTINGS.aws_vault_flags,
-    settingSources(
-      deps.env,
-      config.sentinel,
-      existing === undefined ? undefined : { name: request.profile, section: existing },
-    ),
-    [],
+  const sources = settingSources(
+    deps.env,
+    config.sentinel,
+    existing === undefined ? undefined : { name: request.profile, section: existing },
   );
-  const signal = AbortSignal.timeout(30_000);
+  const awsVaultFlags = resolveOnly(["aws_vault_flags"], sources, deps.env.paths)
+    .aws_vault_flags.value!;
+  const signal = AbortSignal.timeout(constantDefault("timeout") * 1000);
   try {
     const base = await (await deps.baseCredentials()).get({
       source: request.source,

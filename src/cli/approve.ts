@@ -8,27 +8,63 @@
 import { Command } from "@commander-js/extra-typings";
 import { actOnRequest, type RequestAction } from "../app/approvals.ts";
 import { requestJson } from "../core/approval/record.ts";
-import { SentinelError } from "../core/errors.ts";
+import type { ApprovalRequest } from "../core/approval/request.ts";
+import { ExitCode, SentinelError } from "../core/errors.ts";
+import { declare } from "./_command.ts";
 import { CALLER_HELP, callerFlags, withCallerFlags } from "./_flags.ts";
-import { type CommandContext, writeJson } from "./context.ts";
+import type { Answer, CommandContext } from "./context.ts";
 import { human, isoSeconds, storeJson } from "./render.ts";
-import { storeNamed } from "../core/store/location.ts";
+import { storeNamed, type StoreSetting } from "../core/store/location.ts";
 
-const EXIT_HELP = `
-Exit codes: 0 done, 12 someone else decided first (or the request ended), 2 no such request,
-            4 you may not do this (not an approver, your own request, no approvals: rule),
-            3 invalid configuration, 6 AWS failure.`;
+/** What a verdict answers: the request as it now stands, and who did what. */
+function verdictAnswer(
+  id: string,
+  done: { request: ApprovalRequest; actor: string; store: StoreSetting },
+): Answer {
+  const { request, actor, store } = done;
+  const where = human` (store: ${storeNamed(store)})`;
+  return {
+    json: { ...requestJson(request), ...storeJson(store) },
+    text: () =>
+      request.status === "pending"
+        ? human`${actor} approved request ${id}; it needs ${
+          request.requiredApprovals - request.approvals.length
+        } more approval(s) from other approvers${where}\n`
+        : request.status === "approved"
+        ? human`request ${id} approved by ${actor}: ${request.requester} may use ${request.profile} until ${
+          isoSeconds(request.windowEndsAt!)
+        }${where}\n`
+        : human`request ${id} ${request.status} by ${actor}${where}\n`,
+  };
+}
 
 function verdictCommand(
   ctx: CommandContext,
   name: "approve" | "deny" | "cancel",
   description: string,
-  examples: string,
+  examples: string[],
 ) {
-  const command = withCallerFlags(
-    new Command(name).description(description).argument("<id>", "the request id")
-      .option("-c, --comment <text>", name === "deny" ? "why (required)" : "a note for the log"),
-  ).addHelpText("after", `${CALLER_HELP}\n${EXIT_HELP}\n\nExamples:\n${examples}`);
+  const command = declare(
+    withCallerFlags(
+      new Command(name).description(description).argument("<id>", "the request id")
+        .option("-c, --comment <text>", name === "deny" ? "why (required)" : "a note for the log"),
+    ),
+    {
+      about: CALLER_HELP,
+      exits: [
+        [ExitCode.Ok, "done"],
+        [ExitCode.Conflict, "someone else decided first (or the request ended)"],
+        [ExitCode.Usage, "no such request"],
+        [
+          ExitCode.Denied,
+          "you may not do this (not an approver, your own request, no approvals: rule)",
+        ],
+        [ExitCode.InvalidConfig, "invalid configuration"],
+        [ExitCode.AwsFailure, "AWS failure"],
+      ],
+      examples,
+    },
+  );
   return command.action(ctx.action(async (id, options) => {
     const comment = options.comment as string | undefined;
     if (name === "deny" && (comment === undefined || comment.trim() === "")) {
@@ -39,28 +75,7 @@ function verdictCommand(
       : name === "deny"
       ? { kind: "deny", comment: comment! }
       : { kind: "cancel" };
-    const { request, actor, store } = await actOnRequest(
-      ctx.deps,
-      id,
-      action,
-      callerFlags(options),
-    );
-    const where = human` (store: ${storeNamed(store)})`;
-    if (ctx.output() === "json") {
-      writeJson(ctx.io.stdout, { ...requestJson(request), ...storeJson(store) });
-    } else if (request.status === "pending") {
-      ctx.say(
-        human`${actor} approved request ${id}; it needs ${
-          request.requiredApprovals - request.approvals.length
-        } more approval(s) from other approvers${where}\n`,
-      );
-    } else if (request.status === "approved") {
-      ctx.say(
-        human`request ${id} approved by ${actor}: ${request.requester} may use ${request.profile} until ${
-          isoSeconds(request.windowEndsAt!)
-        }${where}\n`,
-      );
-    } else ctx.say(human`request ${id} ${request.status} by ${actor}${where}\n`);
+    return verdictAnswer(id, await actOnRequest(ctx.deps, id, action, callerFlags(options)));
   }));
 }
 
@@ -70,7 +85,10 @@ export function approveCommand(ctx: CommandContext) {
     ctx,
     "approve",
     "Approve a pending request (you must be an approver, never the requester)",
-    "  $ sentinel approve 0123456789abcdef --comment 'ok for the hotfix'\n  $ sentinel approve 0123456789abcdef --aws-profile bob --store dynamodb:sentinel-state",
+    [
+      "sentinel approve 0123456789abcdef --comment 'ok for the hotfix'",
+      "sentinel approve 0123456789abcdef --aws-profile bob --store dynamodb:sentinel-state",
+    ],
   );
 }
 
@@ -80,7 +98,7 @@ export function denyCommand(ctx: CommandContext) {
     ctx,
     "deny",
     "Deny a pending request (approvers only)",
-    "  $ sentinel deny 0123456789abcdef --comment 'use staging first'",
+    ["sentinel deny 0123456789abcdef --comment 'use staging first'"],
   );
 }
 
@@ -90,6 +108,6 @@ export function cancelCommand(ctx: CommandContext) {
     ctx,
     "cancel",
     "Cancel your own pending request",
-    "  $ sentinel cancel 0123456789abcdef",
+    ["sentinel cancel 0123456789abcdef"],
   );
 }

@@ -9,46 +9,49 @@
 import { Command } from "@commander-js/extra-typings";
 import { runDoctor } from "../app/doctor.ts";
 import { ExitCode } from "../core/errors.ts";
-import { type CommandContext, writeJson } from "./context.ts";
+import { declare } from "./_command.ts";
+import type { CommandContext } from "./context.ts";
 import { doctorText } from "./render.ts";
 
 /** Builds `doctor`. */
 export function doctorCommand(ctx: CommandContext) {
-  return new Command("doctor")
-    .description("Check the setup end to end; every failed check says how to fix it")
-    .argument("[profile]", "only this Sentinel profile (a front profile is followed)")
-    .addHelpText(
-      "after",
-      `
+  return declare(
+    new Command("doctor")
+      .description("Check the setup end to end; every failed check says how to fix it")
+      .argument("[profile]", "only this Sentinel profile (a front profile is followed)"),
+    {
+      about: `
 Without a profile, every profile set up for Sentinel is checked (those a credential_process
 names, and those with sentinel_role_arn or sentinel_policy). Nothing is changed; AWS is asked
-only what issuance would ask (the base identity, the policy), plus the time, from STS.
-
-Exit codes: 0 every check passed, 11 a check failed (each ✗ has a fix), 3 the config files
-            cannot be read.
-
-Examples:
-  $ sentinel doctor
-  $ sentinel doctor prod
-  $ sentinel doctor --output json | jq '.checks[] | select(.ok == false)'`,
-    )
-    .action(ctx.action(async (profile) => {
-      const report = await runDoctor(ctx.deps, { profile });
-      if (ctx.output() === "json") {
-        writeJson(ctx.io.stdout, {
-          ok: report.ok,
-          profiles: report.profiles,
-          checks: report.checks.map((check) => ({
-            profile: check.profile ?? null,
-            check: check.check,
-            ok: check.ok,
-            detail: check.detail,
-            fix: check.fix ?? null,
-          })),
-        });
-      } else {
-        ctx.io.stdout(doctorText(report, ctx.style));
-      }
-      return report.ok ? ExitCode.Ok : ExitCode.ChecksFailed;
-    }));
+only what issuance would ask (the base identity, the policy), plus the time, from STS.`,
+      exits: [
+        [ExitCode.Ok, "every check passed"],
+        [ExitCode.ChecksFailed, "a check failed (each ✗ has a fix)"],
+        [ExitCode.InvalidConfig, "the config files cannot be read"],
+      ],
+      examples: [
+        "sentinel doctor",
+        "sentinel doctor prod",
+        "sentinel doctor --output json | jq '.checks[] | select(.ok == false)'",
+      ],
+    },
+  ).action(ctx.action(async (profile) => {
+    const report = await runDoctor(ctx.deps, { profile });
+    return {
+      json: {
+        ok: report.ok,
+        profiles: report.profiles,
+        checks: report.checks.map((check) => ({
+          profile: check.profile ?? null,
+          check: check.check,
+          ok: check.ok,
+          detail: check.detail,
+          fix: check.fix ?? null,
+        })),
+      },
+      text: () => doctorText(report, ctx.style),
+      asIs: true,
+      exitCode: report.ok ? ExitCode.Ok : ExitCode.ChecksFailed,
+    };
+  }));
 }

@@ -11,39 +11,17 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { applyInit, autoSourceFor, type InitRequest, planInit } from "../app/init.ts";
 import { shellQuote } from "../core/issuance/credential_formats.ts";
-import { SentinelError } from "../core/errors.ts";
+import { ExitCode, SentinelError } from "../core/errors.ts";
 import { displaySafe } from "../core/text/display.ts";
 import { configValueProblem } from "../core/aws_config/init_config.ts";
-import { CREDENTIAL_SOURCES, type CredentialSource } from "../core/settings.ts";
-import type { CommandContext } from "./context.ts";
-import { writeJson } from "./context.ts";
+import { constantDefault, CREDENTIAL_SOURCES, type CredentialSource } from "../core/settings.ts";
+import { declare } from "./_command.ts";
+import type { Answer, CommandContext } from "./context.ts";
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
 const PROFILE_NAME = /^[A-Za-z0-9_.+@-]+$/;
 
-/** Builds `init`. */
-export function initCommand(ctx: CommandContext) {
-  return new Command("init")
-    .description("Set up a profile for Sentinel: ~/.aws/config, a starter policy, the trust policy")
-    .option("--profile <name>", "the profile to write (default prod)")
-    .option("--role-arn <arn>", "the role Sentinel assumes for it")
-    .option("--source-profile <name>", "the profile holding your base credentials (default base)")
-    .addOption(
-      new Option("--source <source>", "where the base credentials come from (default auto)")
-        .choices(CREDENTIAL_SOURCES),
-    )
-    .option("--region <region>", "the profile's region (default: the source profile's)")
-    .option(
-      "--policy <source>",
-      "the policy: a file, or ssm:<parameter> to push it to SSM (default ~/.config/sentinel/policy.yaml)",
-    )
-    .option("--user <identity>", "who the starter policy allows (default: what STS says you are)")
-    .option("--store-init", "also create the approval store (sentinel store init)")
-    .option("-y, --yes", "ask nothing: use the flags and defaults (for scripts)")
-    .option("--force", "replace an existing profile and policy (each is backed up first)")
-    .addHelpText(
-      "after",
-      `
+const ABOUT = `
 Writes layout 1 (Sentinel's own keys) into $AWS_CONFIG_FILE or ~/.aws/config:
   [profile prod]
   credential_process = sentinel credentials prod
@@ -59,97 +37,141 @@ aws_vault_flags (SENTINEL_AWS_VAULT_FLAGS, the config file) as every command use
 policy allows you (as STS names you) to use the profile for up to an hour; an existing policy is
 kept unless --force. Then the role's trust policy (only sessions with a Sentinel SourceIdentity
 may assume it) is written to trust-<profile>.json beside the Sentinel config (0600) and printed
-with the aws iam command that applies it.
+with the aws iam command that applies it.`;
 
-Exit codes: 0 done (or nothing written at your answer), 12 ~/.aws/config changed while you were
-            deciding, 1 a write failed (nothing was changed either way), 2 usage (a missing flag with --yes,
-            an existing profile without --force, a profile as its own source, a value with a line
-            break, no terminal to ask on), 3 invalid config, 6 AWS or credential-source failure.
+const EXITS = [
+  [ExitCode.Ok, "done (or nothing written at your answer)"],
+  [ExitCode.Conflict, "~/.aws/config changed while you were deciding"],
+  [ExitCode.Internal, "a write failed (nothing was changed either way)"],
+  [
+    ExitCode.Usage,
+    "usage (a missing flag with --yes, an existing profile without --force, a profile as its own source, a value with a line break, no terminal to ask on)",
+  ],
+  [ExitCode.InvalidConfig, "invalid config"],
+  ExitCode.AwsFailure,
+] as const;
 
-Examples:
-  $ sentinel init
-  $ sentinel init --yes --profile prod --role-arn arn:aws:iam::123456789012:role/SentinelProd --source-profile base
-  $ sentinel init --yes --profile prod --role-arn arn:aws:iam::123456789012:role/SentinelProd \\
-      --source-profile base --policy ssm:/sentinel/policy --store-init`,
-    )
-    .action(ctx.action(async (options) => {
-      const interactive = options.yes !== true;
-      if (interactive && !ctx.io.stdinIsTerminal()) {
-        throw new SentinelError(
-          "usage",
-          "init asks its questions on a terminal; here there is none: pass --yes with the flags, e.g. sentinel init --yes --profile prod --role-arn arn:aws:iam::123456789012:role/SentinelProd --source-profile base",
-        );
-      }
-      const ask = interactive ? asker(ctx) : undefined;
-      const request = await initRequest(ctx, options, ask);
-      const plan = await planInit(ctx.deps, request);
-      const json = ctx.output() === "json";
-      if (!json) {
-        ctx.say(
-          `${
-            plan.replacesProfile ? "Replacing" : "Adding"
-          } [profile ${request.profile}] in ${plan.configPath}:\n${
-            plan.diff.map((line) => `  ${line}`).join("\n")
-          }\n`,
-        );
-        ctx.say(
-          plan.policyExists && !request.force
-            ? `Keeping the existing policy ${request.policy}.\n`
-            : `${
-              plan.policyTarget.kind === "ssm" ? "Pushing" : "Writing"
-            } a starter policy to ${request.policy}: ${plan.user} (${plan.userFrom}) may use ${request.profile} for up to 1h.\n`,
-        );
-      }
-      if (ask !== undefined && !(await ask.yesNo("Write these changes?", false))) {
-        ctx.say("Nothing was written.\n");
-        return;
-      }
-      const result = await applyInit(ctx.deps, plan);
-      if (json) {
-        writeJson(ctx.io.stdout, {
-          profile: request.profile,
-          config: plan.configPath,
-          backup: result.backup ?? null,
-          policy: request.policy,
-          policy_action: result.policy,
-          user: plan.user,
-          store: result.store ?? null,
-          trust_policy: plan.trustPolicy,
-          trust_policy_file: result.trustPolicyPath,
-        });
-        return;
-      }
-      ctx.say(
-        [
-          `Wrote ${plan.configPath}${result.backup ? ` (backup: ${result.backup})` : ""}.`,
-          result.policy === "kept"
-            ? `Kept the policy ${request.policy}.`
-            : `${
-              result.policy === "pushed" ? "Pushed" : "Wrote"
-            } the starter policy ${request.policy}${
-              result.policyBackup ? ` (backup: ${result.policyBackup})` : ""
-            }.`,
-          ...(result.store ? [`Store ${result.store.text}: ready.`] : []),
-          "",
-          `The role ${request.roleArn} must admit only Sentinel's sessions. Its trust policy, written to ${result.trustPolicyPath}:`,
-          JSON.stringify(plan.trustPolicy, null, 2),
-          `Apply it (as someone allowed to change the role) with:`,
-          `  aws iam update-assume-role-policy --role-name ${
-            shellQuote(request.roleArn.split("/").at(-1)!)
-          } --policy-document ${shellQuote(`file://${result.trustPolicyPath}`)}`,
-          "",
-          "Next:",
-          `  aws sts get-caller-identity --profile ${request.profile}`,
-          `  sentinel doctor ${request.profile}`,
-          "",
-        ].join("\n"),
-      );
-      if (!plan.sentinelOnPath) {
-        ctx.sayErr(
-          "sentinel: warning: `sentinel` is not on PATH, so credential_process cannot start it; run scripts/install.sh\n",
-        );
-      }
-    }));
+type Plan = Awaited<ReturnType<typeof planInit>>;
+type Applied = Awaited<ReturnType<typeof applyInit>>;
+
+/** The change about to be made, before asking (text output only). */
+function planText(request: InitRequest, plan: Plan): string {
+  return `${
+    plan.replacesProfile ? "Replacing" : "Adding"
+  } [profile ${request.profile}] in ${plan.configPath}:\n${
+    plan.diff.map((line) => `  ${line}`).join("\n")
+  }\n` + (
+    plan.policyExists && !request.force
+      ? `Keeping the existing policy ${request.policy}.\n`
+      : `${
+        plan.policyTarget.kind === "ssm" ? "Pushing" : "Writing"
+      } a starter policy to ${request.policy}: ${plan.user} (${plan.userFrom}) may use ${request.profile} for up to 1h.\n`
+  );
+}
+
+/** What was done, and the trust policy with the command that applies it. */
+function doneText(request: InitRequest, plan: Plan, result: Applied): string {
+  return [
+    `Wrote ${plan.configPath}${result.backup ? ` (backup: ${result.backup})` : ""}.`,
+    result.policy === "kept"
+      ? `Kept the policy ${request.policy}.`
+      : `${result.policy === "pushed" ? "Pushed" : "Wrote"} the starter policy ${request.policy}${
+        result.policyBackup ? ` (backup: ${result.policyBackup})` : ""
+      }.`,
+    ...(result.store ? [`Store ${result.store.text}: ready.`] : []),
+    "",
+    `The role ${request.roleArn} must admit only Sentinel's sessions. Its trust policy, written to ${result.trustPolicyPath}:`,
+    JSON.stringify(plan.trustPolicy, null, 2),
+    `Apply it (as someone allowed to change the role) with:`,
+    `  aws iam update-assume-role-policy --role-name ${
+      shellQuote(request.roleArn.split("/").at(-1)!)
+    } --policy-document ${shellQuote(`file://${result.trustPolicyPath}`)}`,
+    "",
+    "Next:",
+    `  aws sts get-caller-identity --profile ${request.profile}`,
+    `  sentinel doctor ${request.profile}`,
+    "",
+  ].join("\n");
+}
+
+function doneAnswer(request: InitRequest, plan: Plan, result: Applied): Answer {
+  return {
+    ...(plan.sentinelOnPath ? {} : {
+      notice:
+        "sentinel: warning: `sentinel` is not on PATH, so credential_process cannot start it; run scripts/install.sh\n",
+    }),
+    json: {
+      profile: request.profile,
+      config: plan.configPath,
+      backup: result.backup ?? null,
+      policy: request.policy,
+      policy_action: result.policy,
+      user: plan.user,
+      store: result.store ?? null,
+      trust_policy: plan.trustPolicy,
+      trust_policy_file: result.trustPolicyPath,
+    },
+    text: () => doneText(request, plan, result),
+  };
+}
+
+function refuseWithoutTerminal(ctx: CommandContext): void {
+  if (ctx.io.stdinIsTerminal()) return;
+  throw new SentinelError(
+    "usage",
+    "init asks its questions on a terminal; here there is none: pass --yes with the flags, e.g. sentinel init --yes --profile prod --role-arn arn:aws:iam::123456789012:role/SentinelProd --source-profile base",
+  );
+}
+
+/** Builds `init`. */
+export function initCommand(ctx: CommandContext) {
+  return declare(
+    new Command("init")
+      .description(
+        "Set up a profile for Sentinel: ~/.aws/config, a starter policy, the trust policy",
+      )
+      .option("--profile <name>", "the profile to write (default prod)")
+      .option("--role-arn <arn>", "the role Sentinel assumes for it")
+      .option(
+        "--source-profile <name>",
+        "the profile holding your base credentials (default base)",
+      )
+      .addOption(
+        new Option("--source <source>", "where the base credentials come from (default auto)")
+          .choices(CREDENTIAL_SOURCES),
+      )
+      .option("--region <region>", "the profile's region (default: the source profile's)")
+      .option(
+        "--policy <source>",
+        "the policy: a file, or ssm:<parameter> to push it to SSM (default ~/.config/sentinel/policy.yaml)",
+      )
+      .option("--user <identity>", "who the starter policy allows (default: what STS says you are)")
+      .option("--store-init", "also create the approval store (sentinel store init)")
+      .option("-y, --yes", "ask nothing: use the flags and defaults (for scripts)")
+      .option("--force", "replace an existing profile and policy (each is backed up first)"),
+    {
+      about: ABOUT,
+      exits: EXITS,
+      examples: [
+        "sentinel init",
+        "sentinel init --yes --profile prod --role-arn arn:aws:iam::123456789012:role/SentinelProd --source-profile base",
+        "sentinel init --yes --profile prod --role-arn arn:aws:iam::123456789012:role/SentinelProd \\",
+        "    --source-profile base --policy ssm:/sentinel/policy --store-init",
+      ],
+    },
+  ).action(ctx.action(async (options) => {
+    const interactive = options.yes !== true;
+    if (interactive) refuseWithoutTerminal(ctx);
+    const ask = interactive ? asker(ctx) : undefined;
+    const request = await initRequest(ctx, options, ask);
+    const plan = await planInit(ctx.deps, request);
+    if (ctx.output() === "text") ctx.say(planText(request, plan));
+    if (ask !== undefined && !(await ask.yesNo("Write these changes?", false))) {
+      ctx.say("Nothing was written.\n");
+      return;
+    }
+    return doneAnswer(request, plan, await applyInit(ctx.deps, plan));
+  }));
 }
 
 /** Questions on the terminal (stderr), answers from standard input. */
@@ -192,19 +214,16 @@ interface InitOptions {
   force?: boolean;
 }
 
-/** The request from the flags, asking for what they leave out when `ask` is given. */
-async function initRequest(
-  ctx: CommandContext,
-  options: InitOptions,
-  ask: Asker | undefined,
-): Promise<InitRequest> {
-  const config = await ctx.deps.config.load();
-  const value = async (
-    given: string | undefined,
-    question: string,
-    fallback: string | undefined,
-    valid: (text: string) => string | undefined,
-  ): Promise<string> => {
+/** A value from its flag (checked), else asked for (until valid), else its default. */
+type ValueOf = (
+  given: string | undefined,
+  question: string,
+  fallback: string | undefined,
+  valid: (text: string) => string | undefined,
+) => Promise<string>;
+
+function valueOf(ctx: CommandContext, ask: Asker | undefined): ValueOf {
+  return async (given, question, fallback, valid) => {
     if (given !== undefined) {
       const problem = valid(given);
       if (problem !== undefined) throw new SentinelError("usage", problem);
@@ -221,8 +240,13 @@ async function initRequest(
       ctx.sayErr(`  ${displaySafe(problem)}\n`);
     }
   };
-  const profileName = (flag: string) => (text: string) =>
-    PROFILE_NAME.test(text) ? undefined : `${flag} "${text}" is not a profile name`;
+}
+
+const profileName = (flag: string) => (text: string) =>
+  PROFILE_NAME.test(text) ? undefined : `${flag} "${text}" is not a profile name`;
+
+/** The profile, its role and its source profile. */
+async function whoAndWhat(value: ValueOf, options: InitOptions) {
   const profile = await value(
     options.profile,
     "Profile to set up",
@@ -247,26 +271,52 @@ async function initRequest(
         ? `--source-profile cannot be ${profile} itself: name the profile with your base credentials`
         : profileName("--source-profile")(text),
   );
-  let source = options.source;
-  if (source === undefined && ask !== undefined) {
-    const auto = await autoSourceFor(ctx.deps, sourceProfile);
-    source = await value(
-      undefined,
-      `Where your base credentials come from: auto, aws-vault, sdk or env (auto picks ${auto.picks} here: ${auto.why})`,
-      "auto",
-      (text) =>
-        (CREDENTIAL_SOURCES as readonly string[]).includes(text)
-          ? undefined
-          : `"${text}" is not a credential source: answer auto, aws-vault, sdk or env`,
-    ) as CredentialSource;
-  }
-  const sourceRegion = config.aws.profiles.get(sourceProfile)?.region ??
+  return { profile, roleArn, sourceProfile };
+}
+
+/** The credential source: the flag, else asked for (saying what auto picks), else auto. */
+async function sourceOf(
+  ctx: CommandContext,
+  value: ValueOf,
+  given: CredentialSource | undefined,
+  sourceProfile: string,
+  ask: Asker | undefined,
+): Promise<CredentialSource> {
+  if (given !== undefined || ask === undefined) return given ?? constantDefault("source");
+  const auto = await autoSourceFor(ctx.deps, sourceProfile);
+  return await value(
+    undefined,
+    `Where your base credentials come from: auto, aws-vault, sdk or env (auto picks ${auto.picks} here: ${auto.why})`,
+    constantDefault("source"),
+    (text) =>
+      (CREDENTIAL_SOURCES as readonly string[]).includes(text)
+        ? undefined
+        : `"${text}" is not a credential source: answer auto, aws-vault, sdk or env`,
+  ) as CredentialSource;
+}
+
+/** The region to suggest: the source profile's, the default profile's, the environment's. */
+async function suggestedRegion(ctx: CommandContext, sourceProfile: string): Promise<string> {
+  const config = await ctx.deps.config.load();
+  return config.aws.profiles.get(sourceProfile)?.region ??
     config.aws.profiles.get("default")?.region ?? ctx.deps.env.get("AWS_REGION") ??
-    ctx.deps.env.get("AWS_DEFAULT_REGION") ?? "us-east-1";
+    ctx.deps.env.get("AWS_DEFAULT_REGION") ?? constantDefault("region");
+}
+
+/** The request from the flags, asking for what they leave out when `ask` is given. */
+async function initRequest(
+  ctx: CommandContext,
+  options: InitOptions,
+  ask: Asker | undefined,
+): Promise<InitRequest> {
+  await ctx.deps.config.load();
+  const value = valueOf(ctx, ask);
+  const { profile, roleArn, sourceProfile } = await whoAndWhat(value, options);
+  const source = await sourceOf(ctx, value, options.source, sourceProfile, ask);
   const region = await value(
     options.region,
     "Region",
-    sourceRegion,
+    await suggestedRegion(ctx, sourceProfile),
     (text) => /^[a-z]{2}(-[a-z0-9]+)+-\d+$/.test(text) ? undefined : `"${text}" is not a region`,
   );
   const policy = await value(
@@ -284,7 +334,7 @@ async function initRequest(
     profile,
     roleArn,
     sourceProfile,
-    source: source ?? "auto",
+    source,
     region,
     policy,
     ...(options.user === undefined ? {} : { user: options.user }),

@@ -14,8 +14,8 @@ import type { Deps } from "../ports/deps.ts";
 import type { CliIo } from "./context.ts";
 
 /**
- * Issues credentials for `profile` (with v1's `--policy-parameter` as `policy`) and prints them;
- * returns the exit code.
+ * Issues credentials for `profile` (with v1's `--policy-parameter` as `policy`) and prints them,
+ * after main.ts's warm attempt missed; returns the exit code.
  */
 export async function plainCredentials(
   plain: { profile: string; policy?: string },
@@ -23,7 +23,11 @@ export async function plainCredentials(
   deps: Deps,
 ): Promise<number> {
   try {
-    const result = await issueCredentials({ ...plain, mode: "credential_process" }, deps);
+    // main.ts tried the warm path for this request just now: the cold path does not again.
+    const result = await issueCredentials(
+      { ...plain, mode: "credential_process", warmTried: true },
+      deps,
+    );
     io.stdout(formatCredentialProcess(result.credentials) + "\n");
     return ExitCode.Ok;
   } catch (error) {

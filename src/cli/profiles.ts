@@ -8,18 +8,12 @@
 import { Command } from "@commander-js/extra-typings";
 import { listProfiles, type ProfileRow } from "../app/profiles.ts";
 import { formatDuration } from "../core/text/duration.ts";
-import { type CommandContext, writeJson } from "./context.ts";
+import { ExitCode } from "../core/errors.ts";
+import { declare } from "./_command.ts";
+import type { Answer, CommandContext } from "./context.ts";
 import { isoSeconds, table } from "./render.ts";
 
-/** Builds `profiles`. */
-export function profilesCommand(ctx: CommandContext) {
-  return new Command("profiles")
-    .description(
-      "List the profiles in ~/.aws/config: for Sentinel's, the role, source, policy and cached session",
-    )
-    .addHelpText(
-      "after",
-      `
+const ABOUT = `
 Like \`aws-vault list\`: one row per profile of $AWS_CONFIG_FILE (or ~/.aws/config) and
 $AWS_SHARED_CREDENTIALS_FILE. SENTINEL says how Sentinel sees it: "yes" (it carries
 sentinel_role_arn or sentinel_policy, or a credential_process asks Sentinel for it),
@@ -27,62 +21,73 @@ sentinel_role_arn or sentinel_policy, or a credential_process asks Sentinel for 
 Sentinel's profiles: the role, the profile with the base credentials and where they come from
 (auto says what it picks here), the policy, and the cached session (valid until when, for whom).
 CREDENTIALS says where the profile's own keys are: the credentials file, aws-vault. Nothing is
-asked of AWS: \`sentinel doctor\` checks the setup for real.
+asked of AWS: \`sentinel doctor\` checks the setup for real.`;
 
-Exit codes: 0 ok, 3 the AWS config cannot be read.
+const HEADER = [
+  "PROFILE",
+  "SENTINEL",
+  "ROLE",
+  "SOURCE PROFILE",
+  "SOURCE",
+  "POLICY",
+  "SESSION",
+  "CREDENTIALS",
+];
 
-Examples:
-  $ sentinel profiles
-  $ sentinel profiles --output json | jq '.profiles[] | select(.sentinel == "yes") | .name'`,
-    )
-    .action(ctx.action(async () => {
-      const listed = await listProfiles(ctx.deps);
-      const now = ctx.deps.clock.now();
-      if (ctx.output() === "json") {
-        writeJson(ctx.io.stdout, {
-          config: listed.configPath,
-          credentials: listed.credentialsPath,
-          profiles: listed.profiles.map((row) => ({
-            name: row.name,
-            sentinel: row.kind === "sentinel" ? "yes" : row.kind === "front" ? "front" : "no",
-            target: row.target ?? null,
-            role_arn: row.roleArn ?? null,
-            source_profile: row.sourceProfile ?? null,
-            source: row.source ?? null,
-            auto_picks: row.autoPicks ?? null,
-            policy: row.policy ?? null,
-            credentials: row.credentials,
-            session: row.session === undefined
-              ? null
-              : { user: row.session.user, expires_at: isoSeconds(row.session.expiresAt) },
-            problem: row.problem ?? null,
-          })),
-        });
-        return;
-      }
+function rowJson(row: ProfileRow) {
+  return {
+    name: row.name,
+    sentinel: row.kind === "sentinel" ? "yes" : row.kind === "front" ? "front" : "no",
+    target: row.target ?? null,
+    role_arn: row.roleArn ?? null,
+    source_profile: row.sourceProfile ?? null,
+    source: row.source ?? null,
+    auto_picks: row.autoPicks ?? null,
+    policy: row.policy ?? null,
+    credentials: row.credentials,
+    session: row.session === undefined
+      ? null
+      : { user: row.session.user, expires_at: isoSeconds(row.session.expiresAt) },
+    problem: row.problem ?? null,
+  };
+}
+
+function profilesAnswer(ctx: CommandContext, listed: Awaited<ReturnType<typeof listProfiles>>) {
+  const now = ctx.deps.clock.now();
+  return {
+    json: {
+      config: listed.configPath,
+      credentials: listed.credentialsPath,
+      profiles: listed.profiles.map(rowJson),
+    },
+    text: () => {
       if (listed.profiles.length === 0) {
-        ctx.say(
-          `no profiles in ${listed.configPath} or ${listed.credentialsPath}; \`sentinel init\` sets one up\n`,
-        );
-        return;
+        return `no profiles in ${listed.configPath} or ${listed.credentialsPath}; \`sentinel init\` sets one up\n`;
       }
-      ctx.say(table(
-        [
-          "PROFILE",
-          "SENTINEL",
-          "ROLE",
-          "SOURCE PROFILE",
-          "SOURCE",
-          "POLICY",
-          "SESSION",
-          "CREDENTIALS",
-        ],
-        listed.profiles.map((row) => cells(row, now)),
-      ));
       for (const row of listed.profiles.filter((r) => r.problem !== undefined)) {
         ctx.sayErr(`sentinel: profile ${row.name}: ${row.problem}\n`);
       }
-    }));
+      return table(HEADER, listed.profiles.map((row) => cells(row, now)));
+    },
+  } satisfies Answer;
+}
+
+/** Builds `profiles`. */
+export function profilesCommand(ctx: CommandContext) {
+  return declare(
+    new Command("profiles")
+      .description(
+        "List the profiles in ~/.aws/config: for Sentinel's, the role, source, policy and cached session",
+      ),
+    {
+      about: ABOUT,
+      exits: [ExitCode.Ok, [ExitCode.InvalidConfig, "the AWS config cannot be read"]],
+      examples: [
+        "sentinel profiles",
+        "sentinel profiles --output json | jq '.profiles[] | select(.sentinel == \"yes\") | .name'",
+      ],
+    },
+  ).action(ctx.action(async () => profilesAnswer(ctx, await listProfiles(ctx.deps))));
 }
 
 function cells(row: ProfileRow, now: number): string[] {

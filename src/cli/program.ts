@@ -8,14 +8,16 @@
  * ```
  * @module
  */
-import { Command, CommanderError, Option } from "@commander-js/extra-typings";
+import { Command, CommanderError } from "@commander-js/extra-typings";
 import { ExitCode, exitCodeHelp } from "../core/errors.ts";
 import type { Deps } from "../ports/deps.ts";
+import { declare } from "./_command.ts";
+import { outputOption } from "./_flags.ts";
 import { approveCommand, cancelCommand, denyCommand } from "./approve.ts";
 import { auditVerifyCommand } from "./audit_verify.ts";
 import { breakglassCommand } from "./breakglass.ts";
 import { checkCommand } from "./check.ts";
-import type { CliIo, CommandContext, OutputFormat } from "./context.ts";
+import { type CliIo, type CommandContext, type OutputFormat, writeAnswer } from "./context.ts";
 import { credentialsCommand } from "./credentials.ts";
 import { enforceCommand } from "./enforce.ts";
 import { execCommand } from "./exec.ts";
@@ -43,20 +45,15 @@ import { logCommand } from "./log.ts";
 
 export { VERSION };
 
-const OUTPUT_FORMATS = ["text", "json"] as const;
-
-/** Builds the whole command tree for one invocation. */
-export function buildProgram(ctx: CommandContext, version: string = VERSION): Command {
-  const program = new Command("sentinel");
-  program
+/** The root: its flags, and help that lists every exit code (the catalogue's table). */
+function root(version: string): Command {
+  return new Command("sentinel")
     .description(
       "A policy gate in front of AWS credentials: decide, stamp with SourceIdentity, log.",
     )
     .version(version, "-V, --version", "print the version, the commit and the Deno version")
     .option("--debug", "diagnostics on stderr: config files, settings, source, transport, timings")
-    .addOption(
-      new Option("-o, --output <format>", "output format").choices(OUTPUT_FORMATS).default("text"),
-    )
+    .addOption(outputOption().default("text"))
     .addHelpText(
       "after",
       `
@@ -68,76 +65,93 @@ Examples:
   $ sentinel policy validate examples/policy.yaml
   $ sentinel policy test examples/policy.yaml examples/policy_test.yaml`,
     );
+}
 
-  program.addCommand(credentialsCommand(ctx));
-  program.addCommand(execCommand(ctx));
-  program.addCommand(exportCommand(ctx));
-  program.addCommand(loginCommand(ctx));
-  program.addCommand(checkCommand(ctx));
-  program.addCommand(whoamiCommand(ctx));
-  program.addCommand(profilesCommand(ctx));
-  program.addCommand(requestCommand(ctx));
-  program.addCommand(requestsCommand(ctx));
-  program.addCommand(approveCommand(ctx));
-  program.addCommand(denyCommand(ctx));
-  program.addCommand(cancelCommand(ctx));
-  const breakglass = breakglassCommand(ctx);
-  program.addCommand(breakglass.command);
-  for (const alias of breakglass.aliases) program.addCommand(alias, { hidden: true });
-  program.addCommand(storeCommand(ctx));
-
-  const policy = new Command("policy")
-    .description("Validate, lint and test policies; pull, push and diff SSM")
-    .addHelpText(
-      "after",
-      `
-Exit codes: 0 ok, 3 invalid policy, 6 AWS failure, 8 policy tests failed, 10 diff found a change.
-
-Examples:
-  $ sentinel policy validate examples/policy.yaml
-  $ sentinel policy lint examples/policy.yaml --strict
-  $ sentinel policy test examples/policy.yaml examples/policy_test.yaml
-  $ sentinel policy diff ssm:/sentinel/policy policy.yaml --aws-profile security`,
-    );
+/** `policy` and its subcommands. */
+function policyGroup(ctx: CommandContext): Command {
+  const policy = declare(
+    new Command("policy").description("Validate, lint and test policies; pull, push and diff SSM"),
+    {
+      exits: [
+        ExitCode.Ok,
+        [ExitCode.InvalidConfig, "invalid policy"],
+        [ExitCode.AwsFailure, "AWS failure"],
+        [ExitCode.PolicyTestsFailed, "policy tests failed"],
+        [ExitCode.PolicyDiffers, "diff found a change"],
+      ],
+      examples: [
+        "sentinel policy validate examples/policy.yaml",
+        "sentinel policy lint examples/policy.yaml --strict",
+        "sentinel policy test examples/policy.yaml examples/policy_test.yaml",
+        "sentinel policy diff ssm:/sentinel/policy policy.yaml --aws-profile security",
+      ],
+    },
+  );
   policy.addCommand(policyValidateCommand(ctx));
   policy.addCommand(policyLintCommand(ctx));
   policy.addCommand(policyRunTestsCommand(ctx));
   policy.addCommand(policyPullCommand(ctx));
   policy.addCommand(policyPushCommand(ctx));
   policy.addCommand(policyDiffCommand(ctx));
-  program.addCommand(policy);
+  return policy;
+}
 
-  program.addCommand(enforceCommand(ctx));
-  program.addCommand(pluginsCommand(ctx));
-
-  const audit = new Command("audit")
-    .description("Work with the decision log")
-    .addHelpText(
-      "after",
-      `
-Exit codes: 0 intact, 3 the log cannot be read, 9 the chain is broken.
-
-Examples:
-  $ sentinel audit verify
-  $ sentinel audit verify ~/.local/state/sentinel/decisions.jsonl --output json`,
-    );
+/** `audit` and `audit verify`. */
+function auditGroup(ctx: CommandContext): Command {
+  const audit = declare(new Command("audit").description("Work with the decision log"), {
+    exits: [
+      [ExitCode.Ok, "intact"],
+      [ExitCode.InvalidConfig, "the log cannot be read"],
+      [ExitCode.AuditLogBroken, "the chain is broken"],
+    ],
+    examples: [
+      "sentinel audit verify",
+      "sentinel audit verify ~/.local/state/sentinel/decisions.jsonl --output json",
+    ],
+  });
   audit.addCommand(auditVerifyCommand(ctx));
-  program.addCommand(audit);
-  program.addCommand(logCommand(ctx));
-  program.addCommand(cacheCommand(ctx));
-  program.addCommand(doctorCommand(ctx));
-  program.addCommand(initCommand(ctx));
-  program.addCommand(completionsCommand(ctx));
+  return audit;
+}
 
+/** Every command, in the order help lists them; v1's spellings come hidden, after theirs. */
+// deno-lint-ignore no-explicit-any
+function commands(ctx: CommandContext): (Command<any, any, any> | { hidden: Command })[] {
+  const breakglass = breakglassCommand(ctx);
+  return [
+    credentialsCommand(ctx),
+    execCommand(ctx),
+    exportCommand(ctx),
+    loginCommand(ctx),
+    checkCommand(ctx),
+    whoamiCommand(ctx),
+    profilesCommand(ctx),
+    requestCommand(ctx),
+    requestsCommand(ctx),
+    approveCommand(ctx),
+    denyCommand(ctx),
+    cancelCommand(ctx),
+    breakglass.command,
+    ...breakglass.aliases.map((alias) => ({ hidden: alias as Command })),
+    storeCommand(ctx),
+    policyGroup(ctx),
+    enforceCommand(ctx),
+    pluginsCommand(ctx),
+    auditGroup(ctx),
+    logCommand(ctx),
+    cacheCommand(ctx),
+    doctorCommand(ctx),
+    initCommand(ctx),
+    completionsCommand(ctx),
+  ];
+}
+
+/** What every command gets: `--output`, `--debug`, positional options, the runner's output. */
+function finish(program: Command, ctx: CommandContext): void {
   applyToTree(program, (command) => {
     // Options belong to the command they follow: `requests --for-profile p` filters the list,
     // `requests show <id> --aws-profile p` names who asks.
     if (command.commands.length > 0) command.enablePositionalOptions();
-    if (command !== program && command.name() !== "exec") {
-      command.addOption(
-        new Option("-o, --output <format>", "output format").choices(OUTPUT_FORMATS),
-      );
-    }
+    if (command !== program && command.name() !== "exec") command.addOption(outputOption());
     if (command !== program) command.option("--debug", "diagnostics on stderr (never secrets)");
     command.exitOverride().configureOutput({
       writeOut: ctx.io.stdout,
@@ -145,7 +159,44 @@ Examples:
       outputError: () => {}, // rendered by runCli, in the chosen format
     });
   });
+}
+
+/** Builds the whole command tree for one invocation. */
+export function buildProgram(ctx: CommandContext, version: string = VERSION): Command {
+  const program = root(version);
+  for (const entry of commands(ctx)) {
+    if (entry instanceof Command) program.addCommand(entry);
+    else program.addCommand(entry.hidden, { hidden: true });
+  }
+  finish(program, ctx);
   return program;
+}
+
+/**
+ * The command tree alone, for what is generated from it (the command table of
+ * docs/operations.md): built with a context no command may run in.
+ */
+export function commandTree(): Command {
+  const inert = () => {
+    throw new Error("the command tree for documentation runs no command");
+  };
+  const io: CliIo = {
+    stdout: inert,
+    stderr: inert,
+    stderrIsTerminal: () => false,
+    stdoutIsTerminal: () => false,
+    stdinIsTerminal: () => false,
+    readLine: inert,
+  };
+  return buildProgram({
+    io,
+    deps: {} as Deps,
+    output: () => "text",
+    say: inert,
+    sayErr: inert,
+    style: styleFor(false),
+    action: () => inert,
+  });
 }
 
 // deno-lint-ignore no-explicit-any
@@ -166,7 +217,10 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: Deps): Pr
     sayErr: (text) => io.stderr(safeText(text)),
     style: styleFor(colourWanted(deps.env.get, io.stdoutIsTerminal())),
     action: (fn) => async (...args) => {
-      exitCode = (await fn(...args)) ?? ExitCode.Ok;
+      const result = await fn(...args);
+      exitCode = typeof result === "object"
+        ? writeAnswer(io, format, result)
+        : result ?? ExitCode.Ok;
     },
   };
   try {

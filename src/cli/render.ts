@@ -384,18 +384,33 @@ export function logRow(
   record: Record<string, unknown>,
   paint: (effect: string, text: string) => string = (_, text) => text,
 ): string {
-  const text = (value: unknown) =>
-    value === null || value === undefined ? "-" : displaySafe(String(value));
   const time = typeof record.time === "string" && !Number.isNaN(Date.parse(record.time))
     ? new Date(Date.parse(record.time)).toISOString().replace("T", " ").replace(/\.\d{3}Z$/, "Z")
-    : text(record.time);
-  const given = (value: unknown) => value !== null && value !== undefined && value !== "";
-  if (record.type === "approval") {
+    : cellText(record.time);
+  const row = ROW_OF[String(record.type)] ?? decisionRow;
+  const [cells, effect] = row(record);
+  return logLine([time, ...cells], (padded) => paint(effect, padded));
+}
+
+/** A value as a cell: `-` when absent, made safe for a terminal. */
+function cellText(value: unknown): string {
+  return value === null || value === undefined ? "-" : displaySafe(String(value));
+}
+
+function given(value: unknown): boolean {
+  return value !== null && value !== undefined && value !== "";
+}
+
+/** A record's cells after TIME, and the effect its EFFECT cell is painted as. */
+type Row = (record: Record<string, unknown>) => [string[], string];
+
+const ROW_OF: Record<string, Row> = {
+  approval: (record) => {
+    const text = cellText;
     const window = given(record.window_ends_at)
       ? `; window until ${text(record.window_ends_at)}`
       : "";
-    return logLine([
-      time,
+    return [[
       text(record.actor),
       text(record.profile),
       "approval",
@@ -406,16 +421,16 @@ export function logRow(
       `${text(record.from)} → ${text(record.to)} for ${text(record.requester)}: ${
         text(record.comment ?? record.reason)
       }${window}`,
-    ], (padded) => paint("approval", padded));
-  }
-  if (record.type === "breakglass") {
+    ], "approval"];
+  },
+  breakglass: (record) => {
+    const text = cellText;
     const why = record.action === "closed"
       ? `closed: ${text(record.close_reason)}`
       : record.action === "reviewed"
       ? `reviewed: ${text(record.review_notes)}`
       : `${text(record.reason_code)}: ${text(record.justification)}`;
-    return logLine([
-      time,
+    return [[
       text(record.actor),
       text(record.profile),
       "BREAK-GLASS",
@@ -424,29 +439,32 @@ export function logRow(
       text(record.rule),
       text(record.breakglass_event_id ?? record.id),
       `${why} (invoked by ${text(record.invoker)}, until ${text(record.ends_at)})`,
-    ], (padded) => paint("breakglass", padded));
-  }
-  if (record.type === "log_repair") {
-    return logLine([
-      time,
-      "-",
-      "-",
-      "log_repair",
-      "-",
-      "-",
-      "-",
-      "-",
-      `a torn line of ${text(record.removed_bytes)} bytes was cut off (${text(record.reason)})`,
-    ], (padded) => paint("log_repair", padded));
-  }
+    ], "breakglass"];
+  },
+  log_repair: (record) => [[
+    "-",
+    "-",
+    "log_repair",
+    "-",
+    "-",
+    "-",
+    "-",
+    `a torn line of ${cellText(record.removed_bytes)} bytes was cut off (${
+      cellText(record.reason)
+    })`,
+  ], "log_repair"],
+};
+
+/** A decision: its effect, and the grant it was issued under before its reason. */
+function decisionRow(record: Record<string, unknown>): [string[], string] {
+  const text = cellText;
   const effect = text(record.effect);
   const grant = given(record.breakglass_event_id)
     ? `BREAK-GLASS ${text(record.breakglass_event_id)}: `
     : given(record.approval_request_id)
     ? `approved request ${text(record.approval_request_id)}: `
     : "";
-  return logLine([
-    time,
+  return [[
     text(record.user),
     text(record.profile),
     effect,
@@ -455,7 +473,7 @@ export function logRow(
     text(record.rule),
     text(record.request_id),
     grant + text(record.failure ?? record.reason),
-  ], (padded) => paint(given(record.breakglass_event_id) ? "breakglass" : effect, padded));
+  ], given(record.breakglass_event_id) ? "breakglass" : effect];
 }
 
 /** One line of `doctor` per check, grouped by profile, with the fix under each failure. */

@@ -30,6 +30,14 @@ export const CREDENTIAL_SOURCES = ["auto", "aws-vault", "sdk", "env"] as const;
 /** One of {@link CREDENTIAL_SOURCES}. */
 export type CredentialSource = (typeof CREDENTIAL_SOURCES)[number];
 
+/** The per-user paths defaults are made of (see core/environment.ts). */
+export interface DefaultPaths {
+  /** `$XDG_STATE_HOME/sentinel/decisions.jsonl`. */
+  defaultLogFile: string;
+  /** `$XDG_DATA_HOME/sentinel`. */
+  dataDir: string;
+}
+
 /** How a setting's text becomes a value: the value, or why the text is wrong. */
 type Parse<T> = (text: string) => { ok: true; value: T } | { ok: false; expected: string };
 
@@ -44,7 +52,12 @@ export interface SettingSpec<T> {
   /** The command-line flag that overrides it, when one does. */
   flag?: string;
   parse: Parse<T>;
-  /** Shown in docs; the value used when nothing sets it is computed by the caller when absent. */
+  /**
+   * The value when nothing sets it — the only place a setting's default lives — or a function of
+   * the per-user paths for the defaults that are paths; absent: the setting has no default.
+   */
+  default?: T | ((paths: DefaultPaths) => T);
+  /** The default as the docs and `--debug` show it. */
   defaultText: string;
   /** Consulted after the profile, before the config file: other names for the same thing. */
   fallbacks?: { env?: readonly string[]; profileKeys?: readonly string[] };
@@ -85,19 +98,22 @@ export const SETTINGS = {
   }),
   source: spec<CredentialSource>("source", {
     parse: oneOf(CREDENTIAL_SOURCES),
+    default: "auto",
     defaultText: "auto",
     help: "base credentials: auto (aws-vault when it is installed and the AWS files cannot " +
       "supply the source profile, else sdk), " +
       "aws-vault, sdk (the AWS SDK chain of the source profile) or env",
   }),
-  aws_vault_flags: spec("aws_vault_flags", {
+  aws_vault_flags: spec<string[]>("aws_vault_flags", {
     parse: words,
+    default: [],
     defaultText: "(none)",
     help: "extra flags for `aws-vault export`, such as --no-session",
   }),
   region: spec("region", {
     flag: "--region",
     parse: text,
+    default: DEFAULT_REGION,
     defaultText: DEFAULT_REGION,
     fallbacks: { profileKeys: ["region"], env: ["AWS_REGION", "AWS_DEFAULT_REGION"] },
     help: "the AWS region for STS, SSM and the store (after it: the profile's region, " +
@@ -106,16 +122,19 @@ export const SETTINGS = {
   log_file: spec("log_file", {
     flag: "--log-file",
     parse: text,
+    default: (paths) => paths.defaultLogFile,
     defaultText: "$XDG_STATE_HOME/sentinel/decisions.jsonl",
     help: "the hash-chained decision log (JSON Lines, 0600)",
   }),
   policy_ttl: spec("policy_ttl", {
     parse: seconds(0, 86_400),
+    default: 300,
     defaultText: "5m",
     help: "how long a policy fetched from SSM is reused before it is fetched again",
   }),
   refresh_window: spec("refresh_window", {
     parse: seconds(0, 3_600),
+    default: 300,
     defaultText: "5m",
     help:
       "cached credentials this close to expiry are issued afresh; it must leave at least 5 s of the session",
@@ -123,11 +142,13 @@ export const SETTINGS = {
   store: spec("store", {
     flag: "--store",
     parse: text,
+    default: (paths) => `sqlite:${paths.dataDir}/sentinel.db`,
     defaultText: "sqlite:$XDG_DATA_HOME/sentinel/sentinel.db",
     help: `where approval requests and break-glass events live: ${storeKindsHelp()}`,
   }),
   timeout: spec("timeout", {
     parse: seconds(1, 600),
+    default: 30,
     defaultText: "30s",
     help: "the whole command's budget for AWS calls; past it Sentinel gives up (exit 6)",
   }),
@@ -135,6 +156,75 @@ export const SETTINGS = {
 
 /** The name of a setting. */
 export type SettingKey = keyof typeof SETTINGS;
+
+/** The type of a setting's value. */
+export type SettingValue<K extends SettingKey> = (typeof SETTINGS)[K] extends SettingSpec<infer T>
+  ? T
+  : never;
+
+/** A setting's default (see {@link SettingSpec.default}); `undefined`: it has none. */
+export function settingDefault<T>(spec: SettingSpec<T>, paths: DefaultPaths): T | undefined {
+  return typeof spec.default === "function"
+    ? (spec.default as (paths: DefaultPaths) => T)(paths)
+    : spec.default;
+}
+
+/** The default of a setting that does not depend on paths (`timeout`: 30). */
+export function constantDefault<
+  K extends "source" | "region" | "policy_ttl" | "refresh_window" | "timeout",
+>(
+  key: K,
+): SettingValue<K> {
+  return SETTINGS[key].default as SettingValue<K>;
+}
+
+/** Every setting resolved once: its value (or default) and where it came from. */
+export type ResolvedSettings = {
+  readonly [K in SettingKey]: {
+    /** `undefined` only for a setting with no default that nothing sets (`policy`). */
+    value: SettingValue<K> | undefined;
+    /** Where it came from; `undefined` for the default. */
+    from: string | undefined;
+  };
+};
+
+/**
+ * Resolves every setting once, with DESIGN §4's precedence and the defaults of {@link SETTINGS}:
+ * the one value the rest of an invocation reads its settings from.
+ */
+export function resolveSettings(sources: SettingSources, paths: DefaultPaths): ResolvedSettings {
+  return resolveOnly(Object.keys(SETTINGS) as SettingKey[], sources, paths) as ResolvedSettings;
+}
+
+/**
+ * Resolves only `keys` (a command that reads one or two settings is not failed by a bad value
+ * of another), as {@link resolveSettings} does.
+ */
+export function resolveOnly<K extends SettingKey>(
+  keys: readonly K[],
+  sources: SettingSources,
+  paths: DefaultPaths,
+): Pick<ResolvedSettings, K> {
+  const resolved: Record<string, { value: unknown; from: string | undefined }> = {};
+  for (const key of keys) {
+    const spec: SettingSpec<unknown> = SETTINGS[key];
+    const found = resolveSetting(spec, sources);
+    resolved[key] = found ?? { value: settingDefault(spec, paths), from: undefined };
+  }
+  return resolved as Pick<ResolvedSettings, K>;
+}
+
+/**
+ * Every setting's value and where it came from (`region = eu-central-1 (region in profile prod)`),
+ * for `--debug`; unset settings show their default.
+ */
+export function settingsReport(resolved: ResolvedSettings): string[] {
+  return (Object.keys(SETTINGS) as SettingKey[]).map((key) => {
+    const { value, from } = resolved[key];
+    if (from === undefined) return `${key} = ${SETTINGS[key].defaultText} (default)`;
+    return `${key} = ${Array.isArray(value) ? value.join(" ") : String(value)} (${from})`;
+  });
+}
 
 /** Where settings are read from, highest precedence first (flags are passed per call). */
 export interface SettingSources {

@@ -68,30 +68,9 @@ export async function decideIssuance(
   const guard = decision.effect === "allow"
     ? undefined
     : roleGuard(compiled, { ...subject, time: now });
-  let covers = {};
-  if (decision.effect !== "allow" && guard === undefined) {
-    try {
-      covers = await (await beyondAllow()).coversFor(
-        deps,
-        await context.stores({ existing: true }),
-        settings,
-        policy.document,
-        subject,
-        decision,
-        now,
-      );
-    } catch (error) {
-      // A store that was never created holds nothing that could lend access (and asking
-      // creates none); any other failure: the refusal stands without the store, logged.
-      if ((error as SentinelError).code !== "store_missing") {
-        await record({
-          outcome: "denied",
-          failure: `store unavailable: ${(error as Error).message}`,
-        });
-        throw error;
-      }
-    }
-  }
+  const covers = decision.effect !== "allow" && guard === undefined
+    ? await coversOf(deps, context, subject, decision, now, record)
+    : {};
   const verdict = issuanceVerdict({
     decision,
     guard,
@@ -104,6 +83,41 @@ export async function decideIssuance(
     throw verdict.error;
   }
   return { ...context, subject, index, decision, verdict, now, destinations, record };
+}
+
+/**
+ * What approved requests and open break-glass events lend a decision that does not allow. A store
+ * that was never created holds nothing that could lend access (and asking creates none); any other
+ * failure: the refusal stands without the store, logged.
+ */
+async function coversOf(
+  deps: Deps,
+  context: ProfileContext,
+  subject: IssuanceSubject,
+  decision: Decision,
+  now: number,
+  record: IssuanceDecision["record"],
+) {
+  try {
+    return await (await beyondAllow()).coversFor(
+      deps,
+      await context.stores({ existing: true }),
+      context.settings,
+      context.policy.document,
+      subject,
+      decision,
+      now,
+    );
+  } catch (error) {
+    if ((error as SentinelError).code !== "store_missing") {
+      await record({
+        outcome: "denied",
+        failure: `store unavailable: ${(error as Error).message}`,
+      });
+      throw error;
+    }
+    return {};
+  }
 }
 
 /**

@@ -35,6 +35,11 @@ export interface IssueRequest {
   awsVaultFlags?: readonly string[];
   /** Also hands each decision record, as logged, to this (v1's `--log-stderr`). */
   echo?: (record: Record<string, unknown>) => void;
+  /**
+   * The warm path was tried for this very request just before (main.ts, for a plain
+   * `credentials <profile>`) and missed: it is not tried again before the lock.
+   */
+  warmTried?: boolean;
 }
 
 /** Issues credentials for a profile: from the warm cache when it may, otherwise afresh. */
@@ -43,7 +48,7 @@ export async function issueCredentials(request: IssueRequest, deps: Deps): Promi
   deps.setChildEnv(RESOLVING_ENV, encodeChain(chain));
   const key = await deps.cache.credentialKey(request.profile, request);
   const useCache = request.noCache !== true;
-  if (useCache) {
+  if (useCache && request.warmTried !== true) {
     const warm = await tryWarmCredentials(deps, key, request.mode, request.echo);
     if (warm !== undefined) return warm;
   }

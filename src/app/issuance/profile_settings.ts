@@ -5,24 +5,25 @@
  *
  * @module
  */
-import { effectiveProfile, filesResolve, staticKeysOf } from "../../core/aws_config/profile.ts";
+import { filesResolve, staticKeysOf } from "../../core/aws_config/profile.ts";
 import { SentinelError } from "../../core/errors.ts";
 import {
   credentialProcessLoop,
   type IssuanceSettings,
-  issuanceSettings,
+  resolveIssuance,
   type SettingFlags,
-  settingSources,
-  settingsReport,
 } from "../../core/issuance/settings.ts";
+import { type ResolvedSettings, settingsReport } from "../../core/settings.ts";
 import type { BaseCredentialRequest } from "../../ports/base_credentials.ts";
 import type { LoadedConfig } from "../../ports/config.ts";
 import type { Deps } from "../../ports/deps.ts";
 
-/** A profile's settings and the configuration they came from. */
+/** A profile's settings and the configuration they came from: resolved once per invocation. */
 export interface ProfileSettings {
   settings: IssuanceSettings;
   config: LoadedConfig;
+  /** Every setting as resolved, with where it came from. */
+  resolved?: ResolvedSettings;
 }
 
 /** Resolves the settings for `profile` (exit 3 for anything wrong in the configuration). */
@@ -32,8 +33,13 @@ export async function profileSettings(
   flags: SettingFlags = {},
 ): Promise<ProfileSettings> {
   const config = await deps.config.load();
-  const settings = issuanceSettings(profile, config.aws, config.sentinel, deps.env, flags);
-  const section = effectiveProfile(config.aws, profile);
+  const { settings, resolved } = resolveIssuance(
+    profile,
+    config.aws,
+    config.sentinel,
+    deps.env,
+    flags,
+  );
   deps.debug(
     `profile ${profile}: ${
       settings.layout === "sentinel_keys"
@@ -41,13 +47,7 @@ export async function profileSettings(
         : "layout 2 (a role profile)"
     }, role ${settings.roleArn}, source profile ${settings.sourceProfile ?? "(none)"}`,
   );
-  for (
-    const line of settingsReport(
-      settingSources(deps.env, config.sentinel, { name: profile, section }, flags),
-    )
-  ) {
-    deps.debug(`setting ${line}`);
-  }
+  for (const line of settingsReport(resolved)) deps.debug(`setting ${line}`);
   const source = settings.sourceProfile === undefined
     ? undefined
     : config.aws.profiles.get(settings.sourceProfile);
@@ -57,7 +57,7 @@ export async function profileSettings(
       `credential_process loop: profile ${profile} takes its base credentials from ${settings.sourceProfile}, whose credential_process runs \`sentinel credentials ${profile}\` again; point the source at base credentials (aws-vault, SSO or keys)`,
     );
   }
-  return { settings, config };
+  return { settings, config, resolved };
 }
 
 /** What to ask the base-credential source for. */

@@ -52,6 +52,31 @@ export interface CredentialServing {
   readonly endedBy: SentinelError | undefined;
 }
 
+/** A refusal that ends serving: 403 from now on. */
+function refused(error: SentinelError): ServedAnswer {
+  return {
+    ok: false,
+    status: 403,
+    code: error.code,
+    message: `${error.message}; this credential endpoint serves no more credentials`,
+  };
+}
+
+/** A failure that may pass: 503, tried again at the next request. */
+function unavailable(error: SentinelError): ServedAnswer {
+  return { ok: false, status: 503, code: error.code, message: error.message };
+}
+
+/** A session issued just now whose refresh window starts at `lease`: too soon to serve. */
+function tooSoon(lease: number): SentinelError {
+  return new SentinelError(
+    "aws_failure",
+    `the session issued just now reaches its refresh window at ${
+      new Date(lease).toISOString()
+    }, too soon to serve; check this machine's clock against STS and refresh_window (run \`sentinel doctor\`)`,
+  );
+}
+
 /** Serves `first`, then what {@link ServingHooks.issue} gives, as the module describes. */
 export function credentialServing(first: IssueResult, hooks: ServingHooks): CredentialServing {
   const windowMs = hooks.refreshWindowSeconds * 1000;
@@ -66,28 +91,15 @@ export function credentialServing(first: IssueResult, hooks: ServingHooks): Cred
     credentials: held.credentials,
     expiresAt: lease(),
   });
-  const refused = (error: SentinelError): ServedAnswer => ({
-    ok: false,
-    status: 403,
-    code: error.code,
-    message: `${error.message}; this credential endpoint serves no more credentials`,
-  });
   const refresh = async (): Promise<ServedAnswer> => {
     try {
       held = await hooks.issue();
       refreshes++;
-      if (lease() - hooks.now() < MIN_LEASE_MS) {
-        // Served, it would be taken as expired at once and fetched again: a loop of AssumeRoles.
-        const error = new SentinelError(
-          "aws_failure",
-          `the session issued just now reaches its refresh window at ${
-            new Date(lease()).toISOString()
-          }, too soon to serve; check this machine's clock against STS and refresh_window (run \`sentinel doctor\`)`,
-        );
-        hooks.failed?.(error);
-        return { ok: false, status: 503, code: error.code, message: error.message };
-      }
-      return serve();
+      if (lease() - hooks.now() >= MIN_LEASE_MS) return serve();
+      // Served, it would be taken as expired at once and fetched again: a loop of AssumeRoles.
+      const error = tooSoon(lease());
+      hooks.failed?.(error);
+      return unavailable(error);
     } catch (error) {
       if (!(error instanceof SentinelError)) throw error;
       if (ENDING.has(error.exitCode)) {
@@ -96,7 +108,7 @@ export function credentialServing(first: IssueResult, hooks: ServingHooks): Cred
         return refused(error);
       }
       hooks.failed?.(error);
-      return { ok: false, status: 503, code: error.code, message: error.message };
+      return unavailable(error);
     }
   };
   return {

@@ -61,6 +61,41 @@ export function configProfileName(section: string): string | undefined {
   return words !== undefined && words.length === 2 ? words[1] : undefined;
 }
 
+type Fail = (line: number, message: string, fix: string) => SentinelError;
+
+/** A `key = value` (or `key: value`) line's key and value; anything else is an error. */
+function keyValue(line: string, number: number, fail: Fail): { key: string; value: string } {
+  const delimiter = line.search(/[=:]/);
+  if (delimiter <= 0 || line.slice(0, delimiter).trim() === "") {
+    throw fail(
+      number,
+      `expected "key = value", a [section] or a comment, found ${JSON.stringify(line)}`,
+      "fix or remove the line",
+    );
+  }
+  return {
+    key: line.slice(0, delimiter).trim().toLowerCase(),
+    value: line.slice(delimiter + 1).trim(),
+  };
+}
+
+/** Adds a key of the open section (a key given twice is an error). */
+function addKey(current: Opened, raw: string, number: number, indent: number, fail: Fail): void {
+  const { key, value } = keyValue(raw.trim(), number, fail);
+  const first = current.keys.get(key);
+  if (first !== undefined) {
+    throw fail(
+      number,
+      `${key} is set twice in [${current.name}] (first at line ${first})`,
+      "keep one of them",
+    );
+  }
+  current.keys.set(key, number);
+  current.values[key] = value;
+  current.lastKey = key;
+  current.lastIndent = indent;
+}
+
 /**
  * Parses the text into its sections, in file order. `source` names the file in errors.
  * Throws a {@link SentinelError} (exit 3) naming `source:line` for anything the AWS CLI refuses.
@@ -69,7 +104,7 @@ export function parseAwsIni(text: string, source: string): Map<string, IniSectio
   const sections = new Map<string, IniSection>();
   const opened = new Map<string, number>();
   let current: Opened | undefined;
-  const fail = (line: number, message: string, fix: string) =>
+  const fail: Fail = (line, message, fix) =>
     new SentinelError("invalid_config", `${source}:${line}: ${message}; ${fix}`);
 
   const lines = text.split(/\r\n|\r|\n/);
@@ -98,31 +133,12 @@ export function parseAwsIni(text: string, source: string): Map<string, IniSectio
       sections.set(header, current.values);
       continue;
     }
-    const line = raw.trim();
-    const delimiter = line.search(/[=:]/);
-    if (delimiter <= 0 || line.slice(0, delimiter).trim() === "") {
-      throw fail(
-        number,
-        `expected "key = value", a [section] or a comment, found ${JSON.stringify(line)}`,
-        "fix or remove the line",
-      );
-    }
     if (current === undefined) {
+      // A malformed line is reported as such, before its place.
+      keyValue(raw.trim(), number, fail);
       throw fail(number, "a setting before any [section]", "put it under the section it is for");
     }
-    const key = line.slice(0, delimiter).trim().toLowerCase();
-    const first = current.keys.get(key);
-    if (first !== undefined) {
-      throw fail(
-        number,
-        `${key} is set twice in [${current.name}] (first at line ${first})`,
-        "keep one of them",
-      );
-    }
-    current.keys.set(key, number);
-    current.values[key] = line.slice(delimiter + 1).trim();
-    current.lastKey = key;
-    current.lastIndent = indent;
+    addKey(current, raw, number, indent, fail);
   }
   return sections;
 }

@@ -106,36 +106,56 @@ export function invocationPlan(
   rule: BreakglassRule,
   request: { user: string; profile: string; now: number; requestedSeconds?: number },
 ): InvocationPlan {
-  const max = breakglassMaxSeconds(rule);
-  const seconds = Math.min(request.requestedSeconds ?? max, max);
-  if (seconds < MIN_WINDOW_SECONDS) {
-    throw new SentinelError(
-      request.requestedSeconds !== undefined && request.requestedSeconds < MIN_WINDOW_SECONDS
-        ? "window_too_short"
-        : "rule_window_too_short",
-      `a break-glass of ${
-        formatDuration(seconds)
-      } could never be used: sessions need 15 minutes left, so it must last at least ${
-        formatDuration(MIN_WINDOW_SECONDS)
-      }${
-        seconds === max
-          ? ` (rule "${rule.name}" caps it at ${formatDuration(max)}: raise its max_duration)`
-          : ""
-      }`,
-    );
-  }
+  const seconds = invocationSeconds(rule, request.requestedSeconds);
   const { user, profile } = request;
-  const slots: QuotaSlot[] = [];
-  if (rule.cooldown !== undefined) {
-    slots.push({
-      key: `${rule.name}:cooldown:${user}:${profile}`,
-      max: 1,
-      windowMs: rule.cooldown * 1000,
-      label: `${user} broke glass into ${profile} less than ${
-        formatDuration(rule.cooldown)
-      } ago, and that cooldown must pass between invocations`,
-    });
-  }
+  const { cooldown, userSlot, profileSlot } = quotaSlots(rule, user, profile);
+  const slots = [cooldown, userSlot, profileSlot].filter((slot) => slot !== undefined);
+  const day = DEFAULT_ESCALATION_WINDOW_SECONDS * 1000;
+  return {
+    endsAt: request.now + seconds * 1000,
+    slots,
+    ...(rule.require_review ? { requireReviewOf: user } : {}),
+    ...(rule.escalation_threshold === undefined ? {} : {
+      escalation: {
+        threshold: rule.escalation_threshold,
+        userWindowMs: userSlot?.windowMs ?? day,
+        profileWindowMs: profileSlot?.windowMs ?? day,
+      },
+    }),
+  };
+}
+
+/** How long the event lasts: as asked, capped by the rule; too short to use is refused. */
+function invocationSeconds(rule: BreakglassRule, requestedSeconds: number | undefined): number {
+  const max = breakglassMaxSeconds(rule);
+  const seconds = Math.min(requestedSeconds ?? max, max);
+  if (seconds >= MIN_WINDOW_SECONDS) return seconds;
+  throw new SentinelError(
+    requestedSeconds !== undefined && requestedSeconds < MIN_WINDOW_SECONDS
+      ? "window_too_short"
+      : "rule_window_too_short",
+    `a break-glass of ${
+      formatDuration(seconds)
+    } could never be used: sessions need 15 minutes left, so it must last at least ${
+      formatDuration(MIN_WINDOW_SECONDS)
+    }${
+      seconds === max
+        ? ` (rule "${rule.name}" caps it at ${formatDuration(max)}: raise its max_duration)`
+        : ""
+    }`,
+  );
+}
+
+/** The rule's rate limits for this user and profile: cooldown, per-user and per-profile quotas. */
+function quotaSlots(rule: BreakglassRule, user: string, profile: string) {
+  const cooldown: QuotaSlot | undefined = rule.cooldown === undefined ? undefined : {
+    key: `${rule.name}:cooldown:${user}:${profile}`,
+    max: 1,
+    windowMs: rule.cooldown * 1000,
+    label: `${user} broke glass into ${profile} less than ${
+      formatDuration(rule.cooldown)
+    } ago, and that cooldown must pass between invocations`,
+  };
   const perUser = rule.quota?.per_user;
   const userSlot: QuotaSlot | undefined = perUser && {
     key: `${rule.name}:user:${user}`,
@@ -152,21 +172,7 @@ export function invocationPlan(
       formatDuration(perProfile.window)
     }) of ${profile}`,
   };
-  if (userSlot) slots.push(userSlot);
-  if (profileSlot) slots.push(profileSlot);
-  const day = DEFAULT_ESCALATION_WINDOW_SECONDS * 1000;
-  return {
-    endsAt: request.now + seconds * 1000,
-    slots,
-    ...(rule.require_review ? { requireReviewOf: user } : {}),
-    ...(rule.escalation_threshold === undefined ? {} : {
-      escalation: {
-        threshold: rule.escalation_threshold,
-        userWindowMs: userSlot?.windowMs ?? day,
-        profileWindowMs: profileSlot?.windowMs ?? day,
-      },
-    }),
-  };
+  return { cooldown, userSlot, profileSlot };
 }
 
 /**

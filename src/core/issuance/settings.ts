@@ -18,7 +18,7 @@ import {
 } from "../aws_config/profile.ts";
 import { type Environment, expandHome } from "../environment.ts";
 import { SentinelError } from "../errors.ts";
-import { DEFAULT_REGION, isStsDuration } from "../limits.ts";
+import { isStsDuration } from "../limits.ts";
 import {
   DEFAULT_STORE_ORIGIN,
   defaultStoreText,
@@ -29,7 +29,10 @@ import type { PluginEntry } from "../plugin_entry.ts";
 import { sentinelInvocation } from "../aws_config/front_profile.ts";
 import {
   type CredentialSource,
+  type ResolvedSettings,
+  resolveOnly,
   resolveSetting,
+  resolveSettings,
   SETTINGS,
   type SettingSources,
   type SettingSpec,
@@ -100,17 +103,25 @@ export function settingSources(
   };
 }
 
-/** A setting's value, or its default. */
+/**
+ * A setting's value, or `fallback`. Prefer {@link resolveSettings} (once per invocation, with the
+ * defaults of the settings table); this stays for callers outside this layer's reach.
+ */
 export function settingOr<T>(spec: SettingSpec<T>, sources: SettingSources, fallback: T): T {
   return resolveSetting(spec, sources)?.value ?? fallback;
 }
 
 /** The region with its origin, from the settings or the default. */
 export function regionOf(sources: SettingSources): { region: string; from: string } {
-  const found = resolveSetting(SETTINGS.region, sources);
-  return found === undefined
-    ? { region: DEFAULT_REGION, from: "the default region" }
-    : { region: found.value, from: found.from };
+  return regionFrom(resolveOnly(["region"], sources, { defaultLogFile: "", dataDir: "" }));
+}
+
+/** The region with its origin, from resolved settings. */
+export function regionFrom(
+  resolved: Pick<ResolvedSettings, "region">,
+): { region: string; from: string } {
+  const { value, from } = resolved.region;
+  return { region: value!, from: from ?? "the default region" };
 }
 
 /** The policy setting (a file path with `~` expanded, or `ssm:<name>`) and where it came from. */
@@ -119,21 +130,52 @@ export function policyOf(
   env: Environment,
 ): { source: string; from: string } | undefined {
   const found = resolveSetting(SETTINGS.policy, sources);
-  if (found === undefined) return undefined;
+  return found === undefined ? undefined : policyFrom({ ...found, from: found.from }, env);
+}
+
+function policyFrom(
+  found: { value: string | undefined; from: string | undefined },
+  env: Environment,
+): { source: string; from: string } | undefined {
+  if (found.value === undefined) return undefined;
   const source = found.value.startsWith("ssm:")
     ? found.value
     : expandHome(found.value, env.paths.home);
-  return { source, from: found.from };
+  return { source, from: found.from! };
 }
 
 /** The store setting and where it came from, or the default SQLite file in the data directory. */
 export function storeOf(sources: SettingSources, env: Environment): StoreSetting {
-  const found = resolveSetting(SETTINGS.store, sources);
+  return storeFrom(resolveOnly(["store"], sources, env.paths), env);
+}
+
+/** The store setting of resolved settings. */
+export function storeFrom(
+  resolved: Pick<ResolvedSettings, "store">,
+  env: Environment,
+): StoreSetting {
+  const { value, from } = resolved.store;
   return parseStoreLocation(
-    found?.value ?? defaultStoreText(env.paths.dataDir),
+    value ?? defaultStoreText(env.paths.dataDir),
     env.paths.home,
-    found?.from ?? DEFAULT_STORE_ORIGIN,
+    from ?? DEFAULT_STORE_ORIGIN,
   );
+}
+
+/** The decision log of resolved settings, `~` expanded. */
+export function logFileFrom(
+  resolved: Pick<ResolvedSettings, "log_file">,
+  env: Environment,
+): string {
+  return expandHome(resolved.log_file.value!, env.paths.home);
+}
+
+/** A profile's settings, the `--debug` report of where each came from, and the profile's keys. */
+export interface ResolvedIssuance {
+  settings: IssuanceSettings;
+  /** Every setting as resolved (see {@link settingsReport}). */
+  resolved: ResolvedSettings;
+  section: ProfileSection;
 }
 
 /** Resolves the settings for `profile`. Every bad value is a clear error (exit 3). */
@@ -144,17 +186,64 @@ export function issuanceSettings(
   env: Environment,
   flags: SettingFlags = {},
 ): IssuanceSettings {
+  return resolveIssuance(profile, files, config, env, flags).settings;
+}
+
+/** {@link issuanceSettings}, with every setting resolved once and the profile's section. */
+export function resolveIssuance(
+  profile: string,
+  files: AwsConfigFiles,
+  config: ConfigFileSettings,
+  env: Environment,
+  flags: SettingFlags = {},
+): ResolvedIssuance {
   const section = effectiveProfile(files, profile);
-  const sources = settingSources(env, config, { name: profile, section }, flags);
   const { layout, roleArn, sourceProfile } = targetOf(profile, section, files.configPath);
-  const policy = policyOf(sources, env);
+  const resolved = resolveSettings(
+    settingSources(env, config, { name: profile, section }, flags),
+    env.paths,
+  );
+  const policy = policyFrom(resolved.policy, env);
   if (policy === undefined) {
     throw new SentinelError(
       "invalid_config",
       `no policy for profile ${profile}: add sentinel_policy = ssm:<parameter> (or a file path) to [profile ${profile}] in ${files.configPath}, set SENTINEL_POLICY, or pass --policy`,
     );
   }
-  const source = settingOr(SETTINGS.source, sources, "auto");
+  const source = resolved.source.value!;
+  refuseIncomplete(profile, section, layout, source, sourceProfile);
+  const region = regionFrom(resolved);
+  const settings: IssuanceSettings = {
+    profile,
+    layout,
+    roleArn,
+    sourceProfile,
+    source,
+    awsVaultFlags: [...new Set([...resolved.aws_vault_flags.value!, ...flags.awsVaultFlags ?? []])],
+    region: region.region,
+    regionFrom: region.from,
+    durationSeconds: flags.durationSeconds ?? profileDuration(profile, section),
+    externalId: section.external_id,
+    policy: policy.source,
+    policyFrom: policy.from,
+    logFile: logFileFrom(resolved, env),
+    policyTtlSeconds: resolved.policy_ttl.value!,
+    refreshWindowSeconds: resolved.refresh_window.value!,
+    timeoutSeconds: resolved.timeout.value!,
+    store: storeFrom(resolved, env),
+    plugins: [...config.plugins],
+  };
+  return { settings, resolved, section };
+}
+
+/** A profile with no source profile (outside `env`), or with mfa_serial: exit 3. */
+function refuseIncomplete(
+  profile: string,
+  section: ProfileSection,
+  layout: IssuanceSettings["layout"],
+  source: CredentialSource,
+  sourceProfile: string | undefined,
+): void {
   if (source !== "env" && sourceProfile === undefined) {
     throw new SentinelError(
       "invalid_config",
@@ -169,33 +258,6 @@ export function issuanceSettings(
       `profile ${profile} has mfa_serial: Sentinel's role hop cannot prompt for a code inside credential_process; put mfa_serial on the source profile and use sentinel_source = aws-vault, which prompts`,
     );
   }
-  const home = env.paths.home;
-  const region = regionOf(sources);
-  return {
-    profile,
-    layout,
-    roleArn,
-    sourceProfile,
-    source,
-    awsVaultFlags: [
-      ...new Set([
-        ...settingOr(SETTINGS.aws_vault_flags, sources, []),
-        ...flags.awsVaultFlags ?? [],
-      ]),
-    ],
-    region: region.region,
-    regionFrom: region.from,
-    durationSeconds: flags.durationSeconds ?? profileDuration(profile, section),
-    externalId: section.external_id,
-    policy: policy.source,
-    policyFrom: policy.from,
-    logFile: expandHome(settingOr(SETTINGS.log_file, sources, env.paths.defaultLogFile), home),
-    policyTtlSeconds: settingOr(SETTINGS.policy_ttl, sources, 300),
-    refreshWindowSeconds: settingOr(SETTINGS.refresh_window, sources, 300),
-    timeoutSeconds: settingOr(SETTINGS.timeout, sources, 30),
-    store: storeOf(sources, env),
-    plugins: [...config.plugins],
-  };
 }
 
 function profileDuration(profile: string, section: ProfileSection): number | undefined {
@@ -247,19 +309,6 @@ function targetOf(profile: string, section: ProfileSection, configPath: string) 
     "invalid_config",
     `profile ${profile} in ${configPath} names no role: add sentinel_role_arn and sentinel_source_profile (or role_arn and source_profile)`,
   );
-}
-
-/**
- * Every setting's value and where it came from (`region = eu-central-1 (region in profile prod)`),
- * for `--debug`; unset settings show their default.
- */
-export function settingsReport(sources: SettingSources): string[] {
-  return Object.values(SETTINGS).map((spec: SettingSpec<unknown>) => {
-    const found = resolveSetting(spec, sources);
-    if (found === undefined) return `${spec.key} = ${spec.defaultText} (default)`;
-    const value = Array.isArray(found.value) ? found.value.join(" ") : String(found.value);
-    return `${spec.key} = ${value} (${found.from})`;
-  });
 }
 
 /**
