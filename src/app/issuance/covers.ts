@@ -46,9 +46,7 @@ export async function coversFor(
   const destinations = { logFile: settings.logFile, plugins: settings.plugins };
   const use = { user, profile, roleArn, now };
   const events = await breakglassCover(deps, stores, policy, use, destinations);
-  const breakglassAllowed = (policy.breakglass ?? []).some((rule) =>
-    ruleCovers(rule, user, profile, roleArn)
-  );
+  const breakglassAllowed = breakglassRuleCovers(policy, subject);
   if (events.cover !== undefined || decision.effect !== "require_approval") {
     return { breakglass: events.cover, unusable: events.unusable, breakglassAllowed };
   }
@@ -58,6 +56,13 @@ export async function coversFor(
     unusable: [...events.unusable, ...approvals.unusable],
     breakglassAllowed,
   };
+}
+
+/** Whether a `breakglass:` rule of `policy` names the subject's user, profile and role. */
+export function breakglassRuleCovers(policy: PolicyDocument, subject: IssuanceSubject): boolean {
+  return (policy.breakglass ?? []).some((rule) =>
+    ruleCovers(rule, subject.user, subject.profile, subject.roleArn)
+  );
 }
 
 /** Tells the notifiers that take `credential_denied` about a refusal. */

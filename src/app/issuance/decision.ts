@@ -87,8 +87,9 @@ export async function decideIssuance(
 
 /**
  * What approved requests and open break-glass events lend a decision that does not allow. A store
- * that was never created holds nothing that could lend access (and asking creates none); any other
- * failure: the refusal stands without the store, logged.
+ * that was never created holds nothing that could lend access (and asking creates none), though a
+ * `breakglass:` rule may still let the user in, which the refusal says; any other failure: the
+ * refusal stands without the store, logged.
  */
 async function coversOf(
   deps: Deps,
@@ -98,8 +99,9 @@ async function coversOf(
   now: number,
   record: IssuanceDecision["record"],
 ) {
+  const beyond = await beyondAllow();
   try {
-    return await (await beyondAllow()).coversFor(
+    return await beyond.coversFor(
       deps,
       await context.stores({ existing: true }),
       context.settings,
@@ -116,7 +118,10 @@ async function coversOf(
       });
       throw error;
     }
-    return {};
+    return {
+      unusable: [],
+      breakglassAllowed: beyond.breakglassRuleCovers(context.policy.document, subject),
+    };
   }
 }
 

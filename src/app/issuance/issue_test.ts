@@ -79,6 +79,24 @@ Deno.test("a denial assumes nothing (exit 4), is logged and announced as credent
   assertEquals(team.plugins.typesSentTo("chat"), ["credential_denied"]);
 });
 
+Deno.test("a refusal names break-glass when a breakglass: rule allows the user, also before any store exists", async () => {
+  const team = new FakeTeam({
+    policy: POLICY.replace("users: [alice]", "users: [bob]") + `breakglass:
+  - name: oncall
+    users: [alice]
+    profiles: [prod]
+    max_duration: 1h
+`,
+  });
+  const error = await refusal(() => issue(team));
+  assertEquals([error.exitCode, error.code], [4, "denied"]);
+  assertIncludes(
+    error.message,
+    "In an emergency, a breakglass: rule lets you in: sentinel breakglass prod",
+  );
+  assertEquals(team.aws.assumeRoleCalls(), []);
+});
+
 Deno.test("a warm call is served from the cache without STS, decided again and logged as a cache hit", async () => {
   const team = new FakeTeam({ policy: POLICY });
   const first = await issue(team);
