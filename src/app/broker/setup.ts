@@ -1,0 +1,96 @@
+/**
+ * What a broker is started with, resolved once: its id (the origin its clients are configured
+ * with, which every proof must name), its own AWS identity from the usual chain (`--aws-profile`,
+ * else the environment), the store its settings name (where proofs are remembered — every broker
+ * sharing it refuses a replay), the pinned STS endpoint proofs are checked at, and its limits.
+ *
+ * @module
+ */
+import type { RateLimit } from "../../core/broker/rate_limit.ts";
+import { SentinelError } from "../../core/errors.ts";
+import type { Identity } from "../../core/identity.ts";
+import type { StoreSetting } from "../../core/store/location.ts";
+import type { ProofSts } from "../../ports/broker.ts";
+import type { Deps } from "../../ports/deps.ts";
+import type { Stores } from "../../ports/stores.ts";
+import { actingCaller } from "../caller.ts";
+import { openStore } from "../stores.ts";
+
+/** How much one client may ask of the broker. */
+export interface BrokerLimits {
+  perAddress: RateLimit;
+  perCaller: RateLimit;
+  /** Calls being decided at once (each makes at most 2 STS calls); past it: 503, try again. */
+  maxInFlight: number;
+}
+
+/** The default limits: generous for people and their tools, tight for a flood. */
+export const DEFAULT_LIMITS: BrokerLimits = {
+  perAddress: { perSecond: 50, burst: 100, maxKeys: 10_000 },
+  perCaller: { perSecond: 5, burst: 20, maxKeys: 10_000 },
+  maxInFlight: 64,
+};
+
+/** A started broker's fixed facts. */
+export interface BrokerSetup {
+  brokerId: string;
+  version: string;
+  /** The broker's own identity (the principal the protected roles trust). */
+  identity: Identity;
+  store: StoreSetting;
+  /** The stores, with a fresh deadline for this call (DynamoDB clients are per call). */
+  stores(): Promise<Stores>;
+  sts: ProofSts;
+  limits: BrokerLimits;
+  /** Each call's budget for AWS, seconds. */
+  callSeconds: number;
+  /** A line for the operator (stderr): internal errors with their stack, never a secret. */
+  report(line: string): void;
+}
+
+/** What `serve` asks for. */
+export interface BrokerOptions {
+  brokerId: string;
+  version: string;
+  awsProfile?: string;
+  region?: string;
+  store?: string;
+  limits?: Partial<BrokerLimits>;
+  report(line: string): void;
+}
+
+/** Resolves the broker's identity, store and STS; refuses a host configured as a client. */
+export async function brokerSetup(deps: Deps, options: BrokerOptions): Promise<BrokerSetup> {
+  const caller = await actingCaller(deps, {
+    profile: options.awsProfile,
+    region: options.region,
+    store: options.store,
+  });
+  const { settings } = caller;
+  const server = settings.resolved.server;
+  if (server.value !== undefined) {
+    throw new SentinelError(
+      "invalid_config",
+      `this host is set up as a client of the broker ${server.value} (${server.from}); a broker decides itself: unset it for the broker`,
+    );
+  }
+  const base = await deps.baseCredentials();
+  const stores = (signal: AbortSignal) =>
+    openStore(deps, settings.store, {
+      region: settings.region,
+      signal,
+      credentials: async () => (await base.get(settings.base, signal)).credentials,
+    }, { existing: true });
+  await stores(AbortSignal.timeout(settings.timeoutSeconds * 1000)); // a missing store: say so now
+  return {
+    brokerId: options.brokerId,
+    version: options.version,
+    identity: caller.identity,
+    store: settings.store,
+    stores: () => stores(AbortSignal.timeout(settings.timeoutSeconds * 1000)),
+    sts: (await deps.broker()).proofSts(settings.region),
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    callSeconds: settings.timeoutSeconds,
+    report: options.report,
+  };
+}

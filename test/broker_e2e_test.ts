@@ -1,0 +1,89 @@
+/**
+ * Broker mode end to end on real peers (DESIGN §15): moto with IAM checks on, role SentinelProd
+ * trusting only the broker's principal, a real `sentinel serve` process, the real AWS CLI with
+ * `credential_process = sentinel credentials prod` and `sentinel_server` set.
+ */
+import { assertEquals, assertIncludes, assertMatch, assertTrue } from "./assert.ts";
+import { aws } from "./harness/aws_home.ts";
+import { BROKER_USER, brokerWorld, PROD_ROLE } from "./harness/broker.ts";
+import { runSentinel } from "./harness/sentinel.ts";
+
+Deno.test("broker mode binds the role: alice cannot assume it herself, gets it through the broker stamped sentinel=alice=…; bob is refused (exit 4, nothing on stdout)", async () => {
+  await using world = await brokerWorld();
+  const alice = await world.client("alice");
+
+  // With `*` in her own IAM policy, alice still cannot assume the role: it trusts only the broker.
+  const direct = await aws(
+    [
+      "sts",
+      "assume-role",
+      "--role-arn",
+      PROD_ROLE,
+      "--role-session-name",
+      "alice",
+      "--profile",
+      "base",
+    ],
+    alice.env,
+  );
+  assertTrue(direct.code !== 0, "alice's own AssumeRole must fail");
+  assertIncludes(direct.stderr, "AccessDenied");
+
+  const through = await aws(
+    ["sts", "get-caller-identity", "--profile", "prod", "--output", "json"],
+    alice.env,
+  );
+  assertEquals(through.code, 0, through.stderr);
+  assertMatch(JSON.parse(through.stdout).Arn, /:assumed-role\/SentinelProd\/alice$/);
+  // moto records alice's refused attempt too; the broker's call is the one with a SourceIdentity.
+  const assumedCalls = () =>
+    world.moto.assumeRoleCalls().then((calls) =>
+      calls.filter((call) => call.has("SourceIdentity"))
+    );
+  const [assumed] = await assumedCalls();
+  assertMatch(assumed.get("SourceIdentity") ?? "", /^sentinel=alice=[0-9a-f]{16}$/);
+
+  // The broker decided and logged it, naming itself and the caller; the client logged nothing.
+  const [record] = await world.brokerHome.readLog();
+  assertEquals([record.outcome, record.user, record.profile], ["issued", "alice", "prod"]);
+  assertEquals(record.identity_arn, "arn:aws:iam::123456789012:user/alice");
+  assertEquals(record.broker_id, world.broker.url);
+  const aliceUser = await aws(["iam", "get-user", "--user-name", "alice"], world.adminEnv);
+  assertEquals(record.caller_user_id, JSON.parse(aliceUser.stdout).User.UserId);
+  assertEquals(record.source_identity, assumed.get("SourceIdentity"));
+  assertEquals(await alice.readLog(), []);
+
+  // The warm cache keeps working: a second call is served without the broker.
+  const callsBefore = world.broker.accessLog().length;
+  const again = await aws(["sts", "get-caller-identity", "--profile", "prod"], alice.env);
+  assertEquals(again.code, 0, again.stderr);
+  assertEquals(world.broker.accessLog().length, callsBefore, "served from the client's cache");
+
+  const bob = await world.client("bob");
+  const refused = await runSentinel(["credentials", "prod"], { env: bob.env });
+  assertEquals(refused.code, 4, refused.stderr);
+  assertEquals(refused.stdout, "");
+  assertIncludes(refused.stderr, "denied: prod for bob by no rule matched (default deny)");
+  assertEquals((await assumedCalls()).length, 1, "nothing assumed for bob");
+  const denial = (await world.brokerHome.readLog()).at(-1)!;
+  assertEquals([denial.outcome, denial.user], ["denied", "bob"]);
+});
+
+Deno.test("sentinel whoami --server shows the caller as the broker sees them; health needs no proof", async () => {
+  await using world = await brokerWorld();
+  const alice = await world.client("alice");
+  const who = await runSentinel(["credentials", "prod", "--no-cache", "--output", "json"], {
+    env: alice.env,
+  });
+  assertEquals(who.code, 0, who.stderr);
+  const health = await (await fetch(`${world.broker.url}/v1/health`)).json();
+  assertEquals(health.broker_id, world.broker.url);
+  assertEquals(health.ok, true);
+  const entry = world.broker.accessLog().find((line) => line.path === "/v1/credentials");
+  assertEquals(entry?.status, 200);
+  assertTrue(
+    !JSON.stringify(world.broker.accessLog()).includes("Secret"),
+    "no secret in the access log",
+  );
+  assertIncludes(world.broker.stderr(), `user/${BROKER_USER}`);
+});
