@@ -69,20 +69,34 @@ Deno.test("broker mode binds the role: alice cannot assume it herself, gets it t
   assertEquals([denial.outcome, denial.user], ["denied", "bob"]);
 });
 
-Deno.test("sentinel whoami --server shows the caller as the broker sees them; health needs no proof", async () => {
+Deno.test("whoami shows the caller as the broker proves them; health needs no proof; the access log holds no secret", async () => {
   await using world = await brokerWorld();
   const alice = await world.client("alice");
-  const who = await runSentinel(["credentials", "prod", "--no-cache", "--output", "json"], {
+  const who = await runSentinel(["whoami", "--profile", "prod", "--output", "json"], {
     env: alice.env,
   });
   assertEquals(who.code, 0, who.stderr);
+  const answer = JSON.parse(who.stdout);
+  assertEquals(answer.arn, "arn:aws:iam::123456789012:user/alice");
+  assertEquals(answer.broker, world.broker.url);
+  const aliceUser = await aws(["iam", "get-user", "--user-name", "alice"], world.adminEnv);
+  assertEquals(answer.user_id, JSON.parse(aliceUser.stdout).User.UserId);
+
   const health = await (await fetch(`${world.broker.url}/v1/health`)).json();
-  assertEquals(health.broker_id, world.broker.url);
-  assertEquals(health.ok, true);
-  const entry = world.broker.accessLog().find((line) => line.path === "/v1/credentials");
-  assertEquals(entry?.status, 200);
+  assertEquals([health.ok, health.broker_id], [true, world.broker.url]);
+  const issued = await runSentinel(["credentials", "prod"], { env: alice.env });
+  assertEquals(issued.code, 0, issued.stderr);
+  const secret = JSON.parse(issued.stdout).SecretAccessKey;
+  const paths = world.broker.accessLog().map((line) => `${line.path} ${line.status}`);
+  assertEquals(paths, [
+    "/v1/health 200",
+    "/v1/whoami 200",
+    "/v1/health 200",
+    "/v1/health 200",
+    "/v1/credentials 200",
+  ]);
   assertTrue(
-    !JSON.stringify(world.broker.accessLog()).includes("Secret"),
+    !JSON.stringify(world.broker.accessLog()).includes(secret),
     "no secret in the access log",
   );
   assertIncludes(world.broker.stderr(), `user/${BROKER_USER}`);

@@ -13,6 +13,7 @@ import {
   policyOf,
   policyOption,
   policyParameterOption,
+  serverOption,
   sessionDurationOption,
   sessionSeconds,
   v1ProfileOption,
@@ -41,7 +42,8 @@ export function loginCommand(ctx: CommandContext) {
       .option("--destination <url>", "the console page to land on (default: the console home)")
       .addOption(sessionDurationOption())
       .addOption(policyOption())
-      .addOption(policyParameterOption()),
+      .addOption(policyParameterOption())
+      .addOption(serverOption()),
     {
       about: ABOUT,
       exits: [
@@ -63,6 +65,7 @@ export function loginCommand(ctx: CommandContext) {
       profile: profileArgument("login", positional, options.profile),
       mode: "cli",
       policy: policyOf(options),
+      server: options.server,
       durationSeconds: sessionSeconds(options.duration),
       destination: options.destination,
     }, ctx.deps);

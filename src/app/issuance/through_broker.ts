@@ -15,7 +15,7 @@ import {
 import { SentinelError } from "../../core/errors.ts";
 import type { CredentialMode } from "../../core/policy/schema.ts";
 import type { BrokerCredentialEntry } from "../../ports/cache.ts";
-import type { AwsCredentials } from "../../ports/aws.ts";
+import type { BaseCredentials } from "../../ports/base_credentials.ts";
 import type { BrokerClient } from "../../ports/broker.ts";
 import type { Deps } from "../../ports/deps.ts";
 import { baseRequest, type BrokerProfile } from "./profile_settings.ts";
@@ -25,7 +25,7 @@ import { type IssueResult, resultOf } from "./warm_credentials.ts";
 export interface BrokerSession {
   server: string;
   client: BrokerClient;
-  credentials: AwsCredentials;
+  base: BaseCredentials;
   health: HealthAnswer;
   signal: AbortSignal;
 }
@@ -39,7 +39,7 @@ export async function brokerSession(deps: Deps, profile: BrokerProfile): Promise
     brokerHealth(client, settings.server, signal),
     (async () => (await deps.baseCredentials()).get(baseRequest(profile), signal))(),
   ]);
-  return { server: settings.server, client, credentials: base.credentials, health, signal };
+  return { server: settings.server, client, base, health, signal };
 }
 
 /** `GET /v1/health` of `server`, read strictly. */
@@ -85,7 +85,7 @@ export async function provenCall(
     path,
     body: JSON.stringify(body),
     proof: {
-      credentials: session.credentials,
+      credentials: session.base.credentials,
       endpoint: { host: session.health.proof_host, region: session.health.proof_region },
     },
     signal: session.signal,
