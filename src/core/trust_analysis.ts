@@ -425,7 +425,7 @@ function whoText(who: Who, broker: BrokerRef | undefined): string {
     case "account":
       return `any principal of account ${who.account} whose own IAM policies allow ` +
         `sts:AssumeRole on this role${
-          who.account === broker?.account ? " (the broker's account: the broker, but not only)" : ""
+          who.account === broker?.account ? " (the broker's account: the broker among others)" : ""
         }`;
     case "principal":
       return `${who.arn} itself, without the broker`;

@@ -50,7 +50,7 @@ Deno.test("the local-mode trust policy (an account and a SourceIdentity conditio
   assertEquals([open.index, open.sid], [0, "AllowSentinelStampedSessions"]);
   assertEquals(open.conditions, ["StringLike sts:SourceIdentity sentinel=*=*"]);
   assertIncludes(open.why, `any principal of account ${ACCOUNT} whose own IAM policies allow`);
-  assertIncludes(open.why, "the broker's account: the broker, but not only");
+  assertIncludes(open.why, "the broker's account: the broker among others");
   assertIncludes(open.why, "do not close it");
   assertIncludes(open.why, "may call sts:SetSourceIdentity can set a Sentinel-shaped one itself");
   assertEquals(analysis.broker?.admitted, false);
