@@ -598,17 +598,32 @@ function outsideArns(condition: Condition, who: Who, broker: BrokerRef | undefin
   }
 }
 
-/** Whether the broker is named for `sts:AssumeRole` and `sts:SetSourceIdentity`, and not denied. */
+/** How an Allow lets the broker in: by its ARN, or through its account or everyone. */
+interface BrokerGrant {
+  statement: Statement;
+  /** Through its account or `*`: the broker's own IAM policy must allow the call as well. */
+  delegated: boolean;
+}
+
+/**
+ * Whether an Allow admits the broker for `sts:AssumeRole` and `sts:SetSourceIdentity` — by its
+ * ARN, or through its account or everyone (then its own IAM policy must allow the calls too) —
+ * and no Deny refuses it.
+ */
 function brokerAccess(statements: readonly Statement[], broker: BrokerRef): BrokerAccess {
   const denies = statements.filter((s) => s.effect === "Deny");
-  const granted = new Map<string, Statement>();
+  const granted = new Map<string, BrokerGrant>();
   for (const allow of statements.filter((s) => s.effect === "Allow")) {
-    const named = allow.principal?.some((ref) => {
-      const kind = classify(ref, broker).kind;
-      return kind === "broker" || (onlyBrokerArn(allow, broker) && kind !== "broker_session");
-    });
-    if (!named) continue;
-    for (const action of allow.actions) if (!granted.has(action)) granted.set(action, allow);
+    const kinds = (allow.principal ?? []).map((ref) => classify(ref, broker));
+    const named = kinds.some((who) => who.kind === "broker");
+    const delegated = kinds.some((who) =>
+      who.kind === "everyone" || (who.kind === "account" && who.account === broker.account)
+    );
+    if (!named && !delegated) continue;
+    for (const action of allow.actions) {
+      if (granted.get(action)?.delegated === false) continue;
+      granted.set(action, { statement: allow, delegated: !named });
+    }
   }
   const who: Who = { kind: "broker" };
   const denied = [...granted.keys()].flatMap((action) => {
@@ -624,7 +639,7 @@ function brokerAccess(statements: readonly Statement[], broker: BrokerRef): Brok
 }
 
 function brokerDetail(
-  granted: ReadonlyMap<string, Statement>,
+  granted: ReadonlyMap<string, BrokerGrant>,
   denied: readonly { action: string; deny: Statement }[],
 ): string {
   const assume = granted.get("sts:AssumeRole");
@@ -633,16 +648,19 @@ function brokerDetail(
     ? ""
     : `; Deny ${label(denied[0].deny)} refuses it ${denied.map((d) => d.action).join(", ")}`;
   if (assume === undefined) {
-    return `no Allow statement names the broker role for sts:AssumeRole${deniedText}: ` +
+    return `no Allow statement admits the broker role for sts:AssumeRole${deniedText}: ` +
       "the broker cannot assume this role";
   }
   if (stamp === undefined) {
-    return `statement ${label(assume)} allows the broker sts:AssumeRole but nothing allows it ` +
-      `sts:SetSourceIdentity${deniedText}, which it needs to stamp every session`;
+    return `statement ${label(assume.statement)} allows the broker sts:AssumeRole but nothing ` +
+      `allows it sts:SetSourceIdentity${deniedText}, which it needs to stamp every session`;
   }
-  const conditions = [...new Set([assume, stamp])].flatMap((s) => s.conditions);
-  return `statement ${label(assume)} admits the broker with sts:AssumeRole and ` +
-    `sts:SetSourceIdentity${
+  const conditions = [...new Set([assume.statement, stamp.statement])].flatMap((s) => s.conditions);
+  const through = assume.delegated || stamp.delegated
+    ? " through its account (or everyone), so the broker's own IAM policy must allow both too"
+    : "";
+  return `statement ${label(assume.statement)} admits the broker with sts:AssumeRole and ` +
+    `sts:SetSourceIdentity${through}${
       conditions.length === 0 ? "" : ` when ${conditions.map(conditionText).join("; ")}`
     }`;
 }

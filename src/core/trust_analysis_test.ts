@@ -53,8 +53,13 @@ Deno.test("the local-mode trust policy (an account and a SourceIdentity conditio
   assertIncludes(open.why, "the broker's account: the broker among others");
   assertIncludes(open.why, "do not close it");
   assertIncludes(open.why, "may call sts:SetSourceIdentity can set a Sentinel-shaped one itself");
-  assertEquals(analysis.broker?.admitted, false);
-  assertIncludes(analysis.broker!.detail, "no Allow statement names the broker role");
+  // The broker gets in through its account, if its own IAM policy allows it.
+  assertEquals(analysis.broker?.admitted, true);
+  assertIncludes(analysis.broker!.detail, "through its account (or everyone), so the broker's own");
+  // An account other than the broker's does not admit it.
+  const elsewhere = analyseTrustPolicy(trustPolicy({ principals: ["999999999999"] }), BROKER);
+  assertEquals(elsewhere.broker?.admitted, false);
+  assertIncludes(elsewhere.broker!.detail, "no Allow statement admits the broker role");
 });
 
 Deno.test("every way to write a Principal", () => {
