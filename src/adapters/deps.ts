@@ -9,7 +9,7 @@
  */
 import { displaySafe } from "../core/text/display.ts";
 import { type Environment, environmentOf } from "../core/environment.ts";
-import type { SsmPort, StsPort } from "../ports/aws.ts";
+import type { AwsPorts } from "../ports/aws.ts";
 import type { BaseCredentialProvider } from "../ports/base_credentials.ts";
 import type { LoadedConfig } from "../ports/config.ts";
 import type { Deps } from "../ports/deps.ts";
@@ -147,7 +147,7 @@ async function reportSlowCalls(edges: ProcessEdges): Promise<void> {
 }
 
 /**
- * STS and SSM: the light fetch + SigV4 transport serves every call; SENTINEL_AWS_TRANSPORT=sdk
+ * STS, SSM and IAM: the light fetch + SigV4 transport serves every call; SENTINEL_AWS_TRANSPORT=sdk
  * selects the AWS SDK instead (same ports, same contract tests), for endpoints only the SDK
  * understands.
  */
@@ -156,7 +156,7 @@ async function awsTransport(
   edges: ProcessEdges,
   debug: (message: string) => void,
   slowNotices: () => Promise<void>,
-): Promise<{ sts: StsPort; ssm: SsmPort }> {
+): Promise<AwsPorts> {
   await slowNotices();
   const options = { endpoints: env.get };
   const sdk = env.get("SENTINEL_AWS_TRANSPORT") === "sdk";
@@ -219,9 +219,9 @@ function storeOpener(env: Environment, slowNotices: () => Promise<void>): Deps["
 
 /** The transport with each call's duration reported to `debug` (never its arguments). */
 function timedTransport(
-  transport: { sts: StsPort; ssm: SsmPort },
+  transport: AwsPorts,
   debug: (message: string) => void,
-): { sts: StsPort; ssm: SsmPort } {
+): AwsPorts {
   const timed = <T>(label: string, region: string, call: () => Promise<T>): Promise<T> => {
     const start = performance.now();
     const report = (how: string) =>
@@ -234,8 +234,12 @@ function timedTransport(
       throw error;
     });
   };
-  const { sts, ssm } = transport;
+  const { sts, ssm, iam } = transport;
   return {
+    iam: iam && {
+      getRole: (c, call, name) =>
+        timed(`IAM GetRole ${name}`, call.region, () => iam.getRole(c, call, name)),
+    },
     sts: {
       getCallerIdentity: (c, call) =>
         timed("STS GetCallerIdentity", call.region, () => sts.getCallerIdentity(c, call)),

@@ -17,6 +17,17 @@ export function sourceIdentityPatterns(users: readonly string[] = []): string[] 
   return users.map((user) => `${SOURCE_IDENTITY_PREFIX}${escapeUser(user)}=*`);
 }
 
+/**
+ * An IAM role ARN, `arn:aws[-partition]:iam::<12 digits>:role/[path/]name`: the account is group
+ * 1, the role name (without its path) group 2.
+ */
+export const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/;
+
+/** Whether `text` is an IAM role ARN (see {@link ROLE_ARN}). */
+export function isRoleArn(text: string): boolean {
+  return ROLE_ARN.test(text);
+}
+
 /** Options for {@link trustPolicy}. */
 export interface TrustPolicyOptions {
   /** Who may assume the role: an account id or principal ARNs. */
@@ -24,6 +35,8 @@ export interface TrustPolicyOptions {
   users?: readonly string[];
   migration?: boolean;
   externalId?: string;
+  /** The Sid of the statement that admits stamped sessions. */
+  sid?: string;
 }
 
 function principalArn(principal: string): string {
@@ -37,7 +50,7 @@ export function trustPolicy(options: TrustPolicyOptions): Record<string, unknown
     ? { StringEquals: { "sts:ExternalId": options.externalId } }
     : {};
   const statements: Record<string, unknown>[] = [{
-    Sid: "AllowSentinelStampedSessions",
+    Sid: options.sid ?? "AllowSentinelStampedSessions",
     Effect: "Allow",
     Principal: principal,
     Action: ["sts:AssumeRole", "sts:SetSourceIdentity"],
@@ -56,6 +69,28 @@ export function trustPolicy(options: TrustPolicyOptions): Record<string, unknown
     });
   }
   return { Version: "2012-10-17", Statement: statements };
+}
+
+/** Options for {@link brokerTrustPolicy}. */
+export interface BrokerTrustPolicyOptions {
+  /** The broker's role ARN (see {@link isRoleArn}): the only principal admitted. */
+  brokerRole: string;
+  users?: readonly string[];
+  externalId?: string;
+}
+
+/**
+ * The trust policy of a role in broker mode: only the broker role may assume it, with
+ * `sts:SetSourceIdentity` (it stamps every session), and only with a Sentinel SourceIdentity —
+ * which here is the broker's own stamp, since nobody else is admitted.
+ */
+export function brokerTrustPolicy(options: BrokerTrustPolicyOptions): Record<string, unknown> {
+  return trustPolicy({
+    principals: [options.brokerRole],
+    users: options.users,
+    externalId: options.externalId,
+    sid: "AllowOnlyTheSentinelBroker",
+  });
 }
 
 /** Options for {@link serviceControlPolicy}. */

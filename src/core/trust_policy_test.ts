@@ -1,5 +1,11 @@
 import { assertEquals } from "../../test/assert.ts";
-import { serviceControlPolicy, sourceIdentityPatterns, trustPolicy } from "./trust_policy.ts";
+import {
+  brokerTrustPolicy,
+  isRoleArn,
+  serviceControlPolicy,
+  sourceIdentityPatterns,
+  trustPolicy,
+} from "./trust_policy.ts";
 import { formatSourceIdentity } from "./issuance/source_identity.ts";
 import { globMatches } from "./policy/glob.ts";
 
@@ -43,4 +49,44 @@ Deno.test("SCP denies the protected roles without the stamp; migration only deni
     StringNotLike: { "sts:SourceIdentity": ["sentinel=*=*"] },
     Null: { "sts:SourceIdentity": "false" },
   });
+});
+
+Deno.test("broker trust policy: only the broker role, with SetSourceIdentity and the stamp", () => {
+  const broker = "arn:aws:iam::123456789012:role/SentinelBroker";
+  assertEquals(brokerTrustPolicy({ brokerRole: broker, users: ["alice"], externalId: "x" }), {
+    Version: "2012-10-17",
+    Statement: [{
+      Sid: "AllowOnlyTheSentinelBroker",
+      Effect: "Allow",
+      Principal: { AWS: [broker] },
+      Action: ["sts:AssumeRole", "sts:SetSourceIdentity"],
+      Condition: {
+        StringLike: { "sts:SourceIdentity": ["sentinel=alice=*"] },
+        StringEquals: { "sts:ExternalId": "x" },
+      },
+    }],
+  });
+});
+
+Deno.test("role ARNs: partitions, paths and names; anything else is refused", () => {
+  for (
+    const arn of [
+      "arn:aws:iam::123456789012:role/SentinelBroker",
+      "arn:aws-cn:iam::123456789012:role/ops/team/Broker",
+      "arn:aws-us-gov:iam::123456789012:role/a+b=c,d.e@f-g_h",
+    ]
+  ) assertEquals(isRoleArn(arn), true, arn);
+  for (
+    const arn of [
+      "123456789012",
+      "arn:aws:iam::123456789012:root",
+      "arn:aws:iam::123456789012:user/alice",
+      "arn:aws:iam::12345678901:role/Short",
+      "arn:aws:sts::123456789012:assumed-role/Broker/s",
+      "arn:aws:iam::123456789012:role/",
+      "arn:aws:iam::123456789012:role/Broker ",
+      "arn:aws:iam::123456789012:role/" + "x".repeat(65),
+      "arn:gcp:iam::123456789012:role/Broker",
+    ]
+  ) assertEquals(isRoleArn(arn), false, arn);
 });

@@ -1,6 +1,6 @@
 /**
  * The AWS calls issuance and the policy tools make, as ports: STS (who are these credentials, the
- * second hop) and SSM Parameter Store (the policy). Two transports implement them — the AWS SDK and
+ * second hop), SSM Parameter Store (the policy) and IAM (the trust policies `enforce plan` reads). Two transports implement them — the AWS SDK and
  * a light `fetch` + SigV4 one — and both pass the same contract tests. Every call takes a
  * {@link AwsCall}: the region and a deadline; a transport that cannot answer before the deadline
  * fails with exit code 6 and names the endpoint, never hangs.
@@ -73,4 +73,32 @@ export interface SsmPort {
     value: string,
     secure: boolean,
   ): Promise<number>;
+}
+
+/** A role as IAM GetRole describes it. */
+export interface RoleDescription {
+  arn: string;
+  name: string;
+  /** Its trust policy (AssumeRolePolicyDocument) as JSON text, decoded from IAM's URL encoding. */
+  trustPolicy: string;
+}
+
+/**
+ * IAM as `enforce plan` uses it. IAM is global: the call's region only chooses the partition
+ * (`cn-*`, `us-gov-*`, else the commercial one), whose IAM endpoint and signing region are used.
+ */
+export interface IamPort {
+  /** GetRole of `roleName` (the name, without its path) in the account of `credentials`. */
+  getRole(credentials: AwsCredentials, call: AwsCall, roleName: string): Promise<RoleDescription>;
+}
+
+/** The AWS ports a transport provides. */
+export interface AwsPorts {
+  sts: StsPort;
+  ssm: SsmPort;
+  /**
+   * IAM; both real transports provide it. Optional so that a bundle made for STS and SSM alone
+   * (the fast tests' fakes) still fits: a use case that needs it says so when it is missing.
+   */
+  iam?: IamPort;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Environment } from "../core/environment.ts";
-import type { SsmPort, StsPort } from "./aws.ts";
+import type { AwsPorts } from "./aws.ts";
 import type { BaseCredentialProvider } from "./base_credentials.ts";
 import type { BrokerPorts } from "./broker.ts";
 import type { IssuanceCache } from "./cache.ts";
@@ -40,8 +40,8 @@ export interface Deps {
   /** Sets a variable for child processes of this one (the credential_process loop guard). */
   setChildEnv(key: string, value: string): void;
   baseCredentials(): Promise<BaseCredentialProvider>;
-  /** STS and SSM (the transport is the composition root's choice). */
-  aws(): Promise<{ sts: StsPort; ssm: SsmPort }>;
+  /** STS, SSM and IAM (the transport is the composition root's choice). */
+  aws(): Promise<AwsPorts>;
   plugins(): Promise<PluginCaller>;
   processes(): Promise<ChildProcesses>;
   /** The AWS console's federation endpoint and the browser (`login`). */

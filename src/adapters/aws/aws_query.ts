@@ -85,3 +85,20 @@ function decodeEntities(text: string): string {
     return ENTITIES[entity];
   });
 }
+
+/**
+ * An IAM policy document from a query answer: IAM sends it URL-encoded (`%7B%22Version…`). Text
+ * that already is JSON (some emulators send it decoded) is taken as it is; text that neither
+ * decodes nor is JSON is a malformed answer.
+ */
+export function policyDocumentText(text: string): string {
+  if (text.trimStart().startsWith("{")) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new AwsFaultError({
+      kind: "malformed",
+      detail: "a policy document that does not decode",
+    });
+  }
+}

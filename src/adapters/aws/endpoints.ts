@@ -2,7 +2,8 @@
  * Where an AWS service is reached, resolved the same way by both AWS transports: the
  * service-specific variable (`AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_SSM`, …), then
  * `AWS_ENDPOINT_URL`, else the regional endpoint (`https://sts.<region>.amazonaws.com`, with
- * `.amazonaws.com.cn` for `cn-*` regions). The configuration comes in as a lookup function, so a
+ * `.amazonaws.com.cn` for `cn-*` regions). IAM is global: one endpoint per partition
+ * (`https://iam.amazonaws.com`), signed for the partition's home region ({@link iamRegion}). The configuration comes in as a lookup function, so a
  * transport never reads `Deno.env` while it runs and the integrator can pass a resolved map.
  *
  * @example
@@ -24,7 +25,7 @@ export interface TransportOptions {
 }
 
 /** The services Sentinel calls, by their endpoint prefix (also their SigV4 signing name). */
-export type AwsService = "sts" | "ssm" | "dynamodb";
+export type AwsService = "sts" | "ssm" | "dynamodb" | "iam";
 
 /** A resolved endpoint and which setting chose it (for messages that say what to change). */
 export interface Endpoint {
@@ -45,6 +46,7 @@ export function resolveEndpoint(
     const value = lookup(name)?.trim();
     if (value) return { url: parseEndpoint(name, value), source: name };
   }
+  if (service === "iam") return { url: iamEndpoint(region), source: undefined };
   if (!REGION.test(region)) {
     throw new SentinelError(
       "invalid_config",
@@ -54,6 +56,28 @@ export function resolveEndpoint(
   }
   const domain = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
   return { url: new URL(`https://${service}.${region}.${domain}/`), source: undefined };
+}
+
+/**
+ * The region IAM calls are signed for, from the caller's region: IAM is global, so only the
+ * partition counts — `cn-north-1` in China, `us-gov-west-1` in GovCloud, else `us-east-1`.
+ */
+export function iamRegion(region: string): string {
+  if (region.startsWith("cn-")) return "cn-north-1";
+  if (region.startsWith("us-gov-")) return "us-gov-west-1";
+  return "us-east-1";
+}
+
+/** IAM's global endpoint in the partition of `region` (see {@link iamRegion}). */
+function iamEndpoint(region: string): URL {
+  switch (iamRegion(region)) {
+    case "cn-north-1":
+      return new URL("https://iam.cn-north-1.amazonaws.com.cn/");
+    case "us-gov-west-1":
+      return new URL("https://iam.us-gov.amazonaws.com/");
+    default:
+      return new URL("https://iam.amazonaws.com/");
+  }
 }
 
 /** The endpoint as messages show it: scheme, host and path, never user info or a query. */

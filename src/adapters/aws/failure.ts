@@ -106,6 +106,7 @@ export function faultOf(error: unknown, signal: AbortSignal): AwsFault {
   const e = (error ?? {}) as {
     name?: unknown;
     code?: unknown;
+    Code?: unknown;
     message?: unknown;
     cause?: unknown;
     $metadata?: { httpStatusCode?: number };
@@ -127,7 +128,10 @@ export function faultOf(error: unknown, signal: AbortSignal): AwsFault {
       return { kind: "http", status };
     }
     const message = typeof e.message === "string" && e.message !== "UnknownError" ? e.message : "";
-    return { kind: "service", code: e.name, message, status };
+    // The code on the wire (IAM's `NoSuchEntity`), which the fetch transport reads too, rather
+    // than the SDK's class name for it (`NoSuchEntityException`).
+    const code = typeof e.Code === "string" && e.Code !== "" ? e.Code : e.name;
+    return { kind: "service", code, message, status };
   }
   // The SDK's deserializer failed on an answer that is no AWS error (an HTML 502 page, …).
   const raw = e.$response?.statusCode;
@@ -379,6 +383,12 @@ function serviceNextStep(site: AwsCallSite, code: string, status: number): strin
         : "check the region, the endpoint and ssm:PutParameter permission";
     case "GetCallerIdentity":
       return "check the base credentials";
+    case "GetRole":
+      return code === "NoSuchEntity"
+        ? "check the role's name, and that the credentials (--aws-profile) are of the role's account"
+        : denied
+        ? "grant iam:GetRole on the role to the identity of --aws-profile (or use a profile that has it)"
+        : "check the permissions for iam:GetRole";
     default:
       return `check the permissions for ${site.service}:${site.operation}`;
   }

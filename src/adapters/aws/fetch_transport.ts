@@ -1,5 +1,5 @@
 /**
- * The light AWS transport: STS and SSM over `fetch`, signed with `aws4fetch` (WebCrypto SigV4).
+ * The light AWS transport: STS, SSM and IAM over `fetch`, signed with `aws4fetch` (WebCrypto SigV4).
  * It implements the same ports as the SDK transport (`sdk.ts`) and passes the same contract
  * tests, but loads in about 2 ms instead of the SDK's ~110 ms, so the cold issuance path can
  * afford it. No AWS SDK module is reachable from here (a test walks the module graph).
@@ -23,15 +23,17 @@ import type {
   AwsCall,
   AwsCredentials,
   CallerIdentity,
+  IamPort,
   ParameterValue,
+  RoleDescription,
   SessionCredentials,
   SsmPort,
   StsPort,
 } from "../../ports/aws.ts";
 import { callSite, runAwsCall } from "./aws_call.ts";
 import { jsonAnswer, jsonRequest, SSM_JSON } from "./aws_json.ts";
-import { queryAnswer, queryRequest, requiredXmlText } from "./aws_query.ts";
-import type { EndpointLookup, TransportOptions } from "./endpoints.ts";
+import { policyDocumentText, queryAnswer, queryRequest, requiredXmlText } from "./aws_query.ts";
+import { type EndpointLookup, iamRegion, type TransportOptions } from "./endpoints.ts";
 import { type AwsCallSite, AwsFaultError } from "./failure.ts";
 import { type ProtocolRequest, signedPost } from "./signed_fetch.ts";
 
@@ -143,9 +145,43 @@ export class FetchSsm implements SsmPort {
   }
 }
 
-/** Both ports over `fetch`. */
-export function createFetchTransport(options: TransportOptions): { sts: StsPort; ssm: SsmPort } {
-  return { sts: new FetchSts(options), ssm: new FetchSsm(options) };
+const IAM_VERSION = "2010-05-08";
+
+/** IAM over `fetch` (query protocol), at the global endpoint of the call's partition. */
+export class FetchIam implements IamPort {
+  readonly #endpoints: EndpointLookup;
+
+  /** Endpoints are looked up per call from `options.endpoints`. */
+  constructor(options: TransportOptions) {
+    this.#endpoints = options.endpoints;
+  }
+
+  /** IAM GetRole: the role's ARN, name and trust policy (decoded). */
+  async getRole(
+    credentials: AwsCredentials,
+    call: AwsCall,
+    roleName: string,
+  ): Promise<RoleDescription> {
+    const site = callSite(this.#endpoints, "iam", "GetRole", iamRegion(call.region), roleName);
+    const request = queryRequest("GetRole", IAM_VERSION, { RoleName: roleName });
+    return await runAwsCall(site, credentials, call.signal, async (signal) => {
+      const xml = queryAnswer(await post(site, credentials, request, signal));
+      return {
+        arn: requiredXmlText(xml, ["Role", "Arn"]),
+        name: requiredXmlText(xml, ["Role", "RoleName"]),
+        trustPolicy: policyDocumentText(
+          requiredXmlText(xml, ["Role", "AssumeRolePolicyDocument"]),
+        ),
+      };
+    });
+  }
+}
+
+/** The ports over `fetch`. */
+export function createFetchTransport(
+  options: TransportOptions,
+): { sts: StsPort; ssm: SsmPort; iam: IamPort } {
+  return { sts: new FetchSts(options), ssm: new FetchSsm(options), iam: new FetchIam(options) };
 }
 
 function post(

@@ -1,5 +1,5 @@
 /**
- * AWS calls (STS, SSM) through the AWS SDK v3, implementing the same ports as the light `fetch`
+ * AWS calls (STS, SSM, IAM) through the AWS SDK v3, implementing the same ports as the light `fetch`
  * transport (`fetch_transport.ts`) with the same endpoints, deadlines, single retry and failure
  * messages. Each client is imported lazily, on the cold path only: the warm credential path never
  * loads this module's dependencies.
@@ -16,13 +16,16 @@ import type {
   AwsCall,
   AwsCredentials,
   CallerIdentity,
+  IamPort,
   ParameterValue,
+  RoleDescription,
   SessionCredentials,
   SsmPort,
   StsPort,
 } from "../../ports/aws.ts";
 import { callSite, runAwsCall } from "./aws_call.ts";
-import type { EndpointLookup, TransportOptions } from "./endpoints.ts";
+import { policyDocumentText } from "./aws_query.ts";
+import { type EndpointLookup, iamRegion, type TransportOptions } from "./endpoints.ts";
 import { type AwsCallSite, AwsFaultError } from "./failure.ts";
 
 export type { AssumeRoleParams, AwsCredentials, SessionCredentials } from "../../ports/aws.ts";
@@ -182,7 +185,50 @@ export class SdkSsm implements SsmPort {
   }
 }
 
-/** Both ports through the AWS SDK. */
-export function createSdkTransport(options: TransportOptions): { sts: StsPort; ssm: SsmPort } {
-  return { sts: new SdkSts(options), ssm: new SdkSsm(options) };
+/** IAM through `@aws-sdk/client-iam`, at the global endpoint of the call's partition. */
+export class SdkIam implements IamPort {
+  readonly #endpoints: EndpointLookup;
+
+  /** Endpoints are looked up per call from `options.endpoints`. */
+  constructor(options: TransportOptions) {
+    this.#endpoints = options.endpoints;
+  }
+
+  /** IAM GetRole: the role's ARN, name and trust policy (decoded). */
+  async getRole(
+    credentials: AwsCredentials,
+    call: AwsCall,
+    roleName: string,
+  ): Promise<RoleDescription> {
+    const site = callSite(this.#endpoints, "iam", "GetRole", iamRegion(call.region), roleName);
+    return await runAwsCall(site, credentials, call.signal, async (signal) => {
+      const { IAMClient, GetRoleCommand } = await import("@aws-sdk/client-iam");
+      const client = new IAMClient(clientConfig(site, credentials));
+      try {
+        const out = await client.send(new GetRoleCommand({ RoleName: roleName }), {
+          abortSignal: signal,
+        });
+        const role = out.Role;
+        if (!role?.Arn) throw malformed("no Role/Arn in the answer");
+        if (!role.RoleName) throw malformed("no Role/RoleName in the answer");
+        if (!role.AssumeRolePolicyDocument) {
+          throw malformed("no Role/AssumeRolePolicyDocument in the answer");
+        }
+        return {
+          arn: role.Arn,
+          name: role.RoleName,
+          trustPolicy: policyDocumentText(role.AssumeRolePolicyDocument),
+        };
+      } finally {
+        client.destroy();
+      }
+    });
+  }
+}
+
+/** The ports through the AWS SDK. */
+export function createSdkTransport(
+  options: TransportOptions,
+): { sts: StsPort; ssm: SsmPort; iam: IamPort } {
+  return { sts: new SdkSts(options), ssm: new SdkSsm(options), iam: new SdkIam(options) };
 }
