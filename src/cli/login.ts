@@ -8,7 +8,7 @@
 import { Command } from "@commander-js/extra-typings";
 import { consoleSignin, openInBrowser } from "../app/console_signin.ts";
 import { ExitCode } from "../core/errors.ts";
-import { declare } from "./_command.ts";
+import { type Declaration, declare } from "./_command.ts";
 import {
   policyOf,
   policyOption,
@@ -28,6 +28,23 @@ federation endpoint for a sign-in token. SENTINEL_FEDERATION_URL names another e
 https://signin.aws.amazon.com/federation; GovCloud and China have their own). The URL signs in
 whoever opens it, once, within 15 minutes: do not paste it anywhere shared.`;
 
+const DECLARATION: Declaration = {
+  about: ABOUT,
+  exits: [
+    ExitCode.Ok,
+    ExitCode.Usage,
+    [ExitCode.InvalidConfig, "invalid config or policy"],
+    [ExitCode.Denied, "denied"],
+    [ExitCode.ApprovalRequired, "approval required"],
+    [ExitCode.AwsFailure, "AWS, credential-source or federation-endpoint failure"],
+  ],
+  examples: [
+    "sentinel login prod",
+    "sentinel login prod --open --destination https://console.aws.amazon.com/cloudwatch/",
+    "sentinel login prod --output json | jq -r .url",
+  ],
+};
+
 /** Builds `login`. */
 export function loginCommand(ctx: CommandContext) {
   return declare(
@@ -44,22 +61,7 @@ export function loginCommand(ctx: CommandContext) {
       .addOption(policyOption())
       .addOption(policyParameterOption())
       .addOption(serverOption()),
-    {
-      about: ABOUT,
-      exits: [
-        ExitCode.Ok,
-        ExitCode.Usage,
-        [ExitCode.InvalidConfig, "invalid config or policy"],
-        [ExitCode.Denied, "denied"],
-        [ExitCode.ApprovalRequired, "approval required"],
-        [ExitCode.AwsFailure, "AWS, credential-source or federation-endpoint failure"],
-      ],
-      examples: [
-        "sentinel login prod",
-        "sentinel login prod --open --destination https://console.aws.amazon.com/cloudwatch/",
-        "sentinel login prod --output json | jq -r .url",
-      ],
-    },
+    DECLARATION,
   ).action(ctx.action(async (positional, options) => {
     const login = await consoleSignin({
       profile: profileArgument("login", positional, options.profile),
