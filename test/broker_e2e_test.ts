@@ -87,17 +87,38 @@ Deno.test("whoami shows the caller as the broker proves them; health needs no pr
   const issued = await runSentinel(["credentials", "prod"], { env: alice.env });
   assertEquals(issued.code, 0, issued.stderr);
   const secret = JSON.parse(issued.stdout).SecretAccessKey;
-  const paths = world.broker.accessLog().map((line) => `${line.path} ${line.status}`);
-  assertEquals(paths, [
-    "/v1/health 200",
-    "/v1/whoami 200",
-    "/v1/health 200",
-    "/v1/health 200",
-    "/v1/credentials 200",
-  ]);
+  const calls = world.broker.accessLog().filter((line) => line.path !== "/v1/health")
+    .map((line) => `${line.method} ${line.path} ${line.status}`);
+  assertEquals(calls, ["POST /v1/whoami 200", "POST /v1/credentials 200"]);
   assertTrue(
     !JSON.stringify(world.broker.accessLog()).includes(secret),
     "no secret in the access log",
   );
   assertIncludes(world.broker.stderr(), `user/${BROKER_USER}`);
+});
+
+Deno.test("doctor checks the broker: reachable under its id, the transport, the clock, the caller as the broker sees them; a stopped broker is a failed check with a fix", async () => {
+  await using world = await brokerWorld();
+  const alice = await world.client("alice");
+  const doctor = await runSentinel(["doctor", "prod", "--output", "json"], { env: alice.env });
+  const report = JSON.parse(doctor.stdout);
+  const byName = Object.fromEntries(
+    report.checks.filter((c: { profile?: string }) => c.profile === "prod")
+      .map((c: { check: string; ok: boolean; detail: string }) => [c.check, c]),
+  );
+  for (const check of ["config", "broker transport", "broker", "broker clock", "broker caller"]) {
+    assertEquals(byName[check]?.ok, true, `${check}: ${JSON.stringify(byName[check])}`);
+  }
+  assertIncludes(byName["broker caller"].detail, "arn:aws:iam::123456789012:user/alice");
+  assertIncludes(byName["broker transport"].detail, "plain HTTP to a loopback address");
+
+  await world.broker.stop();
+  const down = await runSentinel(["doctor", "prod", "--output", "json"], { env: alice.env });
+  assertEquals(down.code, 11, down.stderr);
+  const broker = JSON.parse(down.stdout).checks.find((c: { check: string }) =>
+    c.check === "broker"
+  );
+  assertEquals(broker.ok, false);
+  assertIncludes(broker.detail, `cannot reach the broker ${world.broker.url}`);
+  assertIncludes(broker.fix, "--broker-id");
 });
