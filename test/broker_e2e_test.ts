@@ -7,6 +7,7 @@ import { assertEquals, assertIncludes, assertMatch, assertTrue } from "./assert.
 import { aws } from "./harness/aws_home.ts";
 import { BROKER_USER, brokerWorld, PROD_ROLE } from "./harness/broker.ts";
 import { runSentinel } from "./harness/sentinel.ts";
+import { testCertificates } from "./harness/tls.ts";
 
 Deno.test("broker mode binds the role: alice cannot assume it herself, gets it through the broker stamped sentinel=alice=…; bob is refused (exit 4, nothing on stdout)", async () => {
   await using world = await brokerWorld();
@@ -121,4 +122,33 @@ Deno.test("doctor checks the broker: reachable under its id, the transport, the 
   assertEquals(broker.ok, false);
   assertIncludes(broker.detail, `cannot reach the broker ${world.broker.url}`);
   assertIncludes(broker.fix, "--broker-id");
+});
+
+Deno.test("TLS: a broker serving its own certificate is reached with server_ca; without the authority the client refuses and says to set server_ca; plain HTTP beyond loopback is refused on both sides", async () => {
+  await using world = await brokerWorld();
+  await using certificates = await testCertificates();
+  const tls = await world.startBroker([], {}, certificates);
+  const alice = await world.client("alice", tls.url);
+  const untrusted = await runSentinel(["credentials", "prod"], { env: alice.env });
+  assertEquals(untrusted.code, 6, untrusted.stderr);
+  assertEquals(untrusted.stdout, "");
+  assertIncludes(untrusted.stderr, `cannot reach the broker ${tls.url}`);
+  assertIncludes(untrusted.stderr, "server_ca");
+
+  const trusted = await runSentinel(["credentials", "prod"], {
+    env: { ...alice.env, SENTINEL_SERVER_CA: certificates.caFile },
+  });
+  assertEquals(trusted.code, 0, trusted.stderr);
+  assertEquals(JSON.parse(trusted.stdout).Version, 1);
+
+  const wide = await runSentinel(["serve", "--listen", "0.0.0.0:0", "--aws-profile", "broker"], {
+    env: world.brokerHome.env,
+  });
+  assertEquals(wide.code, 2, wide.stderr);
+  assertIncludes(wide.stderr, "plain HTTP on 0.0.0.0 would carry credentials in clear");
+  const cleartext = await runSentinel(["credentials", "prod", "--server", "http://10.0.0.1:8443"], {
+    env: alice.env,
+  });
+  assertEquals(cleartext.code, 3, cleartext.stderr);
+  assertIncludes(cleartext.stderr, "http:// only to 127.0.0.1");
 });

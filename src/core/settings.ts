@@ -178,6 +178,12 @@ export const SETTINGS = {
     help: "the Sentinel broker that decides and issues (broker mode): https://host[:port] " +
       "(http:// only to a loopback address); unset, Sentinel decides on this machine",
   }),
+  server_ca: spec("server_ca", {
+    parse: text,
+    defaultText: "(none: the system's trust store)",
+    help: "a PEM file of the certificate authorities the broker's TLS certificate is checked " +
+      "against, when they are not in the system's trust store",
+  }),
   timeout: spec("timeout", {
     parse: seconds(1, 600),
     default: 30,

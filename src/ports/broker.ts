@@ -43,6 +43,8 @@ export interface BrokerCall {
   method: "GET" | "POST";
   path: string;
   body: string;
+  /** PEM texts of extra certificate authorities for the broker's TLS. */
+  caCerts?: readonly string[];
   /** Absent: an unauthenticated call (health). */
   proof?: { credentials: AwsCredentials; endpoint: { host: string; region: string } };
   signal: AbortSignal;

@@ -51,7 +51,11 @@ export interface BrokerWorld extends AsyncDisposable {
   /** A client home for `person`, its profile prod served by `server` (default: the broker). */
   client(person: "alice" | "bob", server?: string): Promise<AwsHome>;
   /** Starts another broker process over the same home (and so the same store). */
-  startBroker(args?: string[], env?: Record<string, string>): Promise<RunningBroker>;
+  startBroker(
+    args?: string[],
+    env?: Record<string, string>,
+    tls?: { certFile: string; keyFile: string; ca: string },
+  ): Promise<RunningBroker>;
 }
 
 /** What iam_world.py creates: users (the first is the administrator) and roles. */
@@ -112,11 +116,14 @@ export async function startBrokerProcess(
   home: AwsHome,
   args: string[] = [],
   env: Record<string, string> = {},
+  tls?: { certFile: string; keyFile: string; ca: string },
 ): Promise<RunningBroker> {
   const port = freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${tls === undefined ? "http" : "https"}://127.0.0.1:${port}`;
+  const tlsArgs = tls === undefined ? [] : ["--tls-cert", tls.certFile, "--tls-key", tls.keyFile];
+  const client = tls === undefined ? undefined : Deno.createHttpClient({ caCerts: [tls.ca] });
   const process = spawnSentinel(
-    ["serve", "--listen", `127.0.0.1:${port}`, "--aws-profile", "broker", ...args],
+    ["serve", "--listen", `127.0.0.1:${port}`, "--aws-profile", "broker", ...tlsArgs, ...args],
     { env: { ...home.env, ...env } },
   );
   let out = "";
@@ -131,10 +138,12 @@ export async function startBrokerProcess(
   ];
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const ok = await fetch(`${url}/v1/health`).then(async (r) => {
-      await r.body?.cancel();
-      return r.ok;
-    }).catch(() => false);
+    const ok = await fetch(`${url}/v1/health`, client === undefined ? {} : { client }).then(
+      async (r) => {
+        await r.body?.cancel();
+        return r.ok;
+      },
+    ).catch(() => false);
     if (ok) break;
     if (Date.now() > deadline || err.includes("sentinel: ")) {
       process.kill("SIGKILL");
@@ -144,6 +153,7 @@ export async function startBrokerProcess(
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  client?.close();
   let exit: Promise<number> | undefined;
   const stop = () =>
     exit ??= (async () => {
@@ -222,8 +232,8 @@ export async function brokerWorld(): Promise<BrokerWorld> {
       );
       return home;
     },
-    async startBroker(args = [], env = {}) {
-      const another = await startBrokerProcess(brokerHome, args, env);
+    async startBroker(args = [], env = {}, tls) {
+      const another = await startBrokerProcess(brokerHome, args, env, tls);
       others.push(another);
       return another;
     },

@@ -56,6 +56,9 @@ export class FetchBrokerClient implements BrokerClient {
       ...(call.proof === undefined ? {} : await proofHeaders(call)),
     };
     let response: Response;
+    const client = call.caCerts === undefined
+      ? undefined
+      : Deno.createHttpClient({ caCerts: [...call.caCerts] });
     try {
       response = await fetch(`${call.server}${call.path}`, {
         method: call.method,
@@ -63,13 +66,19 @@ export class FetchBrokerClient implements BrokerClient {
         ...(call.method === "GET" ? {} : { body: call.body }),
         redirect: "manual",
         signal: call.signal,
+        ...(client === undefined ? {} : { client }),
       });
     } catch (error) {
+      client?.close();
       throw new SentinelError(
         "broker_unreachable",
         `cannot reach the broker ${call.server}: ${
           call.signal.aborted ? "no answer within the timeout" : (error as Error).message
-        }; check sentinel_server and the network (sentinel doctor)`,
+        }; check sentinel_server and the network${
+          call.server.startsWith("https:")
+            ? ", and for a certificate error set server_ca (sentinel_server_ca) to the PEM of the authority that signed the broker's"
+            : ""
+        } (sentinel doctor)`,
       );
     }
     if (response.status >= 300 && response.status < 400) {
@@ -79,7 +88,8 @@ export class FetchBrokerClient implements BrokerClient {
         `the broker ${call.server} answered with a redirect (HTTP ${response.status}), which Sentinel never follows; set sentinel_server to the broker's own URL`,
       );
     }
-    const read = await readBounded(response.body, MAX_ANSWER_BYTES).catch(() => undefined);
+    const read = await readBounded(response.body, MAX_ANSWER_BYTES).catch(() => undefined)
+      .finally(() => client?.close());
     if (read === undefined || !read.ok) {
       throw new SentinelError(
         "broker_unreachable",

@@ -24,6 +24,8 @@ import { type IssueResult, resultOf } from "./warm_credentials.ts";
 /** A broker, reached with proofs signed by the base credentials of one profile. */
 export interface BrokerSession {
   server: string;
+  /** Extra certificate authorities for the broker's TLS (`server_ca`). */
+  caCerts?: readonly string[];
   client: BrokerClient;
   base: BaseCredentials;
   health: HealthAnswer;
@@ -35,21 +37,29 @@ export async function brokerSession(deps: Deps, profile: BrokerProfile): Promise
   const { settings } = profile;
   const signal = AbortSignal.timeout(settings.timeoutSeconds * 1000);
   const { client } = await deps.broker();
+  const caCerts = settings.serverCa === undefined ? undefined : [
+    await deps.files.readText(
+      settings.serverCa,
+      "the broker's certificate authorities (server_ca)",
+    ),
+  ];
+  const target = { server: settings.server, caCerts };
   const [health, base] = await Promise.all([
-    brokerHealth(client, settings.server, signal),
+    brokerHealth(client, target, signal),
     (async () => (await deps.baseCredentials()).get(baseRequest(profile), signal))(),
   ]);
-  return { server: settings.server, client, base, health, signal };
+  return { ...target, client, base, health, signal };
 }
 
 /** `GET /v1/health` of `server`, read strictly. */
 export async function brokerHealth(
   client: BrokerClient,
-  server: string,
+  target: { server: string; caCerts?: readonly string[] },
   signal: AbortSignal,
 ): Promise<HealthAnswer> {
+  const { server } = target;
   const answer = await client.send({
-    server,
+    ...target,
     method: "GET",
     path: BROKER_PATHS.health,
     body: "",
@@ -81,6 +91,7 @@ export async function provenCall(
 ): Promise<string> {
   const answer = await session.client.send({
     server: session.server,
+    caCerts: session.caCerts,
     method: "POST",
     path,
     body: JSON.stringify(body),

@@ -94,6 +94,8 @@ export interface BrokerClientSettings {
   server: string;
   /** Where the server setting came from (`sentinel_server in profile prod`, …). */
   serverFrom: string;
+  /** A PEM file of extra certificate authorities for the broker's TLS (`server_ca`). */
+  serverCa: string | undefined;
   sourceProfile: string | undefined;
   source: CredentialSource;
   awsVaultFlags: string[];
@@ -258,7 +260,7 @@ export function resolveProfile(
   if (resolved.server.value !== undefined) {
     return {
       mode: "broker",
-      settings: brokerClient(profile, section, resolved, flags),
+      settings: brokerClient(profile, section, resolved, flags, env),
       resolved,
       section,
     };
@@ -272,6 +274,7 @@ function brokerClient(
   section: ProfileSection,
   resolved: ResolvedSettings,
   flags: SettingFlags,
+  env: Environment,
 ): BrokerClientSettings {
   const sourceProfile = section.sentinel_source_profile ?? section.source_profile;
   const source = resolved.source.value!;
@@ -280,6 +283,9 @@ function brokerClient(
     profile,
     server: resolved.server.value!,
     serverFrom: resolved.server.from ?? "the server setting",
+    serverCa: resolved.server_ca.value === undefined
+      ? undefined
+      : expandHome(resolved.server_ca.value, env.paths.home),
     sourceProfile,
     source,
     awsVaultFlags: [...new Set([...resolved.aws_vault_flags.value!, ...flags.awsVaultFlags ?? []])],
