@@ -856,7 +856,7 @@ async function raceProcesses(store: string, tasks: RaceTask[]): Promise<unknown[
 
 async function sqliteOnly(t: Deno.TestContext, subject: Subject) {
   await t.step(
-    "sqlite: the file is 0600 in new 0700 directories, WAL, schema version 1",
+    "sqlite: the file is 0600 in new 0700 directories, WAL, schema version 2",
     async () => {
       await using opened = await subject.fresh();
       const path = opened.location.name;
@@ -868,7 +868,7 @@ async function sqliteOnly(t: Deno.TestContext, subject: Subject) {
         0o700,
         "case-N/",
       );
-      assertEquals(opened.initLines, [`created the SQLite store ${path} (schema version 1)`]);
+      assertEquals(opened.initLines, [`created the SQLite store ${path} (schema version 2)`]);
       await opened.stores.approvals.create(request(1));
       for (const side of ["-wal", "-shm"]) {
         assertEquals(Deno.statSync(path + side).mode! & 0o777, 0o600, side);
@@ -877,14 +877,14 @@ async function sqliteOnly(t: Deno.TestContext, subject: Subject) {
       const db = new DatabaseSync(path, { readOnly: true });
       try {
         assertEquals(db.prepare("PRAGMA journal_mode").get()?.journal_mode, "wal");
-        assertEquals(db.prepare("PRAGMA user_version").get()?.user_version, 1);
+        assertEquals(db.prepare("PRAGMA user_version").get()?.user_version, 2);
       } finally {
         db.close();
       }
       const again = await openStores(opened.location);
       try {
         assertEquals(await again.init(), [
-          `the SQLite store ${path} exists (schema version 1); left as it is`,
+          `the SQLite store ${path} exists (schema version 2); left as it is`,
         ]);
         assertEquals((await again.approvals.get(hexId(1)))?.id, hexId(1));
       } finally {
