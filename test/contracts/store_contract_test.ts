@@ -365,6 +365,28 @@ async function contract(t: Deno.TestContext, subject: Subject) {
   );
 
   await step(
+    "release gives back an invocation's uses, also the last use of a slot: the next invocation is admitted",
+    async (s) => {
+      const cooldown = slot("cooldown:alice", 1, HOUR);
+      const quota = slot("user:alice", 2, HOUR);
+      assertEquals(await s.breakglass.invoke(event(1, { createdAt: T0 }), [cooldown, quota]), {
+        ok: true,
+      });
+      const held = await s.breakglass.invoke(event(2, { createdAt: T0 + 1000 }), [cooldown]);
+      assertEquals(held.ok, false, "the cooldown holds the next one");
+      await s.breakglass.release(hexId(1, "e"), [cooldown, quota]);
+      assertEquals(await s.breakglass.countInWindow(cooldown, T0 + 2000), 0);
+      assertEquals(await s.breakglass.countInWindow(quota, T0 + 2000), 0);
+      assertEquals(
+        await s.breakglass.invoke(event(3, { createdAt: T0 + 2000 }), [cooldown, quota]),
+        {
+          ok: true,
+        },
+      );
+    },
+  );
+
+  await step(
     "invoke: all or nothing across slots; the slot that frees last is named",
     async (s) => {
       const perUser = slot("user:alice", 5, HOUR);

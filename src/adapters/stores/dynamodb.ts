@@ -241,17 +241,12 @@ export class DynamoDbBreakglassStore implements BreakglassStore {
         const { uses, version } = await this.#readUses(key);
         const kept = uses.filter(([, id]) => id !== eventId);
         if (version === undefined || kept.length === uses.length) break;
-        const write: TransactItem = kept.length > 0
-          ? { Put: quotaPut(this.#t.name, key, kept, windowMs, version) }
-          : {
-            Delete: {
-              TableName: this.#t.name,
-              Key: quotaKey(key),
-              ConditionExpression: "#ver = :read",
-              ExpressionAttributeNames: { "#ver": VERSION },
-              ExpressionAttributeValues: { ":read": num(version) },
-            },
-          };
+        // An emptied item is written empty, not deleted: the IAM policy Sentinel prints grants no
+        // DeleteItem (a user must not be able to erase a rate limit), and TTL removes it later.
+        const spentAt = Math.max(...uses.map(([use]) => use));
+        const write: TransactItem = {
+          Put: quotaPut(this.#t.name, key, kept, windowMs, version, spentAt),
+        };
         const result = await this.#t.db.transactWriteItems([write]);
         if (result.ok) break;
         await contended(this.#t, result, round, "release");
@@ -709,8 +704,8 @@ function quotaPut(
   uses: [number, string][],
   windowMs: number,
   read: number | undefined,
+  newest = Math.max(...uses.map(([use]) => use)),
 ): PutItemInput {
-  const newest = Math.max(...uses.map(([use]) => use));
   return versionedPut(table, {
     ...quotaKey(key),
     [USES]: { S: JSON.stringify(uses) },
