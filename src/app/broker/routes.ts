@@ -11,14 +11,16 @@
 import {
   BROKER_PATHS,
   type CredentialsAnswer,
-  type CredentialsCall,
   type HealthAnswer,
-  parseCredentialsCall,
-  parseEmptyCall,
   refusalBody,
   refusalStatus,
   type WhoamiAnswer,
 } from "../../core/broker/api.ts";
+import {
+  type CredentialsCall,
+  parseCredentialsCall,
+  parseEmptyCall,
+} from "../../core/broker/calls.ts";
 import { proofOf, type ProvenCaller } from "../../core/broker/caller_proof.ts";
 import { RateLimiter } from "../../core/broker/rate_limit.ts";
 import { SentinelError } from "../../core/errors.ts";
