@@ -152,3 +152,16 @@ Deno.test("TLS: a broker serving its own certificate is reached with server_ca; 
   assertEquals(cleartext.code, 3, cleartext.stderr);
   assertIncludes(cleartext.stderr, "http:// only to 127.0.0.1");
 });
+
+Deno.test("every proof is unique: identical calls made at once (the same x-amz-date second) are all answered", async () => {
+  await using world = await brokerWorld();
+  const alice = await world.client("alice");
+  const runs = await Promise.all(
+    [1, 2, 3, 4].map(() =>
+      runSentinel(["whoami", "--profile", "prod", "--output", "json"], { env: alice.env })
+    ),
+  );
+  assertEquals(runs.map((run) => run.code), [0, 0, 0, 0], runs.map((run) => run.stderr).join("\n"));
+  const calls = world.broker.accessLog().filter((line) => line.path === "/v1/whoami");
+  assertEquals(calls.map((line) => line.status), [200, 200, 200, 200]);
+});

@@ -25,11 +25,15 @@ const MAX_ANSWER_BYTES = 64 * 1024;
 /** The proof's headers for `call`, signed with the call's base credentials. */
 async function proofHeaders(call: BrokerCall): Promise<Record<string, string>> {
   const proof = call.proof!;
+  const nonce = Array.from(
+    crypto.getRandomValues(new Uint8Array(16)),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join("");
   const signed = await new AwsV4Signer({
     method: "POST",
     url: `https://${proof.endpoint.host}/`,
     headers: {
-      [REQUEST_HEADER]: await requestDigest(call.method, call.path, call.body),
+      [REQUEST_HEADER]: await requestDigest({ ...call, nonce }),
       [SERVER_HEADER]: call.server,
     },
     body: PROOF_BODY,
@@ -43,6 +47,7 @@ async function proofHeaders(call: BrokerCall): Promise<Record<string, string>> {
   return {
     [PROOF_HEADERS.authorization]: signed.headers.get("authorization")!,
     [PROOF_HEADERS.date]: signed.headers.get("x-amz-date")!,
+    [PROOF_HEADERS.nonce]: nonce,
     ...(token === null ? {} : { [PROOF_HEADERS.token]: token }),
   };
 }

@@ -83,6 +83,7 @@ function world(limits: Partial<BrokerLimits> = {}) {
         date.slice(0, 8)
       }/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date;x-sentinel-request;x-sentinel-server, Signature=${signature}`,
       [PROOF_HEADERS.date]: date,
+      [PROOF_HEADERS.nonce]: signature.slice(32),
     });
     return {
       method: "POST",

@@ -2,8 +2,9 @@
  * The caller proof of broker mode (DESIGN §15): how a client proves who it is to a broker without
  * sending its credentials. The client signs an STS `GetCallerIdentity` request with its own base
  * credentials — the signed headers include `x-sentinel-server` (the broker's id) and
- * `x-sentinel-request` (the SHA-256 of the API call it accompanies) — and sends only the pieces of
- * the signature. The broker rebuilds that STS request itself, with its own pinned STS endpoint, the
+ * `x-sentinel-request` (the SHA-256 of the API call it accompanies, with a nonce of its own) —
+ * and sends only the pieces of the signature. The nonce makes every proof unique: two identical
+ * calls in the same second (the resolution of `x-amz-date`) still carry two proofs. The broker rebuilds that STS request itself, with its own pinned STS endpoint, the
  * fixed body, the request hash it computes from what it received and its own id, and lets STS
  * check the signature: a proof made for another call, another broker, or with a header changed no
  * longer matches. Nothing the client names is fetched.
@@ -21,6 +22,7 @@
  *     "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261207/us-east-1/sts/aws4_request, " +
  *     "SignedHeaders=host;x-amz-date;x-sentinel-request;x-sentinel-server, Signature=" + "ab".repeat(32),
  *   "x-sentinel-proof-date": "20261207T101500Z",
+ *   "x-sentinel-proof-nonce": "0123456789abcdef0123456789abcdef",
  * }));
  * console.assert(proof.ok);
  * if (proof.ok) {
@@ -48,6 +50,7 @@ export const PROOF_HEADERS = {
   authorization: "x-sentinel-proof-authorization",
   date: "x-sentinel-proof-date",
   token: "x-sentinel-proof-token",
+  nonce: "x-sentinel-proof-nonce",
 } as const;
 
 /** How far a proof's date may lie from the broker's clock, either way. */
@@ -63,6 +66,8 @@ export interface CallerProof {
   amzDate: string;
   /** The session token of temporary base credentials. */
   securityToken?: string;
+  /** 128 random bits (32 lowercase hex digits), chosen by the client for this call alone. */
+  nonce: string;
 }
 
 /** The parts of a SigV4 `Authorization` a broker checks. */
@@ -82,6 +87,7 @@ const AUTHORIZATION = new RegExp(
 );
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const TOKEN = /^[A-Za-z0-9+/=]{16,4096}$/;
+const NONCE = /^[0-9a-f]{32}$/;
 
 /** The proof in a request's headers, or why there is none to check. */
 export function proofOf(
@@ -90,12 +96,16 @@ export function proofOf(
   const authorization = headers.get(PROOF_HEADERS.authorization);
   const amzDate = headers.get(PROOF_HEADERS.date);
   const token = headers.get(PROOF_HEADERS.token) ?? undefined;
-  if (authorization === null || amzDate === null) {
+  const nonce = headers.get(PROOF_HEADERS.nonce);
+  if (authorization === null || amzDate === null || nonce === null) {
     return {
       ok: false,
       why:
-        `the request carries no caller proof (${PROOF_HEADERS.authorization} and ${PROOF_HEADERS.date})`,
+        `the request carries no caller proof (${PROOF_HEADERS.authorization}, ${PROOF_HEADERS.date} and ${PROOF_HEADERS.nonce})`,
     };
+  }
+  if (!NONCE.test(nonce)) {
+    return { ok: false, why: `${PROOF_HEADERS.nonce} is not 32 lowercase hex digits` };
   }
   if ([authorization, amzDate, token ?? ""].some((value) => value.length > MAX_HEADER_LENGTH)) {
     return { ok: false, why: "a caller-proof header is too long" };
@@ -105,7 +115,12 @@ export function proofOf(
   }
   return {
     ok: true,
-    proof: { authorization, amzDate, ...(token === undefined ? {} : { securityToken: token }) },
+    proof: {
+      authorization,
+      amzDate,
+      nonce,
+      ...(token === undefined ? {} : { securityToken: token }),
+    },
   };
 }
 
@@ -189,9 +204,16 @@ export function checkProof(
   return { ok: true, parts, signedAt };
 }
 
-/** The digest `x-sentinel-request` carries: SHA-256 (hex) of the call's method, path and body. */
-export async function requestDigest(method: string, path: string, body: string): Promise<string> {
-  const bytes = new TextEncoder().encode(`${method.toUpperCase()}\n${path}\n${body}`);
+/**
+ * The digest `x-sentinel-request` carries: SHA-256 (hex) of the call's method, path, the proof's
+ * nonce and the body, each on its own line.
+ */
+export async function requestDigest(
+  call: { method: string; path: string; nonce: string; body: string },
+): Promise<string> {
+  const bytes = new TextEncoder().encode(
+    `${call.method.toUpperCase()}\n${call.path}\n${call.nonce}\n${call.body}`,
+  );
   const digest = await crypto.subtle.digest("SHA-256", bytes);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }

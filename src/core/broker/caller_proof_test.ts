@@ -22,6 +22,7 @@ const proof = (over: Partial<{ authorization: string; amzDate: string; token: st
   const headers = new Headers({
     [PROOF_HEADERS.authorization]: over.authorization ?? authorization(),
     [PROOF_HEADERS.date]: over.amzDate ?? amzDateOf(NOW),
+    [PROOF_HEADERS.nonce]: "0123456789abcdef0123456789abcdef",
   });
   if (over.token !== undefined) headers.set(PROOF_HEADERS.token, over.token);
   const read = proofOf(headers);
@@ -35,6 +36,17 @@ Deno.test("a proof signed for STS in the broker's region, over exactly the requi
   const checked = checkProof(proof(), broker);
   assertEquals(checked.ok && checked.signedAt, NOW);
   assertEquals(why(checkProof(proof({ amzDate: amzDateOf(NOW - 4 * 60_000) }), broker)), "ok");
+});
+
+Deno.test("a proof without a nonce of 32 lowercase hex digits is no proof", () => {
+  for (const nonce of [undefined, "", "0123", "0123456789ABCDEF0123456789ABCDEF", "g".repeat(32)]) {
+    const headers = new Headers({
+      [PROOF_HEADERS.authorization]: authorization(),
+      [PROOF_HEADERS.date]: amzDateOf(NOW),
+    });
+    if (nonce !== undefined) headers.set(PROOF_HEADERS.nonce, nonce);
+    assertEquals(proofOf(headers).ok, false, String(nonce));
+  }
 });
 
 Deno.test("a proof dated 6 minutes ago or ahead is refused, whatever STS would accept", () => {
@@ -122,6 +134,7 @@ Deno.test("missing, oversized or malformed proof headers are named", () => {
     new Headers({
       [PROOF_HEADERS.authorization]: "x".repeat(5000),
       [PROOF_HEADERS.date]: "20261207T101500Z",
+      [PROOF_HEADERS.nonce]: "0".repeat(32),
     }),
   );
   assertIncludes(long.ok ? "" : long.why, "too long");
@@ -129,6 +142,7 @@ Deno.test("missing, oversized or malformed proof headers are named", () => {
     new Headers({
       [PROOF_HEADERS.authorization]: authorization(),
       [PROOF_HEADERS.date]: "20261207T101500Z",
+      [PROOF_HEADERS.nonce]: "0".repeat(32),
       [PROOF_HEADERS.token]: "not a token\n",
     }),
   );
@@ -137,11 +151,22 @@ Deno.test("missing, oversized or malformed proof headers are named", () => {
   assertEquals(amzDateMs(amzDateOf(NOW)), NOW);
 });
 
-Deno.test("the request digest covers method, path and body; the replay key is the signature", async () => {
-  const a = await requestDigest("POST", "/v1/credentials", '{"profile":"prod"}');
+Deno.test("the request digest covers method, path, nonce and body; the replay key is the signature", async () => {
+  const call = {
+    method: "POST",
+    path: "/v1/credentials",
+    nonce: "0".repeat(32),
+    body: '{"profile":"prod"}',
+  };
+  const a = await requestDigest(call);
   assertEquals(a.length, 64);
-  assertEquals(a === await requestDigest("POST", "/v1/credentials", '{"profile":"dev"}'), false);
-  assertEquals(a === await requestDigest("POST", "/v1/whoami", '{"profile":"prod"}'), false);
+  assertEquals(a === await requestDigest({ ...call, body: '{"profile":"dev"}' }), false);
+  assertEquals(a === await requestDigest({ ...call, path: "/v1/whoami" }), false);
+  assertEquals(
+    a === await requestDigest({ ...call, nonce: "1".repeat(32) }),
+    false,
+    "two identical calls differ by their nonce",
+  );
   const checked = checkProof(proof(), broker);
   assertEquals(checked.ok && replayKey(checked.parts), `proof#${SIGNATURE}`);
 });
