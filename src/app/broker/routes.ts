@@ -23,7 +23,7 @@ import {
 } from "../../core/broker/calls.ts";
 import { proofOf, type ProvenCaller } from "../../core/broker/caller_proof.ts";
 import { RateLimiter } from "../../core/broker/rate_limit.ts";
-import { SentinelError } from "../../core/errors.ts";
+import { ExitCode, SentinelError } from "../../core/errors.ts";
 import { identityFromArn } from "../../core/identity.ts";
 import type { BrokerReply, ListenedCall } from "../../ports/broker.ts";
 import type { Deps } from "../../ports/deps.ts";
@@ -37,14 +37,14 @@ import type { BrokerSetup } from "./setup.ts";
 export class BrokerRoutes {
   readonly #deps: Deps;
   readonly #setup: BrokerSetup;
-  readonly #perAddress: RateLimiter;
+  readonly #perAddress?: RateLimiter;
   readonly #perCaller: RateLimiter;
   #inFlight = 0;
 
   constructor(deps: Deps, setup: BrokerSetup) {
     this.#deps = deps;
     this.#setup = setup;
-    this.#perAddress = new RateLimiter(setup.limits.perAddress);
+    this.#perAddress = setup.limits.perAddress && new RateLimiter(setup.limits.perAddress);
     this.#perCaller = new RateLimiter(setup.limits.perCaller);
   }
 
@@ -111,12 +111,13 @@ export class BrokerRoutes {
     const key = proof.ok
       ? /Credential=([A-Z0-9]{1,128})\//.exec(proof.proof.authorization)?.[1]
       : undefined;
-    for (
-      const [limiter, id, what] of [
-        [this.#perAddress, call.remote, `address ${call.remote}`],
-        [this.#perCaller, key ?? `?${call.remote}`, "caller"],
-      ] as const
-    ) {
+    const limits = [
+      ...(this.#perAddress === undefined
+        ? []
+        : [[this.#perAddress, call.remote, `address ${call.remote}`] as const]),
+      [this.#perCaller, key ?? `?${call.remote}`, "caller"] as const,
+    ];
+    for (const [limiter, id, what] of limits) {
       const taken = limiter.take(id, now);
       if (!taken.ok) {
         throw new SentinelError(
@@ -153,6 +154,13 @@ export class BrokerRoutes {
       throw new SentinelError(
         "caller_unproven",
         `STS proved ${caller.arn}, which Sentinel cannot name a user for; sign with IAM user, SSO or role-session credentials`,
+      );
+    }
+    const config = await this.#deps.config.load();
+    if (!config.aws.profiles.has(asked.profile)) {
+      throw new SentinelError(
+        "unknown_profile",
+        `this broker serves no profile ${asked.profile}; ask its operators which profiles it serves`,
       );
     }
     const profile = await profileSettings(this.#deps, asked.profile, {
@@ -192,6 +200,14 @@ export class BrokerRoutes {
   }
 
   #refusal(error: unknown): BrokerReply {
+    if (error instanceof SentinelError && error.exitCode === ExitCode.InvalidConfig) {
+      // The broker's own files (paths, profiles, policy lines) are not the caller's to read.
+      this.#setup.report(`invalid configuration: ${error.message} ${error.details.join(" ")}`);
+      error = new SentinelError(
+        error.code,
+        "the broker cannot decide for this profile: its configuration is invalid; its operators have the details in the broker's log",
+      );
+    }
     if (error instanceof SentinelError) {
       const retry = error.code === "broker_busy"
         ? "1"

@@ -176,3 +176,16 @@ Deno.test("past the bound on calls in flight the broker answers 503 at once inst
   assertEquals((await slow).status, 200);
   assertTrue((await routes.answer(call("/v1/whoami", {}, "carol"))).status === 200);
 });
+
+Deno.test("a profile the broker does not serve is 404; a broken configuration is told to the operator, not to the caller", async () => {
+  const { team, routes, call } = world();
+  const unknown = await routes.answer(call("/v1/credentials", { profile: "staging" }));
+  assertEquals([unknown.status, (unknown.body as { code: string }).code], [404, "unknown_profile"]);
+  assertIncludes((unknown.body as { message: string }).message, "serves no profile staging");
+  team.setPolicy("version: 1\nrules: [{");
+  const broken = await routes.answer(call("/v1/credentials", { profile: "prod" }));
+  const body = broken.body as { code: string; message: string; details: string[] };
+  assertEquals([broken.status, body.code], [500, "invalid_config"]);
+  assertIncludes(body.message, "its operators have the details");
+  assertTrue(!JSON.stringify(body).includes("/home/alice"), "no path of the broker's files");
+});

@@ -1,7 +1,7 @@
 /**
  * What a broker is started with, resolved once: its id (the origin its clients are configured
- * with, which every proof must name), its own AWS identity from the usual chain (`--aws-profile`,
- * else the environment), the store its settings name (where proofs are remembered — every broker
+ * with, which every proof must name), its own AWS identity (`--aws-profile`, any profile the SDK
+ * reads, or keys in the environment), the store its settings name (where proofs are remembered — every broker
  * sharing it refuses a replay), the pinned STS endpoint proofs are checked at, and its limits.
  *
  * @module
@@ -18,7 +18,11 @@ import { openStore } from "../stores.ts";
 
 /** How much one client may ask of the broker. */
 export interface BrokerLimits {
-  perAddress: RateLimit;
+  /**
+   * Per client address; none behind a TLS proxy, where every call comes from the proxy's address
+   * (the per-caller limit still holds there).
+   */
+  perAddress?: RateLimit;
   perCaller: RateLimit;
   /** Calls being decided at once (each makes at most 2 STS calls); past it: 503, try again. */
   maxInFlight: number;
@@ -26,7 +30,7 @@ export interface BrokerLimits {
 
 /** The default limits: generous for people and their tools, tight for a flood. */
 export const DEFAULT_LIMITS: BrokerLimits = {
-  perAddress: { perSecond: 50, burst: 100, maxKeys: 10_000 },
+  perAddress: { perSecond: 100, burst: 200, maxKeys: 10_000 },
   perCaller: { perSecond: 5, burst: 20, maxKeys: 10_000 },
   maxInFlight: 64,
 };
