@@ -25,6 +25,7 @@ import { proofOf, type ProvenCaller } from "../../core/broker/caller_proof.ts";
 import { RateLimiter } from "../../core/broker/rate_limit.ts";
 import { ExitCode, SentinelError } from "../../core/errors.ts";
 import { identityFromArn } from "../../core/identity.ts";
+import { ROLE_CHAINING_MAX_SECONDS } from "../../core/limits.ts";
 import type { BrokerReply, ListenedCall } from "../../ports/broker.ts";
 import type { Deps } from "../../ports/deps.ts";
 import { decideIssuance } from "../issuance/decision.ts";
@@ -164,7 +165,9 @@ export class BrokerRoutes {
       );
     }
     const profile = await profileSettings(this.#deps, asked.profile, {
-      durationSeconds: asked.durationSeconds,
+      durationSeconds: this.#setup.identity.kind === "assumed_role"
+        ? Math.min(asked.durationSeconds ?? ROLE_CHAINING_MAX_SECONDS, ROLE_CHAINING_MAX_SECONDS)
+        : asked.durationSeconds,
     });
     const decided = await decideIssuance(this.#deps, profile, asked.mode, {
       asker: { identity, broker: { brokerId: this.#setup.brokerId, callerUserId: caller.userId } },

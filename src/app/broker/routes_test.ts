@@ -19,7 +19,7 @@ rules:
   - name: bob-prod
     effect: allow
     conditions: { profiles: [prod], users: [bob] }
-    max_duration: 1h
+    max_duration: 4h
 `;
 
 const BROKER = "https://sentinel.example.com";
@@ -55,14 +55,17 @@ class StandInSts implements ProofSts {
   }
 }
 
-function world(limits: Partial<BrokerLimits> = {}) {
+function world(
+  limits: Partial<BrokerLimits> = {},
+  brokerArn = "arn:aws:iam::123456789012:user/alice",
+) {
   const team = new FakeTeam({ policy: POLICY });
   const deps = team.deps();
   const sts = new StandInSts();
   const setup: BrokerSetup = {
     brokerId: BROKER,
     version: "0.0.0-test",
-    identity: identityFromArn("arn:aws:iam::123456789012:user/alice")!,
+    identity: identityFromArn(brokerArn)!,
     store: parseStoreLocation(STORE, "/home/alice"),
     stores: () => Promise.resolve(team.store()),
     sts,
@@ -189,3 +192,18 @@ Deno.test("a profile the broker does not serve is 404; a broken configuration is
   assertIncludes(body.message, "its operators have the details");
   assertTrue(!JSON.stringify(body).includes("/home/alice"), "no path of the broker's files");
 });
+
+Deno.test("a broker that is itself a role session asks STS for at most an hour (role chaining); an IAM-user broker for what was asked", async () => {
+  const role = world({}, "arn:aws:sts::123456789012:assumed-role/SentinelBroker/task-1");
+  const capped = await role.routes.answer(call2(role, { profile: "prod", duration_seconds: 7200 }));
+  assertEquals(capped.status, 200, JSON.stringify(capped.body));
+  assertEquals(role.team.aws.assumeRoleCalls()[0].get("DurationSeconds"), "3600");
+  const user = world();
+  const asked = await user.routes.answer(call2(user, { profile: "prod", duration_seconds: 7200 }));
+  assertEquals(asked.status, 200);
+  assertEquals(user.team.aws.assumeRoleCalls()[0].get("DurationSeconds"), "7200");
+});
+
+function call2(w: ReturnType<typeof world>, body: unknown) {
+  return w.call("/v1/credentials", body);
+}
