@@ -224,3 +224,23 @@ Deno.test("SIGTERM drains: a call in flight when the broker is told to stop stil
     await slowSts.shutdown();
   }
 });
+
+Deno.test("a broker decides many calls at once: 8 clients' credentials all issued, the decision log chained", async () => {
+  await using world = await brokerWorld();
+  const alice = await world.client("alice");
+  const runs = await Promise.all(
+    Array.from(
+      { length: 8 },
+      () => runSentinel(["credentials", "prod", "--no-cache"], { env: alice.env }),
+    ),
+  );
+  assertEquals(
+    runs.map((run) => run.code),
+    Array(8).fill(0),
+    runs.map((run) => run.stderr).join("\n"),
+  );
+  const issued = (await world.brokerHome.readLog()).filter((line) => line.outcome === "issued");
+  assertEquals(issued.length, 8);
+  const verify = await runSentinel(["audit", "verify"], { env: world.brokerHome.env });
+  assertEquals(verify.code, 0, verify.stderr);
+});
