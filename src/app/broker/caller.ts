@@ -65,7 +65,7 @@ export async function provenCaller(call: ReceivedCall, check: ProofCheck): Promi
     ...(found.proof.securityToken === undefined
       ? {}
       : { "x-amz-security-token": found.proof.securityToken }),
-    [REQUEST_HEADER]: await requestDigest(call.method, call.path, call.body),
+    [REQUEST_HEADER]: await requestDigest({ ...call, nonce: found.proof.nonce }),
     [SERVER_HEADER]: check.brokerId,
   }, check.signal);
   if (answer.status !== 200) {
