@@ -20,7 +20,7 @@ import {
   type WhoamiAnswer,
 } from "../../core/broker/api.ts";
 import { proofOf, type ProvenCaller } from "../../core/broker/caller_proof.ts";
-import { RateLimiter } from "../../core/broker/rate_limit.ts";
+import { RateLimiter, RecentlyProven } from "../../core/broker/rate_limit.ts";
 import { SentinelError } from "../../core/errors.ts";
 import { identityFromArn } from "../../core/identity.ts";
 import type { BrokerReply, ListenedCall } from "../../ports/broker.ts";
@@ -31,12 +31,22 @@ import { assumeSession } from "../issuance/session.ts";
 import { provenCaller } from "./caller.ts";
 import type { BrokerSetup } from "./setup.ts";
 
+/** `<key id named by the proof> <address>`, or `undefined` for a call without a proof. */
+function callerAt(call: ListenedCall): string | undefined {
+  const proof = proofOf(call.headers);
+  const key = proof.ok
+    ? /Credential=([A-Z0-9]{1,128})\//.exec(proof.proof.authorization)?.[1]
+    : undefined;
+  return key === undefined ? undefined : `${key} ${call.remote}`;
+}
+
 /** The broker's answers to calls, with its limits' state. */
 export class BrokerRoutes {
   readonly #deps: Deps;
   readonly #setup: BrokerSetup;
   readonly #perAddress: RateLimiter;
   readonly #perCaller: RateLimiter;
+  readonly #proven: RecentlyProven;
   #inFlight = 0;
 
   constructor(deps: Deps, setup: BrokerSetup) {
@@ -44,6 +54,10 @@ export class BrokerRoutes {
     this.#setup = setup;
     this.#perAddress = new RateLimiter(setup.limits.perAddress);
     this.#perCaller = new RateLimiter(setup.limits.perCaller);
+    this.#proven = new RecentlyProven({
+      forMs: setup.limits.provenForMs,
+      maxKeys: setup.limits.perCaller.maxKeys,
+    });
   }
 
   /** Answers one call; never throws. */
@@ -102,40 +116,42 @@ export class BrokerRoutes {
     return { status: 200, body };
   }
 
-  /** The per-address and per-caller (the proof's access key, before it is proven) limits. */
+  /**
+   * The limits before the proof is checked (setup.ts, `BrokerLimits`, says why they are keyed so):
+   * the bucket of the key id named at this address, then, for a newcomer (no proof, or a key id
+   * not proven at this address lately), the address's newcomers' bucket.
+   */
   #limit(call: ListenedCall): void {
     const now = this.#deps.clock.now();
-    const proof = proofOf(call.headers);
-    const key = proof.ok
-      ? /Credential=([A-Z0-9]{1,128})\//.exec(proof.proof.authorization)?.[1]
-      : undefined;
-    for (
-      const [limiter, id, what] of [
-        [this.#perAddress, call.remote, `address ${call.remote}`],
-        [this.#perCaller, key ?? `?${call.remote}`, "caller"],
-      ] as const
-    ) {
-      const taken = limiter.take(id, now);
-      if (!taken.ok) {
-        throw new SentinelError(
-          "broker_rate_limited",
-          `too many calls from this ${what}; try again in ${
-            Math.ceil(taken.retryAfterMs / 1000)
-          } s`,
-        );
-      }
+    const pair = callerAt(call);
+    if (pair !== undefined) this.#take(this.#perCaller, pair, "caller at this address", now);
+    if (pair === undefined || !this.#proven.has(pair, now)) {
+      this.#take(this.#perAddress, call.remote, `address ${call.remote}`, now);
+    }
+  }
+
+  #take(limiter: RateLimiter, key: string, what: string, now: number): void {
+    const taken = limiter.take(key, now);
+    if (!taken.ok) {
+      throw new SentinelError(
+        "broker_rate_limited",
+        `too many calls from this ${what}; try again in ${Math.ceil(taken.retryAfterMs / 1000)} s`,
+      );
     }
   }
 
   async #caller(call: ListenedCall): Promise<ProvenCaller> {
     const stores = await this.#setup.stores();
-    return await provenCaller(call, {
+    const caller = await provenCaller(call, {
       brokerId: this.#setup.brokerId,
       sts: this.#setup.sts,
       stores,
       clock: this.#deps.clock,
       signal: AbortSignal.timeout(this.#setup.callSeconds * 1000),
     });
+    // STS has just proven the key id named: its caller is no longer a newcomer at this address.
+    this.#proven.add(callerAt(call)!, this.#deps.clock.now());
+    return caller;
   }
 
   async #credentials(call: ListenedCall): Promise<CredentialsAnswer> {
