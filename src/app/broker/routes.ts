@@ -21,7 +21,7 @@ import {
 } from "../../core/broker/api.ts";
 import { proofOf, type ProvenCaller } from "../../core/broker/caller_proof.ts";
 import { RateLimiter, RecentlyProven } from "../../core/broker/rate_limit.ts";
-import { SentinelError } from "../../core/errors.ts";
+import { ExitCode, SentinelError } from "../../core/errors.ts";
 import { identityFromArn } from "../../core/identity.ts";
 import type { BrokerReply, ListenedCall } from "../../ports/broker.ts";
 import type { Deps } from "../../ports/deps.ts";
@@ -169,9 +169,7 @@ export class BrokerRoutes {
         `STS proved ${caller.arn}, which Sentinel cannot name a user for; sign with IAM user, SSO or role-session credentials`,
       );
     }
-    const profile = await profileSettings(this.#deps, asked.profile, {
-      durationSeconds: asked.durationSeconds,
-    });
+    const profile = await this.#profile(caller, asked);
     const decided = await decideIssuance(this.#deps, profile, asked.mode, {
       asker: { identity, broker: { brokerId: this.#setup.brokerId, callerUserId: caller.userId } },
     });
@@ -193,6 +191,30 @@ export class BrokerRoutes {
     };
   }
 
+  /**
+   * The settings of the profile asked for. A caller is not the broker's operator, and any AWS
+   * principal anywhere can prove who it is: a profile the broker does not serve (its own
+   * credentials' profile, a name it does not have, one with a broken configuration) is refused
+   * without the broker's file paths or the names of its other profiles; the reason goes to the
+   * operator's stderr.
+   */
+  async #profile(caller: ProvenCaller, asked: CredentialsCall) {
+    try {
+      return await profileSettings(this.#deps, asked.profile, {
+        durationSeconds: asked.durationSeconds,
+      });
+    } catch (error) {
+      if (!(error instanceof SentinelError) || error.exitCode !== ExitCode.InvalidConfig) {
+        throw error;
+      }
+      this.#setup.report(`${caller.arn} asked for profile ${asked.profile}: ${error.message}`);
+      throw new SentinelError(
+        "unknown_profile",
+        `this broker serves no profile "${asked.profile}" (it has none of that name, or its configuration of it is incomplete: its operators see which in the broker's log); check the name with them`,
+      );
+    }
+  }
+
   async #whoami(call: ListenedCall): Promise<WhoamiAnswer> {
     const parsed = parseEmptyCall(call.body);
     if (!parsed.ok) throw new SentinelError("usage", `bad whoami call: ${parsed.why}`);
@@ -205,8 +227,27 @@ export class BrokerRoutes {
     };
   }
 
-  #refusal(error: unknown): BrokerReply {
-    if (error instanceof SentinelError) {
+  /**
+   * What a caller is told of an error. The broker's configuration (exit 3: its policy, its
+   * profiles, its store) is its operator's business: the caller gets the code and where to look,
+   * the operator's stderr the message, which may name files and settings of the broker's host.
+   */
+  #forCaller(error: SentinelError): SentinelError {
+    if (error.exitCode !== ExitCode.InvalidConfig) return error;
+    this.#setup.report(
+      `a call was refused for the broker's configuration: ${error.message}${
+        error.details.length > 0 ? ` (${error.details.join("; ")})` : ""
+      }`,
+    );
+    return new SentinelError(
+      error.code,
+      `the broker cannot answer this call: its configuration is invalid (${error.code}); its operators see why in the broker's log`,
+    );
+  }
+
+  #refusal(thrown: unknown): BrokerReply {
+    if (thrown instanceof SentinelError) {
+      const error = this.#forCaller(thrown);
       const retry = error.code === "broker_busy"
         ? "1"
         : /try again in (\d+) s/.exec(error.message)?.[1];
@@ -216,7 +257,7 @@ export class BrokerRoutes {
         ...(retry === undefined ? {} : { headers: { "retry-after": retry } }),
       };
     }
-    this.#setup.report(`internal error: ${(error as Error)?.stack ?? String(error)}`);
+    this.#setup.report(`internal error: ${(thrown as Error)?.stack ?? String(thrown)}`);
     const internal = new SentinelError(
       "internal_error",
       "internal error in the broker (its log has the details); this is a bug, please report it",
