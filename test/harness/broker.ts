@@ -69,8 +69,11 @@ export interface BrokerWorld extends AsyncDisposable {
   brokerHome: AwsHome;
   policyFile: string;
   broker: RunningBroker;
-  /** A client home for `person`, its profile prod served by `server` (default: the broker). */
-  client(person: Person, server?: string): Promise<AwsHome>;
+  /**
+   * A client home for `person`, its profile prod served by `server` (default: the broker), with
+   * `profileLines` (settings such as `sentinel_refresh_window = 892s`) added to it.
+   */
+  client(person: Person, server?: string, profileLines?: string): Promise<AwsHome>;
   /** Starts another broker process over the same home (and so the same store). */
   startBroker(
     args?: string[],
@@ -181,7 +184,14 @@ export async function startBrokerProcess(
       try {
         process.kill("SIGTERM");
       } catch { /* already gone */ }
+      // A broker that does not drain within 15 s is hung: kill it, so the test fails, not hangs.
+      const kill = setTimeout(() => {
+        try {
+          process.kill("SIGKILL");
+        } catch { /* gone */ }
+      }, 15_000);
       const status = await process.status;
+      clearTimeout(kill);
       await Promise.all(reading);
       return status.code;
     })();
@@ -265,13 +275,13 @@ export async function brokerWorld(options: BrokerWorldOptions = {}): Promise<Bro
     brokerHome,
     policyFile,
     broker,
-    async client(person, server = broker.url) {
+    async client(person, server = broker.url, profileLines = "") {
       const home = await createAwsHome(moto);
       homes.push(home);
       await home.writeConfig(
         `[profile prod]\ncredential_process = ${
           credentialProcess("prod")
-        }\nsentinel_server = ${server}\nsentinel_source_profile = base\n\n[profile base]\nregion = us-east-1\n`,
+        }\nsentinel_server = ${server}\nsentinel_source_profile = base\n${profileLines}\n\n[profile base]\nregion = us-east-1\n`,
       );
       const key = keys[person];
       await home.writeCredentials(

@@ -83,10 +83,19 @@ export interface Answer {
   ms: number;
 }
 
-/** Sends one call with `fetch` (a fresh connection, no redirect followed). */
+/**
+ * Sends one call with `fetch` (a fresh connection, no redirect followed); a broker that does not
+ * answer within `timeoutMs` (default 30 s) fails the call rather than hanging the test.
+ */
 export async function send(
   url: string,
-  call: { method?: string; path: string; body?: string; headers?: Record<string, string> },
+  call: {
+    method?: string;
+    path: string;
+    body?: string;
+    headers?: Record<string, string>;
+    timeoutMs?: number;
+  },
 ): Promise<Answer> {
   const started = performance.now();
   const client = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
@@ -97,6 +106,7 @@ export async function send(
       ...(call.body === undefined ? {} : { body: call.body }),
       redirect: "manual",
       client,
+      signal: AbortSignal.timeout(call.timeoutMs ?? 30_000),
     });
     return answerOf(response.status, await response.text(), performance.now() - started);
   } finally {

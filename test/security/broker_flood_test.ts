@@ -8,6 +8,7 @@
  */
 import { assertEquals, assertTrue } from "../assert.ts";
 import { brokerWorld } from "../harness/broker.ts";
+import { runSentinel } from "../harness/sentinel.ts";
 import { ROOT } from "../harness/tools.ts";
 import {
   type Answer,
@@ -209,4 +210,43 @@ Deno.test("naming a caller's key id does not lock them out: a flood of garbage p
   const log = world.broker.accessLog();
   assertTrue(log.some((line) => line.remote === "127.0.0.2" && line.status === 200));
   assertNoSecrets([world.broker], [world.keys.alice.secretAccessKey]);
+});
+
+Deno.test("many decisions at once do not stall the broker: twelve callers at once, twice (eight issued and four denied each time), are all answered within 10 s, and the decision log's chain stays whole", async () => {
+  await using world = await brokerWorld({ policy: POLICY });
+  const url = world.broker.url;
+  const host = await proofHost(url);
+  const before = await tally(world);
+  const people = Array.from({ length: 12 }, (_, i) => (["alice", "carol", "bob"] as const)[i % 3]);
+  for (let round = 0; round < 2; round++) {
+    const answers = await Promise.all(people.map(async (person) =>
+      send(url, {
+        path: CREDENTIALS,
+        body: PROD,
+        headers: await proofHeaders({
+          key: world.keys[person],
+          server: url,
+          host,
+          path: CREDENTIALS,
+          body: PROD,
+        }),
+        timeoutMs: 10_000,
+      }).catch((error) => ({ status: 0, text: String(error), ms: 10_000 }))
+    ));
+    assertEquals(
+      answers.map((answer) => answer.status),
+      people.map((person) => person === "bob" ? 403 : 200),
+      `round ${round}: ${answers.map((answer) => answer.text.slice(0, 100)).join("\n")}`,
+    );
+  }
+  const health = await send(url, { method: "GET", path: "/v1/health", timeoutMs: 5_000 });
+  assertEquals(health.status, 200);
+  assertEquals(await tally(world), {
+    issued: before.issued + 16,
+    decisions: before.decisions + 24,
+  });
+  const verified = await runSentinel(["audit", "verify", world.brokerHome.logFile], {
+    env: world.brokerHome.env,
+  });
+  assertEquals(verified.code, 0, verified.stdout + verified.stderr);
 });
