@@ -252,3 +252,37 @@ Deno.test("a proof signs GetCallerIdentity only: a signed AssumeRole or any othe
   await assertNothingIssued(world, before, "proofs of other STS requests");
   assertEquals((await provenSend(url, base)).status, 200);
 });
+
+Deno.test("a session the broker issued proves its role session, not the person: signed with it (session token and all), whoami names the assumed role and a credentials call is denied", async () => {
+  await using world = await brokerWorld();
+  const url = world.broker.url;
+  const host = await proofHost(url);
+  const issued = await provenSend(url, {
+    key: world.keys.alice,
+    server: url,
+    host,
+    path: CREDENTIALS,
+    body: PROD,
+  });
+  assertEquals(issued.status, 200, issued.text);
+  const session = {
+    accessKeyId: String(issued.body.AccessKeyId),
+    secretAccessKey: String(issued.body.SecretAccessKey),
+    sessionToken: String(issued.body.SessionToken),
+  };
+  const before = await tally(world);
+  const who = await provenSend(url, { key: session, server: url, host, path: WHOAMI, body: "" });
+  assertEquals(who.status, 200, who.text);
+  assertMatch(String(who.body.arn), /:assumed-role\/SentinelProd\/alice$/);
+  const again = await provenSend(url, {
+    key: session,
+    server: url,
+    host,
+    path: CREDENTIALS,
+    body: PROD,
+  });
+  assertEquals([again.status, again.code], [403, "denied"], again.text);
+  assertIncludes(again.message!, "SentinelProd/alice");
+  assertEquals((await tally(world)).issued, before.issued, "no session from a session");
+  assertNoSecrets([world.broker], [session.secretAccessKey, session.sessionToken.slice(0, 40)]);
+});

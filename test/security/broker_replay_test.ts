@@ -28,7 +28,7 @@ function assertReplayed(answer: Answer, what: string): void {
   assertIncludes(answer.message!, "every call needs a fresh one");
 }
 
-Deno.test("a proof is accepted once: sent again to the same broker, or ten times at once, only one call is answered and only one session issued", async () => {
+Deno.test("a proof is accepted once: sent again to the same broker, ten times at once, or to a second broker on the same SQLite store, only one call is answered and only one session issued", async () => {
   await using world = await brokerWorld();
   const url = world.broker.url;
   const spec: ProofSpec = {
@@ -61,7 +61,13 @@ Deno.test("a proof is accepted once: sent again to the same broker, or ten times
     issued: afterOne.issued + 1,
     decisions: afterOne.decisions + 1,
   });
-  assertNoSecrets([world.broker], [
+  // A second broker process on the same SQLite file (and id) remembers it too.
+  const second = await world.startBroker(["--broker-id", url]);
+  assertReplayed(
+    await send(second.url, { path: CREDENTIALS, body: PROD, headers }),
+    "the first proof at a second broker on the same SQLite store",
+  );
+  assertNoSecrets([world.broker, second], [
     world.keys.alice.secretAccessKey,
     headers["x-sentinel-proof-authorization"].slice(-64),
     String(first.body.SecretAccessKey),
