@@ -28,9 +28,9 @@ it at; proofs name it, so a proof made for one broker is refused by another.
 
 API (v1): GET /v1/health (unauthenticated), POST /v1/credentials, POST /v1/whoami. The access log
 is one JSON line per call on stdout; operator messages go to stderr. SIGTERM or Ctrl-C stops
-accepting calls and lets those in flight finish. Limits: per caller (the proof's access key;
---caller-rate), per client address (none with --behind-tls-proxy, where every call comes from
-the proxy), and calls decided at once (--max-in-flight).`;
+accepting calls and lets those in flight finish. Limits: per caller (the proof's access key at
+its address; --caller-rate), per client address for callers not yet proven there (a flood of made-up
+keys slows newcomers, not proven callers), and calls decided at once (--max-in-flight).`;
 
 const positive = (flag: string) => (text: string) => {
   const value = Number(text);
@@ -94,7 +94,6 @@ function servingOf(options: ServeFlags) {
       ? undefined
       : { certFile: options.tlsCert, keyFile: options.tlsKey! },
     limits: {
-      ...(options.behindTlsProxy ? { perAddress: undefined } : {}),
       ...(options.callerRate === undefined ? {} : {
         perCaller: {
           perSecond: options.callerRate,

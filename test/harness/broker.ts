@@ -1,13 +1,15 @@
 /**
  * Broker mode on real peers (DESIGN §12, §15): moto with IAM checks on, an administrator made in
- * its first unauthenticated calls, IAM users alice and bob (each allowed `*` by their own
+ * its first unauthenticated calls, IAM users alice, bob and carol (each allowed `*` by their own
  * policy), the broker's own IAM user, and role SentinelProd trusting only the broker. The broker
- * runs as a real `sentinel serve` process in a home of its own (its profiles, policy file, SQLite
- * store and decision log); each person gets a client home whose profile `prod` runs
- * `sentinel credentials prod` as credential_process with `sentinel_server` set.
+ * runs as a real `sentinel serve` process in a home of its own (its profiles, policy file, store
+ * — SQLite, or a DynamoDB table in moto the broker's user may use — and decision log); each person
+ * gets a client home whose profile `prod` runs `sentinel credentials prod` as credential_process
+ * with `sentinel_server` set.
  *
  * @module
  */
+import { storeIamPolicy, storeInitIamPolicy } from "../../src/core/store/template.ts";
 import { type AccessKey, type AwsHome, createAwsHome, credentialProcess } from "./aws_home.ts";
 import { baseEnv } from "./run.ts";
 import { type MotoServer, startMoto } from "./moto.ts";
@@ -39,17 +41,39 @@ export interface RunningBroker extends AsyncDisposable {
   stop(): Promise<number>;
 }
 
+/** The people of a broker world (carol is in no rule of {@link BROKER_POLICY} either). */
+export type Person = "alice" | "bob" | "carol";
+
+/** How a broker world differs from the default one. */
+export interface BrokerWorldOptions {
+  /** The broker's policy file (default {@link BROKER_POLICY}). */
+  policy?: string;
+  /**
+   * Where the broker keeps its state: its own SQLite file (default), or a DynamoDB table in moto,
+   * made by `sentinel store init` as the broker's user, whose IAM policy then allows the table's
+   * actions (the policies `store init` prints).
+   */
+  store?: "sqlite" | "dynamodb";
+  /** More arguments for the first broker's `sentinel serve` (`--broker-id`, say). */
+  brokerArgs?: string[];
+  /** More environment for the broker processes. */
+  brokerEnv?: Record<string, string>;
+}
+
 /** The whole world of a broker test. */
 export interface BrokerWorld extends AsyncDisposable {
   moto: MotoServer;
   /** Environment for the AWS CLI as the administrator. */
   adminEnv: Record<string, string>;
-  keys: Record<"alice" | "bob" | "broker", AccessKey>;
+  keys: Record<Person | "broker", AccessKey>;
   brokerHome: AwsHome;
   policyFile: string;
   broker: RunningBroker;
-  /** A client home for `person`, its profile prod served by `server` (default: the broker). */
-  client(person: "alice" | "bob", server?: string): Promise<AwsHome>;
+  /**
+   * A client home for `person`, its profile prod served by `server` (default: the broker), with
+   * `profileLines` (settings such as `sentinel_refresh_window = 892s`) added to it.
+   */
+  client(person: Person, server?: string, profileLines?: string): Promise<AwsHome>;
   /** Starts another broker process over the same home (and so the same store). */
   startBroker(
     args?: string[],
@@ -160,7 +184,14 @@ export async function startBrokerProcess(
       try {
         process.kill("SIGTERM");
       } catch { /* already gone */ }
+      // A broker that does not drain within 15 s is hung: kill it, so the test fails, not hangs.
+      const kill = setTimeout(() => {
+        try {
+          process.kill("SIGKILL");
+        } catch { /* gone */ }
+      }, 15_000);
       const status = await process.status;
+      clearTimeout(kill);
       await Promise.all(reading);
       return status.code;
     })();
@@ -175,19 +206,42 @@ export async function startBrokerProcess(
   };
 }
 
+/** The table of a DynamoDB broker world, and what the broker's user may do on it. */
+const TABLE = "sentinel-broker-state";
+const TABLE_ARN = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${TABLE}`;
+
+/**
+ * The broker's own IAM user: assume the role, and, when the store is a table, exactly the actions
+ * `store init` prints for it (moto checks actions only: for DynamoDB it matches a statement's
+ * Resource against `*`, so the statements name `*` rather than the table).
+ */
+function brokerUser(store: "sqlite" | "dynamodb") {
+  const table = store === "dynamodb"
+    ? [...storeInitIamPolicy(TABLE_ARN).Statement, ...storeIamPolicy(TABLE_ARN).Statement]
+      .map(({ Action }) => ({ Action, Resource: "*" }))
+    : [];
+  return {
+    actions: ["sts:AssumeRole", "sts:SetSourceIdentity"],
+    resource: PROD_ROLE,
+    statements: table,
+  };
+}
+
 /** Sets up the whole world; dispose it to stop everything. */
-export async function brokerWorld(): Promise<BrokerWorld> {
+export async function brokerWorld(options: BrokerWorldOptions = {}): Promise<BrokerWorld> {
+  const store = options.store ?? "sqlite";
   const everything = { actions: ["*"], resource: "*" };
   const { moto, keys: made } = await motoWithIam({
     users: {
       admin: everything,
       alice: everything,
       bob: everything,
-      [BROKER_USER]: { actions: ["sts:AssumeRole", "sts:SetSourceIdentity"], resource: PROD_ROLE },
+      carol: everything,
+      [BROKER_USER]: brokerUser(store),
     },
     roles: { SentinelProd: brokerOnlyTrust() },
   });
-  const keys = { alice: made.alice, bob: made.bob, broker: made[BROKER_USER] };
+  const keys = { alice: made.alice, bob: made.bob, carol: made.carol, broker: made[BROKER_USER] };
   const adminEnv = {
     ...moto.clientEnv(),
     AWS_CONFIG_FILE: "/dev/null",
@@ -196,19 +250,22 @@ export async function brokerWorld(): Promise<BrokerWorld> {
   };
   const brokerHome = await createAwsHome(moto);
   const policyFile = `${brokerHome.dir}/policy.yaml`;
-  await Deno.writeTextFile(policyFile, BROKER_POLICY);
+  await Deno.writeTextFile(policyFile, options.policy ?? BROKER_POLICY);
   await brokerHome.writeConfig(
     `[profile prod]\nsentinel_role_arn = ${PROD_ROLE}\nsentinel_source_profile = broker\nsentinel_policy = ${policyFile}\n\n[profile broker]\nregion = us-east-1\n`,
   );
   await brokerHome.writeCredentials(
     `[broker]\naws_access_key_id = ${keys.broker.accessKeyId}\naws_secret_access_key = ${keys.broker.secretAccessKey}\n`,
   );
-  brokerHome.env.SENTINEL_STORE = `sqlite:${brokerHome.dir}/sentinel.db`;
+  brokerHome.env.SENTINEL_STORE = store === "dynamodb"
+    ? `dynamodb:${TABLE}`
+    : `sqlite:${brokerHome.dir}/sentinel.db`;
+  Object.assign(brokerHome.env, options.brokerEnv);
   const init = await runSentinel(["store", "init", "--aws-profile", "broker"], {
     env: brokerHome.env,
   });
   if (init.code !== 0) throw new Error(`store init: ${init.stderr}`);
-  const broker = await startBrokerProcess(brokerHome);
+  const broker = await startBrokerProcess(brokerHome, options.brokerArgs);
   const homes: AwsHome[] = [];
   const others: RunningBroker[] = [];
   return {
@@ -218,13 +275,13 @@ export async function brokerWorld(): Promise<BrokerWorld> {
     brokerHome,
     policyFile,
     broker,
-    async client(person, server = broker.url) {
+    async client(person, server = broker.url, profileLines = "") {
       const home = await createAwsHome(moto);
       homes.push(home);
       await home.writeConfig(
         `[profile prod]\ncredential_process = ${
           credentialProcess("prod")
-        }\nsentinel_server = ${server}\nsentinel_source_profile = base\n\n[profile base]\nregion = us-east-1\n`,
+        }\nsentinel_server = ${server}\nsentinel_source_profile = base\n${profileLines}\n\n[profile base]\nregion = us-east-1\n`,
       );
       const key = keys[person];
       await home.writeCredentials(

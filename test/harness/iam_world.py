@@ -1,9 +1,11 @@
 """Creates a broker test's IAM world in moto with boto3, in one process.
 
-Reads a JSON plan on stdin: {"endpoint", "users": {name: {"actions": [...], "resource": ...}},
-"roles": {name: trust_policy_document}}. The first user is the administrator, made with moto's
-unauthenticated set-up actions (create user, put its policy, make its key); everything after is
-signed with the administrator's key, as moto's IAM checks then require. Prints
+Reads a JSON plan on stdin: {"endpoint", "users": {name: {"actions": [...], "resource": ...,
+"statements": [{"Action": [...], "Resource": [...]}, ...]}}, "roles": {name: trust_policy_document}}
+(a user's "statements", optional, are allowed beside its actions on its resource). The first user
+is the administrator, made with moto's unauthenticated set-up actions (create user, put its
+policy, make its key); everything after is signed with the administrator's key, as moto's IAM
+checks then require. Prints
 {"keys": {user: [access key id, secret]}} on stdout.
 """
 
@@ -32,7 +34,8 @@ def make_user(iam, name, spec):
         PolicyName="own",
         PolicyDocument=json.dumps({
             "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": spec["actions"], "Resource": spec["resource"]}],
+            "Statement": [{"Effect": "Allow", "Action": spec["actions"], "Resource": spec["resource"]}]
+            + [{"Effect": "Allow", **statement} for statement in spec.get("statements", [])],
         }),
     )
     key = iam.create_access_key(UserName=name)["AccessKey"]

@@ -2,8 +2,9 @@
  * The client side of broker mode: an API call sent to the broker with a caller proof — an STS
  * `GetCallerIdentity` request signed with the base credentials over `x-sentinel-server` (the
  * broker's origin as this client is configured with it) and `x-sentinel-request` (the digest of
- * this very call), of which only the signature's pieces are sent. The base credentials never
- * leave the machine. Redirects are not followed; answers are read up to a bound.
+ * this very call, with a nonce of its own), of which only the signature's pieces are sent. The
+ * base credentials never leave the machine. Redirects are not followed; answers are read up to a
+ * bound.
  *
  * @module
  */
@@ -25,10 +26,9 @@ const MAX_ANSWER_BYTES = 64 * 1024;
 /** The proof's headers for `call`, signed with the call's base credentials. */
 async function proofHeaders(call: BrokerCall): Promise<Record<string, string>> {
   const proof = call.proof!;
-  const nonce = Array.from(
-    crypto.getRandomValues(new Uint8Array(16)),
-    (b) => b.toString(16).padStart(2, "0"),
-  ).join("");
+  // A fresh nonce per call: two calls alike in one second are two proofs, not a replay.
+  const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(18))))
+    .replace(/\+/g, "-").replace(/\//g, "_");
   const signed = await new AwsV4Signer({
     method: "POST",
     url: `https://${proof.endpoint.host}/`,

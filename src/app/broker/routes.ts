@@ -22,7 +22,7 @@ import {
   parseEmptyCall,
 } from "../../core/broker/calls.ts";
 import { proofOf, type ProvenCaller } from "../../core/broker/caller_proof.ts";
-import { RateLimiter } from "../../core/broker/rate_limit.ts";
+import { RateLimiter, RecentlyProven } from "../../core/broker/rate_limit.ts";
 import { ExitCode, SentinelError } from "../../core/errors.ts";
 import { identityFromArn } from "../../core/identity.ts";
 import { ROLE_CHAINING_MAX_SECONDS } from "../../core/limits.ts";
@@ -34,19 +34,33 @@ import { assumeSession } from "../issuance/session.ts";
 import { provenCaller } from "./caller.ts";
 import type { BrokerSetup } from "./setup.ts";
 
+/** `<key id named by the proof> <address>`, or `undefined` for a call without a proof. */
+function callerAt(call: ListenedCall): string | undefined {
+  const proof = proofOf(call.headers);
+  const key = proof.ok
+    ? /Credential=([A-Z0-9]{1,128})\//.exec(proof.proof.authorization)?.[1]
+    : undefined;
+  return key === undefined ? undefined : `${key} ${call.remote}`;
+}
+
 /** The broker's answers to calls, with its limits' state. */
 export class BrokerRoutes {
   readonly #deps: Deps;
   readonly #setup: BrokerSetup;
-  readonly #perAddress?: RateLimiter;
+  readonly #perAddress: RateLimiter;
   readonly #perCaller: RateLimiter;
+  readonly #proven: RecentlyProven;
   #inFlight = 0;
 
   constructor(deps: Deps, setup: BrokerSetup) {
     this.#deps = deps;
     this.#setup = setup;
-    this.#perAddress = setup.limits.perAddress && new RateLimiter(setup.limits.perAddress);
+    this.#perAddress = new RateLimiter(setup.limits.perAddress);
     this.#perCaller = new RateLimiter(setup.limits.perCaller);
+    this.#proven = new RecentlyProven({
+      forMs: setup.limits.provenForMs,
+      maxKeys: setup.limits.perCaller.maxKeys,
+    });
   }
 
   /** Answers one call; never throws. */
@@ -105,41 +119,42 @@ export class BrokerRoutes {
     return { status: 200, body };
   }
 
-  /** The per-address and per-caller (the proof's access key, before it is proven) limits. */
+  /**
+   * The limits before the proof is checked (setup.ts, `BrokerLimits`, says why they are keyed so):
+   * the bucket of the key id named at this address, then, for a newcomer (no proof, or a key id
+   * not proven at this address lately), the address's newcomers' bucket.
+   */
   #limit(call: ListenedCall): void {
     const now = this.#deps.clock.now();
-    const proof = proofOf(call.headers);
-    const key = proof.ok
-      ? /Credential=([A-Z0-9]{1,128})\//.exec(proof.proof.authorization)?.[1]
-      : undefined;
-    const limits = [
-      ...(this.#perAddress === undefined
-        ? []
-        : [[this.#perAddress, call.remote, `address ${call.remote}`] as const]),
-      [this.#perCaller, key ?? `?${call.remote}`, "caller"] as const,
-    ];
-    for (const [limiter, id, what] of limits) {
-      const taken = limiter.take(id, now);
-      if (!taken.ok) {
-        throw new SentinelError(
-          "broker_rate_limited",
-          `too many calls from this ${what}; try again in ${
-            Math.ceil(taken.retryAfterMs / 1000)
-          } s`,
-        );
-      }
+    const pair = callerAt(call);
+    if (pair !== undefined) this.#take(this.#perCaller, pair, "caller at this address", now);
+    if (pair === undefined || !this.#proven.has(pair, now)) {
+      this.#take(this.#perAddress, call.remote, `address ${call.remote}`, now);
+    }
+  }
+
+  #take(limiter: RateLimiter, key: string, what: string, now: number): void {
+    const taken = limiter.take(key, now);
+    if (!taken.ok) {
+      throw new SentinelError(
+        "broker_rate_limited",
+        `too many calls from this ${what}; try again in ${Math.ceil(taken.retryAfterMs / 1000)} s`,
+      );
     }
   }
 
   async #caller(call: ListenedCall): Promise<ProvenCaller> {
     const stores = await this.#setup.stores();
-    return await provenCaller(call, {
+    const caller = await provenCaller(call, {
       brokerId: this.#setup.brokerId,
       sts: this.#setup.sts,
       stores,
       clock: this.#deps.clock,
       signal: AbortSignal.timeout(this.#setup.callSeconds * 1000),
     });
+    // STS has just proven the key id named: its caller is no longer a newcomer at this address.
+    this.#proven.add(callerAt(call)!, this.#deps.clock.now());
+    return caller;
   }
 
   async #credentials(call: ListenedCall): Promise<CredentialsAnswer> {
@@ -157,18 +172,7 @@ export class BrokerRoutes {
         `STS proved ${caller.arn}, which Sentinel cannot name a user for; sign with IAM user, SSO or role-session credentials`,
       );
     }
-    const config = await this.#deps.config.load();
-    if (!config.aws.profiles.has(asked.profile)) {
-      throw new SentinelError(
-        "unknown_profile",
-        `this broker serves no profile ${asked.profile}; ask its operators which profiles it serves`,
-      );
-    }
-    const profile = await profileSettings(this.#deps, asked.profile, {
-      durationSeconds: this.#setup.identity.kind === "assumed_role"
-        ? Math.min(asked.durationSeconds ?? ROLE_CHAINING_MAX_SECONDS, ROLE_CHAINING_MAX_SECONDS)
-        : asked.durationSeconds,
-    });
+    const profile = await this.#profile(caller, asked);
     const decided = await decideIssuance(this.#deps, profile, asked.mode, {
       asker: { identity, broker: { brokerId: this.#setup.brokerId, callerUserId: caller.userId } },
     });
@@ -190,6 +194,32 @@ export class BrokerRoutes {
     };
   }
 
+  /**
+   * The settings of the profile asked for. A caller is not the broker's operator, and any AWS
+   * principal anywhere can prove who it is: a profile the broker does not serve (its own
+   * credentials' profile, a name it does not have, one with a broken configuration) is refused
+   * without the broker's file paths or the names of its other profiles; the reason goes to the
+   * operator's stderr.
+   */
+  async #profile(caller: ProvenCaller, asked: CredentialsCall) {
+    try {
+      return await profileSettings(this.#deps, asked.profile, {
+        durationSeconds: this.#setup.identity.kind === "assumed_role"
+          ? Math.min(asked.durationSeconds ?? ROLE_CHAINING_MAX_SECONDS, ROLE_CHAINING_MAX_SECONDS)
+          : asked.durationSeconds,
+      });
+    } catch (error) {
+      if (!(error instanceof SentinelError) || error.exitCode !== ExitCode.InvalidConfig) {
+        throw error;
+      }
+      this.#setup.report(`${caller.arn} asked for profile ${asked.profile}: ${error.message}`);
+      throw new SentinelError(
+        "unknown_profile",
+        `this broker serves no profile "${asked.profile}" (it has none of that name, or its configuration of it is incomplete: its operators see which in the broker's log); check the name with them`,
+      );
+    }
+  }
+
   async #whoami(call: ListenedCall): Promise<WhoamiAnswer> {
     const parsed = parseEmptyCall(call.body);
     if (!parsed.ok) throw new SentinelError("usage", `bad whoami call: ${parsed.why}`);
@@ -202,16 +232,27 @@ export class BrokerRoutes {
     };
   }
 
-  #refusal(error: unknown): BrokerReply {
-    if (error instanceof SentinelError && error.exitCode === ExitCode.InvalidConfig) {
-      // The broker's own files (paths, profiles, policy lines) are not the caller's to read.
-      this.#setup.report(`invalid configuration: ${error.message} ${error.details.join(" ")}`);
-      error = new SentinelError(
-        error.code,
-        "the broker cannot decide for this profile: its configuration is invalid; its operators have the details in the broker's log",
-      );
-    }
-    if (error instanceof SentinelError) {
+  /**
+   * What a caller is told of an error. The broker's configuration (exit 3: its policy, its
+   * profiles, its store) is its operator's business: the caller gets the code and where to look,
+   * the operator's stderr the message, which may name files and settings of the broker's host.
+   */
+  #forCaller(error: SentinelError): SentinelError {
+    if (error.exitCode !== ExitCode.InvalidConfig) return error;
+    this.#setup.report(
+      `a call was refused for the broker's configuration: ${error.message}${
+        error.details.length > 0 ? ` (${error.details.join("; ")})` : ""
+      }`,
+    );
+    return new SentinelError(
+      error.code,
+      `the broker cannot answer this call: its configuration is invalid (${error.code}); its operators see why in the broker's log`,
+    );
+  }
+
+  #refusal(thrown: unknown): BrokerReply {
+    if (thrown instanceof SentinelError) {
+      const error = this.#forCaller(thrown);
       const retry = error.code === "broker_busy"
         ? "1"
         : /try again in (\d+) s/.exec(error.message)?.[1];
@@ -221,7 +262,7 @@ export class BrokerRoutes {
         ...(retry === undefined ? {} : { headers: { "retry-after": retry } }),
       };
     }
-    this.#setup.report(`internal error: ${(error as Error)?.stack ?? String(error)}`);
+    this.#setup.report(`internal error: ${(thrown as Error)?.stack ?? String(thrown)}`);
     const internal = new SentinelError(
       "internal_error",
       "internal error in the broker (its log has the details); this is a bug, please report it",

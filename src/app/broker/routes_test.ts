@@ -86,7 +86,7 @@ function world(
         date.slice(0, 8)
       }/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date;x-sentinel-request;x-sentinel-server, Signature=${signature}`,
       [PROOF_HEADERS.date]: date,
-      [PROOF_HEADERS.nonce]: signature.slice(32),
+      [PROOF_HEADERS.nonce]: `nonce-${n}`.padEnd(22, "0"),
     });
     return {
       method: "POST",
@@ -189,7 +189,7 @@ Deno.test("a profile the broker does not serve is 404; a broken configuration is
   const broken = await routes.answer(call("/v1/credentials", { profile: "prod" }));
   const body = broken.body as { code: string; message: string; details: string[] };
   assertEquals([broken.status, body.code], [500, "invalid_config"]);
-  assertIncludes(body.message, "its operators have the details");
+  assertIncludes(body.message, "its operators see why in the broker's log");
   assertTrue(!JSON.stringify(body).includes("/home/alice"), "no path of the broker's files");
 });
 
@@ -207,3 +207,52 @@ Deno.test("a broker that is itself a role session asks STS for at most an hour (
 function call2(w: ReturnType<typeof world>, body: unknown) {
   return w.call("/v1/credentials", body);
 }
+
+Deno.test("limits before the proof: a flood naming bob's key id at one address leaves bob alone at his; newcomers share their address's bucket, callers proven there skip it", async () => {
+  const { sts, routes, call } = world({
+    perCaller: { perSecond: 0.001, burst: 2, maxKeys: 100 },
+    perAddress: { perSecond: 0.001, burst: 3, maxKeys: 100 },
+  });
+  const at = (remote: string) => ({ remote });
+  const status = async (answered: Promise<{ status: number; body: unknown }>) => {
+    const reply = await answered;
+    return `${reply.status} ${(reply.body as { code?: string }).code ?? ""}`.trim();
+  };
+  assertEquals(
+    await status(routes.answer(call("/v1/whoami", {}, "carol", at("192.0.2.1")))),
+    "200",
+  );
+  // Garbage signatures naming bob's key id, from carol's address.
+  const forged = () => {
+    const garbage = call("/v1/whoami", {}, "nobody", at("192.0.2.1"));
+    const authorization = garbage.headers.get(PROOF_HEADERS.authorization)!;
+    garbage.headers.set(
+      PROOF_HEADERS.authorization,
+      authorization.replace("AKIANOBODYXXXXXX", "AKIABOBXXXXXXXXX"),
+    );
+    return garbage;
+  };
+  const flood = [];
+  for (let i = 0; i < 5; i++) flood.push(await status(routes.answer(forged())));
+  assertEquals(flood, [
+    "401 caller_unproven",
+    "401 caller_unproven",
+    "429 broker_rate_limited",
+    "429 broker_rate_limited",
+    "429 broker_rate_limited",
+  ]);
+  const sent = sts.sent;
+  // bob at his own address is a newcomer there, with buckets of his own.
+  assertEquals(await status(routes.answer(call("/v1/whoami", {}, "bob", at("192.0.2.2")))), "200");
+  // carol, proven at 192.0.2.1, skips its spent newcomers' bucket; a newcomer there waits.
+  assertEquals(
+    await status(routes.answer(call("/v1/whoami", {}, "carol", at("192.0.2.1")))),
+    "200",
+  );
+  const dave = await routes.answer(call("/v1/whoami", {}, "dave", at("192.0.2.1")));
+  assertEquals(dave.status, 429);
+  assertIncludes((dave.body as { message: string }).message, "address 192.0.2.1");
+  const unproven = await routes.answer({ ...call("/v1/whoami", {}), headers: new Headers() });
+  assertEquals(unproven.status, 429, "a call without a proof is a newcomer");
+  assertEquals(sts.sent, sent + 2, "no STS call for a call refused by a limit");
+});

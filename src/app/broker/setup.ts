@@ -1,7 +1,7 @@
 /**
  * What a broker is started with, resolved once: its id (the origin its clients are configured
- * with, which every proof must name), its own AWS identity (`--aws-profile`, any profile the SDK
- * reads, or keys in the environment), the store its settings name (where proofs are remembered — every broker
+ * with, which every proof must name), its own AWS identity from the usual chain (`--aws-profile`,
+ * else the environment), the store its settings name (where proofs are remembered — every broker
  * sharing it refuses a replay), the pinned STS endpoint proofs are checked at, and its limits.
  *
  * @module
@@ -16,22 +16,38 @@ import type { Stores } from "../../ports/stores.ts";
 import { actingCaller } from "../caller.ts";
 import { openStore } from "../stores.ts";
 
-/** How much one client may ask of the broker. */
+/**
+ * How much one client may ask of the broker, before its proof is checked (each check costs an STS
+ * call). Before the proof, the broker knows only the client's address and the access key id the
+ * proof names — which anyone may name (key ids are not secret) — and every client behind one NAT
+ * or load balancer (all of them, with `--behind-tls-proxy`) shares one address. Limiting by either
+ * alone lets one client starve others: by the key id, a stranger locks alice out by naming hers;
+ * by the address, one client's flood stops everyone behind its NAT. So (routes.ts):
+ *
+ * - `perCaller` is a bucket per key id *at an address*: a flood naming alice's key id from one
+ *   address spends that pair's bucket, never alice's own at hers;
+ * - `perAddress` is for newcomers only: calls without a proof, or naming a key id not proven at
+ *   that address in the last `provenForMs`, share one bucket per address. Callers proven there
+ *   skip it, so a flood of unproven calls or made-up key ids slows only that address's newcomers,
+ *   never its established callers — and a newcomer behind a busy NAT waits a second or two.
+ */
 export interface BrokerLimits {
-  /**
-   * Per client address; none behind a TLS proxy, where every call comes from the proxy's address
-   * (the per-caller limit still holds there).
-   */
-  perAddress?: RateLimit;
+  perAddress: RateLimit;
   perCaller: RateLimit;
+  /** How long a caller proven at an address skips its newcomers' bucket (renewed by each proof). */
+  provenForMs: number;
   /** Calls being decided at once (each makes at most 2 STS calls); past it: 503, try again. */
   maxInFlight: number;
 }
 
-/** The default limits: generous for people and their tools, tight for a flood. */
+/**
+ * The default limits: generous for people and their tools, tight for a flood. The newcomers'
+ * bucket is smaller than the calls in flight, so a flood of made-up key ids cannot fill them.
+ */
 export const DEFAULT_LIMITS: BrokerLimits = {
-  perAddress: { perSecond: 100, burst: 200, maxKeys: 10_000 },
+  perAddress: { perSecond: 10, burst: 40, maxKeys: 10_000 },
   perCaller: { perSecond: 5, burst: 20, maxKeys: 10_000 },
+  provenForMs: 3_600_000,
   maxInFlight: 64,
 };
 

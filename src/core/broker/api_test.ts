@@ -1,7 +1,7 @@
 import { assertEquals, assertTrue } from "../../../test/assert.ts";
 import { SentinelError } from "../errors.ts";
 import { refusalBody, refusalFrom, refusalStatus } from "./api.ts";
-import { parseCredentialsCall, parseEmptyCall } from "./calls.ts";
+import { parseCredentialsCall, parseEmptyCall, repeatedKey } from "./calls.ts";
 
 Deno.test("a credentials call is read strictly: a profile name, an STS duration, a known mode, nothing else", () => {
   assertEquals(parseCredentialsCall('{"profile":"prod"}'), {
@@ -73,4 +73,24 @@ Deno.test("an answer that is not a Sentinel refusal (a proxy's page, an unknown 
     assertEquals(error.code, "broker_unreachable", body);
     assertTrue(error.message.includes("https://broker.example"));
   }
+});
+
+Deno.test("a field given twice is refused, however it is spelled or spaced; the same name in two objects is not a repeat", () => {
+  for (
+    const body of [
+      '{"profile":"dev","profile":"prod"}',
+      '{"profile":"dev","\\u0070rofile":"prod"}',
+      `{"profile":"dev", "profile"${" ".repeat(200)}:"prod"}`,
+      '{"mode":"server","profile":"prod","mode":"credential_process"}',
+    ]
+  ) {
+    const parsed = parseCredentialsCall(body);
+    assertEquals(
+      parsed.ok ? "" : parsed.why.replace(/"[a-z_]+"/, "X"),
+      "the field X appears twice",
+    );
+  }
+  assertEquals(parseEmptyCall('{"a":1,"a":1}').ok, false);
+  assertEquals(repeatedKey('{"a":{"b":1},"c":{"b":2},"d":["b","b"],"e":"\\"b\\":"}'), undefined);
+  assertEquals(repeatedKey('{"a":[{"b":1,"b":2}]}'), "b");
 });

@@ -81,5 +81,35 @@ function jsonObject(
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return { ok: false, why: "the body is not a JSON object" };
   }
+  const repeated = repeatedKey(body);
+  if (repeated !== undefined) {
+    // JSON.parse keeps the last; another reader (a proxy, an audit tool) may keep the first.
+    return { ok: false, why: `the field ${JSON.stringify(repeated.slice(0, 40))} appears twice` };
+  }
   return { ok: true, value: value as Record<string, unknown> };
+}
+
+/** The first key some object of `json` (valid JSON) holds twice, at any depth. */
+export function repeatedKey(json: string): string | undefined {
+  const open: (Set<string> | undefined)[] = []; // one per open object (a Set) or array
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (c === "{") open.push(new Set());
+    else if (c === "[") open.push(undefined);
+    else if (c === "}" || c === "]") open.pop();
+    else if (c === '"') {
+      let end = i + 1;
+      while (json[end] !== '"') end += json[end] === "\\" ? 2 : 1;
+      let next = end + 1;
+      while (" \t\r\n".includes(json[next] ?? "x")) next++;
+      const keys = open.at(-1);
+      if (keys !== undefined && json[next] === ":") {
+        const key: string = JSON.parse(json.slice(i, end + 1));
+        if (keys.has(key)) return key;
+        keys.add(key);
+      }
+      i = end;
+    }
+  }
+  return undefined;
 }

@@ -1,8 +1,10 @@
 /**
- * Per-caller rate limits of the broker: a token bucket per key (the caller's access key, the
- * client's address), refilled at `perSecond` up to `burst`. The table of buckets is bounded: past
- * `maxKeys` the least recently used bucket is forgotten (a forgotten caller starts full again, so
- * a flood of made-up keys costs the flooder its own requests, not memory). Time is an argument.
+ * Rate limits of the broker: a token bucket per key (a caller's access key at an address, an
+ * address), refilled at `perSecond` up to `burst`; and the set of callers recently proven at an
+ * address, who skip the newcomers' bucket (app/broker/routes.ts says how the two combine). Both
+ * tables are bounded: past `maxKeys` the least recently used entry is forgotten (a forgotten
+ * caller starts full again, or is a newcomer again, so a flood of made-up keys costs the flooder
+ * its own requests, not memory). Time is an argument.
  *
  * @example
  * ```ts
@@ -58,5 +60,42 @@ export class RateLimiter {
   /** How many keys have a bucket. */
   get size(): number {
     return this.#buckets.size;
+  }
+}
+
+/**
+ * Keys proven recently: each is remembered for `forMs` after its last proof, and at most
+ * `maxKeys` are (past it the least recently proven is forgotten, and is a newcomer again).
+ *
+ * @example
+ * ```ts
+ * import { RecentlyProven } from "./rate_limit.ts";
+ *
+ * const proven = new RecentlyProven({ forMs: 60_000, maxKeys: 100 });
+ * proven.add("AKIA1 10.0.0.7", 0);
+ * console.assert(proven.has("AKIA1 10.0.0.7", 59_999) && !proven.has("AKIA1 10.0.0.7", 60_000));
+ * ```
+ */
+export class RecentlyProven {
+  readonly #forMs: number;
+  readonly #maxKeys: number;
+  readonly #until = new Map<string, number>();
+
+  constructor(options: { forMs: number; maxKeys: number }) {
+    this.#forMs = options.forMs;
+    this.#maxKeys = options.maxKeys;
+  }
+
+  /** Remembers `key` as proven at `now`. */
+  add(key: string, now: number): void {
+    this.#until.delete(key); // re-inserted: the map's order is the order of last proof
+    this.#until.set(key, now + this.#forMs);
+    if (this.#until.size > this.#maxKeys) this.#until.delete(this.#until.keys().next().value!);
+  }
+
+  /** Whether `key` was proven less than `forMs` before `now`. */
+  has(key: string, now: number): boolean {
+    const until = this.#until.get(key);
+    return until !== undefined && now < until;
   }
 }
