@@ -317,7 +317,11 @@ Deno.test("ECS: the Dockerfile's ENTRYPOINT and ENV, with the task role's creden
   assertEquals(await broker.stop(), 0, broker.stderr());
 });
 
-Deno.test("EC2: the systemd unit's ExecStart and Environment= with broker.env, the instance profile's role from the metadata service, behind a TLS proxy: alice gets prod, SIGTERM drains (exit 0)", async () => {
+/**
+ * The systemd unit on an EC2 instance, as docs/deploy.md sets it up: behind a TLS-terminating
+ * load balancer, or (`tlsInBroker`) with the tls.conf drop-in serving TLS itself.
+ */
+async function onEc2(tlsInBroker: boolean): Promise<void> {
   await using moto = await startDeployMoto();
   const stack = await deployStack(
     moto,
@@ -334,18 +338,22 @@ Deno.test("EC2: the systemd unit's ExecStart and Environment= with broker.env, t
   await using root = await hostRoot();
   await using instance = instanceMetadataEndpoint(stack.host, "SentinelBrokerHost");
 
-  const unit = parseUnit(
-    await Deno.readTextFile(`${DEPLOY}systemd/sentinel-broker.service`),
-  );
-  const [execStart] = unitValues(unit, "Service", "ExecStart");
+  const unit = parseUnit(await Deno.readTextFile(`${DEPLOY}systemd/sentinel-broker.service`));
+  const dropIn = parseUnit(await Deno.readTextFile(`${DEPLOY}systemd/tls.conf`));
+  // A drop-in's empty ExecStart= clears the unit's; its next one is the command.
+  const execStart = tlsInBroker
+    ? unitValues(dropIn, "Service", "ExecStart").at(-1)!
+    : unitValues(unit, "Service", "ExecStart")[0];
   const words = unitWords(execStart);
   const listen = words.indexOf("--listen") + 1;
   assertEquals(words[listen], "0.0.0.0:8443");
   const port = freePort();
   await using proxy = tlsProxy(certificates, `http://127.0.0.1:${port}`);
+  const url = tlsInBroker ? `https://127.0.0.1:${port}` : proxy.url;
 
   // /etc/sentinel as docs/deploy.md sets it up on EC2: the example files, the instance metadata
-  // as the credential source (as aws-config's comment says), the broker id in broker.env.
+  // as the credential source (as aws-config's comment says), the broker id in broker.env, and
+  // for TLS in the broker its certificate and key, which systemd copies into %d (LoadCredential=).
   const awsConfig = await Deno.readTextFile(`${DEPLOY}config/aws-config`);
   assertIncludes(awsConfig, "\ncredential_source = EcsContainer\n");
   await Deno.writeTextFile(
@@ -364,11 +372,20 @@ Deno.test("EC2: the systemd unit's ExecStart and Environment= with broker.env, t
   const [environmentFilePath] = unitValues(unit, "Service", "EnvironmentFile");
   await Deno.writeTextFile(
     root.map(environmentFilePath),
-    exampleEnv.replace("https://sentinel.example.com", proxy.url),
+    exampleEnv.replace("https://sentinel.example.com", url),
   );
+  const credentials = `${root.dir}/run/credentials/sentinel-broker.service`;
+  await Deno.mkdir(credentials, { recursive: true });
+  await Deno.mkdir(`${root.dir}/etc/sentinel/tls`);
+  await Deno.copyFile(certificates.certFile, `${root.dir}/etc/sentinel/tls/cert.pem`);
+  await Deno.copyFile(certificates.keyFile, `${root.dir}/etc/sentinel/tls/key.pem`);
+  for (const credential of unitValues(dropIn, "Service", "LoadCredential")) {
+    const [name, path] = credential.split(/:(.*)/);
+    await Deno.copyFile(root.map(path), `${credentials}/${name}`);
+  }
 
-  // The service: Environment=, then EnvironmentFile=, ExecStart expanded from them (as systemd
-  // does), plus what an EC2 host has: the instance metadata service (and here moto's address).
+  // The service: Environment=, then EnvironmentFile=, ExecStart expanded from them and %d (as
+  // systemd does), plus what an EC2 host has: the instance metadata service (here moto too).
   const env = {
     ...Object.fromEntries(
       Object.entries(unitEnvironment(unit)).map(([k, v]) => [k, root.map(v)]),
@@ -376,23 +393,36 @@ Deno.test("EC2: the systemd unit's ExecStart and Environment= with broker.env, t
     ...environmentFile(await Deno.readTextFile(root.map(environmentFilePath))),
   };
   const argv = words.map((word, i) =>
-    i === listen ? `0.0.0.0:${port}` : root.map(expandVariables(word, env))
+    i === listen
+      ? `0.0.0.0:${port}`
+      : root.map(expandVariables(word, env).replace(/^%d\//, `${credentials}/`))
   );
-  assertEquals(argv.slice(-2), ["--broker-id", proxy.url]);
+  assertEquals(argv.slice(-2), ["--broker-id", url]);
+  assertEquals(argv.includes("--behind-tls-proxy"), !tlsInBroker);
   const client = Deno.createHttpClient({ caCerts: [certificates.ca] });
   await using broker = await startDeployedBroker(
     argv,
     { ...env, ...instance.env, AWS_ENDPOINT_URL: moto.endpoint },
-    { url: `${proxy.url}/v1/health`, client },
+    { url: `${url}/v1/health`, client },
   );
   client.close();
+  assertIncludes(broker.stderr(), `as ${url}`);
   assertIncludes(broker.stderr(), "assumed-role/SentinelBroker/sentinel-broker");
 
   await issuesThroughTheBroker(
     stack,
-    { url: proxy.url, caFile: certificates.caFile },
+    { url, caFile: certificates.caFile },
     `${root.dir}/var/lib/sentinel`,
   );
   assertTrue(instance.served > 0, "the instance role's credentials came from the metadata service");
+  assertEquals(proxy.forwarded > 0, !tlsInBroker);
   assertEquals(await broker.stop(), 0, broker.stderr());
+}
+
+Deno.test("EC2: the systemd unit's ExecStart and Environment= with broker.env, the instance profile's role from the metadata service, behind a TLS proxy: alice gets prod, SIGTERM drains (exit 0)", async () => {
+  await onEc2(false);
+});
+
+Deno.test("EC2 with TLS in the broker: the unit with its tls.conf drop-in, the certificate and key through LoadCredential (%d): alice gets prod, SIGTERM drains (exit 0)", async () => {
+  await onEc2(true);
 });

@@ -3,9 +3,9 @@
  * engine: the CloudFormation template passes `cfn-lint`; the Dockerfile's ENTRYPOINT and ENV and
  * the systemd unit's ExecStart and Environment= are deploy/serve-args.json (the command line
  * test/deploy_e2e_test.ts runs against moto); the image runs as a user of its own, bakes in no
- * secret, pins its base images and checks /v1/health; the unit is what `systemd-analyze verify`
- * accepts and `systemd-analyze security` rates at most 2.0 ("OK"); the example configuration
- * names the stack's defaults.
+ * secret, pins its base images and checks /v1/health; the unit, alone and with its TLS drop-in,
+ * is what `systemd-analyze verify` accepts and `systemd-analyze security` rates at most 2.0
+ * ("OK"); the example configuration names the stack's defaults.
  */
 import { parse as parseYaml } from "yaml";
 import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
@@ -192,6 +192,29 @@ Deno.test("systemd unit: ExecStart and Environment= are serve-args.json with --b
   assertEquals(service("MemoryDenyWriteExecute"), []);
 });
 
+Deno.test("systemd drop-in tls.conf: the same command line with TLS in the broker (its files from LoadCredential=) instead of --behind-tls-proxy", async () => {
+  const serve = await readServeArgs();
+  const dropIn = parseUnit(await read("systemd/tls.conf"));
+  assertEquals([...dropIn.keys()], ["Service"]);
+  assertEquals(unitValues(dropIn, "Service", "LoadCredential"), [
+    "tls-cert:/etc/sentinel/tls/cert.pem",
+    "tls-key:/etc/sentinel/tls/key.pem",
+  ]);
+  const proxied = serve.args.indexOf("--behind-tls-proxy");
+  assertTrue(proxied > 0);
+  assertEquals(unitValues(dropIn, "Service", "ExecStart").map(unitWords), [[], [
+    serve.executable,
+    ...serve.args.slice(0, proxied),
+    "--tls-cert",
+    "%d/tls-cert",
+    "--tls-key",
+    "%d/tls-key",
+    ...serve.args.slice(proxied + 1),
+    "--broker-id",
+    "${SENTINEL_BROKER_ID}",
+  ]]);
+});
+
 const systemdAnalyze = await new Deno.Command("systemd-analyze", {
   args: ["--version"],
   stdout: "null",
@@ -199,17 +222,22 @@ const systemdAnalyze = await new Deno.Command("systemd-analyze", {
 }).output().then((o) => o.success).catch(() => false);
 
 /**
- * A root folder with the unit installed, a stand-in for the executable its ExecStart names, and
- * the system's own units (the targets it is ordered after), for `systemd-analyze --root`.
+ * A root folder with the unit installed (and with `dropIn`, tls.conf as its drop-in), a stand-in
+ * for the executable its ExecStart names, and the system's own units (the targets it is ordered
+ * after), for `systemd-analyze --root`.
  */
-async function unitRoot(): Promise<{ dir: string } & AsyncDisposable> {
+async function unitRoot(dropIn: boolean): Promise<{ dir: string } & AsyncDisposable> {
   const { executable } = await readServeArgs();
   const dir = await Deno.makeTempDir({ prefix: "sentinel-unit-" });
-  await Deno.mkdir(`${dir}/etc/systemd/system`, { recursive: true });
+  const units = `${dir}/etc/systemd/system`;
+  await Deno.mkdir(`${units}/sentinel-broker.service.d`, { recursive: true });
   await Deno.copyFile(
     `${DEPLOY}systemd/sentinel-broker.service`,
-    `${dir}/etc/systemd/system/sentinel-broker.service`,
+    `${units}/sentinel-broker.service`,
   );
+  if (dropIn) {
+    await Deno.copyFile(`${DEPLOY}systemd/tls.conf`, `${units}/sentinel-broker.service.d/tls.conf`);
+  }
   await Deno.mkdir(`${dir}${executable.slice(0, executable.lastIndexOf("/"))}`, {
     recursive: true,
   });
@@ -222,36 +250,38 @@ async function unitRoot(): Promise<{ dir: string } & AsyncDisposable> {
   return { dir, [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }) };
 }
 
-Deno.test({
-  name:
-    "systemd-analyze verify accepts the unit (no unknown key, no bad value), and security rates it 2.0 or better",
-  ignore: !systemdAnalyze,
-  async fn() {
-    await using root = await unitRoot();
-    const verify = await new Deno.Command("systemd-analyze", {
-      args: ["verify", `--root=${root.dir}`, "sentinel-broker.service"],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    // verify exits 0 on an unknown key or a bad value too: it only prints them.
-    assertEquals([verify.code, decode(verify.stderr)], [0, ""]);
-    const security = await new Deno.Command("systemd-analyze", {
-      args: [
+/** `systemd-analyze <args> --root=<root> sentinel-broker.service`. */
+function analyze(root: string, args: string[]): Promise<Deno.CommandOutput> {
+  return new Deno.Command("systemd-analyze", {
+    args: [...args, `--root=${root}`, "sentinel-broker.service"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+}
+
+for (const dropIn of [false, true]) {
+  Deno.test({
+    name: `systemd-analyze verify accepts the unit${
+      dropIn ? " with tls.conf" : ""
+    } (no unknown key, no bad value), and security rates it 2.0 or better`,
+    ignore: !systemdAnalyze,
+    async fn() {
+      await using root = await unitRoot(dropIn);
+      const verify = await analyze(root.dir, ["verify"]);
+      // verify exits 0 on an unknown key or a bad value too: it only prints them.
+      assertEquals([verify.code, decode(verify.stderr)], [0, ""]);
+      const security = await analyze(root.dir, [
         "security",
         "--offline=yes",
-        `--root=${root.dir}`,
         "--threshold=20",
         "--no-pager",
-        "sentinel-broker.service",
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const report = decode(security.stdout);
-    assertEquals(security.code, 0, report + decode(security.stderr));
-    assertIncludes(report, "Overall exposure level for sentinel-broker.service");
-  },
-});
+      ]);
+      const report = decode(security.stdout);
+      assertEquals(security.code, 0, report + decode(security.stderr));
+      assertIncludes(report, "Overall exposure level for sentinel-broker.service");
+    },
+  });
+}
 
 Deno.test("the example configuration names the template's defaults: the broker and protected roles, the policy path, the table, the state directory", async () => {
   const template = parseYaml(await read("cloudformation/sentinel-broker.yaml"));
