@@ -4,9 +4,10 @@
  * `sentinel store init` makes and its protected role with what `sentinel enforce trust-policy`
  * prints (and `enforce plan` passes); then the Dockerfile's and the systemd unit's own command
  * lines and environments run — with /etc/sentinel and /var/lib/sentinel in a temporary folder,
- * the configuration of deploy/config/, the host role's session from a stand-in for the ECS
- * credentials endpoint or the EC2 instance metadata service, and a TLS-terminating proxy for the
- * load balancer — and the real AWS CLI gets alice's credentials through them. moto checks IAM
+ * the configuration of deploy/config/, the host role's session from a stand-in for the container
+ * credentials endpoint (ECS, EKS Pod Identity) or the EC2 instance metadata service, and a
+ * TLS-terminating proxy for the load balancer — and the real AWS CLI gets alice's credentials
+ * through them. moto checks IAM
  * from the moment the stack exists, with the resources of DynamoDB and SSM calls
  * (moto_deploy_server.py), so the broker role's own policy is what lets it work.
  */
@@ -257,7 +258,7 @@ Deno.test("ECS: the Dockerfile's ENTRYPOINT and ENV, with the task role's creden
   const stack = await deployStack(moto, {}, BROKER_POLICY);
   await using certificates = await testCertificates();
   await using root = await hostRoot();
-  await using task = containerCredentialsEndpoint(stack.host);
+  await using task = await containerCredentialsEndpoint(stack.host);
 
   const image = finalStage(
     dockerInstructions(await Deno.readTextFile(`${DEPLOY}Dockerfile`)),
@@ -310,7 +311,7 @@ Deno.test("ECS: the Dockerfile's ENTRYPOINT and ENV, with the task role's creden
     { url: proxy.url, caFile: certificates.caFile },
     `${root.dir}/var/lib/sentinel`,
   );
-  assertTrue(task.served > 0, "the task role's credentials came from the ECS endpoint");
+  assertTrue(task.served > 0, "the task role's credentials came from the container endpoint");
   const calls = broker.accessLog().filter((line) => line.path !== "/v1/health")
     .map((line) => `${line.method} ${line.path} ${line.status}`);
   assertEquals(calls, ["POST /v1/credentials 200"]);

@@ -382,11 +382,17 @@ function credentialsJson(host: HostSession) {
 }
 
 /**
- * The ECS (and EKS Pod Identity) container credentials endpoint: the host role's session for
- * `AWS_CONTAINER_CREDENTIALS_FULL_URI` with its authorization token, as a task or pod gets it.
+ * The container credentials endpoint of ECS and EKS Pod Identity: the host role's session at
+ * `AWS_CONTAINER_CREDENTIALS_FULL_URI`, for the token in `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`
+ * (the form EKS Pod Identity uses; ECS's `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` always means
+ * 169.254.170.2, which a test cannot serve).
  */
-export function containerCredentialsEndpoint(host: HostSession): CredentialsEndpoint {
+export async function containerCredentialsEndpoint(
+  host: HostSession,
+): Promise<CredentialsEndpoint> {
   const token = crypto.randomUUID();
+  const tokenFile = await Deno.makeTempFile({ prefix: "sentinel-pod-token-" });
+  await Deno.writeTextFile(tokenFile, token);
   let served = 0;
   const server = serveStandIn((request) => {
     if (request.headers.get("authorization") !== token) return new Response("", { status: 401 });
@@ -395,13 +401,16 @@ export function containerCredentialsEndpoint(host: HostSession): CredentialsEndp
   });
   return {
     env: {
-      AWS_CONTAINER_CREDENTIALS_FULL_URI: `${server.endpoint}/v2/credentials/task`,
-      AWS_CONTAINER_AUTHORIZATION_TOKEN: token,
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: `${server.endpoint}/v1/credentials`,
+      AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile,
     },
     get served() {
       return served;
     },
-    [Symbol.asyncDispose]: () => server[Symbol.asyncDispose](),
+    async [Symbol.asyncDispose]() {
+      await server[Symbol.asyncDispose]();
+      await Deno.remove(tokenFile);
+    },
   };
 }
 
