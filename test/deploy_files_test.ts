@@ -11,6 +11,7 @@ import { parse as parseYaml } from "yaml";
 import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
 import { TARGETS } from "../scripts/compile_plan.ts";
 import { parseAwsIni } from "../src/core/aws_config/ini.ts";
+import type { CommandUnknownOpts } from "@commander-js/extra-typings";
 import { commandTree } from "../src/cli/program.ts";
 import {
   DEPLOY,
@@ -307,4 +308,28 @@ Deno.test("the example configuration names the template's defaults: the broker a
   assertEquals(sentinel.store, `dynamodb:${defaults.TableName}`);
   const { environment } = await readServeArgs();
   assertTrue(sentinel.log_file.startsWith(`${environment.HOME}/`), sentinel.log_file);
+});
+
+Deno.test("docs/deploy.md: every sentinel command it shows exists, with every flag it gives it", async () => {
+  const text = await Deno.readTextFile(`${ROOT}docs/deploy.md`);
+  const lines = [
+    ...[...text.matchAll(/`(sentinel [^`]+)`/g)].map((m) => m[1]),
+    ...text.split("\n").filter((line) => line.startsWith("sentinel ")),
+  ];
+  assertTrue(lines.length >= 10, `${lines.length} command lines`);
+  for (const line of lines) {
+    let command: CommandUnknownOpts = commandTree();
+    const words = line.split(/\s+/).slice(1);
+    while (words.length > 0) {
+      const sub = command.commands.find((c) => c.name() === words[0]);
+      if (sub === undefined) break;
+      command = sub;
+      words.shift();
+    }
+    assertTrue(command.parent !== null, `${line}: no such command`);
+    const flags = command.options.map((o) => o.long);
+    for (const flag of words.filter((w) => w.startsWith("--"))) {
+      assertTrue(flags.includes(flag), `${line}: ${flag} is not a flag of ${command.name()}`);
+    }
+  }
 });
