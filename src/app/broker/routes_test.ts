@@ -184,7 +184,7 @@ Deno.test("a profile the broker does not serve is 404; a broken configuration is
   const { team, routes, call } = world();
   const unknown = await routes.answer(call("/v1/credentials", { profile: "staging" }));
   assertEquals([unknown.status, (unknown.body as { code: string }).code], [404, "unknown_profile"]);
-  assertIncludes((unknown.body as { message: string }).message, "serves no profile \"staging\"");
+  assertIncludes((unknown.body as { message: string }).message, 'serves no profile "staging"');
   team.setPolicy("version: 1\nrules: [{");
   const broken = await routes.answer(call("/v1/credentials", { profile: "prod" }));
   const body = broken.body as { code: string; message: string; details: string[] };
