@@ -377,8 +377,11 @@ async function profilePrefix(profile: string): Promise<string> {
 /** The v1 flags in the key, only when given (keys without them stay as they were). */
 function extraOverrides(overrides: KeyOverrides): string[] {
   const flags = (overrides.awsVaultFlags ?? []).join(" ");
-  if (overrides.region === undefined && overrides.logFile === undefined && flags === "") return [];
-  return [overrides.region ?? "", overrides.logFile ?? "", flags];
+  const server = overrides.server === undefined ? [] : [overrides.server];
+  if (overrides.region === undefined && overrides.logFile === undefined && flags === "") {
+    return server;
+  }
+  return [overrides.region ?? "", overrides.logFile ?? "", flags, ...server];
 }
 
 function readIfFile(path: string): string {
@@ -411,18 +414,15 @@ function isCredentialEntry(v: unknown): v is CredentialEntry {
   if (!isObject(v) || !isObject(v.credentials) || !isObject(v.subject)) return false;
   const c = v.credentials;
   const s = v.subject;
-  return [s.user, s.profile, s.roleArn, s.mode, s.policySource, s.policyHash, s.decisionId]
+  const session = [s.user, s.profile, s.roleArn, s.mode, s.policySource, s.policyHash, s.decisionId]
     .every(isString) &&
-    [v.region, v.logFile, v.sourceIdentity].every(isString) &&
-    [
-      v.policyTtlSeconds,
-      v.refreshWindowSeconds,
-      v.sessionDurationSeconds,
-      v.issuedAt,
-      c.expiration,
-    ].every(isNumber) &&
+    [v.region, v.sourceIdentity].every(isString) &&
+    [v.refreshWindowSeconds, v.sessionDurationSeconds, v.issuedAt, c.expiration].every(isNumber) &&
     [c.accessKeyId, c.secretAccessKey, c.sessionToken].every(isString) &&
-    Array.isArray(v.sinks) && (v.grant === undefined || isObject(v.grant)) &&
+    (v.grant === undefined || isObject(v.grant));
+  if (!session) return false;
+  if (v.broker !== undefined) return isString(v.broker) && v.policySlice === undefined;
+  return isString(v.logFile) && isNumber(v.policyTtlSeconds) && Array.isArray(v.sinks) &&
     isPolicySlice(v.policySlice);
 }
 

@@ -69,6 +69,7 @@ const storesModule = lazy<typeof import("./stores/open.ts")>("./stores/open.ts")
 const serverModule = lazy<typeof import("./credential_server.ts")>("./credential_server.ts");
 const signinModule = lazy<typeof import("./console_signin.ts")>("./console_signin.ts");
 const systemModule = lazy<typeof import("./system_probe.ts")>("./system_probe.ts");
+const brokerModule = lazy<typeof import("./broker/ports.ts")>("./broker/ports.ts");
 const callModule = lazy<typeof import("./aws/aws_call.ts")>("./aws/aws_call.ts");
 
 /** The real dependencies of this process. */
@@ -101,6 +102,7 @@ export function createDeps(edges: ProcessEdges): Deps {
     processes: once(childProcesses),
     credentialServer: async () => (await serverModule()).credentialServer,
     consoleSignin: async () => (await signinModule()).consoleSignin,
+    broker: once(async () => (await brokerModule()).brokerPorts(env.get)),
     stores: storeOpener(env, slowNotices),
   };
   return deps;

@@ -13,7 +13,7 @@ import {
 } from "../core/issuance/console_signin.ts";
 import type { Deps } from "../ports/deps.ts";
 import { issueCredentials, type IssueRequest } from "./issuance/issue.ts";
-import { profileSettings } from "./issuance/profile_settings.ts";
+import { profileRoute } from "./issuance/profile_settings.ts";
 
 /** What `login` asks for. */
 export interface SigninRequest extends IssueRequest {
@@ -38,7 +38,7 @@ export async function consoleSignin(
 ): Promise<ConsoleSigninResult> {
   // Checked before anything is issued: a bad endpoint must not cost a session.
   const endpoint = federationEndpoint(deps.env.get("SENTINEL_FEDERATION_URL"));
-  const { settings } = await profileSettings(deps, request.profile, request);
+  const { settings } = await profileRoute(deps, request.profile, request);
   const destination = consoleDestination(request.destination, settings.region);
   const result = await issueCredentials(request, deps);
   const signin = await deps.consoleSignin();

@@ -19,7 +19,8 @@ import type { SystemProbe } from "../ports/system.ts";
 import { type ApprovalStoreAccess, coveringApproval } from "./check.ts";
 import { userUnder } from "./issuance/profile_context.ts";
 import { loadPolicy } from "./policy.ts";
-import { baseRequest, profileSettings } from "./issuance/profile_settings.ts";
+import { baseRequest, profileRoute, type ProfileSettings } from "./issuance/profile_settings.ts";
+import { brokerChecks } from "./doctor_broker.ts";
 import { openStore } from "./stores.ts";
 import { verifiedIdentity } from "./issuance/verified_identity.ts";
 
@@ -64,7 +65,11 @@ export async function profileChecks(
   const checks: Check[] = [];
   let resolved;
   try {
-    resolved = await profileSettings(deps, target.profile, { policy: target.policy });
+    const route = await profileRoute(deps, target.profile, { policy: target.policy });
+    if (route.mode === "broker") {
+      return { checks: await brokerChecks(deps, route), region: route.settings.region };
+    }
+    resolved = route;
   } catch (error) {
     checks.push({
       check: "config",
@@ -266,7 +271,7 @@ async function awsVaultCheck(
 async function sourceChecks(
   deps: Deps,
   system: SystemProbe,
-  resolved: Awaited<ReturnType<typeof profileSettings>>,
+  resolved: ProfileSettings,
   signal: AbortSignal,
 ): Promise<{ checks: Check[]; base?: BaseCredentials }> {
   const request = baseRequest(resolved);

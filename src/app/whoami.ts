@@ -8,13 +8,21 @@
  * @module
  */
 import { sentinelInvocation } from "../core/aws_config/front_profile.ts";
-import { type Identity, identityNaming, policyUserName } from "../core/identity.ts";
+import {
+  type Identity,
+  identityFromArn,
+  identityNaming,
+  policyUserName,
+} from "../core/identity.ts";
 import type { IssuanceSettings } from "../core/issuance/settings.ts";
 import type { BaseCredentials } from "../ports/base_credentials.ts";
 import type { Deps } from "../ports/deps.ts";
 import { callerSettings } from "./caller.ts";
 import { loadPolicy } from "./policy.ts";
-import { baseRequest, profileSettings } from "./issuance/profile_settings.ts";
+import { baseRequest, type BrokerProfile, profileRoute } from "./issuance/profile_settings.ts";
+import { brokerSession, provenCall } from "./issuance/through_broker.ts";
+import { BROKER_PATHS, type WhoamiAnswer } from "../core/broker/api.ts";
+import { SentinelError } from "../core/errors.ts";
 import { verifiedIdentity } from "./issuance/verified_identity.ts";
 
 /** Who the policy sees for a profile, and how it was found out. */
@@ -27,10 +35,16 @@ export interface WhoAmI {
   base: BaseCredentials;
   region: string;
   settings?: IssuanceSettings;
+  /** In broker mode: the broker that proved the identity (and the principal's unique id). */
+  broker?: { server: string; userId: string };
 }
 
 /** The identity behind a profile's base credentials (or the caller's own profile without one). */
-export async function whoAmI(deps: Deps, profile: string | undefined): Promise<WhoAmI> {
+export async function whoAmI(
+  deps: Deps,
+  profile: string | undefined,
+  flags: { server?: string } = {},
+): Promise<WhoAmI> {
   if (profile === undefined || !(await guarded(deps, profile))) {
     const caller = await callerSettings(deps, { profile }, "--profile");
     const signal = AbortSignal.timeout(caller.timeoutSeconds * 1000);
@@ -48,7 +62,9 @@ export async function whoAmI(deps: Deps, profile: string | undefined): Promise<W
       region: caller.region,
     };
   }
-  const resolved = await profileSettings(deps, profile);
+  const route = await profileRoute(deps, profile, flags);
+  if (route.mode === "broker") return await brokerWhoAmI(deps, route);
+  const resolved = route;
   const { settings } = resolved;
   const signal = AbortSignal.timeout(settings.timeoutSeconds * 1000);
   const base = await (await deps.baseCredentials()).get(baseRequest(resolved), signal);
@@ -72,6 +88,40 @@ export async function whoAmI(deps: Deps, profile: string | undefined): Promise<W
     region: settings.region,
     settings,
   };
+}
+
+/** The identity a profile's broker proves from its base credentials (`POST /v1/whoami`). */
+async function brokerWhoAmI(deps: Deps, profile: BrokerProfile): Promise<WhoAmI> {
+  const session = await brokerSession(deps, profile);
+  const answer = parsedWhoami(await provenCall(session, BROKER_PATHS.whoami, {}));
+  const identity = identityFromArn(answer?.arn ?? "");
+  if (answer === undefined || identity === undefined || identity.account !== answer.account) {
+    throw new SentinelError(
+      "broker_unreachable",
+      `${session.server} is not answering whoami as a Sentinel broker; check sentinel_server (sentinel doctor)`,
+    );
+  }
+  const naming = identityNaming({}, undefined, identity.account);
+  return {
+    identity,
+    user: policyUserName(identity, naming),
+    accounts: naming.accounts,
+    base: session.base,
+    region: profile.settings.region,
+    broker: { server: session.server, userId: answer.user_id },
+  };
+}
+
+function parsedWhoami(text: string): WhoamiAnswer | undefined {
+  try {
+    const value = JSON.parse(text);
+    return typeof value?.arn === "string" && typeof value.user_id === "string" &&
+        typeof value.account === "string"
+      ? value
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether a profile is set up for Sentinel (a role to assume, or a front to one). */

@@ -57,6 +57,15 @@ export function storeOption() {
   return settingOption(SETTINGS.store, "--store <store>");
 }
 
+/**
+ * `--server <url>` (the `server` setting: the broker). `exec` has no such flag: its `--server`
+ * is the credential endpoint it serves its child; there the broker comes from `sentinel_server`
+ * or `SENTINEL_SERVER`.
+ */
+export function serverOption() {
+  return settingOption(SETTINGS.server, "--server <url>");
+}
+
 /** `--log-file <file>` (the `log_file` setting). */
 export function logFileOption() {
   return settingOption(SETTINGS.log_file, "--log-file <file>");

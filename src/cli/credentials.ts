@@ -17,6 +17,7 @@ import {
   policyOption,
   policyParameterOption,
   regionOption,
+  serverOption,
   sessionDurationOption,
   sessionSeconds,
   v1ProfileOption,
@@ -46,6 +47,7 @@ export function credentialsCommand(ctx: CommandContext) {
       .addOption(policyOption())
       .addOption(policyParameterOption())
       .addOption(regionOption())
+      .addOption(serverOption())
       .addOption(sessionDurationOption())
       .option("-n, --no-session", "pass --no-session to aws-vault (its long-term keys, no session)")
       .addOption(logFileOption())
@@ -59,6 +61,7 @@ export function credentialsCommand(ctx: CommandContext) {
         "sentinel credentials --profile prod --policy ./policy.yaml",
         "sentinel credentials --profile dev --policy-parameter /sentinel/policies/dev --log-stderr",
         "sentinel credentials prod --no-cache --debug",
+        "sentinel credentials prod --server https://sentinel.example.com    # broker mode",
         "aws sts get-caller-identity --profile prod      # through credential_process",
       ],
     },
@@ -68,6 +71,7 @@ export function credentialsCommand(ctx: CommandContext) {
       mode: "credential_process",
       policy: policyOf(options),
       region: options.region,
+      server: options.server,
       durationSeconds: sessionSeconds(options.duration),
       logFile: options.logFile,
       awsVaultFlags: options.session === false ? ["--no-session"] : undefined,

@@ -20,6 +20,7 @@ import {
   policyOf,
   policyOption,
   policyParameterOption,
+  serverOption,
   sessionDurationOption,
   sessionSeconds,
   v1ProfileOption,
@@ -53,7 +54,8 @@ export function exportCommand(ctx: CommandContext) {
       .option("--section <name>", "the section name for --format ini (default: the profile)")
       .addOption(sessionDurationOption())
       .addOption(policyOption())
-      .addOption(policyParameterOption()),
+      .addOption(policyParameterOption())
+      .addOption(serverOption()),
     {
       about: ABOUT,
       exits: [
@@ -80,6 +82,7 @@ export function exportCommand(ctx: CommandContext) {
       profile,
       mode: "cli",
       policy: policyOf(options),
+      server: options.server,
       durationSeconds: sessionSeconds(options.duration),
     }, ctx.deps);
     ctx.io.stdout(exportText(format, result.credentials, result.region, section));

@@ -8,11 +8,12 @@
 import { Command } from "@commander-js/extra-typings";
 import { consoleSignin, openInBrowser } from "../app/console_signin.ts";
 import { ExitCode } from "../core/errors.ts";
-import { declare } from "./_command.ts";
+import { type Declaration, declare } from "./_command.ts";
 import {
   policyOf,
   policyOption,
   policyParameterOption,
+  serverOption,
   sessionDurationOption,
   sessionSeconds,
   v1ProfileOption,
@@ -26,6 +27,23 @@ The session is decided, stamped and logged exactly as for credentials, then exch
 federation endpoint for a sign-in token. SENTINEL_FEDERATION_URL names another endpoint (default
 https://signin.aws.amazon.com/federation; GovCloud and China have their own). The URL signs in
 whoever opens it, once, within 15 minutes: do not paste it anywhere shared.`;
+
+const DECLARATION: Declaration = {
+  about: ABOUT,
+  exits: [
+    ExitCode.Ok,
+    ExitCode.Usage,
+    [ExitCode.InvalidConfig, "invalid config or policy"],
+    [ExitCode.Denied, "denied"],
+    [ExitCode.ApprovalRequired, "approval required"],
+    [ExitCode.AwsFailure, "AWS, credential-source or federation-endpoint failure"],
+  ],
+  examples: [
+    "sentinel login prod",
+    "sentinel login prod --open --destination https://console.aws.amazon.com/cloudwatch/",
+    "sentinel login prod --output json | jq -r .url",
+  ],
+};
 
 /** Builds `login`. */
 export function loginCommand(ctx: CommandContext) {
@@ -41,28 +59,15 @@ export function loginCommand(ctx: CommandContext) {
       .option("--destination <url>", "the console page to land on (default: the console home)")
       .addOption(sessionDurationOption())
       .addOption(policyOption())
-      .addOption(policyParameterOption()),
-    {
-      about: ABOUT,
-      exits: [
-        ExitCode.Ok,
-        ExitCode.Usage,
-        [ExitCode.InvalidConfig, "invalid config or policy"],
-        [ExitCode.Denied, "denied"],
-        [ExitCode.ApprovalRequired, "approval required"],
-        [ExitCode.AwsFailure, "AWS, credential-source or federation-endpoint failure"],
-      ],
-      examples: [
-        "sentinel login prod",
-        "sentinel login prod --open --destination https://console.aws.amazon.com/cloudwatch/",
-        "sentinel login prod --output json | jq -r .url",
-      ],
-    },
+      .addOption(policyParameterOption())
+      .addOption(serverOption()),
+    DECLARATION,
   ).action(ctx.action(async (positional, options) => {
     const login = await consoleSignin({
       profile: profileArgument("login", positional, options.profile),
       mode: "cli",
       policy: policyOf(options),
+      server: options.server,
       durationSeconds: sessionSeconds(options.duration),
       destination: options.destination,
     }, ctx.deps);

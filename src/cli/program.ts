@@ -31,6 +31,7 @@ import { policyValidateCommand } from "./policy/validate.ts";
 import { profilesCommand } from "./profiles.ts";
 import { requestCommand } from "./request.ts";
 import { requestsCommand } from "./requests.ts";
+import { serveCommand } from "./serve.ts";
 import { storeCommand } from "./store.ts";
 import { renderFailure } from "./failure.ts";
 import { errorText, safeText } from "./render.ts";
@@ -133,6 +134,7 @@ function commands(ctx: CommandContext): (Command<any, any, any> | { hidden: Comm
     breakglass.command,
     ...breakglass.aliases.map((alias) => ({ hidden: alias as Command })),
     storeCommand(ctx),
+    serveCommand(ctx),
     policyGroup(ctx),
     enforceCommand(ctx),
     pluginsCommand(ctx),

@@ -9,6 +9,7 @@ import { identityKindText } from "../core/identity.ts";
 import { human } from "./render.ts";
 import { ExitCode } from "../core/errors.ts";
 import { declare } from "./_command.ts";
+import { serverOption } from "./_flags.ts";
 import type { Answer, CommandContext } from "./context.ts";
 
 type WhoAmI = Awaited<ReturnType<typeof whoAmI>>;
@@ -43,6 +44,8 @@ function whoamiAnswer(who: WhoAmI, profile: string | undefined): Answer {
       source: base.source,
       source_profile: settings?.sourceProfile ?? null,
       region,
+      broker: who.broker?.server ?? null,
+      ...(who.broker === undefined ? {} : { user_id: who.broker.userId }),
     },
     text: () =>
       human`user:    ${user}\nkind:    ${
@@ -50,7 +53,10 @@ function whoamiAnswer(who: WhoAmI, profile: string | undefined): Answer {
       }\naccount: ${identity.account}\narn:     ${identity.arn}\n` + nameNote(who) +
       human`source:  ${base.source}${
         settings?.sourceProfile ? human` (profile ${settings.sourceProfile})` : ""
-      }\n`,
+      }\n` +
+      (who.broker === undefined
+        ? ""
+        : human`broker:  ${who.broker.server} (proved it; unique id ${who.broker.userId})\n`),
   };
 }
 
@@ -59,7 +65,8 @@ export function whoamiCommand(ctx: CommandContext) {
   return declare(
     new Command("whoami")
       .description("Show the verified identity (from STS) that policies are evaluated for")
-      .option("--profile <profile>", "the profile whose base credentials to check"),
+      .option("--profile <profile>", "the profile whose base credentials to check")
+      .addOption(serverOption()),
     {
       about: `
 Without --profile: AWS_PROFILE, else the default profile, else AWS_ACCESS_KEY_ID in the
@@ -70,11 +77,18 @@ environment.`,
         [ExitCode.InvalidConfig, "invalid configuration"],
         ExitCode.AwsFailure,
       ],
-      examples: ["sentinel whoami --profile prod", "sentinel whoami --output json"],
+      examples: [
+        "sentinel whoami --profile prod",
+        "sentinel whoami --output json",
+        "sentinel whoami --profile prod --server https://sentinel.example.com    # as the broker sees you",
+      ],
     },
   ).action(
     ctx.action(async (options) =>
-      whoamiAnswer(await whoAmI(ctx.deps, options.profile), options.profile)
+      whoamiAnswer(
+        await whoAmI(ctx.deps, options.profile, { server: options.server }),
+        options.profile,
+      )
     ),
   );
 }

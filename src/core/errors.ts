@@ -101,6 +101,7 @@ export const ERRORS = {
   not_found: ExitCode.Usage,
   unknown_profile: ExitCode.Usage,
   window_too_short: ExitCode.Usage,
+  call_too_large: ExitCode.Usage,
   // Invalid configuration, policy or stored state.
   no_policy: ExitCode.InvalidConfig,
   front_profile: ExitCode.InvalidConfig,
@@ -108,6 +109,7 @@ export const ERRORS = {
   cache_symlink: ExitCode.InvalidConfig,
   store_missing: ExitCode.InvalidConfig,
   store_damaged: ExitCode.InvalidConfig,
+  insecure_broker: ExitCode.InvalidConfig,
   // Denied: the policy, or a limit it sets, says no.
   not_an_approver: ExitCode.Denied,
   not_requester: ExitCode.Denied,
@@ -122,6 +124,12 @@ export const ERRORS = {
   breakglass_already_open: ExitCode.Denied,
   breakglass_announcing: ExitCode.Denied,
   clock_skew: ExitCode.Denied,
+  proof_replayed: ExitCode.Denied,
+  broker_rate_limited: ExitCode.Denied,
+  // AWS or the credential source (in broker mode: the broker) failed or did not prove the caller.
+  caller_unproven: ExitCode.AwsFailure,
+  broker_unreachable: ExitCode.AwsFailure,
+  broker_busy: ExitCode.AwsFailure,
   // Approval required, refused or not decided in time.
   approval_timed_out: ExitCode.ApprovalRequired,
   // Plugins.

@@ -84,6 +84,31 @@ const words: Parse<string[]> = (value) => ({
   value: value.split(/\s+/).filter((word) => word !== ""),
 });
 
+/** A broker's URL: its origin, https (http only on loopback), nothing but scheme, host and port. */
+const brokerUrl: Parse<string> = (value) => {
+  const expected = {
+    ok: false as const,
+    expected: "a broker URL such as https://sentinel.example.com (http:// only to 127.0.0.1, " +
+      "[::1] or localhost), without a path, user, query or fragment",
+  };
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return expected;
+  }
+  const bare = url.username === "" && url.password === "" && url.search === "" &&
+    url.hash === "" && url.pathname === "/";
+  const secure = url.protocol === "https:" ||
+    (url.protocol === "http:" && isLoopbackHost(url.hostname));
+  return bare && secure ? { ok: true, value: url.origin } : expected;
+};
+
+/** Whether `hostname` (as URL gives it) is a loopback address or `localhost`. */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
 function spec<T>(key: string, rest: Omit<SettingSpec<T>, "key" | "env" | "profileKey">) {
   return { key, env: `SENTINEL_${key.toUpperCase()}`, profileKey: `sentinel_${key}`, ...rest };
 }
@@ -145,6 +170,19 @@ export const SETTINGS = {
     default: (paths) => `sqlite:${paths.dataDir}/sentinel.db`,
     defaultText: "sqlite:$XDG_DATA_HOME/sentinel/sentinel.db",
     help: `where approval requests and break-glass events live: ${storeKindsHelp()}`,
+  }),
+  server: spec("server", {
+    flag: "--server",
+    parse: brokerUrl,
+    defaultText: "(none: local mode)",
+    help: "the Sentinel broker that decides and issues (broker mode): https://host[:port] " +
+      "(http:// only to a loopback address); unset, Sentinel decides on this machine",
+  }),
+  server_ca: spec("server_ca", {
+    parse: text,
+    defaultText: "(none: the system's trust store)",
+    help: "a PEM file of the certificate authorities the broker's TLS certificate is checked " +
+      "against, when they are not in the system's trust store",
   }),
   timeout: spec("timeout", {
     parse: seconds(1, 600),

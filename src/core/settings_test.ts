@@ -60,3 +60,31 @@ Deno.test("resolveOnly leaves a bad value of another setting alone", () => {
   };
   assertEquals(resolveOnly(["log_file"], sources, paths).log_file.value, "/s/decisions.jsonl");
 });
+
+Deno.test("server is a broker's origin: https anywhere, http only to loopback, no path, user or query", () => {
+  const parse = (text: string) => SETTINGS.server.parse(text);
+  assertEquals(parse("https://sentinel.example.com"), {
+    ok: true,
+    value: "https://sentinel.example.com",
+  });
+  assertEquals(parse("https://sentinel.example.com:8443/"), {
+    ok: true,
+    value: "https://sentinel.example.com:8443",
+  });
+  for (const loopback of ["http://127.0.0.1:8443", "http://localhost:1", "http://[::1]:8443"]) {
+    assertEquals(parse(loopback).ok, true, loopback);
+  }
+  for (
+    const bad of [
+      "http://10.0.0.1:8443",
+      "http://sentinel.example.com",
+      "https://sentinel.example.com/v1",
+      "https://user:pw@sentinel.example.com",
+      "https://sentinel.example.com?x=1",
+      "ftp://sentinel.example.com",
+      "sentinel.example.com",
+    ]
+  ) {
+    assertEquals(parse(bad).ok, false, bad);
+  }
+});

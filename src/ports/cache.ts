@@ -12,13 +12,14 @@ import type { PluginEntry } from "../core/plugin_entry.ts";
 import type { PolicySlice } from "../core/policy/slice.ts";
 import type { PolicyDocument } from "../core/policy/schema.ts";
 
-/** Cached credentials and the decision they were issued under. */
-export interface CredentialEntry {
+/** Cached credentials: decided here (local mode) or by a broker. */
+export type CredentialEntry = LocalCredentialEntry | BrokerCredentialEntry;
+
+/** What every cached session holds. */
+interface SessionEntry {
   subject: IssuanceSubject;
   region: string;
-  policyTtlSeconds: number;
   refreshWindowSeconds: number;
-  logFile: string;
   sourceIdentity: string;
   sessionDurationSeconds: number;
   credentials: IssuedCredentials;
@@ -26,6 +27,22 @@ export interface CredentialEntry {
   issuedAt: number;
   /** The approval or break-glass window it was issued under, which it must not outlive. */
   grant?: { approvalRequestId?: string; breakglassEventId?: string; windowEndsAt?: number };
+}
+
+/**
+ * A session a broker issued (DESIGN §15): handed out again until its refresh window, without a
+ * new decision — the broker decided when it issued it, and only the broker can decide again.
+ */
+export interface BrokerCredentialEntry extends SessionEntry {
+  /** The broker's origin. */
+  broker: string;
+}
+
+/** Credentials issued here and the decision they were issued under. */
+export interface LocalCredentialEntry extends SessionEntry {
+  broker?: undefined;
+  policyTtlSeconds: number;
+  logFile: string;
   /** The log sinks configured when issued; the warm path sends its decisions there too. */
   sinks: PluginEntry[];
   /**
@@ -43,6 +60,8 @@ export interface KeyOverrides {
   logFile?: string;
   /** Extra aws-vault flags (`--no-session`). */
   awsVaultFlags?: readonly string[];
+  /** `--server`: the broker. */
+  server?: string;
 }
 
 /** One cached session, as `sentinel cache list` shows it (no secret). */

@@ -8,6 +8,7 @@
 import type { Environment } from "../core/environment.ts";
 import type { AwsPorts } from "./aws.ts";
 import type { BaseCredentialProvider } from "./base_credentials.ts";
+import type { BrokerPorts } from "./broker.ts";
 import type { IssuanceCache } from "./cache.ts";
 import type { Clock, IdSource } from "./clock.ts";
 import type { ConfigSource } from "./config.ts";
@@ -47,6 +48,8 @@ export interface Deps {
   consoleSignin(): Promise<ConsoleSignin>;
   /** Loopback credential endpoints (`exec --server`). */
   credentialServer(): Promise<CredentialServer>;
+  /** Broker mode: the proof-checking STS, the HTTP listener (serve), the broker client. */
+  broker(): Promise<BrokerPorts>;
   /** The machine, for the setup checks of `doctor` and `init`. */
   system(): Promise<SystemProbe>;
   /**

@@ -1,8 +1,10 @@
 /**
- * The approval and break-glass stores (DESIGN §8, §9). The rules live in core; a store only
- * guarantees atomicity: a transition is applied only while the version it was computed from is
- * current, and a break-glass invocation is recorded only if every rate limit still has room.
- * SQLite meets this with one transaction, DynamoDB with conditional writes.
+ * The approval and break-glass stores (DESIGN §8, §9), and the replay records of broker mode
+ * (DESIGN §15). The rules live in core; a store only guarantees atomicity: a transition is applied
+ * only while the version it was computed from is current, a break-glass invocation is recorded
+ * only if every rate limit still has room, and a replay key is recorded by exactly one of the
+ * callers racing to record it. SQLite meets this with one transaction, DynamoDB with conditional
+ * writes.
  *
  * @module
  */
@@ -28,9 +30,11 @@ export type StoreLocation =
 export interface Stores {
   approvals: ApprovalStore;
   breakglass: BreakglassStore;
+  /** Proofs seen, so each is accepted once (broker mode). */
+  replays: ReplayStore;
   /**
-   * Creates what the stores need (SQLite: the schema; DynamoDB: the table, its indexes and TTL),
-   * leaving what exists; returns what it did, one line each.
+   * Creates what the stores need (SQLite: the schema, or what an older one lacks; DynamoDB: the
+   * table, its indexes and TTL), leaving what exists; returns what it did, one line each.
    */
   init(): Promise<string[]>;
   /**
@@ -142,4 +146,28 @@ export interface BreakglassStore {
   activeFor(invoker: string, profile: string, now: number): Promise<BreakglassEvent[]>;
   /** How many events under `slot.key` fall in the window ending at `now` (for escalation). */
   countInWindow(slot: QuotaSlot, now: number): Promise<number>;
+}
+
+/**
+ * Replay records: keys seen, each until a time of its own (broker mode: every proof a broker
+ * accepts, until it is too old to be accepted anyway). Every broker sharing the store refuses a
+ * key another one recorded.
+ */
+export interface ReplayStore {
+  /**
+   * Records `key` as seen until `until` (epoch ms) unless a record of it that has not expired at
+   * `now` exists (a record expires at its `until`): true when this call recorded it (first use),
+   * false when it was seen already. Atomic against concurrent callers (of this and other
+   * processes sharing the store): of N racing calls with one key exactly one gets true. A record
+   * the store holds but cannot read counts as seen (false): it fails closed. Records expired at a
+   * call's `now` may be purged opportunistically — so callers sharing a store whose clocks differ
+   * should give `until` a margin for that difference.
+   *
+   * Bad input is an `internal_error` that records nothing: a key that is empty, longer than 256
+   * characters (UTF-16 code units; a caller proof's, `proof#<64 hex digits>`, has 70), not
+   * well-formed UTF-16 or holding a control character — refused, never cut short or rewritten, so
+   * two keys stay two records; an `until` or `now` that is not a safe integer; an `until` not
+   * after `now`.
+   */
+  remember(key: string, until: number, now: number): Promise<boolean>;
 }

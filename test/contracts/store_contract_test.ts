@@ -7,24 +7,30 @@
  * nothing lost or repeated. The credential path: approvedFor and activeFor at their window
  * boundaries, and their latency. Break-glass: quotas at max-1, max and the instant the oldest
  * use leaves the window; a cooldown as a max-1 slot; require_review blocking until a review;
- * close; countInWindow. Concurrency, for real: 50 racers with their own connections (OS
- * processes for SQLite, whose calls are synchronous; concurrent promises in one process for the
- * fake, whose racing harness is itself shown to catch a store that reads, waits, then writes)
- * transitioning one request from one version, and 20 racers invoking under a per-user max-1 slot
+ * close; countInWindow. Replay records (broker mode): first use, a repeat, expiry at `until`,
+ * keys apart, odd keys kept as they are, bad keys and times refused with nothing recorded, a
+ * second connection seeing the record, an unreadable record counting as seen. Concurrency, for
+ * real: 50 racers with their own connections (OS processes for SQLite, whose calls are
+ * synchronous; concurrent promises in one process for the fake, whose racing harness is itself
+ * shown to catch a store that reads, waits, then writes) transitioning one request from one
+ * version, 20 racers invoking under a per-user max-1 slot, and 30 racers recording 3 replay keys
  * — exactly one wins each time.
  *
  * Then what only one store has: SQLite's file (0600 in a new 0700 directory, WAL, schema
- * version); DynamoDB's table (indexes and TTL as designed, an existing table left alone, a
- * missing one naming `sentinel store init`, TTL only on data that may vanish), its client's typed
- * results for failed conditions and cancelled transactions, 2,500 requests
- * through pagination, and every call the store made granted by the IAM policy of the template.
+ * version; a version-1 file upgraded on open with its records kept, also by racing processes;
+ * expired replay records purged in bounded batches); DynamoDB's table (indexes and TTL as
+ * designed, an existing table left alone, a missing one naming `sentinel store init`, TTL only on
+ * data that may vanish), its client's typed results for failed conditions and cancelled
+ * transactions, a replay record as one item with TTL that a second broker's handle on the table
+ * refuses, 2,500 requests through pagination, and every call the store made granted by the IAM
+ * policy of the template.
  * Last, the module graph: no AWS SDK on the DynamoDB store's path.
  */
 import { assertEquals, assertIncludes, assertRejects, assertTrue } from "../assert.ts";
 import { moduleReach } from "../../scripts/module_graph.ts";
 import { startMoto } from "../harness/moto.ts";
 import { ROOT } from "../harness/tools.ts";
-import type { RaceTask } from "../support/store_racer.ts";
+import { type RaceTask, runTask } from "../support/store_racer.ts";
 import type { ApprovalRequest, RequestStatus } from "../../src/core/approval/request.ts";
 import type { BreakglassEvent, QuotaSlot } from "../../src/core/breakglass/event.ts";
 import { ExitCode, SentinelError } from "../../src/core/errors.ts";
@@ -36,6 +42,7 @@ import { openStores } from "../../src/adapters/stores/open.ts";
 import { DynamoDbClient } from "../../src/adapters/aws/dynamodb.ts";
 import { MemoryStoreHost } from "../support/memory_stores.ts";
 import type { TransportOptions } from "../../src/adapters/aws/endpoints.ts";
+import type { DatabaseSync } from "node:sqlite";
 
 /** 2026-01-05 09:00 UTC: every time in these cases is relative to it. */
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
@@ -61,6 +68,11 @@ interface Subject {
    * would (the columns or keys beside it stay).
    */
   writeBody(opened: Opened, kind: "request" | "event", id: string, body: string): Promise<void>;
+  /**
+   * Replaces the time of the replay record of `key` with text that is no time, as another program
+   * could (the record stays).
+   */
+  damageReplay(opened: Opened, key: string): Promise<void>;
 }
 
 /** Open stores and where they are. */
@@ -127,6 +139,11 @@ function event(n: number, over: Partial<BreakglassEvent> = {}): BreakglassEvent 
     version: 1,
     ...over,
   };
+}
+
+/** A replay key as a caller proof's: `proof#` and a 64-hex-digit signature. */
+function proofKey(n: number): string {
+  return `proof#${n.toString(16).padStart(64, "0")}`;
 }
 
 function slot(key: string, max: number, windowMs: number): QuotaSlot {
@@ -344,6 +361,28 @@ async function contract(t: Deno.TestContext, subject: Subject) {
       });
       assertEquals(await s.breakglass.countInWindow(perUser, at(10 * MINUTE)), 3);
       assertEquals(await s.breakglass.countInWindow(perProfile, at(10 * MINUTE)), 4);
+    },
+  );
+
+  await step(
+    "release gives back an invocation's uses, also the last use of a slot: the next invocation is admitted",
+    async (s) => {
+      const cooldown = slot("cooldown:alice", 1, HOUR);
+      const quota = slot("user:alice", 2, HOUR);
+      assertEquals(await s.breakglass.invoke(event(1, { createdAt: T0 }), [cooldown, quota]), {
+        ok: true,
+      });
+      const held = await s.breakglass.invoke(event(2, { createdAt: T0 + 1000 }), [cooldown]);
+      assertEquals(held.ok, false, "the cooldown holds the next one");
+      await s.breakglass.release(hexId(1, "e"), [cooldown, quota]);
+      assertEquals(await s.breakglass.countInWindow(cooldown, T0 + 2000), 0);
+      assertEquals(await s.breakglass.countInWindow(quota, T0 + 2000), 0);
+      assertEquals(
+        await s.breakglass.invoke(event(3, { createdAt: T0 + 2000 }), [cooldown, quota]),
+        {
+          ok: true,
+        },
+      );
     },
   );
 
@@ -714,6 +753,115 @@ async function contract(t: Deno.TestContext, subject: Subject) {
   });
 
   await step(
+    "replays: first use true, again false until it expires at until, then true again; keys apart",
+    async ({ replays }) => {
+      const key = proofKey(1);
+      const until = T0 + 5 * MINUTE;
+      assertEquals(await replays.remember(key, until, T0), true, "first use");
+      assertEquals(await replays.remember(key, until, T0), false, "the same call again");
+      assertEquals(await replays.remember(key, T0 + HOUR, T0 + 1), false, "a later use");
+      assertEquals(await replays.remember(key, T0 + HOUR, until - 1), false, "the last instant");
+      assertEquals(await replays.remember(proofKey(2), T0 + HOUR, T0 + 1), true, "another key");
+      assertEquals(
+        await replays.remember(key, T0 + 10 * MINUTE, until),
+        true,
+        "expired at until: the refused calls did not extend it",
+      );
+      assertEquals(await replays.remember(key, T0 + HOUR, until + 1), false, "recorded anew");
+      assertEquals(await replays.remember(key, T0 + HOUR, T0 + 10 * MINUTE), true);
+      assertEquals(
+        await replays.remember(proofKey(2), T0 + 2 * HOUR, T0 + 10 * MINUTE),
+        false,
+        "the other key's record is untouched",
+      );
+    },
+  );
+
+  await step(
+    "replays: odd keys up to 256 characters are kept apart as they are; bad keys and times are refused and record nothing",
+    async ({ replays }) => {
+      const odd = [
+        proofKey(1),
+        proofKey(1).toUpperCase(),
+        `replay#${proofKey(1)}`,
+        `${proofKey(1)} `,
+        "proof#'; DROP TABLE replays; --",
+        `quote" back\\slash %_* ? #pk :now`,
+        "ünïcødé 🔑 ключ 鍵",
+        "k".repeat(256),
+        "a",
+      ];
+      for (const key of odd) {
+        assertEquals(await replays.remember(key, T0 + HOUR, T0), true, `first: ${key}`);
+      }
+      for (const key of odd) {
+        assertEquals(await replays.remember(key, T0 + HOUR, T0 + 1), false, `again: ${key}`);
+      }
+      const refused = async (key: string, until: number, now: number, why: string) => {
+        const error = await rejectsWith(
+          () => replays.remember(key, until, now),
+          "internal_error",
+          ExitCode.Internal,
+        );
+        assertIncludes(error.message, why);
+        assertIncludes(error.message, "nothing was recorded");
+        assertTrue(!error.message.includes("x".repeat(100)), "the key is not repeated");
+      };
+      await refused("x".repeat(257), T0 + HOUR, T0, "257 characters, more than 256");
+      await refused("x".repeat(100_000), T0 + HOUR, T0, "100000 characters");
+      await refused("", T0 + HOUR, T0, "the key is empty");
+      await refused(42 as unknown as string, T0 + HOUR, T0, "the key is not text");
+      await refused("proof#\nx", T0 + HOUR, T0, "control character (U+000A at position 6)");
+      await refused("proof#\u0000", T0 + HOUR, T0, "U+0000");
+      await refused("proof#\u007f", T0 + HOUR, T0, "U+007F");
+      await refused("proof#\u0085", T0 + HOUR, T0, "U+0085");
+      await refused("proof#\ud800", T0 + HOUR, T0, "lone surrogate");
+      const fresh = proofKey(3);
+      await refused(fresh, T0, T0, "not after now");
+      await refused(fresh, T0 - 1, T0, "not after now");
+      await refused(fresh, NaN, T0, "whole epoch milliseconds");
+      await refused(fresh, Infinity, T0, "whole epoch milliseconds");
+      await refused(fresh, T0 + HOUR, T0 + 0.5, "whole epoch milliseconds");
+      for (const key of [fresh, "x".repeat(256), "proof#x", "proof#", "proof#\ufffd"]) {
+        assertEquals(
+          await replays.remember(key, T0 + HOUR, T0),
+          true,
+          `not recorded by a refused call (nor cut short, nor rewritten): ${key.slice(0, 20)}`,
+        );
+      }
+    },
+  );
+
+  await step(
+    "replays: a second connection (another broker on the same store) refuses a key the first recorded",
+    async ({ replays }, opened) => {
+      const second = await subject.open(opened.location);
+      try {
+        assertEquals(await replays.remember(proofKey(1), T0 + MINUTE, T0), true);
+        assertEquals(await second.replays.remember(proofKey(1), T0 + HOUR, T0 + 1), false);
+        assertEquals(await second.replays.remember(proofKey(2), T0 + MINUTE, T0 + 1), true);
+        assertEquals(await replays.remember(proofKey(2), T0 + HOUR, T0 + 2), false);
+        assertEquals(await second.replays.remember(proofKey(1), T0 + HOUR, T0 + MINUTE), true);
+      } finally {
+        second.close();
+      }
+    },
+  );
+
+  await step(
+    "replays: a record whose time cannot be read counts as seen (fails closed) and stays",
+    async ({ replays }, opened) => {
+      const key = proofKey(1);
+      assertEquals(await replays.remember(key, T0 + MINUTE, T0), true);
+      assertEquals(await replays.remember(proofKey(2), T0 + MINUTE, T0), true);
+      await subject.damageReplay(opened, key);
+      assertEquals(await replays.remember(key, T0 + 2 * HOUR, T0 + HOUR), false);
+      assertEquals(await replays.remember(proofKey(2), T0 + 2 * HOUR, T0 + HOUR), true, "others");
+      assertEquals(await replays.remember(key, T0 + 4 * HOUR, T0 + 3 * HOUR), false, "stays");
+    },
+  );
+
+  await step(
     "50 racers transition one request from one version: exactly one wins",
     async (s, opened) => {
       const r = request(1);
@@ -771,6 +919,31 @@ async function contract(t: Deno.TestContext, subject: Subject) {
       assertEquals(listed.items.map((e) => e.id), [event(winners[0]).id], "one event recorded");
     },
   );
+
+  await step(
+    "30 racers remember 3 keys, 10 each: exactly one per key gets true, and its time stands",
+    async (s, opened) => {
+      const untilOf = (i: number) => T0 + 5 * MINUTE + i * 1000;
+      const tasks: RaceTask[] = Array.from({ length: 30 }, (_, i) => ({
+        op: "remember",
+        key: proofKey(i % 3),
+        until: untilOf(i),
+        now: T0,
+      }));
+      const results = await subject.race(opened, tasks);
+      assertTrue(results.every((result) => typeof result === "boolean"), JSON.stringify(results));
+      const winners = [0, 1, 2].map((k) => {
+        const won = results.flatMap((result, i) => result === true && i % 3 === k ? [i] : []);
+        assertEquals(won.length, 1, `key ${k}: ${JSON.stringify(results)}`);
+        return { key: proofKey(k), until: untilOf(won[0]) };
+      });
+      // The earliest time first: a call may purge what has expired at its `now`.
+      for (const { key, until } of winners.sort((a, b) => a.until - b.until)) {
+        assertEquals(await s.replays.remember(key, T0 + HOUR, until - 1), false, "the winner's");
+        assertEquals(await s.replays.remember(key, T0 + HOUR, until), true, "no loser's later");
+      }
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -801,6 +974,16 @@ function sqliteSubject(dir: string): Subject {
         const table = kind === "request" ? "requests" : "events";
         const changed = db.prepare(`UPDATE ${table} SET body = ? WHERE id = ?`).run(body, id);
         assertEquals(Number(changed.changes), 1, `no ${kind} ${id}`);
+      } finally {
+        db.close();
+      }
+    },
+    async damageReplay(opened, key) {
+      const { DatabaseSync } = await import("node:sqlite");
+      const db = new DatabaseSync(opened.location.name);
+      try {
+        const changed = db.prepare("UPDATE replays SET seen_until = 'soon' WHERE key = ?").run(key);
+        assertEquals(Number(changed.changes), 1, `no replay record ${key}`);
       } finally {
         db.close();
       }
@@ -856,7 +1039,7 @@ async function raceProcesses(store: string, tasks: RaceTask[]): Promise<unknown[
 
 async function sqliteOnly(t: Deno.TestContext, subject: Subject) {
   await t.step(
-    "sqlite: the file is 0600 in new 0700 directories, WAL, schema version 1",
+    "sqlite: the file is 0600 in new 0700 directories, WAL, schema version 2",
     async () => {
       await using opened = await subject.fresh();
       const path = opened.location.name;
@@ -868,7 +1051,7 @@ async function sqliteOnly(t: Deno.TestContext, subject: Subject) {
         0o700,
         "case-N/",
       );
-      assertEquals(opened.initLines, [`created the SQLite store ${path} (schema version 1)`]);
+      assertEquals(opened.initLines, [`created the SQLite store ${path} (schema version 2)`]);
       await opened.stores.approvals.create(request(1));
       for (const side of ["-wal", "-shm"]) {
         assertEquals(Deno.statSync(path + side).mode! & 0o777, 0o600, side);
@@ -877,14 +1060,14 @@ async function sqliteOnly(t: Deno.TestContext, subject: Subject) {
       const db = new DatabaseSync(path, { readOnly: true });
       try {
         assertEquals(db.prepare("PRAGMA journal_mode").get()?.journal_mode, "wal");
-        assertEquals(db.prepare("PRAGMA user_version").get()?.user_version, 1);
+        assertEquals(db.prepare("PRAGMA user_version").get()?.user_version, 2);
       } finally {
         db.close();
       }
       const again = await openStores(opened.location);
       try {
         assertEquals(await again.init(), [
-          `the SQLite store ${path} exists (schema version 1); left as it is`,
+          `the SQLite store ${path} exists (schema version 2); left as it is`,
         ]);
         assertEquals((await again.approvals.get(hexId(1)))?.id, hexId(1));
       } finally {
@@ -936,6 +1119,115 @@ async function sqliteOnly(t: Deno.TestContext, subject: Subject) {
   );
 }
 
+/** Runs `work` on the SQLite file at `path` directly, as the sqlite3 tool would. */
+async function onFile<T>(path: string, work: (db: DatabaseSync) => T): Promise<T> {
+  const { DatabaseSync } = await import("node:sqlite");
+  const db = new DatabaseSync(path);
+  try {
+    return work(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** The tables of the SQLite file at `path` and its schema version. */
+function schemaOf(db: DatabaseSync): { tables: string[]; version: number } {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    .all().map((row) => String(row.name));
+  return { tables, version: Number(db.prepare("PRAGMA user_version").get()?.user_version) };
+}
+
+async function sqliteReplays(t: Deno.TestContext, subject: Subject) {
+  await t.step(
+    "sqlite: a store of schema version 1 gets the replay table on open, every record kept; racing processes upgrade it once",
+    async () => {
+      await using opened = await subject.fresh();
+      const { approvals, breakglass } = opened.stores;
+      const perUser = slot("user:alice", 3, HOUR);
+      await approvals.create(request(1));
+      assertEquals(await breakglass.invoke(event(1), [perUser]), { ok: true });
+      opened.stores.close();
+      const path = opened.location.name;
+      // What Sentinel wrote before replay records: schema version 1, which had no such table.
+      const toVersion1 = () =>
+        onFile(path, (db) => {
+          db.exec("DROP TABLE replays; PRAGMA user_version = 1");
+          return schemaOf(db);
+        });
+      const v1 = await toVersion1();
+      assertEquals(v1, { tables: ["events", "quota_uses", "requests"], version: 1 });
+
+      const upgraded = await openStores(opened.location);
+      try {
+        assertEquals(await upgraded.init(), [
+          `upgraded the SQLite store ${path} from schema version 1 to 2: added the table of ` +
+          "replay records (broker mode); every record it held stays",
+        ]);
+        assertEquals(await upgraded.approvals.get(request(1).id), request(1));
+        assertEquals(await upgraded.breakglass.get(event(1).id), event(1));
+        assertEquals(await upgraded.breakglass.countInWindow(perUser, T0 + MINUTE), 1);
+        assertEquals(await upgraded.replays.remember(proofKey(1), T0 + MINUTE, T0), true);
+        assertEquals(await upgraded.replays.remember(proofKey(1), T0 + MINUTE, T0), false);
+      } finally {
+        upgraded.close();
+      }
+      assertEquals(await onFile(path, schemaOf), {
+        tables: ["events", "quota_uses", "replays", "requests"],
+        version: 2,
+      });
+
+      await toVersion1();
+      const tasks: RaceTask[] = Array.from({ length: 10 }, (_, i) => ({
+        op: "remember",
+        key: proofKey(2),
+        until: T0 + MINUTE + i,
+        now: T0,
+      }));
+      const results = await raceProcesses(opened.location.text, tasks);
+      assertEquals(results.filter((won) => won === true).length, 1, JSON.stringify(results));
+      assertEquals((await onFile(path, schemaOf)).version, 2);
+      const again = await openStores(opened.location);
+      try {
+        assertEquals(await again.init(), [
+          `the SQLite store ${path} exists (schema version 2); left as it is`,
+        ]);
+        assertEquals(await again.approvals.get(request(1).id), request(1));
+      } finally {
+        again.close();
+      }
+    },
+  );
+
+  await t.step(
+    "sqlite: expired replay records are purged at most 100 a call; unexpired and unreadable ones stay",
+    async () => {
+      await using opened = await subject.fresh();
+      const { replays } = opened.stores;
+      const path = opened.location.name;
+      for (let n = 0; n < 250; n++) {
+        assertEquals(await replays.remember(proofKey(n), T0 + 1000, T0), true);
+      }
+      for (let n = 250; n < 260; n++) {
+        assertEquals(await replays.remember(proofKey(n), T0 + HOUR, T0), true);
+      }
+      await subject.damageReplay(opened, proofKey(0));
+      const count = () =>
+        onFile(path, (db) => Number(db.prepare("SELECT count(*) AS n FROM replays").get()?.n));
+      assertEquals(await count(), 260);
+      const at = T0 + 1000;
+      const counts: number[] = [];
+      for (let n = 1000; n < 1005; n++) {
+        assertEquals(await replays.remember(proofKey(n), T0 + HOUR, at), true);
+        counts.push(await count());
+      }
+      // 249 expired (one is unreadable): 100, 100, 49, then none; each call adds one.
+      assertEquals(counts, [161, 62, 14, 15, 16]);
+      assertEquals(await replays.remember(proofKey(255), T0 + 2 * HOUR, at), false, "unexpired");
+      assertEquals(await replays.remember(proofKey(0), T0 + 2 * HOUR, T0 + HOUR), false);
+    },
+  );
+}
+
 Deno.test("store contract: sqlite", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "sentinel-store-contract-" });
   const started = performance.now();
@@ -943,6 +1235,7 @@ Deno.test("store contract: sqlite", async (t) => {
     const subject = sqliteSubject(dir);
     await contract(t, subject);
     await sqliteOnly(t, subject);
+    await sqliteReplays(t, subject);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -977,19 +1270,19 @@ function memorySubject(): Subject {
     open: (location) => Promise.resolve(host.open(location, { existing: true })),
     race: (opened, tasks) => {
       const racers = tasks.map(() => host.open(opened.location, { existing: true }));
-      return Promise.all(
-        tasks.map((task, i) =>
-          task.op === "transition"
-            ? racers[i].approvals.transition(task.next, task.expected)
-            : racers[i].breakglass.invoke(task.event, task.slots, task.conditions)
-        ),
-      );
+      return Promise.all(tasks.map((task, i) => runTask(racers[i], task)));
     },
     writeBody(opened, kind, id, body) {
       const state = host.state(opened.location.text)!;
       const row = (kind === "request" ? state.requests : state.events).get(id);
       assertTrue(row !== undefined, `no ${kind} ${id}`);
       row.body = body;
+      return Promise.resolve();
+    },
+    damageReplay(opened, key) {
+      const replays = host.state(opened.location.text)!.replays;
+      assertTrue(replays.has(key), `no replay record ${key}`);
+      replays.set(key, "soon");
       return Promise.resolve();
     },
   };
@@ -1063,13 +1356,7 @@ function dynamoSubject(endpoint: string): Subject & { transport: TransportOption
       const racers = await Promise.all(
         tasks.map(() => openStores(locate(opened.location.name), transport)),
       );
-      return await Promise.all(
-        tasks.map((task, i) =>
-          task.op === "transition"
-            ? racers[i].approvals.transition(task.next, task.expected)
-            : racers[i].breakglass.invoke(task.event, task.slots, task.conditions)
-        ),
-      );
+      return await Promise.all(tasks.map((task, i) => runTask(racers[i], task)));
     },
     async writeBody(opened, kind, id, body) {
       const client = new DynamoDbClient({
@@ -1085,6 +1372,22 @@ function dynamoSubject(endpoint: string): Subject & { transport: TransportOption
         ExpressionAttributeValues: { ":doc": { S: body } },
       });
       assertEquals(written.ok, true, `no ${kind} ${id}`);
+    },
+    async damageReplay(opened, key) {
+      const client = new DynamoDbClient({
+        ...transport,
+        credentials: KEY,
+        call: { region: "us-east-1", signal: AbortSignal.timeout(30_000) },
+      });
+      const written = await client.updateItem({
+        TableName: opened.location.name,
+        Key: { pk: { S: `replay#${key}` }, sk: { S: "replay" } },
+        UpdateExpression: "SET #until = :soon",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#until": "until" },
+        ExpressionAttributeValues: { ":soon": { S: "soon" } },
+      });
+      assertEquals(written.ok, true, `no replay record ${key}`);
     },
   };
 }
@@ -1243,6 +1546,36 @@ Deno.test("store contract: dynamodb on moto", async (t) => {
     assertEquals(await ttlOf("unreviewed#alice", "unreviewed"), undefined, "review marker: never");
     assertEquals(await ttlOf("quota#user:alice", "quota"), (e.createdAt + HOUR) / 1000);
   });
+
+  await t.step(
+    "dynamodb: a replay record is the item replay#<key> with TTL on expires_at; a second broker's handle on the table refuses the key",
+    async () => {
+      await using opened = await subject.fresh();
+      const table = opened.location.name;
+      // Two brokers: separate handles, each with a client of its own, on one table.
+      const first = await openStores(locateFor(table), subject.transport);
+      const second = await openStores(locateFor(table), subject.transport);
+      const key = proofKey(7);
+      const until = T0 + 5 * MINUTE + 1;
+      assertEquals(await first.replays.remember(key, until, T0), true);
+      assertEquals(await second.replays.remember(key, until + 1, T0 + 1), false, "the second");
+      assertEquals(await first.replays.remember(key, until, T0 + 2), false, "the first, again");
+      const item = await client().getItem({
+        TableName: table,
+        Key: { pk: { S: `replay#${key}` }, sk: { S: "replay" } },
+        ConsistentRead: true,
+      });
+      assertEquals(item?.until, { N: String(until) }, "the time of the first, in ms");
+      assertEquals(item?.[TTL_ATTRIBUTE], { N: String(Math.ceil(until / 1000)) }, "TTL, in s");
+      assertEquals(
+        await second.replays.remember(key, until + HOUR, until),
+        true,
+        "expired at until, before DynamoDB's TTL has deleted it",
+      );
+      assertEquals(await first.replays.remember(key, until + HOUR, until + 1), false);
+      assertEquals(await second.replays.remember(proofKey(8), until, T0), true, "another key");
+    },
+  );
 
   await t.step(
     "dynamodb: 2,500 requests listed through pagination, none lost or repeated",

@@ -33,15 +33,28 @@ export interface RecordedRequest {
 
 const START_TIMEOUT_MS = 30_000;
 
-/** Starts moto_server; resolves once it answers. */
-export async function startMoto(): Promise<MotoServer> {
+/**
+ * Starts moto_server; resolves once it answers. With `unauthenticatedActions`, moto checks IAM
+ * (SigV4 signatures against its own users' keys, identity policies, role trust principals — not
+ * `Condition` blocks) after that many AWS actions: the set-up's first calls, which create an
+ * administrator (see harness/broker.ts).
+ */
+export async function startMoto(
+  options: { unauthenticatedActions?: number } = {},
+): Promise<MotoServer> {
   const port = freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const recordings = await Deno.makeTempFile({ prefix: "moto-recording-" });
   // moto_server itself, with DynamoDB requests serialised (see moto_server.py for why).
   const child = new Deno.Command(toolPath("python3"), {
     args: [`${ROOT}test/harness/moto_server.py`, "-H", "127.0.0.1", "-p", String(port)],
-    env: { MOTO_ENABLE_RECORDING: "True", MOTO_RECORDER_FILEPATH: recordings },
+    env: {
+      MOTO_ENABLE_RECORDING: "True",
+      MOTO_RECORDER_FILEPATH: recordings,
+      ...(options.unauthenticatedActions === undefined
+        ? {}
+        : { INITIAL_NO_AUTH_ACTION_COUNT: String(options.unauthenticatedActions) }),
+    },
     stdin: "null",
     stdout: "null",
     stderr: "piped",

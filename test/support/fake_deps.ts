@@ -22,6 +22,7 @@
  * @module
  */
 import { configProfileName, parseAwsIni } from "../../src/core/aws_config/ini.ts";
+import type { BrokerPorts } from "../../src/ports/broker.ts";
 import type { AwsConfigFiles, ProfileSection } from "../../src/core/aws_config/profile.ts";
 import { type Environment, environmentOf } from "../../src/core/environment.ts";
 import { SentinelError } from "../../src/core/errors.ts";
@@ -151,6 +152,8 @@ export class FakeWorld {
   readonly programs = new Map<string, string>();
   /** Variables processes set for their children. */
   readonly childEnv: Record<string, string> = {};
+  /** Broker mode's ports, when a test gives them. */
+  brokerPorts?: BrokerPorts;
 
   constructor(options: WorldOptions = {}) {
     this.clock = new FakeClock(options.start);
@@ -204,6 +207,14 @@ export class FakeWorld {
       consoleSignin: () => Promise.resolve(this.#consoleSignin()),
       credentialServer: () => Promise.resolve(this.#credentialServer()),
       system: () => Promise.resolve(this.#system()),
+      broker: () =>
+        this.brokerPorts === undefined
+          ? Promise.reject(
+            new Error(
+              "this world has no broker ports: set world.brokerPorts (or test against moto)",
+            ),
+          )
+          : Promise.resolve(this.brokerPorts),
       stores: (location, options) =>
         Promise.resolve().then(() => this.stores.open(location, options)),
     };

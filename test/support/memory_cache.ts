@@ -47,6 +47,7 @@ export class MemoryCache implements IssuanceCache {
       overrides.region ?? "",
       overrides.logFile ?? "",
       overrides.awsVaultFlags ?? [],
+      overrides.server ?? "",
     ]);
     const hash = await sha256Hex([profile, ...inputs, fingerprintEnv(env.vars), flags].join("\0"));
     return `${encodeURIComponent(profile)}~${hash.slice(0, 32)}`;

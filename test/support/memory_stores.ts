@@ -1,7 +1,7 @@
 /**
- * The approval and break-glass stores in memory, for fast tests of the use cases and commands:
- * a third subject of the store contract (test/contracts/store_contract_test.ts), so it keeps every
- * promise the SQLite and DynamoDB stores keep — or that suite fails.
+ * The approval, break-glass and replay stores in memory, for fast tests of the use cases and
+ * commands: a third subject of the store contract (test/contracts/store_contract_test.ts), so it
+ * keeps every promise the SQLite and DynamoDB stores keep — or that suite fails.
  *
  * How it stays honest:
  * - every record is kept as the JSON text of its body and read back through core/store/records.ts,
@@ -41,6 +41,7 @@ import type {
   InvokeConditions,
   InvokeRefusal,
   Page,
+  ReplayStore,
   RequestQuery,
   Stores,
 } from "../../src/ports/stores.ts";
@@ -53,6 +54,7 @@ import {
 import { quotaRefusal, windowsByKey } from "../../src/adapters/stores/quota_window.ts";
 import {
   alreadyExists,
+  checkReplay,
   checkVersion,
   damagedRecord,
 } from "../../src/adapters/stores/record_checks.ts";
@@ -76,6 +78,11 @@ export class MemoryStoreState {
   readonly requests = new Map<string, Row<ApprovalRequest>>();
   readonly events = new Map<string, Row<BreakglassEvent>>();
   readonly uses = new Map<string, Use[]>();
+  /**
+   * Replay records: each key's time, epoch ms — or text, a damaged record as another program
+   * could leave it (it never compares as expired, so it counts as seen).
+   */
+  readonly replays = new Map<string, number | string>();
   initialised = false;
 
   /**
@@ -157,6 +164,7 @@ export function memoryStores(state: MemoryStoreState): Stores {
   return {
     approvals: new MemoryApprovalStore(state, io),
     breakglass: new MemoryBreakglassStore(state, io),
+    replays: new MemoryReplayStore(state, io),
     async init() {
       await io(true);
       const first = !state.initialised;
@@ -339,6 +347,32 @@ class MemoryBreakglassStore implements BreakglassStore {
   async countInWindow(slot: QuotaSlot, now: number): Promise<number> {
     await this.io();
     return (this.s.uses.get(slot.key) ?? []).filter((use) => use.at > now - slot.windowMs).length;
+  }
+}
+
+/** How many expired replay records one `remember` deletes at most (as the SQLite store). */
+const REPLAY_PURGE_BATCH = 100;
+
+class MemoryReplayStore implements ReplayStore {
+  constructor(private readonly s: MemoryStoreState, private readonly io: Io) {}
+
+  async remember(key: string, until: number, now: number): Promise<boolean> {
+    checkReplay(key, until, now);
+    await this.io();
+    // From here to the end: no await, so no other caller runs in between.
+    const expired = (seen: number | string) => typeof seen === "number" && seen <= now;
+    let purged = 0;
+    for (const [other, seen] of this.s.replays) {
+      if (purged === REPLAY_PURGE_BATCH) break;
+      if (expired(seen)) {
+        this.s.replays.delete(other);
+        purged++;
+      }
+    }
+    const seen = this.s.replays.get(key);
+    if (seen !== undefined && !expired(seen)) return false;
+    this.s.replays.set(key, until);
+    return true;
   }
 }
 

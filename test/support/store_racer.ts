@@ -7,6 +7,9 @@
  *
  *   {"store":"sqlite:/tmp/x.db","op":"transition","next":{…},"expected":1}
  *   {"store":"sqlite:/tmp/x.db","op":"invoke","event":{…},"slots":[…],"conditions":{…}}
+ *   {"store":"sqlite:/tmp/x.db","op":"remember","key":"proof#…","until":…,"now":…}
+ *
+ * {@link runTask} is how every subject of the contract runs a task on its own connection.
  *
  * @module
  */
@@ -14,12 +17,25 @@ import { openStores } from "../../src/adapters/stores/open.ts";
 import { parseStoreLocation } from "../../src/core/store/location.ts";
 import type { ApprovalRequest } from "../../src/core/approval/request.ts";
 import type { BreakglassEvent, QuotaSlot } from "../../src/core/breakglass/event.ts";
-import type { InvokeConditions } from "../../src/ports/stores.ts";
+import type { InvokeConditions, Stores } from "../../src/ports/stores.ts";
 
 /** What one racer does. */
 export type RaceTask =
   | { op: "transition"; next: ApprovalRequest; expected: number }
-  | { op: "invoke"; event: BreakglassEvent; slots: QuotaSlot[]; conditions?: InvokeConditions };
+  | { op: "invoke"; event: BreakglassEvent; slots: QuotaSlot[]; conditions?: InvokeConditions }
+  | { op: "remember"; key: string; until: number; now: number };
+
+/** Runs one task on `stores`. */
+export function runTask(stores: Stores, task: RaceTask): Promise<unknown> {
+  switch (task.op) {
+    case "transition":
+      return stores.approvals.transition(task.next, task.expected);
+    case "invoke":
+      return stores.breakglass.invoke(task.event, task.slots, task.conditions);
+    case "remember":
+      return stores.replays.remember(task.key, task.until, task.now);
+  }
+}
 
 if (import.meta.main) {
   const lines = Deno.stdin.readable.pipeThrough(new TextDecoderStream()).values();
@@ -45,9 +61,7 @@ if (import.meta.main) {
   const stores = await openStores({ ...setting, kind: "sqlite" });
   say("ready");
   if (await nextLine() !== "go") throw new Error("expected go");
-  const result = task.op === "transition"
-    ? await stores.approvals.transition(task.next, task.expected)
-    : await stores.breakglass.invoke(task.event, task.slots, task.conditions);
+  const result = await runTask(stores, task);
   say(JSON.stringify(result));
   stores.close();
 }

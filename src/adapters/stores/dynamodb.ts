@@ -1,7 +1,8 @@
 /**
- * The team store (DESIGN §8, §9): approval requests and break-glass events in one DynamoDB table,
- * over the light client of `aws/dynamodb.ts` (no AWS SDK). Names come from
- * `core/store_table.ts`, which the CloudFormation template and the IAM policy are made from too.
+ * The team store (DESIGN §8, §9, §15): approval requests, break-glass events and the replay
+ * records of broker mode in one DynamoDB table, over the light client of `aws/dynamodb.ts` (no AWS
+ * SDK). Names come from `core/store_table.ts`, which the CloudFormation template and the IAM policy
+ * are made from too.
  *
  * Single-table design (`pk`, `sk` strings; every GSI projects all attributes):
  *
@@ -12,6 +13,7 @@
  * | rate-limit uses      | `quota#<slot key>`   | `quota`      | uses (JSON [[at, id]…]), ver   |
  * | review marker        | `unreviewed#<user>`  | `unreviewed` | pending (string set)           |
  * | open-event marker    | `open#["<user>","<profile>"]` | `open` | event (id), ends, ver        |
+ * | replay record        | `replay#<key>`       | `replay`     | until (ms), writer, expires_at |
  *
  * Index keys (`created` = 15-digit creation time `#` id, so descending queries list newest first):
  * `by_user` (user_key = `request#<requester>` | `event#<invoker>`), `by_status` (status_key =
@@ -29,8 +31,12 @@
  * the invoker's review marker (the event added to `pending`; with require_review, on the
  * condition that `pending` is empty), and the invoker's open-event marker for the profile
  * (rewritten on the condition that its version is still the one read, after checking that the
- * event it named is no longer open: one open event per person and profile). A cancelled transaction is read again and retried within
- * the deadline. A review removes the event from the marker in the same transaction as the update.
+ * event it named is no longer open: one open event per person and profile). A cancelled
+ * transaction is read again and retried within the deadline. A review removes the event from the
+ * marker in the same transaction as the update. A replay record is one PutItem on the condition
+ * that no item of its key exists or the one there has expired (`until` a number `<= now`), so of
+ * every broker sharing the table exactly one records a key; an item whose `until` is not a
+ * number never meets that condition (it counts as seen).
  * Rate limits keep one item per key holding every use still in the window, rather than `max` slot
  * items: the count stays exact when a policy lowers `max` or changes the window, and
  * `countInWindow` reads the same item. The price is that invocations under one key serialise
@@ -41,8 +47,10 @@
  * a list, a `store_damaged` error when asked for by id, and nothing on the credential path.
  *
  * TTL (`expires_at`, epoch seconds) is set only on data that may vanish: terminal requests with
- * `retainUntil`, and rate-limit items once their newest use has left the longest window. Pending
- * requests, events (whose type has no retention time) and review markers never expire.
+ * `retainUntil`, rate-limit items once their newest use has left the longest window, and replay
+ * records from the second their `until` has passed (DynamoDB deletes them within days; until
+ * then the condition on `until`, in ms, already treats them as expired). Pending requests, events
+ * (whose type has no retention time) and review markers never expire.
  *
  * @module
  */
@@ -69,6 +77,7 @@ import type {
   InvokeConditions,
   InvokeRefusal,
   Page,
+  ReplayStore,
   RequestQuery,
   Stores,
 } from "../../ports/stores.ts";
@@ -87,7 +96,7 @@ import {
   pageOfEntries,
 } from "./list_cursor.ts";
 import { quotaRefusal, usesInWindow, windowsByKey } from "./quota_window.ts";
-import { alreadyExists, checkVersion, damagedRecord } from "./record_checks.ts";
+import { alreadyExists, checkReplay, checkVersion, damagedRecord } from "./record_checks.ts";
 
 const PK = TABLE_KEY.partition;
 const SK = TABLE_KEY.sort;
@@ -98,6 +107,8 @@ const USES = "uses";
 const PENDING = "pending";
 const OPEN_EVENT = "event";
 const OPEN_ENDS = "ends";
+const REPLAY_UNTIL = "until";
+const REPLAY_WRITER = "writer";
 
 /** How often a contended transaction is tried before giving up (within the deadline anyway). */
 const MAX_ROUNDS = 40;
@@ -230,17 +241,12 @@ export class DynamoDbBreakglassStore implements BreakglassStore {
         const { uses, version } = await this.#readUses(key);
         const kept = uses.filter(([, id]) => id !== eventId);
         if (version === undefined || kept.length === uses.length) break;
-        const write: TransactItem = kept.length > 0
-          ? { Put: quotaPut(this.#t.name, key, kept, windowMs, version) }
-          : {
-            Delete: {
-              TableName: this.#t.name,
-              Key: quotaKey(key),
-              ConditionExpression: "#ver = :read",
-              ExpressionAttributeNames: { "#ver": VERSION },
-              ExpressionAttributeValues: { ":read": num(version) },
-            },
-          };
+        // An emptied item is written empty, not deleted: the IAM policy Sentinel prints grants no
+        // DeleteItem (a user must not be able to erase a rate limit), and TTL removes it later.
+        const spentAt = Math.max(...uses.map(([use]) => use));
+        const write: TransactItem = {
+          Put: quotaPut(this.#t.name, key, kept, windowMs, version, spentAt),
+        };
         const result = await this.#t.db.transactWriteItems([write]);
         if (result.ok) break;
         await contended(this.#t, result, round, "release");
@@ -389,6 +395,42 @@ export class DynamoDbBreakglassStore implements BreakglassStore {
   }
 }
 
+/** Replay records in DynamoDB: one item per key. */
+export class DynamoDbReplayStore implements ReplayStore {
+  readonly #t: Table;
+
+  constructor(table: Table) {
+    this.#t = table;
+  }
+
+  /**
+   * One conditional PutItem. Its item carries a random `writer`, so that a retry after a lost
+   * answer that finds this call's own first attempt still says true — and a racer that wrote the
+   * same `until` never passes for this call.
+   */
+  async remember(key: string, until: number, now: number): Promise<boolean> {
+    checkReplay(key, until, now);
+    const writer = crypto.randomUUID();
+    const result = await this.#t.db.putItem({
+      TableName: this.#t.name,
+      Item: {
+        ...replayRecordKey(key),
+        [REPLAY_UNTIL]: num(until),
+        [REPLAY_WRITER]: { S: writer },
+        [TTL_ATTRIBUTE]: num(Math.ceil(until / 1000)),
+      },
+      // DynamoDB compares only values of one type; the type check says so, and spares moto.
+      ConditionExpression:
+        "attribute_not_exists(#pk) OR (attribute_type(#until, :number) AND #until <= :now)",
+      ExpressionAttributeNames: { "#pk": PK, "#until": REPLAY_UNTIL },
+      ExpressionAttributeValues: { ":number": { S: "N" }, ":now": num(now) },
+    });
+    if (result.ok) return true;
+    const found = result.item?.[REPLAY_WRITER];
+    return result.retried && found !== undefined && "S" in found && found.S === writer;
+  }
+}
+
 /**
  * The one transaction of an invocation: the event (new), the invoker's open-event marker when it
  * was read (`open`), the rate-limit items, the invoker's review marker (on the condition that it
@@ -445,6 +487,7 @@ export function openDynamoDbStores(name: string, db: DynamoDbClient): Stores {
   return {
     approvals: new DynamoDbApprovalStore(table),
     breakglass: new DynamoDbBreakglassStore(table),
+    replays: new DynamoDbReplayStore(table),
     init: () => initTable(table),
     clock: () => db.serverTime(name, { [PK]: { S: "clock" }, [SK]: { S: "clock" } }),
     close: () => {},
@@ -478,8 +521,8 @@ async function initTable({ name, db }: Table): Promise<string[]> {
   const indexes = definition.GlobalSecondaryIndexes.map((index) => index.IndexName).join(", ");
   return [
     `created the DynamoDB table ${name} (on-demand) with the indexes ${indexes}`,
-    `enabled TTL on ${TTL_ATTRIBUTE}: only terminal requests past their retention and spent ` +
-    "rate-limit items expire",
+    `enabled TTL on ${TTL_ATTRIBUTE}: only terminal requests past their retention, spent ` +
+    "rate-limit items and expired replay records expire",
   ];
 }
 
@@ -661,8 +704,8 @@ function quotaPut(
   uses: [number, string][],
   windowMs: number,
   read: number | undefined,
+  newest = Math.max(...uses.map(([use]) => use)),
 ): PutItemInput {
-  const newest = Math.max(...uses.map(([use]) => use));
   return versionedPut(table, {
     ...quotaKey(key),
     [USES]: { S: JSON.stringify(uses) },
@@ -698,6 +741,10 @@ function recordKey(kind: ListKind, id: string): Item {
 
 function quotaKey(key: string): Item {
   return { [PK]: { S: `quota#${key}` }, [SK]: { S: "quota" } };
+}
+
+function replayRecordKey(key: string): Item {
+  return { [PK]: { S: `replay#${key}` }, [SK]: { S: "replay" } };
 }
 
 /** The item naming `invoker`'s latest event for `profile`: one open event per person and profile. */

@@ -2,7 +2,8 @@
  * Checks and errors both stores share for the records they write: a conditional update must
  * carry a higher version than the one it was computed from (or a second update from the same base
  * could win too), and a new record's id must be new; and for the records they read: one that is
- * asked for by id but damaged is refused with what is wrong and what to do.
+ * asked for by id but damaged is refused with what is wrong and what to do. And what a replay
+ * record may be: a key no store has to cut short or rewrite, and a time it is kept until.
  *
  * @module
  */
@@ -42,4 +43,50 @@ export function damagedRecord(
     "store_damaged",
     `the ${what} ${id} in ${where} is damaged (${why}), so Sentinel cannot show it or act on it; ${fix} (\`${list}\` still lists the others)`,
   );
+}
+
+/**
+ * The longest replay key a store records, in UTF-16 code units (a caller proof's key,
+ * `proof#<64 hex digits>`, has 70). A longer one is refused, never cut short: two keys that share
+ * their first 256 characters stay two keys. (Its `replay#` item key stays far below DynamoDB's
+ * 2,048 bytes for a partition key, at most 3 bytes a code unit.)
+ */
+export const REPLAY_KEY_MAX_LENGTH = 256;
+
+/**
+ * Throws (`internal_error`: the broker makes its keys and times, so a bad one is a bug) unless
+ * `key` is 1 to {@link REPLAY_KEY_MAX_LENGTH} code units of well-formed UTF-16 with no control
+ * character, `until` and `now` are safe integers and `until` is after `now`. The message never
+ * repeats the key itself (it may be huge, or hold what a terminal would act on).
+ */
+export function checkReplay(key: string, until: number, now: number): void {
+  const why = replayProblem(key, until, now);
+  if (why !== undefined) {
+    throw new SentinelError(
+      "internal_error",
+      `a replay record cannot be stored: ${why}; nothing was recorded (a caller proof's key is ` +
+        "proof#<64 hex digits>, kept until a time after now)",
+    );
+  }
+}
+
+/** What is wrong with a replay record, if anything. */
+function replayProblem(key: string, until: number, now: number): string | undefined {
+  if (typeof key !== "string") return "the key is not text";
+  if (key.length === 0) return "the key is empty";
+  if (key.length > REPLAY_KEY_MAX_LENGTH) {
+    return `the key has ${key.length} characters, more than ${REPLAY_KEY_MAX_LENGTH}`;
+  }
+  if (!key.isWellFormed()) return "the key is not well-formed UTF-16 (it holds a lone surrogate)";
+  // deno-lint-ignore no-control-regex -- the point: find a control character
+  const control = key.search(/[\u0000-\u001f\u007f-\u009f]/);
+  if (control >= 0) {
+    const code = key.charCodeAt(control).toString(16).toUpperCase().padStart(4, "0");
+    return `the key holds a control character (U+${code} at position ${control})`;
+  }
+  if (!Number.isSafeInteger(until) || !Number.isSafeInteger(now)) {
+    return `its times must be whole epoch milliseconds (until ${until}, now ${now})`;
+  }
+  if (until <= now) return `it would expire at ${until}, not after now (${now})`;
+  return undefined;
 }

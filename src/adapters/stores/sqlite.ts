@@ -1,18 +1,26 @@
 /**
- * The embedded store (DESIGN §8, §9): approval requests and break-glass events in one SQLite file
- * (`node:sqlite`), for one machine. The file is created 0600 (its new parent directories 0700) —
- * only by commands that write (`request`, `breakglass`, `store init`): a command that reads opens
- * an existing store or says there is none, and a path that is a symbolic link to nothing is
- * refused rather than followed (see {@link prepareFile}). It runs in WAL mode, and waits up to {@link BUSY_TIMEOUT_MS} for another process's write. The schema
- * is created on open and versioned with `PRAGMA user_version`. Every conditional write runs in
- * one `BEGIN IMMEDIATE` transaction, so of two processes computing from the same version exactly
- * one wins, and a break-glass invocation checks its rate limits and records its use atomically.
+ * The embedded store (DESIGN §8, §9, §15): approval requests, break-glass events and the replay
+ * records of broker mode in one SQLite file (`node:sqlite`), for one machine. The file is created
+ * 0600 (its new parent directories 0700) — only by commands that write (`request`, `breakglass`,
+ * `store init`): a command that reads opens an existing store or says there is none, and a path
+ * that is a symbolic link to nothing is refused rather than followed (see {@link prepareFile}). It
+ * runs in WAL mode, and waits up to {@link BUSY_TIMEOUT_MS} for another process's write. The schema
+ * is created on open and versioned with `PRAGMA user_version`; a file of an older version is
+ * brought up to date on open, in one transaction that only adds ({@link MIGRATIONS}: version 1
+ * lacks the replay records), so its records stay — and a Sentinel older than the file then
+ * refuses it, naming both versions. Every conditional write runs in one `BEGIN IMMEDIATE`
+ * transaction, so of two processes computing from the same version exactly one wins, a
+ * break-glass invocation checks its rate limits and records its use atomically, and of two
+ * processes recording one replay key exactly one records it.
  *
  * Bodies are stored as JSON; the columns beside them exist for filters, order and conditions.
  * Every body is read back through core/store_records.ts: a damaged one is named and left out of
  * a list, a `store_damaged` error when asked for by id, and nothing on the credential path.
  * Rate-limit uses live in `quota_uses` (key, time, event), kept for the longest window of a key.
- * Terminal requests past `retainUntil` are deleted when the next request is created.
+ * Terminal requests past `retainUntil` are deleted when the next request is created; expired
+ * replay records, at most {@link REPLAY_PURGE_BATCH} at a time, when the next key is recorded.
+ * A replay record whose time is not a number cannot be judged expired: it counts as seen, and
+ * stays.
  *
  * @module
  */
@@ -34,18 +42,39 @@ import type {
   InvokeConditions,
   InvokeRefusal,
   Page,
+  ReplayStore,
   RequestQuery,
   Stores,
 } from "../../ports/stores.ts";
 import { checkLimit, decodeCursor, type ListKind, pageOfEntries } from "./list_cursor.ts";
 import { quotaRefusal, windowsByKey } from "./quota_window.ts";
-import { alreadyExists, checkVersion, damagedRecord } from "./record_checks.ts";
+import { alreadyExists, checkReplay, checkVersion, damagedRecord } from "./record_checks.ts";
 
 /** How long a write waits for another process's write to finish before failing. */
 export const BUSY_TIMEOUT_MS = 20_000;
 
 /** The schema version this code writes (`PRAGMA user_version`). */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/** How many expired replay records one `remember` deletes at most (it adds one). */
+export const REPLAY_PURGE_BATCH = 100;
+
+/** Replay records (schema version 2): each key until its time, epoch ms. */
+const REPLAYS = `
+CREATE TABLE replays (
+  key TEXT PRIMARY KEY,
+  seen_until INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX replays_by_until ON replays (seen_until);
+`;
+
+/**
+ * What brings a file of each older schema version to the next, in order: the entry of version
+ * `n` makes it `n + 1` (`adds`: what, for `init` to say). Each only adds, so no record is lost.
+ */
+const MIGRATIONS: Readonly<Record<number, { sql: string; adds: string }>> = {
+  1: { sql: REPLAYS, adds: "the table of replay records (broker mode)" },
+};
 
 const SCHEMA = `
 CREATE TABLE requests (
@@ -89,6 +118,7 @@ CREATE TABLE quota_uses (
   event_id TEXT NOT NULL,
   PRIMARY KEY (key, used_at, event_id)
 ) WITHOUT ROWID;
+${REPLAYS}
 PRAGMA user_version = ${SCHEMA_VERSION};
 `;
 
@@ -100,12 +130,15 @@ export interface SqliteOpenOptions {
   setting?: { text: string; from?: string };
 }
 
-/** One SQLite connection, shared by both stores of a {@link Stores} bundle. */
+/** What opening did to the schema of a file. */
+type SchemaChange = { did: "created" } | { did: "upgraded"; from: number } | { did: "nothing" };
+
+/** One SQLite connection, shared by the stores of a {@link Stores} bundle. */
 class Connection {
   readonly path: string;
   readonly db: DatabaseSync;
-  /** Whether opening created the schema. */
-  readonly created: boolean;
+  /** What opening did to the schema. */
+  readonly schema: SchemaChange;
   readonly #statements = new Map<string, StatementSync>();
 
   constructor(path: string, options: SqliteOpenOptions) {
@@ -119,7 +152,7 @@ class Connection {
     try {
       this.db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
       this.db.exec("PRAGMA journal_mode = WAL");
-      this.created = this.#ensureSchema();
+      this.schema = this.#ensureSchema();
     } catch (error) {
       this.db.close();
       throw storeFailure(path, "open", error);
@@ -166,22 +199,30 @@ class Connection {
     if (this.db.isOpen) this.db.close();
   }
 
-  /** Creates the schema when the file has none; true when it did. */
-  #ensureSchema(): boolean {
+  /**
+   * Creates the schema when the file has none, or brings an older one up to date (every step in
+   * one transaction, so a process racing to do the same finds it done).
+   */
+  #ensureSchema(): SchemaChange {
     const version = () => Number(this.db.prepare("PRAGMA user_version").get()?.user_version ?? 0);
-    if (version() === SCHEMA_VERSION) return false;
-    return this.immediate("create the schema of", () => {
+    if (version() === SCHEMA_VERSION) return { did: "nothing" };
+    return this.immediate("create or upgrade the schema of", (): SchemaChange => {
       const found = version();
-      if (found === SCHEMA_VERSION) return false;
-      if (found !== 0) {
+      if (found === SCHEMA_VERSION) return { did: "nothing" };
+      if (found === 0) {
+        this.db.exec(SCHEMA);
+        return { did: "created" };
+      }
+      if (!(found > 0 && found < SCHEMA_VERSION)) {
         throw new SentinelError(
           "invalid_config",
           `the store ${this.path} has schema version ${found}, this Sentinel knows ` +
             `${SCHEMA_VERSION}; use the Sentinel that wrote it, or another store file`,
         );
       }
-      this.db.exec(SCHEMA);
-      return true;
+      for (let step = found; step < SCHEMA_VERSION; step++) this.db.exec(MIGRATIONS[step].sql);
+      this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+      return { did: "upgraded", from: found };
     });
   }
 }
@@ -394,21 +435,66 @@ export class SqliteBreakglassStore implements BreakglassStore {
   }
 }
 
+/** Replay records in SQLite. */
+export class SqliteReplayStore implements ReplayStore {
+  readonly #c: Connection;
+
+  constructor(connection: Connection) {
+    this.#c = connection;
+  }
+
+  /**
+   * In one transaction: deletes up to {@link REPLAY_PURGE_BATCH} records expired at `now`, then
+   * inserts the key, or takes over its record when that has expired (a time that is not a number
+   * never compares as expired: such a record counts as seen).
+   */
+  remember(key: string, until: number, now: number): Promise<boolean> {
+    return settle(() => {
+      checkReplay(key, until, now);
+      return this.#c.immediate("record a replay key in", () => {
+        this.#c.statement(
+          "DELETE FROM replays WHERE key IN (SELECT key FROM replays WHERE seen_until <= ? " +
+            "ORDER BY seen_until LIMIT ?)",
+        ).run(now, REPLAY_PURGE_BATCH);
+        const recorded = this.#c.statement(
+          "INSERT INTO replays (key, seen_until) VALUES (?, ?) ON CONFLICT (key) DO UPDATE " +
+            "SET seen_until = excluded.seen_until WHERE replays.seen_until <= ?",
+        ).run(key, until, now);
+        return Number(recorded.changes) === 1;
+      });
+    });
+  }
+}
+
 /** Opens the SQLite store at `path` (creating it when missing, unless `options.create` is false). */
 export function openSqliteStores(path: string, options: SqliteOpenOptions = {}): Stores {
   const connection = new Connection(path, options);
   return {
     approvals: new SqliteApprovalStore(connection),
     breakglass: new SqliteBreakglassStore(connection),
-    init: () =>
-      Promise.resolve([
-        connection.created
-          ? `created the SQLite store ${path} (schema version ${SCHEMA_VERSION})`
-          : `the SQLite store ${path} exists (schema version ${SCHEMA_VERSION}); left as it is`,
-      ]),
+    replays: new SqliteReplayStore(connection),
+    init: () => Promise.resolve([schemaLine(path, connection.schema)]),
     clock: () => settle(() => fileSystemNow(path)),
     close: () => connection.close(),
   };
+}
+
+/** What `init` says opening did to the schema. */
+function schemaLine(path: string, schema: SchemaChange): string {
+  switch (schema.did) {
+    case "created":
+      return `created the SQLite store ${path} (schema version ${SCHEMA_VERSION})`;
+    case "upgraded": {
+      const added: string[] = [];
+      for (let step = schema.from; step < SCHEMA_VERSION; step++) {
+        added.push(MIGRATIONS[step].adds);
+      }
+      return `upgraded the SQLite store ${path} from schema version ${schema.from} to ` +
+        `${SCHEMA_VERSION}: added ${added.join(", ")}; every record it held stays`;
+    }
+    case "nothing":
+      return `the SQLite store ${path} exists (schema version ${SCHEMA_VERSION}); left as it is`;
+  }
 }
 
 /**

@@ -5,7 +5,9 @@
  *
  * @module
  */
+import type { Identity } from "../../core/identity.ts";
 import {
+  type BrokerDecider,
   type DecisionFacts,
   decisionRecord,
   type IssuanceSubject,
@@ -35,14 +37,21 @@ export interface IssuanceDecision extends ProfileContext {
   record(facts: Omit<DecisionFacts, "decision" | "time" | "cacheHit" | "subject">): Promise<void>;
 }
 
+/** Who a broker decides for: the identity a caller proof established, and the broker. */
+export interface ProvenAsker {
+  identity: Identity;
+  broker: BrokerDecider;
+}
+
 /** Decides a cold issuance; throws (after logging and notifying) when it is refused. */
 export async function decideIssuance(
   deps: Deps,
   profile: ProfileSettings,
   mode: CredentialMode,
-  echo?: (record: Record<string, unknown>) => void,
+  options: { echo?: (record: Record<string, unknown>) => void; asker?: ProvenAsker } = {},
 ): Promise<IssuanceDecision> {
-  const context = await profileContext(deps, profile);
+  const { echo, asker } = options;
+  const context = await profileContext(deps, profile, asker?.identity);
   const { settings, identity, policy } = context;
   const now = deps.clock.now();
   const subject: IssuanceSubject = {
@@ -54,6 +63,7 @@ export async function decideIssuance(
     policySource: policy.source,
     policyHash: policy.hash,
     decisionId: deps.ids.newId(),
+    ...(asker === undefined ? {} : { broker: asker.broker }),
   };
   const compiled = compilePolicy(policy.document);
   const index = indexPolicy(compiled);

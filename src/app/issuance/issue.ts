@@ -11,7 +11,8 @@ import type { CredentialMode } from "../../core/policy/schema.ts";
 import type { Deps } from "../../ports/deps.ts";
 import { decideIssuance } from "./decision.ts";
 import { assumeSession, reissueCached } from "./session.ts";
-import { profileSettings } from "./profile_settings.ts";
+import { profileRoute } from "./profile_settings.ts";
+import { issueThroughBroker } from "./through_broker.ts";
 import { encodeChain, guardRecursion, RESOLVING_ENV } from "./recursion_guard.ts";
 import { type IssueResult, tryWarmCredentials } from "./warm_credentials.ts";
 
@@ -29,6 +30,8 @@ export interface IssueRequest {
   noCache?: boolean;
   /** `--region`, overriding the region settings. */
   region?: string;
+  /** `--server`: the broker, overriding `sentinel_server`. */
+  server?: string;
   /** `--log-file` (v1), overriding `log_file`. */
   logFile?: string;
   /** aws-vault flags from the command line (v1's `--no-session`). */
@@ -53,7 +56,9 @@ export async function issueCredentials(request: IssueRequest, deps: Deps): Promi
     if (warm !== undefined) return warm;
   }
   deps.debug(useCache ? "nothing reusable cached" : "--no-cache: deciding afresh");
-  const profile = await profileSettings(deps, request.profile, request);
+  const route = await profileRoute(deps, request.profile, request);
+  if (route.mode === "broker") return await issueThroughBroker(deps, route, request, key);
+  const profile = route;
   // One issuance per burst: the first caller issues, the others wait for the lock (bounded by
   // the command's budget) and then find its session in the cache.
   const release = await deps.cache.lock(key, profile.settings.timeoutSeconds * 1000);
@@ -62,7 +67,7 @@ export async function issueCredentials(request: IssueRequest, deps: Deps): Promi
       const issuedMeanwhile = await tryWarmCredentials(deps, key, request.mode, request.echo);
       if (issuedMeanwhile !== undefined) return issuedMeanwhile;
     }
-    const decided = await decideIssuance(deps, profile, request.mode, request.echo);
+    const decided = await decideIssuance(deps, profile, request.mode, { echo: request.echo });
     const cached = useCache ? await deps.cache.readCredentials(key) : undefined;
     return await reissueCached(deps, decided, cached) ??
       await assumeSession(deps, decided, key);

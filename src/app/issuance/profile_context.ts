@@ -47,10 +47,15 @@ export function userUnder(
   return policyUserName(identity, identityNaming(document, roleArn, identity.account));
 }
 
-/** Resolves the asker and the policy for a profile's settings. */
+/**
+ * Resolves the asker and the policy for a profile's settings. A broker passes the `caller` a
+ * proof established (core/broker/caller_proof.ts): the base credentials are then the broker's own
+ * and only assume the role.
+ */
 export async function profileContext(
   deps: Deps,
   profile: ProfileSettings,
+  caller?: Identity,
 ): Promise<ProfileContext> {
   const { settings } = profile;
   const signal = AbortSignal.timeout(settings.timeoutSeconds * 1000);
@@ -67,7 +72,7 @@ export async function profileContext(
     signal,
   });
   policyLoad.catch(() => {}); // awaited below, unless the identity fails first
-  const identity = await verifiedIdentity(deps, base.credentials, call);
+  const identity = caller ?? await verifiedIdentity(deps, base.credentials, call);
   const policy = await policyLoad;
   let stores: Promise<Stores> | undefined;
   return {

@@ -8,9 +8,12 @@
 import { filesResolve, staticKeysOf } from "../../core/aws_config/profile.ts";
 import { SentinelError } from "../../core/errors.ts";
 import {
+  type BrokerClientSettings,
   credentialProcessLoop,
   type IssuanceSettings,
+  type ResolvedIssuance,
   resolveIssuance,
+  resolveProfile,
   type SettingFlags,
 } from "../../core/issuance/settings.ts";
 import { type ResolvedSettings, settingsReport } from "../../core/settings.ts";
@@ -26,6 +29,30 @@ export interface ProfileSettings {
   resolved?: ResolvedSettings;
 }
 
+/** A profile a broker serves, and the configuration it came from. */
+export interface BrokerProfile {
+  settings: BrokerClientSettings;
+  config: LoadedConfig;
+}
+
+/** How `profile` is issued: here (its settings) or by a broker; resolved once. */
+export async function profileRoute(
+  deps: Deps,
+  profile: string,
+  flags: SettingFlags = {},
+): Promise<({ mode: "local" } & ProfileSettings) | ({ mode: "broker" } & BrokerProfile)> {
+  const config = await deps.config.load();
+  const route = resolveProfile(profile, config.aws, config.sentinel, deps.env, flags);
+  if (route.mode === "local") {
+    return { mode: "local", ...localProfile(deps, profile, config, route) };
+  }
+  deps.debug(
+    `profile ${profile}: decided by the broker ${route.settings.server} (${route.settings.serverFrom})`,
+  );
+  for (const line of settingsReport(route.resolved)) deps.debug(`setting ${line}`);
+  return { mode: "broker", settings: route.settings, config };
+}
+
 /** Resolves the settings for `profile` (exit 3 for anything wrong in the configuration). */
 export async function profileSettings(
   deps: Deps,
@@ -33,13 +60,20 @@ export async function profileSettings(
   flags: SettingFlags = {},
 ): Promise<ProfileSettings> {
   const config = await deps.config.load();
-  const { settings, resolved } = resolveIssuance(
+  return localProfile(
+    deps,
     profile,
-    config.aws,
-    config.sentinel,
-    deps.env,
-    flags,
+    config,
+    resolveIssuance(profile, config.aws, config.sentinel, deps.env, flags),
   );
+}
+
+function localProfile(
+  deps: Deps,
+  profile: string,
+  config: LoadedConfig,
+  { settings, resolved }: ResolvedIssuance,
+): ProfileSettings {
   deps.debug(
     `profile ${profile}: ${
       settings.layout === "sentinel_keys"
@@ -61,7 +95,12 @@ export async function profileSettings(
 }
 
 /** What to ask the base-credential source for. */
-export function baseRequest({ settings, config }: ProfileSettings): BaseCredentialRequest {
+export function baseRequest(
+  { settings, config }: {
+    settings: Pick<IssuanceSettings, "source" | "sourceProfile" | "awsVaultFlags" | "region">;
+    config: LoadedConfig;
+  },
+): BaseCredentialRequest {
   const staticKeys = settings.sourceProfile === undefined
     ? undefined
     : staticKeysOf(config.aws, settings.sourceProfile);

@@ -18,7 +18,7 @@ import { ExitCode, SentinelError } from "../../core/errors.ts";
 import type { CredentialEndpoint, ServedAnswer } from "../../ports/credential_server.ts";
 import type { Deps } from "../../ports/deps.ts";
 import { issueCredentials, type IssueRequest, type IssueResult } from "./issue.ts";
-import { profileSettings } from "./profile_settings.ts";
+import { profileRoute } from "./profile_settings.ts";
 
 /**
  * The least a served session must have left before its refresh window: a client told its
@@ -147,7 +147,7 @@ export async function startCredentialServing(
   deps: Deps,
   notices: Pick<ServingHooks, "ended" | "failed"> = {},
 ): Promise<StartedServing> {
-  const { settings, config } = await profileSettings(deps, request.profile, request);
+  const { settings, config } = await profileRoute(deps, request.profile, request);
   const first = await issueCredentials(request, deps);
   const serving = credentialServing(first, {
     // A refresh is a new session: a cached one would be the session being replaced.

@@ -19,6 +19,7 @@ function session(n: number, expiration: number): IssueResult {
       expiration,
     },
     region: "us-east-1",
+    sessionDurationSeconds: 3600,
     subject: {
       user: "alice",
       identityArn: "arn:aws:iam::123456789012:user/alice",

@@ -17,7 +17,7 @@ import {
 import { slicePolicy } from "../../core/policy/make_slice.ts";
 import { formatSourceIdentity, roleSessionName } from "../../core/issuance/source_identity.ts";
 import type { SessionCredentials } from "../../ports/aws.ts";
-import type { CredentialEntry } from "../../ports/cache.ts";
+import type { CredentialEntry, LocalCredentialEntry } from "../../ports/cache.ts";
 import type { Deps } from "../../ports/deps.ts";
 import type { IssuanceDecision } from "./decision.ts";
 import { recordDecision } from "../record_decision.ts";
@@ -34,7 +34,8 @@ export async function reissueCached(
 ): Promise<IssueResult | undefined> {
   const { subject, verdict } = decided;
   if (
-    cached === undefined || !entryReusable(cached, decided.now) || cached.grant !== undefined ||
+    cached === undefined || cached.broker !== undefined || !entryReusable(cached, decided.now) ||
+    cached.grant !== undefined ||
     Object.keys(verdict.grant).length > 0 || cached.subject.user !== subject.user ||
     cached.subject.policyHash !== subject.policyHash
   ) return undefined;
@@ -57,11 +58,14 @@ export async function reissueCached(
 /** How far past a session's expiry its policy slice's offset tables reach. */
 const SLICE_MARGIN_MS = 86_400_000;
 
-/** Assumes the role, logs the issuance, caches it (never a break-glass session), returns it. */
+/**
+ * Assumes the role, logs the issuance, caches it under `key` (never a break-glass session; a
+ * broker passes no key: its sessions belong to its callers, who cache them), returns it.
+ */
 export async function assumeSession(
   deps: Deps,
   decided: IssuanceDecision,
-  key: string,
+  key: string | undefined,
 ): Promise<IssueResult> {
   const { settings, verdict, subject, now } = decided;
   const seconds = await usableLength(decided);
@@ -78,7 +82,7 @@ export async function assumeSession(
     throw error;
   }
   await decided.record({ outcome: "issued", ...issued });
-  const entry: CredentialEntry = {
+  const entry: LocalCredentialEntry = {
     subject,
     region: settings.region,
     policyTtlSeconds: settings.policyTtlSeconds,
@@ -106,7 +110,9 @@ export async function assumeSession(
       : { grant: { ...verdict.grant, windowEndsAt: verdict.windowEndsAt } }),
   };
   // A break-glass session is never served from cache: closing the event must end it at once.
-  if (breakglassId === undefined) await deps.cache.writeCredentials(key, entry);
+  if (breakglassId === undefined && key !== undefined) {
+    await deps.cache.writeCredentials(key, entry);
+  }
   return resultOf(entry, false);
 }
 

@@ -16,7 +16,7 @@ import { decisionRecord, type IssuanceSubject } from "../../core/issuance/record
 import { policySourceOf } from "../../core/policy/source.ts";
 import { evaluateSlice } from "../../core/policy/slice.ts";
 import type { CredentialMode } from "../../core/policy/schema.ts";
-import type { CredentialEntry } from "../../ports/cache.ts";
+import type { CredentialEntry, LocalCredentialEntry } from "../../ports/cache.ts";
 import type { Deps } from "../../ports/deps.ts";
 import { recordDecision } from "../record_decision.ts";
 import { guardRecursion } from "./recursion_guard.ts";
@@ -27,6 +27,8 @@ export interface IssueResult {
   region: string;
   subject: IssuanceSubject;
   sourceIdentity: string;
+  /** The session length STS was asked for. */
+  sessionDurationSeconds: number;
   cacheHit: boolean;
 }
 
@@ -37,6 +39,7 @@ export function resultOf(entry: CredentialEntry, cacheHit: boolean): IssueResult
     region: entry.region,
     subject: entry.subject,
     sourceIdentity: entry.sourceIdentity,
+    sessionDurationSeconds: entry.sessionDurationSeconds,
     cacheHit,
   };
 }
@@ -65,6 +68,11 @@ export async function tryWarmCredentials(
   const now = deps.clock.now();
   const entry = await deps.cache.readCredentials(key);
   if (entry === undefined || !entryReusable(entry, now)) return undefined;
+  if (entry.broker !== undefined) {
+    // The broker decided when it issued this session; only the broker can decide again.
+    deps.debug(`served from the cache: ${entry.subject.profile}, issued by ${entry.broker}`);
+    return resultOf(entry, true);
+  }
   if (!(await policyCurrent(deps, entry, now))) return undefined;
 
   // Decided again from the entry's slice of its policy (the rules that can match this user,
@@ -97,7 +105,11 @@ export async function tryWarmCredentials(
  * The policy the entry was issued under is still the current one: for SSM, the one last fetched
  * (within the policy TTL); for a file, the file's text as it is now.
  */
-async function policyCurrent(deps: Deps, entry: CredentialEntry, now: number): Promise<boolean> {
+async function policyCurrent(
+  deps: Deps,
+  entry: LocalCredentialEntry,
+  now: number,
+): Promise<boolean> {
   const source = policySourceOf(entry.subject.policySource);
   if (source.kind === "ssm") {
     const stamp = await deps.cache.readPolicyStamp(entry.subject.policySource);

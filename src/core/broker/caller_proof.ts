@@ -2,8 +2,8 @@
  * The caller proof of broker mode (DESIGN §15): how a client proves who it is to a broker without
  * sending its credentials. The client signs an STS `GetCallerIdentity` request with its own base
  * credentials — the signed headers include `x-sentinel-server` (the broker's id) and
- * `x-sentinel-request` (the SHA-256 of the API call it accompanies) — and sends only the pieces of
- * the signature. The broker rebuilds that STS request itself, with its own pinned STS endpoint, the
+ * `x-sentinel-request` (the SHA-256 of the API call it accompanies, and of a nonce the client picks
+ * for that call) — and sends only the pieces of the signature. The broker rebuilds that STS request itself, with its own pinned STS endpoint, the
  * fixed body, the request hash it computes from what it received and its own id, and lets STS
  * check the signature: a proof made for another call, another broker, or with a header changed no
  * longer matches. Nothing the client names is fetched.
@@ -21,6 +21,7 @@
  *     "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261207/us-east-1/sts/aws4_request, " +
  *     "SignedHeaders=host;x-amz-date;x-sentinel-request;x-sentinel-server, Signature=" + "ab".repeat(32),
  *   "x-sentinel-proof-date": "20261207T101500Z",
+ *   "x-sentinel-proof-nonce": "k2Xy9mQbT1uVn8wZr4LcPa",
  * }));
  * console.assert(proof.ok);
  * if (proof.ok) {
@@ -48,6 +49,7 @@ export const PROOF_HEADERS = {
   authorization: "x-sentinel-proof-authorization",
   date: "x-sentinel-proof-date",
   token: "x-sentinel-proof-token",
+  nonce: "x-sentinel-proof-nonce",
 } as const;
 
 /** How far a proof's date may lie from the broker's clock, either way. */
@@ -63,6 +65,12 @@ export interface CallerProof {
   amzDate: string;
   /** The session token of temporary base credentials. */
   securityToken?: string;
+  /**
+   * Picked by the client for this one call (16 random bytes or more) and covered by the digest:
+   * `x-amz-date` has whole seconds, so without it two calls alike in one second — two AWS CLI
+   * processes asking for the same profile at once — would be one proof, and the second a replay.
+   */
+  nonce: string;
 }
 
 /** The parts of a SigV4 `Authorization` a broker checks. */
@@ -82,6 +90,7 @@ const AUTHORIZATION = new RegExp(
 );
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const TOKEN = /^[A-Za-z0-9+/=]{16,4096}$/;
+const NONCE = /^[A-Za-z0-9_-]{22,128}$/;
 
 /** The proof in a request's headers, or why there is none to check. */
 export function proofOf(
@@ -90,6 +99,7 @@ export function proofOf(
   const authorization = headers.get(PROOF_HEADERS.authorization);
   const amzDate = headers.get(PROOF_HEADERS.date);
   const token = headers.get(PROOF_HEADERS.token) ?? undefined;
+  const nonce = headers.get(PROOF_HEADERS.nonce);
   if (authorization === null || amzDate === null) {
     return {
       ok: false,
@@ -103,9 +113,21 @@ export function proofOf(
   if (token !== undefined && !TOKEN.test(token)) {
     return { ok: false, why: `${PROOF_HEADERS.token} is not a session token` };
   }
+  if (nonce === null || !NONCE.test(nonce)) {
+    return {
+      ok: false,
+      why:
+        `${PROOF_HEADERS.nonce} is missing or not 22-128 characters of A-Z a-z 0-9 _ - (a client older than this broker: update it)`,
+    };
+  }
   return {
     ok: true,
-    proof: { authorization, amzDate, ...(token === undefined ? {} : { securityToken: token }) },
+    proof: {
+      authorization,
+      amzDate,
+      nonce,
+      ...(token === undefined ? {} : { securityToken: token }),
+    },
   };
 }
 
@@ -189,16 +211,22 @@ export function checkProof(
   return { ok: true, parts, signedAt };
 }
 
-/** The digest `x-sentinel-request` carries: SHA-256 (hex) of the call's method, path and body. */
-export async function requestDigest(method: string, path: string, body: string): Promise<string> {
-  const bytes = new TextEncoder().encode(`${method.toUpperCase()}\n${path}\n${body}`);
+/**
+ * The digest `x-sentinel-request` carries: SHA-256 (hex) of the call's method, path, nonce and
+ * body.
+ */
+export async function requestDigest(
+  call: { method: string; path: string; nonce: string; body: string },
+): Promise<string> {
+  const { method, path, nonce, body } = call;
+  const bytes = new TextEncoder().encode(`${method.toUpperCase()}\n${path}\n${nonce}\n${body}`);
   const digest = await crypto.subtle.digest("SHA-256", bytes);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /**
  * The key a proof is remembered under, so that it is accepted once: its signature, which STS
- * made unique to the exact request (the digest and the date are signed).
+ * made unique to the exact request (the digest — with the call's nonce — and the date are signed).
  */
 export function replayKey(parts: SignatureParts): string {
   return `proof#${parts.signature}`;

@@ -12,6 +12,7 @@ import {
 } from "./caller_proof.ts";
 
 const SIGNATURE = "ab".repeat(32);
+const NONCE = "k2Xy9mQbT1uVn8wZr4LcPa_-";
 const NOW = Date.UTC(2026, 11, 7, 10, 15, 0);
 const authorization = (
   signed = "host;x-amz-date;x-sentinel-request;x-sentinel-server",
@@ -22,6 +23,7 @@ const proof = (over: Partial<{ authorization: string; amzDate: string; token: st
   const headers = new Headers({
     [PROOF_HEADERS.authorization]: over.authorization ?? authorization(),
     [PROOF_HEADERS.date]: over.amzDate ?? amzDateOf(NOW),
+    [PROOF_HEADERS.nonce]: NONCE,
   });
   if (over.token !== undefined) headers.set(PROOF_HEADERS.token, over.token);
   const read = proofOf(headers);
@@ -133,15 +135,33 @@ Deno.test("missing, oversized or malformed proof headers are named", () => {
     }),
   );
   assertIncludes(token.ok ? "" : token.why, "not a session token");
+  for (const nonce of [undefined, "short", "x".repeat(129), "has spaces in it, twenty-two+"]) {
+    const headers = new Headers({
+      [PROOF_HEADERS.authorization]: authorization(),
+      [PROOF_HEADERS.date]: "20261207T101500Z",
+    });
+    if (nonce !== undefined) headers.set(PROOF_HEADERS.nonce, nonce);
+    const read = proofOf(headers);
+    assertIncludes(read.ok ? "" : read.why, `${PROOF_HEADERS.nonce} is missing or not`);
+  }
   assertEquals(amzDateMs("20260230T000000Z"), undefined);
   assertEquals(amzDateMs(amzDateOf(NOW)), NOW);
 });
 
-Deno.test("the request digest covers method, path and body; the replay key is the signature", async () => {
-  const a = await requestDigest("POST", "/v1/credentials", '{"profile":"prod"}');
+Deno.test("the request digest covers method, path, nonce and body; the replay key is the signature", async () => {
+  const call = {
+    method: "POST",
+    path: "/v1/credentials",
+    nonce: NONCE,
+    body: '{"profile":"prod"}',
+  };
+  const a = await requestDigest(call);
   assertEquals(a.length, 64);
-  assertEquals(a === await requestDigest("POST", "/v1/credentials", '{"profile":"dev"}'), false);
-  assertEquals(a === await requestDigest("POST", "/v1/whoami", '{"profile":"prod"}'), false);
+  assertEquals(a === await requestDigest({ ...call, body: '{"profile":"dev"}' }), false);
+  assertEquals(a === await requestDigest({ ...call, path: "/v1/whoami" }), false);
+  assertEquals(a === await requestDigest({ ...call, method: "GET" }), false);
+  assertEquals(a === await requestDigest({ ...call, nonce: NONCE + "x" }), false);
+
   const checked = checkProof(proof(), broker);
   assertEquals(checked.ok && replayKey(checked.parts), `proof#${SIGNATURE}`);
 });

@@ -36,6 +36,15 @@ export interface IssuanceSubject {
   policyHash: string;
   /** The id in the SourceIdentity; joins the log line to CloudTrail. */
   decisionId: string;
+  /** In broker mode: the broker that decided, and the caller's unique id as STS proved it. */
+  broker?: BrokerDecider;
+}
+
+/** The broker that decided an issuance, and whom for (DESIGN §15). */
+export interface BrokerDecider {
+  brokerId: string;
+  /** `AIDA…` or `AROA…:session`: a deleted and recreated user is another person. */
+  callerUserId: string;
 }
 
 /** What an approval or a break-glass event lent to an issuance. */
@@ -82,6 +91,9 @@ export function decisionRecord(facts: DecisionFacts): Record<string, unknown> {
     approval_request_id: facts.grant?.approvalRequestId ?? null,
     breakglass_event_id: facts.grant?.breakglassEventId ?? null,
     cache_hit: facts.cacheHit,
+    ...(subject.broker === undefined
+      ? {}
+      : { broker_id: subject.broker.brokerId, caller_user_id: subject.broker.callerUserId }),
     ...(facts.failure === undefined ? {} : { failure: facts.failure }),
   };
 }

@@ -80,7 +80,40 @@ export interface SettingFlags {
   logFile?: string;
   /** aws-vault flags added by the command line (v1's `--no-session`), after the configured ones. */
   awsVaultFlags?: readonly string[];
+  /** `--server`: the broker. */
+  server?: string;
 }
+
+/**
+ * A profile served by a broker (DESIGN §15): the broker decides and issues; this machine only
+ * proves who asks, with the base credentials of the source profile.
+ */
+export interface BrokerClientSettings {
+  profile: string;
+  /** The broker's origin. */
+  server: string;
+  /** Where the server setting came from (`sentinel_server in profile prod`, …). */
+  serverFrom: string;
+  /** A PEM file of extra certificate authorities for the broker's TLS (`server_ca`). */
+  serverCa: string | undefined;
+  sourceProfile: string | undefined;
+  source: CredentialSource;
+  awsVaultFlags: string[];
+  region: string;
+  durationSeconds: number | undefined;
+  refreshWindowSeconds: number;
+  timeoutSeconds: number;
+}
+
+/** How a profile's credentials are issued: decided here, or by a broker. */
+export type ResolvedProfile =
+  | ({ mode: "local" } & ResolvedIssuance)
+  | {
+    mode: "broker";
+    settings: BrokerClientSettings;
+    resolved: ResolvedSettings;
+    section: ProfileSection;
+  };
 
 /** The sources of settings for one profile (or none). */
 export function settingSources(
@@ -99,6 +132,7 @@ export function settingSources(
       "--region": flags.region,
       "--store": flags.store,
       "--log-file": flags.logFile,
+      "--server": flags.server,
     },
   };
 }
@@ -189,7 +223,10 @@ export function issuanceSettings(
   return resolveIssuance(profile, files, config, env, flags).settings;
 }
 
-/** {@link issuanceSettings}, with every setting resolved once and the profile's section. */
+/**
+ * {@link issuanceSettings}, with every setting resolved once and the profile's section; a profile
+ * a broker serves is an error that says so (the command works on profiles decided here).
+ */
 export function resolveIssuance(
   profile: string,
   files: AwsConfigFiles,
@@ -197,12 +234,78 @@ export function resolveIssuance(
   env: Environment,
   flags: SettingFlags = {},
 ): ResolvedIssuance {
+  const route = resolveProfile(profile, files, config, env, flags);
+  if (route.mode === "broker") {
+    throw new SentinelError(
+      "invalid_config",
+      `profile ${profile} is decided by the broker ${route.settings.server} (${route.settings.serverFrom}); this command needs a profile decided on this machine — ask the broker's operators, or use \`sentinel credentials ${profile}\``,
+    );
+  }
+  return route;
+}
+
+/** How `profile`'s credentials are issued, with its settings: resolved once. */
+export function resolveProfile(
+  profile: string,
+  files: AwsConfigFiles,
+  config: ConfigFileSettings,
+  env: Environment,
+  flags: SettingFlags = {},
+): ResolvedProfile {
   const section = effectiveProfile(files, profile);
-  const { layout, roleArn, sourceProfile } = targetOf(profile, section, files.configPath);
   const resolved = resolveSettings(
     settingSources(env, config, { name: profile, section }, flags),
     env.paths,
   );
+  if (resolved.server.value !== undefined) {
+    return {
+      mode: "broker",
+      settings: brokerClient(profile, section, resolved, flags, env),
+      resolved,
+      section,
+    };
+  }
+  return { mode: "local", ...localIssuance(profile, files, config, env, flags, section, resolved) };
+}
+
+/** A broker profile's settings: its source of base credentials and the session's bounds. */
+function brokerClient(
+  profile: string,
+  section: ProfileSection,
+  resolved: ResolvedSettings,
+  flags: SettingFlags,
+  env: Environment,
+): BrokerClientSettings {
+  const sourceProfile = section.sentinel_source_profile ?? section.source_profile;
+  const source = resolved.source.value!;
+  refuseIncomplete(profile, section, "sentinel_keys", source, sourceProfile);
+  return {
+    profile,
+    server: resolved.server.value!,
+    serverFrom: resolved.server.from ?? "the server setting",
+    serverCa: resolved.server_ca.value === undefined
+      ? undefined
+      : expandHome(resolved.server_ca.value, env.paths.home),
+    sourceProfile,
+    source,
+    awsVaultFlags: [...new Set([...resolved.aws_vault_flags.value!, ...flags.awsVaultFlags ?? []])],
+    region: regionFrom(resolved).region,
+    durationSeconds: flags.durationSeconds ?? profileDuration(profile, section),
+    refreshWindowSeconds: resolved.refresh_window.value!,
+    timeoutSeconds: resolved.timeout.value!,
+  };
+}
+
+function localIssuance(
+  profile: string,
+  files: AwsConfigFiles,
+  config: ConfigFileSettings,
+  env: Environment,
+  flags: SettingFlags,
+  section: ProfileSection,
+  resolved: ResolvedSettings,
+): ResolvedIssuance {
+  const { layout, roleArn, sourceProfile } = targetOf(profile, section, files.configPath);
   const policy = policyFrom(resolved.policy, env);
   if (policy === undefined) {
     throw new SentinelError(

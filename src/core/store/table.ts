@@ -47,14 +47,16 @@ export const STORE_INDEXES = {
 
 /**
  * The TTL attribute (epoch seconds). Only data that may vanish carries it: terminal approval
- * requests with `retainUntil`, and rate-limit items once their newest use has left the window.
- * Pending requests, break-glass events and review markers never do.
+ * requests with `retainUntil`, rate-limit items once their newest use has left the window, and
+ * replay records (broker mode) once their time has passed. Pending requests, break-glass events
+ * and review markers never do.
  */
 export const TTL_ATTRIBUTE = "expires_at";
 
 /**
  * The DynamoDB actions the store performs while in use (TransactWriteItems is authorised per
- * item as PutItem, UpdateItem and ConditionCheckItem). It never deletes: records leave only by TTL.
+ * item as PutItem, UpdateItem and ConditionCheckItem; a replay record is a conditional PutItem).
+ * It never deletes: records leave only by TTL.
  */
 export const STORE_ITEM_ACTIONS = [
   "dynamodb:GetItem",
