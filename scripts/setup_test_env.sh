@@ -13,6 +13,8 @@ mkdir -p "$bin"
 
 MOTO_VERSION=5.2.5
 AWSCLI_VERSION=1.46.3
+# Checks the deployment template (test/deploy_*); pinned so a new rule cannot fail a fresh machine.
+CFN_LINT_VERSION=1.58.0
 # The maintained fork (github.com/byteness/aws-vault/v7) is preferred; where the Go module proxy
 # refuses it, the last upstream release (99designs v7.2.0, same CLI and file backend) is built.
 AWS_VAULT_MODULES=("github.com/byteness/aws-vault/v7@v7.9.3" "github.com/99designs/aws-vault/v7@v7.2.0")
@@ -20,12 +22,12 @@ AWS_VAULT_MODULES=("github.com/byteness/aws-vault/v7@v7.9.3" "github.com/99desig
 log() { printf 'setup: %s\n' "$*" >&2; }
 
 python_peers() {
-  local stamp="$venv/.installed-moto$MOTO_VERSION-awscli$AWSCLI_VERSION"
+  local stamp="$venv/.installed-moto$MOTO_VERSION-awscli$AWSCLI_VERSION-cfnlint$CFN_LINT_VERSION"
   [[ -f "$stamp" ]] && return 0
-  log "installing moto[server]==$MOTO_VERSION and awscli==$AWSCLI_VERSION into $venv"
+  log "installing moto[server]==$MOTO_VERSION, awscli==$AWSCLI_VERSION and cfn-lint==$CFN_LINT_VERSION into $venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check \
-    "moto[server]==$MOTO_VERSION" "awscli==$AWSCLI_VERSION"
+    "moto[server]==$MOTO_VERSION" "awscli==$AWSCLI_VERSION" "cfn-lint==$CFN_LINT_VERSION"
   touch "$stamp"
 }
 

@@ -152,3 +152,95 @@ Deno.test("TLS: a broker serving its own certificate is reached with server_ca; 
   assertEquals(cleartext.code, 3, cleartext.stderr);
   assertIncludes(cleartext.stderr, "http:// only to 127.0.0.1");
 });
+
+Deno.test("every proof is unique: identical calls made at once (the same x-amz-date second) are all answered", async () => {
+  await using world = await brokerWorld();
+  const alice = await world.client("alice");
+  const runs = await Promise.all(
+    [1, 2, 3, 4].map(() =>
+      runSentinel(["whoami", "--profile", "prod", "--output", "json"], { env: alice.env })
+    ),
+  );
+  assertEquals(runs.map((run) => run.code), [0, 0, 0, 0], runs.map((run) => run.stderr).join("\n"));
+  const calls = world.broker.accessLog().filter((line) => line.path === "/v1/whoami");
+  assertEquals(calls.map((line) => line.status), [200, 200, 200, 200]);
+});
+
+Deno.test("SIGTERM drains: a call in flight when the broker is told to stop still gets its credentials; the broker then exits 0 and takes no new call", async () => {
+  await using world = await brokerWorld();
+  let arrived!: () => void;
+  const assumeArrived = new Promise<void>((resolve) => arrived = resolve);
+  // A TCP relay to moto that holds an AssumeRole 1.5 s, so the call is in flight when SIGTERM
+  // comes; bytes pass unchanged (moto checks the signatures, which cover the Host).
+  const moto = new URL(world.moto.endpoint);
+  const relay = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  (async () => {
+    for await (const inbound of relay) {
+      (async () => {
+        const outbound = await Deno.connect({ hostname: moto.hostname, port: Number(moto.port) });
+        const back = outbound.readable.pipeTo(inbound.writable).catch(() => {});
+        const writer = outbound.writable.getWriter();
+        try {
+          for await (const chunk of inbound.readable) {
+            if (new TextDecoder().decode(chunk).includes("Action=AssumeRole")) {
+              arrived();
+              await new Promise((resolve) => setTimeout(resolve, 1500));
+            }
+            await writer.write(chunk);
+          }
+          await writer.close();
+        } catch { /* a side closed */ }
+        await back;
+      })();
+    }
+  })().catch(() => {});
+  const slowSts = {
+    addr: relay.addr as Deno.NetAddr,
+    shutdown: () => Promise.resolve(relay.close()),
+  };
+  const within = <T>(promise: Promise<T>, what: string) =>
+    Promise.race([
+      promise,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`${what}: no end in 60 s`)), 60_000)
+      ),
+    ]);
+  try {
+    const draining = await world.startBroker([], {
+      AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${slowSts.addr.port}`,
+    });
+    const alice = await world.client("alice", draining.url);
+    const call = runSentinel(["credentials", "prod"], { env: alice.env });
+    await within(Promise.race([assumeArrived, call]), "the AssumeRole to arrive");
+    const exit = draining.stop();
+    const issued = await within(call, "the call in flight");
+    assertEquals(issued.code, 0, issued.stderr);
+    assertEquals(JSON.parse(issued.stdout).Version, 1);
+    assertEquals(await within(exit, "the broker's exit"), 0, draining.stderr());
+    const after = await runSentinel(["credentials", "prod", "--no-cache"], { env: alice.env });
+    assertEquals(after.code, 6);
+    assertIncludes(after.stderr, `cannot reach the broker ${draining.url}`);
+  } finally {
+    await slowSts.shutdown();
+  }
+});
+
+Deno.test("a broker decides many calls at once: 8 clients' credentials all issued, the decision log chained", async () => {
+  await using world = await brokerWorld();
+  const alice = await world.client("alice");
+  const runs = await Promise.all(
+    Array.from(
+      { length: 8 },
+      () => runSentinel(["credentials", "prod", "--no-cache"], { env: alice.env }),
+    ),
+  );
+  assertEquals(
+    runs.map((run) => run.code),
+    Array(8).fill(0),
+    runs.map((run) => run.stderr).join("\n"),
+  );
+  const issued = (await world.brokerHome.readLog()).filter((line) => line.outcome === "issued");
+  assertEquals(issued.length, 8);
+  const verify = await runSentinel(["audit", "verify"], { env: world.brokerHome.env });
+  assertEquals(verify.code, 0, verify.stderr);
+});

@@ -110,9 +110,18 @@ async function awsVaultHolds(profile: string): Promise<boolean> {
   return (await awsVaultCredentialNames())?.includes(profile) ?? false;
 }
 
-/** Whether an executable named `name` is on PATH. */
+/** What {@link onPath} found, per name and PATH: a broker asks once per call, not once per process. */
+const found = new Map<string, boolean>();
+
+/** Whether an executable named `name` is on PATH (looked up once per process). */
 export function onPath(name: string, env: Environment): boolean {
-  return whichOn(name, env.get("PATH")) !== undefined;
+  const key = `${name}\0${env.get("PATH") ?? ""}`;
+  let on = found.get(key);
+  if (on === undefined) {
+    on = whichOn(name, env.get("PATH")) !== undefined;
+    found.set(key, on);
+  }
+  return on;
 }
 
 /**

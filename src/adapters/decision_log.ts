@@ -34,8 +34,32 @@ export interface AppendHooks {
   sync?: (file: Deno.FsFile) => void;
 }
 
+/** The append in progress per log path in this process (see {@link appendDecision}). */
+const appending = new Map<string, Promise<unknown>>();
+
 /**
- * Appends one record (an object without `prev_hash`) and returns the line written.
+ * Appends one record (an object without `prev_hash`) and returns the line written. Appends to
+ * one log from this process run one at a time: the file lock is taken with a blocking call,
+ * so a second append in the same process (a broker deciding two calls at once) waiting for it
+ * while the first awaits its hash would stop the process for good.
+ */
+export function appendDecision(
+  path: string,
+  record: Record<string, unknown>,
+  hooks: AppendHooks = {},
+): Promise<string> {
+  const next = (appending.get(path) ?? Promise.resolve()).catch(() => {})
+    .then(() => appendLocked(path, record, hooks));
+  appending.set(path, next);
+  const forget = () => {
+    if (appending.get(path) === next) appending.delete(path);
+  };
+  next.then(forget, forget);
+  return next;
+}
+
+/**
+ * One append, under the log's file lock.
  *
  * Whole or nothing: the record is written as one buffer, flushed, and on any failure (a full
  * disk, an I/O error) the file is cut back to its previous length before the error is thrown, so
@@ -50,10 +74,10 @@ export interface AppendHooks {
  * File operations are synchronous: this runs once per process, on the warm path, where each
  * first async op costs.
  */
-export async function appendDecision(
+async function appendLocked(
   path: string,
   record: Record<string, unknown>,
-  hooks: AppendHooks = {},
+  hooks: AppendHooks,
 ): Promise<string> {
   const before = lstatIfExists(path);
   refuseNonRegular(path, before);

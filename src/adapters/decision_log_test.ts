@@ -210,3 +210,28 @@ Deno.test({
     assertEquals(lines(text).at(-1).n, 100);
   },
 });
+
+Deno.test("appends from one process at once (a broker deciding many calls) all land, chained in order; a failed one does not stop the next", async () => {
+  await withLog(async (path) => {
+    const written = await Promise.all(
+      Array.from({ length: 40 }, (_, n) => appendDecision(path, record(n))),
+    );
+    const logged = lines(await Deno.readTextFile(path));
+    assertEquals(logged.length, 40);
+    assertEquals(logged.map((line) => line.n), written.map((line) => JSON.parse(line).n));
+    assertEquals(await verifyDecisionLog(await Deno.readTextFile(path)), {
+      ok: true,
+      lines: 40,
+      repairs: [],
+    });
+    const failing = appendDecision(path, record(40), {
+      sync: () => {
+        throw new Error("EIO");
+      },
+    });
+    const after = appendDecision(path, record(41));
+    await assertRejects(failing, "EIO");
+    assertEquals(JSON.parse(await after).n, 41);
+    assertEquals(lines(await Deno.readTextFile(path)).length, 41);
+  });
+});

@@ -52,8 +52,9 @@ export async function loadPolicy(deps: Deps, request: PolicyRequest): Promise<Po
   ) return cached;
   if (source.kind === "file" && source.path !== "-" && cached !== undefined) {
     // The file's hash from its bytes: no decoding when it is the cached policy.
+    // A file policy's stamp is never read (the warm path hashes the file itself): nothing to renew.
     const hash = await deps.files.textHash(source.path).catch(() => undefined);
-    if (hash === cached.hash) return await restamped(deps, cached, now);
+    if (hash === cached.hash) return cached;
   }
   const text = source.kind === "file"
     ? await readPolicyFile(deps, source.path, request.ttlSeconds !== undefined, request.sourceFrom)

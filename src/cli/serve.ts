@@ -17,8 +17,10 @@ import { human } from "./render.ts";
 import { VERSION } from "./version.ts";
 
 const ABOUT = `
-The broker decides and issues with its own AWS identity (--aws-profile, else the environment:
-keys, an instance or task role). Make it the only principal the protected roles trust:
+The broker decides and issues with its own AWS identity: --aws-profile (any profile the AWS SDK
+reads; on EC2 or ECS, a role profile with credential_source = Ec2InstanceMetadata or EcsContainer),
+else AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in its environment. Make it the only principal
+the protected roles trust:
   sentinel enforce trust-policy --broker-role <the broker's role ARN>
 Its profiles are those of its own ~/.aws/config (sentinel_role_arn, sentinel_policy, …), as for
 local mode. Clients set sentinel_server (or SENTINEL_SERVER) to the broker id, the URL they reach
@@ -26,7 +28,9 @@ it at; proofs name it, so a proof made for one broker is refused by another.
 
 API (v1): GET /v1/health (unauthenticated), POST /v1/credentials, POST /v1/whoami. The access log
 is one JSON line per call on stdout; operator messages go to stderr. SIGTERM or Ctrl-C stops
-accepting calls and lets those in flight finish.`;
+accepting calls and lets those in flight finish. Limits: per caller (the proof's access key at
+its address; --caller-rate), per client address for callers not yet proven there (a flood of made-up
+keys slows newcomers, not proven callers), and calls decided at once (--max-in-flight).`;
 
 const positive = (flag: string) => (text: string) => {
   const value = Number(text);

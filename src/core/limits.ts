@@ -16,6 +16,12 @@ export const STS_MAX_DURATION_SECONDS = 43_200;
 export const MIN_WINDOW_SECONDS = 1_200;
 /** The session length asked for when nothing else says: one hour. */
 export const DEFAULT_SESSION_SECONDS = 3_600;
+
+/**
+ * The longest session STS gives when the caller is itself a role session (role chaining): a
+ * broker whose identity is an assumed role (an ECS task, an EC2 instance profile) asks no longer.
+ */
+export const ROLE_CHAINING_MAX_SECONDS = 3_600;
 /** The region used when no flag, profile or environment names one. */
 export const DEFAULT_REGION = "us-east-1";
 /**

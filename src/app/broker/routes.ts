@@ -11,18 +11,21 @@
 import {
   BROKER_PATHS,
   type CredentialsAnswer,
-  type CredentialsCall,
   type HealthAnswer,
-  parseCredentialsCall,
-  parseEmptyCall,
   refusalBody,
   refusalStatus,
   type WhoamiAnswer,
 } from "../../core/broker/api.ts";
+import {
+  type CredentialsCall,
+  parseCredentialsCall,
+  parseEmptyCall,
+} from "../../core/broker/calls.ts";
 import { proofOf, type ProvenCaller } from "../../core/broker/caller_proof.ts";
 import { RateLimiter, RecentlyProven } from "../../core/broker/rate_limit.ts";
 import { ExitCode, SentinelError } from "../../core/errors.ts";
 import { identityFromArn } from "../../core/identity.ts";
+import { ROLE_CHAINING_MAX_SECONDS } from "../../core/limits.ts";
 import type { BrokerReply, ListenedCall } from "../../ports/broker.ts";
 import type { Deps } from "../../ports/deps.ts";
 import { decideIssuance } from "../issuance/decision.ts";
@@ -201,7 +204,9 @@ export class BrokerRoutes {
   async #profile(caller: ProvenCaller, asked: CredentialsCall) {
     try {
       return await profileSettings(this.#deps, asked.profile, {
-        durationSeconds: asked.durationSeconds,
+        durationSeconds: this.#setup.identity.kind === "assumed_role"
+          ? Math.min(asked.durationSeconds ?? ROLE_CHAINING_MAX_SECONDS, ROLE_CHAINING_MAX_SECONDS)
+          : asked.durationSeconds,
       });
     } catch (error) {
       if (!(error instanceof SentinelError) || error.exitCode !== ExitCode.InvalidConfig) {

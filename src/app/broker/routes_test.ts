@@ -19,7 +19,7 @@ rules:
   - name: bob-prod
     effect: allow
     conditions: { profiles: [prod], users: [bob] }
-    max_duration: 1h
+    max_duration: 4h
 `;
 
 const BROKER = "https://sentinel.example.com";
@@ -55,14 +55,17 @@ class StandInSts implements ProofSts {
   }
 }
 
-function world(limits: Partial<BrokerLimits> = {}) {
+function world(
+  limits: Partial<BrokerLimits> = {},
+  brokerArn = "arn:aws:iam::123456789012:user/alice",
+) {
   const team = new FakeTeam({ policy: POLICY });
   const deps = team.deps();
   const sts = new StandInSts();
   const setup: BrokerSetup = {
     brokerId: BROKER,
     version: "0.0.0-test",
-    identity: identityFromArn("arn:aws:iam::123456789012:user/alice")!,
+    identity: identityFromArn(brokerArn)!,
     store: parseStoreLocation(STORE, "/home/alice"),
     stores: () => Promise.resolve(team.store()),
     sts,
@@ -176,6 +179,34 @@ Deno.test("past the bound on calls in flight the broker answers 503 at once inst
   assertEquals((await slow).status, 200);
   assertTrue((await routes.answer(call("/v1/whoami", {}, "carol"))).status === 200);
 });
+
+Deno.test("a profile the broker does not serve is 404; a broken configuration is told to the operator, not to the caller", async () => {
+  const { team, routes, call } = world();
+  const unknown = await routes.answer(call("/v1/credentials", { profile: "staging" }));
+  assertEquals([unknown.status, (unknown.body as { code: string }).code], [404, "unknown_profile"]);
+  assertIncludes((unknown.body as { message: string }).message, 'serves no profile "staging"');
+  team.setPolicy("version: 1\nrules: [{");
+  const broken = await routes.answer(call("/v1/credentials", { profile: "prod" }));
+  const body = broken.body as { code: string; message: string; details: string[] };
+  assertEquals([broken.status, body.code], [500, "invalid_config"]);
+  assertIncludes(body.message, "its operators see why in the broker's log");
+  assertTrue(!JSON.stringify(body).includes("/home/alice"), "no path of the broker's files");
+});
+
+Deno.test("a broker that is itself a role session asks STS for at most an hour (role chaining); an IAM-user broker for what was asked", async () => {
+  const role = world({}, "arn:aws:sts::123456789012:assumed-role/SentinelBroker/task-1");
+  const capped = await role.routes.answer(call2(role, { profile: "prod", duration_seconds: 7200 }));
+  assertEquals(capped.status, 200, JSON.stringify(capped.body));
+  assertEquals(role.team.aws.assumeRoleCalls()[0].get("DurationSeconds"), "3600");
+  const user = world();
+  const asked = await user.routes.answer(call2(user, { profile: "prod", duration_seconds: 7200 }));
+  assertEquals(asked.status, 200);
+  assertEquals(user.team.aws.assumeRoleCalls()[0].get("DurationSeconds"), "7200");
+});
+
+function call2(w: ReturnType<typeof world>, body: unknown) {
+  return w.call("/v1/credentials", body);
+}
 
 Deno.test("limits before the proof: a flood naming bob's key id at one address leaves bob alone at his; newcomers share their address's bucket, callers proven there skip it", async () => {
   const { sts, routes, call } = world({

@@ -8,7 +8,6 @@ import type { ListenAddress } from "../../core/broker/listen.ts";
 import { MAX_BODY_BYTES } from "../../core/broker/api.ts";
 import type { StoreSetting } from "../../core/store/location.ts";
 import type { AccessEntry } from "../../ports/broker.ts";
-import type { DecisionLog } from "../../ports/decision_log.ts";
 import type { Deps } from "../../ports/deps.ts";
 import { BrokerRoutes } from "./routes.ts";
 import { type BrokerOptions, brokerSetup } from "./setup.ts";
@@ -31,34 +30,12 @@ export interface ServeOptions extends BrokerOptions {
   }): void;
 }
 
-/**
- * The decision log, one append at a time in this process. The log's file lock is taken
- * synchronously and held across an `await` (adapters/decision_log.ts: a CLI process makes one
- * decision); a broker makes many at once, and a second append waiting on that lock blocked the
- * event loop the first one needed to release it — two concurrent decisions hung the broker for
- * good. Queued here, appends from this process never meet at the lock (other processes still do,
- * and wait there as before).
- */
-export function oneAppendAtATime(log: DecisionLog): DecisionLog {
-  let last: Promise<unknown> = Promise.resolve();
-  return {
-    append(path, record) {
-      const appended = last.then(() => log.append(path, record));
-      last = appended.catch(() => {});
-      return appended;
-    },
-  };
-}
-
 /** Serves until `stop` aborts, then drains. */
 export async function serveBroker(
-  given: Deps,
+  deps: Deps,
   options: ServeOptions,
   stop: AbortSignal,
 ): Promise<void> {
-  const deps: Deps = Object.create(given, {
-    decisionLog: { value: oneAppendAtATime(given.decisionLog) },
-  });
   const tls = options.tls === undefined ? undefined : {
     cert: await deps.files.readText(options.tls.certFile, "the TLS certificate (--tls-cert)"),
     key: await deps.files.readText(options.tls.keyFile, "the TLS key (--tls-key)"),

@@ -1,13 +1,7 @@
 import { assertEquals, assertTrue } from "../../../test/assert.ts";
 import { SentinelError } from "../errors.ts";
-import {
-  parseCredentialsCall,
-  parseEmptyCall,
-  refusalBody,
-  refusalFrom,
-  refusalStatus,
-  repeatedKey,
-} from "./api.ts";
+import { refusalBody, refusalFrom, refusalStatus } from "./api.ts";
+import { parseCredentialsCall, parseEmptyCall, repeatedKey } from "./calls.ts";
 
 Deno.test("a credentials call is read strictly: a profile name, an STS duration, a known mode, nothing else", () => {
   assertEquals(parseCredentialsCall('{"profile":"prod"}'), {
