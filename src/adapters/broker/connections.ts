@@ -43,6 +43,8 @@ interface Held {
   remote: string;
   /** Requests being answered on it. */
   busy: number;
+  /** Whether a request ever started on it. */
+  used: boolean;
   /** Since when it has had no request in progress (performance.now()). */
   idleSince: number;
   timer?: ReturnType<typeof setTimeout>;
@@ -72,6 +74,7 @@ export class ConnectionGuard {
     const held = this.#held.get(port);
     if (held === undefined) return;
     held.busy++;
+    held.used = true;
     clearTimeout(held.timer);
   }
 
@@ -126,8 +129,17 @@ export class ConnectionGuard {
     } catch { /* already */ }
   }
 
-  /** Closes every connection (after a shutdown's drain). */
-  closeAll(): void {
+  /**
+   * After the inner server's drain: closes the connections that never started a request, waits up
+   * to `ms` for the answers still in the others' pipes to reach their callers (each pipe ends
+   * when the inner server closes its side), then closes the rest.
+   */
+  async closeAll(ms: number): Promise<void> {
+    for (const [port, held] of [...this.#held]) if (!held.used) this.#drop(port);
+    const deadline = performance.now() + ms;
+    while (this.#held.size > 0 && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     for (const port of [...this.#held.keys()]) this.#drop(port);
   }
 
@@ -156,7 +168,14 @@ export class ConnectionGuard {
     }
     const port = (upstream.localAddr as Deno.NetAddr).port;
     const remote = conn.remoteAddr.transport === "tcp" ? conn.remoteAddr.hostname : "?";
-    const held: Held = { conn, upstream, remote, busy: 0, idleSince: performance.now() };
+    const held: Held = {
+      conn,
+      upstream,
+      remote,
+      busy: 0,
+      used: false,
+      idleSince: performance.now(),
+    };
     this.#held.set(port, held);
     this.#arm(port, held, HEADERS_MS);
     await Promise.allSettled([

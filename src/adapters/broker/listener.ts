@@ -202,7 +202,7 @@ export const denoListener: BrokerListener = {
         guard.stop(outer);
         await accepting;
         await inner.shutdown().catch(() => {});
-        guard.closeAll();
+        await guard.closeAll(5_000);
         finish();
       },
       finished,
