@@ -152,7 +152,10 @@ export function serveCommand(ctx: CommandContext) {
       .addOption(regionOption())
       .addOption(storeOption())
       .addOption(
-        new Option("--caller-rate <per-second>", "calls per second one caller may make (burst: 4×)")
+        new Option(
+          "--caller-rate <per-second>",
+          "calls per second one caller may make from one address (burst: 4×)",
+        )
           .argParser(positive("--caller-rate")),
       )
       .addOption(

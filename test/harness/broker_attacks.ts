@@ -250,8 +250,8 @@ export function assertNoSecrets(brokers: RunningBroker[], secrets: string[]): vo
   }
 }
 
-/** The broker's proof host (its pinned STS) from its health. */
+/** The broker's proof host (its pinned STS) from its health (on a connection of its own). */
 export async function proofHost(url: string): Promise<string> {
-  const health = await (await fetch(`${url}/v1/health`)).json();
-  return health.proof_host;
+  const health = await send(url, { method: "GET", path: "/v1/health" });
+  return String(health.body.proof_host);
 }

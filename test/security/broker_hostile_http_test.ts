@@ -153,6 +153,58 @@ Deno.test("half-open connections do not stop other callers: with 100 sockets stu
   }
 });
 
+Deno.test("a client holding sockets cannot stop the broker: with its open-file limit lowered to 400, 500 sockets stuck in half a request line leave it listening, an honest call is answered at once, and the broker lets go of them within the header deadline", async () => {
+  await using world = await brokerWorld();
+  const port = portOf(world.broker.url);
+  const pid = world.broker.process.pid;
+  const descriptors = () => [...Deno.readDirSync(`/proc/${pid}/fd`)].length;
+  const limited = await new Deno.Command("prlimit", {
+    args: ["--pid", String(pid), "--nofile=400:400"],
+  }).output();
+  assertEquals(limited.code, 0, new TextDecoder().decode(limited.stderr));
+  const baseline = descriptors();
+  const stuck: Deno.Conn[] = [];
+  try {
+    for (let i = 0; i < 500; i++) {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      await writeAll(conn, encode(`POST ${CREDENTIALS.slice(0, 6)}`)).catch(() => {});
+      stuck.push(conn);
+    }
+    const during = await honestWhoami(world);
+    assertEquals(during.status, 200, during.text);
+    assertTrue(during.ms < 3_000, `whoami took ${during.ms} ms beside 500 stuck sockets`);
+    // The broker closes them: at once (the oldest idle, to make room) or at the header deadline.
+    const closedBy = Date.now() + 13_000;
+    const closed = await Promise.all(stuck.map(async (conn) => {
+      const timer = setTimeout(() => conn.close(), closedBy - Date.now());
+      try {
+        return await conn.read(new Uint8Array(1024)) === null && Date.now() < closedBy;
+      } catch {
+        return Date.now() < closedBy; // reset by the broker (not closed by the timer)
+      } finally {
+        clearTimeout(timer);
+      }
+    }));
+    // Some may never have reached the broker (a full accept queue drops a handshake's last ACK,
+    // the client's kernel retries for minutes); what matters is that the broker holds none.
+    assertTrue(closed.filter(Boolean).length >= 400, `${closed.filter(Boolean).length} closed`);
+    assertTrue(
+      descriptors() <= baseline + 40,
+      `the broker holds ${descriptors()} descriptors (${baseline} before; 500 stuck: 1,500)`,
+    );
+    const after = await honestWhoami(world);
+    assertEquals(after.status, 200, after.text);
+    assertTrue(!world.broker.stderr().includes("Too many open files"), world.broker.stderr());
+    assertEquals(await world.broker.stop(), 0, world.broker.stderr());
+  } finally {
+    for (const conn of stuck) {
+      try {
+        conn.close();
+      } catch { /* closed */ }
+    }
+  }
+});
+
 Deno.test("malformed HTTP is refused by the HTTP layer: 1,000 headers, a 1 MB header, two Content-Lengths, Content-Length with chunked; the broker keeps answering", async () => {
   await using world = await brokerWorld();
   const port = portOf(world.broker.url);

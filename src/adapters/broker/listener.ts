@@ -1,6 +1,7 @@
 /**
  * The broker's HTTP listener on Deno.serve. It treats every byte from a client as hostile and
- * bounds what a client can make it hold: a body over the limit is refused unread (413), a body
+ * bounds what a client can make it hold: its connections (a request must start within seconds of
+ * connecting; connections.ts), a body over the limit is refused unread (413), a body
  * that does not arrive in time is refused (408), a body that is not UTF-8 is refused (400). The
  * path routed is the one the request line sent, never one a `Host` header makes up, and only in
  * canonical form, so a proxy in front and the broker cannot read one request two ways. Every
@@ -17,6 +18,7 @@ import type {
 } from "../../ports/broker.ts";
 import { BROKER_PATHS } from "../../core/broker/api.ts";
 import { readBounded } from "./bounded_read.ts";
+import { ConnectionGuard } from "./connections.ts";
 
 /** A `Host` header: a name or an address, `[v6]` in brackets, and an optional port. */
 const HOST = /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
@@ -150,25 +152,82 @@ async function answerOne(
   });
 }
 
-/** Listens on Deno.serve. */
+/**
+ * Listens on Deno.serve behind a {@link ConnectionGuard}: the broker's address is a listener of its
+ * own, whose connections reach Deno.serve on an ephemeral loopback port through pipes the guard
+ * bounds (connections.ts says how and why). TLS ends at the broker's own listener. Should Deno.serve
+ * stop while the broker runs (out of descriptors), it is started again on a new port.
+ */
 export const denoListener: BrokerListener = {
   listen(options, answer) {
-    const server = Deno.serve({
-      hostname: options.hostname,
-      port: options.port,
-      ...(options.tls === undefined ? {} : { cert: options.tls.cert, key: options.tls.key }),
-      onListen: () => {},
-      handler: (request, info) => {
-        const remote = info.remoteAddr.transport === "tcp" ? info.remoteAddr.hostname : "?";
-        return answerOne(request, remote, options, answer);
-      },
-    });
-    const address = server.addr as Deno.NetAddr;
+    const outer = options.tls === undefined
+      ? Deno.listen({ hostname: options.hostname, port: options.port })
+      : Deno.listenTls({
+        hostname: options.hostname,
+        port: options.port,
+        cert: options.tls.cert,
+        key: options.tls.key,
+      });
+    let stopping = false;
+    const guard = new ConnectionGuard(0);
+    const handler = (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) =>
+      guarded(guard, request, info, options, answer);
+    const serveInner = (): Deno.HttpServer<Deno.NetAddr> => {
+      const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {}, handler });
+      server.finished.catch(() => restart());
+      return server;
+    };
+    const restart = async () => {
+      while (!stopping) {
+        guard.pressure();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        try {
+          inner = serveInner();
+          guard.innerPort = inner.addr.port;
+          return;
+        } catch { /* still out of descriptors: again */ }
+      }
+    };
+    let inner = serveInner();
+    guard.innerPort = inner.addr.port;
+    const accepting = guard.acceptFrom(outer);
+    const address = outer.addr as Deno.NetAddr;
     const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
+    let finish = () => {};
+    const finished = new Promise<void>((resolve) => finish = resolve);
     return {
       origin: `${options.tls === undefined ? "http" : "https"}://${host}:${address.port}`,
-      shutdown: () => server.shutdown(),
-      finished: server.finished,
+      async shutdown() {
+        stopping = true;
+        guard.stop(outer);
+        await accepting;
+        await inner.shutdown().catch(() => {});
+        await guard.closeAll(5_000);
+        finish();
+      },
+      finished,
     };
   },
 };
+
+/** A request on the inner server: answered when it came through one of the guard's pipes. */
+async function guarded(
+  guard: ConnectionGuard,
+  request: Request,
+  info: Deno.ServeHandlerInfo<Deno.NetAddr>,
+  options: ListenOptions,
+  answer: (call: ListenedCall) => Promise<BrokerReply>,
+): Promise<Response> {
+  const pipe = info.remoteAddr.port;
+  const remote = guard.remoteOf(pipe);
+  if (remote === undefined) {
+    await request.body?.cancel();
+    return new Response(null, { status: 421 }); // not through the broker's own address
+  }
+  guard.started(pipe);
+  try {
+    return await answerOne(request, remote, options, answer);
+  } finally {
+    guard.ended(pipe);
+  }
+}
