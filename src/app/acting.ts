@@ -88,7 +88,7 @@ export async function readingContext(
 }
 
 /** The store the caller's settings name, resolved without verifying who they are. */
-async function storeWithoutCaller(deps: Deps, flags: CallerFlags) {
+export async function storeWithoutCaller(deps: Deps, flags: CallerFlags) {
   const config = await deps.config.load();
   const named = flags.profile ?? deps.env.get("AWS_PROFILE");
   const profile = named ?? (config.aws.profiles.has("default") ? "default" : undefined);

@@ -7,7 +7,7 @@
  */
 import type { StoreSetting } from "../core/store/location.ts";
 import type { Deps } from "../ports/deps.ts";
-import { type CallerFlags } from "./acting.ts";
+import { type CallerFlags, storeWithoutCaller } from "./acting.ts";
 import { callerSettings } from "./caller.ts";
 import { openStore } from "./stores.ts";
 import { verifiedIdentity } from "./issuance/verified_identity.ts";
@@ -46,7 +46,10 @@ export async function initStore(
   return { store: caller.store, region: caller.region, done, ...(by ? { by } : {}) };
 }
 
-/** The store the caller's settings name, without opening it. */
+/**
+ * The store the caller's settings name, without opening it or naming whose credentials would:
+ * printing a table's template or IAM policy needs no AWS identity.
+ */
 export async function configuredStore(deps: Deps, flags: CallerFlags): Promise<StoreSetting> {
-  return (await callerSettings(deps, flags)).store;
+  return (await storeWithoutCaller(deps, flags)).store;
 }

@@ -127,3 +127,26 @@ Deno.test("a DynamoDB store used before store init creates its table fails (exit
   const after = await team.run(["requests", ...store, "-o", "json"]);
   assertEquals([after.code, after.json().requests], [0, []]);
 });
+
+Deno.test("store init --print-template and --print-iam need no AWS identity: on a machine with no profile and no keys they print", async () => {
+  const world = new FakeWorld();
+  const template = await world.run([
+    "store",
+    "init",
+    "--print-template",
+    "--store",
+    "dynamodb:sentinel-state",
+  ]);
+  assertEquals(template.code, 0, template.stderr);
+  assertIncludes(template.stdout, "AWS::DynamoDB::Table");
+  const iam = await world.run([
+    "store",
+    "init",
+    "--print-iam",
+    "arn:aws:dynamodb:us-east-1:123456789012:table/sentinel-state",
+    "--store",
+    "dynamodb:sentinel-state",
+  ]);
+  assertEquals(iam.code, 0, iam.stderr);
+  assertEquals(JSON.parse(iam.stdout).Version, "2012-10-17");
+});
