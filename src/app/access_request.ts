@@ -58,8 +58,7 @@ export async function askForAccess(
   const final = waits
     ? await waitForDecision(
       deps,
-      outcome.context,
-      outcome.request.id,
+      outcome.read,
       input.wait!.seconds * 1000,
       (request, waited) => hooks.progress?.(request, waited),
       hooks.sleep,

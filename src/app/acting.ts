@@ -6,6 +6,7 @@
  * @module
  */
 import { effectiveProfile } from "../core/aws_config/profile.ts";
+import { expandHome } from "../core/environment.ts";
 import { SentinelError } from "../core/errors.ts";
 import { logFileFrom, policyOf, settingSources, storeFrom } from "../core/issuance/settings.ts";
 import { resolveOnly } from "../core/settings.ts";
@@ -19,11 +20,17 @@ import { type ActingCaller, actingCaller } from "./caller.ts";
 import { loadPolicy } from "./policy.ts";
 import { openStore } from "./stores.ts";
 
-/** `--profile`, `--region`, `--store`: how the caller reaches AWS and the store. */
+/** `--aws-profile`, `--region`, `--store`, `--server`: how the caller reaches AWS and the store. */
 export interface CallerFlags {
   profile?: string;
   region?: string;
   store?: string;
+  server?: string;
+  /**
+   * A context already established: a broker's, for the caller its proof named (its store, log,
+   * plugins and AWS access; the caller's identity). No flag or setting of the host then applies.
+   */
+  acting?: ActingContext;
 }
 
 /** The store, policy and plugins a caller acts with. */
@@ -38,6 +45,7 @@ export interface ActingContext {
 
 /** Resolves and verifies the caller, and opens the store their settings name. */
 export async function actingContext(deps: Deps, flags: CallerFlags): Promise<ActingContext> {
+  if (flags.acting !== undefined) return flags.acting;
   const caller = await actingCaller(deps, flags);
   const stores = await openStore(deps, caller.settings.store, {
     region: caller.settings.region,
@@ -76,7 +84,7 @@ export async function readingContext(
   flags: CallerFlags,
   identify: boolean,
 ): Promise<ReadingContext> {
-  if (identify) return await actingContext(deps, flags);
+  if (identify || flags.acting !== undefined) return await actingContext(deps, flags);
   const { store, logFile, config } = await storeWithoutCaller(deps, flags);
   if (!isFileStore(store)) return await actingContext(deps, flags);
   return {
@@ -94,18 +102,23 @@ export async function storeWithoutCaller(deps: Deps, flags: CallerFlags) {
   const profile = named ?? (config.aws.profiles.has("default") ? "default" : undefined);
   const section = profile === undefined ? undefined : effectiveProfile(config.aws, profile);
   const resolved = resolveOnly(
-    ["store", "log_file"],
+    ["store", "log_file", "server", "server_ca"],
     settingSources(
       deps.env,
       config.sentinel,
       section === undefined ? undefined : { name: profile!, section },
-      { store: flags.store, region: flags.region },
+      { store: flags.store, region: flags.region, server: flags.server },
     ),
     deps.env.paths,
   );
   return {
     store: storeFrom(resolved, deps.env),
     logFile: logFileFrom(resolved, deps.env),
+    /** The broker that holds the store instead, when the caller's settings name one. */
+    server: resolved.server,
+    serverCa: resolved.server_ca.value === undefined
+      ? undefined
+      : expandHome(resolved.server_ca.value, deps.env.paths.home),
     profile,
     config,
   };
@@ -125,7 +138,8 @@ export async function asRecordOwner(
   profileOf: (stores: Stores) => Promise<string | undefined>,
 ): Promise<CallerFlags> {
   const env = deps.env;
-  const named = flags.profile !== undefined || env.get("AWS_PROFILE") !== undefined ||
+  const named = flags.acting !== undefined || flags.profile !== undefined ||
+    env.get("AWS_PROFILE") !== undefined ||
     (env.get("AWS_ACCESS_KEY_ID") !== undefined && env.get("AWS_SECRET_ACCESS_KEY") !== undefined);
   if (named) return flags;
   const { store, config } = await storeWithoutCaller(deps, flags);

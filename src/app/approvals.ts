@@ -21,9 +21,9 @@ import {
   statusAt,
   type Transition,
 } from "../core/approval/transitions.ts";
-import type { Principal } from "../core/identity.ts";
-import { commandLine, storeFlags } from "../core/text/advice.ts";
-import { storeNamed, type StoreSetting } from "../core/store/location.ts";
+import type { Identity, Principal } from "../core/identity.ts";
+import { commandLine, type Owner, ownerOf, storeFlags } from "../core/text/advice.ts";
+import { behindBroker, storeNamed, type StoreSetting } from "../core/store/location.ts";
 import { withdrawUnannounced } from "../core/approval/unannounced.ts";
 import { SentinelError } from "../core/errors.ts";
 import type { ApprovalCover } from "../core/issuance/verdict.ts";
@@ -49,7 +49,8 @@ import {
 } from "./acting.ts";
 import { type ProfileContext, profileContext, userUnder } from "./issuance/profile_context.ts";
 import { openStore, warnDamaged } from "./stores.ts";
-import { profileSettings } from "./issuance/profile_settings.ts";
+import { profileRoute, profileSettings } from "./issuance/profile_settings.ts";
+import { BrokerRecords, brokerRecords } from "./records_through_broker.ts";
 import { recordDecision } from "./record_decision.ts";
 import { notifierOf, reportDelivery, routerOf } from "./notify.ts";
 
@@ -61,6 +62,14 @@ export interface AccessRequestInput {
   store?: string;
   /** Ask even while an approved request still covers the profile. */
   anyway?: boolean;
+  /** At a broker: the caller its proof named, and the broker (whose store this is). */
+  caller?: BrokerCaller;
+}
+
+/** The caller a broker proved, and the broker's id (the URL its clients reach it at). */
+export interface BrokerCaller {
+  identity: Identity;
+  brokerId: string;
 }
 
 /** The outcome of `sentinel request`. */
@@ -70,8 +79,10 @@ export type AccessRequestOutcome =
     request: ApprovalRequest;
     approvers: string[];
     report: NotifyReport;
-    /** The requester's context, to wait for the decision with. */
-    context: ProfileContext;
+    /** The requester's identity and store, for the advice printed. */
+    owner: Owner;
+    /** The request as it stands now (a fresh read, its expiry applied), to wait with. */
+    read(): Promise<ApprovalRequest>;
   }
   | { kind: "not_needed"; rule: string | null }
   /** An approved request still covers the profile (nothing was asked; see `anyway`). */
@@ -88,12 +99,21 @@ export async function requestAccess(
   input: AccessRequestInput,
 ): Promise<AccessRequestOutcome> {
   refuseBadReason(input.reason);
-  const context = await profileContext(
-    deps,
-    await profileSettings(deps, input.profile, { store: input.store }),
-  );
+  const route = input.caller === undefined
+    ? await profileRoute(deps, input.profile, { store: input.store })
+    : {
+      mode: "local" as const,
+      ...await profileSettings(deps, input.profile, { store: input.store }),
+    };
+  if (route.mode === "broker") {
+    return await (await BrokerRecords.forProfile(deps, route, input.store)).createRequest(input);
+  }
+  const context = await profileContext(deps, route, input.caller?.identity);
   const { settings, policy } = context;
   const requester = context.user;
+  const store = input.caller === undefined
+    ? settings.store
+    : behindBroker(settings.store, input.caller.brokerId);
   const now = deps.clock.now();
   const subject = { user: requester, profile: settings.profile, roleArn: settings.roleArn };
   const decision = evaluate(compilePolicy(policy.document), { ...subject, mode: "cli", time: now });
@@ -120,8 +140,34 @@ export async function requestAccess(
     now,
   });
   await stores.approvals.create(request);
-  const announced = await announceCreated(deps, context, stores, request, rule);
-  return { kind: "created", request, ...announced, context };
+  const announced = await announceCreated(deps, context, stores, request, rule, store);
+  return {
+    kind: "created",
+    request,
+    ...announced,
+    owner: input.caller === undefined ? ownerOf(settings) : { store }, // not the broker's profile
+    read: () => readAsRequester(deps, context, request.id),
+  };
+}
+
+/**
+ * The request as its requester reads it while waiting: with the credentials it was made with,
+ * under a fresh `sentinel_timeout` deadline, a pending request past its expiry stored as expired.
+ */
+async function readAsRequester(
+  deps: Deps,
+  context: ProfileContext,
+  id: string,
+): Promise<ApprovalRequest> {
+  const { settings } = context;
+  const stores = await openStore(deps, settings.store, {
+    region: settings.region,
+    signal: AbortSignal.timeout(settings.timeoutSeconds * 1000),
+    credentials: () => Promise.resolve(context.base.credentials),
+  });
+  const request = await getRequest({ stores, store: settings.store }, id);
+  const ledger = { stores, logFile: settings.logFile, plugins: settings.plugins };
+  return await expireLazily(deps, ledger, request, deps.clock.now()) ?? request;
 }
 
 function refuseBadReason(reason: string): void {
@@ -176,6 +222,7 @@ async function announceCreated(
   stores: Stores,
   request: ApprovalRequest,
   rule: ApprovalRule,
+  store: StoreSetting,
 ): Promise<{ approvers: string[]; report: NotifyReport }> {
   const { settings } = context;
   const ledger = { stores, logFile: settings.logFile, plugins: settings.plugins };
@@ -185,7 +232,7 @@ async function announceCreated(
       ? { name: POLICY_ACTOR }
       : { name: request.requester, arn: context.identity.arn };
     await logTransition(deps, undefined, request, actor, ledger);
-    announced = await announceRequest(deps, settings.plugins, request, rule, settings.store);
+    announced = await announceRequest(deps, settings.plugins, request, rule, store);
   } catch (error) {
     const why = `it could not be logged or announced: ${(error as Error).message}`;
     await withdraw(deps, ledger, request, why);
@@ -327,6 +374,8 @@ export async function actOnRequest(
   action: RequestAction,
   flags: CallerFlags,
 ): Promise<ActionOutcome> {
+  const broker = await brokerRecords(deps, flags);
+  if (broker !== undefined) return await broker.decide(id, action);
   const caller = action.kind === "cancel"
     ? await asRecordOwner(deps, flags, async (stores) => (await stores.approvals.get(id))?.profile)
     : flags;
@@ -376,6 +425,8 @@ export async function showRequest(
   id: string,
   flags: CallerFlags,
 ): Promise<{ request: ApprovalRequest; store: StoreSetting }> {
+  const broker = await brokerRecords(deps, flags);
+  if (broker !== undefined) return await broker.showRequest(id);
   const ctx = await readingContext(deps, flags, false);
   const request = await getRequest(ctx, id);
   return {
@@ -400,6 +451,12 @@ export async function listRequests(
   input: ListInput,
   flags: CallerFlags,
 ): Promise<Page<ApprovalRequest> & { store: StoreSetting }> {
+  const broker = await brokerRecords(deps, flags);
+  if (broker !== undefined) {
+    const page = await broker.listRequests(input);
+    warnDamaged(deps, "request", page);
+    return page;
+  }
   const ctx = await readingContext(deps, flags, input.mine === true);
   if (input.mine && ctx.caller === undefined) {
     throw new SentinelError("internal_error", "--mine needs the verified caller; this is a bug");
@@ -429,6 +486,8 @@ export async function sweepRequests(
   deps: Deps,
   flags: CallerFlags,
 ): Promise<{ expired: number; store: StoreSetting }> {
+  const broker = await brokerRecords(deps, flags);
+  if (broker !== undefined) return await broker.sweep();
   const ctx = await actingContext(deps, flags);
   const now = deps.clock.now();
   let expired = 0;
@@ -445,30 +504,20 @@ export async function sweepRequests(
 
 /**
  * Waits until the request leaves `pending` or `timeoutMs` passes, polling with backoff (1 s, up
- * to 5 s) as the requester — with the credentials the request was made with, each poll under a
- * fresh `sentinel_timeout` deadline; `onStatus` hears each poll.
+ * to 5 s) by `read` (see the created outcome of {@link requestAccess}); `onStatus` hears each poll.
  */
 export async function waitForDecision(
   deps: Deps,
-  context: ProfileContext,
-  id: string,
+  read: () => Promise<ApprovalRequest>,
   timeoutMs: number,
   onStatus: (request: ApprovalRequest, waitedMs: number) => void,
   sleep: (ms: number) => Promise<void>,
 ): Promise<ApprovalRequest> {
-  const { settings } = context;
   const started = deps.clock.now();
   let delay = 1000;
   for (;;) {
-    const stores = await openStore(deps, settings.store, {
-      region: settings.region,
-      signal: AbortSignal.timeout(settings.timeoutSeconds * 1000),
-      credentials: () => Promise.resolve(context.base.credentials),
-    });
+    const current = await read();
     const now = deps.clock.now();
-    const request = await getRequest({ stores, store: settings.store }, id);
-    const ledger = { stores, logFile: settings.logFile, plugins: settings.plugins };
-    const current = await expireLazily(deps, ledger, request, now) ?? request;
     onStatus(current, now - started);
     if (current.status !== "pending" || now - started >= timeoutMs) return current;
     await sleep(Math.min(delay, Math.max(0, started + timeoutMs - now)));

@@ -406,8 +406,7 @@ Deno.test("waiting for a decision polls with backoff until someone decides, and 
   let polls = 0;
   const decided = await waitForDecision(
     team.deps(),
-    outcome.context,
-    outcome.request.id,
+    outcome.read,
     10 * MIN,
     (request) => seen.push(request.status),
     async (ms) => {
@@ -428,8 +427,7 @@ Deno.test("waiting for a decision polls with backoff until someone decides, and 
   const started = quiet.clock.now();
   const waited = await waitForDecision(
     quiet.deps(),
-    pending.context,
-    pending.request.id,
+    pending.read,
     30_000,
     () => {},
     (ms) => quiet.clock.sleep(ms),

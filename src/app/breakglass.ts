@@ -29,7 +29,7 @@ import {
   SENTINEL_ACTOR,
 } from "../core/breakglass/transitions.ts";
 import { commandLine, type Owner, ownerFlags, ownerOf } from "../core/text/advice.ts";
-import { storeNamed, type StoreSetting } from "../core/store/location.ts";
+import { behindBroker, storeNamed, type StoreSetting } from "../core/store/location.ts";
 import { formatDuration } from "../core/text/duration.ts";
 import { SentinelError } from "../core/errors.ts";
 import { reasonTooLong } from "../core/limits.ts";
@@ -52,9 +52,11 @@ import {
 } from "./acting.ts";
 import { notifierOf, reportDelivery, takes } from "./notify.ts";
 import { type ProfileContext, profileContext, userUnder } from "./issuance/profile_context.ts";
-import { profileSettings } from "./issuance/profile_settings.ts";
+import { profileRoute, profileSettings } from "./issuance/profile_settings.ts";
+import { BrokerRecords, brokerRecords } from "./records_through_broker.ts";
 import { recordDecision } from "./record_decision.ts";
 import { warnDamaged } from "./stores.ts";
+import type { BrokerCaller } from "./approvals.ts";
 
 /** What `sentinel breakglass <profile>` asks for. */
 export interface InvokeInput {
@@ -63,6 +65,8 @@ export interface InvokeInput {
   justification: string;
   durationSeconds?: number;
   store?: string;
+  /** At a broker: the caller its proof named, and the broker (whose store this is). */
+  caller?: BrokerCaller;
 }
 
 /** An invocation that went through (or the open event it found and announced). */
@@ -89,10 +93,16 @@ export async function invokeBreakglass(deps: Deps, input: InvokeInput): Promise<
   }
   const tooLong = reasonTooLong(input.justification, "--justification");
   if (tooLong !== undefined) throw new SentinelError("usage", tooLong);
-  const context = await profileContext(
-    deps,
-    await profileSettings(deps, input.profile, { store: input.store }),
-  );
+  const route = input.caller === undefined
+    ? await profileRoute(deps, input.profile, { store: input.store })
+    : {
+      mode: "local" as const,
+      ...await profileSettings(deps, input.profile, { store: input.store }),
+    };
+  if (route.mode === "broker") {
+    return await (await BrokerRecords.forProfile(deps, route, input.store)).invoke(input);
+  }
+  const context = await profileContext(deps, route, input.caller?.identity);
   const { settings, policy } = context;
   const invoker = context.user;
   const now = deps.clock.now();
@@ -101,7 +111,9 @@ export async function invokeBreakglass(deps: Deps, input: InvokeInput): Promise<
   await refuseClockSkew(stores, settings.store.text, now);
   if (plan.requireReviewOf !== undefined) await checkLastReview(stores, policy.document, invoker);
   const destinations = { logFile: settings.logFile, plugins: settings.plugins };
-  const owner = ownerOf(settings);
+  const owner = input.caller === undefined
+    ? ownerOf(settings)
+    : { store: behindBroker(settings.store, input.caller.brokerId) }; // not the broker's profile
   const stored = await stores.breakglass.invoke(event, plan.slots, {
     requireReviewOf: plan.requireReviewOf,
     onlyOpenEvent: true,
@@ -471,6 +483,12 @@ export async function listEvents(
   input: EventListInput,
   flags: CallerFlags,
 ): Promise<Page<BreakglassEvent> & { store: StoreSetting }> {
+  const broker = await brokerRecords(deps, flags);
+  if (broker !== undefined) {
+    const page = await broker.listEvents(input);
+    warnDamaged(deps, "break-glass event", page);
+    return page;
+  }
   const ctx = await actingContext(deps, flags);
   const page = await ctx.stores.breakglass.list({
     invoker: input.invoker,
@@ -490,6 +508,8 @@ export async function showEvent(
   id: string,
   flags: CallerFlags,
 ): Promise<{ event: BreakglassEvent; store: StoreSetting }> {
+  const broker = await brokerRecords(deps, flags);
+  if (broker !== undefined) return await broker.showEvent(id);
   const ctx = await readingContext(deps, flags, false);
   return { event: await getEvent(ctx.stores, id, ctx.store), store: ctx.store };
 }
@@ -504,6 +524,8 @@ export async function actOnEvent(
   action: EventAction,
   flags: CallerFlags,
 ): Promise<{ event: BreakglassEvent; actor: string; store: StoreSetting }> {
+  const broker = await brokerRecords(deps, flags);
+  if (broker !== undefined) return await broker.actOnEvent(id, action);
   const caller = action.kind === "close"
     ? await asRecordOwner(
       deps,

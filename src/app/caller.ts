@@ -50,7 +50,7 @@ export interface CallerSettings {
  */
 export async function callerSettings(
   deps: Deps,
-  flags: { profile?: string; region?: string; store?: string },
+  flags: { profile?: string; region?: string; store?: string; server?: string },
   profileFlag = "--aws-profile",
 ): Promise<CallerSettings> {
   const config = await deps.config.load();
@@ -60,7 +60,7 @@ export async function callerSettings(
       deps.env,
       config.sentinel,
       profile === undefined ? undefined : { name: profile, section },
-      { region: flags.region, store: flags.store },
+      { region: flags.region, store: flags.store, server: flags.server },
     ),
     deps.env.paths,
   );

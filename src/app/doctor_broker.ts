@@ -12,7 +12,12 @@ import { formatDuration } from "../core/text/duration.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { DoctorCheck } from "./doctor_profile.ts";
 import type { BrokerProfile } from "./issuance/profile_settings.ts";
-import { type BrokerSession, brokerSession, provenCall } from "./issuance/through_broker.ts";
+import {
+  type BrokerSession,
+  brokerSession,
+  profileBroker,
+  provenCall,
+} from "./issuance/through_broker.ts";
 
 type Check = Omit<DoctorCheck, "profile">;
 
@@ -37,7 +42,7 @@ export async function brokerChecks(deps: Deps, profile: BrokerProfile): Promise<
   }];
   let session: BrokerSession;
   try {
-    session = await brokerSession(deps, profile);
+    session = await brokerSession(deps, profileBroker(profile));
   } catch (error) {
     checks.push({
       check: "broker",

@@ -20,7 +20,7 @@ import type { Deps } from "../ports/deps.ts";
 import { callerSettings } from "./caller.ts";
 import { loadPolicy } from "./policy.ts";
 import { baseRequest, type BrokerProfile, profileRoute } from "./issuance/profile_settings.ts";
-import { brokerSession, provenCall } from "./issuance/through_broker.ts";
+import { brokerSession, profileBroker, provenCall } from "./issuance/through_broker.ts";
 import { BROKER_PATHS, type WhoamiAnswer } from "../core/broker/api.ts";
 import { SentinelError } from "../core/errors.ts";
 import { verifiedIdentity } from "./issuance/verified_identity.ts";
@@ -92,7 +92,7 @@ export async function whoAmI(
 
 /** The identity a profile's broker proves from its base credentials (`POST /v1/whoami`). */
 async function brokerWhoAmI(deps: Deps, profile: BrokerProfile): Promise<WhoAmI> {
-  const session = await brokerSession(deps, profile);
+  const session = await brokerSession(deps, profileBroker(profile));
   const answer = parsedWhoami(await provenCall(session, BROKER_PATHS.whoami, {}));
   const identity = identityFromArn(answer?.arn ?? "");
   if (answer === undefined || identity === undefined || identity.account !== answer.account) {

@@ -200,7 +200,9 @@ export const CALLER_HELP = `
 You are identified by STS from the credentials of --aws-profile (default: AWS_PROFILE, then the
 default profile; a Sentinel profile lends its base credentials), never by a flag. The store is
 --store, else SENTINEL_STORE, the profile's sentinel_store, the config file's store, else the
-local SQLite file.`;
+local SQLite file. In broker mode (--server, SENTINEL_SERVER, the profile's sentinel_server or
+the config file's server) the command goes to the broker, which proves who you are and keeps the
+store; --store has no meaning there.`;
 
 /**
  * Adds `--aws-profile`, `--region` and `--store`, and a hidden `--profile` that only explains
@@ -213,6 +215,7 @@ export function withCallerFlags<C extends Command<any, any, any>>(command: C): C
     .addOption(awsProfileOption())
     .addOption(regionOption())
     .addOption(storeOption())
+    .addOption(serverOption())
     .addOption(misplacedProfileOption());
   return command;
 }
@@ -228,7 +231,12 @@ export function callerFlags(
   refuseMisplacedProfile(options, filters ? ["--for-profile", "--aws-profile"] : ["--aws-profile"]);
   const text = (key: string) =>
     typeof options[key] === "string" ? options[key] as string : undefined;
-  return { profile: text("awsProfile"), region: text("region"), store: text("store") };
+  return {
+    profile: text("awsProfile"),
+    region: text("region"),
+    store: text("store"),
+    server: text("server"),
+  };
 }
 
 const MEANT: Record<string, (profile: string) => string> = {

@@ -227,8 +227,14 @@ export function requestsTable(
 }
 
 /** The store in `--output json` answers. */
-export function storeJson(store: StoreSetting): { store: string; store_from: string | null } {
-  return { store: store.text, store_from: store.from ?? null };
+export function storeJson(
+  store: StoreSetting,
+): { store: string; store_from: string | null; broker?: string } {
+  return {
+    store: store.text,
+    store_from: store.from ?? null,
+    ...(store.broker === undefined ? {} : { broker: store.broker }),
+  };
 }
 
 /** A table, then the store it came from. */

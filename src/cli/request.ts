@@ -10,7 +10,7 @@
 import { Command } from "@commander-js/extra-typings";
 import { askForAccess, type AskResult } from "../app/access_request.ts";
 import type { AccessRequestOutcome } from "../app/approvals.ts";
-import { commandLine, ownerFlags, ownerOf, storeFlags } from "../core/text/advice.ts";
+import { commandLine, ownerFlags, storeFlags } from "../core/text/advice.ts";
 import { requestJson } from "../core/approval/record.ts";
 import type { ApprovalRequest } from "../core/approval/request.ts";
 import { parseDuration } from "../core/text/duration.ts";
@@ -30,8 +30,8 @@ the profile issue sessions that end no later than the approved window.`;
 
 /** What happens next for a new request: who approves it and how to follow it. */
 function createdText(outcome: Extract<AccessRequestOutcome, { kind: "created" }>): string {
-  const { request, context: { settings } } = outcome;
-  const owner = ownerFlags(ownerOf(settings));
+  const { request, owner: requester } = outcome;
+  const owner = ownerFlags(requester);
   return request.status === "approved"
     ? human`request ${request.id}: approved by the policy (auto_approve) until ${
       isoSeconds(request.windowEndsAt!)
@@ -39,12 +39,12 @@ function createdText(outcome: Extract<AccessRequestOutcome, { kind: "created" }>
     : human`request ${request.id}: pending, needs ${request.requiredApprovals} approval(s) from ${
       outcome.approvers.join(", ")
     }\n  approvers run: ${
-      commandLine(["sentinel", "approve", request.id, ...storeFlags(settings.store)])
+      commandLine(["sentinel", "approve", request.id, ...storeFlags(requester.store)])
     }\n  status:        ${
       commandLine(["sentinel", "requests", "show", request.id, ...owner])
     }\n  cancel:        ${
       commandLine(["sentinel", "cancel", request.id, ...owner])
-    }\n  store:         ${storeNamed(settings.store)}\n`;
+    }\n  store:         ${storeNamed(requester.store)}\n`;
 }
 
 /** The end of `sentinel request` as an answer. */
@@ -71,7 +71,7 @@ function askAnswer(ctx: CommandContext, profile: string, result: AskResult): Ans
     };
   }
   return {
-    json: { ...requestJson(result.final), ...storeJson(result.context.settings.store) },
+    json: { ...requestJson(result.final), ...storeJson(result.owner.store) },
     text: () => result.waited ? requestText(result.final, ctx.deps.clock.now()) : "",
     exitCode: result.exitCode,
     error: result.timedOut,

@@ -58,6 +58,13 @@ export interface BrokerWorldOptions {
   brokerArgs?: string[];
   /** More environment for the broker processes. */
   brokerEnv?: Record<string, string>;
+  /** The broker's Sentinel config file (its plugins, say). */
+  brokerConfig?: string;
+  /**
+   * What alice, bob and carol may do in AWS: everything (default: the role still refuses them),
+   * or only ask STS who they are — broker mode's users need nothing else (no store, no role).
+   */
+  people?: "everything" | "nothing";
 }
 
 /** The whole world of a broker test. */
@@ -216,9 +223,13 @@ const TABLE_ARN = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${TABLE}`;
  * Resource against `*`, so the statements name `*` rather than the table).
  */
 function brokerUser(store: "sqlite" | "dynamodb") {
+  // moto authorizes a transaction as the action dynamodb:TransactWriteItems; AWS has no such IAM
+  // action and checks each item's own (PutItem, UpdateItem, ConditionCheckItem), which the
+  // printed policy allows. Only moto needs this line.
+  const motoTransactions = { Action: ["dynamodb:TransactWriteItems"], Resource: "*" };
   const table = store === "dynamodb"
     ? [...storeInitIamPolicy(TABLE_ARN).Statement, ...storeIamPolicy(TABLE_ARN).Statement]
-      .map(({ Action }) => ({ Action, Resource: "*" }))
+      .map(({ Action }) => ({ Action, Resource: "*" })).concat([motoTransactions])
     : [];
   return {
     actions: ["sts:AssumeRole", "sts:SetSourceIdentity"],
@@ -231,12 +242,15 @@ function brokerUser(store: "sqlite" | "dynamodb") {
 export async function brokerWorld(options: BrokerWorldOptions = {}): Promise<BrokerWorld> {
   const store = options.store ?? "sqlite";
   const everything = { actions: ["*"], resource: "*" };
+  const person = options.people === "nothing"
+    ? { actions: ["sts:GetCallerIdentity"], resource: "*" }
+    : everything;
   const { moto, keys: made } = await motoWithIam({
     users: {
       admin: everything,
-      alice: everything,
-      bob: everything,
-      carol: everything,
+      alice: person,
+      bob: person,
+      carol: person,
       [BROKER_USER]: brokerUser(store),
     },
     roles: { SentinelProd: brokerOnlyTrust() },
@@ -257,6 +271,9 @@ export async function brokerWorld(options: BrokerWorldOptions = {}): Promise<Bro
   await brokerHome.writeCredentials(
     `[broker]\naws_access_key_id = ${keys.broker.accessKeyId}\naws_secret_access_key = ${keys.broker.secretAccessKey}\n`,
   );
+  if (options.brokerConfig !== undefined) {
+    await Deno.writeTextFile(brokerHome.env.SENTINEL_CONFIG, options.brokerConfig);
+  }
   brokerHome.env.SENTINEL_STORE = store === "dynamodb"
     ? `dynamodb:${TABLE}`
     : `sqlite:${brokerHome.dir}/sentinel.db`;

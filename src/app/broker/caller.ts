@@ -20,6 +20,7 @@ import {
   SERVER_HEADER,
 } from "../../core/broker/caller_proof.ts";
 import { SentinelError } from "../../core/errors.ts";
+import { type Identity, identityFromArn } from "../../core/identity.ts";
 import type { ProofSts } from "../../ports/broker.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { Stores } from "../../ports/stores.ts";
@@ -96,4 +97,16 @@ export async function provenCaller(call: ReceivedCall, check: ProofCheck): Promi
 function stsCode(text: string): string {
   const code = /<Code>([A-Za-z.]{1,64})<\/Code>/.exec(text)?.[1];
   return code === undefined ? "" : `, ${code}`;
+}
+
+/** The identity Sentinel names a proven caller by; a principal it cannot name is refused. */
+export function callerIdentity(caller: ProvenCaller): Identity {
+  const identity = identityFromArn(caller.arn);
+  if (identity === undefined) {
+    throw new SentinelError(
+      "caller_unproven",
+      `STS proved ${caller.arn}, which Sentinel cannot name a user for; sign with IAM user, SSO or role-session credentials`,
+    );
+  }
+  return identity;
 }

@@ -24,14 +24,14 @@ import {
 import { proofOf, type ProvenCaller } from "../../core/broker/caller_proof.ts";
 import { RateLimiter, RecentlyProven } from "../../core/broker/rate_limit.ts";
 import { ExitCode, SentinelError } from "../../core/errors.ts";
-import { identityFromArn } from "../../core/identity.ts";
 import { ROLE_CHAINING_MAX_SECONDS } from "../../core/limits.ts";
 import type { BrokerReply, ListenedCall } from "../../ports/broker.ts";
 import type { Deps } from "../../ports/deps.ts";
 import { decideIssuance } from "../issuance/decision.ts";
 import { profileSettings } from "../issuance/profile_settings.ts";
 import { assumeSession } from "../issuance/session.ts";
-import { provenCaller } from "./caller.ts";
+import { callerIdentity, provenCaller } from "./caller.ts";
+import { type RecordRoute, recordRoutes } from "./record_routes.ts";
 import type { BrokerSetup } from "./setup.ts";
 
 /** `<key id named by the proof> <address>`, or `undefined` for a call without a proof. */
@@ -50,6 +50,7 @@ export class BrokerRoutes {
   readonly #perAddress: RateLimiter;
   readonly #perCaller: RateLimiter;
   readonly #proven: RecentlyProven;
+  readonly #records: Record<string, RecordRoute>;
   #inFlight = 0;
 
   constructor(deps: Deps, setup: BrokerSetup) {
@@ -61,6 +62,7 @@ export class BrokerRoutes {
       forMs: setup.limits.provenForMs,
       maxKeys: setup.limits.perCaller.maxKeys,
     });
+    this.#records = recordRoutes(deps, setup);
   }
 
   /** Answers one call; never throws. */
@@ -95,6 +97,10 @@ export class BrokerRoutes {
   #route(path: string): (call: ListenedCall) => Promise<unknown> {
     if (path === BROKER_PATHS.credentials) return (call) => this.#credentials(call);
     if (path === BROKER_PATHS.whoami) return (call) => this.#whoami(call);
+    if (Object.hasOwn(this.#records, path)) {
+      const route = this.#records[path];
+      return (call) => route(call.body, () => this.#caller(call));
+    }
     throw new SentinelError(
       "not_found",
       `this broker has no ${path.slice(0, 100)}; its API: ${
@@ -165,13 +171,7 @@ export class BrokerRoutes {
   }
 
   async #issue(caller: ProvenCaller, asked: CredentialsCall): Promise<CredentialsAnswer> {
-    const identity = identityFromArn(caller.arn);
-    if (identity === undefined) {
-      throw new SentinelError(
-        "caller_unproven",
-        `STS proved ${caller.arn}, which Sentinel cannot name a user for; sign with IAM user, SSO or role-session credentials`,
-      );
-    }
+    const identity = callerIdentity(caller);
     const profile = await this.#profile(caller, asked);
     const decided = await decideIssuance(this.#deps, profile, asked.mode, {
       asker: { identity, broker: { brokerId: this.#setup.brokerId, callerUserId: caller.userId } },

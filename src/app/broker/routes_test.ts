@@ -11,6 +11,7 @@ import { amzDateOf, PROOF_HEADERS } from "../../core/broker/caller_proof.ts";
 import { identityFromArn } from "../../core/identity.ts";
 import { parseStoreLocation } from "../../core/store/location.ts";
 import type { HttpAnswer, ListenedCall, ProofSts } from "../../ports/broker.ts";
+import { callerSettings } from "../caller.ts";
 import { BrokerRoutes } from "./routes.ts";
 import { type BrokerLimits, type BrokerSetup, DEFAULT_LIMITS } from "./setup.ts";
 
@@ -22,7 +23,8 @@ rules:
     max_duration: 4h
 `;
 
-const BROKER = "https://sentinel.example.com";
+/** The broker's id. */
+export const BROKER = "https://sentinel.example.com";
 
 /** STS as a proof checker: a signature it knows proves its caller; any other is refused. */
 class StandInSts implements ProofSts {
@@ -55,17 +57,20 @@ class StandInSts implements ProofSts {
   }
 }
 
-function world(
+/** A broker over a fake team, running as alice's IAM user (or `brokerArn`), under `policy`. */
+export async function world(
   limits: Partial<BrokerLimits> = {},
   brokerArn = "arn:aws:iam::123456789012:user/alice",
+  policy = POLICY,
 ) {
-  const team = new FakeTeam({ policy: POLICY });
+  const team = new FakeTeam({ policy });
   const deps = team.deps();
   const sts = new StandInSts();
   const setup: BrokerSetup = {
     brokerId: BROKER,
     version: "0.0.0-test",
     identity: identityFromArn(brokerArn)!,
+    settings: await callerSettings(deps, { profile: "alice" }),
     store: parseStoreLocation(STORE, "/home/alice"),
     stores: () => Promise.resolve(team.store()),
     sts,
@@ -75,13 +80,16 @@ function world(
   };
   let n = 0;
   /** A call with a fresh proof STS will take as `user`'s (or refuse, for "nobody"). */
+  /** `user` is a name of account 123456789012, or an ARN. */
   const call = (path: string, body: unknown, user = "bob", over: Partial<ListenedCall> = {}) => {
     const signature = (++n).toString(16).padStart(64, "0");
-    if (user !== "nobody") sts.callers.set(signature, `arn:aws:iam::123456789012:user/${user}`);
+    const arn = user.startsWith("arn:") ? user : `arn:aws:iam::123456789012:user/${user}`;
+    if (user !== "nobody") sts.callers.set(signature, arn);
+    const name = arn.split("/").at(-1)!;
     const date = amzDateOf(team.clock.now());
     const headers = new Headers({
       [PROOF_HEADERS.authorization]: `AWS4-HMAC-SHA256 Credential=AKIA${
-        user.toUpperCase().padEnd(12, "X")
+        name.toUpperCase().padEnd(12, "X")
       }/${
         date.slice(0, 8)
       }/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date;x-sentinel-request;x-sentinel-server, Signature=${signature}`,
@@ -101,7 +109,7 @@ function world(
 }
 
 Deno.test("a proven caller the policy allows gets credentials stamped with their name; the record names the broker and the caller's unique id", async () => {
-  const { team, routes, call } = world();
+  const { team, routes, call } = await world();
   const reply = await routes.answer(call("/v1/credentials", { profile: "prod" }));
   assertEquals(reply.status, 200, JSON.stringify(reply.body));
   const body = reply.body as { sentinel: { source_identity: string; user: string } };
@@ -119,7 +127,7 @@ Deno.test("a proven caller the policy allows gets credentials stamped with their
 });
 
 Deno.test("a proof is accepted once; an unproven one, a denied caller and a bad body get nothing", async () => {
-  const { team, sts, routes, call } = world();
+  const { team, sts, routes, call } = await world();
   const first = call("/v1/credentials", { profile: "prod" });
   assertEquals((await routes.answer(first)).status, 200);
   const replay = await routes.answer(first);
@@ -141,7 +149,7 @@ Deno.test("a proof is accepted once; an unproven one, a denied caller and a bad 
 });
 
 Deno.test("routes: unknown paths are 404, GET on a POST route is 400, health needs no proof", async () => {
-  const { routes, call } = world();
+  const { routes, call } = await world();
   assertEquals((await routes.answer(call("/v1/admin", {}))).status, 404);
   assertEquals(
     (await routes.answer(call("/v1/credentials", {}, "bob", { method: "GET" }))).status,
@@ -159,7 +167,7 @@ Deno.test("routes: unknown paths are 404, GET on a POST route is 400, health nee
 });
 
 Deno.test("a caller over its rate gets 429 with Retry-After; another caller is not held up", async () => {
-  const { routes, call } = world({ perCaller: { perSecond: 1, burst: 2, maxKeys: 100 } });
+  const { routes, call } = await world({ perCaller: { perSecond: 1, burst: 2, maxKeys: 100 } });
   const statuses = [];
   for (let i = 0; i < 4; i++) statuses.push((await routes.answer(call("/v1/whoami", {}))).status);
   assertEquals(statuses, [200, 200, 429, 429]);
@@ -169,7 +177,7 @@ Deno.test("a caller over its rate gets 429 with Retry-After; another caller is n
 });
 
 Deno.test("past the bound on calls in flight the broker answers 503 at once instead of queueing", async () => {
-  const { sts, routes, call } = world({ maxInFlight: 1 });
+  const { sts, routes, call } = await world({ maxInFlight: 1 });
   let release = () => {};
   sts.hold = new Promise((resolve) => release = resolve);
   const slow = routes.answer(call("/v1/whoami", {}));
@@ -181,7 +189,7 @@ Deno.test("past the bound on calls in flight the broker answers 503 at once inst
 });
 
 Deno.test("a profile the broker does not serve is 404; a broken configuration is told to the operator, not to the caller", async () => {
-  const { team, routes, call } = world();
+  const { team, routes, call } = await world();
   const unknown = await routes.answer(call("/v1/credentials", { profile: "staging" }));
   assertEquals([unknown.status, (unknown.body as { code: string }).code], [404, "unknown_profile"]);
   assertIncludes((unknown.body as { message: string }).message, 'serves no profile "staging"');
@@ -194,22 +202,22 @@ Deno.test("a profile the broker does not serve is 404; a broken configuration is
 });
 
 Deno.test("a broker that is itself a role session asks STS for at most an hour (role chaining); an IAM-user broker for what was asked", async () => {
-  const role = world({}, "arn:aws:sts::123456789012:assumed-role/SentinelBroker/task-1");
+  const role = await world({}, "arn:aws:sts::123456789012:assumed-role/SentinelBroker/task-1");
   const capped = await role.routes.answer(call2(role, { profile: "prod", duration_seconds: 7200 }));
   assertEquals(capped.status, 200, JSON.stringify(capped.body));
   assertEquals(role.team.aws.assumeRoleCalls()[0].get("DurationSeconds"), "3600");
-  const user = world();
+  const user = await world();
   const asked = await user.routes.answer(call2(user, { profile: "prod", duration_seconds: 7200 }));
   assertEquals(asked.status, 200);
   assertEquals(user.team.aws.assumeRoleCalls()[0].get("DurationSeconds"), "7200");
 });
 
-function call2(w: ReturnType<typeof world>, body: unknown) {
+function call2(w: Awaited<ReturnType<typeof world>>, body: unknown) {
   return w.call("/v1/credentials", body);
 }
 
 Deno.test("limits before the proof: a flood naming bob's key id at one address leaves bob alone at his; newcomers share their address's bucket, callers proven there skip it", async () => {
-  const { sts, routes, call } = world({
+  const { sts, routes, call } = await world({
     perCaller: { perSecond: 0.001, burst: 2, maxKeys: 100 },
     perAddress: { perSecond: 0.001, burst: 3, maxKeys: 100 },
   });

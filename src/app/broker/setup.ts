@@ -13,7 +13,7 @@ import type { StoreSetting } from "../../core/store/location.ts";
 import type { ProofSts } from "../../ports/broker.ts";
 import type { Deps } from "../../ports/deps.ts";
 import type { Stores } from "../../ports/stores.ts";
-import { actingCaller } from "../caller.ts";
+import { actingCaller, type CallerSettings } from "../caller.ts";
 import { openStore } from "../stores.ts";
 
 /**
@@ -57,6 +57,8 @@ export interface BrokerSetup {
   version: string;
   /** The broker's own identity (the principal the protected roles trust). */
   identity: Identity;
+  /** How the broker reaches AWS as itself: its base credentials, region, log file. */
+  settings: CallerSettings;
   store: StoreSetting;
   /** The stores, with a fresh deadline for this call (DynamoDB clients are per call). */
   stores(): Promise<Stores>;
@@ -106,6 +108,7 @@ export async function brokerSetup(deps: Deps, options: BrokerOptions): Promise<B
     brokerId: options.brokerId,
     version: options.version,
     identity: caller.identity,
+    settings,
     store: settings.store,
     stores: () => stores(AbortSignal.timeout(settings.timeoutSeconds * 1000)),
     sts: (await deps.broker()).proofSts(settings.region),

@@ -15,7 +15,7 @@ import {
 import { SentinelError } from "../../core/errors.ts";
 import type { CredentialMode } from "../../core/policy/schema.ts";
 import type { BrokerCredentialEntry } from "../../ports/cache.ts";
-import type { BaseCredentials } from "../../ports/base_credentials.ts";
+import type { BaseCredentialRequest, BaseCredentials } from "../../ports/base_credentials.ts";
 import type { BrokerClient } from "../../ports/broker.ts";
 import type { Deps } from "../../ports/deps.ts";
 import { baseRequest, type BrokerProfile } from "./profile_settings.ts";
@@ -32,23 +32,47 @@ export interface BrokerSession {
   signal: AbortSignal;
 }
 
-/** Reaches the profile's broker: its health (where proofs go) and the base credentials. */
-export async function brokerSession(deps: Deps, profile: BrokerProfile): Promise<BrokerSession> {
+/** A broker and how to reach it: its URL, its TLS authorities, the credentials that sign proofs. */
+export interface BrokerTarget {
+  server: string;
+  /** Where the server setting came from, for messages. */
+  serverFrom: string;
+  /** A PEM file of extra certificate authorities (`server_ca`). */
+  serverCa: string | undefined;
+  timeoutSeconds: number;
+  base: BaseCredentialRequest;
+  /** The profile whose base credentials sign the proofs, for printed advice. */
+  awsProfile?: string;
+}
+
+/** The broker of a profile that names one. */
+export function profileBroker(profile: BrokerProfile): BrokerTarget {
   const { settings } = profile;
-  const signal = AbortSignal.timeout(settings.timeoutSeconds * 1000);
+  return {
+    server: settings.server,
+    serverFrom: settings.serverFrom,
+    serverCa: settings.serverCa,
+    timeoutSeconds: settings.timeoutSeconds,
+    base: baseRequest(profile),
+  };
+}
+
+/** Reaches a broker: its health (where proofs go) and the base credentials that sign them. */
+export async function brokerSession(deps: Deps, target: BrokerTarget): Promise<BrokerSession> {
+  const signal = AbortSignal.timeout(target.timeoutSeconds * 1000);
   const { client } = await deps.broker();
-  const caCerts = settings.serverCa === undefined ? undefined : [
+  const caCerts = target.serverCa === undefined ? undefined : [
     await deps.files.readText(
-      settings.serverCa,
+      target.serverCa,
       "the broker's certificate authorities (server_ca)",
     ),
   ];
-  const target = { server: settings.server, caCerts };
+  const reach = { server: target.server, caCerts };
   const [health, base] = await Promise.all([
-    brokerHealth(client, target, signal),
-    (async () => (await deps.baseCredentials()).get(baseRequest(profile), signal))(),
+    brokerHealth(client, reach, signal),
+    (async () => (await deps.baseCredentials()).get(target.base, signal))(),
   ]);
-  return { ...target, client, base, health, signal };
+  return { ...reach, client, base, health, signal };
 }
 
 /** `GET /v1/health` of `server`, read strictly. */
@@ -113,7 +137,7 @@ export async function issueThroughBroker(
   key: string,
 ): Promise<IssueResult> {
   const { settings } = profile;
-  const session = await brokerSession(deps, profile);
+  const session = await brokerSession(deps, profileBroker(profile));
   const durationSeconds = request.durationSeconds ?? settings.durationSeconds;
   const text = await provenCall(session, BROKER_PATHS.credentials, {
     profile: settings.profile,
@@ -200,7 +224,8 @@ function parsed<T>(text: string): Partial<T> | undefined {
   }
 }
 
-function notBroker(server: string, why: string): SentinelError {
+/** The error of a server whose answer is not a Sentinel broker's. */
+export function notBroker(server: string, why: string): SentinelError {
   return new SentinelError(
     "broker_unreachable",
     `${server} is not answering as a Sentinel broker: ${why}; check sentinel_server (sentinel doctor)`,

@@ -26,10 +26,22 @@ export const BROKER_PATHS = {
   health: "/v1/health",
   credentials: "/v1/credentials",
   whoami: "/v1/whoami",
+  createRequest: "/v1/requests/create",
+  listRequests: "/v1/requests/list",
+  showRequest: "/v1/requests/show",
+  decideRequest: "/v1/requests/decide",
+  sweepRequests: "/v1/requests/sweep",
+  invokeBreakglass: "/v1/breakglass/invoke",
+  listEvents: "/v1/breakglass/list",
+  showEvent: "/v1/breakglass/show",
+  actOnEvent: "/v1/breakglass/act",
 } as const;
 
-/** The largest request body the broker reads, bytes. */
-export const MAX_BODY_BYTES = 8 * 1024;
+/**
+ * The largest request body the broker reads, bytes: a reason or justification of the most
+ * characters allowed (2,000), each escaped by JSON at its longest, with room for the rest.
+ */
+export const MAX_BODY_BYTES = 16 * 1024;
 
 /** A refusal as it travels: the catalogue's shape of a JSON error. */
 export interface RefusalBody {
@@ -133,4 +145,59 @@ export interface WhoamiAnswer {
   arn: string;
   user_id: string;
   account: string;
+}
+
+/**
+ * Who heard of what a call did, as the broker tells its caller: the notifiers' names. Why one
+ * failed is the operator's (it may name an endpoint): it is in the broker's log.
+ */
+export interface ReportAnswer {
+  delivered: string[];
+  failed: { name: string; required: boolean }[];
+}
+
+/**
+ * The store a record lives in, as a caller learns it: its setting's text at the broker
+ * (`dynamodb:sentinel-state`). The caller reaches it only through the broker.
+ */
+export interface StoreAnswer {
+  store: string;
+}
+
+/** The answer to `POST /v1/requests/create`; records are as the store holds them. */
+export type CreatedAnswer =
+  & StoreAnswer
+  & (
+    | { kind: "created"; request: unknown; approvers: string[]; report: ReportAnswer }
+    | { kind: "not_needed"; rule: string | null }
+    | { kind: "already_approved"; request: unknown; window_ends_at: number }
+  );
+
+/** The answer to a call on one request or event (show, decide, close, review). */
+export interface RecordAnswer extends StoreAnswer {
+  record: unknown;
+  /** Who acted, as the policy names them (absent for show). */
+  actor?: string;
+  report?: ReportAnswer;
+}
+
+/** A page of records, newest first. */
+export interface PageAnswer extends StoreAnswer {
+  items: unknown[];
+  next?: string;
+  /** Records the store holds but cannot read (ids and why). */
+  damaged?: { id: string; why: string }[];
+}
+
+/** The answer to `POST /v1/requests/sweep`. */
+export interface SweepAnswer extends StoreAnswer {
+  expired: number;
+}
+
+/** The answer to `POST /v1/breakglass/invoke`. */
+export interface InvokedAnswer extends StoreAnswer {
+  record: unknown;
+  report: ReportAnswer;
+  escalated: boolean;
+  resumed: boolean;
 }

@@ -26,7 +26,7 @@ export interface CredentialsCall {
 }
 
 /** A profile name as AWS config files allow it (no spaces, no brackets), bounded. */
-const PROFILE = /^[A-Za-z0-9_.+=,@:\/-]{1,128}$/;
+export const PROFILE = /^[A-Za-z0-9_.+=,@:\/-]{1,128}$/;
 
 /** The body of a credentials call, or why it is refused. */
 export function parseCredentialsCall(
@@ -69,7 +69,8 @@ export function parseEmptyCall(body: string): { ok: true } | { ok: false; why: s
     : { ok: false, why: `unknown field(s) in the call: ${keys.slice(0, 5).join(", ")}` };
 }
 
-function jsonObject(
+/** `body` as a JSON object with no key repeated, or why it is not one. */
+export function jsonObject(
   body: string,
 ): { ok: true; value: Record<string, unknown> } | { ok: false; why: string } {
   let value: unknown;

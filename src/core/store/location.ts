@@ -15,9 +15,13 @@
 import { SentinelError } from "../errors.ts";
 import { noStoreKind, STORE_KINDS, type StoreKindName, storeKindNamed } from "./kinds.ts";
 
-/** A parsed store setting, and where it came from (for messages; absent: not known). */
+/**
+ * A parsed store setting, and where it came from (for messages; absent: not known). `broker` is
+ * set on a store reached only through a broker (its id, the URL clients reach it at): in broker
+ * mode a client names the broker, never the store, which only the broker's principal can open.
+ */
 export type StoreSetting = {
-  [K in StoreKindName]: { kind: K; name: string; text: string; from?: string };
+  [K in StoreKindName]: { kind: K; name: string; text: string; from?: string; broker?: string };
 }[StoreKindName];
 
 /** Where a store setting that no source set comes from. */
@@ -25,7 +29,13 @@ export const DEFAULT_STORE_ORIGIN = "the default";
 
 /** The store as messages name it: `sqlite:/x/s.db (from SENTINEL_STORE)`. */
 export function storeNamed(store: StoreSetting): string {
+  if (store.broker !== undefined) return `the store of the broker ${store.broker}`;
   return store.from === undefined ? store.text : `${store.text} (from ${store.from})`;
+}
+
+/** The same store, reached through the broker `brokerId`. */
+export function behindBroker(store: StoreSetting, brokerId: string): StoreSetting {
+  return { ...store, broker: brokerId };
 }
 
 /** The default store: an SQLite file in Sentinel's data directory. */

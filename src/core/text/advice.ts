@@ -47,10 +47,11 @@ export function commandLine(words: readonly string[]): string {
 
 /**
  * `--store <store>` for someone else's command: another person's settings may name another store
- * (or their own default file), so the store is always said.
+ * (or their own default file), so the store is always said — or, for a broker's store, which
+ * nobody but the broker opens, `--server <broker>`.
  */
 export function storeFlags(store: StoreSetting): string[] {
-  return ["--store", store.text];
+  return store.broker === undefined ? ["--store", store.text] : ["--server", store.broker];
 }
 
 /**
@@ -61,7 +62,8 @@ export function storeFlags(store: StoreSetting): string[] {
 export function ownerFlags(owner: Owner): string[] {
   return [
     ...(owner.awsProfile === undefined ? [] : ["--aws-profile", owner.awsProfile]),
-    ...(owner.store.from === undefined || owner.store.from.startsWith("--")
+    ...(owner.store.broker !== undefined || owner.store.from === undefined ||
+        owner.store.from.startsWith("--")
       ? storeFlags(owner.store)
       : []),
   ];

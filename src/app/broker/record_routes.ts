@@ -1,0 +1,261 @@
+/**
+ * The broker's answers to the calls on approval requests and break-glass events (DESIGN §15):
+ * the same use cases as the CLI's (app/approvals.ts, app/breakglass.ts), run with the broker's
+ * store, decision log, plugins and AWS access, and with the caller its proof named — never a name
+ * the call carries. So only the broker's principal writes the store, the policy in force at the
+ * broker judges every approver and reviewer, and notifications go out from here.
+ *
+ * Reading is for the broker's own account: any AWS principal anywhere can prove who it is, so a
+ * caller of another account sees only its own records (by id), never a list.
+ *
+ * @module
+ */
+import type {
+  CreatedAnswer,
+  InvokedAnswer,
+  PageAnswer,
+  RecordAnswer,
+  ReportAnswer,
+  SweepAnswer,
+} from "../../core/broker/api.ts";
+import { BROKER_PATHS } from "../../core/broker/api.ts";
+import type { ProvenCaller } from "../../core/broker/caller_proof.ts";
+import {
+  parseCreateRequestCall,
+  type Parsed,
+  parseDecideCall,
+  parseEventActCall,
+  parseInvokeCall,
+  parseListEventsCall,
+  parseListRequestsCall,
+  parseShowCall,
+  parseSweepCall,
+} from "../../core/broker/record_calls.ts";
+import { SentinelError } from "../../core/errors.ts";
+import type { Identity } from "../../core/identity.ts";
+import { behindBroker } from "../../core/store/location.ts";
+import type { Deps } from "../../ports/deps.ts";
+import type { NotifyReport } from "../../ports/notifier.ts";
+import type { Page } from "../../ports/stores.ts";
+import type { ActingContext, CallerFlags } from "../acting.ts";
+import {
+  actOnRequest,
+  listRequests,
+  requestAccess,
+  showRequest,
+  sweepRequests,
+} from "../approvals.ts";
+import { actOnEvent, invokeBreakglass, listEvents, showEvent } from "../breakglass.ts";
+import { callerIdentity } from "./caller.ts";
+import type { BrokerSetup } from "./setup.ts";
+
+/** Proves the call's caller (after its body was read: a bad body costs no STS call). */
+export type Prove = () => Promise<ProvenCaller>;
+
+/** One record route: the call's body, and how to prove its caller. */
+export type RecordRoute = (body: string, prove: Prove) => Promise<unknown>;
+
+/** The record routes of a broker, by path. */
+export function recordRoutes(deps: Deps, setup: BrokerSetup): Record<string, RecordRoute> {
+  const at = new BrokerActing(deps, setup);
+  const paths = BROKER_PATHS;
+  return {
+    [paths.createRequest]: (body, prove) => at.createRequest(body, prove),
+    [paths.listRequests]: (body, prove) => at.listRequests(body, prove),
+    [paths.showRequest]: (body, prove) => at.showRequest(body, prove),
+    [paths.decideRequest]: (body, prove) => at.decideRequest(body, prove),
+    [paths.sweepRequests]: (body, prove) => at.sweepRequests(body, prove),
+    [paths.invokeBreakglass]: (body, prove) => at.invoke(body, prove),
+    [paths.listEvents]: (body, prove) => at.listEvents(body, prove),
+    [paths.showEvent]: (body, prove) => at.showEvent(body, prove),
+    [paths.actOnEvent]: (body, prove) => at.actOnEvent(body, prove),
+  };
+}
+
+/** The body read, or a usage refusal naming the call. */
+function read<T>(parsed: Parsed<T>, what: string): T {
+  if (!parsed.ok) throw new SentinelError("usage", `bad ${what} call: ${parsed.why}`);
+  return parsed.value;
+}
+
+/** Who heard of it, without why a notifier failed (that is the operator's, in the log). */
+function reportAnswer(report: NotifyReport): ReportAnswer {
+  return {
+    delivered: report.delivered,
+    failed: report.failed.map(({ name, required }) => ({ name, required })),
+  };
+}
+
+/** A page as a caller gets it: the damaged records' ids and why, not where they are stored. */
+function pageAnswer(page: Page<unknown>, store: string): PageAnswer {
+  return {
+    store,
+    items: page.items,
+    ...(page.next === undefined ? {} : { next: page.next }),
+    ...(page.damaged === undefined
+      ? {}
+      : { damaged: page.damaged.map(({ id, why }) => ({ id, why })) }),
+  };
+}
+
+class BrokerActing {
+  readonly #deps: Deps;
+  readonly #setup: BrokerSetup;
+
+  constructor(deps: Deps, setup: BrokerSetup) {
+    this.#deps = deps;
+    this.#setup = setup;
+  }
+
+  get #store(): string {
+    return this.#setup.store.text;
+  }
+
+  /** The caller as a person acting with the broker's store, log, plugins and AWS access. */
+  async #acting(prove: Prove): Promise<{ identity: Identity; flags: CallerFlags }> {
+    const identity = callerIdentity(await prove());
+    const setup = this.#setup;
+    const signal = AbortSignal.timeout(setup.callSeconds * 1000);
+    const base = await (await this.#deps.baseCredentials()).get(setup.settings.base, signal);
+    const config = await this.#deps.config.load();
+    const acting: ActingContext = {
+      caller: { settings: setup.settings, identity, credentials: base.credentials, signal },
+      stores: await setup.stores(),
+      store: behindBroker(setup.store, setup.brokerId),
+      logFile: setup.settings.logFile,
+      plugins: config.sentinel.plugins,
+    };
+    return { identity, flags: { acting } };
+  }
+
+  /** Whether `identity` is of the broker's own account (see the module's note on reading). */
+  #local(identity: Identity): boolean {
+    return identity.account === this.#setup.identity.account;
+  }
+
+  #refuseList(identity: Identity): void {
+    if (this.#local(identity)) return;
+    throw new SentinelError(
+      "denied",
+      `only identities of the broker's account ${this.#setup.identity.account} list records; ${identity.arn} may show its own by id`,
+    );
+  }
+
+  /** A record shown to a caller of another account only when that caller made it. */
+  #refuseShow(identity: Identity, madeBy: string | undefined, id: string): void {
+    if (this.#local(identity) || madeBy === identity.arn) return;
+    throw new SentinelError(
+      "denied",
+      `${identity.arn} is not of the broker's account ${this.#setup.identity.account} and did not make ${id}, so it may not see it`,
+    );
+  }
+
+  async createRequest(body: string, prove: Prove): Promise<CreatedAnswer> {
+    const call = read(parseCreateRequestCall(body), "request");
+    const { identity } = await this.#acting(prove);
+    const outcome = await requestAccess(this.#deps, {
+      ...call,
+      store: this.#store,
+      caller: { identity, brokerId: this.#setup.brokerId },
+    });
+    const store = this.#store;
+    if (outcome.kind === "not_needed") return { store, kind: outcome.kind, rule: outcome.rule };
+    if (outcome.kind === "already_approved") {
+      return {
+        store,
+        kind: outcome.kind,
+        request: outcome.request,
+        window_ends_at: outcome.windowEndsAt,
+      };
+    }
+    return {
+      store,
+      kind: "created",
+      request: outcome.request,
+      approvers: outcome.approvers,
+      report: reportAnswer(outcome.report),
+    };
+  }
+
+  async listRequests(body: string, prove: Prove): Promise<PageAnswer> {
+    const call = read(parseListRequestsCall(body), "list requests");
+    const { identity, flags } = await this.#acting(prove);
+    this.#refuseList(identity);
+    return pageAnswer(await listRequests(this.#deps, call, flags), this.#store);
+  }
+
+  async showRequest(body: string, prove: Prove): Promise<RecordAnswer> {
+    const { id } = read(parseShowCall(body), "show request");
+    const { identity, flags } = await this.#acting(prove);
+    const { request } = await showRequest(this.#deps, id, flags);
+    this.#refuseShow(identity, request.requesterArn, id);
+    return { store: this.#store, record: request };
+  }
+
+  async decideRequest(body: string, prove: Prove): Promise<RecordAnswer> {
+    const call = read(parseDecideCall(body), "decide");
+    const { flags } = await this.#acting(prove);
+    const action = call.action === "approve"
+      ? { kind: "approve" as const, comment: call.comment }
+      : call.action === "deny"
+      ? { kind: "deny" as const, comment: call.comment! }
+      : { kind: "cancel" as const };
+    const done = await actOnRequest(this.#deps, call.id, action, flags);
+    return {
+      store: this.#store,
+      record: done.request,
+      actor: done.actor,
+      report: reportAnswer(done.report),
+    };
+  }
+
+  async sweepRequests(body: string, prove: Prove): Promise<SweepAnswer> {
+    read(parseSweepCall(body), "sweep");
+    const { identity, flags } = await this.#acting(prove);
+    this.#refuseList(identity);
+    const { expired } = await sweepRequests(this.#deps, flags);
+    return { store: this.#store, expired };
+  }
+
+  async invoke(body: string, prove: Prove): Promise<InvokedAnswer> {
+    const call = read(parseInvokeCall(body), "break-glass");
+    const { identity } = await this.#acting(prove);
+    const invocation = await invokeBreakglass(this.#deps, {
+      ...call,
+      store: this.#store,
+      caller: { identity, brokerId: this.#setup.brokerId },
+    });
+    return {
+      store: this.#store,
+      record: invocation.event,
+      report: reportAnswer(invocation.report),
+      escalated: invocation.escalated,
+      resumed: invocation.resumed === true,
+    };
+  }
+
+  async listEvents(body: string, prove: Prove): Promise<PageAnswer> {
+    const call = read(parseListEventsCall(body), "list events");
+    const { identity, flags } = await this.#acting(prove);
+    this.#refuseList(identity);
+    return pageAnswer(await listEvents(this.#deps, call, flags), this.#store);
+  }
+
+  async showEvent(body: string, prove: Prove): Promise<RecordAnswer> {
+    const { id } = read(parseShowCall(body), "show event");
+    const { identity, flags } = await this.#acting(prove);
+    const { event } = await showEvent(this.#deps, id, flags);
+    this.#refuseShow(identity, event.invokerArn, id);
+    return { store: this.#store, record: event };
+  }
+
+  async actOnEvent(body: string, prove: Prove): Promise<RecordAnswer> {
+    const call = read(parseEventActCall(body), "break-glass event");
+    const { flags } = await this.#acting(prove);
+    const action = call.action === "close"
+      ? { kind: "close" as const, reason: call.text }
+      : { kind: "review" as const, notes: call.text };
+    const done = await actOnEvent(this.#deps, call.id, action, flags);
+    return { store: this.#store, record: done.event, actor: done.actor };
+  }
+}
