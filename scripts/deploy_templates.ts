@@ -20,6 +20,7 @@
 import { Document, isScalar, visit } from "yaml";
 import { STORE_KINDS } from "../src/core/store/kinds.ts";
 import { brokerTrustPolicy } from "../src/core/trust_policy.ts";
+import { brokerAssumeActions, POLICY_READ_ACTIONS } from "../src/core/broker/iam.ts";
 
 /** Where the template is committed, relative to the repository root. */
 export const TEMPLATE_FILE = "deploy/cloudformation/sentinel-broker.yaml";
@@ -37,13 +38,6 @@ export const HOST_PRINCIPALS = [
   "ec2.amazonaws.com",
   "pods.eks.amazonaws.com",
 ] as const;
-
-/**
- * What the broker reads its policies with. Sentinel reads an `ssm:` policy with GetParameter
- * (with decryption); it has no exported list of the broker's own actions, so this one is named
- * here.
- */
-const POLICY_READ_ACTIONS = ["ssm:GetParameter"];
 
 type Json = Record<string, unknown>;
 
@@ -84,14 +78,6 @@ export function protectedTrust(): Json {
   return JSON.parse(
     text.replace(principal, JSON.stringify({ AWS: [getAtt("BrokerRole", "Arn")] })),
   );
-}
-
-/** The actions the protected role's trust policy admits: what the broker must be allowed. */
-export function assumeActions(): string[] {
-  const statements = brokerTrustPolicy({ brokerRole: BROKER_PLACEHOLDER }).Statement as {
-    Action: string | string[];
-  }[];
-  return [...new Set(statements.flatMap((s) => [s.Action].flat()))];
 }
 
 const PARAMETERS: Json = {
@@ -221,13 +207,13 @@ function brokerPolicy(): Json {
           {
             Sid: "SentinelProtectedRoles",
             Effect: "Allow",
-            Action: assumeActions(),
+            Action: brokerAssumeActions(),
             Resource: [getAtt("ProtectedRole", "Arn")],
           },
           {
             Sid: "SentinelPolicies",
             Effect: "Allow",
-            Action: POLICY_READ_ACTIONS,
+            Action: [...POLICY_READ_ACTIONS],
             Resource: [
               sub(
                 "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${PolicyParameterPath}/*",

@@ -7,7 +7,12 @@
  *
  * @module
  */
-import { approvalHolds, approvalRuleFor, grantedDuration } from "../core/approval/rules.ts";
+import {
+  ANNOUNCE_GRACE_SECONDS,
+  approvalHolds,
+  approvalRuleFor,
+  grantedDuration,
+} from "../core/approval/rules.ts";
 import { requestJson, transitionRecord } from "../core/approval/record.ts";
 import type { ApprovalRequest, RequestStatus } from "../core/approval/request.ts";
 import {
@@ -23,8 +28,13 @@ import {
 } from "../core/approval/transitions.ts";
 import type { Identity, Principal } from "../core/identity.ts";
 import { commandLine, type Owner, ownerOf, storeFlags } from "../core/text/advice.ts";
-import { behindBroker, storeNamed, type StoreSetting } from "../core/store/location.ts";
-import { withdrawUnannounced } from "../core/approval/unannounced.ts";
+import { behindBroker, lookedIn, type StoreSetting } from "../core/store/location.ts";
+import {
+  announcementAbandoned,
+  beforeAnnouncement,
+  markAnnounced,
+  withdrawUnannounced,
+} from "../core/approval/unannounced.ts";
 import { SentinelError } from "../core/errors.ts";
 import type { ApprovalCover } from "../core/issuance/verdict.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
@@ -127,7 +137,7 @@ export async function requestAccess(
     const held = await heldApproval(stores, policy.document, subject, now, decision);
     if (held !== undefined) return held;
   }
-  const request = openRequest({
+  const request = beforeAnnouncement(openRequest({
     id: deps.ids.newId(),
     requester,
     requesterArn: context.identity.arn,
@@ -138,13 +148,14 @@ export async function requestAccess(
     rule,
     policySource: policy.source,
     now,
-  });
+  }));
   await stores.approvals.create(request);
   const announced = await announceCreated(deps, context, stores, request, rule, store);
   return {
     kind: "created",
-    request,
-    ...announced,
+    request: announced.request,
+    approvers: announced.approvers,
+    report: announced.report,
     owner: input.caller === undefined ? ownerOf(settings) : { store }, // not the broker's profile
     read: () => readAsRequester(deps, context, request.id),
   };
@@ -223,7 +234,7 @@ async function announceCreated(
   request: ApprovalRequest,
   rule: ApprovalRule,
   store: StoreSetting,
-): Promise<{ approvers: string[]; report: NotifyReport }> {
+): Promise<{ request: ApprovalRequest; approvers: string[]; report: NotifyReport }> {
   const { settings } = context;
   const ledger = { stores, logFile: settings.logFile, plugins: settings.plugins };
   let announced: Awaited<ReturnType<typeof announceRequest>>;
@@ -246,7 +257,43 @@ async function announceCreated(
       `the required notifier ${failed} could not announce request ${request.id}, so it was withdrawn (cancelled) and can never be approved; fix the notifier (\`sentinel plugins test ${failed}\`) and ask again`,
     );
   }
-  return { approvers: announced.approvers, report: announced.report };
+  return {
+    request: await recordAnnounced(deps, stores, request),
+    approvers: announced.approvers,
+    report: announced.report,
+  };
+}
+
+/**
+ * Clears the `unannounced` flag of a request whose announcement went out, so it can be approved;
+ * from whatever version is current (an approver who heard of it may have denied it meanwhile).
+ * When that cannot be stored, the request stays unapprovable and is withdrawn after its grace:
+ * the requester is warned to ask again.
+ */
+async function recordAnnounced(
+  deps: Deps,
+  stores: Stores,
+  request: ApprovalRequest,
+): Promise<ApprovalRequest> {
+  let current = request;
+  try {
+    for (let attempt = 1; current.unannounced && attempt <= 5; attempt++) {
+      const next = markAnnounced(current, deps.clock.now());
+      if (await stores.approvals.transition(next, current.version)) return next;
+      current = await stores.approvals.get(request.id) ?? current;
+    }
+    if (!current.unannounced) return current;
+    throw new Error("it kept changing");
+  } catch (failure) {
+    deps.warn(
+      `request ${request.id} was announced, but that could not be recorded (${
+        (failure as Error).message
+      }); it cannot be approved and is withdrawn within ${
+        ANNOUNCE_GRACE_SECONDS / 60
+      } minutes: ask again then`,
+    );
+    return current;
+  }
 }
 
 /**
@@ -572,30 +619,43 @@ async function getRequest(
   if (request === undefined) {
     throw new SentinelError(
       "not_found",
-      `there is no request ${id} in the store ${
-        storeNamed(at.store)
-      }; list them with \`sentinel requests\`, or name the store it is in with --store`,
+      `there is no request ${id} in ${
+        lookedIn(at.store).where
+      }; list them with \`sentinel requests\`${lookedIn(at.store).elsewhere}`,
     );
   }
   return request;
 }
 
-/** Stores and announces the expiry of a pending request that is due; the expired request, or undefined. */
+/** Why a request whose announcement never went out is withdrawn. */
+const NEVER_ANNOUNCED =
+  "its announcement never went out (the command or broker that made it stopped first); ask again";
+
+/**
+ * Stores and announces the expiry of a pending request that is due — or withdraws, unannounced,
+ * one whose maker stopped before announcing it (see core/approval/unannounced.ts). The request
+ * as it ended, or `undefined` when nothing was due.
+ */
 async function expireLazily(
   deps: Deps,
   ctx: Pick<ActingContext, "stores" | "logFile" | "plugins">,
   request: ApprovalRequest,
   now: number,
 ): Promise<ApprovalRequest | undefined> {
-  const expired = expireIfDue(request, now);
+  const abandoned = announcementAbandoned(request, now);
+  const expired = abandoned
+    ? withdrawUnannounced(request, NEVER_ANNOUNCED, now)
+    : expireIfDue(request, now);
   if (expired === undefined) return undefined;
   if (await ctx.stores.approvals.transition(expired, request.version)) {
     await logTransition(deps, request, expired, { name: SENTINEL_ACTOR }, ctx);
-    const report = await notifierOf(deps, ctx.plugins).notify(
-      "approval_expired",
-      eventData(expired),
-    );
-    reportDelivery(deps, "the expiry notice", report);
+    if (!abandoned) { // nobody was told of an abandoned request: nobody is told it ended
+      const report = await notifierOf(deps, ctx.plugins).notify(
+        "approval_expired",
+        eventData(expired),
+      );
+      reportDelivery(deps, "the expiry notice", report);
+    }
     return expired;
   }
   const reread = await ctx.stores.approvals.get(request.id);

@@ -448,3 +448,25 @@ Deno.test("two approvers racing on one request both count: of concurrent writes 
   assertEquals(stored?.approvals.map((x) => x.approver).sort(), ["bob", "carol"]);
   assertEquals([a.request.status, b.request.status].sort(), ["approved", "pending"]);
 });
+
+Deno.test("a request stored but never announced (its maker was killed first) cannot be approved, and is withdrawn unannounced after its grace", async () => {
+  const team = new FakeTeam({ policy: POLICY, plugins: [pluginEntry("chat", "notifier")] });
+  const announced = await ask(team);
+  assertEquals(announced.unannounced, undefined, "an announced request is approvable");
+  assertEquals((await team.store().approvals.get(announced.id))?.version, 2);
+
+  // What a process killed between storing and announcing leaves behind.
+  const cutOff = { ...announced, id: "00000000000000ff", unannounced: true as const, version: 1 };
+  await team.store().approvals.create(cutOff);
+  const early = await refusal(() => actOnRequest(team.deps(), cutOff.id, { kind: "approve" }, bob));
+  assertEquals([early.exitCode, early.code], [12, "request_unannounced"]);
+  assertIncludes(early.message, "has not been announced to its approvers yet");
+
+  team.clock.advance(2 * MIN);
+  const { request } = await showRequest(team.deps(), cutOff.id, bob);
+  assertEquals([request.status, request.decidedBy], ["cancelled", "sentinel"]);
+  assertIncludes(request.comment ?? "", "its announcement never went out");
+  const late = await refusal(() => actOnRequest(team.deps(), cutOff.id, { kind: "approve" }, bob));
+  assertEquals(late.code, "conflict");
+  assertEquals(team.plugins.typesSentTo("chat"), ["approval_requested"], "the other only");
+});

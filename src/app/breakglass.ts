@@ -29,7 +29,7 @@ import {
   SENTINEL_ACTOR,
 } from "../core/breakglass/transitions.ts";
 import { commandLine, type Owner, ownerFlags, ownerOf } from "../core/text/advice.ts";
-import { behindBroker, storeNamed, type StoreSetting } from "../core/store/location.ts";
+import { behindBroker, lookedIn, type StoreSetting } from "../core/store/location.ts";
 import { formatDuration } from "../core/text/duration.ts";
 import { SentinelError } from "../core/errors.ts";
 import { reasonTooLong } from "../core/limits.ts";
@@ -622,8 +622,10 @@ async function getEvent(
     throw new SentinelError(
       "not_found",
       `there is no break-glass event ${id} in ${
-        store === undefined ? "this store" : `the store ${storeNamed(store)}`
-      }; list them with \`sentinel breakglass list\`, or name the store it is in with --store`,
+        store === undefined ? "this store" : lookedIn(store).where
+      }; list them with \`sentinel breakglass list\`${
+        store === undefined ? "" : lookedIn(store).elsewhere
+      }`,
     );
   }
   return event;

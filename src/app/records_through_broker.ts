@@ -22,7 +22,8 @@ import type { BreakglassEvent } from "../core/breakglass/event.ts";
 import { SentinelError } from "../core/errors.ts";
 import { parseApprovalRequest, parseBreakglassEvent } from "../core/store/records.ts";
 import type { StoredRecord } from "../core/store/records.ts";
-import { behindBroker, parseStoreLocation, type StoreSetting } from "../core/store/location.ts";
+import { storeKindNamed } from "../core/store/kinds.ts";
+import type { StoreSetting } from "../core/store/location.ts";
 import type { Owner } from "../core/text/advice.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { NotifyReport } from "../ports/notifier.ts";
@@ -94,20 +95,18 @@ export async function brokerRecords(
 export class BrokerRecords {
   readonly #session: BrokerSession;
   readonly #timeoutSeconds: number;
-  readonly #home: string;
   /** The profile whose base credentials sign the proofs, for printed advice. */
   readonly #awsProfile?: string;
 
-  private constructor(session: BrokerSession, target: BrokerTarget, home: string) {
+  private constructor(session: BrokerSession, target: BrokerTarget) {
     this.#session = session;
     this.#timeoutSeconds = target.timeoutSeconds;
-    this.#home = home;
     this.#awsProfile = target.awsProfile;
   }
 
   /** Reaches the broker of `target` (its health, the base credentials). */
   static async open(deps: Deps, target: BrokerTarget): Promise<BrokerRecords> {
-    return new BrokerRecords(await brokerSession(deps, target), target, deps.env.paths.home);
+    return new BrokerRecords(await brokerSession(deps, target), target);
   }
 
   /** Reaches the broker a broker profile names, as that profile's base credentials. */
@@ -134,12 +133,14 @@ export class BrokerRecords {
     );
   }
 
+  /** The broker's store as the answers name it (its kind), reached through the broker. */
   #store(answer: { store: string }): StoreSetting {
-    try {
-      return behindBroker(parseStoreLocation(answer.store, this.#home), this.#session.server);
-    } catch {
+    const kind = storeKindNamed(answer.store);
+    if (kind === undefined) {
       throw notBroker(this.#session.server, "it names a store Sentinel does not know");
     }
+    const server = this.#session.server;
+    return { kind, name: server, text: `${kind}@${server}`, broker: server } as StoreSetting;
   }
 
   #owner(answer: { store: string }): Owner {

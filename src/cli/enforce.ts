@@ -1,11 +1,15 @@
 /**
- * `sentinel enforce trust-policy | scp | plan`: print the IAM JSON that requires Sentinel's
- * SourceIdentity on protected roles — or, in broker mode, admits only the broker role — and
- * report which real roles still admit someone besides the broker.
+ * `sentinel enforce trust-policy | scp | plan | broker-iam`: print the IAM JSON that requires
+ * Sentinel's SourceIdentity on protected roles — or, in broker mode, admits only the broker role —
+ * report which real roles still admit someone besides the broker, and print the broker role's and
+ * its users' identity policies.
  *
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
+import { Command, Option } from "@commander-js/extra-typings";
+import { brokerIamFacts } from "../app/broker_iam.ts";
+import { brokerRolePolicy, brokerUsersPolicy } from "../core/broker/iam.ts";
+import { storeNamed } from "../core/store/location.ts";
 import { type EnforcementPlan, planEnforcement, type RolePlan } from "../app/enforce_plan.ts";
 import {
   brokerTrustPolicy,
@@ -16,7 +20,14 @@ import {
 import type { Opening } from "../core/trust_analysis.ts";
 import { ExitCode, SentinelError } from "../core/errors.ts";
 import { declare } from "./_command.ts";
-import { awsAccess, awsProfileOption, misplacedProfileOption, regionOption } from "./_flags.ts";
+import {
+  awsAccess,
+  awsProfileOption,
+  callerFlags,
+  misplacedProfileOption,
+  regionOption,
+  storeOption,
+} from "./_flags.ts";
 import type { Answer, CommandContext } from "./context.ts";
 import { counted, human, table } from "./render.ts";
 
@@ -288,7 +299,62 @@ function roleRows(role: RolePlan, withBroker: boolean): string[][] {
   return [[name, "ok", who, "", analysis.broker?.detail ?? ""]];
 }
 
-/** Builds `enforce` with its three subcommands. */
+const BROKER_IAM_ABOUT = `
+Reads this host's configuration as \`sentinel serve\` would (run it where the broker runs, with
+its --aws-profile/--store): the store's DynamoDB table, the role of every Sentinel profile here, the
+SSM parameters of their policies and the SNS topics of the sns notifiers. Nothing is read from AWS.
+  --for broker  the broker role's identity policy: the table and its indexes (read and conditional
+                writes only), AssumeRole and SetSourceIdentity on the protected roles,
+                ssm:GetParameter on the policies, sns:Publish on the topics
+  --for users   for every user's group or permission set: an explicit Deny of the table and of
+                assuming the protected roles, so no other grant lets them forge an approval or
+                skip the broker (they need no AWS permission at all: proofs need none)`;
+
+/** `enforce broker-iam`. */
+function brokerIamCommand(ctx: CommandContext) {
+  return declare(
+    new Command("broker-iam")
+      .description("The IAM policies of broker mode: the broker role's, and its users'")
+      .addOption(
+        new Option("--for <whom>", "whose policy").choices(["broker", "users"]).default("broker"),
+      )
+      .option("--account <id>", "the broker's account (default: that of the protected roles)")
+      .addOption(awsProfileOption())
+      .addOption(regionOption())
+      .addOption(storeOption())
+      .addOption(misplacedProfileOption()),
+    {
+      about: BROKER_IAM_ABOUT,
+      exits: [[ExitCode.Ok, "printed"], [ExitCode.Usage, "usage (the account is unknown)"], [
+        ExitCode.InvalidConfig,
+        "invalid configuration",
+      ]],
+      examples: [
+        "sentinel enforce broker-iam --aws-profile broker > broker-role-policy.json",
+        "sentinel enforce broker-iam --for users --aws-profile broker > users-policy.json",
+      ],
+    },
+  ).action(ctx.action(async (options) => {
+    const facts = await brokerIamFacts(ctx.deps, {
+      ...callerFlags(options),
+      account: options.account,
+    });
+    for (const skipped of facts.skipped) ctx.deps.warn(`profile ${skipped}; left out`);
+    if (facts.store.kind !== "dynamodb") {
+      ctx.deps.warn(
+        human`the store ${
+          storeNamed(facts.store)
+        } is a file of the broker's host: no table in the policy; a fleet of brokers needs a DynamoDB store`,
+      );
+    }
+    const { resources } = facts;
+    printer(ctx)(
+      options.for === "users" ? brokerUsersPolicy(resources) : brokerRolePolicy(resources),
+    );
+  }));
+}
+
+/** Builds `enforce` with its subcommands. */
 export function enforceCommand(ctx: CommandContext) {
   const enforce = declare(
     new Command("enforce").description(
@@ -306,11 +372,13 @@ export function enforceCommand(ctx: CommandContext) {
         "sentinel enforce trust-policy --principal 123456789012",
         "sentinel enforce scp --role 'arn:aws:iam::*:role/SentinelProd*' --migration",
         `sentinel enforce plan --roles SentinelProd --broker-role ${EXAMPLE_BROKER}`,
+        "sentinel enforce broker-iam --for users --aws-profile broker",
       ],
     },
   );
   enforce.addCommand(trustPolicyCommand(ctx));
   enforce.addCommand(scpCommand(ctx));
   enforce.addCommand(planCommand(ctx));
+  enforce.addCommand(brokerIamCommand(ctx));
   return enforce;
 }

@@ -6,6 +6,8 @@
 import { assertEquals, assertIncludes, assertMatch } from "../../test/assert.ts";
 import { capturedIo } from "../../test/support/captured_io.ts";
 import { FakeWorld } from "../../test/support/fake_deps.ts";
+import { FakeTeam, TEAM_ROLE } from "../../test/support/fake_team.ts";
+import { STORE_INDEXES } from "../core/store/table.ts";
 import { SentinelError } from "../core/errors.ts";
 import { brokerTrustPolicy } from "../core/trust_policy.ts";
 import type { AwsCall, AwsCredentials, IamPort } from "../ports/aws.ts";
@@ -274,4 +276,43 @@ Deno.test("enforce plan: a transport without IAM says so (exit 1)", async () => 
   const run = await runWithIam(["enforce", "plan", "--roles", "Closed"], undefined);
   assertEquals(run.code, 1);
   assertIncludes(run.stderr, "this AWS transport has no IAM client");
+});
+
+Deno.test("enforce broker-iam reads the broker's configuration: its table, every Sentinel profile's role and SSM policy, its SNS topics; --for users denies the table and the roles", async () => {
+  const team = new FakeTeam({
+    policy: 'version: "1"\nrules: []\n',
+    extraConfig: `
+[profile billing]
+sentinel_role_arn = arn:aws:iam::123456789012:role/Billing
+sentinel_source_profile = alice
+sentinel_policy = ssm:/sentinel/billing
+
+[profile broken]
+sentinel_policy = ssm:/sentinel/broken
+`,
+    sentinelConfig: `plugins:
+  - name: pager
+    plugin: sns
+    settings: { topic_arn: "arn:aws:sns:us-east-1:123456789012:oncall" }
+`,
+  });
+  const args = ["enforce", "broker-iam", "--aws-profile", "alice", "--store", "dynamodb:state"];
+  const broker = await team.run(args);
+  assertEquals(broker.code, 0, broker.stderr);
+  assertIncludes(broker.stderr, "profile broken:");
+  const table = "arn:aws:dynamodb:us-east-1:123456789012:table/state";
+  const statements = JSON.parse(broker.stdout).Statement as { Sid: string; Resource: string[] }[];
+  assertEquals(Object.fromEntries(statements.map((s) => [s.Sid, s.Resource])), {
+    SentinelStoreItems: [table],
+    SentinelStoreIndexes: Object.values(STORE_INDEXES).map((i) => `${table}/index/${i.name}`),
+    SentinelProtectedRoles: ["arn:aws:iam::123456789012:role/Billing", TEAM_ROLE],
+    SentinelPolicies: ["arn:aws:ssm:us-east-1:123456789012:parameter/sentinel/billing"],
+    SentinelNotifiers: ["arn:aws:sns:us-east-1:123456789012:oncall"],
+  });
+  const users = await team.run([...args, "--for", "users"]);
+  assertEquals(users.code, 0, users.stderr);
+  const denied = JSON.parse(users.stdout).Statement as { Effect: string; Resource: string[] }[];
+  assertEquals(denied.map((s) => s.Effect), ["Deny", "Deny"]);
+  assertIncludes(JSON.stringify(denied), table);
+  assertIncludes(JSON.stringify(denied), TEAM_ROLE);
 });

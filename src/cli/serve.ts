@@ -26,7 +26,10 @@ Its profiles are those of its own ~/.aws/config (sentinel_role_arn, sentinel_pol
 local mode. Clients set sentinel_server (or SENTINEL_SERVER) to the broker id, the URL they reach
 it at; proofs name it, so a proof made for one broker is refused by another.
 
-API (v1): GET /v1/health (unauthenticated), POST /v1/credentials, POST /v1/whoami. The access log
+API (v1): GET /v1/health (unauthenticated), POST /v1/credentials, /v1/whoami, /v1/requests/*
+(request, list, show, approve, deny, cancel, sweep) and /v1/breakglass/* (invoke, list, show,
+close, review), each as the caller its proof names, with this broker's store, log and notifiers;
+IAM for the broker role and its users: sentinel enforce broker-iam. The access log
 is one JSON line per call on stdout; operator messages go to stderr. SIGTERM or Ctrl-C stops
 accepting calls and lets those in flight finish. Limits: per caller (the proof's access key at
 its address; --caller-rate), per client address for callers not yet proven there (a flood of made-up

@@ -136,6 +136,7 @@ export const ERRORS = {
   announce_failed: ExitCode.PluginFailure,
   // Conflicts: someone else changed the record or file first; reading again shows how.
   already_approved_by_you: ExitCode.Conflict,
+  request_unannounced: ExitCode.Conflict,
   config_changed: ExitCode.Conflict,
   store_busy: ExitCode.Conflict,
   // The machine failed Sentinel (exit 1, like a bug: the message says what to do).

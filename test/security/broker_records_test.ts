@@ -6,9 +6,6 @@
  * account 999999999999 be assumed, whose sessions STS then names in that account). Each step is
  * named for the guarantee it checks, and checks the store itself afterwards (the SQLite file read
  * directly, the DynamoDB table scanned with the AWS CLI as the administrator).
- *
- * Steps whose name starts with "FINDING" fail on the code as it stands: each is an attack that
- * succeeded, left in on purpose (see the report of the branch `attack-records`).
  */
 import { DatabaseSync } from "node:sqlite";
 import { MAX_BODY_BYTES } from "../../src/core/broker/api.ts";
@@ -511,17 +508,13 @@ async function anotherAccountsAlice(w: RecordWorld): Promise<void> {
     `arn:aws:sts::${FOREIGN}:assumed-role/Ops/alice`,
   ]);
   const refusals: [string, Json, number, string][] = [
-    ["/v1/requests/decide", { id: carolsRequest, action: "approve" }, 403, "not_an_approver"],
-    ["/v1/requests/decide", { id: alicesRequest, action: "cancel" }, 403, "not_requester"],
-    [
-      "/v1/breakglass/act",
-      { id: alicesEvent, action: "close", text: "x" },
-      403,
-      "not_allowed_to_close",
-    ],
-    ["/v1/breakglass/act", { id: alicesEvent, action: "review", text: "x" }, 403, "not_a_reviewer"],
-    ["/v1/requests/show", { id: alicesRequest }, 403, "denied"],
-    ["/v1/breakglass/show", { id: alicesEvent }, 403, "denied"],
+    // On a record it may not see, every refusal is the same not-found (see the next step).
+    ["/v1/requests/decide", { id: carolsRequest, action: "approve" }, 404, "not_found"],
+    ["/v1/requests/decide", { id: alicesRequest, action: "cancel" }, 404, "not_found"],
+    ["/v1/breakglass/act", { id: alicesEvent, action: "close", text: "x" }, 404, "not_found"],
+    ["/v1/breakglass/act", { id: alicesEvent, action: "review", text: "x" }, 404, "not_found"],
+    ["/v1/requests/show", { id: alicesRequest }, 404, "not_found"],
+    ["/v1/breakglass/show", { id: alicesEvent }, 404, "not_found"],
     ["/v1/requests/list", {}, 403, "denied"],
     ["/v1/breakglass/list", {}, 403, "denied"],
     ["/v1/requests/sweep", {}, 403, "denied"],
@@ -548,7 +541,7 @@ async function anotherAccountLearnsNothing(w: RecordWorld): Promise<void> {
   assertOk(await w.as("bob", "/v1/requests/decide", body), "bob's denial");
   // The guarantee show keeps: a caller of another account sees nothing of a record it did not make.
   const shown = await w.as("mallory", "/v1/requests/show", { id: alicesRequest });
-  assertRefused(shown, 403, "denied", "mallory showing alice's request");
+  assertRefused(shown, 404, "not_found", "mallory showing alice's request");
   const probes: [string, Json][] = [
     ["/v1/requests/decide", { id: alicesRequest, action: "approve" }],
     ["/v1/requests/decide", { id: denied, action: "approve" }],
@@ -685,7 +678,7 @@ async function busyStoreNamesNoPath(w: RecordWorld): Promise<void> {
   );
 }
 
-/** The steps of the SQLite world, in order (the FINDING steps last: the busy one blocks the broker). */
+/** The steps of the SQLite world, in order (the busy one last: it blocks the broker 20 s). */
 const SQLITE_STEPS: [string, (w: RecordWorld) => Promise<void> | void][] = [
   [
     "a caller cannot act as someone else by naming them in the body (as, approver, user, actor, requester, invoker, reviewer, __proto__): 400, nothing changes",
@@ -728,19 +721,19 @@ const SQLITE_STEPS: [string, (w: RecordWorld) => Promise<void> | void][] = [
   ],
   ["refusals of a SQLite broker name no file of its host", refusalsNameNoPath],
   [
-    "FINDING: a caller of another account learns through decide and act what show refuses it (who asked, who decided, who may approve)",
+    "a caller of another account learns through decide and act nothing show refuses it (who asked, who decided, who may approve)",
     anotherAccountLearnsNothing,
   ],
   [
-    "FINDING: a caller of another account files an approval request (paging the approvers) under a rule that names no users",
+    "a caller of another account files no approval request (and pages nobody) under a rule that names no users",
     anotherAccountFilesRequests,
   ],
   [
-    "FINDING: a SQLite broker's answers name no file of its host (store file, policy file)",
+    "a SQLite broker's answers name no file of its host (store file, policy file)",
     answersNameNoPath,
   ],
   [
-    "FINDING: a refusal while the SQLite store is locked names no file of the broker's host (takes the 20 s busy timeout)",
+    "a refusal while the SQLite store is locked names no file of the broker's host (takes the 20 s busy timeout)",
     busyStoreNamesNoPath,
   ],
 ];
@@ -875,7 +868,7 @@ Deno.test("a fleet of two brokers on one DynamoDB table: a proof for broker A is
 // ---------------------------------------------------------------------------------------------
 // The gate behind the record routes, on the credentials route.
 
-Deno.test("FINDING: a caller of another AWS account gets credentials for a role of the broker's account from a rule that names no users", async () => {
+Deno.test("a caller of another AWS account gets no credentials for a role of the broker's account from a rule that names no users", async () => {
   await using world = await brokerWorld({
     policy:
       `version: "1"\nrules:\n  - name: prod-for-the-team\n    effect: allow\n    conditions: { profiles: [prod] }\n    max_duration: 1h\n`,

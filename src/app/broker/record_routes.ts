@@ -31,7 +31,7 @@ import {
   parseShowCall,
   parseSweepCall,
 } from "../../core/broker/record_calls.ts";
-import { SentinelError } from "../../core/errors.ts";
+import { ExitCode, SentinelError } from "../../core/errors.ts";
 import type { Identity } from "../../core/identity.ts";
 import { behindBroker } from "../../core/store/location.ts";
 import type { Deps } from "../../ports/deps.ts";
@@ -78,6 +78,15 @@ function read<T>(parsed: Parsed<T>, what: string): T {
   return parsed.value;
 }
 
+/**
+ * A record as a caller sees it: without the policy source it was made under, which may be a file
+ * of the broker's host (the broker judges by it; the caller has no use for it).
+ */
+function shown<R extends { policySource?: string }>(record: R): Omit<R, "policySource"> {
+  const { policySource: _source, ...rest } = record;
+  return rest;
+}
+
 /** Who heard of it, without why a notifier failed (that is the operator's, in the log). */
 function reportAnswer(report: NotifyReport): ReportAnswer {
   return {
@@ -87,10 +96,10 @@ function reportAnswer(report: NotifyReport): ReportAnswer {
 }
 
 /** A page as a caller gets it: the damaged records' ids and why, not where they are stored. */
-function pageAnswer(page: Page<unknown>, store: string): PageAnswer {
+function pageAnswer(page: Page<{ policySource?: string }>, store: string): PageAnswer {
   return {
     store,
-    items: page.items,
+    items: page.items.map(shown),
     ...(page.next === undefined ? {} : { next: page.next }),
     ...(page.damaged === undefined
       ? {}
@@ -107,8 +116,9 @@ class BrokerActing {
     this.#setup = setup;
   }
 
+  /** The kind of the broker's store: its name (a table, a file of its host) is the operator's. */
   get #store(): string {
-    return this.#setup.store.text;
+    return this.#setup.store.kind;
   }
 
   /** The caller as a person acting with the broker's store, log, plugins and AWS access. */
@@ -141,13 +151,35 @@ class BrokerActing {
     );
   }
 
-  /** A record shown to a caller of another account only when that caller made it. */
-  #refuseShow(identity: Identity, madeBy: string | undefined, id: string): void {
-    if (this.#local(identity) || madeBy === identity.arn) return;
-    throw new SentinelError(
-      "denied",
-      `${identity.arn} is not of the broker's account ${this.#setup.identity.account} and did not make ${id}, so it may not see it`,
+  /** The one refusal a caller of another account gets about a record it may not see. */
+  #unseen(identity: Identity, what: string, id: string): SentinelError {
+    return new SentinelError(
+      "not_found",
+      `there is no ${what} ${id} that ${identity.arn} made or may act on at this broker`,
     );
+  }
+
+  /** A record shown to a caller of another account only when that caller made it. */
+  #refuseShow(identity: Identity, madeBy: string | undefined, what: string, id: string): void {
+    if (this.#local(identity) || madeBy === identity.arn) return;
+    throw this.#unseen(identity, what, id);
+  }
+
+  /**
+   * Acts on a record for `identity`. A caller of another account may act where the policy lets
+   * it (its own request, an approval rule naming its ARN), but learns nothing from a refusal —
+   * not who asked, who decided or who may approve, nor whether the id exists: every refusal is
+   * the same not-found.
+   */
+  async #opaque<T>(identity: Identity, what: string, id: string, act: () => Promise<T>) {
+    if (this.#local(identity)) return await act();
+    try {
+      return await act();
+    } catch (error) {
+      const told = error instanceof SentinelError &&
+        ([ExitCode.Denied, ExitCode.Conflict, ExitCode.Usage] as number[]).includes(error.exitCode);
+      throw told ? this.#unseen(identity, what, id) : error;
+    }
   }
 
   async createRequest(body: string, prove: Prove): Promise<CreatedAnswer> {
@@ -155,7 +187,7 @@ class BrokerActing {
     const { identity } = await this.#acting(prove);
     const outcome = await requestAccess(this.#deps, {
       ...call,
-      store: this.#store,
+      store: this.#setup.store.text,
       caller: { identity, brokerId: this.#setup.brokerId },
     });
     const store = this.#store;
@@ -164,14 +196,14 @@ class BrokerActing {
       return {
         store,
         kind: outcome.kind,
-        request: outcome.request,
+        request: shown(outcome.request),
         window_ends_at: outcome.windowEndsAt,
       };
     }
     return {
       store,
       kind: "created",
-      request: outcome.request,
+      request: shown(outcome.request),
       approvers: outcome.approvers,
       report: reportAnswer(outcome.report),
     };
@@ -187,23 +219,33 @@ class BrokerActing {
   async showRequest(body: string, prove: Prove): Promise<RecordAnswer> {
     const { id } = read(parseShowCall(body), "show request");
     const { identity, flags } = await this.#acting(prove);
-    const { request } = await showRequest(this.#deps, id, flags);
-    this.#refuseShow(identity, request.requesterArn, id);
-    return { store: this.#store, record: request };
+    const { request } = await this.#opaque(
+      identity,
+      "request",
+      id,
+      () => showRequest(this.#deps, id, flags),
+    );
+    this.#refuseShow(identity, request.requesterArn, "request", id);
+    return { store: this.#store, record: shown(request) };
   }
 
   async decideRequest(body: string, prove: Prove): Promise<RecordAnswer> {
     const call = read(parseDecideCall(body), "decide");
-    const { flags } = await this.#acting(prove);
+    const { identity, flags } = await this.#acting(prove);
     const action = call.action === "approve"
       ? { kind: "approve" as const, comment: call.comment }
       : call.action === "deny"
       ? { kind: "deny" as const, comment: call.comment! }
       : { kind: "cancel" as const };
-    const done = await actOnRequest(this.#deps, call.id, action, flags);
+    const done = await this.#opaque(
+      identity,
+      "request",
+      call.id,
+      () => actOnRequest(this.#deps, call.id, action, flags),
+    );
     return {
       store: this.#store,
-      record: done.request,
+      record: shown(done.request),
       actor: done.actor,
       report: reportAnswer(done.report),
     };
@@ -222,12 +264,12 @@ class BrokerActing {
     const { identity } = await this.#acting(prove);
     const invocation = await invokeBreakglass(this.#deps, {
       ...call,
-      store: this.#store,
+      store: this.#setup.store.text,
       caller: { identity, brokerId: this.#setup.brokerId },
     });
     return {
       store: this.#store,
-      record: invocation.event,
+      record: shown(invocation.event),
       report: reportAnswer(invocation.report),
       escalated: invocation.escalated,
       resumed: invocation.resumed === true,
@@ -244,18 +286,28 @@ class BrokerActing {
   async showEvent(body: string, prove: Prove): Promise<RecordAnswer> {
     const { id } = read(parseShowCall(body), "show event");
     const { identity, flags } = await this.#acting(prove);
-    const { event } = await showEvent(this.#deps, id, flags);
-    this.#refuseShow(identity, event.invokerArn, id);
-    return { store: this.#store, record: event };
+    const { event } = await this.#opaque(
+      identity,
+      "break-glass event",
+      id,
+      () => showEvent(this.#deps, id, flags),
+    );
+    this.#refuseShow(identity, event.invokerArn, "break-glass event", id);
+    return { store: this.#store, record: shown(event) };
   }
 
   async actOnEvent(body: string, prove: Prove): Promise<RecordAnswer> {
     const call = read(parseEventActCall(body), "break-glass event");
-    const { flags } = await this.#acting(prove);
+    const { identity, flags } = await this.#acting(prove);
     const action = call.action === "close"
       ? { kind: "close" as const, reason: call.text }
       : { kind: "review" as const, notes: call.text };
-    const done = await actOnEvent(this.#deps, call.id, action, flags);
-    return { store: this.#store, record: done.event, actor: done.actor };
+    const done = await this.#opaque(
+      identity,
+      "break-glass event",
+      call.id,
+      () => actOnEvent(this.#deps, call.id, action, flags),
+    );
+    return { store: this.#store, record: shown(done.event), actor: done.actor };
   }
 }

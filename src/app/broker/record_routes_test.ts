@@ -74,7 +74,7 @@ Deno.test("through the broker: alice's request is hers by proof, bob approves it
   assertTrue(log.some((line) => line.startsWith("issued alice")), log.join("\n"));
 });
 
-Deno.test("through the broker: a caller of another account named alice is not alice, lists nothing, and sees only what it made", async () => {
+Deno.test("through the broker: a caller of another account named alice is not alice: lists nothing, sees nothing of hers, and a rule naming no users admits it to nothing", async () => {
   const { routes, call } = await broker();
   const mine = await routes.answer(
     call("/v1/requests/create", { profile: "prod", reason: "x" }, "alice"),
@@ -83,25 +83,32 @@ Deno.test("through the broker: a caller of another account named alice is not al
   const list = await routes.answer(call("/v1/requests/list", {}, ALICE_ELSEWHERE));
   assertEquals([list.status, code(list)], [403, "denied"]);
   assertIncludes(message(list), "only identities of the broker's account 123456789012");
+  const unseen = `there is no request ${id} that ${ALICE_ELSEWHERE} made or may act on`;
   const show = await routes.answer(call("/v1/requests/show", { id }, ALICE_ELSEWHERE));
-  assertEquals([show.status, code(show)], [403, "denied"]);
-  const cancel = await routes.answer(
-    call("/v1/requests/decide", { id, action: "cancel" }, ALICE_ELSEWHERE),
+  assertEquals([show.status, code(show)], [404, "not_found"]);
+  assertIncludes(message(show), unseen);
+  for (const action of ["cancel", "approve"]) {
+    const acted = await routes.answer(
+      call("/v1/requests/decide", { id, action }, ALICE_ELSEWHERE),
+    );
+    assertEquals([acted.status, message(acted)], [404, `${unseen} at this broker`]);
+  }
+  const none = await routes.answer(
+    call("/v1/requests/decide", { id: "00000000000000aa", action: "cancel" }, ALICE_ELSEWHERE),
   );
-  assertEquals(cancel.status, 403, JSON.stringify(cancel.body));
+  assertEquals(none.status, 404, "an id that does not exist answers the same");
 
   const theirs = await routes.answer(
     call("/v1/requests/create", { profile: "prod", reason: "y" }, ALICE_ELSEWHERE),
   );
-  assertEquals(theirs.status, 200, JSON.stringify(theirs.body));
-  const request = (theirs.body as { request: ApprovalRequest }).request;
-  assertEquals(request.requester, ALICE_ELSEWHERE, "named by ARN: not the policy's alice");
-  const shown = await routes.answer(
-    call("/v1/requests/show", { id: request.id }, ALICE_ELSEWHERE),
+  assertEquals(
+    [theirs.status, code(theirs)],
+    [403, "denied"],
+    "a rule naming no users is not theirs",
   );
-  assertEquals(shown.status, 200);
+  assertIncludes(message(theirs), `the policy denies prod to ${ALICE_ELSEWHERE}`);
   const listed = await routes.answer(call("/v1/requests/list", { status: "pending" }, "bob"));
-  assertEquals((listed.body as { items: unknown[] }).items.length, 2);
+  assertEquals((listed.body as { items: unknown[] }).items.length, 1);
 });
 
 Deno.test("through the broker: break-glass is invoked, closed and reviewed as the proven callers; a second invocation is refused", async () => {

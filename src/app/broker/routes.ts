@@ -238,6 +238,13 @@ export class BrokerRoutes {
    * the operator's stderr the message, which may name files and settings of the broker's host.
    */
   #forCaller(error: SentinelError): SentinelError {
+    if (error.code === "store_busy") {
+      this.#setup.report(`a call found the store busy: ${error.message}`);
+      return new SentinelError(
+        error.code,
+        "the broker's store is busy with other writes; try again in a few seconds",
+      );
+    }
     if (error.exitCode !== ExitCode.InvalidConfig) return error;
     this.#setup.report(
       `a call was refused for the broker's configuration: ${error.message}${

@@ -61,6 +61,13 @@ export interface ApprovalRequest {
   windowEndsAt?: number;
   /** A terminal record may be deleted by the store after this instant. */
   retainUntil?: number;
+  /**
+   * Set while a stored request's approvers have not been told of it yet (cleared once the
+   * announcement went out): it cannot be approved meanwhile, and one its maker never announced
+   * (killed first) is withdrawn after a grace period (see unannounced.ts). Absent on records from
+   * before it was kept, and on auto-approved requests.
+   */
+  unannounced?: true;
   /** Incremented by every transition. */
   version: number;
 }

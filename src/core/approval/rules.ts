@@ -26,6 +26,11 @@ import type { ApprovalRequest } from "./request.ts";
 export const DEFAULT_REQUEST_TTL_SECONDS = 24 * 3600;
 /** How long a terminal request is kept. */
 export const REQUEST_RETENTION_SECONDS = 90 * 86_400;
+/**
+ * How long a stored request may wait for its announcement before it is withdrawn: far longer
+ * than any notifier's timeout, so only a request whose maker stopped before announcing it is.
+ */
+export const ANNOUNCE_GRACE_SECONDS = 120;
 
 /** The first `approvals:` rule whose profiles match, or `undefined` (then nobody can approve). */
 export function approvalRuleFor(

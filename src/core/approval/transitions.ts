@@ -25,6 +25,7 @@ import { type Principal, samePrincipal } from "../identity.ts";
 import type { ApprovalRule } from "../policy/schema.ts";
 import type { ApprovalRequest } from "./request.ts";
 import {
+  ANNOUNCE_GRACE_SECONDS,
   AUTO_APPROVER,
   autoApproves,
   mayApprove,
@@ -105,6 +106,14 @@ export function approveRequest(
   if (closed) return closed;
   const allowed = authorize(request, rule, approver);
   if (allowed) return allowed;
+  if (request.unannounced) {
+    return fail(
+      `request ${request.id} has not been announced to its approvers yet, so it cannot be approved: its announcement is under way, or the command or broker that made it stopped first (then it is withdrawn within ${
+        ANNOUNCE_GRACE_SECONDS / 60
+      } minutes and ${request.requester} asks again)`,
+      "request_unannounced",
+    );
+  }
   if (
     request.approvals.some((a) => samePrincipal(approver, { name: a.approver, arn: a.approverArn }))
   ) {

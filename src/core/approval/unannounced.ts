@@ -23,7 +23,7 @@
  * @module
  */
 import type { ApprovalRequest } from "./request.ts";
-import { REQUEST_RETENTION_SECONDS } from "./rules.ts";
+import { ANNOUNCE_GRACE_SECONDS, REQUEST_RETENTION_SECONDS } from "./rules.ts";
 import { SENTINEL_ACTOR } from "./transitions.ts";
 
 /** `request` cancelled by `sentinel` at `now` because `why`; no access window is left on it. */
@@ -43,4 +43,28 @@ export function withdrawUnannounced(
     retainUntil: now + REQUEST_RETENTION_SECONDS * 1000,
     version: request.version + 1,
   };
+}
+
+/**
+ * A new request as it is stored before anyone is told of it: a pending one is flagged
+ * `unannounced` (it cannot be approved) until {@link markAnnounced}; an auto-approved one asks
+ * no approver.
+ */
+export function beforeAnnouncement(request: ApprovalRequest): ApprovalRequest {
+  return request.status === "pending" ? { ...request, unannounced: true } : request;
+}
+
+/** The request once its announcement went out: approvable. */
+export function markAnnounced(request: ApprovalRequest, now: number): ApprovalRequest {
+  const { unannounced: _flag, ...rest } = request;
+  return { ...rest, updatedAt: now, version: request.version + 1 };
+}
+
+/**
+ * Whether a pending request was never announced and its grace has passed: whoever made it
+ * stopped before telling its approvers (a killed command or broker), so it is withdrawn.
+ */
+export function announcementAbandoned(request: ApprovalRequest, now: number): boolean {
+  return request.status === "pending" && request.unannounced === true &&
+    now >= request.createdAt + ANNOUNCE_GRACE_SECONDS * 1000;
 }

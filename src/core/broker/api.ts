@@ -157,8 +157,8 @@ export interface ReportAnswer {
 }
 
 /**
- * The store a record lives in, as a caller learns it: its setting's text at the broker
- * (`dynamodb:sentinel-state`). The caller reaches it only through the broker.
+ * The store a record lives in, as a caller learns it: its kind (`dynamodb`, `sqlite`) — its name
+ * is the broker's operator's. The caller reaches it only through the broker.
  */
 export interface StoreAnswer {
   store: string;

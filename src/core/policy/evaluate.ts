@@ -89,6 +89,14 @@ export function isAny(list: readonly unknown[] | undefined): boolean {
   return list === undefined || list.length === 0;
 }
 
+/**
+ * The users condition of a rule that grants (allow, require_approval) and names no users: like
+ * `users: ["*"]`, every identity with a plain name and none named by its ARN (another account's,
+ * a federated one) — which only a rule naming ARN patterns admits. A deny rule that names no users
+ * applies to everyone.
+ */
+const PLAIN_NAMES = compilePrincipalMatcher(["*"]);
+
 /** Compiles a validated policy document. */
 export function compilePolicy(document: PolicyDocument): CompiledPolicy {
   const clocks = new ZoneClocks();
@@ -105,7 +113,9 @@ export function compilePolicy(document: PolicyDocument): CompiledPolicy {
         ...(rule.max_duration === undefined ? {} : { maxDurationSeconds: rule.max_duration }),
       }),
       profiles: isAny(c.profiles) ? undefined : compileNameMatcher(c.profiles!),
-      users: isAny(c.users) ? undefined : compilePrincipalMatcher(c.users!),
+      users: isAny(c.users)
+        ? rule.effect === "deny" ? undefined : PLAIN_NAMES
+        : compilePrincipalMatcher(c.users!),
       roles: isAny(c.roles) ? undefined : compileNameMatcher(c.roles!),
       modes: isAny(c.mode) ? undefined : new Set(c.mode),
       // CompiledTimeWindow reads absent or empty `days` as any day, the same rule.
@@ -211,7 +221,9 @@ function detail(
     case "profiles":
       return `profile "${request.profile}" is not in ${list(c.profiles)}`;
     case "users":
-      return `user "${request.user}" is not in ${list(c.users)}`;
+      return isAny(c.users)
+        ? `user "${request.user}" is named by its ARN, which only a rule naming ARN patterns in users admits`
+        : `user "${request.user}" is not in ${list(c.users)}`;
     case "roles":
       return request.roleArn === undefined
         ? `the rule requires a role in ${list(c.roles)} and no role ARN is known`

@@ -411,3 +411,30 @@ Deno.test("a role guard counts wherever it stands: after a user deny or a requir
   assertEquals(ask("bob", "arn:aws:iam::123456789012:role/Other"), undefined);
   assertEquals(ask("intern", "arn:aws:iam::123456789012:role/Other"), "guard-for-interns");
 });
+
+Deno.test('a rule that grants and names no users admits plain names only, like users: ["*"]; a deny rule naming no users applies to ARN-named identities too', () => {
+  const policy = compiledFromYaml(`
+version: "1"
+rules:
+  - name: night-freeze
+    effect: deny
+    conditions: { profiles: [frozen] }
+  - name: team-prod
+    effect: allow
+    conditions: { profiles: [prod, frozen] }
+  - name: team-staging
+    effect: require_approval
+    conditions: { users: [] }
+`);
+  const outsider = "arn:aws:iam::999999999999:user/mallory";
+  const at = { time: 0, roleArn: "arn:aws:iam::123456789012:role/Prod" };
+  assertEquals(evaluate(policy, { ...at, user: "alice", profile: "prod" }).rule, "team-prod");
+  assertEquals(evaluate(policy, { ...at, user: outsider, profile: "prod" }), DEFAULT_DENY);
+  assertEquals(evaluate(policy, { ...at, user: outsider, profile: "staging" }), DEFAULT_DENY);
+  assertEquals(evaluate(policy, { ...at, user: outsider, profile: "frozen" }).rule, "night-freeze");
+  const why = explain(policy, { ...at, user: outsider, profile: "prod" }).trace[1];
+  assertEquals(
+    why.failed?.detail,
+    `user "${outsider}" is named by its ARN, which only a rule naming ARN patterns in users admits`,
+  );
+});

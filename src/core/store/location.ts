@@ -33,6 +33,19 @@ export function storeNamed(store: StoreSetting): string {
   return store.from === undefined ? store.text : `${store.text} (from ${store.from})`;
 }
 
+/**
+ * Where a record was looked for, and how to look elsewhere, for a not-found message:
+ * `the store sqlite:/x/s.db (from …); …, or name the store it is in with --store`.
+ */
+export function lookedIn(store: StoreSetting): { where: string; elsewhere: string } {
+  return store.broker === undefined
+    ? {
+      where: `the store ${storeNamed(store)}`,
+      elsewhere: ", or name the store it is in with --store",
+    }
+    : { where: storeNamed(store), elsewhere: "" };
+}
+
 /** The same store, reached through the broker `brokerId`. */
 export function behindBroker(store: StoreSetting, brokerId: string): StoreSetting {
   return { ...store, broker: brokerId };

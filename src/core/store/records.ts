@@ -81,6 +81,7 @@ const REQUEST_SHAPE: Shape = {
   comment: [text, false],
   windowEndsAt: [instant, false],
   retainUntil: [instant, false],
+  unannounced: [(value) => value === true ? undefined : "true", false],
   version: [count, true],
 } satisfies Partial<Record<keyof ApprovalRequest, [FieldCheck, boolean]>>;
 

@@ -28,7 +28,7 @@ import {
 /** One IAM policy statement. */
 export interface IamStatement {
   Sid: string;
-  Effect: "Allow";
+  Effect: "Allow" | "Deny";
   Action: string[];
   Resource: string[];
 }
