@@ -64,6 +64,17 @@ function delivered(hook: ReturnType<typeof webhookReceiver>, type: string) {
 
 const paths = (log: Record<string, unknown>[]) => log.map((entry) => entry.path);
 
+/** The first value `probe` gives that is not undefined, polling for up to 30 s. */
+async function until<T>(probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 Deno.test("a fleet of two brokers on one table: alice's prod call is refused with the request advice, she asks at broker A, bob approves at broker B, her same AWS CLI command then works; bob cannot approve his own request", async () => {
   await using f = await fleet();
   const { world, a, b, hook } = f;
@@ -75,25 +86,38 @@ Deno.test("a fleet of two brokers on one table: alice's prod call is refused wit
   assertTrue(refused.code !== 0, "no approval yet");
   assertIncludes(refused.stderr, 'sentinel request prod --reason "<why>"');
 
-  const asked = await runSentinel(["request", "prod", "--reason", "deploy 1.2.3"], {
-    env: alice.env,
-  });
-  assertEquals(asked.code, 0, asked.stderr);
-  const id = /request ([0-9a-f]{16}): pending/.exec(asked.stdout)?.[1] ?? "";
-  assertIncludes(asked.stdout, `approvers run: sentinel approve ${id} --server ${a.url}`);
-  assertIncludes(asked.stdout, `store:         the store of the broker ${a.url}`);
-  assertTrue(paths(a.accessLog()).includes("/v1/requests/create"), "asked at broker A");
-  const [announced] = delivered(hook, "approval_requested");
+  // alice asks at broker A and waits there; bob hears of it from the webhook and approves at B.
+  const asking = runSentinel(
+    ["request", "prod", "--reason", "deploy 1.2.3", "--wait", "--timeout", "90s"],
+    { env: alice.env },
+  );
+  const announced = await until(() => delivered(hook, "approval_requested")[0]);
+  const id = announced.data.id;
   assertEquals(announced.data.requester, "alice");
   assertEquals(announced.data.how_to_approve, `sentinel approve ${id} --server ${a.url}`);
 
   const approve = ["approve", id, "--server", b.url, "--aws-profile", "base", "--output", "json"];
-  const approved = await runSentinel(approve, { env: bob.env });
+  const approved = await until(async () => {
+    const run = await runSentinel(approve, { env: bob.env });
+    // The webhook may hear of it a moment before its announcement is recorded (exit 12).
+    return run.code === 12 && run.stderr.includes("not been announced") ? undefined : run;
+  });
   assertEquals(approved.code, 0, approved.stderr);
   const json = JSON.parse(approved.stdout);
   assertEquals([json.status, json.decided_by, json.broker], ["approved", "bob", b.url]);
   assertTrue(paths(b.accessLog()).includes("/v1/requests/decide"), "approved at broker B");
   assertEquals(delivered(hook, "approval_approved").length, 1);
+
+  const asked = await asking;
+  assertEquals(asked.code, 0, asked.stderr);
+  assertIncludes(asked.stdout, `request ${id}: pending`);
+  assertIncludes(asked.stdout, `approvers run: sentinel approve ${id} --server ${a.url}`);
+  assertIncludes(asked.stdout, `store:         the store of the broker ${a.url}`);
+  assertTrue(paths(a.accessLog()).includes("/v1/requests/create"), "asked at broker A");
+  assertTrue(
+    paths(a.accessLog()).filter((path) => path === "/v1/requests/show").length >= 1,
+    "alice's wait polled broker A",
+  );
 
   const works = await aws(prod, alice.env);
   assertEquals(works.code, 0, works.stderr);

@@ -20,12 +20,14 @@ const TABLE = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/sentinel-state`;
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/SentinelProd`;
 const PARAMETER = `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/sentinel/prod`;
 const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:oncall`;
+const GROUP = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:sentinel`;
 const INDEX = `${TABLE}/index/${Object.values(STORE_INDEXES)[0].name}`;
 const RESOURCES: BrokerResources = {
   tableArn: TABLE,
   protectedRoles: [ROLE],
   policyParameters: [PARAMETER],
   snsTopics: [TOPIC],
+  logGroups: [GROUP],
 };
 
 /** What IAM decides for a principal with `policies` calling `action` on `resource`. */
@@ -61,6 +63,8 @@ Deno.test("the broker role may read and conditionally write its table, query its
     ["sts:SetSourceIdentity", ROLE, "Allowed"],
     ["ssm:GetParameter", PARAMETER, "Allowed"],
     ["sns:Publish", TOPIC, "Allowed"],
+    ["logs:PutLogEvents", `${GROUP}:log-stream:sentinel`, "Allowed"],
+    ["logs:DeleteLogGroup", GROUP, "ImplicitlyDenied"],
     ["dynamodb:DeleteItem", TABLE, "ImplicitlyDenied"],
     ["dynamodb:Scan", TABLE, "ImplicitlyDenied"],
     ["dynamodb:DeleteTable", TABLE, "ImplicitlyDenied"],
@@ -73,7 +77,7 @@ Deno.test("the broker role may read and conditionally write its table, query its
   }
 });
 
-Deno.test("a user allowed everything else, with the users' policy attached, can neither touch the store nor assume a protected role", async () => {
+Deno.test("a user allowed everything else, with the users' policy attached, can neither touch the store, assume a protected role nor rewrite a policy", async () => {
   const everything = {
     Version: "2012-10-17",
     Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
@@ -87,6 +91,9 @@ Deno.test("a user allowed everything else, with the users' policy attached, can 
     ["dynamodb:DeleteTable", TABLE, "ExplicitlyDenied"],
     ["sts:AssumeRole", ROLE, "ExplicitlyDenied"],
     ["sts:SetSourceIdentity", ROLE, "ExplicitlyDenied"],
+    ["ssm:PutParameter", PARAMETER, "ExplicitlyDenied"],
+    ["ssm:DeleteParameter", PARAMETER, "ExplicitlyDenied"],
+    ["ssm:GetParameter", PARAMETER, "Allowed"],
     ["dynamodb:PutItem", `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/theirs`, "Allowed"],
     ["sts:GetCallerIdentity", "*", "Allowed"],
   ];

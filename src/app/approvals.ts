@@ -14,7 +14,7 @@ import {
   grantedDuration,
 } from "../core/approval/rules.ts";
 import { requestJson, transitionRecord } from "../core/approval/record.ts";
-import type { ApprovalRequest, RequestStatus } from "../core/approval/request.ts";
+import type { ApprovalRequest } from "../core/approval/request.ts";
 import {
   approveRequest,
   cancelRequest,
@@ -37,6 +37,7 @@ import {
 } from "../core/approval/unannounced.ts";
 import { SentinelError } from "../core/errors.ts";
 import type { ApprovalCover } from "../core/issuance/verdict.ts";
+import type { ListRequestsCall } from "../core/broker/record_calls.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 import { formatDuration } from "../core/text/duration.ts";
 import { DEFAULT_SESSION_SECONDS, MIN_WINDOW_SECONDS, reasonTooLong } from "../core/limits.ts";
@@ -59,8 +60,7 @@ import {
 } from "./acting.ts";
 import { type ProfileContext, profileContext, userUnder } from "./issuance/profile_context.ts";
 import { openStore, warnDamaged } from "./stores.ts";
-import { profileRoute, profileSettings } from "./issuance/profile_settings.ts";
-import { BrokerRecords, brokerRecords } from "./records_through_broker.ts";
+import { askingRoute, brokerRecords } from "./records_through_broker.ts";
 import { recordDecision } from "./record_decision.ts";
 import { notifierOf, reportDelivery, routerOf } from "./notify.ts";
 
@@ -109,16 +109,9 @@ export async function requestAccess(
   input: AccessRequestInput,
 ): Promise<AccessRequestOutcome> {
   refuseBadReason(input.reason);
-  const route = input.caller === undefined
-    ? await profileRoute(deps, input.profile, { store: input.store })
-    : {
-      mode: "local" as const,
-      ...await profileSettings(deps, input.profile, { store: input.store }),
-    };
-  if (route.mode === "broker") {
-    return await (await BrokerRecords.forProfile(deps, route, input.store)).createRequest(input);
-  }
-  const context = await profileContext(deps, route, input.caller?.identity);
+  const route = await askingRoute(deps, input);
+  if ("broker" in route) return await route.broker.createRequest(input);
+  const context = await profileContext(deps, route.local, input.caller?.identity);
   const { settings, policy } = context;
   const requester = context.user;
   const store = input.caller === undefined
@@ -277,12 +270,13 @@ async function recordAnnounced(
 ): Promise<ApprovalRequest> {
   let current = request;
   try {
-    for (let attempt = 1; current.unannounced && attempt <= 5; attempt++) {
+    const due = (request: ApprovalRequest) => request.unannounced && request.status === "pending";
+    for (let attempt = 1; due(current) && attempt <= 5; attempt++) {
       const next = markAnnounced(current, deps.clock.now());
       if (await stores.approvals.transition(next, current.version)) return next;
       current = await stores.approvals.get(request.id) ?? current;
     }
-    if (!current.unannounced) return current;
+    if (!due(current)) return current;
     throw new Error("it kept changing");
   } catch (failure) {
     deps.warn(
@@ -482,15 +476,8 @@ export async function showRequest(
   };
 }
 
-/** Which requests to list. */
-export interface ListInput {
-  status?: RequestStatus;
-  profile?: string;
-  /** Only the caller's own. */
-  mine?: boolean;
-  limit: number;
-  cursor?: string;
-}
+/** Which requests to list (the broker's call reads the same). */
+export type ListInput = ListRequestsCall;
 
 /** A page of requests, newest first, with lazy expiry applied to what is shown. */
 export async function listRequests(

@@ -9,6 +9,7 @@ import { assertEquals, assertIncludes, assertRejects, assertTrue } from "../../t
 import { FakeTeam, STORE, TEAM_ROLE } from "../../test/support/fake_team.ts";
 import { pluginEntry } from "../../test/support/fake_plugins.ts";
 import type { ApprovalRequest } from "../core/approval/request.ts";
+import { ANNOUNCE_GRACE_SECONDS } from "../core/approval/rules.ts";
 import { SentinelError } from "../core/errors.ts";
 import {
   actOnRequest,
@@ -462,10 +463,13 @@ Deno.test("a request stored but never announced (its maker was killed first) can
   assertEquals([early.exitCode, early.code], [12, "request_unannounced"]);
   assertIncludes(early.message, "has not been announced to its approvers yet");
 
-  team.clock.advance(2 * MIN);
+  team.clock.advance(ANNOUNCE_GRACE_SECONDS * 1000 - 1);
+  assertEquals((await showRequest(team.deps(), cutOff.id, bob)).request.status, "pending");
+  team.clock.advance(1);
   const { request } = await showRequest(team.deps(), cutOff.id, bob);
   assertEquals([request.status, request.decidedBy], ["cancelled", "sentinel"]);
   assertIncludes(request.comment ?? "", "its announcement never went out");
+  assertEquals(request.unannounced, undefined, "a withdrawn request carries no flag");
   const late = await refusal(() => actOnRequest(team.deps(), cutOff.id, { kind: "approve" }, bob));
   assertEquals(late.code, "conflict");
   assertEquals(team.plugins.typesSentTo("chat"), ["approval_requested"], "the other only");

@@ -34,6 +34,7 @@ import { formatDuration } from "../core/text/duration.ts";
 import { SentinelError } from "../core/errors.ts";
 import { reasonTooLong } from "../core/limits.ts";
 import type { BreakglassCover } from "../core/issuance/verdict.ts";
+import type { ListEventsCall } from "../core/broker/record_calls.ts";
 import { MAX_CLOCK_SKEW_SECONDS } from "../core/limits.ts";
 import { compilePolicy, roleGuard } from "../core/policy/evaluate.ts";
 import type { BreakglassReasonCode, PolicyDocument } from "../core/policy/schema.ts";
@@ -52,8 +53,7 @@ import {
 } from "./acting.ts";
 import { notifierOf, reportDelivery, takes } from "./notify.ts";
 import { type ProfileContext, profileContext, userUnder } from "./issuance/profile_context.ts";
-import { profileRoute, profileSettings } from "./issuance/profile_settings.ts";
-import { BrokerRecords, brokerRecords } from "./records_through_broker.ts";
+import { askingRoute, brokerRecords } from "./records_through_broker.ts";
 import { recordDecision } from "./record_decision.ts";
 import { warnDamaged } from "./stores.ts";
 import type { BrokerCaller } from "./approvals.ts";
@@ -93,16 +93,9 @@ export async function invokeBreakglass(deps: Deps, input: InvokeInput): Promise<
   }
   const tooLong = reasonTooLong(input.justification, "--justification");
   if (tooLong !== undefined) throw new SentinelError("usage", tooLong);
-  const route = input.caller === undefined
-    ? await profileRoute(deps, input.profile, { store: input.store })
-    : {
-      mode: "local" as const,
-      ...await profileSettings(deps, input.profile, { store: input.store }),
-    };
-  if (route.mode === "broker") {
-    return await (await BrokerRecords.forProfile(deps, route, input.store)).invoke(input);
-  }
-  const context = await profileContext(deps, route, input.caller?.identity);
+  const route = await askingRoute(deps, input);
+  if ("broker" in route) return await route.broker.invoke(input);
+  const context = await profileContext(deps, route.local, input.caller?.identity);
   const { settings, policy } = context;
   const invoker = context.user;
   const now = deps.clock.now();
@@ -467,15 +460,8 @@ async function countSince(
   return count;
 }
 
-/** Which events to list. */
-export interface EventListInput {
-  active?: boolean;
-  unreviewed?: boolean;
-  invoker?: string;
-  profile?: string;
-  limit: number;
-  cursor?: string;
-}
+/** Which events to list (the broker's call reads the same). */
+export type EventListInput = ListEventsCall;
 
 /** A page of events, newest first. */
 export async function listEvents(

@@ -2,19 +2,19 @@
  * `sentinel enforce broker-iam`: the IAM documents of broker mode (core/broker/iam.ts) for the
  * broker as it is configured on this host — read from its own configuration, never from AWS: the
  * store its settings name (the table ARN), the role of every Sentinel profile it serves, the SSM
- * parameters of their policies, the SNS topics of its notifiers. Profiles whose configuration is
+ * parameters of their policies, the SNS topics and log groups of its plugins. Profiles whose configuration is
  * incomplete are named, and left out.
  *
  * @module
  */
 import { type BrokerResources } from "../core/broker/iam.ts";
 import { SentinelError } from "../core/errors.ts";
-import { resolveProfile } from "../core/issuance/settings.ts";
 import { ROLE_ARN } from "../core/trust_policy.ts";
 import type { StoreSetting } from "../core/store/location.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { CallerFlags } from "./acting.ts";
 import { callerSettings } from "./caller.ts";
+import { servedProfiles } from "./broker/served_profile.ts";
 
 /** What the documents were made from, for the operator. */
 export interface BrokerIamFacts {
@@ -33,41 +33,30 @@ export async function brokerIamFacts(
 ): Promise<BrokerIamFacts> {
   const config = await deps.config.load();
   const caller = await callerSettings(deps, flags);
-  const roles = new Set<string>();
-  const policies = new Set<string>();
-  const skipped: string[] = [];
-  for (const [name, section] of config.aws.profiles) {
-    if (section.sentinel_role_arn === undefined && section.sentinel_policy === undefined) continue;
-    try {
-      const route = resolveProfile(name, config.aws, config.sentinel, deps.env);
-      if (route.mode === "broker") {
-        skipped.push(`${name}: it is a client of the broker ${route.settings.server}`);
-        continue;
-      }
-      roles.add(route.settings.roleArn);
-      policies.add(route.settings.policy);
-    } catch (error) {
-      skipped.push(`${name}: ${(error as Error).message}`);
-    }
-  }
-  const roleArns = [...roles].sort();
+  const { roles: roleArns, policies, skipped } = await servedProfiles(deps);
   const account = accountOf(flags.account, roleArns);
   const partition = ROLE_ARN.exec(roleArns[0] ?? "")?.[0].split(":")[1] ?? "aws";
   const at = `${partition}:%s:${caller.region}:${account}`;
   const store = caller.store;
-  const topics = config.sentinel.plugins.filter((plugin) =>
-    plugin.origin.type === "bundled" && plugin.origin.plugin === "sns"
-  ).map((plugin) => plugin.settings.topic_arn).filter((arn) => typeof arn === "string");
+  const bundled = (name: string, setting: string) =>
+    config.sentinel.plugins.filter((plugin) =>
+      plugin.origin.type === "bundled" && plugin.origin.plugin === name
+    ).map((plugin) => plugin.settings[setting]).filter((value) => typeof value === "string");
+  const topics = bundled("sns", "topic_arn");
+  const groups = bundled("cloudwatch_logs", "log_group").map((group) =>
+    `arn:${at.replace("%s", "logs")}:log-group:${group}`
+  );
   return {
     resources: {
       ...(store.kind === "dynamodb"
         ? { tableArn: `arn:${at.replace("%s", "dynamodb")}:table/${store.name}` }
         : {}),
       protectedRoles: roleArns,
-      policyParameters: [...policies].filter((source) => source.startsWith("ssm:")).map((source) =>
+      policyParameters: policies.filter((source) => source.startsWith("ssm:")).map((source) =>
         parameterArn(source.slice(4), `arn:${at.replace("%s", "ssm")}`)
       ).sort(),
       snsTopics: [...new Set(topics as string[])].sort(),
+      logGroups: [...new Set(groups)].sort(),
     },
     store,
     region: caller.region,

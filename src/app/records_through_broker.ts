@@ -28,6 +28,7 @@ import type { Owner } from "../core/text/advice.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { NotifyReport } from "../ports/notifier.ts";
 import type { Page } from "../ports/stores.ts";
+import { reportDelivery } from "./notify.ts";
 import { type CallerFlags, storeWithoutCaller } from "./acting.ts";
 import type {
   AccessRequestInput,
@@ -38,7 +39,12 @@ import type {
 } from "./approvals.ts";
 import type { EventAction, EventListInput, Invocation, InvokeInput } from "./breakglass.ts";
 import { callerSettings } from "./caller.ts";
-import type { BrokerProfile } from "./issuance/profile_settings.ts";
+import {
+  type BrokerProfile,
+  profileRoute,
+  type ProfileSettings,
+  profileSettings,
+} from "./issuance/profile_settings.ts";
 import {
   type BrokerSession,
   brokerSession,
@@ -82,6 +88,24 @@ export async function callerBroker(
   };
 }
 
+/**
+ * Where a request or a break-glass invocation for a profile is decided: at the broker its
+ * settings name, or here with its settings — always here for a call a broker runs itself
+ * (`caller`, the identity its proof named).
+ */
+export async function askingRoute(
+  deps: Deps,
+  input: { profile: string; store?: string; caller?: unknown },
+): Promise<{ broker: BrokerRecords } | { local: ProfileSettings }> {
+  const flags = { store: input.store };
+  if (input.caller !== undefined) {
+    return { local: await profileSettings(deps, input.profile, flags) };
+  }
+  const route = await profileRoute(deps, input.profile, flags);
+  if (route.mode === "local") return { local: route };
+  return { broker: await BrokerRecords.forProfile(deps, route, input.store) };
+}
+
 /** The broker the caller's settings name, reached; `undefined` in local mode. */
 export async function brokerRecords(
   deps: Deps,
@@ -93,12 +117,14 @@ export async function brokerRecords(
 
 /** A broker reached as one person: every call carries a fresh proof and a fresh deadline. */
 export class BrokerRecords {
+  readonly #deps: Deps;
   readonly #session: BrokerSession;
   readonly #timeoutSeconds: number;
   /** The profile whose base credentials sign the proofs, for printed advice. */
   readonly #awsProfile?: string;
 
-  private constructor(session: BrokerSession, target: BrokerTarget) {
+  private constructor(deps: Deps, session: BrokerSession, target: BrokerTarget) {
+    this.#deps = deps;
     this.#session = session;
     this.#timeoutSeconds = target.timeoutSeconds;
     this.#awsProfile = target.awsProfile;
@@ -106,7 +132,7 @@ export class BrokerRecords {
 
   /** Reaches the broker of `target` (its health, the base credentials). */
   static async open(deps: Deps, target: BrokerTarget): Promise<BrokerRecords> {
-    return new BrokerRecords(await brokerSession(deps, target), target);
+    return new BrokerRecords(deps, await brokerSession(deps, target), target);
   }
 
   /** Reaches the broker a broker profile names, as that profile's base credentials. */
@@ -156,18 +182,31 @@ export class BrokerRecords {
     throw notBroker(this.#session.server, `a record it sent is not one (${read.why})`);
   }
 
-  #request(value: unknown): ApprovalRequest {
-    return this.#record(parseApprovalRequest, value);
+  /** A request the broker sent; with `id`, the one asked about (never another's record). */
+  #request(value: unknown, id?: string): ApprovalRequest {
+    return this.#asked(this.#record(parseApprovalRequest, value), id);
   }
 
-  #event(value: unknown): BreakglassEvent {
-    return this.#record(parseBreakglassEvent, value);
+  #event(value: unknown, id?: string): BreakglassEvent {
+    return this.#asked(this.#record(parseBreakglassEvent, value), id);
+  }
+
+  #asked<R extends { id: string }>(record: R, id: string | undefined): R {
+    if (id === undefined || record.id === id) return record;
+    throw notBroker(this.#session.server, `it answered about ${record.id} when asked about ${id}`);
+  }
+
+  /** Warns of the notifiers that failed, as local mode does; whether a required one did. */
+  #reported(what: string, answer: ReportAnswer | undefined): NotifyReport {
+    const report = notifyReport(answer);
+    reportDelivery(this.#deps, what, report);
+    return report;
   }
 
   #page<T>(answer: PageAnswer, parse: (value: unknown) => T): Page<T> & { store: StoreSetting } {
     if (!Array.isArray(answer.items)) throw notBroker(this.#session.server, "a page without items");
     const damaged = Array.isArray(answer.damaged)
-      ? answer.damaged.map(({ id, why }) => ({
+      ? answer.damaged.filter(isObject).map(({ id, why }) => ({
         id: String(id),
         why: String(why),
         where: `the store of the broker ${this.#session.server}`,
@@ -198,13 +237,34 @@ export class BrokerRecords {
       };
     }
     const request = this.#request(answer.request);
+    if (request.profile !== input.profile) {
+      throw notBroker(this.#session.server, `it made a request for ${request.profile}`);
+    }
     return {
       kind: "created",
       request,
       approvers: Array.isArray(answer.approvers) ? answer.approvers.map(String) : [],
-      report: notifyReport(answer.report),
+      report: this.#reported(`the request for ${request.profile}`, answer.report),
       owner: this.#owner(answer),
-      read: async () => (await this.showRequest(request.id)).request,
+      read: this.#following(request),
+    };
+  }
+
+  /**
+   * Reads `request` again while its requester waits; a broker that is busy, rate-limits or cannot
+   * be reached for a moment leaves it as last read (the wait goes on), anything else ends it.
+   */
+  #following(request: ApprovalRequest): () => Promise<ApprovalRequest> {
+    let last = request;
+    return async () => {
+      try {
+        last = (await this.showRequest(request.id)).request;
+      } catch (error) {
+        const passing = ["broker_busy", "broker_rate_limited", "broker_unreachable"];
+        if (!(error instanceof SentinelError) || !passing.includes(error.code)) throw error;
+        this.#deps.debug(`waiting for ${request.id}: ${error.message}; trying again`);
+      }
+      return last;
     };
   }
 
@@ -215,7 +275,7 @@ export class BrokerRecords {
 
   async showRequest(id: string) {
     const answer = await this.#call<RecordAnswer>(BROKER_PATHS.showRequest, { id });
-    return { request: this.#request(answer.record), store: this.#store(answer) };
+    return { request: this.#request(answer.record, id), store: this.#store(answer) };
   }
 
   async decide(id: string, action: RequestAction): Promise<ActionOutcome> {
@@ -226,10 +286,11 @@ export class BrokerRecords {
         ? { comment: action.comment }
         : {}),
     });
+    const request = this.#request(answer.record, id);
     return {
-      request: this.#request(answer.record),
+      request,
       actor: String(answer.actor),
-      report: notifyReport(answer.report),
+      report: this.#reported(`the ${request.status} notice`, answer.report),
       store: this.#store(answer),
     };
   }
@@ -247,9 +308,13 @@ export class BrokerRecords {
       justification: input.justification,
       ...(input.durationSeconds === undefined ? {} : { duration_seconds: input.durationSeconds }),
     });
+    const event = this.#event(answer.record);
+    if (event.profile !== input.profile) {
+      throw notBroker(this.#session.server, `it opened break-glass for ${event.profile}`);
+    }
     return {
-      event: this.#event(answer.record),
-      report: notifyReport(answer.report),
+      event,
+      report: this.#reported(`the break-glass blast for ${event.profile}`, answer.report),
       escalated: answer.escalated === true,
       ...(answer.resumed === true ? { resumed: true as const } : {}),
       owner: this.#owner(answer),
@@ -263,7 +328,7 @@ export class BrokerRecords {
 
   async showEvent(id: string) {
     const answer = await this.#call<RecordAnswer>(BROKER_PATHS.showEvent, { id });
-    return { event: this.#event(answer.record), store: this.#store(answer) };
+    return { event: this.#event(answer.record, id), store: this.#store(answer) };
   }
 
   async actOnEvent(id: string, action: EventAction) {
@@ -273,7 +338,7 @@ export class BrokerRecords {
       text: action.kind === "close" ? action.reason : action.notes,
     });
     return {
-      event: this.#event(answer.record),
+      event: this.#event(answer.record, id),
       actor: String(answer.actor),
       store: this.#store(answer),
     };
@@ -283,7 +348,7 @@ export class BrokerRecords {
 /** Who heard of it, as the broker told; why a notifier failed is in the broker's log. */
 function notifyReport(answer: ReportAnswer | undefined): NotifyReport {
   const failed = Array.isArray(answer?.failed)
-    ? answer.failed.map(({ name, required }) => ({
+    ? answer.failed.filter(isObject).map(({ name, required }) => ({
       name: String(name),
       required: required === true,
       error: "see the broker's log",
@@ -294,4 +359,8 @@ function notifyReport(answer: ReportAnswer | undefined): NotifyReport {
     failed,
     requiredFailed: failed.some((failure) => failure.required),
   };
+}
+
+function isObject<T>(value: T): value is T & object {
+  return typeof value === "object" && value !== null;
 }

@@ -205,18 +205,22 @@ the config file's server) the command goes to the broker, which proves who you a
 store; --store has no meaning there.`;
 
 /**
- * Adds `--aws-profile`, `--region` and `--store`, and a hidden `--profile` that only explains
+ * Adds `--aws-profile`, `--region`, `--store`, `--server` (unless the command only ever works on
+ * a store itself, such as `store init`), and a hidden `--profile` that only explains
  * which flag was meant (there is no `--policy` either: whoever acts is judged by the policy in
  * force, never by one they pick).
  */
 // deno-lint-ignore no-explicit-any
-export function withCallerFlags<C extends Command<any, any, any>>(command: C): C {
+export function withCallerFlags<C extends Command<any, any, any>>(
+  command: C,
+  through: "broker or store" | "store only" = "broker or store",
+): C {
   command
     .addOption(awsProfileOption())
     .addOption(regionOption())
-    .addOption(storeOption())
-    .addOption(serverOption())
-    .addOption(misplacedProfileOption());
+    .addOption(storeOption());
+  if (through === "broker or store") command.addOption(serverOption());
+  command.addOption(misplacedProfileOption());
   return command;
 }
 

@@ -45,8 +45,10 @@ credentials are refused (with the time left) rather than outliving it.`;
 
 const READ_EXITS: readonly ExitEntry[] = [
   ExitCode.Ok,
+  [ExitCode.Denied, "broker mode: refused by the broker (not of its accounts, rate-limited)"],
   [ExitCode.InvalidConfig, "invalid configuration"],
-  [ExitCode.AwsFailure, "AWS failure"],
+  [ExitCode.AwsFailure, "AWS failure, or the broker unreachable"],
+  [ExitCode.Conflict, "the store is busy; try again"],
 ];
 
 /** An event and its store, as JSON. */

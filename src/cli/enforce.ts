@@ -306,9 +306,12 @@ SSM parameters of their policies and the SNS topics of the sns notifiers. Nothin
   --for broker  the broker role's identity policy: the table and its indexes (read and conditional
                 writes only), AssumeRole and SetSourceIdentity on the protected roles,
                 ssm:GetParameter on the policies, sns:Publish on the topics
-  --for users   for every user's group or permission set: an explicit Deny of the table and of
-                assuming the protected roles, so no other grant lets them forge an approval or
-                skip the broker (they need no AWS permission at all: proofs need none)`;
+                (and logs:CreateLogStream, PutLogEvents for cloudwatch_logs sinks); a SecureString
+                policy under a customer-managed KMS key also needs kms:Decrypt on that key
+  --for users   for every user's group or permission set (not the policy's owners): an explicit
+                Deny of the table, of assuming the protected roles and of writing the policies'
+                parameters, so no other grant lets them forge an approval, skip the broker or
+                rewrite what it enforces (they need no AWS permission at all: proofs need none)`;
 
 /** `enforce broker-iam`. */
 function brokerIamCommand(ctx: CommandContext) {

@@ -312,7 +312,8 @@ sentinel_policy = ssm:/sentinel/broken
   const users = await team.run([...args, "--for", "users"]);
   assertEquals(users.code, 0, users.stderr);
   const denied = JSON.parse(users.stdout).Statement as { Effect: string; Resource: string[] }[];
-  assertEquals(denied.map((s) => s.Effect), ["Deny", "Deny"]);
+  assertEquals(denied.map((s) => s.Effect), ["Deny", "Deny", "Deny"]);
+  assertIncludes(JSON.stringify(denied), "ssm:PutParameter");
   assertIncludes(JSON.stringify(denied), table);
   assertIncludes(JSON.stringify(denied), TEAM_ROLE);
 });

@@ -113,6 +113,7 @@ const DECLARATION: Declaration = {
     [ExitCode.InvalidConfig, "invalid configuration"],
     [ExitCode.AwsFailure, "AWS failure"],
     [ExitCode.PluginFailure, "a required notifier failed"],
+    [ExitCode.Conflict, "the store is busy; try again"],
   ],
   examples: [
     'sentinel request prod --reason "deploy hotfix 1.2.3" --duration 1h',

@@ -26,8 +26,10 @@ import type { Answer, CommandContext } from "./context.ts";
 import { human, requestsTable, requestText, storeJson } from "./render.ts";
 
 const CONFIG_EXITS = [
+  [ExitCode.Denied, "broker mode: refused by the broker (not of its accounts, rate-limited)"],
   [ExitCode.InvalidConfig, "invalid configuration"],
-  [ExitCode.AwsFailure, "AWS failure"],
+  [ExitCode.AwsFailure, "AWS failure, or the broker unreachable"],
+  [ExitCode.Conflict, "the store is busy; try again"],
 ] as const;
 
 /** `requests show <id>`. */

@@ -81,6 +81,7 @@ function initCommand(ctx: CommandContext) {
         .description("Create the SQLite schema, or the DynamoDB table with its indexes and TTL")
         .option("--print-template", "print the DynamoDB table as CloudFormation instead")
         .option("--print-iam <table-arn>", "print the least-privilege IAM policy for the table"),
+      "store only",
     ),
     {
       about: INIT_ABOUT,

@@ -56,7 +56,7 @@ export const IDENTITY_TTL_SECONDS = 12 * 3_600;
  * also when policy validation or compilation changes: the cold path reuses a cached validated
  * policy document, and a credential entry carries a slice of its policy.
  */
-export const CACHE_FORMAT = 4;
+export const CACHE_FORMAT = 5;
 
 /**
  * How far ahead of this machine's clock a stored record's own time may lie (another machine's

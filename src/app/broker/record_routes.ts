@@ -5,8 +5,9 @@
  * the call carries. So only the broker's principal writes the store, the policy in force at the
  * broker judges every approver and reviewer, and notifications go out from here.
  *
- * Reading is for the broker's own account: any AWS principal anywhere can prove who it is, so a
- * caller of another account sees only its own records (by id), never a list.
+ * Reading is for the broker's accounts — its own and those of the roles it serves: any AWS
+ * principal anywhere can prove who it is, so a caller of another account sees only its own records
+ * (by id), never a list, and learns nothing from a refusal.
  *
  * @module
  */
@@ -47,6 +48,7 @@ import {
 } from "../approvals.ts";
 import { actOnEvent, invokeBreakglass, listEvents, showEvent } from "../breakglass.ts";
 import { callerIdentity } from "./caller.ts";
+import { servedProfile } from "./served_profile.ts";
 import type { BrokerSetup } from "./setup.ts";
 
 /** Proves the call's caller (after its body was read: a bad body costs no STS call). */
@@ -138,16 +140,52 @@ class BrokerActing {
     return { identity, flags: { acting } };
   }
 
-  /** Whether `identity` is of the broker's own account (see the module's note on reading). */
+  /**
+   * The caller asking for `profile`: proven, and the profile one this broker serves (else
+   * `unknown_profile`, as for credentials: nothing of the broker's configuration is told).
+   */
+  async #asking(prove: Prove, profile: string): Promise<Identity> {
+    const identity = callerIdentity(await prove());
+    await servedProfile(this.#deps, this.#setup, { callerArn: identity.arn, profile }, {
+      store: this.#setup.store.text,
+    });
+    return identity;
+  }
+
+  /**
+   * Asks (a request, a break-glass invocation) for `identity`. A caller of another account the
+   * policy does not let ask learns nothing of it — not its rules, reasons or roles: one refusal.
+   * What concerns only its own records (its event already open) it is told.
+   */
+  async #opaqueAsk<T>(identity: Identity, profile: string, ask: () => Promise<T>): Promise<T> {
+    if (this.#local(identity)) return await ask();
+    try {
+      return await ask();
+    } catch (error) {
+      const own = ["breakglass_already_open", "breakglass_announcing", "usage"];
+      const told = error instanceof SentinelError && !own.includes(error.code) &&
+        ([ExitCode.Denied, ExitCode.ApprovalRequired, ExitCode.Conflict] as number[])
+          .includes(error.exitCode);
+      if (!told) throw error;
+      throw new SentinelError(
+        "denied",
+        `the policy at this broker gives ${identity.arn} nothing on ${profile}`,
+      );
+    }
+  }
+
+  /** Whether `identity` is of an account that reads here (see the module's note on reading). */
   #local(identity: Identity): boolean {
-    return identity.account === this.#setup.identity.account;
+    return this.#setup.readerAccounts.has(identity.account);
   }
 
   #refuseList(identity: Identity): void {
     if (this.#local(identity)) return;
     throw new SentinelError(
       "denied",
-      `only identities of the broker's account ${this.#setup.identity.account} list records; ${identity.arn} may show its own by id`,
+      `only identities of the broker's accounts (${
+        [...this.#setup.readerAccounts].join(", ")
+      }: its own and its roles') list records; ${identity.arn} may show its own by id`,
     );
   }
 
@@ -184,12 +222,13 @@ class BrokerActing {
 
   async createRequest(body: string, prove: Prove): Promise<CreatedAnswer> {
     const call = read(parseCreateRequestCall(body), "request");
-    const { identity } = await this.#acting(prove);
-    const outcome = await requestAccess(this.#deps, {
-      ...call,
-      store: this.#setup.store.text,
-      caller: { identity, brokerId: this.#setup.brokerId },
-    });
+    const identity = await this.#asking(prove, call.profile);
+    const outcome = await this.#opaqueAsk(identity, call.profile, () =>
+      requestAccess(this.#deps, {
+        ...call,
+        store: this.#setup.store.text,
+        caller: { identity, brokerId: this.#setup.brokerId },
+      }));
     const store = this.#store;
     if (outcome.kind === "not_needed") return { store, kind: outcome.kind, rule: outcome.rule };
     if (outcome.kind === "already_approved") {
@@ -261,12 +300,17 @@ class BrokerActing {
 
   async invoke(body: string, prove: Prove): Promise<InvokedAnswer> {
     const call = read(parseInvokeCall(body), "break-glass");
-    const { identity } = await this.#acting(prove);
-    const invocation = await invokeBreakglass(this.#deps, {
-      ...call,
-      store: this.#setup.store.text,
-      caller: { identity, brokerId: this.#setup.brokerId },
-    });
+    const identity = await this.#asking(prove, call.profile);
+    const invocation = await this.#opaqueAsk(
+      identity,
+      call.profile,
+      () =>
+        invokeBreakglass(this.#deps, {
+          ...call,
+          store: this.#setup.store.text,
+          caller: { identity, brokerId: this.#setup.brokerId },
+        }),
+    );
     return {
       store: this.#store,
       record: shown(invocation.event),

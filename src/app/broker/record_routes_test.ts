@@ -82,7 +82,7 @@ Deno.test("through the broker: a caller of another account named alice is not al
   const id = (mine.body as { request: ApprovalRequest }).request.id;
   const list = await routes.answer(call("/v1/requests/list", {}, ALICE_ELSEWHERE));
   assertEquals([list.status, code(list)], [403, "denied"]);
-  assertIncludes(message(list), "only identities of the broker's account 123456789012");
+  assertIncludes(message(list), "only identities of the broker's accounts (123456789012: its own");
   const unseen = `there is no request ${id} that ${ALICE_ELSEWHERE} made or may act on`;
   const show = await routes.answer(call("/v1/requests/show", { id }, ALICE_ELSEWHERE));
   assertEquals([show.status, code(show)], [404, "not_found"]);
@@ -106,7 +106,24 @@ Deno.test("through the broker: a caller of another account named alice is not al
     [403, "denied"],
     "a rule naming no users is not theirs",
   );
-  assertIncludes(message(theirs), `the policy denies prod to ${ALICE_ELSEWHERE}`);
+  assertEquals(
+    message(theirs),
+    `the policy at this broker gives ${ALICE_ELSEWHERE} nothing on prod`,
+  );
+  const glass = await routes.answer(call("/v1/breakglass/invoke", {
+    profile: "prod",
+    reason_code: "incident",
+    justification: "x",
+  }, ALICE_ELSEWHERE));
+  assertEquals(
+    message(glass),
+    `the policy at this broker gives ${ALICE_ELSEWHERE} nothing on prod`,
+  );
+  assertTrue(!JSON.stringify(glass.body).includes("SentinelProd"), "no role of the broker's");
+  const unknown = await routes.answer(
+    call("/v1/requests/create", { profile: "nope", reason: "x" }, ALICE_ELSEWHERE),
+  );
+  assertEquals([unknown.status, code(unknown)], [404, "unknown_profile"]);
   const listed = await routes.answer(call("/v1/requests/list", { status: "pending" }, "bob"));
   assertEquals((listed.body as { items: unknown[] }).items.length, 1);
 });

@@ -28,11 +28,21 @@ import { ROLE_CHAINING_MAX_SECONDS } from "../../core/limits.ts";
 import type { BrokerReply, ListenedCall } from "../../ports/broker.ts";
 import type { Deps } from "../../ports/deps.ts";
 import { decideIssuance } from "../issuance/decision.ts";
-import { profileSettings } from "../issuance/profile_settings.ts";
 import { assumeSession } from "../issuance/session.ts";
 import { callerIdentity, provenCaller } from "./caller.ts";
 import { type RecordRoute, recordRoutes } from "./record_routes.ts";
+import { servedProfile } from "./served_profile.ts";
 import type { BrokerSetup } from "./setup.ts";
+
+/**
+ * Refusals whose message is about the broker's host (its store's name, its clock), not the call:
+ * the caller gets this instead, the operator's stderr the message.
+ */
+const OPERATORS_ONLY: Partial<Record<string, string>> = {
+  store_busy: "the broker's store is busy with other writes; try again in a few seconds",
+  clock_skew:
+    "the broker's clock is too far from its store's for break-glass; its operators see why in the broker's log",
+};
 
 /** `<key id named by the proof> <address>`, or `undefined` for a call without a proof. */
 function callerAt(call: ListenedCall): string | undefined {
@@ -194,30 +204,16 @@ export class BrokerRoutes {
     };
   }
 
-  /**
-   * The settings of the profile asked for. A caller is not the broker's operator, and any AWS
-   * principal anywhere can prove who it is: a profile the broker does not serve (its own
-   * credentials' profile, a name it does not have, one with a broken configuration) is refused
-   * without the broker's file paths or the names of its other profiles; the reason goes to the
-   * operator's stderr.
-   */
+  /** The settings of the profile asked for (served_profile.ts), with the role-chaining cap. */
   async #profile(caller: ProvenCaller, asked: CredentialsCall) {
-    try {
-      return await profileSettings(this.#deps, asked.profile, {
-        durationSeconds: this.#setup.identity.kind === "assumed_role"
-          ? Math.min(asked.durationSeconds ?? ROLE_CHAINING_MAX_SECONDS, ROLE_CHAINING_MAX_SECONDS)
-          : asked.durationSeconds,
-      });
-    } catch (error) {
-      if (!(error instanceof SentinelError) || error.exitCode !== ExitCode.InvalidConfig) {
-        throw error;
-      }
-      this.#setup.report(`${caller.arn} asked for profile ${asked.profile}: ${error.message}`);
-      throw new SentinelError(
-        "unknown_profile",
-        `this broker serves no profile "${asked.profile}" (it has none of that name, or its configuration of it is incomplete: its operators see which in the broker's log); check the name with them`,
-      );
-    }
+    return await servedProfile(this.#deps, this.#setup, {
+      callerArn: caller.arn,
+      profile: asked.profile,
+    }, {
+      durationSeconds: this.#setup.identity.kind === "assumed_role"
+        ? Math.min(asked.durationSeconds ?? ROLE_CHAINING_MAX_SECONDS, ROLE_CHAINING_MAX_SECONDS)
+        : asked.durationSeconds,
+    });
   }
 
   async #whoami(call: ListenedCall): Promise<WhoamiAnswer> {
@@ -238,12 +234,10 @@ export class BrokerRoutes {
    * the operator's stderr the message, which may name files and settings of the broker's host.
    */
   #forCaller(error: SentinelError): SentinelError {
-    if (error.code === "store_busy") {
-      this.#setup.report(`a call found the store busy: ${error.message}`);
-      return new SentinelError(
-        error.code,
-        "the broker's store is busy with other writes; try again in a few seconds",
-      );
+    const operators = OPERATORS_ONLY[error.code];
+    if (operators !== undefined) {
+      this.#setup.report(`a call was refused: ${error.message}`);
+      return new SentinelError(error.code, operators);
     }
     if (error.exitCode !== ExitCode.InvalidConfig) return error;
     this.#setup.report(

@@ -71,6 +71,7 @@ export async function world(
     version: "0.0.0-test",
     identity: identityFromArn(brokerArn)!,
     settings: await callerSettings(deps, { profile: "alice" }),
+    readerAccounts: new Set([identityFromArn(brokerArn)!.account]),
     store: parseStoreLocation(STORE, "/home/alice"),
     stores: () => Promise.resolve(team.store()),
     sts,

@@ -15,6 +15,7 @@ import type { Deps } from "../../ports/deps.ts";
 import type { Stores } from "../../ports/stores.ts";
 import { actingCaller, type CallerSettings } from "../caller.ts";
 import { openStore } from "../stores.ts";
+import { servedProfiles } from "./served_profile.ts";
 
 /**
  * How much one client may ask of the broker, before its proof is checked (each check costs an STS
@@ -59,6 +60,12 @@ export interface BrokerSetup {
   identity: Identity;
   /** How the broker reaches AWS as itself: its base credentials, region, log file. */
   settings: CallerSettings;
+  /**
+   * The accounts whose identities may list records and see others' (record_routes.ts): the
+   * broker's own and those of the roles it serves. Any AWS principal can prove who it is; callers
+   * of other accounts see only what they made.
+   */
+  readerAccounts: ReadonlySet<string>;
   store: StoreSetting;
   /** The stores, with a fresh deadline for this call (DynamoDB clients are per call). */
   stores(): Promise<Stores>;
@@ -109,6 +116,10 @@ export async function brokerSetup(deps: Deps, options: BrokerOptions): Promise<B
     version: options.version,
     identity: caller.identity,
     settings,
+    readerAccounts: new Set([
+      caller.identity.account,
+      ...(await servedProfiles(deps)).roles.map((arn) => arn.split(":")[4]),
+    ]),
     store: settings.store,
     stores: () => stores(AbortSignal.timeout(settings.timeoutSeconds * 1000)),
     sts: (await deps.broker()).proofSts(settings.region),

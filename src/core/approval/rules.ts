@@ -27,10 +27,11 @@ export const DEFAULT_REQUEST_TTL_SECONDS = 24 * 3600;
 /** How long a terminal request is kept. */
 export const REQUEST_RETENTION_SECONDS = 90 * 86_400;
 /**
- * How long a stored request may wait for its announcement before it is withdrawn: far longer
- * than any notifier's timeout, so only a request whose maker stopped before announcing it is.
+ * How long a stored request may wait for its announcement before it is withdrawn: longer than an
+ * announcement can take (routers, then notifiers, each stage bounded by its plugins' timeouts of
+ * at most 5 minutes), so only a request whose maker stopped before announcing it is.
  */
-export const ANNOUNCE_GRACE_SECONDS = 120;
+export const ANNOUNCE_GRACE_SECONDS = 30 * 60;
 
 /** The first `approvals:` rule whose profiles match, or `undefined` (then nobody can approve). */
 export function approvalRuleFor(

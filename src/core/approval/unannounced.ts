@@ -32,7 +32,7 @@ export function withdrawUnannounced(
   why: string,
   now: number,
 ): ApprovalRequest {
-  const { windowEndsAt: _window, ...rest } = request;
+  const { windowEndsAt: _window, unannounced: _flag, ...rest } = request;
   return {
     ...rest,
     status: "cancelled",

@@ -1,9 +1,11 @@
 /**
  * The IAM documents of broker mode (DESIGN §15): what the broker's role may do — its store and
  * nothing else on it, the protected roles with exactly the actions their trust policy admits, the
- * policies in SSM, the SNS topics its notifiers publish to — and what its users may not: touch the
- * store or assume a protected role themselves, whatever else their policies allow (an explicit
- * Deny). Checking a caller's proof needs no permission of anyone. Pure.
+ * policies in SSM, the SNS topics and log groups of its plugins — and what its users may not: touch
+ * the store, assume a protected role or rewrite a policy, whatever else their policies allow (an
+ * explicit Deny). Checking a caller's proof needs no permission of anyone. A policy parameter that
+ * is a SecureString under a customer-managed KMS key also needs `kms:Decrypt` on that key, which
+ * the configuration does not name. Pure.
  *
  * @example
  * ```ts
@@ -14,6 +16,7 @@
  *   protectedRoles: ["arn:aws:iam::123456789012:role/Prod"],
  *   policyParameters: ["arn:aws:ssm:eu-west-1:123456789012:parameter/sentinel/prod"],
  *   snsTopics: [],
+ *   logGroups: [],
  * };
  * console.assert(brokerRolePolicy(facts).Statement.every((s) => s.Effect === "Allow"));
  * console.assert(brokerUsersPolicy(facts).Statement.every((s) => s.Effect === "Deny"));
@@ -34,6 +37,8 @@ export interface BrokerResources {
   policyParameters: readonly string[];
   /** The SNS topics its notifiers publish to. */
   snsTopics: readonly string[];
+  /** The CloudWatch Logs log groups its log sinks write to (their ARNs, without `:*`). */
+  logGroups: readonly string[];
 }
 
 /** What reading a policy from SSM needs. */
@@ -41,6 +46,18 @@ export const POLICY_READ_ACTIONS = ["ssm:GetParameter"] as const;
 
 /** What an SNS notifier needs. */
 export const NOTIFY_ACTIONS = ["sns:Publish"] as const;
+
+/** What a CloudWatch Logs sink needs on its log group's streams. */
+export const LOG_SINK_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"] as const;
+
+/** What would change the policy a broker enforces, denied to its users. */
+export const POLICY_WRITE_ACTIONS = [
+  "ssm:PutParameter",
+  "ssm:DeleteParameter",
+  "ssm:DeleteParameters",
+  "ssm:LabelParameterVersion",
+  "ssm:UnlabelParameterVersion",
+] as const;
 
 /** The actions a protected role's trust policy admits the broker to: what it must be allowed. */
 export function brokerAssumeActions(): string[] {
@@ -62,14 +79,20 @@ export function brokerRolePolicy(resources: BrokerResources): IamPolicy {
       ...allow("SentinelProtectedRoles", brokerAssumeActions(), resources.protectedRoles),
       ...allow("SentinelPolicies", POLICY_READ_ACTIONS, resources.policyParameters),
       ...allow("SentinelNotifiers", NOTIFY_ACTIONS, resources.snsTopics),
+      ...allow(
+        "SentinelLogSinks",
+        LOG_SINK_ACTIONS,
+        resources.logGroups.map((group) => `${group}:log-stream:*`),
+      ),
     ],
   };
 }
 
 /**
- * The policy for every user of a broker (attach it to their group or permission set): an
- * explicit Deny of every action on the store's table and its indexes, and of assuming the
- * protected roles — so no other grant of theirs lets them forge a record or skip the broker.
+ * The policy for every user of a broker (attach it to their group or permission set; not to the
+ * policy's owners, who push it): an explicit Deny of every action on the store's table and its
+ * indexes, of assuming the protected roles, and of writing the policies' SSM parameters — so no
+ * other grant of theirs lets them forge a record, skip the broker or rewrite what it enforces.
  */
 export function brokerUsersPolicy(resources: BrokerResources): IamPolicy {
   const statements: IamStatement[] = [];
@@ -90,6 +113,14 @@ export function brokerUsersPolicy(resources: BrokerResources): IamPolicy {
       Effect: "Deny",
       Action: brokerAssumeActions(),
       Resource: [...resources.protectedRoles],
+    });
+  }
+  if (resources.policyParameters.length > 0) {
+    statements.push({
+      Sid: "NoSentinelPolicyWrites",
+      Effect: "Deny",
+      Action: [...POLICY_WRITE_ACTIONS],
+      Resource: [...resources.policyParameters],
     });
   }
   return { Version: "2012-10-17", Statement: statements };
