@@ -6,6 +6,7 @@
  * issued, nothing decided, nothing secret or internal (a stack) in the broker's logs, and the
  * broker still answering an honest caller.
  */
+import { MAX_BODY_BYTES } from "../../src/core/broker/api.ts";
 import { assertEquals, assertIncludes, assertTrue } from "../assert.ts";
 import { BROKER_USER, type BrokerWorld, brokerWorld } from "../harness/broker.ts";
 import {
@@ -53,7 +54,7 @@ function assertCleanLogs(world: BrokerWorld, extra: string[] = []): void {
   ]);
 }
 
-Deno.test("a body too large is refused 413 before it is read: 10 MB declared, or chunks past 8 KB with no end, are answered at once", async () => {
+Deno.test("a body too large is refused 413 before it is read: 10 MB declared, or chunks past the bound (16 KiB) with no end, are answered at once", async () => {
   await using world = await brokerWorld();
   const port = portOf(world.broker.url);
   const before = await tally(world);
@@ -64,10 +65,11 @@ Deno.test("a body too large is refused 413 before it is read: 10 MB declared, or
     5_000,
   );
   assertEquals([declared.status, rawBody(declared.text).code], [413, "call_too_large"]);
-  // Chunked, no length, 9 KB in chunks and never a last chunk: refused as soon as it passes 8 KB.
+  // Chunked, no length, 1 KiB past the bound in chunks and never a last chunk: refused as soon as
+  // it passes the bound.
   let chunked =
     `POST ${CREDENTIALS} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`;
-  for (let i = 0; i < 9; i++) chunked += `400\r\n${"x".repeat(1024)}\r\n`;
+  for (let i = 0; i <= MAX_BODY_BYTES / 1024; i++) chunked += `400\r\n${"x".repeat(1024)}\r\n`;
   const started = performance.now();
   const unending = await rawRequest(port, chunked, 5_000);
   assertEquals([unending.status, rawBody(unending.text).code], [413, "call_too_large"]);
@@ -331,7 +333,7 @@ Deno.test("hostile calls are refused in the catalogue's shape: odd methods and p
   }
   const huge = await provenSend(url, {
     ...spec,
-    body: JSON.stringify({ profile: "p".repeat(10_000) }),
+    body: JSON.stringify({ profile: "p".repeat(MAX_BODY_BYTES + 1) }),
   });
   assertEquals([huge.status, huge.code], [413, "call_too_large"]);
   // Profiles the broker does not serve: answered without its files or its other profiles.

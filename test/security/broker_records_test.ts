@@ -639,7 +639,7 @@ async function notifierReasons(w: RecordWorld): Promise<void> {
 async function refusalsNameNoPath(w: RecordWorld): Promise<void> {
   for (const profile of ["nope", "broker"]) {
     const answer = await w.as("carol", "/v1/requests/create", { profile, reason: "x" });
-    assertRefused(answer, 500, "invalid_config", `profile ${profile}`);
+    assertRefused(answer, 404, "unknown_profile", `profile ${profile}`);
   }
   const home = w.world.brokerHome.dir;
   const refusals = w.seen.filter((answer) => answer.status !== 200);
