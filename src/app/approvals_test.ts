@@ -9,6 +9,7 @@ import { assertEquals, assertIncludes, assertRejects, assertTrue } from "../../t
 import { FakeTeam, STORE, TEAM_ROLE } from "../../test/support/fake_team.ts";
 import { pluginEntry } from "../../test/support/fake_plugins.ts";
 import type { ApprovalRequest } from "../core/approval/request.ts";
+import { requestJson } from "../core/approval/record.ts";
 import { ANNOUNCE_GRACE_SECONDS } from "../core/approval/rules.ts";
 import { SentinelError } from "../core/errors.ts";
 import {
@@ -462,6 +463,8 @@ Deno.test("a request stored but never announced (its maker was killed first) can
   const early = await refusal(() => actOnRequest(team.deps(), cutOff.id, { kind: "approve" }, bob));
   assertEquals([early.exitCode, early.code], [12, "request_unannounced"]);
   assertIncludes(early.message, "has not been announced to its approvers yet");
+  const shown = (await showRequest(team.deps(), cutOff.id, bob)).request;
+  assertEquals(requestJson(shown).unannounced, true, "requests show says so");
 
   team.clock.advance(ANNOUNCE_GRACE_SECONDS * 1000 - 1);
   assertEquals((await showRequest(team.deps(), cutOff.id, bob)).request.status, "pending");

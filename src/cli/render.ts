@@ -256,6 +256,9 @@ export function requestText(r: ApprovalRequest, now: number): string {
     human`  created:   ${isoSeconds(r.createdAt)}`,
   ];
   if (r.status === "pending") lines.push(human`  expires:   ${isoSeconds(r.expiresAt)}`);
+  if (r.status === "pending" && r.unannounced) {
+    lines.push("  not announced yet: it cannot be approved until its approvers have been told");
+  }
   for (const a of r.approvals) {
     lines.push(
       human`  approved by ${a.approver} at ${isoSeconds(a.at)}${a.comment ? `: ${a.comment}` : ""}`,

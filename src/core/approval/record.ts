@@ -66,5 +66,6 @@ export function requestJson(request: ApprovalRequest, status = request.status) {
     decided_at: iso(request.decidedAt),
     comment: request.comment ?? null,
     window_ends_at: iso(request.windowEndsAt),
+    ...(request.unannounced ? { unannounced: true } : {}),
   };
 }
