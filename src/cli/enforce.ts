@@ -1,13 +1,15 @@
 /**
- * `sentinel enforce trust-policy | scp | plan | broker-iam`: print the IAM JSON that requires
+ * `sentinel enforce trust-policy | scp | plan | broker-iam | revocation-policy`: print the IAM JSON that requires
  * Sentinel's SourceIdentity on protected roles — or, in broker mode, admits only the broker role —
- * report which real roles still admit someone besides the broker, and print the broker role's and
- * its users' identity policies.
+ * report which real roles still admit someone besides the broker, print the broker role's and
+ * its users' identity policies, and the role policy that revokes sessions already issued.
  *
  * @module
  */
 import { Command, Option } from "@commander-js/extra-typings";
 import { brokerIamFacts } from "../app/broker_iam.ts";
+import { revocationPolicy } from "../app/revocation_policy.ts";
+import { ROLE_INLINE_POLICY_LIMIT } from "../core/revocation/role_policy.ts";
 import { brokerRolePolicy, brokerUsersPolicy } from "../core/broker/iam.ts";
 import { storeNamed } from "../core/store/location.ts";
 import { type EnforcementPlan, planEnforcement, type RolePlan } from "../app/enforce_plan.ts";
@@ -357,6 +359,64 @@ function brokerIamCommand(ctx: CommandContext) {
   }));
 }
 
+const REVOCATION_ABOUT = `
+Prints the inline role policy (named SentinelRevocations) that denies everything to sessions whose
+SourceIdentity names these people and that were issued before now — sessions Sentinel issued and
+roles chained from them, which keep the stamp. Their next session, issued after it, is not
+affected, nor is anyone else's. With --merge-into, the role's current policy is kept: a person
+revoked again moves to the new time, statements older than the longest session (12 h) are dropped,
+and when the document would pass IAM's 10,240 characters (for all of a role's inline policies
+together) it is consolidated into one statement at the latest time (which denies more, never less;
+stderr says so). Apply it to each protected role:
+  aws iam get-role-policy --role-name SentinelProd --policy-name SentinelRevocations \\
+    --query PolicyDocument > current.json       # skip when the role has none yet
+  sentinel enforce revocation-policy --user alice --merge-into current.json > next.json
+  aws iam put-role-policy --role-name SentinelProd --policy-name SentinelRevocations \\
+    --policy-document file://next.json
+Two administrators doing this at once on one role can lose one's revocation: one at a time.
+Calls already in flight finish, and services that cached the credentials (an SDK's client) keep
+them until they next call AWS.`;
+
+/** `enforce revocation-policy`. */
+function revocationPolicyCommand(ctx: CommandContext) {
+  return declare(
+    new Command("revocation-policy")
+      .description("A role policy denying sessions already issued to these people")
+      .option("--user <name>", "the person, as the policy names them (repeatable)", collect)
+      .option("--breakglass", "only their sessions issued under break-glass")
+      .option("--merge-into <file>", "the role's current SentinelRevocations policy document"),
+    {
+      about: REVOCATION_ABOUT,
+      exits: [[ExitCode.Ok, "printed"], [ExitCode.Usage, "usage (no --user)"], [
+        ExitCode.InvalidConfig,
+        "the file is not a Sentinel revocation policy, or the result would not fit",
+      ]],
+      examples: [
+        "sentinel enforce revocation-policy --user alice > revoke.json",
+        "sentinel enforce revocation-policy --user alice --breakglass --merge-into current.json",
+      ],
+    },
+  ).action(ctx.action(async (options) => {
+    const merged = await revocationPolicy(ctx.deps, {
+      users: options.user ?? [],
+      breakglass: options.breakglass,
+      mergeInto: options.mergeInto,
+    });
+    if (merged.collected > 0) {
+      ctx.deps.warn(
+        `${merged.collected} expired statement(s) dropped: no session they match is left`,
+      );
+    }
+    if (merged.consolidated) {
+      ctx.deps.warn(
+        "consolidated into one statement at the latest time to fit IAM's limit: people revoked earlier who got a session since need a new one",
+      );
+    }
+    ctx.deps.debug(`revocation policy: ${merged.size} of ${ROLE_INLINE_POLICY_LIMIT} characters`);
+    printer(ctx)(merged.document);
+  }));
+}
+
 /** Builds `enforce` with its subcommands. */
 export function enforceCommand(ctx: CommandContext) {
   const enforce = declare(
@@ -383,5 +443,6 @@ export function enforceCommand(ctx: CommandContext) {
   enforce.addCommand(scpCommand(ctx));
   enforce.addCommand(planCommand(ctx));
   enforce.addCommand(brokerIamCommand(ctx));
+  enforce.addCommand(revocationPolicyCommand(ctx));
   return enforce;
 }

@@ -110,6 +110,8 @@ export const ERRORS = {
   store_missing: ExitCode.InvalidConfig,
   store_damaged: ExitCode.InvalidConfig,
   insecure_broker: ExitCode.InvalidConfig,
+  revocation_too_large: ExitCode.InvalidConfig,
+  revocation_unreadable: ExitCode.InvalidConfig,
   // Denied: the policy, or a limit it sets, says no.
   not_an_approver: ExitCode.Denied,
   not_requester: ExitCode.Denied,
