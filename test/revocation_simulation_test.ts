@@ -7,7 +7,11 @@
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import { assertEquals } from "./assert.ts";
 import { formatSourceIdentity } from "../src/core/issuance/source_identity.ts";
-import { mergeRevocation, revokedPatterns } from "../src/core/revocation/role_policy.ts";
+import {
+  mergeRevocation,
+  revokedPatterns,
+  revokerIamPolicy,
+} from "../src/core/revocation/role_policy.ts";
 
 const ACCOUNT = "123456789012";
 const CUTOFF = Date.parse("2026-12-07T12:00:00Z");
@@ -110,4 +114,31 @@ Deno.test("closing alice's break-glass event denies her break-glass sessions onl
     "ExplicitlyDenied",
   );
   assertEquals(await decide(document, { role, stamp: alice, issued: CUTOFF - MIN }), "Allowed");
+});
+
+Deno.test("the revoker's policy writes the revocation policies of the protected roles and nothing else", async () => {
+  const revoker = revokerIamPolicy([`arn:aws:iam::${ACCOUNT}:role/SentinelProd`]);
+  const as = async (action: string, role: string) => {
+    const simulation: Simulation = {
+      request: {
+        principal: `arn:aws:iam::${ACCOUNT}:user/admin`,
+        action,
+        resource: { resource: `arn:aws:iam::${ACCOUNT}:role/${role}`, accountId: ACCOUNT },
+        contextVariables: {},
+      },
+      identityPolicies: [{ name: "revoker", policy: revoker }] as Simulation["identityPolicies"],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    };
+    const result = await runSimulation(simulation, {});
+    if (result.resultType === "error") throw new Error(JSON.stringify(result.errors));
+    return result.overallResult;
+  };
+  for (const action of ["iam:GetRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy"]) {
+    assertEquals(await as(action, "SentinelProd"), "Allowed", action);
+    assertEquals(await as(action, "Admin"), "ImplicitlyDenied", `${action} on another role`);
+  }
+  for (const action of ["iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRole"]) {
+    assertEquals(await as(action, "SentinelProd"), "ImplicitlyDenied", action);
+  }
 });

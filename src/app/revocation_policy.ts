@@ -15,7 +15,9 @@ import {
   type RevocationDocument,
   revokedPatterns,
 } from "../core/revocation/role_policy.ts";
+import { isRoleArn } from "../core/trust_policy.ts";
 import type { Deps } from "../ports/deps.ts";
+import { servedProfiles } from "./broker/served_profile.ts";
 
 /** What to revoke, and the current policy's file, if any. */
 export interface RevocationPolicyRequest {
@@ -59,5 +61,25 @@ async function current(
   throw new SentinelError(
     "revocation_unreadable",
     `${file} is not a revocation policy Sentinel wrote (${parsed.why}), so nothing is merged into it; give the PolicyDocument of the role's SentinelRevocations policy, or leave out --merge-into when the role has none`,
+  );
+}
+
+/** The protected roles a revoker writes: those named, else the roles of this host's profiles. */
+export async function revokedRoles(deps: Deps, named: readonly string[] | undefined) {
+  for (const role of named ?? []) {
+    if (!isRoleArn(role)) {
+      throw new SentinelError(
+        "usage",
+        `--role "${
+          role.slice(0, 100)
+        }" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`,
+      );
+    }
+  }
+  const roles = named?.length ? [...new Set(named)] : (await servedProfiles(deps)).roles;
+  if (roles.length > 0) return roles;
+  throw new SentinelError(
+    "usage",
+    "no Sentinel profile here names a role: name the protected roles with --role <arn> (repeatable)",
   );
 }

@@ -8,8 +8,8 @@
  */
 import { Command, Option } from "@commander-js/extra-typings";
 import { brokerIamFacts } from "../app/broker_iam.ts";
-import { revocationPolicy } from "../app/revocation_policy.ts";
-import { ROLE_INLINE_POLICY_LIMIT } from "../core/revocation/role_policy.ts";
+import { revocationPolicy, revokedRoles } from "../app/revocation_policy.ts";
+import { revokerIamPolicy, ROLE_INLINE_POLICY_LIMIT } from "../core/revocation/role_policy.ts";
 import { brokerRolePolicy, brokerUsersPolicy } from "../core/broker/iam.ts";
 import { storeNamed } from "../core/store/location.ts";
 import { type EnforcementPlan, planEnforcement, type RolePlan } from "../app/enforce_plan.ts";
@@ -374,6 +374,8 @@ stderr says so). Apply it to each protected role:
   aws iam put-role-policy --role-name SentinelProd --policy-name SentinelRevocations \\
     --policy-document file://next.json
 Two administrators doing this at once on one role can lose one's revocation: one at a time.
+--print-iam prints what that administrator needs: iam:GetRolePolicy, PutRolePolicy and
+DeleteRolePolicy on the protected roles (--role, else the roles of this host's Sentinel profiles).
 Calls already in flight finish, and services that cached the credentials (an SDK's client) keep
 them until they next call AWS.`;
 
@@ -384,7 +386,16 @@ function revocationPolicyCommand(ctx: CommandContext) {
       .description("A role policy denying sessions already issued to these people")
       .option("--user <name>", "the person, as the policy names them (repeatable)", collect)
       .option("--breakglass", "only their sessions issued under break-glass")
-      .option("--merge-into <file>", "the role's current SentinelRevocations policy document"),
+      .option("--merge-into <file>", "the role's current SentinelRevocations policy document")
+      .option(
+        "--print-iam",
+        "print instead what a revoker needs: Get/Put/DeleteRolePolicy on the protected roles",
+      )
+      .option(
+        "--role <arn>",
+        "with --print-iam: a protected role (repeatable; default: this host's)",
+        collect,
+      ),
     {
       about: REVOCATION_ABOUT,
       exits: [[ExitCode.Ok, "printed"], [ExitCode.Usage, "usage (no --user)"], [
@@ -394,9 +405,13 @@ function revocationPolicyCommand(ctx: CommandContext) {
       examples: [
         "sentinel enforce revocation-policy --user alice > revoke.json",
         "sentinel enforce revocation-policy --user alice --breakglass --merge-into current.json",
+        "sentinel enforce revocation-policy --print-iam > revoker-policy.json",
       ],
     },
   ).action(ctx.action(async (options) => {
+    if (options.printIam) {
+      return printer(ctx)(revokerIamPolicy(await revokedRoles(ctx.deps, options.role)));
+    }
     const merged = await revocationPolicy(ctx.deps, {
       users: options.user ?? [],
       breakglass: options.breakglass,

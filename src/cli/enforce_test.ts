@@ -317,3 +317,21 @@ sentinel_policy = ssm:/sentinel/broken
   assertIncludes(JSON.stringify(denied), table);
   assertIncludes(JSON.stringify(denied), TEAM_ROLE);
 });
+
+Deno.test("enforce revocation-policy --print-iam: Get/Put/DeleteRolePolicy on this host's protected roles, or those named; a bad --role is exit 2", async () => {
+  const team = new FakeTeam({ policy: 'version: "1"\nrules: []\n' });
+  const own = await team.run(["enforce", "revocation-policy", "--print-iam"]);
+  assertEquals(own.code, 0, own.stderr);
+  assertEquals(JSON.parse(own.stdout).Statement, [{
+    Sid: "SentinelRevocations",
+    Effect: "Allow",
+    Action: ["iam:GetRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy"],
+    Resource: [TEAM_ROLE],
+  }]);
+  const named = "arn:aws:iam::123456789012:role/Other";
+  const other = await team.run(["enforce", "revocation-policy", "--print-iam", "--role", named]);
+  assertEquals(JSON.parse(other.stdout).Statement[0].Resource, [named]);
+  const bad = await team.run(["enforce", "revocation-policy", "--print-iam", "--role", "Other"]);
+  assertEquals(bad.code, 2);
+  assertIncludes(bad.stderr, "is not an IAM role ARN");
+});

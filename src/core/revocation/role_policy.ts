@@ -47,6 +47,22 @@ export interface RevocationStatement {
   };
 }
 
+/** What writing revocations takes on each protected role, and nothing else. */
+export const REVOKER_ACTIONS = ["iam:GetRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy"];
+
+/** The identity policy of whoever writes the revocation policies of `roleArns`. */
+export function revokerIamPolicy(roleArns: readonly string[]) {
+  return {
+    Version: "2012-10-17" as const,
+    Statement: [{
+      Sid: "SentinelRevocations",
+      Effect: "Allow" as const,
+      Action: [...REVOKER_ACTIONS],
+      Resource: [...roleArns],
+    }],
+  };
+}
+
 /** The revocation policy of one role. */
 export interface RevocationDocument {
   Version: "2012-10-17";
