@@ -55,7 +55,7 @@ export function lintPolicy(
 
   policy.rules.forEach((rule, j) => {
     const conditions = rule.conditions ?? {};
-    lintLists(conditions, ["rules", j, "conditions"], warn);
+    lintLists(conditions, ["rules", j, "conditions"], warn, rule.effect !== "deny");
     if (conditions.time && conditions.time.timezone === undefined) {
       warn(
         "no-timezone",
@@ -159,6 +159,7 @@ function lintLists(
   conditions: Conditions,
   base: DocumentPath,
   warn: (code: LintCode, path: DocumentPath, message: string) => void,
+  grants: boolean,
 ) {
   for (const key of NAME_CONDITIONS) {
     const list: readonly string[] | undefined = conditions[key];
@@ -167,7 +168,9 @@ function lintLists(
       warn(
         "empty-list",
         [...base, key],
-        `${key}: [] matches anything; remove it or name values`,
+        `${key}: [] matches ${
+          key === "users" && grants ? 'anyone with a plain name (as "*")' : "anything"
+        }; remove it or name values`,
       );
       continue;
     }

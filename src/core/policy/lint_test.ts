@@ -89,7 +89,7 @@ rules:
     '6:18 duplicate-condition profiles: "prod" is already covered by "prod*"',
     '6:24 duplicate-condition profiles lists "prod" twice',
     '6:39 duplicate-condition profiles: "prod-eu" is already covered by "prod*"',
-    "7:7 empty-list users: [] matches anything; remove it or name values",
+    '7:7 empty-list users: [] matches anyone with a plain name (as "*"); remove it or name values',
   ]);
 });
 
@@ -149,7 +149,7 @@ rules:
     '3:11 catch-all-rule rule "everyone" matches every request (no conditions, or only empty ones), so it allows everything and no later rule ever applies; add conditions (profiles, users, roles, time, mode), or end the policy with a catch-all deny instead',
     '6:11 shadowed-rule rule "only-empty-lists" can never match: rule "everyone" (rules[0]) comes first and matches everything it does',
     '6:11 catch-all-rule rule "only-empty-lists" matches every request (no conditions, or only empty ones), so it requires approval for everything and no later rule ever applies; add conditions (profiles, users, roles, time, mode), or end the policy with a catch-all deny instead',
-    "8:19 empty-list users: [] matches anything; remove it or name values",
+    '8:19 empty-list users: [] matches anyone with a plain name (as "*"); remove it or name values',
     '9:11 shadowed-rule rule "early-deny-all" can never match: rule "everyone" (rules[0]) comes first and matches everything it does',
     '9:11 catch-all-rule rule "early-deny-all" matches every request (no conditions, or only empty ones), so it denies everything and no later rule ever applies; add conditions (profiles, users, roles, time, mode), or move it to the end as the final catch-all deny',
     '11:11 shadowed-rule rule "last" can never match: rule "everyone" (rules[0]) comes first and matches everything it does',
