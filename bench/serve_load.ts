@@ -38,6 +38,7 @@ import { FetchBrokerClient } from "../src/adapters/broker/client.ts";
 import { createFetchTransport } from "../src/adapters/aws/fetch_transport.ts";
 import { BROKER_PATHS, type HealthAnswer } from "../src/core/broker/api.ts";
 import { SentinelError } from "../src/core/errors.ts";
+import { CLK_TCK, cpuMs, percentile, statusMb } from "./proc_stats.ts";
 import type { AwsCredentials } from "../src/ports/aws.ts";
 
 const SECONDS = Number(Deno.env.get("SECONDS") ?? 30);
@@ -83,41 +84,6 @@ interface Row {
 }
 
 // ---- /proc readings ----------------------------------------------------------------------------
-
-const CLK_TCK = await clockTicks();
-
-async function clockTicks(): Promise<number> {
-  try {
-    const out = await new Deno.Command("getconf", { args: ["CLK_TCK"], stdout: "piped" }).output();
-    const ticks = Number(new TextDecoder().decode(out.stdout).trim());
-    return ticks > 0 ? ticks : 100;
-  } catch {
-    return 100;
-  }
-}
-
-/** utime + stime of `pid` (every thread of it), ms; `undefined` once it is gone. */
-function cpuMs(pid: number | "self"): number | undefined {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    // Fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A `/proc/<pid>/status` field in kB (VmRSS, VmHWM), as MB; NaN once the process is gone. */
-function statusMb(pid: number, field: "VmRSS" | "VmHWM"): number {
-  try {
-    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-    const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1];
-    return kb === undefined ? NaN : Number(kb) / 1024;
-  } catch {
-    return NaN;
-  }
-}
 
 /** moto_server's pid (the harness does not expose it): the python process serving `port`. */
 function motoPid(endpoint: string): number | undefined {
@@ -406,12 +372,6 @@ async function directRow(level: number): Promise<Row> {
 }
 
 // ---- the table ---------------------------------------------------------------------------------
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 const fixed = (value: number | undefined, digits = 1) =>
   value === undefined || !Number.isFinite(value) ? "-" : value.toFixed(digits);
