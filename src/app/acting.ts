@@ -6,9 +6,14 @@
  * @module
  */
 import { effectiveProfile } from "../core/aws_config/profile.ts";
-import { expandHome } from "../core/environment.ts";
 import { SentinelError } from "../core/errors.ts";
-import { logFileFrom, policyOf, settingSources, storeFrom } from "../core/issuance/settings.ts";
+import {
+  logFileFrom,
+  policyOf,
+  serverCaFrom,
+  settingSources,
+  storeFrom,
+} from "../core/issuance/settings.ts";
 import { resolveOnly } from "../core/settings.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 import type { PolicyDocument } from "../core/policy/schema.ts";
@@ -116,9 +121,7 @@ export async function storeWithoutCaller(deps: Deps, flags: CallerFlags) {
     logFile: logFileFrom(resolved, deps.env),
     /** The broker that holds the store instead, when the caller's settings name one. */
     server: resolved.server,
-    serverCa: resolved.server_ca.value === undefined
-      ? undefined
-      : expandHome(resolved.server_ca.value, deps.env.paths.home),
+    serverCa: serverCaFrom(resolved, deps.env),
     profile,
     config,
   };

@@ -196,7 +196,7 @@ export class BrokerRecords {
     throw notBroker(this.#session.server, `it answered about ${record.id} when asked about ${id}`);
   }
 
-  /** Warns of the notifiers that failed, as local mode does; whether a required one did. */
+  /** The notifiers' report, with a warning for each that failed, as local mode gives. */
   #reported(what: string, answer: ReportAnswer | undefined): NotifyReport {
     const report = notifyReport(answer);
     reportDelivery(this.#deps, what, report);

@@ -152,28 +152,6 @@ class BrokerActing {
     return identity;
   }
 
-  /**
-   * Asks (a request, a break-glass invocation) for `identity`. A caller of another account the
-   * policy does not let ask learns nothing of it — not its rules, reasons or roles: one refusal.
-   * What concerns only its own records (its event already open) it is told.
-   */
-  async #opaqueAsk<T>(identity: Identity, profile: string, ask: () => Promise<T>): Promise<T> {
-    if (this.#local(identity)) return await ask();
-    try {
-      return await ask();
-    } catch (error) {
-      const own = ["breakglass_already_open", "breakglass_announcing", "usage"];
-      const told = error instanceof SentinelError && !own.includes(error.code) &&
-        ([ExitCode.Denied, ExitCode.ApprovalRequired, ExitCode.Conflict] as number[])
-          .includes(error.exitCode);
-      if (!told) throw error;
-      throw new SentinelError(
-        "denied",
-        `the policy at this broker gives ${identity.arn} nothing on ${profile}`,
-      );
-    }
-  }
-
   /** Whether `identity` is of an account that reads here (see the module's note on reading). */
   #local(identity: Identity): boolean {
     return this.#setup.readerAccounts.has(identity.account);
@@ -204,20 +182,46 @@ class BrokerActing {
   }
 
   /**
-   * Acts on a record for `identity`. A caller of another account may act where the policy lets
-   * it (its own request, an approval rule naming its ARN), but learns nothing from a refusal —
-   * not who asked, who decided or who may approve, nor whether the id exists: every refusal is
-   * the same not-found.
+   * Runs `act` for `identity`. A caller of another account may act where the policy lets it (its
+   * own request, an approval rule naming its ARN), but learns nothing from a refusal — not who
+   * asked, who decided or who may approve, no rule, reason or role, nor whether an id exists:
+   * every refusal `hidden` names (its exit codes, but the `told` codes about its own records) is
+   * `instead`.
    */
-  async #opaque<T>(identity: Identity, what: string, id: string, act: () => Promise<T>) {
+  async #opaque<T>(
+    identity: Identity,
+    act: () => Promise<T>,
+    hidden: { exits: readonly number[]; told?: readonly string[]; instead(): SentinelError },
+  ): Promise<T> {
     if (this.#local(identity)) return await act();
     try {
       return await act();
     } catch (error) {
-      const told = error instanceof SentinelError &&
-        ([ExitCode.Denied, ExitCode.Conflict, ExitCode.Usage] as number[]).includes(error.exitCode);
-      throw told ? this.#unseen(identity, what, id) : error;
+      const refusal = error instanceof SentinelError && hidden.exits.includes(error.exitCode) &&
+        !hidden.told?.includes(error.code);
+      throw refusal ? hidden.instead() : error;
     }
+  }
+
+  /** `#opaque` for a record: every refusal is the same not-found. */
+  #opaqueRecord<T>(identity: Identity, what: string, id: string, act: () => Promise<T>) {
+    return this.#opaque(identity, act, {
+      exits: [ExitCode.Denied, ExitCode.Conflict, ExitCode.Usage],
+      instead: () => this.#unseen(identity, what, id),
+    });
+  }
+
+  /** `#opaque` for asking: every refusal is one denial naming nothing of the policy. */
+  #opaqueAsk<T>(identity: Identity, profile: string, ask: () => Promise<T>) {
+    return this.#opaque(identity, ask, {
+      exits: [ExitCode.Denied, ExitCode.ApprovalRequired, ExitCode.Conflict],
+      told: ["breakglass_already_open", "breakglass_announcing"],
+      instead: () =>
+        new SentinelError(
+          "denied",
+          `the policy at this broker gives ${identity.arn} nothing on ${profile}`,
+        ),
+    });
   }
 
   async createRequest(body: string, prove: Prove): Promise<CreatedAnswer> {
@@ -258,7 +262,7 @@ class BrokerActing {
   async showRequest(body: string, prove: Prove): Promise<RecordAnswer> {
     const { id } = read(parseShowCall(body), "show request");
     const { identity, flags } = await this.#acting(prove);
-    const { request } = await this.#opaque(
+    const { request } = await this.#opaqueRecord(
       identity,
       "request",
       id,
@@ -276,7 +280,7 @@ class BrokerActing {
       : call.action === "deny"
       ? { kind: "deny" as const, comment: call.comment! }
       : { kind: "cancel" as const };
-    const done = await this.#opaque(
+    const done = await this.#opaqueRecord(
       identity,
       "request",
       call.id,
@@ -330,7 +334,7 @@ class BrokerActing {
   async showEvent(body: string, prove: Prove): Promise<RecordAnswer> {
     const { id } = read(parseShowCall(body), "show event");
     const { identity, flags } = await this.#acting(prove);
-    const { event } = await this.#opaque(
+    const { event } = await this.#opaqueRecord(
       identity,
       "break-glass event",
       id,
@@ -346,7 +350,7 @@ class BrokerActing {
     const action = call.action === "close"
       ? { kind: "close" as const, reason: call.text }
       : { kind: "review" as const, notes: call.text };
-    const done = await this.#opaque(
+    const done = await this.#opaqueRecord(
       identity,
       "break-glass event",
       call.id,

@@ -204,6 +204,15 @@ export function logFileFrom(
   return expandHome(resolved.log_file.value!, env.paths.home);
 }
 
+/** The broker's extra TLS authorities (`server_ca`), its `~/` expanded; none when unset. */
+export function serverCaFrom(
+  resolved: Pick<ResolvedSettings, "server_ca">,
+  env: Environment,
+): string | undefined {
+  const { value } = resolved.server_ca;
+  return value === undefined ? undefined : expandHome(value, env.paths.home);
+}
+
 /** A profile's settings, the `--debug` report of where each came from, and the profile's keys. */
 export interface ResolvedIssuance {
   settings: IssuanceSettings;
@@ -283,9 +292,7 @@ function brokerClient(
     profile,
     server: resolved.server.value!,
     serverFrom: resolved.server.from ?? "the server setting",
-    serverCa: resolved.server_ca.value === undefined
-      ? undefined
-      : expandHome(resolved.server_ca.value, env.paths.home),
+    serverCa: serverCaFrom(resolved, env),
     sourceProfile,
     source,
     awsVaultFlags: [...new Set([...resolved.aws_vault_flags.value!, ...flags.awsVaultFlags ?? []])],
