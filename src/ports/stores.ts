@@ -10,6 +10,7 @@
  */
 import type { ApprovalRequest, RequestStatus } from "../core/approval/request.ts";
 import type { BreakglassEvent, QuotaSlot } from "../core/breakglass/event.ts";
+import type { RevocationRecord } from "../core/revocation/record.ts";
 import type { StoreKindReached } from "../core/store/kinds.ts";
 import type { StoreSetting } from "../core/store/location.ts";
 import type { AwsCall, AwsCredentials } from "./aws.ts";
@@ -32,6 +33,8 @@ export interface Stores {
   breakglass: BreakglassStore;
   /** Proofs seen, so each is accepted once (broker mode). */
   replays: ReplayStore;
+  /** Revocations of sessions already issued, per protected role (issue 21). */
+  revocations: RevocationStore;
   /**
    * Creates what the stores need (SQLite: the schema, or what an older one lacks; DynamoDB: the
    * table, its indexes and TTL), leaving what exists; returns what it did, one line each.
@@ -170,4 +173,28 @@ export interface ReplayStore {
    * after `now`.
    */
   remember(key: string, until: number, now: number): Promise<boolean>;
+}
+
+/**
+ * Revocations of sessions already issued, kept per protected role until no session they can
+ * match is alive. A recorded revocation is never lost or changed: the role's IAM policy is
+ * rewritten from all of them (IAM itself has no conditional write).
+ */
+export interface RevocationStore {
+  /**
+   * Stores `record`; throws when its id exists. Bad input is an `internal_error` that records
+   * nothing: an id that is not 16 hex digits, a role that is not an IAM role ARN, no pattern or
+   * a pattern that is empty or longer than 128 characters, more than 50 patterns, times that are
+   * not safe integers, `expiresAt` not after `before`, a reason over 500 characters.
+   */
+  record(record: RevocationRecord): Promise<void>;
+  /**
+   * The revocations of `roleArn` not yet expired at `now` (`expiresAt > now`), oldest `before`
+   * first (then by id). Records the store holds but cannot read are left out and named in
+   * `damaged` — a revocation is never silently dropped from what the caller is told.
+   */
+  liveFor(
+    roleArn: string,
+    now: number,
+  ): Promise<{ items: RevocationRecord[]; damaged: DamagedRecord[] }>;
 }

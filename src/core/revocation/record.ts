@@ -1,0 +1,43 @@
+/**
+ * A revocation as the store keeps it (issue 21): one protected role, the SourceIdentity patterns
+ * of the sessions it cuts off, and the instant before which those sessions were issued. The
+ * store is where a revocation is never lost — IAM has no conditional write, so the role's policy
+ * is always rewritten from every live record (app/revoke.ts) — and what a later reader audits.
+ *
+ * @module
+ */
+import { STS_MAX_DURATION_SECONDS } from "../limits.ts";
+
+/** What a revocation was made for. */
+export type RevocationScope =
+  | { kind: "user"; user: string }
+  | { kind: "request"; user: string; requestId: string }
+  | { kind: "event"; user: string; eventId: string }
+  | { kind: "policy"; user: string };
+
+/** One revocation on one role. Times are epoch milliseconds (UTC). */
+export interface RevocationRecord {
+  /** 16 hex digits; one revocation of several roles has one record per role, each its own id. */
+  id: string;
+  roleArn: string;
+  /** `aws:SourceIdentity` patterns (core/revocation/role_policy.ts `revokedPatterns`). */
+  patterns: string[];
+  /** Sessions issued before this instant are cut off (rounded up to a whole second). */
+  before: number;
+  /** Who revoked: the verified identity's name, or `sentinel` for an automatic revocation. */
+  by: string;
+  scope: RevocationScope;
+  /** Why, as the revoker gave it (at most 500 characters); may be empty. */
+  reason: string;
+  createdAt: number;
+  /**
+   * After this no session it can match is alive (the longest session past `before`): the store
+   * may forget it then.
+   */
+  expiresAt: number;
+}
+
+/** When a revocation made with cutoff `before` stops mattering. */
+export function revocationExpiry(before: number): number {
+  return before + STS_MAX_DURATION_SECONDS * 1000;
+}
