@@ -52,12 +52,13 @@ async function decide(policies: unknown[], action: string, resource: string): Pr
   return result.overallResult;
 }
 
-Deno.test("the broker role may read and conditionally write its table, query its indexes, assume the protected roles, read its policies and publish to its topics — nothing else", async () => {
+Deno.test("the broker role may read and conditionally write its table, query it and its indexes, assume the protected roles, read its policies and publish to its topics — nothing else", async () => {
   const role = [brokerRolePolicy(RESOURCES)];
   const cases: [string, string, string][] = [
     ["dynamodb:PutItem", TABLE, "Allowed"],
     ["dynamodb:UpdateItem", TABLE, "Allowed"],
     ["dynamodb:ConditionCheckItem", TABLE, "Allowed"],
+    ["dynamodb:Query", TABLE, "Allowed"],
     ["dynamodb:Query", INDEX, "Allowed"],
     ["sts:AssumeRole", ROLE, "Allowed"],
     ["sts:SetSourceIdentity", ROLE, "Allowed"],
@@ -87,6 +88,7 @@ Deno.test("a user allowed everything else, with the users' policy attached, can 
     ["dynamodb:PutItem", TABLE, "ExplicitlyDenied"],
     ["dynamodb:UpdateItem", TABLE, "ExplicitlyDenied"],
     ["dynamodb:Scan", TABLE, "ExplicitlyDenied"],
+    ["dynamodb:Query", TABLE, "ExplicitlyDenied"],
     ["dynamodb:Query", INDEX, "ExplicitlyDenied"],
     ["dynamodb:DeleteTable", TABLE, "ExplicitlyDenied"],
     ["sts:AssumeRole", ROLE, "ExplicitlyDenied"],

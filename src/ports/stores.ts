@@ -1,10 +1,11 @@
 /**
- * The approval and break-glass stores (DESIGN §8, §9), and the replay records of broker mode
- * (DESIGN §15). The rules live in core; a store only guarantees atomicity: a transition is applied
- * only while the version it was computed from is current, a break-glass invocation is recorded
- * only if every rate limit still has room, and a replay key is recorded by exactly one of the
- * callers racing to record it. SQLite meets this with one transaction, DynamoDB with conditional
- * writes.
+ * The approval and break-glass stores (DESIGN §8, §9), the replay records of broker mode
+ * (DESIGN §15) and the revocations of issued sessions (issue 21). The rules live in core; a store
+ * only guarantees atomicity: a transition is applied only while the version it was computed from
+ * is current, a break-glass invocation is recorded only if every rate limit still has room, a
+ * replay key is recorded by exactly one of the callers racing to record it, and a revocation is
+ * recorded once under its id, beside every other of its role. SQLite meets this with one
+ * transaction, DynamoDB with conditional writes.
  *
  * @module
  */
@@ -185,13 +186,15 @@ export interface RevocationStore {
    * Stores `record`; throws when its id exists. Bad input is an `internal_error` that records
    * nothing: an id that is not 16 hex digits, a role that is not an IAM role ARN, no pattern or
    * a pattern that is empty or longer than 128 characters, more than 50 patterns, times that are
-   * not safe integers, `expiresAt` not after `before`, a reason over 500 characters.
+   * not safe integers (or are before 1970: negative), `expiresAt` not after `before`, a reason
+   * over 500 characters, a field of the wrong type (core/store/records.ts checks them all).
    */
   record(record: RevocationRecord): Promise<void>;
   /**
    * The revocations of `roleArn` not yet expired at `now` (`expiresAt > now`), oldest `before`
    * first (then by id). Records the store holds but cannot read are left out and named in
-   * `damaged` — a revocation is never silently dropped from what the caller is told.
+   * `damaged` — a revocation is never silently dropped from what the caller is told. A role that
+   * is not an IAM role ARN, or a `now` that is not a safe integer, is an `internal_error`.
    */
   liveFor(
     roleArn: string,

@@ -1,29 +1,37 @@
 /**
- * The contract every approval and break-glass store keeps — SQLite (`sqlite.ts`, a temp file),
- * DynamoDB (`dynamodb.ts`, a table that `init()` creates on a real moto server) and the in-memory
- * fake the fast tests use (test/support/memory_stores.ts): the same cases run against each, every
- * case on a new empty file, table or memory. Records: create, get, duplicate ids,
- * transitions from the right and a stale version. Lists: filters, newest first, small pages with
- * nothing lost or repeated. The credential path: approvedFor and activeFor at their window
- * boundaries, and their latency. Break-glass: quotas at max-1, max and the instant the oldest
- * use leaves the window; a cooldown as a max-1 slot; require_review blocking until a review;
- * close; countInWindow. Replay records (broker mode): first use, a repeat, expiry at `until`,
- * keys apart, odd keys kept as they are, bad keys and times refused with nothing recorded, a
- * second connection seeing the record, an unreadable record counting as seen. Concurrency, for
- * real: 50 racers with their own connections (OS processes for SQLite, whose calls are
+ * The contract every approval, break-glass, replay and revocation store keeps — SQLite
+ * (`sqlite.ts`, a temp file), DynamoDB (`dynamodb.ts`, a table that `init()` creates on a real
+ * moto server) and the in-memory fake the fast tests use (test/support/memory_stores.ts): the same
+ * cases run against each, every case on a new empty file, table or memory. Records: create, get,
+ * duplicate ids, transitions from the right and a stale version. Lists: filters, newest first,
+ * small pages with nothing lost or repeated. The credential path: approvedFor and activeFor at
+ * their window boundaries, and their latency. Break-glass: quotas at max-1, max and the instant
+ * the oldest use leaves the window; a cooldown as a max-1 slot; require_review blocking until a
+ * review; close; countInWindow. Replay records (broker mode): first use, a repeat, expiry at
+ * `until`, keys apart, odd keys kept as they are, bad keys and times refused with nothing
+ * recorded, a second connection seeing the record, an unreadable record counting as seen.
+ * Revocations (issue 21): recorded and returned for their own role only, oldest `before` first
+ * then by id, every field as recorded; live at expiresAt - 1 and gone at expiresAt; a duplicate id
+ * refused (with another reason, time or role too) and the first kept; each kind of bad input
+ * refused as `internal_error` with nothing recorded; a second connection seeing the record; a
+ * damaged record named in `damaged` (id, why, where) while the others are returned. Concurrency,
+ * for real: 50 racers with their own connections (OS processes for SQLite, whose calls are
  * synchronous; concurrent promises in one process for the fake, whose racing harness is itself
  * shown to catch a store that reads, waits, then writes) transitioning one request from one
  * version, 20 racers invoking under a per-user max-1 slot, and 30 racers recording 3 replay keys
- * — exactly one wins each time.
+ * — exactly one wins each time; and 20 racers each recording a revocation of one role — none is
+ * lost.
  *
  * Then what only one store has: SQLite's file (0600 in a new 0700 directory, WAL, schema
- * version; a version-1 file upgraded on open with its records kept, also by racing processes;
- * expired replay records purged in bounded batches); DynamoDB's table (indexes and TTL as
- * designed, an existing table left alone, a missing one naming `sentinel store init`, TTL only on
- * data that may vanish), its client's typed results for failed conditions and cancelled
- * transactions, a replay record as one item with TTL that a second broker's handle on the table
- * refuses, 2,500 requests through pagination, and every call the store made granted by the IAM
- * policy of the template.
+ * version 3; files of versions 1 and 2 upgraded on open with their records kept, also by racing
+ * processes; expired replay records purged in bounded batches, revocations a day past their
+ * expiry likewise); DynamoDB's table (indexes and TTL as designed, an existing table left alone, a
+ * missing one naming `sentinel store init`, TTL only on data that may vanish), its client's typed
+ * results for failed conditions and cancelled transactions, a replay record as one item with TTL
+ * that a second broker's handle on the table refuses, a revocation as an item of its role's
+ * partition with TTL beside its id's item (left out once expired, before TTL deletes it), 300 of
+ * the largest revocations of one role over several Query pages, 2,500 requests through
+ * pagination, and every call the store made granted by the IAM policy of the template.
  * Last, the module graph: no AWS SDK on the DynamoDB store's path.
  */
 import { assertEquals, assertIncludes, assertRejects, assertTrue } from "../assert.ts";
@@ -33,6 +41,7 @@ import { ROOT } from "../harness/tools.ts";
 import { type RaceTask, runTask } from "../support/store_racer.ts";
 import type { ApprovalRequest, RequestStatus } from "../../src/core/approval/request.ts";
 import type { BreakglassEvent, QuotaSlot } from "../../src/core/breakglass/event.ts";
+import { revocationExpiry, type RevocationRecord } from "../../src/core/revocation/record.ts";
 import { ExitCode, SentinelError } from "../../src/core/errors.ts";
 import { storeIamPolicy } from "../../src/core/store/template.ts";
 import { STORE_INDEXES, TTL_ATTRIBUTE } from "../../src/core/store/table.ts";
@@ -73,6 +82,8 @@ interface Subject {
    * could (the record stays).
    */
   damageReplay(opened: Opened, key: string): Promise<void>;
+  /** Replaces the stored body of the revocation `record` with `body` (its keys stay). */
+  writeRevocationBody(opened: Opened, record: RevocationRecord, body: string): Promise<void>;
 }
 
 /** Open stores and where they are. */
@@ -144,6 +155,34 @@ function event(n: number, over: Partial<BreakglassEvent> = {}): BreakglassEvent 
 /** A replay key as a caller proof's: `proof#` and a 64-hex-digit signature. */
 function proofKey(n: number): string {
   return `proof#${n.toString(16).padStart(64, "0")}`;
+}
+
+const ROLE = "arn:aws:iam::123456789012:role/Prod";
+const OTHER_ROLE = "arn:aws:iam::123456789012:role/team/Staging";
+
+/** A revocation of alice's sessions on {@link ROLE}, made `n` seconds after T0. */
+function revocation(n: number, over: Partial<RevocationRecord> = {}): RevocationRecord {
+  const before = over.before ?? T0 + n * 1000;
+  return {
+    id: hexId(n, "c"),
+    roleArn: ROLE,
+    patterns: ["sentinel=alice=*"],
+    before,
+    by: "bob",
+    scope: { kind: "user", user: "alice" },
+    reason: "laptop stolen",
+    createdAt: before,
+    expiresAt: revocationExpiry(before),
+    ...over,
+  };
+}
+
+/** The largest revocation the port accepts: 50 patterns of 128 characters, 500 of reason. */
+function largestRevocation(n: number): RevocationRecord {
+  return revocation(n, {
+    patterns: Array.from({ length: 50 }, (_, i) => `sentinel=user${i}=`.padEnd(127, "x") + "*"),
+    reason: "r".repeat(500),
+  });
 }
 
 function slot(key: string, max: number, windowMs: number): QuotaSlot {
@@ -944,6 +983,205 @@ async function contract(t: Deno.TestContext, subject: Subject) {
       }
     },
   );
+
+  await revocationContract(step, subject);
+}
+
+/** Runs one case on new empty stores. */
+type Step = (
+  name: string,
+  run: (stores: Stores, opened: Opened) => Promise<void>,
+) => Promise<unknown>;
+
+/** The revocation store's part of the contract. */
+async function revocationContract(step: Step, subject: Subject) {
+  await step(
+    "revocations: recorded and returned for their own role only, oldest before first, then by id",
+    async ({ revocations }) => {
+      const records = [
+        revocation(3),
+        revocation(1, { scope: { kind: "request", user: "alice", requestId: hexId(9) } }),
+        revocation(2, { before: T0 + 3000, scope: { kind: "event", user: "al", eventId: "e1" } }),
+        revocation(4, { roleArn: OTHER_ROLE, scope: { kind: "policy", user: "alice" } }),
+        revocation(5, { before: T0, reason: "", by: "sentinel", patterns: ["a", "b*"] }),
+        largestRevocation(6),
+      ];
+      for (const record of records) await revocations.record(record);
+      const live = await revocations.liveFor(ROLE, T0);
+      assertEquals(live.damaged, []);
+      assertEquals(
+        live.items,
+        [records[4], records[1], records[2], records[0], records[5]],
+        "by before, then id (c…2 and c…3 share theirs), every field as recorded",
+      );
+      assertEquals(await revocations.liveFor(OTHER_ROLE, T0), { items: [records[3]], damaged: [] });
+      const nobody = "arn:aws:iam::123456789012:role/Prod2";
+      assertEquals(await revocations.liveFor(nobody, T0), { items: [], damaged: [] });
+    },
+  );
+
+  await step(
+    "revocations: live until expiresAt (returned at expiresAt - 1, not at expiresAt)",
+    async ({ revocations }) => {
+      const early = revocation(1);
+      const late = revocation(2, { expiresAt: early.expiresAt + 1 });
+      await revocations.record(early);
+      await revocations.record(late);
+      const ids = async (now: number) =>
+        (await revocations.liveFor(ROLE, now)).items.map((r) => r.id);
+      assertEquals(await ids(early.before - HOUR), [early.id, late.id], "before its cutoff too");
+      assertEquals(await ids(early.expiresAt - 1), [early.id, late.id]);
+      assertEquals(await ids(early.expiresAt), [late.id], "expired at expiresAt");
+      assertEquals(await ids(late.expiresAt), []);
+    },
+  );
+
+  await step(
+    "revocations: a duplicate id is refused (already_exists) and the first is kept unchanged",
+    async ({ revocations }) => {
+      const first = revocation(1);
+      await revocations.record(first);
+      for (
+        const again of [
+          first,
+          { ...first, reason: "other" },
+          { ...first, before: T0 + HOUR, expiresAt: revocationExpiry(T0 + HOUR) },
+          { ...first, roleArn: OTHER_ROLE },
+        ]
+      ) {
+        const error = await rejectsWith(
+          () => revocations.record(again),
+          "already_exists",
+          ExitCode.Internal,
+        );
+        assertIncludes(error.message, first.id);
+      }
+      assertEquals(await revocations.liveFor(ROLE, T0), { items: [first], damaged: [] });
+      assertEquals(await revocations.liveFor(OTHER_ROLE, T0), { items: [], damaged: [] });
+    },
+  );
+
+  await step(
+    "revocations: each kind of bad input is refused (internal_error) and records nothing",
+    async ({ revocations }) => {
+      const good = revocation(1);
+      const { reason: _, ...withoutReason } = good;
+      const bad: [Record<string, unknown>, string][] = [
+        [{ id: "c00000000000001" }, 'the field id is the text "c00000000000001", not 16 hex'],
+        [{ id: "c0000000000000001" }, "not 16 hex digits"],
+        [{ id: "C000000000000001" }, "not 16 hex digits"],
+        [{ id: 7 }, "the field id is the number 7"],
+        [{ roleArn: "arn:aws:iam::123456789012:user/alice" }, "not an IAM role ARN"],
+        [{ roleArn: "" }, "not an IAM role ARN"],
+        [{ patterns: [] }, "not 1 to 50 patterns of 1 to 128 characters (it has 0)"],
+        [{ patterns: Array(51).fill("sentinel=a=*") }, "(it has 51)"],
+        [{ patterns: ["ok", ""] }, '(pattern 2 is the text "")'],
+        [{ patterns: ["p".repeat(129)] }, "(pattern 1 is the text"],
+        [{ patterns: [7] }, "(pattern 1 is the number 7)"],
+        [{ patterns: "sentinel=a=*" }, "the field patterns is the text"],
+        [{ before: NaN }, "the field before is the number NaN"],
+        [{ before: T0 + 0.5 }, "not a time (whole epoch milliseconds, from 1970 on)"],
+        [{ before: -1000, expiresAt: 1000 }, "the field before is the number -1000"],
+        [{ createdAt: Infinity }, "the field createdAt is the number Infinity"],
+        [{ expiresAt: "later" }, 'the field expiresAt is the text "later"'],
+        [{ expiresAt: good.before }, `its expiresAt (${good.before}) is not after its before`],
+        [{ expiresAt: good.before - 1 }, "is not after its before"],
+        [{ reason: "r".repeat(501) }, "not text of at most 500 characters"],
+        [{ by: "" }, 'the field by is the text "", not non-empty text'],
+        [{ scope: { kind: "team", user: "alice" } }, "not a revocation scope (the field kind"],
+        [{ scope: { kind: "request", user: "alice" } }, "(the field requestId is missing)"],
+        [{ scope: null }, "the field scope is null"],
+      ];
+      const records: [unknown, string][] = [
+        ...bad.map(([over, why]): [unknown, string] => [{ ...good, ...over }, why]),
+        [withoutReason, "the field reason is missing"],
+        ["not a record", "it is string, not a record"],
+      ];
+      for (const [record, why] of records) {
+        const error = await rejectsWith(
+          () => revocations.record(record as RevocationRecord),
+          "internal_error",
+          ExitCode.Internal,
+        );
+        assertIncludes(error.message, why);
+        assertIncludes(error.message, "nothing was recorded");
+      }
+      assertEquals(await revocations.liveFor(ROLE, 0), { items: [], damaged: [] });
+      assertEquals(await revocations.liveFor(OTHER_ROLE, 0), { items: [], damaged: [] });
+      await rejectsWith(() => revocations.liveFor("Prod", T0), "internal_error", ExitCode.Internal);
+      await rejectsWith(() => revocations.liveFor(ROLE, NaN), "internal_error", ExitCode.Internal);
+      await revocations.record(good);
+      assertEquals((await revocations.liveFor(ROLE, 0)).items, [good], "the good one, after all");
+    },
+  );
+
+  await step(
+    "revocations: a second connection sees what the first recorded, and the other way round",
+    async ({ revocations }, opened) => {
+      const second = await subject.open(opened.location);
+      try {
+        await revocations.record(revocation(1));
+        assertEquals((await second.revocations.liveFor(ROLE, T0)).items, [revocation(1)]);
+        await second.revocations.record(revocation(2));
+        assertEquals((await revocations.liveFor(ROLE, T0)).items, [revocation(1), revocation(2)]);
+        await rejectsWith(
+          () => second.revocations.record(revocation(1)),
+          "already_exists",
+          ExitCode.Internal,
+        );
+      } finally {
+        second.close();
+      }
+    },
+  );
+
+  await step(
+    "revocations: a damaged record is named in damaged (id, why, where), the others still returned",
+    async ({ revocations }, opened) => {
+      const records = [1, 2, 3, 4].map((n) => revocation(n));
+      for (const record of records) await revocations.record(record);
+      await subject.writeRevocationBody(opened, records[0], "{not json");
+      await subject.writeRevocationBody(
+        opened,
+        records[2],
+        JSON.stringify({ ...records[2], patterns: [] }),
+      );
+      await subject.writeRevocationBody(
+        opened,
+        records[3],
+        JSON.stringify({ ...records[3], roleArn: OTHER_ROLE }),
+      );
+      const live = await revocations.liveFor(ROLE, T0);
+      assertEquals(live.items, [records[1]], "the readable one");
+      assertEquals(live.damaged.map((d) => [d.id, d.why]), [
+        [records[0].id, "its body is not JSON"],
+        [
+          records[2].id,
+          "the field patterns is a list, not 1 to 50 patterns of 1 to 128 characters (it has 0)",
+        ],
+        [records[3].id, `its body is the record of another role (${OTHER_ROLE})`],
+      ]);
+      for (const damaged of live.damaged) assertIncludes(damaged.where, opened.location.name);
+      assertEquals(await revocations.liveFor(OTHER_ROLE, T0), { items: [], damaged: [] });
+      assertEquals(
+        await revocations.liveFor(ROLE, records[3].expiresAt),
+        { items: [], damaged: [] },
+        "expired damaged records are not named",
+      );
+    },
+  );
+
+  await step(
+    "20 racers each record a revocation of one role: all 20 are returned, none lost",
+    async (s, opened) => {
+      const records = Array.from({ length: 20 }, (_, i) => revocation(i, { before: T0 + 5 }));
+      const tasks: RaceTask[] = records.map((record) => ({ op: "revoke", record }));
+      const results = await subject.race(opened, tasks);
+      assertEquals(results, records.map(() => "recorded"));
+      const live = await s.revocations.liveFor(ROLE, T0);
+      assertEquals(live, { items: records, damaged: [] }, "every one, by id (one before)");
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -987,6 +1225,13 @@ function sqliteSubject(dir: string): Subject {
       } finally {
         db.close();
       }
+    },
+    async writeRevocationBody(opened, record, body) {
+      const changed = await onFile(
+        opened.location.name,
+        (db) => db.prepare("UPDATE revocations SET body = ? WHERE id = ?").run(body, record.id),
+      );
+      assertEquals(Number(changed.changes), 1, `no revocation ${record.id}`);
     },
   };
 }
@@ -1039,7 +1284,7 @@ async function raceProcesses(store: string, tasks: RaceTask[]): Promise<unknown[
 
 async function sqliteOnly(t: Deno.TestContext, subject: Subject) {
   await t.step(
-    "sqlite: the file is 0600 in new 0700 directories, WAL, schema version 2",
+    "sqlite: the file is 0600 in new 0700 directories, WAL, schema version 3",
     async () => {
       await using opened = await subject.fresh();
       const path = opened.location.name;
@@ -1051,7 +1296,7 @@ async function sqliteOnly(t: Deno.TestContext, subject: Subject) {
         0o700,
         "case-N/",
       );
-      assertEquals(opened.initLines, [`created the SQLite store ${path} (schema version 2)`]);
+      assertEquals(opened.initLines, [`created the SQLite store ${path} (schema version 3)`]);
       await opened.stores.approvals.create(request(1));
       for (const side of ["-wal", "-shm"]) {
         assertEquals(Deno.statSync(path + side).mode! & 0o777, 0o600, side);
@@ -1060,14 +1305,14 @@ async function sqliteOnly(t: Deno.TestContext, subject: Subject) {
       const db = new DatabaseSync(path, { readOnly: true });
       try {
         assertEquals(db.prepare("PRAGMA journal_mode").get()?.journal_mode, "wal");
-        assertEquals(db.prepare("PRAGMA user_version").get()?.user_version, 2);
+        assertEquals(db.prepare("PRAGMA user_version").get()?.user_version, 3);
       } finally {
         db.close();
       }
       const again = await openStores(opened.location);
       try {
         assertEquals(await again.init(), [
-          `the SQLite store ${path} exists (schema version 2); left as it is`,
+          `the SQLite store ${path} exists (schema version 3); left as it is`,
         ]);
         assertEquals((await again.approvals.get(hexId(1)))?.id, hexId(1));
       } finally {
@@ -1137,9 +1382,12 @@ function schemaOf(db: DatabaseSync): { tables: string[]; version: number } {
   return { tables, version: Number(db.prepare("PRAGMA user_version").get()?.user_version) };
 }
 
-async function sqliteReplays(t: Deno.TestContext, subject: Subject) {
+/** Every table of a store of the current schema version, by name. */
+const TABLES = ["events", "quota_uses", "replays", "requests", "revocations"];
+
+async function sqliteUpgradesAndPurges(t: Deno.TestContext, subject: Subject) {
   await t.step(
-    "sqlite: a store of schema version 1 gets the replay table on open, every record kept; racing processes upgrade it once",
+    "sqlite: a store of schema version 1 gets the replay and revocation tables on open, every record kept; racing processes upgrade it once",
     async () => {
       await using opened = await subject.fresh();
       const { approvals, breakglass } = opened.stores;
@@ -1148,10 +1396,10 @@ async function sqliteReplays(t: Deno.TestContext, subject: Subject) {
       assertEquals(await breakglass.invoke(event(1), [perUser]), { ok: true });
       opened.stores.close();
       const path = opened.location.name;
-      // What Sentinel wrote before replay records: schema version 1, which had no such table.
+      // What Sentinel wrote before replay records: schema version 1, which had neither table.
       const toVersion1 = () =>
         onFile(path, (db) => {
-          db.exec("DROP TABLE replays; PRAGMA user_version = 1");
+          db.exec("DROP TABLE replays; DROP TABLE revocations; PRAGMA user_version = 1");
           return schemaOf(db);
         });
       const v1 = await toVersion1();
@@ -1160,21 +1408,21 @@ async function sqliteReplays(t: Deno.TestContext, subject: Subject) {
       const upgraded = await openStores(opened.location);
       try {
         assertEquals(await upgraded.init(), [
-          `upgraded the SQLite store ${path} from schema version 1 to 2: added the table of ` +
-          "replay records (broker mode); every record it held stays",
+          `upgraded the SQLite store ${path} from schema version 1 to 3: added the table of ` +
+          "replay records (broker mode), the table of revocations (of sessions already " +
+          "issued); every record it held stays",
         ]);
         assertEquals(await upgraded.approvals.get(request(1).id), request(1));
         assertEquals(await upgraded.breakglass.get(event(1).id), event(1));
         assertEquals(await upgraded.breakglass.countInWindow(perUser, T0 + MINUTE), 1);
         assertEquals(await upgraded.replays.remember(proofKey(1), T0 + MINUTE, T0), true);
         assertEquals(await upgraded.replays.remember(proofKey(1), T0 + MINUTE, T0), false);
+        await upgraded.revocations.record(revocation(1));
+        assertEquals((await upgraded.revocations.liveFor(ROLE, T0)).items, [revocation(1)]);
       } finally {
         upgraded.close();
       }
-      assertEquals(await onFile(path, schemaOf), {
-        tables: ["events", "quota_uses", "replays", "requests"],
-        version: 2,
-      });
+      assertEquals(await onFile(path, schemaOf), { tables: TABLES, version: 3 });
 
       await toVersion1();
       const tasks: RaceTask[] = Array.from({ length: 10 }, (_, i) => ({
@@ -1185,16 +1433,96 @@ async function sqliteReplays(t: Deno.TestContext, subject: Subject) {
       }));
       const results = await raceProcesses(opened.location.text, tasks);
       assertEquals(results.filter((won) => won === true).length, 1, JSON.stringify(results));
-      assertEquals((await onFile(path, schemaOf)).version, 2);
+      assertEquals((await onFile(path, schemaOf)).version, 3);
       const again = await openStores(opened.location);
       try {
         assertEquals(await again.init(), [
-          `the SQLite store ${path} exists (schema version 2); left as it is`,
+          `the SQLite store ${path} exists (schema version 3); left as it is`,
         ]);
         assertEquals(await again.approvals.get(request(1).id), request(1));
       } finally {
         again.close();
       }
+    },
+  );
+
+  await t.step(
+    "sqlite: a store of schema version 2 gets the revocation table on open, its records kept; 20 racing processes recording revocations upgrade it once and lose none",
+    async () => {
+      await using opened = await subject.fresh();
+      await opened.stores.approvals.create(request(1));
+      assertEquals(await opened.stores.replays.remember(proofKey(1), T0 + HOUR, T0), true);
+      opened.stores.close();
+      const path = opened.location.name;
+      // What Sentinel wrote before revocations: schema version 2.
+      const toVersion2 = () =>
+        onFile(path, (db) => {
+          db.exec("DROP TABLE revocations; PRAGMA user_version = 2");
+          return schemaOf(db);
+        });
+      const v2 = await toVersion2();
+      assertEquals(v2, { tables: TABLES.filter((t) => t !== "revocations"), version: 2 });
+
+      const upgraded = await openStores(opened.location);
+      try {
+        assertEquals(await upgraded.init(), [
+          `upgraded the SQLite store ${path} from schema version 2 to 3: added the table of ` +
+          "revocations (of sessions already issued); every record it held stays",
+        ]);
+        assertEquals(await upgraded.approvals.get(request(1).id), request(1));
+        assertEquals(await upgraded.replays.remember(proofKey(1), T0 + HOUR, T0 + 1), false);
+      } finally {
+        upgraded.close();
+      }
+      assertEquals(await onFile(path, schemaOf), { tables: TABLES, version: 3 });
+
+      await toVersion2();
+      const records = Array.from({ length: 20 }, (_, i) => revocation(i, { before: T0 + 5 }));
+      const results = await raceProcesses(
+        opened.location.text,
+        records.map((record) => ({ op: "revoke", record })),
+      );
+      assertEquals(results, records.map(() => "recorded"));
+      const again = await openStores(opened.location);
+      try {
+        assertEquals(await again.revocations.liveFor(ROLE, T0), { items: records, damaged: [] });
+        assertEquals(await again.replays.remember(proofKey(1), T0 + HOUR, T0 + 1), false);
+      } finally {
+        again.close();
+      }
+      assertEquals(await onFile(path, schemaOf), { tables: TABLES, version: 3 });
+    },
+  );
+
+  await t.step(
+    "sqlite: revocations a day past their expiry are purged, at most 100 a record; the others stay",
+    async () => {
+      await using opened = await subject.fresh();
+      const { revocations } = opened.stores;
+      const path = opened.location.name;
+      const DAY = 24 * HOUR;
+      const old = Array.from({ length: 150 }, (_, n) => revocation(n, { before: T0 + n }));
+      for (const record of old) await revocations.record(record);
+      const recent = revocation(200, { before: T0 + DAY });
+      await revocations.record(recent);
+      const count = () =>
+        onFile(path, (db) => Number(db.prepare("SELECT count(*) AS n FROM revocations").get()?.n));
+      assertEquals(await count(), 151);
+      // Less than a day past the first old one's expiry: nothing purged yet.
+      await revocations.record(revocation(300, { createdAt: old[0].expiresAt + DAY - 1 }));
+      assertEquals(await count(), 152);
+      const counts: number[] = [];
+      for (let n = 301; n < 304; n++) {
+        await revocations.record(revocation(n, { createdAt: old.at(-1)!.expiresAt + DAY }));
+        counts.push(await count());
+      }
+      // 150 old ones: 100, then 50, then none; each record adds one.
+      assertEquals(counts, [53, 4, 5]);
+      assertEquals(
+        (await revocations.liveFor(ROLE, T0)).items.map((r) => r.id),
+        [...[300, 301, 302, 303].map((n) => revocation(n)), recent].map((r) => r.id),
+        "what is left: the recent one, and those recorded since",
+      );
     },
   );
 
@@ -1235,7 +1563,7 @@ Deno.test("store contract: sqlite", async (t) => {
     const subject = sqliteSubject(dir);
     await contract(t, subject);
     await sqliteOnly(t, subject);
-    await sqliteReplays(t, subject);
+    await sqliteUpgradesAndPurges(t, subject);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -1283,6 +1611,12 @@ function memorySubject(): Subject {
       const replays = host.state(opened.location.text)!.replays;
       assertTrue(replays.has(key), `no replay record ${key}`);
       replays.set(key, "soon");
+      return Promise.resolve();
+    },
+    writeRevocationBody(opened, record, body) {
+      const row = host.state(opened.location.text)!.revocations.get(record.id);
+      assertTrue(row !== undefined, `no revocation ${record.id}`);
+      row.body = body;
       return Promise.resolve();
     },
   };
@@ -1336,6 +1670,13 @@ function dynamoSubject(endpoint: string): Subject & { transport: TransportOption
     credentials: KEY,
     call: { region: "us-east-1", signal: AbortSignal.timeout(ms) },
   });
+  /** A client of the test's own, to write what the store would not. */
+  const client = () =>
+    new DynamoDbClient({
+      ...transport,
+      credentials: KEY,
+      call: { region: "us-east-1", signal: AbortSignal.timeout(30_000) },
+    });
   return {
     name: "dynamodb",
     transport,
@@ -1359,12 +1700,7 @@ function dynamoSubject(endpoint: string): Subject & { transport: TransportOption
       return await Promise.all(tasks.map((task, i) => runTask(racers[i], task)));
     },
     async writeBody(opened, kind, id, body) {
-      const client = new DynamoDbClient({
-        ...transport,
-        credentials: KEY,
-        call: { region: "us-east-1", signal: AbortSignal.timeout(30_000) },
-      });
-      const written = await client.updateItem({
+      const written = await client().updateItem({
         TableName: opened.location.name,
         Key: { pk: { S: `${kind}#${id}` }, sk: { S: kind } },
         UpdateExpression: "SET doc = :doc",
@@ -1374,12 +1710,7 @@ function dynamoSubject(endpoint: string): Subject & { transport: TransportOption
       assertEquals(written.ok, true, `no ${kind} ${id}`);
     },
     async damageReplay(opened, key) {
-      const client = new DynamoDbClient({
-        ...transport,
-        credentials: KEY,
-        call: { region: "us-east-1", signal: AbortSignal.timeout(30_000) },
-      });
-      const written = await client.updateItem({
+      const written = await client().updateItem({
         TableName: opened.location.name,
         Key: { pk: { S: `replay#${key}` }, sk: { S: "replay" } },
         UpdateExpression: "SET #until = :soon",
@@ -1389,6 +1720,24 @@ function dynamoSubject(endpoint: string): Subject & { transport: TransportOption
       });
       assertEquals(written.ok, true, `no replay record ${key}`);
     },
+    async writeRevocationBody(opened, record, body) {
+      const written = await client().updateItem({
+        TableName: opened.location.name,
+        Key: revocationItemKey(record),
+        UpdateExpression: "SET doc = :doc",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":doc": { S: body } },
+      });
+      assertEquals(written.ok, true, `no revocation ${record.id}`);
+    },
+  };
+}
+
+/** The key of a revocation's item, as the DynamoDB store's module documentation gives it. */
+function revocationItemKey(record: RevocationRecord) {
+  return {
+    pk: { S: `revocations#${record.roleArn}` },
+    sk: { S: `${String(record.before).padStart(16, "0")}#${record.id}` },
   };
 }
 
@@ -1574,6 +1923,56 @@ Deno.test("store contract: dynamodb on moto", async (t) => {
       );
       assertEquals(await first.replays.remember(key, until + HOUR, until + 1), false);
       assertEquals(await second.replays.remember(proofKey(8), until, T0), true, "another key");
+    },
+  );
+
+  await t.step(
+    "dynamodb: a revocation is an item in its role's partition with TTL on expires_at, beside its id's item; one past expiresAt that TTL has not deleted yet is left out",
+    async () => {
+      await using opened = await subject.fresh();
+      const { revocations } = opened.stores;
+      const table = opened.location.name;
+      const record = revocation(1);
+      await revocations.record(record);
+      const itemOf = (key: Record<string, { S: string }>) =>
+        client().getItem({ TableName: table, Key: key, ConsistentRead: true });
+      const ttl = { N: String(Math.ceil(record.expiresAt / 1000)) };
+      const item = await itemOf(revocationItemKey(record));
+      assertEquals(item?.until, { N: String(record.expiresAt) }, "its time, in ms");
+      assertEquals(item?.[TTL_ATTRIBUTE], ttl, "TTL, in s");
+      assertEquals(JSON.parse(item?.doc && "S" in item.doc ? item.doc.S : ""), record);
+      const idItem = await itemOf({
+        pk: { S: `revocation#${record.id}` },
+        sk: { S: "revocation" },
+      });
+      assertEquals(idItem?.role, { S: ROLE });
+      assertEquals(idItem?.[TTL_ATTRIBUTE], ttl);
+      assertEquals(await revocations.liveFor(ROLE, record.expiresAt), { items: [], damaged: [] });
+      assertTrue(await itemOf(revocationItemKey(record)) !== undefined, "still in the table");
+    },
+  );
+
+  await t.step(
+    "dynamodb: 300 of the largest revocations of one role span several Query pages; liveFor follows them all",
+    async () => {
+      const location = locateFor("contract-revocations-300", 120_000);
+      const stores = await openStores(location, subject.transport);
+      await stores.init();
+      const records = Array.from({ length: 300 }, (_, n) => largestRevocation(n));
+      let next = 0;
+      await Promise.all(Array.from({ length: 16 }, async () => {
+        while (next < records.length) await stores.revocations.record(records[next++]);
+      }));
+      const first = await client().query({
+        TableName: location.name,
+        KeyConditionExpression: "pk = :role",
+        ExpressionAttributeValues: { ":role": { S: `revocations#${ROLE}` } },
+      });
+      assertTrue(first.lastEvaluatedKey !== undefined, "DynamoDB answers in more than one page");
+      assertTrue(first.items.length < 300, `the first page holds ${first.items.length}`);
+      const live = await stores.revocations.liveFor(ROLE, T0);
+      assertEquals(live.damaged, []);
+      assertEquals(live.items.map((r) => r.id), records.map((r) => r.id), "every one, in order");
     },
   );
 

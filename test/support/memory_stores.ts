@@ -1,7 +1,8 @@
 /**
- * The approval, break-glass and replay stores in memory, for fast tests of the use cases and
- * commands: a third subject of the store contract (test/contracts/store_contract_test.ts), so it
- * keeps every promise the SQLite and DynamoDB stores keep — or that suite fails.
+ * The approval, break-glass, replay and revocation stores in memory, for fast tests of the use
+ * cases and commands: a third subject of the store contract
+ * (test/contracts/store_contract_test.ts), so it keeps every promise the SQLite and DynamoDB
+ * stores keep — or that suite fails.
  *
  * How it stays honest:
  * - every record is kept as the JSON text of its body and read back through core/store/records.ts,
@@ -28,21 +29,25 @@
 import type { ApprovalRequest } from "../../src/core/approval/request.ts";
 import type { BreakglassEvent, QuotaSlot } from "../../src/core/breakglass/event.ts";
 import { SentinelError } from "../../src/core/errors.ts";
+import type { RevocationRecord } from "../../src/core/revocation/record.ts";
 import {
   parseApprovalRequest,
   parseBreakglassEvent,
   parseStoredJson,
+  parseStoredRevocation,
   type StoredRecord,
 } from "../../src/core/store/records.ts";
 import type {
   ApprovalStore,
   BreakglassStore,
+  DamagedRecord,
   EventQuery,
   InvokeConditions,
   InvokeRefusal,
   Page,
   ReplayStore,
   RequestQuery,
+  RevocationStore,
   Stores,
 } from "../../src/ports/stores.ts";
 import {
@@ -54,9 +59,12 @@ import {
 import { quotaRefusal, windowsByKey } from "../../src/adapters/stores/quota_window.ts";
 import {
   alreadyExists,
+  checkLiveQuery,
   checkReplay,
+  checkRevocation,
   checkVersion,
   damagedRecord,
+  readableAndDamaged,
 } from "../../src/adapters/stores/record_checks.ts";
 import { callFailure } from "../../src/adapters/aws/failure.ts";
 import { FakeAws } from "./fake_aws.ts";
@@ -83,6 +91,11 @@ export class MemoryStoreState {
    * could leave it (it never compares as expired, so it counts as seen).
    */
   readonly replays = new Map<string, number | string>();
+  /**
+   * Revocations by id, none purged: what the SQLite store purges and DynamoDB's TTL deletes has
+   * expired, so `liveFor` leaves it out anyway.
+   */
+  readonly revocations = new Map<string, Row<RevocationRecord>>();
   initialised = false;
 
   /**
@@ -165,6 +178,7 @@ export function memoryStores(state: MemoryStoreState): Stores {
     approvals: new MemoryApprovalStore(state, io),
     breakglass: new MemoryBreakglassStore(state, io),
     replays: new MemoryReplayStore(state, io),
+    revocations: new MemoryRevocationStore(state, io),
     async init() {
       await io(true);
       const first = !state.initialised;
@@ -373,6 +387,39 @@ class MemoryReplayStore implements ReplayStore {
     if (seen !== undefined && !expired(seen)) return false;
     this.s.replays.set(key, until);
     return true;
+  }
+}
+
+class MemoryRevocationStore implements RevocationStore {
+  constructor(private readonly s: MemoryStoreState, private readonly io: Io) {}
+
+  async record(record: RevocationRecord): Promise<void> {
+    checkRevocation(record);
+    await this.io();
+    if (this.s.revocations.has(record.id)) throw alreadyExists("revocation", record.id);
+    this.s.revocations.set(record.id, {
+      index: structuredClone(record),
+      body: JSON.stringify(record),
+    });
+  }
+
+  async liveFor(
+    roleArn: string,
+    now: number,
+  ): Promise<{ items: RevocationRecord[]; damaged: DamagedRecord[] }> {
+    checkLiveQuery(roleArn, now);
+    await this.io();
+    const rows = [...this.s.revocations.values()]
+      .filter((row) => row.index.roleArn === roleArn && row.index.expiresAt > now)
+      .sort((a, b) =>
+        a.index.before - b.index.before ||
+        (a.index.id < b.index.id ? -1 : a.index.id > b.index.id ? 1 : 0)
+      );
+    const reads = rows.map((row) => ({
+      id: row.index.id,
+      read: parseStoredRevocation(row.body, row.index.id, roleArn),
+    }));
+    return readableAndDamaged(reads, this.s.where);
   }
 }
 

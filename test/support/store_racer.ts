@@ -8,6 +8,7 @@
  *   {"store":"sqlite:/tmp/x.db","op":"transition","next":{…},"expected":1}
  *   {"store":"sqlite:/tmp/x.db","op":"invoke","event":{…},"slots":[…],"conditions":{…}}
  *   {"store":"sqlite:/tmp/x.db","op":"remember","key":"proof#…","until":…,"now":…}
+ *   {"store":"sqlite:/tmp/x.db","op":"revoke","record":{…}}
  *
  * {@link runTask} is how every subject of the contract runs a task on its own connection.
  *
@@ -17,15 +18,17 @@ import { openStores } from "../../src/adapters/stores/open.ts";
 import { parseStoreLocation } from "../../src/core/store/location.ts";
 import type { ApprovalRequest } from "../../src/core/approval/request.ts";
 import type { BreakglassEvent, QuotaSlot } from "../../src/core/breakglass/event.ts";
+import type { RevocationRecord } from "../../src/core/revocation/record.ts";
 import type { InvokeConditions, Stores } from "../../src/ports/stores.ts";
 
 /** What one racer does. */
 export type RaceTask =
   | { op: "transition"; next: ApprovalRequest; expected: number }
   | { op: "invoke"; event: BreakglassEvent; slots: QuotaSlot[]; conditions?: InvokeConditions }
-  | { op: "remember"; key: string; until: number; now: number };
+  | { op: "remember"; key: string; until: number; now: number }
+  | { op: "revoke"; record: RevocationRecord };
 
-/** Runs one task on `stores`. */
+/** Runs one task on `stores`; a revocation says `recorded` (its store returns nothing). */
 export function runTask(stores: Stores, task: RaceTask): Promise<unknown> {
   switch (task.op) {
     case "transition":
@@ -34,6 +37,8 @@ export function runTask(stores: Stores, task: RaceTask): Promise<unknown> {
       return stores.breakglass.invoke(task.event, task.slots, task.conditions);
     case "remember":
       return stores.replays.remember(task.key, task.until, task.now);
+    case "revoke":
+      return stores.revocations.record(task.record).then(() => "recorded");
   }
 }
 

@@ -1,19 +1,23 @@
 /**
- * The team store (DESIGN §8, §9, §15): approval requests, break-glass events and the replay
- * records of broker mode in one DynamoDB table, over the light client of `aws/dynamodb.ts` (no AWS
- * SDK). Names come from `core/store_table.ts`, which the CloudFormation template and the IAM policy
- * are made from too.
+ * The team store (DESIGN §8, §9, §15): approval requests, break-glass events, the replay records
+ * of broker mode and the revocations of issued sessions (issue 21) in one DynamoDB table, over the
+ * light client of `aws/dynamodb.ts` (no AWS SDK). Names come from `core/store_table.ts`, which the
+ * CloudFormation template and the IAM policy are made from too.
  *
  * Single-table design (`pk`, `sk` strings; every GSI projects all attributes):
  *
- * | item                 | pk                   | sk           | other attributes               |
- * | -------------------- | -------------------- | ------------ | ------------------------------ |
- * | approval request     | `request#<id>`       | `request`    | doc (JSON), ver, index keys    |
- * | break-glass event    | `event#<id>`         | `event`      | doc (JSON), ver, index keys    |
- * | rate-limit uses      | `quota#<slot key>`   | `quota`      | uses (JSON [[at, id]…]), ver   |
- * | review marker        | `unreviewed#<user>`  | `unreviewed` | pending (string set)           |
- * | open-event marker    | `open#["<user>","<profile>"]` | `open` | event (id), ends, ver        |
- * | replay record        | `replay#<key>`       | `replay`     | until (ms), writer, expires_at |
+ * | item              | pk                            | sk              | other attributes               |
+ * | ----------------- | ----------------------------- | --------------- | ------------------------------ |
+ * | approval request  | `request#<id>`                | `request`       | doc (JSON), ver, index keys    |
+ * | break-glass event | `event#<id>`                  | `event`         | doc (JSON), ver, index keys    |
+ * | rate-limit uses   | `quota#<slot key>`            | `quota`         | uses (JSON [[at, id]…]), ver   |
+ * | review marker     | `unreviewed#<user>`           | `unreviewed`    | pending (string set)           |
+ * | open-event marker | `open#["<user>","<profile>"]` | `open`          | event (id), ends, ver          |
+ * | replay record     | `replay#<key>`                | `replay`        | until (ms), writer, expires_at |
+ * | revocation        | `revocations#<role ARN>`      | `<before>#<id>` | doc, until (ms), expires_at    |
+ * | revocation id     | `revocation#<id>`             | `revocation`    | role, expires_at               |
+ *
+ * (A revocation's `<before>` is 16 digits, as wide as the largest safe integer.)
  *
  * Index keys (`created` = 15-digit creation time `#` id, so descending queries list newest first):
  * `by_user` (user_key = `request#<requester>` | `event#<invoker>`), `by_status` (status_key =
@@ -36,7 +40,12 @@
  * marker in the same transaction as the update. A replay record is one PutItem on the condition
  * that no item of its key exists or the one there has expired (`until` a number `<= now`), so of
  * every broker sharing the table exactly one records a key; an item whose `until` is not a
- * number never meets that condition (it counts as seen).
+ * number never meets that condition (it counts as seen). A revocation is one TransactWriteItems
+ * of two new items (`attribute_not_exists`): the record, in its role's partition, and its id's,
+ * so that an id is recorded once whatever the role or time it comes with. A role's revocations
+ * are then one consistent Query of the table on that partition (sorted by `before`, then id, by
+ * the sort key; every page followed), which a revoker rewriting the role's IAM policy from them
+ * must have: an index is only eventually consistent, and would let it miss one just recorded.
  * Rate limits keep one item per key holding every use still in the window, rather than `max` slot
  * items: the count stays exact when a policy lowers `max` or changes the window, and
  * `countInWindow` reads the same item. The price is that invocations under one key serialise
@@ -47,20 +56,24 @@
  * a list, a `store_damaged` error when asked for by id, and nothing on the credential path.
  *
  * TTL (`expires_at`, epoch seconds) is set only on data that may vanish: terminal requests with
- * `retainUntil`, rate-limit items once their newest use has left the longest window, and replay
+ * `retainUntil`, rate-limit items once their newest use has left the longest window, replay
  * records from the second their `until` has passed (DynamoDB deletes them within days; until
- * then the condition on `until`, in ms, already treats them as expired). Pending requests, events
- * (whose type has no retention time) and review markers never expire.
+ * then the condition on `until`, in ms, already treats them as expired), and revocations and
+ * their ids from their `expiresAt` (until then a filter on `until` leaves them out; one whose
+ * `until` is not a number is never left out). Pending requests, events (whose type has no
+ * retention time) and review markers never expire.
  *
  * @module
  */
 import type { ApprovalRequest } from "../../core/approval/request.ts";
 import type { BreakglassEvent, QuotaSlot } from "../../core/breakglass/event.ts";
 import { SentinelError } from "../../core/errors.ts";
+import type { RevocationRecord } from "../../core/revocation/record.ts";
 import {
   parseApprovalRequest,
   parseBreakglassEvent,
   parseStoredJson,
+  parseStoredRevocation,
   type StoredRecord,
 } from "../../core/store/records.ts";
 import {
@@ -73,12 +86,14 @@ import {
 import type {
   ApprovalStore,
   BreakglassStore,
+  DamagedRecord,
   EventQuery,
   InvokeConditions,
   InvokeRefusal,
   Page,
   ReplayStore,
   RequestQuery,
+  RevocationStore,
   Stores,
 } from "../../ports/stores.ts";
 import type {
@@ -96,7 +111,15 @@ import {
   pageOfEntries,
 } from "./list_cursor.ts";
 import { quotaRefusal, usesInWindow, windowsByKey } from "./quota_window.ts";
-import { alreadyExists, checkReplay, checkVersion, damagedRecord } from "./record_checks.ts";
+import {
+  alreadyExists,
+  checkLiveQuery,
+  checkReplay,
+  checkRevocation,
+  checkVersion,
+  damagedRecord,
+  readableAndDamaged,
+} from "./record_checks.ts";
 
 const PK = TABLE_KEY.partition;
 const SK = TABLE_KEY.sort;
@@ -107,7 +130,9 @@ const USES = "uses";
 const PENDING = "pending";
 const OPEN_EVENT = "event";
 const OPEN_ENDS = "ends";
-const REPLAY_UNTIL = "until";
+/** A replay record's or a revocation's time, epoch ms: what it is judged expired by. */
+const UNTIL = "until";
+const REVOCATION_ROLE = "role";
 const REPLAY_WRITER = "writer";
 
 /** How often a contended transaction is tried before giving up (within the deadline anyway). */
@@ -231,7 +256,7 @@ export class DynamoDbBreakglassStore implements BreakglassStore {
       if (result.reasons[0]?.code === "ConditionalCheckFailed") {
         throw alreadyExists("break-glass event", event.id);
       }
-      await contended(this.#t, result, round, "invocation");
+      await contended(this.#t, result, round, "break-glass invocation");
     }
   }
 
@@ -249,7 +274,7 @@ export class DynamoDbBreakglassStore implements BreakglassStore {
         };
         const result = await this.#t.db.transactWriteItems([write]);
         if (result.ok) break;
-        await contended(this.#t, result, round, "release");
+        await contended(this.#t, result, round, "break-glass release");
       }
     }
   }
@@ -289,7 +314,7 @@ export class DynamoDbBreakglassStore implements BreakglassStore {
       ]);
       if (result.ok) return true;
       if (result.reasons[0]?.code === "ConditionalCheckFailed") return false;
-      await contended(this.#t, result, round, "update");
+      await contended(this.#t, result, round, "break-glass update");
     }
   }
 
@@ -415,20 +440,93 @@ export class DynamoDbReplayStore implements ReplayStore {
       TableName: this.#t.name,
       Item: {
         ...replayRecordKey(key),
-        [REPLAY_UNTIL]: num(until),
+        [UNTIL]: num(until),
         [REPLAY_WRITER]: { S: writer },
         [TTL_ATTRIBUTE]: num(Math.ceil(until / 1000)),
       },
       // DynamoDB compares only values of one type; the type check says so, and spares moto.
       ConditionExpression:
         "attribute_not_exists(#pk) OR (attribute_type(#until, :number) AND #until <= :now)",
-      ExpressionAttributeNames: { "#pk": PK, "#until": REPLAY_UNTIL },
+      ExpressionAttributeNames: { "#pk": PK, "#until": UNTIL },
       ExpressionAttributeValues: { ":number": { S: "N" }, ":now": num(now) },
     });
     if (result.ok) return true;
     const found = result.item?.[REPLAY_WRITER];
     return result.retried && found !== undefined && "S" in found && found.S === writer;
   }
+}
+
+/** Revocations in DynamoDB: one item per record in its role's partition, and one per id. */
+export class DynamoDbRevocationStore implements RevocationStore {
+  readonly #t: Table;
+
+  constructor(table: Table) {
+    this.#t = table;
+  }
+
+  async record(record: RevocationRecord): Promise<void> {
+    checkRevocation(record);
+    for (let round = 1;; round++) {
+      const result = await this.#t.db.transactWriteItems(revocationPuts(this.#t.name, record));
+      if (result.ok) return;
+      if (result.reasons.some((reason) => reason.code === "ConditionalCheckFailed")) {
+        throw alreadyExists("revocation", record.id);
+      }
+      await contended(this.#t, result, round, "revocation record");
+    }
+  }
+
+  /** One consistent Query of the role's partition, every page of it. */
+  async liveFor(
+    roleArn: string,
+    now: number,
+  ): Promise<{ items: RevocationRecord[]; damaged: DamagedRecord[] }> {
+    checkLiveQuery(roleArn, now);
+    const reads: { id: string; read: StoredRecord<RevocationRecord> }[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.#t.db.query({
+        TableName: this.#t.name,
+        KeyConditionExpression: "#pk = :role",
+        // Expired, not yet deleted by TTL. A time that is not a number is not judged expired.
+        FilterExpression: "NOT (attribute_type(#until, :number) AND #until <= :now)",
+        ExpressionAttributeNames: { "#pk": PK, "#until": UNTIL },
+        ExpressionAttributeValues: {
+          ":role": { S: revocationPartition(roleArn) },
+          ":number": { S: "N" },
+          ":now": num(now),
+        },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      });
+      reads.push(...page.items.map((item) => {
+        const id = idOf(item, SK);
+        return { id, read: readDoc(item, (doc) => parseStoredRevocation(doc, id, roleArn)) };
+      }));
+      start = page.lastEvaluatedKey;
+    } while (start !== undefined);
+    return readableAndDamaged(reads, `the DynamoDB table ${this.#t.name}`);
+  }
+}
+
+/**
+ * The one transaction of a revocation: its id's item and its record's, both new, both deleted by
+ * TTL once it has expired.
+ */
+function revocationPuts(table: string, r: RevocationRecord): TransactItem[] {
+  const expires = { [TTL_ATTRIBUTE]: num(Math.ceil(r.expiresAt / 1000)) };
+  const put = (item: Item): TransactItem => ({
+    Put: {
+      TableName: table,
+      Item: { ...item, ...expires },
+      ConditionExpression: "attribute_not_exists(#pk)",
+      ExpressionAttributeNames: { "#pk": PK },
+    },
+  });
+  return [
+    put({ ...revocationIdKey(r.id), [REVOCATION_ROLE]: { S: r.roleArn } }),
+    put({ ...revocationKey(r), [DOC]: { S: JSON.stringify(r) }, [UNTIL]: num(r.expiresAt) }),
+  ];
 }
 
 /**
@@ -488,6 +586,7 @@ export function openDynamoDbStores(name: string, db: DynamoDbClient): Stores {
     approvals: new DynamoDbApprovalStore(table),
     breakglass: new DynamoDbBreakglassStore(table),
     replays: new DynamoDbReplayStore(table),
+    revocations: new DynamoDbRevocationStore(table),
     init: () => initTable(table),
     clock: () => db.serverTime(name, { [PK]: { S: "clock" }, [SK]: { S: "clock" } }),
     close: () => {},
@@ -522,7 +621,7 @@ async function initTable({ name, db }: Table): Promise<string[]> {
   return [
     `created the DynamoDB table ${name} (on-demand) with the indexes ${indexes}`,
     `enabled TTL on ${TTL_ATTRIBUTE}: only terminal requests past their retention, spent ` +
-    "rate-limit items and expired replay records expire",
+    "rate-limit items, expired replay records and expired revocations expire",
   ];
 }
 
@@ -645,7 +744,7 @@ async function contended(t: Table, result: TransactResult, round: number, what: 
     const codes = result.ok ? "" : [...new Set(result.reasons.map((r) => r.code))].join(", ");
     throw new SentinelError(
       "internal_error",
-      `the break-glass ${what} in DynamoDB table ${t.name} was cancelled ${round} times ` +
+      `the ${what} in DynamoDB table ${t.name} was cancelled ${round} times ` +
         `(${codes}) by concurrent writes; try again`,
     );
   }
@@ -747,6 +846,27 @@ function replayRecordKey(key: string): Item {
   return { [PK]: { S: `replay#${key}` }, [SK]: { S: "replay" } };
 }
 
+/** The partition of `roleArn`'s revocations. */
+function revocationPartition(roleArn: string): string {
+  return `revocations#${roleArn}`;
+}
+
+/**
+ * A revocation's item: in its role's partition, sorted by `before` (16 digits, as wide as the
+ * largest safe integer), then id.
+ */
+function revocationKey(r: RevocationRecord): Item {
+  return {
+    [PK]: { S: revocationPartition(r.roleArn) },
+    [SK]: { S: `${String(r.before).padStart(16, "0")}#${r.id}` },
+  };
+}
+
+/** The item of a revocation's id: one per id, whatever role and time it comes with. */
+function revocationIdKey(id: string): Item {
+  return { [PK]: { S: `revocation#${id}` }, [SK]: { S: "revocation" } };
+}
+
 /** The item naming `invoker`'s latest event for `profile`: one open event per person and profile. */
 function openMarkerKey(invoker: string, profile: string): Item {
   return { [PK]: { S: `open#${JSON.stringify([invoker, profile])}` }, [SK]: { S: "open" } };
@@ -806,10 +926,13 @@ const KINDS = {
   event: { what: "break-glass event", parse: parseBreakglassEvent },
 } as const;
 
-/** The id an item is stored under (its key: `<kind>#<id>`). */
-function idOf(item: Item): string {
-  const pk = item[PK];
-  const key = pk !== undefined && "S" in pk ? pk.S : "";
+/**
+ * The id an item is stored under: what follows the first `#` of its key `attribute` (`pk`
+ * `<kind>#<id>`, or a revocation's `sk` `<before>#<id>`).
+ */
+function idOf(item: Item, attribute: string = PK): string {
+  const value = item[attribute];
+  const key = value !== undefined && "S" in value ? value.S : "";
   return key.slice(key.indexOf("#") + 1);
 }
 
@@ -823,12 +946,17 @@ function positionOf(item: Item, index: IndexDesign): { createdAt: number; id: st
 
 /** An item's document read back as a record of `kind`, or why it is not one. */
 function readItem<K extends ListKind>(kind: K, item: Item): StoredRecord<Kinds[K]> {
+  const parse = KINDS[kind].parse as (value: unknown) => StoredRecord<Kinds[K]>;
+  return readDoc(item, (doc) => parseStoredJson(doc, parse, idOf(item)));
+}
+
+/** An item's document read back with `read`, or why it is not one. */
+function readDoc<T>(item: Item, read: (doc: string) => StoredRecord<T>): StoredRecord<T> {
   const doc = item[DOC];
   if (doc === undefined || !("S" in doc)) {
     return { ok: false, why: `it has no ${DOC} attribute of text` };
   }
-  const parse = KINDS[kind].parse as (value: unknown) => StoredRecord<Kinds[K]>;
-  return parseStoredJson(doc.S, parse, idOf(item));
+  return read(doc.S);
 }
 
 /** The record of an item asked for by id; a damaged one is a `store_damaged` error. */

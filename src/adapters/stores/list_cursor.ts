@@ -10,6 +10,7 @@
 import { SentinelError } from "../../core/errors.ts";
 import type { StoredRecord } from "../../core/store/records.ts";
 import type { Page } from "../../ports/stores.ts";
+import { readableAndDamaged } from "./record_checks.ts";
 
 /** What a list lists. */
 export type ListKind = "request" | "event";
@@ -80,12 +81,7 @@ export function pageOfEntries<T>(
   where: string,
 ): Page<T> {
   const page = pageOf(kind, entries, limit);
-  const items: T[] = [];
-  const damaged: NonNullable<Page<T>["damaged"]> = [];
-  for (const entry of page.items) {
-    if (entry.read.ok) items.push(entry.read.record);
-    else damaged.push({ id: entry.id, why: entry.read.why, where });
-  }
+  const { items, damaged } = readableAndDamaged(page.items, where);
   return {
     items,
     ...(page.next === undefined ? {} : { next: page.next }),

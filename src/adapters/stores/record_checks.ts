@@ -2,12 +2,18 @@
  * Checks and errors both stores share for the records they write: a conditional update must
  * carry a higher version than the one it was computed from (or a second update from the same base
  * could win too), and a new record's id must be new; and for the records they read: one that is
- * asked for by id but damaged is refused with what is wrong and what to do. And what a replay
- * record may be: a key no store has to cut short or rewrite, and a time it is kept until.
+ * asked for by id but damaged is refused with what is wrong and what to do, and records read
+ * together are sorted into the readable and the damaged. And what a replay record may be: a key
+ * no store has to cut short or rewrite, and a time it is kept until; and a revocation, by the
+ * rules it is read back with (core/store/records.ts).
  *
  * @module
  */
 import { SentinelError } from "../../core/errors.ts";
+import type { RevocationRecord } from "../../core/revocation/record.ts";
+import { parseRevocationRecord, type StoredRecord } from "../../core/store/records.ts";
+import { isRoleArn } from "../../core/trust_policy.ts";
+import type { DamagedRecord } from "../../ports/stores.ts";
 
 /** Throws unless `next` is a version above `expected`. */
 export function checkVersion(next: number, expected: number): void {
@@ -43,6 +49,49 @@ export function damagedRecord(
     "store_damaged",
     `the ${what} ${id} in ${where} is damaged (${why}), so Sentinel cannot show it or act on it; ${fix} (\`${list}\` still lists the others)`,
   );
+}
+
+/** Records read together, in order: the readable ones, and the damaged named with `where`. */
+export function readableAndDamaged<T>(
+  reads: readonly { id: string; read: StoredRecord<T> }[],
+  where: string,
+): { items: T[]; damaged: DamagedRecord[] } {
+  const items: T[] = [];
+  const damaged: DamagedRecord[] = [];
+  for (const { id, read } of reads) {
+    if (read.ok) items.push(read.record);
+    else damaged.push({ id, why: read.why, where });
+  }
+  return { items, damaged };
+}
+
+/**
+ * Throws (`internal_error`: the revoker makes its records, so a bad one is a bug) unless `record`
+ * keeps every rule of a revocation (core/store/records.ts `parseRevocationRecord`).
+ */
+export function checkRevocation(record: RevocationRecord): void {
+  const checked = parseRevocationRecord(record);
+  if (!checked.ok) {
+    throw new SentinelError(
+      "internal_error",
+      `a revocation record cannot be stored: ${checked.why}; nothing was recorded`,
+    );
+  }
+}
+
+/**
+ * Throws (`internal_error`, a bug of the caller) unless `roleArn` is an IAM role ARN and `now` a
+ * time in whole epoch milliseconds: the revocations of one role, at one time.
+ */
+export function checkLiveQuery(roleArn: string, now: number): void {
+  const why = typeof roleArn !== "string" || !isRoleArn(roleArn)
+    ? "the role is not an IAM role ARN"
+    : !Number.isSafeInteger(now)
+    ? `the time ${now} is not whole epoch milliseconds`
+    : undefined;
+  if (why !== undefined) {
+    throw new SentinelError("internal_error", `the revocations of a role cannot be read: ${why}`);
+  }
 }
 
 /**

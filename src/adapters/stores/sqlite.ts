@@ -1,26 +1,29 @@
 /**
- * The embedded store (DESIGN §8, §9, §15): approval requests, break-glass events and the replay
- * records of broker mode in one SQLite file (`node:sqlite`), for one machine. The file is created
- * 0600 (its new parent directories 0700) — only by commands that write (`request`, `breakglass`,
- * `store init`): a command that reads opens an existing store or says there is none, and a path
- * that is a symbolic link to nothing is refused rather than followed (see {@link prepareFile}). It
- * runs in WAL mode, and waits up to {@link BUSY_TIMEOUT_MS} for another process's write. The schema
- * is created on open and versioned with `PRAGMA user_version`; a file of an older version is
- * brought up to date on open, in one transaction that only adds ({@link MIGRATIONS}: version 1
- * lacks the replay records), so its records stay — and a Sentinel older than the file then
+ * The embedded store (DESIGN §8, §9, §15): approval requests, break-glass events, the replay
+ * records of broker mode and the revocations of issued sessions (issue 21) in one SQLite file
+ * (`node:sqlite`), for one machine. The file is created 0600 (its new parent directories 0700) —
+ * only by commands that write (`request`, `breakglass`, `store init`): a command that reads opens
+ * an existing store or says there is none, and a path that is a symbolic link to nothing is
+ * refused rather than followed (see {@link prepareFile}). It runs in WAL mode, and waits up to
+ * {@link BUSY_TIMEOUT_MS} for another process's write. The schema is created on open and
+ * versioned with `PRAGMA user_version`; a file of an older version is brought up to date on open,
+ * in one transaction that only adds ({@link MIGRATIONS}: version 1 lacks the replay records,
+ * version 2 the revocations), so its records stay — and a Sentinel older than the file then
  * refuses it, naming both versions. Every conditional write runs in one `BEGIN IMMEDIATE`
  * transaction, so of two processes computing from the same version exactly one wins, a
- * break-glass invocation checks its rate limits and records its use atomically, and of two
- * processes recording one replay key exactly one records it.
+ * break-glass invocation checks its rate limits and records its use atomically, of two processes
+ * recording one replay key exactly one records it, and a revocation is recorded beside every
+ * other one of its role, none lost.
  *
  * Bodies are stored as JSON; the columns beside them exist for filters, order and conditions.
  * Every body is read back through core/store_records.ts: a damaged one is named and left out of
  * a list, a `store_damaged` error when asked for by id, and nothing on the credential path.
  * Rate-limit uses live in `quota_uses` (key, time, event), kept for the longest window of a key.
  * Terminal requests past `retainUntil` are deleted when the next request is created; expired
- * replay records, at most {@link REPLAY_PURGE_BATCH} at a time, when the next key is recorded.
- * A replay record whose time is not a number cannot be judged expired: it counts as seen, and
- * stays.
+ * replay records, at most {@link PURGE_BATCH} at a time, when the next key is recorded; and
+ * revocations {@link REVOCATION_KEPT_PAST_EXPIRY_MS} past their expiry, as many, when the next
+ * one is recorded. A replay record or a revocation whose time is not a number cannot be judged
+ * expired: the record counts as seen, the revocation as live, and both stay.
  *
  * @module
  */
@@ -29,35 +32,54 @@ import { dirname, resolve } from "node:path";
 import type { ApprovalRequest } from "../../core/approval/request.ts";
 import type { BreakglassEvent, QuotaSlot } from "../../core/breakglass/event.ts";
 import { SentinelError } from "../../core/errors.ts";
+import type { RevocationRecord } from "../../core/revocation/record.ts";
 import {
   parseApprovalRequest,
   parseBreakglassEvent,
   parseStoredJson,
+  parseStoredRevocation,
   type StoredRecord,
 } from "../../core/store/records.ts";
 import type {
   ApprovalStore,
   BreakglassStore,
+  DamagedRecord,
   EventQuery,
   InvokeConditions,
   InvokeRefusal,
   Page,
   ReplayStore,
   RequestQuery,
+  RevocationStore,
   Stores,
 } from "../../ports/stores.ts";
 import { checkLimit, decodeCursor, type ListKind, pageOfEntries } from "./list_cursor.ts";
 import { quotaRefusal, windowsByKey } from "./quota_window.ts";
-import { alreadyExists, checkReplay, checkVersion, damagedRecord } from "./record_checks.ts";
+import {
+  alreadyExists,
+  checkLiveQuery,
+  checkReplay,
+  checkRevocation,
+  checkVersion,
+  damagedRecord,
+  readableAndDamaged,
+} from "./record_checks.ts";
 
 /** How long a write waits for another process's write to finish before failing. */
 export const BUSY_TIMEOUT_MS = 20_000;
 
 /** The schema version this code writes (`PRAGMA user_version`). */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
-/** How many expired replay records one `remember` deletes at most (it adds one). */
-export const REPLAY_PURGE_BATCH = 100;
+/** How many expired records one write of a replay key or a revocation deletes at most. */
+export const PURGE_BATCH = 100;
+
+/**
+ * How long past its `expiresAt` a revocation is kept, as of the `createdAt` of the one being
+ * recorded: a revoker whose clock runs ahead by less than this cannot purge a revocation that
+ * another, whose clock is right, still needs (DynamoDB's TTL, on AWS's clock, takes days too).
+ */
+export const REVOCATION_KEPT_PAST_EXPIRY_MS = 24 * 60 * 60 * 1000;
 
 /** Replay records (schema version 2): each key until its time, epoch ms. */
 const REPLAYS = `
@@ -68,12 +90,26 @@ CREATE TABLE replays (
 CREATE INDEX replays_by_until ON replays (seen_until);
 `;
 
+/** Revocations (schema version 3), by role in the order `liveFor` returns them. */
+const REVOCATIONS = `
+CREATE TABLE revocations (
+  id TEXT PRIMARY KEY,
+  role_arn TEXT NOT NULL,
+  revoked_before INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX revocations_by_role ON revocations (role_arn, revoked_before, id);
+CREATE INDEX revocations_by_expiry ON revocations (expires_at);
+`;
+
 /**
  * What brings a file of each older schema version to the next, in order: the entry of version
  * `n` makes it `n + 1` (`adds`: what, for `init` to say). Each only adds, so no record is lost.
  */
 const MIGRATIONS: Readonly<Record<number, { sql: string; adds: string }>> = {
   1: { sql: REPLAYS, adds: "the table of replay records (broker mode)" },
+  2: { sql: REVOCATIONS, adds: "the table of revocations (of sessions already issued)" },
 };
 
 const SCHEMA = `
@@ -119,6 +155,7 @@ CREATE TABLE quota_uses (
   PRIMARY KEY (key, used_at, event_id)
 ) WITHOUT ROWID;
 ${REPLAYS}
+${REVOCATIONS}
 PRAGMA user_version = ${SCHEMA_VERSION};
 `;
 
@@ -444,7 +481,7 @@ export class SqliteReplayStore implements ReplayStore {
   }
 
   /**
-   * In one transaction: deletes up to {@link REPLAY_PURGE_BATCH} records expired at `now`, then
+   * In one transaction: deletes up to {@link PURGE_BATCH} records expired at `now`, then
    * inserts the key, or takes over its record when that has expired (a time that is not a number
    * never compares as expired: such a record counts as seen).
    */
@@ -455,13 +492,66 @@ export class SqliteReplayStore implements ReplayStore {
         this.#c.statement(
           "DELETE FROM replays WHERE key IN (SELECT key FROM replays WHERE seen_until <= ? " +
             "ORDER BY seen_until LIMIT ?)",
-        ).run(now, REPLAY_PURGE_BATCH);
+        ).run(now, PURGE_BATCH);
         const recorded = this.#c.statement(
           "INSERT INTO replays (key, seen_until) VALUES (?, ?) ON CONFLICT (key) DO UPDATE " +
             "SET seen_until = excluded.seen_until WHERE replays.seen_until <= ?",
         ).run(key, until, now);
         return Number(recorded.changes) === 1;
       });
+    });
+  }
+}
+
+/** Revocations in SQLite. */
+export class SqliteRevocationStore implements RevocationStore {
+  readonly #c: Connection;
+
+  constructor(connection: Connection) {
+    this.#c = connection;
+  }
+
+  /**
+   * In one transaction: refuses an existing id, deletes up to {@link PURGE_BATCH} revocations
+   * {@link REVOCATION_KEPT_PAST_EXPIRY_MS} past their expiry at `record.createdAt`, then inserts
+   * the record.
+   */
+  record(record: RevocationRecord): Promise<void> {
+    return settle(() => {
+      checkRevocation(record);
+      this.#c.immediate("record a revocation in", () => {
+        if (this.#c.statement("SELECT 1 AS found FROM revocations WHERE id = ?").get(record.id)) {
+          throw alreadyExists("revocation", record.id);
+        }
+        this.#c.statement(
+          "DELETE FROM revocations WHERE id IN (SELECT id FROM revocations WHERE expires_at <= ? " +
+            "ORDER BY expires_at LIMIT ?)",
+        ).run(record.createdAt - REVOCATION_KEPT_PAST_EXPIRY_MS, PURGE_BATCH);
+        this.#c.statement(
+          "INSERT INTO revocations (id, role_arn, revoked_before, expires_at, body) " +
+            "VALUES (?, ?, ?, ?, ?)",
+        ).run(record.id, record.roleArn, record.before, record.expiresAt, JSON.stringify(record));
+      });
+    });
+  }
+
+  /** Text in `expires_at` sorts after every number in SQLite: such a row is never expired. */
+  liveFor(
+    roleArn: string,
+    now: number,
+  ): Promise<{ items: RevocationRecord[]; damaged: DamagedRecord[] }> {
+    return settle(() => {
+      checkLiveQuery(roleArn, now);
+      const rows = this.#c.read("read revocations from", () =>
+        this.#c.statement(
+          "SELECT id, body FROM revocations WHERE role_arn = ? AND expires_at > ? " +
+            "ORDER BY revoked_before, id",
+        ).all(roleArn, now));
+      const reads = rows.map((row) => ({
+        id: String(row.id),
+        read: readBody(row, (body) => parseStoredRevocation(body, String(row.id), roleArn)),
+      }));
+      return readableAndDamaged(reads, `the SQLite store ${this.#c.path}`);
     });
   }
 }
@@ -473,6 +563,7 @@ export function openSqliteStores(path: string, options: SqliteOpenOptions = {}):
     approvals: new SqliteApprovalStore(connection),
     breakglass: new SqliteBreakglassStore(connection),
     replays: new SqliteReplayStore(connection),
+    revocations: new SqliteRevocationStore(connection),
     init: () => Promise.resolve([schemaLine(path, connection.schema)]),
     clock: () => settle(() => fileSystemNow(path)),
     close: () => connection.close(),
@@ -649,8 +740,16 @@ function readRow<K extends keyof Tables>(
   row: Record<string, unknown>,
 ): StoredRecord<Tables[K]> {
   const parse = TABLES[table].parse as (value: unknown) => StoredRecord<Tables[K]>;
+  return readBody(row, (body) => parseStoredJson(body, parse, String(row.id)));
+}
+
+/** A row's body read back with `read`, or why it is not one. */
+function readBody<T>(
+  row: Record<string, unknown>,
+  read: (body: string) => StoredRecord<T>,
+): StoredRecord<T> {
   if (typeof row.body !== "string") return { ok: false, why: "its body is not text" };
-  return parseStoredJson(row.body, parse, String(row.id));
+  return read(row.body);
 }
 
 /** The record of a row asked for by id; a damaged one is a `store_damaged` error. */

@@ -8,6 +8,18 @@
  */
 import { STS_MAX_DURATION_SECONDS } from "../limits.ts";
 
+/** A revocation's id: 16 hex digits (lower case), as a decision id. */
+export const REVOCATION_ID = /^[0-9a-f]{16}$/;
+
+/** The most SourceIdentity patterns one revocation record holds. */
+export const REVOCATION_MAX_PATTERNS = 50;
+
+/** The longest SourceIdentity pattern a revocation record holds, in characters. */
+export const REVOCATION_PATTERN_MAX_LENGTH = 128;
+
+/** The longest reason a revocation record keeps, in characters. */
+export const REVOCATION_REASON_MAX_LENGTH = 500;
+
 /** What a revocation was made for. */
 export type RevocationScope =
   | { kind: "user"; user: string }
@@ -27,7 +39,10 @@ export interface RevocationRecord {
   /** Who revoked: the verified identity's name, or `sentinel` for an automatic revocation. */
   by: string;
   scope: RevocationScope;
-  /** Why, as the revoker gave it (at most 500 characters); may be empty. */
+  /**
+   * Why, as the revoker gave it (at most {@link REVOCATION_REASON_MAX_LENGTH} characters); may be
+   * empty.
+   */
   reason: string;
   createdAt: number;
   /**

@@ -1,6 +1,6 @@
 /**
- * Reading a stored record back: whether what a store holds is an approval request or a
- * break-glass event Sentinel can use, or why not. A store is a file or a table that other
+ * Reading a stored record back: whether what a store holds is an approval request, a break-glass
+ * event or a revocation Sentinel can use, or why not. A store is a file or a table that other
  * programs, older versions and people can write to, so a body may be cut short, not JSON, a bare
  * `{"id":"x"}` or hold a field of the wrong type; such a record is *damaged*. Both store adapters
  * read every record through these checks, so a damaged one is named and skipped in a list,
@@ -10,6 +10,9 @@
  * they do not know are kept as they are (a newer Sentinel may have written them; a field added
  * to a record type is unchecked until it is added to its shape here), and rules
  * between fields (an approved request's window, who may review) stay with the state machines.
+ * A revocation is the exception: no state machine has it, so its checks are the whole of the
+ * Stores port's rules (RevocationStore.record), and the stores check a revocation given to them
+ * with the same function that reads one back — one they would refuse is damaged when found.
  * Pure.
  *
  * @example
@@ -24,6 +27,15 @@
 import type { ApprovalRequest } from "../approval/request.ts";
 import { REQUEST_STATUSES } from "../approval/request.ts";
 import type { BreakglassEvent } from "../breakglass/event.ts";
+import {
+  REVOCATION_ID,
+  REVOCATION_MAX_PATTERNS,
+  REVOCATION_PATTERN_MAX_LENGTH,
+  REVOCATION_REASON_MAX_LENGTH,
+  type RevocationRecord,
+  type RevocationScope,
+} from "../revocation/record.ts";
+import { isRoleArn } from "../trust_policy.ts";
 
 /** A record read back, or why it is not one. */
 export type StoredRecord<T> = { ok: true; record: T } | { ok: false; why: string };
@@ -58,6 +70,46 @@ const approvals: FieldCheck = (value) => {
 
 /** Field name → its check and whether it is required. */
 type Shape = Record<string, [FieldCheck, boolean]>;
+
+const revocationId: FieldCheck = (value) =>
+  typeof value === "string" && REVOCATION_ID.test(value) ? undefined : "16 hex digits (0-9, a-f)";
+const roleArn: FieldCheck = (value) =>
+  typeof value === "string" && isRoleArn(value) ? undefined : "an IAM role ARN";
+const wholeInstant: FieldCheck = (value) =>
+  Number.isSafeInteger(value) && (value as number) >= 0
+    ? undefined
+    : "a time (whole epoch milliseconds, from 1970 on)";
+const revocationReason: FieldCheck = (value) =>
+  typeof value === "string" && value.length <= REVOCATION_REASON_MAX_LENGTH
+    ? undefined
+    : `text of at most ${REVOCATION_REASON_MAX_LENGTH} characters`;
+const sourceIdentityPatterns: FieldCheck = (value) => {
+  const expected = `1 to ${REVOCATION_MAX_PATTERNS} patterns of 1 to ` +
+    `${REVOCATION_PATTERN_MAX_LENGTH} characters`;
+  if (!Array.isArray(value)) return expected;
+  if (value.length === 0 || value.length > REVOCATION_MAX_PATTERNS) {
+    return `${expected} (it has ${value.length})`;
+  }
+  const bad = value.findIndex((pattern) =>
+    typeof pattern !== "string" || pattern === "" ||
+    pattern.length > REVOCATION_PATTERN_MAX_LENGTH
+  );
+  return bad < 0 ? undefined : `${expected} (pattern ${bad + 1} is ${describe(value[bad])})`;
+};
+
+/** What each kind of revocation scope holds besides its kind and user. */
+const SCOPE_SHAPES: Record<RevocationScope["kind"], Shape> = {
+  user: {},
+  request: { requestId: [nonEmptyText, true] },
+  event: { eventId: [nonEmptyText, true] },
+  policy: {},
+};
+const revocationScope: FieldCheck = (value) => {
+  const kinds = Object.keys(SCOPE_SHAPES);
+  const why = checkFields(value, { kind: [oneOf(kinds), true], user: [nonEmptyText, true] }) ??
+    checkFields(value, SCOPE_SHAPES[(value as RevocationScope).kind]);
+  return why === undefined ? undefined : `a revocation scope (${why})`;
+};
 
 const REQUEST_SHAPE: Shape = {
   id: [nonEmptyText, true],
@@ -112,6 +164,18 @@ const EVENT_SHAPE: Shape = {
   version: [count, true],
 } satisfies Partial<Record<keyof BreakglassEvent, [FieldCheck, boolean]>>;
 
+const REVOCATION_SHAPE: Shape = {
+  id: [revocationId, true],
+  roleArn: [roleArn, true],
+  patterns: [sourceIdentityPatterns, true],
+  before: [wholeInstant, true],
+  by: [nonEmptyText, true],
+  scope: [revocationScope, true],
+  reason: [revocationReason, true],
+  createdAt: [wholeInstant, true],
+  expiresAt: [wholeInstant, true],
+} satisfies Record<keyof RevocationRecord, [FieldCheck, boolean]>;
+
 /** Why `value` does not have `shape`, or undefined when it does (unknown keys are allowed). */
 function checkFields(value: unknown, shape: Shape): string | undefined {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -155,6 +219,38 @@ export function parseApprovalRequest(value: unknown): StoredRecord<ApprovalReque
 export function parseBreakglassEvent(value: unknown): StoredRecord<BreakglassEvent> {
   const why = checkFields(value, EVENT_SHAPE);
   return why === undefined ? { ok: true, record: value as BreakglassEvent } : { ok: false, why };
+}
+
+/**
+ * A revocation, checked against every rule of the Stores port (RevocationStore.record): its
+ * fields, and `expiresAt` after `before`. The stores check a revocation given to them with it
+ * too (see the module documentation).
+ */
+export function parseRevocationRecord(value: unknown): StoredRecord<RevocationRecord> {
+  const why = checkFields(value, REVOCATION_SHAPE) ?? expiryProblem(value as RevocationRecord);
+  return why === undefined ? { ok: true, record: value as RevocationRecord } : { ok: false, why };
+}
+
+function expiryProblem(record: RevocationRecord): string | undefined {
+  return record.expiresAt > record.before
+    ? undefined
+    : `its expiresAt (${record.expiresAt}) is not after its before (${record.before})`;
+}
+
+/**
+ * A revocation stored as JSON text under `id` in the records of the role `roleArn`: as
+ * {@link parseStoredJson}, and refused when its body is the record of another role.
+ */
+export function parseStoredRevocation(
+  body: string,
+  id: string,
+  roleArn: string,
+): StoredRecord<RevocationRecord> {
+  const read = parseStoredJson(body, parseRevocationRecord, id);
+  if (read.ok && read.record.roleArn !== roleArn) {
+    return { ok: false, why: `its body is the record of another role (${read.record.roleArn})` };
+  }
+  return read;
 }
 
 /**

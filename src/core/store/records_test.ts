@@ -1,7 +1,14 @@
 import { assertEquals, assertTrue } from "../../../test/assert.ts";
 import type { ApprovalRequest } from "../approval/request.ts";
 import type { BreakglassEvent } from "../breakglass/event.ts";
-import { parseApprovalRequest, parseBreakglassEvent, parseStoredJson } from "./records.ts";
+import type { RevocationRecord } from "../revocation/record.ts";
+import {
+  parseApprovalRequest,
+  parseBreakglassEvent,
+  parseRevocationRecord,
+  parseStoredJson,
+  parseStoredRevocation,
+} from "./records.ts";
 
 const REQUEST: ApprovalRequest = {
   id: "0123456789abcdef",
@@ -97,5 +104,72 @@ Deno.test("a damaged stored record says what is wrong with it", () => {
   assertEquals(
     parseBreakglassEvent({ ...EVENT, reviewedBy: 7 }),
     { ok: false, why: "the field reviewedBy is the number 7, not text" },
+  );
+});
+
+const REVOCATION: RevocationRecord = {
+  id: "0123456789abcdef",
+  roleArn: "arn:aws:iam::123456789012:role/ops/Prod",
+  patterns: ["sentinel=alice=*"],
+  before: 1_000,
+  by: "bob",
+  scope: { kind: "event", user: "alice", eventId: "fedcba9876543210" },
+  reason: "",
+  createdAt: 1_000,
+  expiresAt: 2_000,
+};
+
+Deno.test("a stored revocation is read back as it is, under its id and role", () => {
+  const body = JSON.stringify(REVOCATION);
+  assertEquals(parseStoredRevocation(body, REVOCATION.id, REVOCATION.roleArn), {
+    ok: true,
+    record: REVOCATION,
+  });
+  const limits = {
+    ...REVOCATION,
+    patterns: Array(50).fill("p".repeat(128)),
+    reason: "r".repeat(500),
+  };
+  assertTrue(parseRevocationRecord(limits).ok, "50 patterns of 128, a reason of 500");
+});
+
+Deno.test("a revocation its store would refuse, or filed under another role, is damaged", () => {
+  const cases: [Record<string, unknown>, string][] = [
+    [{ expiresAt: 1_000 }, "its expiresAt (1000) is not after its before (1000)"],
+    [
+      { before: 1.5 },
+      "the field before is the number 1.5, not a time (whole epoch milliseconds, from 1970 on)",
+    ],
+    [
+      { patterns: Array(51).fill("p") },
+      "the field patterns is a list, not 1 to 50 patterns of 1 to 128 characters (it has 51)",
+    ],
+    [
+      { roleArn: "arn:aws:iam::123456789012:user/bob" },
+      'the field roleArn is the text "arn:aws:iam::123456789012:user/bob", not an IAM role ARN',
+    ],
+    [
+      { scope: { kind: "event", user: "alice" } },
+      "the field scope is a record, not a revocation scope (the field eventId is missing)",
+    ],
+    [
+      { reason: "r".repeat(501) },
+      `the field reason is the text "${"r".repeat(40)}…", not text of at most 500 characters`,
+    ],
+  ];
+  for (const [over, why] of cases) {
+    assertEquals(parseRevocationRecord({ ...REVOCATION, ...over }), { ok: false, why });
+  }
+  assertEquals(
+    parseStoredRevocation(
+      JSON.stringify(REVOCATION),
+      REVOCATION.id,
+      "arn:aws:iam::123456789012:role/Other",
+    ),
+    { ok: false, why: `its body is the record of another role (${REVOCATION.roleArn})` },
+  );
+  assertEquals(
+    parseStoredRevocation(JSON.stringify(REVOCATION), "aaaaaaaaaaaaaaaa", REVOCATION.roleArn),
+    { ok: false, why: `its body is the record of another id (${REVOCATION.id})` },
   );
 });

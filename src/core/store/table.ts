@@ -47,25 +47,27 @@ export const STORE_INDEXES = {
 
 /**
  * The TTL attribute (epoch seconds). Only data that may vanish carries it: terminal approval
- * requests with `retainUntil`, rate-limit items once their newest use has left the window, and
- * replay records (broker mode) once their time has passed. Pending requests, break-glass events
- * and review markers never do.
+ * requests with `retainUntil`, rate-limit items once their newest use has left the window, replay
+ * records (broker mode) once their time has passed, and revocations once no session they can
+ * match is alive. Pending requests, break-glass events and review markers never do.
  */
 export const TTL_ATTRIBUTE = "expires_at";
 
 /**
- * The DynamoDB actions the store performs while in use (TransactWriteItems is authorised per
- * item as PutItem, UpdateItem and ConditionCheckItem; a replay record is a conditional PutItem).
- * It never deletes: records leave only by TTL.
+ * The DynamoDB actions the store performs on the table while in use (TransactWriteItems is
+ * authorised per item as PutItem, UpdateItem and ConditionCheckItem; a replay record is a
+ * conditional PutItem; Query reads the one partition of a role's revocations, consistently, which
+ * an index cannot). It never deletes: records leave only by TTL.
  */
 export const STORE_ITEM_ACTIONS = [
   "dynamodb:GetItem",
   "dynamodb:PutItem",
   "dynamodb:UpdateItem",
   "dynamodb:ConditionCheckItem",
+  "dynamodb:Query",
 ] as const;
 
-/** The action the store performs on its indexes (it never queries the table itself). */
+/** The action the store performs on its indexes. */
 export const STORE_INDEX_ACTIONS = ["dynamodb:Query"] as const;
 
 /** What `sentinel store init` calls on the table. */

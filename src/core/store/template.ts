@@ -40,8 +40,9 @@ export interface IamPolicy {
 }
 
 /**
- * Least privilege for using the store at `tableArn`: read and conditionally write its items, and
- * query its indexes (each by name). No delete, no scan, no table administration.
+ * Least privilege for using the store at `tableArn`: read and conditionally write its items, query
+ * the table (one partition at a time: a role's revocations) and its indexes (each by name). No
+ * delete, no scan, no table administration.
  */
 export function storeIamPolicy(tableArn: string): IamPolicy {
   return {
