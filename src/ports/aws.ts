@@ -90,6 +90,25 @@ export interface RoleDescription {
 export interface IamPort {
   /** GetRole of `roleName` (the name, without its path) in the account of `credentials`. */
   getRole(credentials: AwsCredentials, call: AwsCall, roleName: string): Promise<RoleDescription>;
+  /**
+   * GetRolePolicy: the document of the role's inline policy `policyName` as JSON text, decoded
+   * from IAM's URL encoding, or `undefined` when the role has no inline policy of that name (IAM's
+   * NoSuchEntity — also when the role itself does not exist: PutRolePolicy then says so).
+   */
+  getRolePolicy(
+    credentials: AwsCredentials,
+    call: AwsCall,
+    roleName: string,
+    policyName: string,
+  ): Promise<string | undefined>;
+  /** PutRolePolicy: creates or replaces the role's inline policy `policyName` with `document`. */
+  putRolePolicy(
+    credentials: AwsCredentials,
+    call: AwsCall,
+    roleName: string,
+    policyName: string,
+    document: string,
+  ): Promise<void>;
 }
 
 /** The AWS ports a transport provides. */
