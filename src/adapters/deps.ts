@@ -239,6 +239,18 @@ function timedTransport(
     iam: iam && {
       getRole: (c, call, name) =>
         timed(`IAM GetRole ${name}`, call.region, () => iam.getRole(c, call, name)),
+      getRolePolicy: (c, call, role, policy) =>
+        timed(
+          `IAM GetRolePolicy ${role} ${policy}`,
+          call.region,
+          () => iam.getRolePolicy(c, call, role, policy),
+        ),
+      putRolePolicy: (c, call, role, policy, document) =>
+        timed(
+          `IAM PutRolePolicy ${role} ${policy}`,
+          call.region,
+          () => iam.putRolePolicy(c, call, role, policy, document),
+        ),
     },
     sts: {
       getCallerIdentity: (c, call) =>

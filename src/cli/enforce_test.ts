@@ -5,12 +5,12 @@
  */
 import { assertEquals, assertIncludes, assertMatch } from "../../test/assert.ts";
 import { capturedIo } from "../../test/support/captured_io.ts";
+import { FakeIam } from "../../test/support/fake_aws.ts";
 import { FakeWorld } from "../../test/support/fake_deps.ts";
 import { FakeTeam, TEAM_ROLE } from "../../test/support/fake_team.ts";
 import { STORE_INDEXES } from "../core/store/table.ts";
-import { SentinelError } from "../core/errors.ts";
 import { brokerTrustPolicy } from "../core/trust_policy.ts";
-import type { AwsCall, AwsCredentials, IamPort } from "../ports/aws.ts";
+import type { IamPort } from "../ports/aws.ts";
 import { runCli } from "./program.ts";
 
 Deno.test("enforce trust-policy prints a trust policy admitting the principal only with a Sentinel SourceIdentity", async () => {
@@ -54,29 +54,8 @@ const arnOf = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 const KEYS = "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n" +
   "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
 
-/** IAM in memory: roles by name, and what GetRole was asked (name, region, key id). */
-class FakeIam implements IamPort {
-  readonly calls: string[] = [];
-  constructor(readonly roles: Record<string, { arn?: string; trust: unknown }>) {}
-  getRole(credentials: AwsCredentials, call: AwsCall, roleName: string) {
-    this.calls.push(`${roleName} ${call.region} ${credentials.accessKeyId}`);
-    const role = this.roles[roleName];
-    if (role === undefined) {
-      return Promise.reject(
-        new SentinelError(
-          "aws_failure",
-          `IAM GetRole ${roleName} failed at https://iam.amazonaws.com: NoSuchEntity: ` +
-            `The role with name ${roleName} cannot be found.`,
-        ),
-      );
-    }
-    return Promise.resolve({
-      arn: role.arn ?? arnOf(roleName),
-      name: roleName,
-      trustPolicy: JSON.stringify(role.trust),
-    });
-  }
-}
+/** What the fake IAM was asked: role name, the call's region, key id. */
+const asked = (iam: FakeIam) => iam.calls.map((c) => `${c.roleName} ${c.region} ${c.accessKeyId}`);
 
 const allowing = (principal: unknown, sid?: string) => ({
   Version: "2012-10-17",
@@ -90,11 +69,11 @@ const allowing = (principal: unknown, sid?: string) => ({
 
 /** The three roles of the issue: one closed, one open to the account, one open to alice. */
 function threeRoles(): FakeIam {
-  return new FakeIam({
-    Closed: { trust: brokerTrustPolicy({ brokerRole: BROKER }) },
-    RootOpen: { trust: allowing({ AWS: `arn:aws:iam::${ACCOUNT}:root` }) },
-    AliceOpen: { trust: allowing({ AWS: `arn:aws:iam::${ACCOUNT}:user/alice` }, "Alice") },
-  });
+  const iam = new FakeIam();
+  iam.addRole("Closed", brokerTrustPolicy({ brokerRole: BROKER }));
+  iam.addRole("RootOpen", allowing({ AWS: `arn:aws:iam::${ACCOUNT}:root` }));
+  iam.addRole("AliceOpen", allowing({ AWS: `arn:aws:iam::${ACCOUNT}:user/alice` }, "Alice"));
+  return iam;
 }
 
 /** Runs `sentinel <argv>` in a world with default keys, whose AWS has `iam` (or none). */
@@ -152,7 +131,7 @@ Deno.test("enforce plan: exactly the roles that admit someone besides the broker
   const argv = ["enforce", "plan", "--roles", "Closed,RootOpen", "--roles", arnOf("AliceOpen")];
   const run = await runWithIam([...argv, "--broker-role", BROKER], iam);
   assertEquals([run.code, run.stderr], [11, ""]);
-  assertEquals(iam.calls, [
+  assertEquals(asked(iam), [
     "Closed eu-west-1 AKIAIOSFODNN7EXAMPLE",
     "RootOpen eu-west-1 AKIAIOSFODNN7EXAMPLE",
     "AliceOpen eu-west-1 AKIAIOSFODNN7EXAMPLE",
@@ -240,7 +219,7 @@ Deno.test("enforce plan: usage errors for the roles and the broker role", async 
       flags.join(" "),
     );
     assertIncludes(JSON.parse(run.stderr).message, message);
-    assertEquals(iam.calls, []);
+    assertEquals(asked(iam), []);
   }
 });
 

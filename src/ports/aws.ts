@@ -1,6 +1,7 @@
 /**
  * The AWS calls issuance and the policy tools make, as ports: STS (who are these credentials, the
- * second hop), SSM Parameter Store (the policy) and IAM (the trust policies `enforce plan` reads). Two transports implement them — the AWS SDK and
+ * second hop), SSM Parameter Store (the policy) and IAM (the trust policies `enforce plan` reads,
+ * the revocation policy `sentinel revoke` writes). Two transports implement them — the AWS SDK and
  * a light `fetch` + SigV4 one — and both pass the same contract tests. Every call takes a
  * {@link AwsCall}: the region and a deadline; a transport that cannot answer before the deadline
  * fails with exit code 6 and names the endpoint, never hangs.
@@ -84,12 +85,32 @@ export interface RoleDescription {
 }
 
 /**
- * IAM as `enforce plan` uses it. IAM is global: the call's region only chooses the partition
- * (`cn-*`, `us-gov-*`, else the commercial one), whose IAM endpoint and signing region are used.
+ * IAM as `enforce plan` (GetRole) and `sentinel revoke` (a role's inline revocation policy) use
+ * it. IAM is global: the call's region only chooses the partition (`cn-*`, `us-gov-*`, else the
+ * commercial one), whose IAM endpoint and signing region are used.
  */
 export interface IamPort {
   /** GetRole of `roleName` (the name, without its path) in the account of `credentials`. */
   getRole(credentials: AwsCredentials, call: AwsCall, roleName: string): Promise<RoleDescription>;
+  /**
+   * GetRolePolicy: the document of the role's inline policy `policyName` as JSON text, decoded
+   * from IAM's URL encoding, or `undefined` when the role has no inline policy of that name (IAM's
+   * NoSuchEntity — also when the role itself does not exist: PutRolePolicy then says so).
+   */
+  getRolePolicy(
+    credentials: AwsCredentials,
+    call: AwsCall,
+    roleName: string,
+    policyName: string,
+  ): Promise<string | undefined>;
+  /** PutRolePolicy: creates or replaces the role's inline policy `policyName` with `document`. */
+  putRolePolicy(
+    credentials: AwsCredentials,
+    call: AwsCall,
+    roleName: string,
+    policyName: string,
+    document: string,
+  ): Promise<void>;
 }
 
 /** The AWS ports a transport provides. */

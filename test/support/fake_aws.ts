@@ -1,17 +1,21 @@
 /**
- * STS and SSM in memory, for fast tests: the AWS ports (src/ports/aws.ts) answered from a table of
- * known access keys, with every call recorded. It keeps the cases the real transports keep against
- * moto (test/contracts/aws_transport_contract_test.ts runs them on it too), and it fails the way
- * they fail: every error is built by the transports' own failure mapping (adapters/aws/failure.ts)
- * from the AWS error AWS would answer — an unknown key, a signature that does not match, a role
- * the caller may not assume, a SourceIdentity STS would reject, a missing parameter — or from
- * the call's cancelled signal.
+ * STS, SSM and IAM in memory, for fast tests: the AWS ports (src/ports/aws.ts) answered from a
+ * table of known access keys (STS, SSM) and of roles (IAM), with every call recorded. It keeps the
+ * cases the real transports keep against moto (test/contracts/aws_transport_contract_test.ts and
+ * iam_transport_contract_test.ts run them on it too), and it fails the way they fail: every error
+ * is built by the transports' own failure mapping (adapters/aws/failure.ts) from the AWS error AWS
+ * would answer — an unknown key, a signature that does not match, a role the caller may not
+ * assume, a SourceIdentity STS would reject, a missing parameter, a missing role — or from the
+ * call's cancelled signal.
  *
  * @example
  * ```ts
  * const aws = new FakeAws({ clock: () => Date.now() });
  * const alice = aws.addUser("alice");
  * await aws.sts.getCallerIdentity(alice, call); // arn:aws:iam::123456789012:user/alice
+ * const iam = new FakeIam();
+ * iam.addRole("SentinelProd", trustPolicy);
+ * await iam.putRolePolicy(alice, call, "SentinelProd", "SentinelRevocations", document);
  * ```
  * @module
  */
@@ -20,13 +24,20 @@ import type {
   AwsCall,
   AwsCredentials,
   CallerIdentity,
+  IamPort,
   ParameterValue,
+  RoleDescription,
   SessionCredentials,
   SsmPort,
   StsPort,
 } from "../../src/ports/aws.ts";
-import { type AwsService, resolveEndpoint } from "../../src/adapters/aws/endpoints.ts";
-import { abortFault, type AwsFault, callFailure } from "../../src/adapters/aws/failure.ts";
+import { type AwsService, iamRegion, resolveEndpoint } from "../../src/adapters/aws/endpoints.ts";
+import {
+  abortFault,
+  type AwsCallSite,
+  type AwsFault,
+  callFailure,
+} from "../../src/adapters/aws/failure.ts";
 
 /** The account fake identities live in. */
 export const FAKE_ACCOUNT = "123456789012";
@@ -169,19 +180,13 @@ export class FakeAws {
       region: call.region,
       ...(params === undefined ? {} : { params }),
     });
-    const site = {
-      service,
-      operation,
-      region: call.region,
-      endpoint: { url: FakeAws.endpoint(service, call.region), source: undefined },
-      subject: params === undefined
-        ? undefined
-        : "roleArn" in params
-        ? params.roleArn
-        : params.name,
-    };
-    try {
-      if (call.signal.aborted) throw abortFault(call.signal);
+    const subject = params === undefined
+      ? undefined
+      : "roleArn" in params
+      ? params.roleArn
+      : params.name;
+    const site = fakeSite(service, operation, call.region, subject);
+    return await answerAs(site, credentials, call.signal, () => {
       const fault = this.#faults.get(operation);
       if (fault !== undefined) throw fault;
       const caller = this.#keys.get(credentials.accessKeyId);
@@ -200,12 +205,7 @@ export class FakeAws {
         );
       }
       return work(caller);
-    } catch (error) {
-      if (!isFault(error)) throw error;
-      return Promise.reject(
-        callFailure(site, error, { elapsedMs: 0, attempts: 1 }, credentials),
-      );
-    }
+    });
   }
 
   #assumeRole(caller: KnownKey, params: AssumeRoleParams): SessionCredentials {
@@ -244,6 +244,138 @@ export class FakeAws {
       `arn:aws:sts::${accountOf(params.roleArn)}:assumed-role/${role}/${params.roleSessionName}`,
     );
     return credentials;
+  }
+}
+
+/** One IAM call the fake answered (or refused), in order. */
+export interface FakeIamCall {
+  operation: "GetRole" | "GetRolePolicy" | "PutRolePolicy";
+  roleName: string;
+  /** The call's region, as the caller gave it. */
+  region: string;
+  accessKeyId: string;
+}
+
+interface FakeRole {
+  arn: string;
+  trustPolicy: string;
+  /** Inline policies: name → document, as put. */
+  policies: Map<string, string>;
+}
+
+/**
+ * IAM as `enforce plan` and `sentinel revoke` see it: roles with their trust policies and inline
+ * policies. Any credentials are taken (IAM's checks are moto's part of the contract); a role
+ * that does not exist is IAM's NoSuchEntity, worded by the transports' own failure mapping.
+ */
+export class FakeIam implements IamPort {
+  readonly calls: FakeIamCall[] = [];
+  readonly #roles = new Map<string, FakeRole>();
+  #puts = 0;
+
+  /** Adds role `name` (under `path`) with `trust` as its trust policy; returns its ARN. */
+  addRole(name: string, trust: unknown, path = "/"): string {
+    const arn = `arn:aws:iam::${FAKE_ACCOUNT}:role${path}${name}`;
+    this.#roles.set(name, { arn, trustPolicy: JSON.stringify(trust), policies: new Map() });
+    return arn;
+  }
+
+  /** How many PutRolePolicy calls stored a document. */
+  get puts(): number {
+    return this.#puts;
+  }
+
+  getRole(credentials: AwsCredentials, call: AwsCall, roleName: string) {
+    return this.#answer("GetRole", credentials, call, roleName, (): RoleDescription => {
+      const role = this.#role(roleName);
+      return { arn: role.arn, name: roleName, trustPolicy: role.trustPolicy };
+    });
+  }
+
+  getRolePolicy(credentials: AwsCredentials, call: AwsCall, roleName: string, policyName: string) {
+    return this.#answer(
+      "GetRolePolicy",
+      credentials,
+      call,
+      roleName,
+      () => this.#roles.get(roleName)?.policies.get(policyName),
+    );
+  }
+
+  putRolePolicy(
+    credentials: AwsCredentials,
+    call: AwsCall,
+    roleName: string,
+    policyName: string,
+    document: string,
+  ) {
+    return this.#answer("PutRolePolicy", credentials, call, roleName, () => {
+      const role = this.#role(roleName);
+      try {
+        JSON.parse(document);
+      } catch {
+        throw awsError("MalformedPolicyDocument", "Syntax errors in policy.", 400);
+      }
+      role.policies.set(policyName, document);
+      this.#puts++;
+    });
+  }
+
+  /** The role `name`; IAM's NoSuchEntity when there is none. */
+  #role(name: string): FakeRole {
+    const role = this.#roles.get(name);
+    if (role === undefined) {
+      throw awsError("NoSuchEntity", `The role with name ${name} cannot be found.`, 404);
+    }
+    return role;
+  }
+
+  async #answer<T>(
+    operation: FakeIamCall["operation"],
+    credentials: AwsCredentials,
+    call: AwsCall,
+    roleName: string,
+    work: () => T,
+  ): Promise<T> {
+    await Promise.resolve(); // an answer is never synchronous
+    this.calls.push({
+      operation,
+      roleName,
+      region: call.region,
+      accessKeyId: credentials.accessKeyId,
+    });
+    const site = fakeSite("iam", operation, iamRegion(call.region), roleName);
+    return await answerAs(site, credentials, call.signal, work);
+  }
+}
+
+/** A call as failure messages name it, at the default endpoint (no endpoint setting). */
+function fakeSite(
+  service: AwsService,
+  operation: string,
+  region: string,
+  subject: string | undefined,
+): AwsCallSite {
+  const endpoint = { url: FakeAws.endpoint(service, region), source: undefined };
+  return { service, operation, region, endpoint, subject };
+}
+
+/**
+ * `work`'s result, or the failure a transport would end the call with: for the call's cancelled
+ * `signal`, or for the AWS error (an {@link AwsFault}) `work` throws.
+ */
+function answerAs<T>(
+  site: AwsCallSite,
+  credentials: AwsCredentials,
+  signal: AbortSignal,
+  work: () => T,
+): Promise<T> {
+  try {
+    if (signal.aborted) throw abortFault(signal);
+    return Promise.resolve(work());
+  } catch (error) {
+    if (!isFault(error)) return Promise.reject(error);
+    return Promise.reject(callFailure(site, error, { elapsedMs: 0, attempts: 1 }, credentials));
   }
 }
 

@@ -16,12 +16,28 @@ import {
   callFailure,
   callLabel,
   faultOf,
+  isNoSuchEntity,
   isRetryable,
   isThrottling,
 } from "./failure.ts";
 
 /** One HTTP attempt of a call; it must honour `signal`. */
 export type Attempt<T> = (signal: AbortSignal) => Promise<T>;
+
+/**
+ * `attempt`, resolving to `undefined` where IAM answers NoSuchEntity: for reads whose port
+ * says "absent" rather than failing. Either transport's way of throwing it is recognised.
+ */
+export function undefinedIfNoSuchEntity<T>(attempt: Attempt<T>): Attempt<T | undefined> {
+  return async (signal) => {
+    try {
+      return await attempt(signal);
+    } catch (error) {
+      if (isNoSuchEntity(faultOf(error, signal))) return undefined;
+      throw error;
+    }
+  };
+}
 
 /** How long a call waits before its slow-call notice. */
 export const SLOW_CALL_MS = 2_000;

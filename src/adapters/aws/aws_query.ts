@@ -22,7 +22,10 @@ export function queryRequest(
   }
   return {
     headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
-    body: form.toString(),
+    // The WHATWG form encoding leaves `*` bare and escapes `~`; botocore does the opposite. AWS
+    // signs the bytes as sent, but moto checks the signature against its own (botocore)
+    // encoding of the parsed parameters, so the body is written the way botocore writes it.
+    body: form.toString().replaceAll("*", "%2A").replaceAll("%7E", "~"),
   };
 }
 

@@ -20,6 +20,14 @@ Deno.test("queryRequest form-encodes the action and leaves out undefined paramet
   assertEquals(request.headers["content-type"], "application/x-www-form-urlencoded; charset=utf-8");
 });
 
+Deno.test("queryRequest encodes `*` and keeps `~`, as botocore (and so moto's signature check) does", () => {
+  const request = queryRequest("PutRolePolicy", "2010-05-08", { PolicyDocument: '{"A": "*~ +"}' });
+  assertEquals(
+    request.body,
+    "Action=PutRolePolicy&Version=2010-05-08&PolicyDocument=%7B%22A%22%3A+%22%2A~+%2B%22%7D",
+  );
+});
+
 Deno.test("xmlText follows descendants and decodes entities", () => {
   const xml = `<AssumeRoleResponse xmlns="x"><AssumeRoleResult>
     <AssumedRoleUser><Arn>arn:role</Arn></AssumedRoleUser>

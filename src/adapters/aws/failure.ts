@@ -76,6 +76,8 @@ const BAD_SIGNATURE = new Set([
   "InvalidSignatureException",
 ]);
 const ACCESS_DENIED = new Set(["AccessDenied", "AccessDeniedException"]);
+/** IAM's code on the wire, and the SDK's class name should an exception carry no code. */
+const NO_SUCH_ENTITY = new Set(["NoSuchEntity", "NoSuchEntityException"]);
 
 /** Whether one more attempt may help: throttling, a 5xx answer, or a failed connection. */
 export function isRetryable(fault: AwsFault): boolean {
@@ -89,6 +91,11 @@ export function isRetryable(fault: AwsFault): boolean {
     default:
       return false;
   }
+}
+
+/** Whether the fault is IAM's NoSuchEntity: the role (or its inline policy) does not exist. */
+export function isNoSuchEntity(fault: AwsFault): boolean {
+  return fault.kind === "service" && NO_SUCH_ENTITY.has(fault.code);
 }
 
 /** Whether the fault is AWS throttling (retried after a longer pause). */
@@ -384,14 +391,28 @@ function serviceNextStep(site: AwsCallSite, code: string, status: number): strin
     case "GetCallerIdentity":
       return "check the base credentials";
     case "GetRole":
-      return code === "NoSuchEntity"
-        ? "check the role's name, and that the credentials (--aws-profile) are of the role's account"
-        : denied
-        ? "grant iam:GetRole on the role to the identity of --aws-profile (or use a profile that has it)"
-        : "check the permissions for iam:GetRole";
+    case "GetRolePolicy":
+    case "PutRolePolicy":
+      return iamNextStep(site.operation, code, denied);
     default:
       return `check the permissions for ${site.service}:${site.operation}`;
   }
+}
+
+function iamNextStep(operation: string, code: string, denied: boolean): string {
+  if (operation === "GetRole") {
+    return NO_SUCH_ENTITY.has(code)
+      ? "check the role's name, and that the credentials (--aws-profile) are of the role's account"
+      : denied
+      ? "grant iam:GetRole on the role to the identity of --aws-profile (or use a profile that has it)"
+      : "check the permissions for iam:GetRole";
+  }
+  // GetRolePolicy and PutRolePolicy: what the revoker does.
+  return NO_SUCH_ENTITY.has(code)
+    ? "check the role's name, and that the credentials are of the role's account"
+    : denied
+    ? `grant iam:${operation} on the role (\`sentinel enforce revocation-policy --print-iam\` prints what the revoker needs)`
+    : `check the permissions for iam:${operation}`;
 }
 
 /** Removes the call's credentials and anything shaped like an AWS key id from a message. */

@@ -1,7 +1,14 @@
 /** The shared failure mapping: what is retried, how thrown errors are read, what is redacted. */
 import { assertEquals, assertTrue } from "../../../test/assert.ts";
 import { ExitCode } from "../../core/errors.ts";
-import { type AwsFault, callFailure, faultOf, isRetryable, redact } from "./failure.ts";
+import {
+  type AwsFault,
+  callFailure,
+  faultOf,
+  isNoSuchEntity,
+  isRetryable,
+  redact,
+} from "./failure.ts";
 
 const live = new AbortController().signal;
 
@@ -50,6 +57,21 @@ Deno.test("faultOf reads SDK exceptions, Node socket errors and fetch failures a
   assertEquals(faultOf(timedOut.reason, timedOut), { kind: "timeout" });
   const cancelled = AbortSignal.abort();
   assertEquals(faultOf(cancelled.reason, cancelled), { kind: "interrupted" });
+});
+
+Deno.test("NoSuchEntity is read alike from the SDK's exception (with its wire code or without) and from XML", () => {
+  const sdk = (extra: Record<string, unknown>) =>
+    Object.assign(new Error("The role with name R cannot be found."), {
+      name: "NoSuchEntityException",
+      $fault: "client",
+      $metadata: { httpStatusCode: 404 },
+      ...extra,
+    });
+  assertTrue(isNoSuchEntity(faultOf(sdk({ Code: "NoSuchEntity" }), live)));
+  assertTrue(isNoSuchEntity(faultOf(sdk({}), live)));
+  assertTrue(isNoSuchEntity({ kind: "service", code: "NoSuchEntity", message: "", status: 404 }));
+  assertTrue(!isNoSuchEntity({ kind: "service", code: "AccessDenied", message: "", status: 403 }));
+  assertTrue(!isNoSuchEntity({ kind: "http", status: 404 }));
 });
 
 Deno.test("messages never carry the call's credentials or anything shaped like a key id", () => {

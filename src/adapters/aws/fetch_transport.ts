@@ -30,7 +30,7 @@ import type {
   SsmPort,
   StsPort,
 } from "../../ports/aws.ts";
-import { callSite, runAwsCall } from "./aws_call.ts";
+import { callSite, runAwsCall, undefinedIfNoSuchEntity } from "./aws_call.ts";
 import { jsonAnswer, jsonRequest, SSM_JSON } from "./aws_json.ts";
 import { policyDocumentText, queryAnswer, queryRequest, requiredXmlText } from "./aws_query.ts";
 import { type EndpointLookup, iamRegion, type TransportOptions } from "./endpoints.ts";
@@ -173,6 +173,62 @@ export class FetchIam implements IamPort {
           requiredXmlText(xml, ["Role", "AssumeRolePolicyDocument"]),
         ),
       };
+    });
+  }
+
+  /** IAM GetRolePolicy: the inline policy's document (decoded); `undefined` on NoSuchEntity. */
+  async getRolePolicy(
+    credentials: AwsCredentials,
+    call: AwsCall,
+    roleName: string,
+    policyName: string,
+  ): Promise<string | undefined> {
+    const site = callSite(
+      this.#endpoints,
+      "iam",
+      "GetRolePolicy",
+      iamRegion(call.region),
+      roleName,
+    );
+    const request = queryRequest("GetRolePolicy", IAM_VERSION, {
+      RoleName: roleName,
+      PolicyName: policyName,
+    });
+    return await runAwsCall(
+      site,
+      credentials,
+      call.signal,
+      undefinedIfNoSuchEntity(async (signal) => {
+        const xml = queryAnswer(await post(site, credentials, request, signal));
+        return policyDocumentText(
+          requiredXmlText(xml, ["GetRolePolicyResult", "PolicyDocument"]),
+        );
+      }),
+    );
+  }
+
+  /** IAM PutRolePolicy: creates or replaces the role's inline policy. */
+  async putRolePolicy(
+    credentials: AwsCredentials,
+    call: AwsCall,
+    roleName: string,
+    policyName: string,
+    document: string,
+  ): Promise<void> {
+    const site = callSite(
+      this.#endpoints,
+      "iam",
+      "PutRolePolicy",
+      iamRegion(call.region),
+      roleName,
+    );
+    const request = queryRequest("PutRolePolicy", IAM_VERSION, {
+      RoleName: roleName,
+      PolicyName: policyName,
+      PolicyDocument: document,
+    });
+    await runAwsCall(site, credentials, call.signal, async (signal) => {
+      queryAnswer(await post(site, credentials, request, signal));
     });
   }
 }

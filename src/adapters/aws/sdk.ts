@@ -23,7 +23,7 @@ import type {
   SsmPort,
   StsPort,
 } from "../../ports/aws.ts";
-import { callSite, runAwsCall } from "./aws_call.ts";
+import { callSite, runAwsCall, undefinedIfNoSuchEntity } from "./aws_call.ts";
 import { policyDocumentText } from "./aws_query.ts";
 import { type EndpointLookup, iamRegion, type TransportOptions } from "./endpoints.ts";
 import { type AwsCallSite, AwsFaultError } from "./failure.ts";
@@ -219,6 +219,76 @@ export class SdkIam implements IamPort {
           name: role.RoleName,
           trustPolicy: policyDocumentText(role.AssumeRolePolicyDocument),
         };
+      } finally {
+        client.destroy();
+      }
+    });
+  }
+
+  /** IAM GetRolePolicy: the inline policy's document (decoded); `undefined` on NoSuchEntity. */
+  async getRolePolicy(
+    credentials: AwsCredentials,
+    call: AwsCall,
+    roleName: string,
+    policyName: string,
+  ): Promise<string | undefined> {
+    const site = callSite(
+      this.#endpoints,
+      "iam",
+      "GetRolePolicy",
+      iamRegion(call.region),
+      roleName,
+    );
+    return await runAwsCall(
+      site,
+      credentials,
+      call.signal,
+      undefinedIfNoSuchEntity(async (signal) => {
+        const { IAMClient, GetRolePolicyCommand } = await import("@aws-sdk/client-iam");
+        const client = new IAMClient(clientConfig(site, credentials));
+        try {
+          const out = await client.send(
+            new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }),
+            { abortSignal: signal },
+          );
+          if (!out.PolicyDocument) {
+            throw malformed("no GetRolePolicyResult/PolicyDocument in the answer");
+          }
+          return policyDocumentText(out.PolicyDocument);
+        } finally {
+          client.destroy();
+        }
+      }),
+    );
+  }
+
+  /** IAM PutRolePolicy: creates or replaces the role's inline policy. */
+  async putRolePolicy(
+    credentials: AwsCredentials,
+    call: AwsCall,
+    roleName: string,
+    policyName: string,
+    document: string,
+  ): Promise<void> {
+    const site = callSite(
+      this.#endpoints,
+      "iam",
+      "PutRolePolicy",
+      iamRegion(call.region),
+      roleName,
+    );
+    await runAwsCall(site, credentials, call.signal, async (signal) => {
+      const { IAMClient, PutRolePolicyCommand } = await import("@aws-sdk/client-iam");
+      const client = new IAMClient(clientConfig(site, credentials));
+      try {
+        await client.send(
+          new PutRolePolicyCommand({
+            RoleName: roleName,
+            PolicyName: policyName,
+            PolicyDocument: document,
+          }),
+          { abortSignal: signal },
+        );
       } finally {
         client.destroy();
       }
