@@ -52,7 +52,7 @@ async function decide(policies: unknown[], action: string, resource: string): Pr
   return result.overallResult;
 }
 
-Deno.test("the broker role may read and conditionally write its table, query it and its indexes, assume the protected roles, read its policies and publish to its topics — nothing else", async () => {
+Deno.test("the broker role may read and conditionally write its table, query it and its indexes, assume the protected roles and write their revocation policies, read its policies and publish to its topics — nothing else", async () => {
   const role = [brokerRolePolicy(RESOURCES)];
   const cases: [string, string, string][] = [
     ["dynamodb:PutItem", TABLE, "Allowed"],
@@ -62,6 +62,11 @@ Deno.test("the broker role may read and conditionally write its table, query it 
     ["dynamodb:Query", INDEX, "Allowed"],
     ["sts:AssumeRole", ROLE, "Allowed"],
     ["sts:SetSourceIdentity", ROLE, "Allowed"],
+    ["iam:GetRolePolicy", ROLE, "Allowed"],
+    ["iam:PutRolePolicy", ROLE, "Allowed"],
+    ["iam:PutRolePolicy", `arn:aws:iam::${ACCOUNT}:role/Admin`, "ImplicitlyDenied"],
+    ["iam:AttachRolePolicy", ROLE, "ImplicitlyDenied"],
+    ["iam:UpdateAssumeRolePolicy", ROLE, "ImplicitlyDenied"],
     ["ssm:GetParameter", PARAMETER, "Allowed"],
     ["sns:Publish", TOPIC, "Allowed"],
     ["logs:PutLogEvents", `${GROUP}:log-stream:sentinel`, "Allowed"],
@@ -78,7 +83,7 @@ Deno.test("the broker role may read and conditionally write its table, query it 
   }
 });
 
-Deno.test("a user allowed everything else, with the users' policy attached, can neither touch the store, assume a protected role nor rewrite a policy", async () => {
+Deno.test("a user allowed everything else, with the users' policy attached, can neither touch the store, assume a protected role, rewrite a policy nor lift a revocation", async () => {
   const everything = {
     Version: "2012-10-17",
     Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
@@ -95,6 +100,9 @@ Deno.test("a user allowed everything else, with the users' policy attached, can 
     ["sts:SetSourceIdentity", ROLE, "ExplicitlyDenied"],
     ["ssm:PutParameter", PARAMETER, "ExplicitlyDenied"],
     ["ssm:DeleteParameter", PARAMETER, "ExplicitlyDenied"],
+    ["iam:PutRolePolicy", ROLE, "ExplicitlyDenied"],
+    ["iam:DeleteRolePolicy", ROLE, "ExplicitlyDenied"],
+    ["iam:GetRolePolicy", ROLE, "Allowed"],
     ["ssm:GetParameter", PARAMETER, "Allowed"],
     ["dynamodb:PutItem", `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/theirs`, "Allowed"],
     ["sts:GetCallerIdentity", "*", "Allowed"],

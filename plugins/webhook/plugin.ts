@@ -89,6 +89,10 @@ export function summary(event: SentinelEvent): string {
       }`;
     case "breakglass_reviewed":
       return `break-glass ${s("id")} on ${s("profile")} reviewed by ${s("reviewed_by")}`;
+    case "credential_revoked":
+      return `${s("user")}'s sessions issued before ${s("issued_before")} were revoked by ${
+        s("revoked_by")
+      } (${s("scope")}): ${s("reason")}`;
     default:
       return `Sentinel ${oneLine(event.type)}`;
   }

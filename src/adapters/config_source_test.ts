@@ -156,7 +156,7 @@ Deno.test("an invalid Sentinel config file is reported with its line", async () 
   const error = await assertRejects(() => fixture(CONFIG, "sorce: env\n"), SentinelError);
   assertEquals(
     (error as SentinelError).details[0].endsWith(
-      'sentinel.yaml:1:1: sorce: unknown key "sorce"; allowed here: policy, source, aws_vault_flags, region, log_file, policy_ttl, refresh_window, store, server, server_ca, timeout, plugins',
+      'sentinel.yaml:1:1: sorce: unknown key "sorce"; allowed here: policy, source, aws_vault_flags, region, log_file, policy_ttl, refresh_window, store, server, server_ca, revoker_profile, timeout, plugins',
     ),
     true,
   );

@@ -7,7 +7,9 @@
  * - `policy/<source>.json`: the stamp of the policy last fetched from a source (its hash and
  *   fetch time), all the warm path reads of it; `policy/<source>.document.json`: that policy's
  *   validated document, which the cold path reuses while the policy's hash is unchanged;
- * - `identity/<access key>.json`: the verified identity of a base credential.
+ * - `identity/<access key>.json`: the verified identity of a base credential;
+ * - `revocations/<id>.json`: a revocation made on this host, until it expires. Unlike the other
+ *   entries, one that cannot be read is kept and reads as "unknown", so no session is reused.
  *
  * `clear` removes only Sentinel's entry files inside the real cache folder: a cache folder, or a
  * folder in it, that is a symbolic link is refused before anything is removed (the link's target
@@ -29,6 +31,7 @@ import type {
   CachedSession,
   ClearedCache,
   CredentialEntry,
+  HeldRevocation,
   IdentityEntry,
   IssuanceCache,
   KeyOverrides,
@@ -173,6 +176,69 @@ export class FileCache implements IssuanceCache {
 
   async writeIdentity(accessKeyId: string, entry: IdentityEntry): Promise<void> {
     this.#write(await this.#identityPath(accessKeyId), entry);
+  }
+
+  readRevocations(now: number): Promise<HeldRevocation[] | undefined> {
+    const held: HeldRevocation[] = [];
+    const names = this.#revocationFiles();
+    if (names === undefined) return Promise.resolve(undefined);
+    for (const name of names) {
+      const path = `${this.dir}/revocations/${name}`;
+      let value: unknown;
+      try {
+        value = JSON.parse(Deno.readTextFileSync(path));
+      } catch (error) {
+        if (error instanceof Deno.errors.NotFound) continue; // forgotten meanwhile
+        this.warn(
+          `cannot read the revocation ${path} (${
+            describe(error)
+          }); no cached session is reused until it is fixed or removed`,
+        );
+        return Promise.resolve(undefined);
+      }
+      if (!isHeldRevocation(value)) {
+        this.warn(
+          `the revocation ${path} is damaged; no cached session is reused until it is removed`,
+        );
+        return Promise.resolve(undefined);
+      }
+      if (value.expiresAt > now) held.push(value);
+    }
+    return Promise.resolve(held);
+  }
+
+  addRevocations(revocations: readonly HeldRevocation[], now: number): Promise<void> {
+    for (const revocation of revocations) {
+      this.#write(`${this.dir}/revocations/${revocation.id}.json`, revocation);
+    }
+    for (const name of this.#revocationFiles() ?? []) {
+      const path = `${this.dir}/revocations/${name}`;
+      try {
+        const value = JSON.parse(Deno.readTextFileSync(path));
+        if (isHeldRevocation(value) && value.expiresAt <= now) Deno.removeSync(path);
+      } catch { /* a damaged one stays, and keeps the cache from reusing sessions */ }
+    }
+    return Promise.resolve();
+  }
+
+  /**
+   * The revocation files (regular files named `<16 hex>.json`): none when the folder is absent,
+   * `undefined` when it cannot be listed.
+   */
+  #revocationFiles(): string[] | undefined {
+    try {
+      return [...Deno.readDirSync(`${this.dir}/revocations`)]
+        .filter((entry) => entry.isFile && /^[0-9a-f]{16}\.json$/.test(entry.name))
+        .map((entry) => entry.name);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return [];
+      this.warn(
+        `cannot list ${this.dir}/revocations (${
+          describe(error)
+        }); no cached session is reused until it can be. ${this.#fix()}`,
+      );
+      return undefined;
+    }
   }
 
   async listSessions(): Promise<CachedSession[]> {
@@ -433,6 +499,12 @@ function isPolicyStamp(v: unknown): v is PolicyStamp {
 function isPolicyBody(v: unknown): v is { hash: string; document: PolicyDocument } {
   return isObject(v) && isString(v.hash) && isObject(v.document) &&
     Array.isArray(v.document.rules);
+}
+
+function isHeldRevocation(v: unknown): v is HeldRevocation {
+  return isObject(v) && isString(v.id) && isString(v.roleArn) &&
+    Array.isArray(v.patterns) && v.patterns.every(isString) && isNumber(v.before) &&
+    isNumber(v.expiresAt);
 }
 
 function isIdentityEntry(v: unknown): v is IdentityEntry {

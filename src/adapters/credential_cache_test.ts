@@ -66,3 +66,49 @@ Deno.test("every input of the issuance key changes it", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("revocations kept on this host: none at first, one file each (0600), expired ones forgotten, a damaged one reads as unknown and stays", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const warnings: string[] = [];
+    const cache = new FileCache(
+      environmentOf({ HOME: dir, SENTINEL_CACHE_DIR: `${dir}/cache` }),
+      (message) => warnings.push(message),
+    );
+    const held = (id: string, expiresAt: number) => ({
+      id,
+      roleArn: "arn:aws:iam::123456789012:role/SentinelProd",
+      patterns: ["sentinel=alice=*"],
+      before: expiresAt - 43_200_000,
+      expiresAt,
+    });
+    assertEquals(await cache.readRevocations(1_000), []);
+    await cache.addRevocations(
+      [held("00000000000000aa", 5_000), held("00000000000000bb", 9_000)],
+      1_000,
+    );
+    assertEquals((await cache.readRevocations(6_000))?.map((r) => r.id), ["00000000000000bb"]);
+    assertEquals(
+      (await Deno.stat(`${dir}/cache/revocations/00000000000000bb.json`)).mode! & 0o777,
+      0o600,
+    );
+    await cache.addRevocations([], 6_000);
+    assertEquals(
+      [...Deno.readDirSync(`${dir}/cache/revocations`)].map((e) => e.name),
+      ["00000000000000bb.json"],
+      "the expired one was removed",
+    );
+    await Deno.writeTextFile(`${dir}/cache/revocations/00000000000000cc.json`, "{not json");
+    assertEquals(await cache.readRevocations(6_000), undefined, "unknown: nothing may be reused");
+    assertTrue(warnings.some((w) => w.includes("00000000000000cc.json")), warnings.join("\n"));
+    await cache.addRevocations([], 10_000);
+    assertTrue(
+      [...Deno.readDirSync(`${dir}/cache/revocations`)].some((e) =>
+        e.name.startsWith("00000000000000cc")
+      ),
+      "a damaged revocation is never dropped",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

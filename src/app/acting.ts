@@ -48,15 +48,23 @@ export interface ActingContext {
   plugins: PluginEntry[];
 }
 
-/** Resolves and verifies the caller, and opens the store their settings name. */
-export async function actingContext(deps: Deps, flags: CallerFlags): Promise<ActingContext> {
+/**
+ * Resolves and verifies the caller, and opens the store their settings name. Acting on what is
+ * stored never creates a store; a command that makes records of its own (`revoke`) passes
+ * `creates`, as a request or an invocation does.
+ */
+export async function actingContext(
+  deps: Deps,
+  flags: CallerFlags,
+  options: { creates?: boolean } = {},
+): Promise<ActingContext> {
   if (flags.acting !== undefined) return flags.acting;
   const caller = await actingCaller(deps, flags);
   const stores = await openStore(deps, caller.settings.store, {
     region: caller.settings.region,
     signal: caller.signal,
     credentials: () => Promise.resolve(caller.credentials),
-  }, { existing: true }); // acting on what is stored never creates a store
+  }, { existing: options.creates !== true });
   const config = await deps.config.load();
   return {
     caller,

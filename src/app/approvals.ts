@@ -14,7 +14,7 @@ import {
   grantedDuration,
 } from "../core/approval/rules.ts";
 import { requestJson, transitionRecord } from "../core/approval/record.ts";
-import type { ApprovalRequest } from "../core/approval/request.ts";
+import type { ApprovalRequest, RequestStatus } from "../core/approval/request.ts";
 import {
   approveRequest,
   cancelRequest,
@@ -40,7 +40,12 @@ import type { ApprovalCover } from "../core/issuance/verdict.ts";
 import type { ListRequestsCall } from "../core/broker/record_calls.ts";
 import type { PluginEntry } from "../core/plugin_entry.ts";
 import { formatDuration } from "../core/text/duration.ts";
-import { DEFAULT_SESSION_SECONDS, MIN_WINDOW_SECONDS, reasonTooLong } from "../core/limits.ts";
+import {
+  DEFAULT_SESSION_SECONDS,
+  MIN_WINDOW_SECONDS,
+  reasonTooLong,
+  STS_MAX_DURATION_SECONDS,
+} from "../core/limits.ts";
 import { compilePolicy, type Decision, evaluate } from "../core/policy/evaluate.ts";
 import type { ApprovalRule, PolicyDocument } from "../core/policy/schema.ts";
 import type { Deps } from "../ports/deps.ts";
@@ -63,6 +68,7 @@ import { openStore, warnDamaged } from "./stores.ts";
 import { askingRoute, brokerRecords } from "./records_through_broker.ts";
 import { recordDecision } from "./record_decision.ts";
 import { notifierOf, reportDelivery, routerOf } from "./notify.ts";
+import { requestPlan, revokeAutomatically } from "./revoke.ts";
 
 /** What `sentinel request` asks for. */
 export interface AccessRequestInput {
@@ -515,25 +521,67 @@ export async function listRequests(
   };
 }
 
-/** Expires every pending request whose time is up; returns how many. */
+/**
+ * Expires every pending request whose time is up, and revokes the sessions of approved requests
+ * whose window has ended when their rule says `revoke_on_end` (once per request: the store's
+ * revocation record says it was done); returns how many of each.
+ */
 export async function sweepRequests(
   deps: Deps,
   flags: CallerFlags,
-): Promise<{ expired: number; store: StoreSetting }> {
+): Promise<{ expired: number; revoked: number; store: StoreSetting }> {
   const broker = await brokerRecords(deps, flags);
-  if (broker !== undefined) return await broker.sweep();
+  if (broker !== undefined) return { revoked: 0, ...await broker.sweep() };
   const ctx = await actingContext(deps, flags);
   const now = deps.clock.now();
   let expired = 0;
+  for await (const request of everyRequest(ctx, "pending")) {
+    if (await expireLazily(deps, ctx, request, now) !== undefined) expired++;
+  }
+  let revoked = 0;
+  const rules = new Map<string, Promise<ApprovalRule | undefined>>();
+  for await (const request of everyRequest(ctx, "approved")) {
+    if (await revokeEndedWindow(deps, ctx, request, now, rules)) revoked++;
+  }
+  return { expired, revoked, store: ctx.store };
+}
+
+async function* everyRequest(ctx: ActingContext, status: RequestStatus) {
   let cursor: string | undefined;
   do {
-    const page = await ctx.stores.approvals.list({ status: "pending", limit: 100, cursor });
-    for (const request of page.items) {
-      if (await expireLazily(deps, ctx, request, now) !== undefined) expired++;
-    }
+    const page = await ctx.stores.approvals.list({ status, limit: 100, cursor });
+    yield* page.items;
     cursor = page.next;
   } while (cursor !== undefined);
-  return { expired, store: ctx.store };
+}
+
+/** Revokes an ended window's sessions when its rule (in the policy in force) asks for it. */
+async function revokeEndedWindow(
+  deps: Deps,
+  ctx: ActingContext,
+  request: ApprovalRequest,
+  now: number,
+  rules: Map<string, Promise<ApprovalRule | undefined>>,
+): Promise<boolean> {
+  const end = request.windowEndsAt;
+  if (end === undefined || end > now || end <= now - STS_MAX_DURATION_SECONDS * 1000) return false;
+  const key = `${request.profile}\0${request.rule}`;
+  if (!rules.has(key)) {
+    rules.set(
+      key,
+      judgingPolicies(deps, ctx, { ...request, policySource: undefined }).then(([inForce]) =>
+        inForce.document.approvals?.find((rule) => rule.name === request.rule)
+      ),
+    );
+  }
+  if ((await rules.get(key))?.revoke_on_end !== true) return false;
+  const { items } = await ctx.stores.revocations.liveFor(request.roleArn, now);
+  if (items.some((r) => r.scope.kind === "request" && r.scope.requestId === request.id)) {
+    return false;
+  }
+  const plan = { ...requestPlan(request), before: end };
+  const reason = `the approval window of request ${request.id} ended`;
+  return await revokeAutomatically(deps, ctx, plan, reason) !== undefined;
 }
 
 /**

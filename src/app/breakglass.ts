@@ -37,7 +37,12 @@ import type { BreakglassCover } from "../core/issuance/verdict.ts";
 import type { ListEventsCall } from "../core/broker/record_calls.ts";
 import { MAX_CLOCK_SKEW_SECONDS } from "../core/limits.ts";
 import { compilePolicy, roleGuard } from "../core/policy/evaluate.ts";
-import type { BreakglassReasonCode, PolicyDocument } from "../core/policy/schema.ts";
+import type {
+  BreakglassReasonCode,
+  BreakglassRule,
+  PolicyDocument,
+} from "../core/policy/schema.ts";
+import type { Principal } from "../core/identity.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { NotifyReport } from "../ports/notifier.ts";
 import type { Page, Stores } from "../ports/stores.ts";
@@ -55,6 +60,7 @@ import { notifierOf, reportDelivery, takes } from "./notify.ts";
 import { type ProfileContext, profileContext, userUnder } from "./issuance/profile_context.ts";
 import { askingRoute, brokerRecords } from "./records_through_broker.ts";
 import { recordDecision } from "./record_decision.ts";
+import { eventPlan, revokeAutomatically, type RevokeOutcome } from "./revoke.ts";
 import { warnDamaged } from "./stores.ts";
 import type { BrokerCaller } from "./approvals.ts";
 
@@ -509,7 +515,9 @@ export async function actOnEvent(
   id: string,
   action: EventAction,
   flags: CallerFlags,
-): Promise<{ event: BreakglassEvent; actor: string; store: StoreSetting }> {
+): Promise<
+  { event: BreakglassEvent; actor: string; store: StoreSetting; revocation?: RevokeOutcome }
+> {
   const broker = await brokerRecords(deps, flags);
   if (broker !== undefined) return await broker.actOnEvent(id, action);
   const caller = action.kind === "close"
@@ -546,17 +554,42 @@ export async function actOnEvent(
     );
     if (!transition.ok) throw transition.error;
     if (!(await ctx.stores.breakglass.update(transition.next, current.version))) continue;
-    const verb = action.kind === "close" ? "closed" : "reviewed";
-    await recordDecision(deps, eventRecord(transition.next, verb, actor, now), ctx);
-    const report = await notifierOf(deps, ctx.plugins).notify(`breakglass_${verb}`, {
-      ...eventJson(transition.next),
+    const rule = policies[0].document.breakglass?.find((r) => r.name === current.rule);
+    const revocation = await afterEventAction(deps, ctx, transition.next, action, actor, rule);
+    return {
+      event: transition.next,
       actor: actor.name,
-      actor_arn: actor.arn,
-    });
-    reportDelivery(deps, `the ${verb} notice`, report);
-    return { event: transition.next, actor: actor.name, store: ctx.store };
+      store: ctx.store,
+      ...(revocation === undefined ? {} : { revocation }),
+    };
   }
   throw new SentinelError("conflict", `event ${id} kept changing; try again`);
+}
+
+/**
+ * After a close or review: logged, announced, and — a close under `revoke_on_end` — the sessions
+ * issued under the event revoked.
+ */
+async function afterEventAction(
+  deps: Deps,
+  ctx: ActingContext,
+  event: BreakglassEvent,
+  action: EventAction,
+  actor: Principal,
+  rule: BreakglassRule | undefined,
+): Promise<RevokeOutcome | undefined> {
+  const verb = action.kind === "close" ? "closed" : "reviewed";
+  const now = deps.clock.now();
+  await recordDecision(deps, eventRecord(event, verb, actor, now), ctx);
+  const report = await notifierOf(deps, ctx.plugins).notify(`breakglass_${verb}`, {
+    ...eventJson(event),
+    actor: actor.name,
+    actor_arn: actor.arn,
+  });
+  reportDelivery(deps, `the ${verb} notice`, report);
+  if (action.kind !== "close" || rule?.revoke_on_end !== true) return undefined;
+  const why = `break-glass event ${event.id} closed by ${actor.name}`;
+  return await revokeAutomatically(deps, ctx, eventPlan(event), why);
 }
 
 /** What an issuance learns of the user's break-glass events. */

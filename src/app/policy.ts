@@ -87,7 +87,7 @@ async function restamped(deps: Deps, cached: PolicyEntry, now: number): Promise<
  * Parses and validates policy text. The YAML parser and the schema (npm's `yaml` and `zod`) are
  * loaded here, on first use: issuance with an unchanged policy never needs them.
  */
-async function validated(text: string, source: string): Promise<LoadedPolicy> {
+export async function validated(text: string, source: string): Promise<LoadedPolicy> {
   const loader = "../core/policy/load.ts";
   const { validatePolicyText } = await import(loader) as typeof import("../core/policy/load.ts");
   return validatePolicyText(text, source);

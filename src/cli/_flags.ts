@@ -272,3 +272,6 @@ export function awsAccess(options: Record<string, unknown>): { profile?: string;
   const { profile, region } = callerFlags(options);
   return { profile, region };
 }
+
+/** Commander's accumulator for a repeatable flag (`--role a --role b`). */
+export const collect = (value: string, previous: string[] = []) => [...previous, value];

@@ -243,12 +243,20 @@ function closeCommand(ctx: CommandContext, name: string) {
       throw new SentinelError("usage", "say why: --reason <text>");
     }
     const done = await actOnEvent(ctx.deps, id, { kind: "close", reason }, callerFlags(options));
+    const revoked = done.revocation;
     return {
-      json: eventAnswerJson(done.event, done.store),
+      json: {
+        ...eventAnswerJson(done.event, done.store),
+        revoked_before: revoked === undefined ? null : new Date(revoked.before).toISOString(),
+      },
       text: () =>
-        human`break-glass ${id} closed by ${done.actor}; no new sessions are issued under it (store: ${
-          storeNamed(done.store)
-        })\n`,
+        human`break-glass ${id} closed by ${done.actor}; no new sessions are issued under it${
+          revoked === undefined
+            ? ""
+            : `, and those issued under it were revoked on ${
+              revoked.roles.map((r) => r.roleArn).join(", ")
+            }`
+        } (store: ${storeNamed(done.store)})\n`,
     };
   }));
 }

@@ -26,14 +26,13 @@ import {
   awsAccess,
   awsProfileOption,
   callerFlags,
+  collect,
   misplacedProfileOption,
   regionOption,
   storeOption,
 } from "./_flags.ts";
 import type { Answer, CommandContext } from "./context.ts";
 import { counted, human, table } from "./render.ts";
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Prints an IAM document, as it is in every output format (it is what IAM reads). */
 function printer(ctx: CommandContext) {

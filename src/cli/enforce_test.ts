@@ -285,13 +285,15 @@ sentinel_policy = ssm:/sentinel/broken
     SentinelStoreItems: [table],
     SentinelStoreIndexes: Object.values(STORE_INDEXES).map((i) => `${table}/index/${i.name}`),
     SentinelProtectedRoles: ["arn:aws:iam::123456789012:role/Billing", TEAM_ROLE],
+    SentinelRevocations: ["arn:aws:iam::123456789012:role/Billing", TEAM_ROLE],
     SentinelPolicies: ["arn:aws:ssm:us-east-1:123456789012:parameter/sentinel/billing"],
     SentinelNotifiers: ["arn:aws:sns:us-east-1:123456789012:oncall"],
   });
   const users = await team.run([...args, "--for", "users"]);
   assertEquals(users.code, 0, users.stderr);
   const denied = JSON.parse(users.stdout).Statement as { Effect: string; Resource: string[] }[];
-  assertEquals(denied.map((s) => s.Effect), ["Deny", "Deny", "Deny"]);
+  assertEquals(denied.map((s) => s.Effect), ["Deny", "Deny", "Deny", "Deny"]);
+  assertIncludes(JSON.stringify(denied), "iam:PutRolePolicy");
   assertIncludes(JSON.stringify(denied), "ssm:PutParameter");
   assertIncludes(JSON.stringify(denied), table);
   assertIncludes(JSON.stringify(denied), TEAM_ROLE);

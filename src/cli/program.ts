@@ -14,6 +14,7 @@ import type { Deps } from "../ports/deps.ts";
 import { declare } from "./_command.ts";
 import { outputOption } from "./_flags.ts";
 import { approveCommand, cancelCommand, denyCommand } from "./approve.ts";
+import { revokeCommand } from "./revoke.ts";
 import { auditVerifyCommand } from "./audit_verify.ts";
 import { breakglassCommand } from "./breakglass.ts";
 import { checkCommand } from "./check.ts";
@@ -133,6 +134,7 @@ function commands(ctx: CommandContext): (Command<any, any, any> | { hidden: Comm
     cancelCommand(ctx),
     breakglass.command,
     ...breakglass.aliases.map((alias) => ({ hidden: alias as Command })),
+    revokeCommand(ctx),
     storeCommand(ctx),
     serveCommand(ctx),
     policyGroup(ctx),

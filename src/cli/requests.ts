@@ -54,17 +54,32 @@ function showCommand(ctx: CommandContext) {
 function sweepCommand(ctx: CommandContext) {
   return declare(
     withCallerFlags(
-      new Command("sweep").description("Expire every pending request whose time is up"),
+      new Command("sweep").description(
+        "Expire pending requests whose time is up; revoke ended windows under revoke_on_end",
+      ),
     ),
     {
+      about: `${CALLER_HELP}
+
+An approved request whose window has ended, under an approvals: rule with revoke_on_end: true, has
+its requester's sessions of that role issued before the window's end revoked (once; see
+\`sentinel revoke --help\`). In local mode nothing runs when a window ends: run this from a timer
+(cron, systemd) with credentials that may write the roles' revocation policies, or set
+revoker_profile. A broker sweeps by itself every minute.`,
       exits: [[ExitCode.Ok, "swept (also when nothing was due)"], ...CONFIG_EXITS],
-      examples: ["sentinel requests sweep --store dynamodb:sentinel-state"],
+      examples: [
+        "sentinel requests sweep --store dynamodb:sentinel-state",
+        "sentinel requests sweep --aws-profile admin --output json",
+      ],
     },
   ).action(ctx.action(async (options): Promise<Answer> => {
-    const { expired, store } = await sweepRequests(ctx.deps, callerFlags(options));
+    const { expired, revoked, store } = await sweepRequests(ctx.deps, callerFlags(options));
     return {
-      json: { expired, ...storeJson(store) },
-      text: () => human`${expired} request(s) expired in the store ${storeNamed(store)}\n`,
+      json: { expired, revoked, ...storeJson(store) },
+      text: () =>
+        human`${expired} request(s) expired, ${revoked} ended window(s) revoked, in the store ${
+          storeNamed(store)
+        }\n`,
     };
   }));
 }

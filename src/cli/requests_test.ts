@@ -78,7 +78,7 @@ Deno.test("requests sweep expires what is due and says how many", async () => {
   const swept = await team.run(["requests", "sweep", "--aws-profile", "bob"]);
   assertEquals(
     swept.stdout,
-    `2 request(s) expired in the store ${STORE} (from store in /home/alice/.config/sentinel/config.yaml)\n`,
+    `2 request(s) expired, 0 ended window(s) revoked, in the store ${STORE} (from store in /home/alice/.config/sentinel/config.yaml)\n`,
   );
   const again = await team.run(["requests", "sweep", "--aws-profile", "bob", "-o", "json"]);
   assertEquals(again.json().expired, 0);

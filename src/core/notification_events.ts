@@ -1,6 +1,6 @@
 /**
- * The events notifiers may take (DESIGN §8): approval workflow steps, issuance denials and every
- * break-glass step. A notifier's configuration names the ones it takes; break-glass invocations go
+ * The events notifiers may take (DESIGN §8): approval workflow steps, issuance denials, every
+ * break-glass step, and revocations of sessions already issued. A notifier's configuration names the ones it takes; break-glass invocations go
  * to every notifier.
  *
  * @module
@@ -18,6 +18,7 @@ export const NOTIFICATION_EVENTS = [
   "breakglass_escalated",
   "breakglass_closed",
   "breakglass_reviewed",
+  "credential_revoked",
 ] as const;
 
 /** One of {@link NOTIFICATION_EVENTS}. */

@@ -184,6 +184,13 @@ export const SETTINGS = {
     help: "a PEM file of the certificate authorities the broker's TLS certificate is checked " +
       "against, when they are not in the system's trust store",
   }),
+  revoker_profile: spec("revoker_profile", {
+    parse: text,
+    defaultText: "(none: the acting person's own credentials)",
+    help: "local mode: the AWS profile whose credentials write the protected roles' revocation " +
+      "policies when Sentinel revokes by itself (break-glass close and approval windows with " +
+      "revoke_on_end, policy push --revoke); a broker always uses its own",
+  }),
   timeout: spec("timeout", {
     parse: seconds(1, 600),
     default: 30,

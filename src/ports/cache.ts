@@ -105,6 +105,21 @@ export interface IdentityEntry {
   validUntil: number;
 }
 
+/**
+ * A revocation this host made (core/revocation/record.ts), as the cache keeps it: no cached
+ * or held session it covers is handed out again.
+ */
+export interface HeldRevocation {
+  /** The store record's id (16 hex digits). */
+  id: string;
+  roleArn: string;
+  patterns: string[];
+  /** Epoch ms: sessions issued before it are cut off. */
+  before: number;
+  /** Epoch ms: after it no session it covers is alive, and it is forgotten. */
+  expiresAt: number;
+}
+
 /** The cache. Writes are atomic and private (0600). */
 export interface IssuanceCache {
   readonly dir: string;
@@ -130,6 +145,14 @@ export interface IssuanceCache {
   lock(key: string, waitMs: number): Promise<(() => void) | undefined>;
   readIdentity(accessKeyId: string): Promise<IdentityEntry | undefined>;
   writeIdentity(accessKeyId: string, entry: IdentityEntry): Promise<void>;
+  /**
+   * The revocations made on this host that have not expired at `now`; `undefined` when one of
+   * them cannot be read — then no cached or held session may be handed out (fail closed: the
+   * cold path issues afresh). Kept until they expire, even when damaged.
+   */
+  readRevocations(now: number): Promise<HeldRevocation[] | undefined>;
+  /** Keeps `revocations` (one file each) and forgets the expired ones; warns when it cannot. */
+  addRevocations(revocations: readonly HeldRevocation[], now: number): Promise<void>;
   /** Every cached session (damaged entries are skipped), oldest first. */
   listSessions(): Promise<CachedSession[]>;
   /**

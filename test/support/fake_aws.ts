@@ -280,6 +280,16 @@ export class FakeIam implements IamPort {
     return arn;
   }
 
+  /** Removes role `name` and its inline policies (later calls get NoSuchEntity). */
+  removeRole(name: string): void {
+    this.#roles.delete(name);
+  }
+
+  /** The inline policy `policyName` of role `roleName` as stored, without a call. */
+  policyOf(roleName: string, policyName: string): string | undefined {
+    return this.#roles.get(roleName)?.policies.get(policyName);
+  }
+
   /** How many PutRolePolicy calls stored a document. */
   get puts(): number {
     return this.#puts;

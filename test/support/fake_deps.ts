@@ -42,7 +42,7 @@ import type { SystemProbe } from "../../src/ports/system.ts";
 import { parseSentinelConfig } from "../../src/core/config/sentinel_config.ts";
 import { runCli } from "../../src/cli/program.ts";
 import { capturedIo, type TerminalOptions } from "./captured_io.ts";
-import { FakeAws } from "./fake_aws.ts";
+import { FakeAws, FakeIam } from "./fake_aws.ts";
 import { FakePlugins } from "./fake_plugins.ts";
 import { MemoryCache } from "./memory_cache.ts";
 import { MemoryDecisionLog, MemoryFiles } from "./memory_files.ts";
@@ -130,6 +130,8 @@ export class FakeWorld {
   readonly log: MemoryDecisionLog;
   readonly cache: MemoryCache;
   readonly aws: FakeAws;
+  /** IAM: roles and their inline policies (none until a test adds them). */
+  readonly iam = new FakeIam();
   readonly plugins = new FakePlugins();
   readonly stores: MemoryStoreHost;
   /** The stores' clock minus this machine's (DynamoDB's is AWS's, SQLite's the file system's). */
@@ -201,7 +203,7 @@ export class FakeWorld {
       debug: debug ? (message) => stderr(`sentinel: debug: ${message}\n`) : () => {},
       setChildEnv: (key, value) => void (this.childEnv[key] = value),
       baseCredentials: () => Promise.resolve(this.#baseCredentials(env)),
-      aws: () => Promise.resolve({ sts: this.aws.sts, ssm: this.aws.ssm }),
+      aws: () => Promise.resolve({ sts: this.aws.sts, ssm: this.aws.ssm, iam: this.iam }),
       plugins: () => Promise.resolve(this.plugins),
       processes: () => Promise.resolve(this.#processes()),
       consoleSignin: () => Promise.resolve(this.#consoleSignin()),

@@ -14,6 +14,7 @@ import type {
   CachedSession,
   ClearedCache,
   CredentialEntry,
+  HeldRevocation,
   IdentityEntry,
   IssuanceCache,
   KeyOverrides,
@@ -28,6 +29,8 @@ export class MemoryCache implements IssuanceCache {
   readonly credentials = new Map<string, CredentialEntry>();
   readonly policies = new Map<string, { stamp: PolicyStamp; document?: PolicyEntry["document"] }>();
   readonly identities = new Map<string, IdentityEntry>();
+  /** By id; `"damaged"` stands for a file that cannot be read. */
+  readonly revocations = new Map<string, HeldRevocation | "damaged">();
   readonly #locks = new Map<string, Promise<void>>();
 
   /** `env()` and `files` are read when a key is computed: the process's view at that time. */
@@ -51,6 +54,22 @@ export class MemoryCache implements IssuanceCache {
     ]);
     const hash = await sha256Hex([profile, ...inputs, fingerprintEnv(env.vars), flags].join("\0"));
     return `${encodeURIComponent(profile)}~${hash.slice(0, 32)}`;
+  }
+
+  readRevocations(now: number): Promise<HeldRevocation[] | undefined> {
+    const held = [...this.revocations.values()];
+    if (held.includes("damaged")) return Promise.resolve(undefined);
+    return Promise.resolve(
+      (held as HeldRevocation[]).filter((revocation) => revocation.expiresAt > now).map(copy),
+    );
+  }
+
+  addRevocations(revocations: readonly HeldRevocation[], now: number): Promise<void> {
+    for (const revocation of revocations) this.revocations.set(revocation.id, copy(revocation));
+    for (const [id, held] of this.revocations) {
+      if (held !== "damaged" && held.expiresAt <= now) this.revocations.delete(id);
+    }
+    return Promise.resolve();
   }
 
   readCredentials(key: string): Promise<CredentialEntry | undefined> {

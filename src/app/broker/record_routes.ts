@@ -109,6 +109,27 @@ function pageAnswer(page: Page<{ policySource?: string }>, store: string): PageA
   };
 }
 
+/**
+ * `identity` acting with the broker's store, log, plugins and AWS access (the broker's own
+ * credentials: what it writes to AWS, it writes as itself).
+ */
+export async function brokerActing(
+  deps: Deps,
+  setup: BrokerSetup,
+  identity: Identity,
+): Promise<ActingContext> {
+  const signal = AbortSignal.timeout(setup.callSeconds * 1000);
+  const base = await (await deps.baseCredentials()).get(setup.settings.base, signal);
+  const config = await deps.config.load();
+  return {
+    caller: { settings: setup.settings, identity, credentials: base.credentials, signal },
+    stores: await setup.stores(),
+    store: behindBroker(setup.store, setup.brokerId),
+    logFile: setup.settings.logFile,
+    plugins: config.sentinel.plugins,
+  };
+}
+
 class BrokerActing {
   readonly #deps: Deps;
   readonly #setup: BrokerSetup;
@@ -126,18 +147,7 @@ class BrokerActing {
   /** The caller as a person acting with the broker's store, log, plugins and AWS access. */
   async #acting(prove: Prove): Promise<{ identity: Identity; flags: CallerFlags }> {
     const identity = callerIdentity(await prove());
-    const setup = this.#setup;
-    const signal = AbortSignal.timeout(setup.callSeconds * 1000);
-    const base = await (await this.#deps.baseCredentials()).get(setup.settings.base, signal);
-    const config = await this.#deps.config.load();
-    const acting: ActingContext = {
-      caller: { settings: setup.settings, identity, credentials: base.credentials, signal },
-      stores: await setup.stores(),
-      store: behindBroker(setup.store, setup.brokerId),
-      logFile: setup.settings.logFile,
-      plugins: config.sentinel.plugins,
-    };
-    return { identity, flags: { acting } };
+    return { identity, flags: { acting: await brokerActing(this.#deps, this.#setup, identity) } };
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
- * Running a broker: set up (setup.ts), listen, answer each call (routes.ts), and on the stop
- * signal stop accepting and let the calls in flight finish.
+ * Running a broker: set up (setup.ts), listen, answer each call (routes.ts), sweep the store
+ * every minute, and on the stop signal stop accepting and let the calls in flight finish.
  *
  * @module
  */
@@ -10,10 +10,15 @@ import type { StoreSetting } from "../../core/store/location.ts";
 import type { AccessEntry } from "../../ports/broker.ts";
 import type { Deps } from "../../ports/deps.ts";
 import { BrokerRoutes } from "./routes.ts";
-import { type BrokerOptions, brokerSetup } from "./setup.ts";
+import { sweepRequests } from "../approvals.ts";
+import { brokerActing } from "./record_routes.ts";
+import { type BrokerOptions, type BrokerSetup, brokerSetup } from "./setup.ts";
 
 /** The longest a client may take to send a call's body. */
 const BODY_TIMEOUT_MS = 10_000;
+
+/** How often the broker sweeps its store by itself (expiries, ended windows to revoke). */
+export const SWEEP_INTERVAL_MS = 60_000;
 
 /** What `serve` runs with. */
 export interface ServeOptions extends BrokerOptions {
@@ -58,7 +63,29 @@ export async function serveBroker(
     sts: setup.sts.endpoint().display,
     store: setup.store,
   });
-  if (stop.aborted) await listening.shutdown();
-  else stop.addEventListener("abort", () => void listening.shutdown(), { once: true });
+  const sweeping = setInterval(() => void sweepAsBroker(deps, setup), SWEEP_INTERVAL_MS);
+  const end = () => {
+    clearInterval(sweeping);
+    void listening.shutdown();
+  };
+  if (stop.aborted) end();
+  else stop.addEventListener("abort", end, { once: true });
   await listening.finished;
+}
+
+/**
+ * One sweep as the broker itself: pending requests past their time expire, and ended approval
+ * windows whose rule says revoke_on_end are revoked with the broker's credentials. What fails
+ * is told to the operator and tried again at the next sweep.
+ */
+export async function sweepAsBroker(deps: Deps, setup: BrokerSetup): Promise<void> {
+  try {
+    const acting = await brokerActing(deps, setup, setup.identity);
+    const { expired, revoked } = await sweepRequests(deps, { acting });
+    if (expired + revoked > 0) {
+      setup.report(`sweep: ${expired} request(s) expired, ${revoked} ended window(s) revoked`);
+    }
+  } catch (error) {
+    setup.report(`sweep failed (tried again in a minute): ${(error as Error)?.message ?? error}`);
+  }
 }

@@ -44,11 +44,30 @@ export interface ServedProfiles {
   skipped: string[];
 }
 
+/** A Sentinel profile that decides on this host: its role and policy. */
+export interface DecidingProfile {
+  profile: string;
+  roleArn: string;
+  /** A file path or `ssm:<parameter>`. */
+  policy: string;
+}
+
 /** Every Sentinel profile of the host's AWS config that decides here, read without AWS. */
 export async function servedProfiles(deps: Deps): Promise<ServedProfiles> {
+  const { deciding, skipped } = await decidingProfiles(deps);
+  return {
+    roles: [...new Set(deciding.map((p) => p.roleArn))].sort(),
+    policies: [...new Set(deciding.map((p) => p.policy))].sort(),
+    skipped,
+  };
+}
+
+/** The host's Sentinel profiles that decide here, and the others with why they were left out. */
+export async function decidingProfiles(
+  deps: Deps,
+): Promise<{ deciding: DecidingProfile[]; skipped: string[] }> {
   const config = await deps.config.load();
-  const roles = new Set<string>();
-  const policies = new Set<string>();
+  const deciding: DecidingProfile[] = [];
   const skipped: string[] = [];
   for (const [name, section] of config.aws.profiles) {
     if (section.sentinel_role_arn === undefined && section.sentinel_policy === undefined) continue;
@@ -58,11 +77,14 @@ export async function servedProfiles(deps: Deps): Promise<ServedProfiles> {
         skipped.push(`${name}: it is a client of the broker ${route.settings.server}`);
         continue;
       }
-      roles.add(route.settings.roleArn);
-      policies.add(route.settings.policy);
+      deciding.push({
+        profile: name,
+        roleArn: route.settings.roleArn,
+        policy: route.settings.policy,
+      });
     } catch (error) {
       skipped.push(`${name}: ${(error as Error).message}`);
     }
   }
-  return { roles: [...roles].sort(), policies: [...policies].sort(), skipped };
+  return { deciding, skipped };
 }

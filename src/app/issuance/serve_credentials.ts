@@ -5,7 +5,8 @@
  * session held while that session is outside the refresh window; inside it, the issuance use case
  * runs again (policy evaluated afresh, the decision logged, a new session assumed). A decision
  * that refuses (deny, approval required) ends serving for good: the endpoint answers 403 from then
- * on, so the SDK fails — a revoked user's job loses access within one refresh. Other failures (AWS
+ * on, so the SDK fails — a revoked user's job loses access within one refresh. A session a
+ * revocation made on this host covers is replaced at the next request, not served. Other failures (AWS
  * unreachable, a policy that no longer validates) answer 503 and are tried again at the next
  * request. The client is told a session expires when its refresh window begins (in whole seconds),
  * so it must come back, and face the policy again, before the session's real end; a session with
@@ -18,6 +19,7 @@ import { ExitCode, SentinelError } from "../../core/errors.ts";
 import type { CredentialEndpoint, ServedAnswer } from "../../ports/credential_server.ts";
 import type { Deps } from "../../ports/deps.ts";
 import { issueCredentials, type IssueRequest, type IssueResult } from "./issue.ts";
+import { revokedHere } from "./warm_credentials.ts";
 import { profileRoute } from "./profile_settings.ts";
 
 /**
@@ -40,6 +42,8 @@ export interface ServingHooks {
   ended?(error: SentinelError): void;
   /** Told of a refresh that failed but may work at the next request. */
   failed?(error: SentinelError): void;
+  /** Whether the held session has been revoked (then it is replaced before it is served). */
+  revoked?(held: IssueResult): Promise<boolean>;
 }
 
 /** The serving state behind one endpoint. */
@@ -111,13 +115,17 @@ export function credentialServing(first: IssueResult, hooks: ServingHooks): Cred
       return unavailable(error);
     }
   };
+  // One issuance at a time: requests that arrive meanwhile get its answer.
+  const refreshOnce = () => inFlight ??= refresh().finally(() => inFlight = undefined);
   return {
-    answer() {
-      if (endedBy !== undefined) return Promise.resolve(refused(endedBy));
-      if (lease() - hooks.now() >= MIN_LEASE_MS) return Promise.resolve(serve());
-      // One issuance at a time: requests that arrive meanwhile get its answer.
-      inFlight ??= refresh().finally(() => inFlight = undefined);
-      return inFlight;
+    async answer() {
+      if (endedBy !== undefined) return refused(endedBy);
+      if (inFlight !== undefined) return await inFlight;
+      const current = held;
+      if (lease() - hooks.now() >= MIN_LEASE_MS && !(await hooks.revoked?.(current))) {
+        return serve();
+      }
+      return await refreshOnce();
     },
     get refreshes() {
       return refreshes;
@@ -153,6 +161,7 @@ export async function startCredentialServing(
     // A refresh is a new session: a cached one would be the session being replaced.
     issue: () => issueCredentials({ ...request, noCache: true }, deps),
     now: () => deps.clock.now(),
+    revoked: (held) => revokedHere(deps, held, deps.clock.now()),
     refreshWindowSeconds: settings.refreshWindowSeconds,
     ...notices,
   });

@@ -31,11 +31,15 @@ function session(n: number, expiration: number): IssueResult {
       decisionId: `r${n}`,
     },
     sourceIdentity: `sentinel=alice=r${n}`,
+    issuedAt: expiration - 3_600_000,
     cacheHit: false,
   };
 }
 
-function setup(issue: () => Promise<IssueResult>) {
+function setup(
+  issue: () => Promise<IssueResult>,
+  revoked?: (held: IssueResult) => Promise<boolean>,
+) {
   let now = T0;
   const told: { ended: string[]; failed: string[] } = { ended: [], failed: [] };
   const serving = credentialServing(session(1, T0 + 3_600_000), {
@@ -44,6 +48,7 @@ function setup(issue: () => Promise<IssueResult>) {
     refreshWindowSeconds: 300,
     ended: (e) => told.ended.push(e.code),
     failed: (e) => told.failed.push(e.code),
+    ...(revoked === undefined ? {} : { revoked }),
   });
   return { serving, told, at: (ms: number) => now = T0 + ms };
 }
@@ -182,4 +187,28 @@ Deno.test("a refreshed session that is itself inside its window answers 503, nev
   const answer = await serving.answer();
   assertEquals(!answer.ok && [answer.status, answer.code], [503, "aws_failure"]);
   assertEquals([issued, told.failed], [1, ["aws_failure"]]);
+});
+
+Deno.test("a held session a revocation covers is replaced at the next request, not served; a deny then ends serving", async () => {
+  let issued = 0;
+  const revokedIds = new Set<string>();
+  const { serving } = setup(
+    () => {
+      issued++;
+      if (issued === 2) {
+        return Promise.reject(new SentinelError("denied", "the break-glass event was closed"));
+      }
+      return Promise.resolve(session(issued + 1, T0 + 7_200_000));
+    },
+    (held) => Promise.resolve(revokedIds.has(held.credentials.accessKeyId)),
+  );
+  assertEquals((await serving.answer()).ok, true);
+  assertEquals(issued, 0, "not revoked: the held session is served");
+  revokedIds.add("ASIA1");
+  const replaced = await serving.answer();
+  assertEquals(replaced.ok && replaced.credentials.accessKeyId, "ASIA2", "replaced, not served");
+  revokedIds.add("ASIA2");
+  const ended = await serving.answer();
+  assertEquals([ended.ok, !ended.ok && ended.status], [false, 403]);
+  assertEquals(serving.refreshes, 1);
 });

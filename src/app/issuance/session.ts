@@ -21,7 +21,7 @@ import type { CredentialEntry, LocalCredentialEntry } from "../../ports/cache.ts
 import type { Deps } from "../../ports/deps.ts";
 import type { IssuanceDecision } from "./decision.ts";
 import { recordDecision } from "../record_decision.ts";
-import { entryReusable, type IssueResult, resultOf } from "./warm_credentials.ts";
+import { entryReusable, type IssueResult, resultOf, revokedHere } from "./warm_credentials.ts";
 
 /**
  * The cached session again, when it is still good and was issued to the same user under the same
@@ -37,7 +37,7 @@ export async function reissueCached(
     cached === undefined || cached.broker !== undefined || !entryReusable(cached, decided.now) ||
     cached.grant !== undefined ||
     Object.keys(verdict.grant).length > 0 || cached.subject.user !== subject.user ||
-    cached.subject.policyHash !== subject.policyHash
+    cached.subject.policyHash !== subject.policyHash || await revokedHere(deps, cached, decided.now)
   ) return undefined;
   await recordDecision(
     deps,

@@ -5,7 +5,8 @@
  *
  * Nothing here loads an npm package or the AWS SDK, so a warm `sentinel credentials` costs little
  * more than starting the runtime. Any doubt (config changed, policy changed or stale, credentials
- * near expiry, an entry stamped in the future, the policy no longer allows) means "not warm": the
+ * near expiry, an entry stamped in the future, the policy no longer allows, a revocation made on
+ * this host covers the session) means "not warm": the
  * cold path then decides afresh.
  *
  * @module
@@ -15,6 +16,7 @@ import { sessionReusable, withinTtl } from "../../core/issuance/freshness.ts";
 import { decisionRecord, type IssuanceSubject } from "../../core/issuance/record.ts";
 import { policySourceOf } from "../../core/policy/source.ts";
 import { evaluateSlice } from "../../core/policy/slice.ts";
+import { revocationCovers } from "../../core/revocation/role_policy.ts";
 import type { CredentialMode } from "../../core/policy/schema.ts";
 import type { CredentialEntry, LocalCredentialEntry } from "../../ports/cache.ts";
 import type { Deps } from "../../ports/deps.ts";
@@ -29,6 +31,8 @@ export interface IssueResult {
   sourceIdentity: string;
   /** The session length STS was asked for. */
   sessionDurationSeconds: number;
+  /** When it was issued, epoch ms. */
+  issuedAt: number;
   cacheHit: boolean;
 }
 
@@ -40,8 +44,31 @@ export function resultOf(entry: CredentialEntry, cacheHit: boolean): IssueResult
     subject: entry.subject,
     sourceIdentity: entry.sourceIdentity,
     sessionDurationSeconds: entry.sessionDurationSeconds,
+    issuedAt: entry.issuedAt,
     cacheHit,
   };
+}
+
+/**
+ * Whether a revocation made on this host cuts off `session` — or whether that cannot be told
+ * (a revocation this host keeps cannot be read): either way it is not handed out again.
+ */
+export async function revokedHere(
+  deps: Pick<Deps, "cache" | "debug">,
+  session: { subject: { roleArn: string }; sourceIdentity: string; issuedAt: number },
+  now: number,
+): Promise<boolean> {
+  const held = await deps.cache.readRevocations(now);
+  const hit = held?.find((revocation) =>
+    revocationCovers(revocation, {
+      roleArn: session.subject.roleArn,
+      sourceIdentity: session.sourceIdentity,
+      issuedAt: session.issuedAt,
+    })
+  );
+  if (held !== undefined && hit === undefined) return false;
+  deps.debug(`the cached session ${session.sourceIdentity} is revoked (${hit?.id ?? "unknown"})`);
+  return true;
 }
 
 /** Whether a cached session may be handed out again at `now` (see core/issuance/freshness.ts). */
@@ -68,6 +95,7 @@ export async function tryWarmCredentials(
   const now = deps.clock.now();
   const entry = await deps.cache.readCredentials(key);
   if (entry === undefined || !entryReusable(entry, now)) return undefined;
+  if (await revokedHere(deps, entry, now)) return undefined;
   if (entry.broker !== undefined) {
     // The broker decided when it issued this session; only the broker can decide again.
     deps.debug(`served from the cache: ${entry.subject.profile}, issued by ${entry.broker}`);

@@ -110,6 +110,9 @@ Deno.test("policy push validates and stores the file in SSM, pull reads it back,
     parameter: "ssm:/sentinel/policy",
     region: "us-east-1",
     version: 1,
+    lost_access: [],
+    unchecked_user_patterns: [],
+    revoked: [],
   }]);
   const put = team.aws.calls.find((c) => c.operation === "PutParameter")!;
   assertEquals(put.accessKeyId, team.keys.bob.accessKeyId, "pushed with bob's own credentials");

@@ -5,12 +5,21 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { adminSsmLocation, pullPolicy, pushPolicy } from "../../app/policy.ts";
+import { adminSsmLocation, pullPolicy } from "../../app/policy.ts";
+import { type PushOutcome, pushWithImpact } from "../../app/policy_push.ts";
+import type { LostAccess, PolicyChangeImpact } from "../../core/revocation/policy_change.ts";
+import { commandLine } from "../../core/text/advice.ts";
 import { ExitCode, SentinelError } from "../../core/errors.ts";
 import { lineDiff, unifiedHunks } from "../../core/text/line_diff.ts";
 import { policySourceOf } from "../../core/policy/source.ts";
-import { human } from "../render.ts";
-import { awsAccess, awsProfileOption, misplacedProfileOption, regionOption } from "../_flags.ts";
+import { human, isoSeconds } from "../render.ts";
+import {
+  awsAccess,
+  awsProfileOption,
+  misplacedProfileOption,
+  regionOption,
+  storeOption,
+} from "../_flags.ts";
 import { declare } from "../_command.ts";
 import type { Answer, CommandContext } from "../context.ts";
 import { SSM_HELP } from "./_ssm_help.ts";
@@ -77,13 +86,23 @@ export function policyPushCommand(ctx: CommandContext) {
       .argument("<parameter>", "ssm:<name>")
       .argument("<file>", "the policy file (- for standard input)")
       .option("--secure", "store it as a SecureString (encrypted with KMS)")
+      .option("--revoke", "revoke the sessions of everyone the new policy no longer allows")
       .addOption(regionOption())
       .addOption(awsProfileOption("to use"))
+      .addOption(storeOption())
       .addOption(misplacedProfileOption()),
     {
       about: `${SSM_HELP}
 An invalid policy is never pushed (exit 3, every error listed). After a push, this machine's
-cached copy of the old policy is dropped, so the next issuance here uses the new one.`,
+cached copy of the old policy is dropped, so the next issuance here uses the new one.
+
+Before pushing, the new policy is compared with the one in SSM for every person a rule names, on
+this host's profiles that use the parameter: who it allowed and no longer does (denied, or now
+needing approval) is listed, with the rule that allowed and the one that decides now. Their
+sessions already issued stay valid until they expire unless revoked: --revoke revokes them after
+the push (as \`sentinel revoke --user\` does, with your credentials and store); on a terminal you
+are asked; otherwise the command to run is printed. People a rule names by pattern (dev-*) are
+not listed, and are named as unchecked.`,
       exits: [
         [ExitCode.Ok, "pushed"],
         [ExitCode.InvalidConfig, "invalid policy"],
@@ -92,19 +111,100 @@ cached copy of the old policy is dropped, so the next issuance here uses the new
       examples: [
         "sentinel policy push ssm:/sentinel/policy policy.yaml --aws-profile security",
         "sentinel policy push ssm:/sentinel/policy policy.yaml --secure --region eu-central-1",
+        "sentinel policy push ssm:/sentinel/policy policy.yaml --revoke --aws-profile security",
       ],
     },
   ).action(ctx.action(async (parameter, file, options): Promise<Answer> => {
     const name = parameterOf(parameter);
     const text = await ctx.deps.files.readText(file, "policy file");
-    const at = await adminSsmLocation(ctx.deps, name, awsAccess(options), "policy push");
-    const version = await pushPolicy(ctx.deps, at, text, file, options.secure ?? false);
+    const access = awsAccess(options);
+    const at = await adminSsmLocation(ctx.deps, name, access, "policy push");
+    const pushed = await pushWithImpact(ctx.deps, at, text, file, options.secure ?? false, {
+      decide: (impact) => decideRevocation(ctx, impact, options.revoke === true),
+      flags: { ...access, store: options.store },
+    });
     return {
-      json: { parameter, region: at.region, version },
+      json: { parameter, region: at.region, ...pushJson(pushed) },
       text: () =>
-        human`pushed ${file} to ${parameter} in ${at.region} (${at.regionFrom}), version ${version}\n`,
+        human`pushed ${file} to ${parameter} in ${at.region} (${at.regionFrom}), version ${pushed.version}\n` +
+        pushText(pushed),
     };
   }));
+}
+
+function pushJson(pushed: PushOutcome) {
+  return {
+    version: pushed.version,
+    lost_access: pushed.impact.lost.map(lostJson),
+    unchecked_user_patterns: pushed.impact.unlisted,
+    revoked: pushed.revoked.map((outcome) => ({
+      user: outcome.scope.user,
+      role_arns: outcome.roles.map((role) => role.roleArn),
+      issued_before: new Date(outcome.before).toISOString(),
+    })),
+  };
+}
+
+function lostJson(lost: LostAccess) {
+  return {
+    user: lost.user,
+    profile: lost.profile,
+    role_arn: lost.roleArn,
+    allowed_by: lost.was.rule ?? null,
+    now: lost.now.effect,
+    now_by: lost.now.rule ?? null,
+  };
+}
+
+function lostLines(impact: PolicyChangeImpact): string {
+  return impact.lost.map((lost) =>
+    human`  ${lost.user} on ${lost.profile}: allowed by rule ${lost.was.rule ?? "?"}, now ${
+      lost.now.effect === "deny" ? "denied" : "requires approval"
+    } (${lost.now.rule ?? "no rule matches"})\n`
+  ).join("");
+}
+
+/** --revoke, else a question on a terminal (text output), else no. */
+async function decideRevocation(
+  ctx: CommandContext,
+  impact: PolicyChangeImpact,
+  revoke: boolean,
+): Promise<boolean> {
+  if (revoke) return true;
+  if (!ctx.io.stdinIsTerminal() || ctx.output() !== "text") return false;
+  ctx.sayErr(`the new policy no longer allows:\n${lostLines(impact)}`);
+  ctx.io.stderr("revoke their sessions already issued? [y/N] ");
+  return /^y(es)?$/i.test((await ctx.io.readLine())?.trim() ?? "");
+}
+
+function pushText(pushed: PushOutcome): string {
+  const { impact, revoked } = pushed;
+  let text = "";
+  if (impact.lost.length > 0) {
+    text += `the new policy no longer allows:\n${lostLines(impact)}`;
+    if (revoked.length > 0) {
+      for (const outcome of revoked) {
+        text += human`revoked ${outcome.scope.user}'s sessions issued before ${
+          isoSeconds(outcome.before)
+        } on ${outcome.roles.map((role) => role.roleArn).join(", ")}\n`;
+      }
+    } else {
+      const users = [...new Set(impact.lost.map((lost) => lost.user))];
+      text += "their sessions already issued stay valid until they expire; to cut them off:\n" +
+        users.map((user) => {
+          const profiles = [
+            ...new Set(impact.lost.filter((l) => l.user === user).map((l) => l.profile)),
+          ];
+          return `  ${
+            commandLine(["sentinel", "revoke", "--user", user, "--profiles", profiles.join(",")])
+          }\n`;
+        }).join("");
+    }
+  }
+  if (impact.unlisted.length > 0) {
+    text += human`not checked (rules name them by pattern): ${impact.unlisted.join(", ")}\n`;
+  }
+  return text;
 }
 
 /** Builds `policy diff`. */

@@ -25,7 +25,13 @@ import { parseInstant } from "../policy/time/instant.ts";
 import { EFFECTS } from "../policy/schema.ts";
 
 /** The kinds of record the decision log holds, as `--type` names them. */
-export const RECORD_TYPES = ["decision", "approval", "breakglass", "log_repair"] as const;
+export const RECORD_TYPES = [
+  "decision",
+  "approval",
+  "breakglass",
+  "revocation",
+  "log_repair",
+] as const;
 
 /** One kind of record. */
 export type RecordType = typeof RECORD_TYPES[number];

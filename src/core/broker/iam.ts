@@ -1,9 +1,9 @@
 /**
  * The IAM documents of broker mode (DESIGN §15): what the broker's role may do — its store and
- * nothing else on it, the protected roles with exactly the actions their trust policy admits, the
- * policies in SSM, the SNS topics and log groups of its plugins — and what its users may not: touch
- * the store, assume a protected role or rewrite a policy, whatever else their policies allow (an
- * explicit Deny). Checking a caller's proof needs no permission of anyone. A policy parameter that
+ * nothing else on it, the protected roles with exactly the actions their trust policy admits and
+ * their revocation policies, the policies in SSM, the SNS topics and log groups of its plugins — and
+ * what its users may not: touch the store, assume a protected role, rewrite a policy or a role's
+ * revocations, whatever else their policies allow (an explicit Deny). Checking a caller's proof needs no permission of anyone. A policy parameter that
  * is a SecureString under a customer-managed KMS key also needs `kms:Decrypt` on that key, which
  * the configuration does not name. Pure.
  *
@@ -26,6 +26,7 @@
 import { STORE_INDEXES } from "../store/table.ts";
 import { type IamPolicy, type IamStatement, storeIamPolicy } from "../store/template.ts";
 import { brokerTrustPolicy } from "../trust_policy.ts";
+import { REVOKER_ACTIONS } from "../revocation/role_policy.ts";
 
 /** What the broker reaches, as ARNs. */
 export interface BrokerResources {
@@ -77,6 +78,7 @@ export function brokerRolePolicy(resources: BrokerResources): IamPolicy {
     Statement: [
       ...(resources.tableArn === undefined ? [] : storeIamPolicy(resources.tableArn).Statement),
       ...allow("SentinelProtectedRoles", brokerAssumeActions(), resources.protectedRoles),
+      ...allow("SentinelRevocations", REVOKER_ACTIONS, resources.protectedRoles),
       ...allow("SentinelPolicies", POLICY_READ_ACTIONS, resources.policyParameters),
       ...allow("SentinelNotifiers", NOTIFY_ACTIONS, resources.snsTopics),
       ...allow(
@@ -112,6 +114,11 @@ export function brokerUsersPolicy(resources: BrokerResources): IamPolicy {
       Sid: "OnlyThroughTheSentinelBroker",
       Effect: "Deny",
       Action: brokerAssumeActions(),
+      Resource: [...resources.protectedRoles],
+    }, {
+      Sid: "NoSentinelRevocationWrites",
+      Effect: "Deny",
+      Action: REVOKER_ACTIONS.filter((action) => action !== "iam:GetRolePolicy"),
       Resource: [...resources.protectedRoles],
     });
   }

@@ -178,6 +178,8 @@ export const approvalRuleSchema = z.strictObject({
     .min(1, "must be at least 1")
     .max(10, "must be at most 10")
     .optional(),
+  /** When an approved request's window ends, its requester's sessions of that role are revoked. */
+  revoke_on_end: z.boolean({ error: "must be true or false" }).optional(),
 });
 /** A validated approval rule. */
 export type ApprovalRule = z.infer<typeof approvalRuleSchema>;
@@ -208,6 +210,8 @@ export const breakglassRuleSchema = z.strictObject({
   require_review: z.boolean({ error: "must be true or false" }).optional(),
   reviewers: nameList.optional(),
   roles: nameList.optional(),
+  /** When an event is closed, the sessions issued under it are revoked. */
+  revoke_on_end: z.boolean({ error: "must be true or false" }).optional(),
 });
 /** A validated break-glass rule. */
 export type BreakglassRule = z.infer<typeof breakglassRuleSchema>;

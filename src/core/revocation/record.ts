@@ -56,3 +56,53 @@ export interface RevocationRecord {
 export function revocationExpiry(before: number): number {
   return before + STS_MAX_DURATION_SECONDS * 1000;
 }
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** What a revocation was made for, as JSON (`--output json`, notifications, the log). */
+export function scopeJson(scope: RevocationScope) {
+  return {
+    scope: scope.kind,
+    user: scope.user,
+    request_id: scope.kind === "request" ? scope.requestId : null,
+    breakglass_event_id: scope.kind === "event" ? scope.eventId : null,
+  };
+}
+
+/** One revocation across its roles, as notifications and the decision log carry it. */
+export interface RevocationSummary {
+  scope: RevocationScope;
+  /** One record per role, made together (same cutoff, patterns and author). */
+  records: readonly RevocationRecord[];
+  actorArn?: string;
+}
+
+/** The revocation as JSON: whom, which roles, the cutoff, who and why. */
+export function revocationJson(summary: RevocationSummary) {
+  const first = summary.records[0];
+  return {
+    ...scopeJson(summary.scope),
+    revocation_ids: summary.records.map((record) => record.id),
+    role_arns: summary.records.map((record) => record.roleArn),
+    source_identity_patterns: first?.patterns ?? [],
+    issued_before: first === undefined ? null : iso(first.before),
+    revoked_by: first?.by ?? null,
+    revoked_by_arn: summary.actorArn ?? null,
+    reason: first?.reason ?? "",
+  };
+}
+
+/** The decision-log record of a revocation (`type: revocation`). */
+export function revocationLogRecord(
+  summary: RevocationSummary,
+  time: number,
+): Record<string, unknown> {
+  return {
+    type: "revocation",
+    action: "revoked",
+    time: iso(time),
+    actor: summary.records[0]?.by ?? null,
+    actor_arn: summary.actorArn ?? null,
+    ...revocationJson(summary),
+  };
+}

@@ -25,6 +25,7 @@
 import { SentinelError } from "../errors.ts";
 import { STS_MAX_DURATION_SECONDS } from "../limits.ts";
 import { formatSourceIdentity } from "../issuance/source_identity.ts";
+import { globToRegExp } from "../policy/glob.ts";
 
 /** The name of the inline role policy Sentinel keeps its revocations in. */
 export const REVOCATION_POLICY_NAME = "SentinelRevocations";
@@ -206,4 +207,84 @@ export function parseRevocationDocument(
     }
   }
   return { ok: true, document: value as RevocationDocument };
+}
+
+/**
+ * `existing` with every one of `revocations` merged in, in order (see {@link mergeRevocation});
+ * with none, `existing` as Sentinel would write it (expired statements collected).
+ */
+export function mergeRevocations(
+  existing: RevocationDocument | undefined,
+  revocations: readonly Revocation[],
+  now: number,
+  limit = ROLE_INLINE_POLICY_LIMIT,
+): MergedRevocations {
+  let merged = mergeRevocation(existing, { patterns: [], before: now }, now, limit);
+  let collected = merged.collected;
+  let consolidated = false;
+  for (const revocation of revocations) {
+    merged = mergeRevocation(merged.document, revocation, now, limit);
+    collected += merged.collected;
+    consolidated ||= merged.consolidated;
+  }
+  return { ...merged, collected, consolidated };
+}
+
+/** One line of a change to a revocation policy: a pattern denied before a cutoff. */
+export interface RevocationChange {
+  change: "added" | "removed";
+  pattern: string;
+  /** The cutoff, ISO 8601. */
+  before: string;
+}
+
+/** What turning `from` into `to` adds and removes, pattern by cutoff, sorted. */
+export function revocationChanges(
+  from: RevocationDocument | undefined,
+  to: RevocationDocument,
+): RevocationChange[] {
+  const pairs = (document: RevocationDocument | undefined) =>
+    new Set(
+      (document?.Statement ?? []).flatMap((statement) =>
+        statement.Condition.StringLike["aws:SourceIdentity"].map((pattern) =>
+          `${statement.Condition.DateLessThan["aws:TokenIssueTime"]} ${pattern}`
+        )
+      ),
+    );
+  const old = pairs(from);
+  const next = pairs(to);
+  const line = (change: RevocationChange["change"]) => (pair: string): RevocationChange => {
+    const [before, pattern] = [pair.slice(0, pair.indexOf(" ")), pair.slice(pair.indexOf(" ") + 1)];
+    return { change, pattern, before };
+  };
+  return [
+    ...[...old].filter((pair) => !next.has(pair)).map(line("removed")),
+    ...[...next].filter((pair) => !old.has(pair)).map(line("added")),
+  ].sort((a, b) => a.pattern.localeCompare(b.pattern) || a.before.localeCompare(b.before));
+}
+
+/**
+ * Whether IAM's `StringLike` matches `value` with `pattern`: `*` any run of characters, `?` any
+ * one, everything else itself (case-sensitive).
+ */
+export function stringLike(value: string, pattern: string): boolean {
+  return globToRegExp(pattern).test(value);
+}
+
+/** A session as a revocation sees it. */
+export interface RevocableSession {
+  roleArn: string;
+  sourceIdentity: string;
+  /** Epoch ms. */
+  issuedAt: number;
+}
+
+/** Whether `revocation` (of `roleArn`) cuts off `session`: same role, matched, issued before. */
+export function revocationCovers(
+  revocation: Revocation & { roleArn: string },
+  session: RevocableSession,
+): boolean {
+  return revocation.roleArn === session.roleArn &&
+    session.issuedAt < Math.ceil(revocation.before / 1000) * 1000 &&
+    revocation.patterns.some((pattern) => stringLike(session.sourceIdentity, pattern));
 }

@@ -1,16 +1,23 @@
 import { assertEquals, assertThrows, assertTrue } from "../../../test/assert.ts";
 import { SentinelError } from "../errors.ts";
+import { formatSourceIdentity } from "../issuance/source_identity.ts";
 import {
   mergeRevocation,
+  mergeRevocations,
   parseRevocationDocument,
+  type RevocableSession,
+  revocationChanges,
+  revocationCovers,
   revokedPatterns,
   ROLE_INLINE_POLICY_LIMIT,
   sizeOf,
+  stringLike,
 } from "./role_policy.ts";
 
 const NOON = Date.parse("2026-12-07T12:00:00Z");
 const MIN = 60_000;
 const HOUR = 60 * MIN;
+const T0 = NOON;
 
 const patternsOf = (merged: ReturnType<typeof mergeRevocation>) =>
   merged.document.Statement.map((s) => [
@@ -108,4 +115,77 @@ Deno.test("a policy of that name that Sentinel did not write is not merged into"
   ) {
     assertEquals(parseRevocationDocument(other).ok, false, other);
   }
+});
+
+Deno.test("mergeRevocations folds records in: the same result as merging one by one, idempotent, and without records only collects", () => {
+  const at = (minutes: number) => T0 + minutes * 60_000;
+  const records = ["alice", "bob", "alice"].map((user, i) => ({
+    patterns: revokedPatterns(user),
+    before: at(i),
+  }));
+  const folded = mergeRevocations(undefined, records, at(5));
+  assertEquals(
+    folded.document.Statement.map((s) => s.Condition.StringLike["aws:SourceIdentity"]),
+    [["sentinel=bob=*"], ["sentinel=alice=*"]],
+  );
+  assertEquals(mergeRevocations(folded.document, records, at(5)).document, folded.document);
+  const later = mergeRevocations(folded.document, [], at(12 * 60 + 1));
+  assertEquals(later.document.Statement.map((s) => s.Sid), [
+    `SentinelRevokedBefore${new Date(at(2)).toISOString().replace(/\D/g, "").slice(0, 14)}`,
+  ]);
+  assertEquals(later.collected, 1);
+});
+
+Deno.test("revocationChanges lists the patterns added and removed, by cutoff, sorted", () => {
+  const first = mergeRevocations(undefined, [{ patterns: ["sentinel=bob=*"], before: T0 }], T0);
+  const next = mergeRevocations(first.document, [
+    { patterns: ["sentinel=bob=*", "sentinel=alice=*"], before: T0 + 60_000 },
+  ], T0 + 60_000);
+  const iso = (ms: number) => new Date(ms).toISOString();
+  assertEquals(revocationChanges(first.document, next.document), [
+    { change: "added", pattern: "sentinel=alice=*", before: iso(T0 + 60_000) },
+    { change: "removed", pattern: "sentinel=bob=*", before: iso(T0) },
+    { change: "added", pattern: "sentinel=bob=*", before: iso(T0 + 60_000) },
+  ]);
+  assertEquals(revocationChanges(next.document, next.document), []);
+});
+
+Deno.test("revocationCovers: same role, a pattern matches as IAM's StringLike does, issued before the cutoff (rounded up to the second)", () => {
+  const role = "arn:aws:iam::123456789012:role/SentinelProd";
+  const revocation = { roleArn: role, patterns: revokedPatterns("alice"), before: T0 + 500 };
+  const session = (over: Partial<RevocableSession> = {}): RevocableSession => ({
+    roleArn: role,
+    sourceIdentity: formatSourceIdentity("alice", "0123456789abcdef"),
+    issuedAt: T0,
+    ...over,
+  });
+  assertEquals(revocationCovers(revocation, session()), true);
+  assertEquals(revocationCovers(revocation, session({ issuedAt: T0 + 999 })), true, "same second");
+  assertEquals(revocationCovers(revocation, session({ issuedAt: T0 + 1000 })), false, "after");
+  assertEquals(revocationCovers(revocation, session({ roleArn: `${role}2` })), false, "other role");
+  assertEquals(
+    revocationCovers(
+      revocation,
+      session({ sourceIdentity: formatSourceIdentity("alicex", "0123456789abcdef") }),
+    ),
+    false,
+    "alicex is not alice",
+  );
+  const event = {
+    ...revocation,
+    patterns: [formatSourceIdentity("alice", "00000000000000aa", { breakglass: true })],
+  };
+  assertEquals(
+    revocationCovers(event, session()),
+    false,
+    "an event's revocation: not her ordinary session",
+  );
+  assertEquals(
+    revocationCovers(event, session({ sourceIdentity: event.patterns[0] })),
+    true,
+    "that event's session",
+  );
+  assertEquals(stringLike("a.b", "a?b"), true);
+  assertEquals(stringLike("a.b", "a.c"), false);
+  assertEquals(stringLike("x+41y", "x+41*"), true, "+ is literal");
 });

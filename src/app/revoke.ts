@@ -1,0 +1,510 @@
+/**
+ * `sentinel revoke` and the revocations Sentinel makes by itself (issue 21): sessions already
+ * issued to a person — or under one approval request or break-glass event — are cut off on each
+ * protected role by the role's `SentinelRevocations` inline policy (core/revocation/role_policy.ts).
+ *
+ * IAM has no conditional write, so two revokers merging into one role's policy at once could each
+ * write a document without the other's revocation. Each revocation is therefore first recorded in
+ * the store (a conditional create: never lost), and the role's policy is always written from
+ * every live record merged into what IAM holds. After a write the revoker reads the policy again
+ * and is done only when it reads back exactly what it wrote and that holds every record; any
+ * other answer (a later writer's document, or a stale read) means merging and writing again. The
+ * last write of all is followed by its writer's check, which sees every record made before it, so
+ * none is lost. (A lock in the store was the other way: a holder paused past its lease would still
+ * write, and IAM cannot refuse a stale writer.)
+ *
+ * @module
+ */
+import type { ApprovalRequest } from "../core/approval/request.ts";
+import type { BreakglassEvent } from "../core/breakglass/event.ts";
+import { SentinelError } from "../core/errors.ts";
+import { formatSourceIdentity } from "../core/issuance/source_identity.ts";
+import {
+  revocationExpiry,
+  revocationJson,
+  revocationLogRecord,
+  type RevocationRecord,
+  type RevocationScope,
+  scopeJson,
+} from "../core/revocation/record.ts";
+import { SENTINEL_ACTOR } from "../core/approval/transitions.ts";
+import {
+  type MergedRevocations,
+  mergeRevocations,
+  parseRevocationDocument,
+  REVOCATION_POLICY_NAME,
+  type RevocationChange,
+  revocationChanges,
+  type RevocationDocument,
+  revokedPatterns,
+} from "../core/revocation/role_policy.ts";
+import { lookedIn, storeNamed, type StoreSetting } from "../core/store/location.ts";
+import { ROLE_ARN } from "../core/trust_policy.ts";
+import type { AwsCall, AwsCredentials, IamPort } from "../ports/aws.ts";
+import type { Deps } from "../ports/deps.ts";
+import type { Stores } from "../ports/stores.ts";
+import { type ActingContext, actingContext, type CallerFlags } from "./acting.ts";
+import { callerSettings } from "./caller.ts";
+import { profileSettings } from "./issuance/profile_settings.ts";
+import { notifierOf, reportDelivery } from "./notify.ts";
+import { recordDecision } from "./record_decision.ts";
+import { revokedRoles } from "./revocation_policy.ts";
+
+/** Whom to revoke. */
+export type RevokeTarget =
+  | { kind: "user"; user: string; profiles?: readonly string[]; roles?: readonly string[] }
+  | { kind: "request"; id: string }
+  | { kind: "event"; id: string };
+
+/** What `sentinel revoke` is asked. */
+export interface RevokeInput {
+  target: RevokeTarget;
+  /** Why (at most 500 characters); may be empty. */
+  reason: string;
+  /** Print what would be written; record and write nothing. */
+  dryRun: boolean;
+}
+
+/** What became of one role's revocation policy. */
+export interface RoleRevocation {
+  roleArn: string;
+  /** The policy as IAM held it when first read (absent: the role had none). */
+  current?: RevocationDocument;
+  /** The policy as written (or, in a dry run, as it would be). */
+  document: RevocationDocument;
+  changes: RevocationChange[];
+  /** Characters without whitespace, as IAM counts them. */
+  size: number;
+  /** Statements dropped because every session they could match has expired. */
+  collected: number;
+  /** Statements were consolidated into one to stay under IAM's limit. */
+  consolidated: boolean;
+  /** PutRolePolicy calls made (0 in a dry run, or when the policy already held everything). */
+  writes: number;
+}
+
+/** A revocation, made or planned. */
+export interface RevokeOutcome {
+  dryRun: boolean;
+  scope: RevocationScope;
+  patterns: string[];
+  /** Epoch ms: sessions issued before it are cut off. */
+  before: number;
+  by: string;
+  byArn?: string;
+  reason: string;
+  roles: RoleRevocation[];
+  /** The store records (one per role); none in a dry run. */
+  records: RevocationRecord[];
+  store: StoreSetting;
+}
+
+/** What a revocation cuts off, resolved against the store. */
+export interface RevocationPlan {
+  scope: RevocationScope;
+  patterns: string[];
+  roleArns: string[];
+  /** Epoch ms: cut off sessions issued before this (default: now); never later than now. */
+  before?: number;
+}
+
+const MAX_REASON = 500;
+
+/** `sentinel revoke`: as the verified caller, with their credentials, in their store. */
+export async function revoke(
+  deps: Deps,
+  input: RevokeInput,
+  flags: CallerFlags,
+): Promise<RevokeOutcome> {
+  if (input.reason.length > MAX_REASON) {
+    throw new SentinelError(
+      "usage",
+      `--reason is ${input.reason.length} characters; at most ${MAX_REASON}`,
+    );
+  }
+  const ctx = await actingContext(deps, flags, { creates: true });
+  const plan = await planRevocation(deps, ctx.stores, input.target, ctx.store);
+  return await applyRevocation(deps, ctx, plan, {
+    by: ctx.caller.identity.user,
+    byArn: ctx.caller.identity.arn,
+    reason: input.reason,
+    dryRun: input.dryRun,
+    iam: ctx.caller.credentials,
+  });
+}
+
+/** Who revokes, why, and with which credentials IAM is written. */
+export interface RevocationAuthor {
+  by: string;
+  byArn?: string;
+  reason: string;
+  dryRun: boolean;
+  iam: AwsCredentials;
+}
+
+/** Whose sessions on which roles `target` names (a request's or event's from the store). */
+export async function planRevocation(
+  deps: Deps,
+  stores: Stores,
+  target: RevokeTarget,
+  store: StoreSetting,
+): Promise<RevocationPlan> {
+  if (target.kind === "request") {
+    const request = await stores.approvals.get(target.id);
+    if (request === undefined) throw notStored("request", target.id, store);
+    return requestPlan(request);
+  }
+  if (target.kind === "event") {
+    const event = await stores.breakglass.get(target.id);
+    if (event === undefined) throw notStored("break-glass event", target.id, store);
+    return eventPlan(event);
+  }
+  return {
+    scope: { kind: "user", user: target.user },
+    patterns: revokedPatterns(target.user),
+    roleArns: await rolesOf(deps, target),
+  };
+}
+
+/** A request's sessions: its requester's on its role (the stamp names the decision, not the request). */
+export function requestPlan(request: ApprovalRequest): RevocationPlan {
+  return {
+    scope: { kind: "request", user: request.requester, requestId: request.id },
+    patterns: revokedPatterns(request.requester),
+    roleArns: [request.roleArn],
+  };
+}
+
+/** An event's sessions: exactly those stamped with its id. */
+export function eventPlan(event: BreakglassEvent): RevocationPlan {
+  return {
+    scope: { kind: "event", user: event.invoker, eventId: event.id },
+    patterns: [formatSourceIdentity(event.invoker, event.id, { breakglass: true })],
+    roleArns: [event.roleArn],
+  };
+}
+
+/** `--role`s and the roles of `--profiles`; neither: the roles of this host's Sentinel profiles. */
+async function rolesOf(
+  deps: Deps,
+  target: { profiles?: readonly string[]; roles?: readonly string[] },
+): Promise<string[]> {
+  const profiles = target.profiles ?? [];
+  if (profiles.length === 0) return await revokedRoles(deps, target.roles);
+  const roles = new Set(target.roles?.length ? await revokedRoles(deps, target.roles) : []);
+  for (const profile of profiles) {
+    roles.add((await profileSettings(deps, profile)).settings.roleArn);
+  }
+  return [...roles].sort();
+}
+
+function notStored(what: string, id: string, store: StoreSetting): SentinelError {
+  const { where, elsewhere } = lookedIn(store);
+  const list = what === "request" ? "sentinel requests" : "sentinel breakglass list";
+  return new SentinelError(
+    "not_found",
+    `no ${what} ${
+      JSON.stringify(id.slice(0, 64))
+    } in ${where}; check the id (\`${list}\`)${elsewhere}`,
+  );
+}
+
+/**
+ * Records the revocation of `plan` (one store record per role), writes each role's policy from
+ * every live record, then logs it, keeps it on this host (so no cached session it covers is
+ * handed out) and announces it (`credential_revoked`). A dry run reads only.
+ */
+export async function applyRevocation(
+  deps: Deps,
+  ctx: Pick<ActingContext, "stores" | "store" | "logFile" | "plugins" | "caller">,
+  plan: RevocationPlan,
+  author: RevocationAuthor,
+): Promise<RevokeOutcome> {
+  const now = deps.clock.now();
+  const before = Math.ceil(Math.min(plan.before ?? now, now) / 1000) * 1000;
+  const records = plan.roleArns.map((roleArn): RevocationRecord => ({
+    id: deps.ids.newId(),
+    roleArn,
+    patterns: plan.patterns,
+    before,
+    by: author.by,
+    scope: plan.scope,
+    reason: author.reason,
+    createdAt: now,
+    expiresAt: revocationExpiry(before),
+  }));
+  const writer = new RolePolicies(deps, await iamPort(deps), ctx, author.iam);
+  const outcome: RevokeOutcome = {
+    dryRun: author.dryRun,
+    scope: plan.scope,
+    patterns: plan.patterns,
+    before,
+    by: author.by,
+    ...(author.byArn === undefined ? {} : { byArn: author.byArn }),
+    reason: author.reason,
+    roles: [],
+    records: author.dryRun ? [] : records,
+    store: ctx.store,
+  };
+  if (author.dryRun) {
+    for (const record of records) outcome.roles.push(await writer.preview(record, now));
+    return outcome;
+  }
+  // Each role's policy is read first: one Sentinel does not own, or cannot read, refuses the
+  // revocation before anything is recorded.
+  for (const record of records) await writer.read(record.roleArn);
+  for (const record of records) await ctx.stores.revocations.record(record);
+  for (const record of records) {
+    try {
+      outcome.roles.push(await writer.write(record.roleArn, now));
+    } catch (error) {
+      throw unwritten(error, record, ctx.store);
+    }
+  }
+  await announce(deps, ctx, outcome, now);
+  return outcome;
+}
+
+/** Logs the revocation, keeps it on this host and tells the notifiers. */
+async function announce(
+  deps: Deps,
+  ctx: Pick<ActingContext, "logFile" | "plugins">,
+  outcome: RevokeOutcome,
+  now: number,
+): Promise<void> {
+  const summary = {
+    scope: outcome.scope,
+    records: outcome.records,
+    ...(outcome.byArn === undefined ? {} : { actorArn: outcome.byArn }),
+  };
+  await recordDecision(deps, revocationLogRecord(summary, now), ctx);
+  await deps.cache.addRevocations(
+    outcome.records.map(({ id, roleArn, patterns, before, expiresAt }) => ({
+      id,
+      roleArn,
+      patterns,
+      before,
+      expiresAt,
+    })),
+    now,
+  );
+  const report = await notifierOf(deps, ctx.plugins).notify(
+    "credential_revoked",
+    revocationJson(summary),
+  );
+  reportDelivery(deps, "the revocation notice", report);
+}
+
+/** How many read-merge-write rounds a writer makes before it gives up on a busy role. */
+const MAX_ROUNDS = 30;
+
+/** Reads and writes the revocation policies of roles, from the store's live records. */
+class RolePolicies {
+  readonly #deps: Deps;
+  readonly #iam: IamPort;
+  readonly #ctx: Pick<ActingContext, "stores" | "caller">;
+  readonly #credentials: AwsCredentials;
+
+  constructor(
+    deps: Deps,
+    iam: IamPort,
+    ctx: Pick<ActingContext, "stores" | "caller">,
+    credentials: AwsCredentials,
+  ) {
+    this.#deps = deps;
+    this.#iam = iam;
+    this.#ctx = ctx;
+    this.#credentials = credentials;
+  }
+
+  #call(): AwsCall {
+    return { region: this.#ctx.caller.settings.region, signal: this.#ctx.caller.signal };
+  }
+
+  /** The role's policy as IAM holds it (refusing one Sentinel did not write). */
+  async read(roleArn: string): Promise<RevocationDocument | undefined> {
+    const text = await this.#iam.getRolePolicy(
+      this.#credentials,
+      this.#call(),
+      roleName(roleArn),
+      REVOCATION_POLICY_NAME,
+    );
+    return text === undefined ? undefined : parsed(text, roleArn);
+  }
+
+  async #live(roleArn: string, now: number): Promise<RevocationRecord[]> {
+    const { items, damaged } = await this.#ctx.stores.revocations.liveFor(roleArn, now);
+    for (const record of damaged) {
+      this.#deps.warn(
+        `revocation ${record.id} in ${record.where} cannot be read (${record.why}); it is not in the policy of ${roleArn}`,
+      );
+    }
+    return items;
+  }
+
+  /** What writing `record` would do to its role's policy. */
+  async preview(record: RevocationRecord, now: number): Promise<RoleRevocation> {
+    const current = await this.read(record.roleArn);
+    const live = await this.#live(record.roleArn, now);
+    return roleRevocation(
+      record.roleArn,
+      current,
+      mergeRevocations(current, [...live, record], now),
+      0,
+    );
+  }
+
+  /** Writes the role's policy until it reads back exactly what was written, holding every record. */
+  async write(roleArn: string, now: number): Promise<RoleRevocation> {
+    let first: { current?: RevocationDocument; merged: MergedRevocations } | undefined;
+    let written: string | undefined;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const current = await this.read(roleArn);
+      const merged = mergeRevocations(current, await this.#live(roleArn, now), now);
+      // What was collected or consolidated shows in the first merge; later ones start from it.
+      first ??= { ...(current === undefined ? {} : { current }), merged };
+      const wanted = JSON.stringify(merged.document);
+      const held = current && JSON.stringify(mergeRevocations(current, [], now).document);
+      if (held === wanted && (written === undefined || written === wanted)) {
+        return {
+          ...roleRevocation(roleArn, first.current, merged, round),
+          collected: first.merged.collected,
+          consolidated: first.merged.consolidated,
+        };
+      }
+      await this.#iam.putRolePolicy(
+        this.#credentials,
+        this.#call(),
+        roleName(roleArn),
+        REVOCATION_POLICY_NAME,
+        wanted,
+      );
+      written = wanted;
+      // Writers racing on one role drift apart, so each soon reads back its own document.
+      await this.#deps.clock.sleep(50 + jitter(this.#deps) * Math.min(round + 1, 5));
+    }
+    throw new SentinelError(
+      "conflict",
+      `the revocation policy of ${roleArn} kept changing under ${MAX_ROUNDS} writes`,
+    );
+  }
+}
+
+/** A role's policy that could not be written, though its revocation is recorded. */
+function unwritten(error: unknown, record: RevocationRecord, store: StoreSetting): unknown {
+  if (!(error instanceof SentinelError)) return error;
+  return new SentinelError(
+    error.code,
+    `${error.message}. The revocation (${record.id}) is recorded in ${
+      storeNamed(store)
+    } but ${record.roleArn} does not carry it yet: fix that and run the same \`sentinel revoke\` again (any revocation of that role writes every recorded one)`,
+    { details: error.details, cause: error },
+  );
+}
+
+/** 0–99 ms, drawn from the id source (the one source of randomness use cases have). */
+function jitter(deps: Deps): number {
+  return parseInt(deps.ids.newId().slice(0, 4), 16) % 100;
+}
+
+function roleRevocation(
+  roleArn: string,
+  current: RevocationDocument | undefined,
+  merged: ReturnType<typeof mergeRevocations>,
+  writes: number,
+): RoleRevocation {
+  return {
+    roleArn,
+    ...(current === undefined ? {} : { current }),
+    document: merged.document,
+    changes: revocationChanges(current, merged.document),
+    size: merged.size,
+    collected: merged.collected,
+    consolidated: merged.consolidated,
+    writes,
+  };
+}
+
+function parsed(text: string, roleArn: string): RevocationDocument {
+  const document = parseRevocationDocument(text);
+  if (document.ok) return document.document;
+  throw new SentinelError(
+    "revocation_unreadable",
+    `the inline policy ${REVOCATION_POLICY_NAME} of ${roleArn} is not one Sentinel wrote (${document.why}), so Sentinel does not overwrite it; rename that policy (it is Sentinel's name) and revoke again`,
+  );
+}
+
+function roleName(roleArn: string): string {
+  const name = ROLE_ARN.exec(roleArn)?.[2];
+  if (name !== undefined) return name;
+  throw new SentinelError("usage", `"${roleArn.slice(0, 100)}" is not an IAM role ARN`);
+}
+
+async function iamPort(deps: Deps): Promise<IamPort> {
+  const { iam } = await deps.aws();
+  if (iam !== undefined) return iam;
+  throw new SentinelError("internal_error", "this build's AWS transport has no IAM client");
+}
+
+/**
+ * Sentinel revoking by itself (a break-glass close, an approval window's end, `policy push
+ * --revoke`), as `sentinel`: a broker writes IAM with its own credentials; in local mode the
+ * `revoker_profile` setting names an administrator's profile, else the acting person's own
+ * credentials are used. The step that asked for it has happened already, so a failure is
+ * logged and reported with the command that finishes the job — never thrown.
+ */
+export async function revokeAutomatically(
+  deps: Deps,
+  ctx: ActingContext,
+  plan: RevocationPlan,
+  reason: string,
+): Promise<RevokeOutcome | undefined> {
+  try {
+    return await applyRevocation(deps, ctx, plan, {
+      by: SENTINEL_ACTOR,
+      reason,
+      dryRun: false,
+      iam: await revokerCredentials(deps, ctx),
+    });
+  } catch (error) {
+    const why = (error as Error)?.message ?? String(error);
+    await recordDecision(deps, {
+      type: "revocation",
+      action: "failed",
+      time: new Date(deps.clock.now()).toISOString(),
+      actor: SENTINEL_ACTOR,
+      ...scopeJson(plan.scope),
+      role_arns: plan.roleArns,
+      reason,
+      failure: why,
+    }, ctx).catch(() => {});
+    deps.warn(
+      `could not revoke ${plan.scope.user}'s sessions on ${
+        plan.roleArns.join(", ")
+      } (${why}); they stay valid until they expire. Finish it with: ${
+        finishCommand(plan.scope)
+      } --aws-profile <a profile allowed iam:PutRolePolicy on the role>`,
+    );
+    return undefined;
+  }
+}
+
+function finishCommand(scope: RevocationScope): string {
+  switch (scope.kind) {
+    case "event":
+      return `sentinel revoke --event ${scope.eventId}`;
+    case "request":
+      return `sentinel revoke --request ${scope.requestId}`;
+    default:
+      return `sentinel revoke --user ${JSON.stringify(scope.user)}`;
+  }
+}
+
+/** The credentials Sentinel writes IAM with when it revokes by itself (see above). */
+async function revokerCredentials(deps: Deps, ctx: ActingContext): Promise<AwsCredentials> {
+  const profile = ctx.caller.settings.resolved.revoker_profile;
+  if (ctx.store.broker !== undefined || profile.value === undefined) return ctx.caller.credentials;
+  deps.debug(`revoking with the profile ${profile.value} (revoker_profile, ${profile.from})`);
+  const settings = await callerSettings(deps, { profile: profile.value });
+  return (await (await deps.baseCredentials()).get(settings.base, ctx.caller.signal)).credentials;
+}
