@@ -220,7 +220,10 @@ export async function applyRevocation(
   plan: RevocationPlan,
   author: RevocationAuthor,
 ): Promise<RevokeOutcome> {
-  const now = deps.clock.now();
+  // IAM compares a session's issue time, stamped by AWS, with the cutoff: a revoker whose clock
+  // runs behind would spare the sessions of its lag. The store's clock (AWS's, for DynamoDB) is
+  // taken when it is later; a clock ahead only cuts off a little more.
+  const now = Math.max(deps.clock.now(), await ctx.stores.clock());
   const before = Math.ceil(Math.min(plan.before ?? now, now) / 1000) * 1000;
   const records = plan.roleArns.map((roleArn): RevocationRecord => ({
     id: deps.ids.newId(),

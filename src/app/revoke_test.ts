@@ -207,3 +207,17 @@ Deno.test("the warm cache hands out no session a revocation on this host covers:
   assertEquals(after.cacheHit, false);
   assertTrue(after.credentials.accessKeyId !== first.credentials.accessKeyId);
 });
+
+Deno.test("a revoker whose clock runs behind the store's (AWS's) cuts off at the store's time, so the sessions of its lag are not spared", async () => {
+  const world = team();
+  world.storeSkewMs = 10 * 60_000; // the store (AWS) is 10 minutes ahead of this machine
+  const storeNow = world.clock.now() + 10 * 60_000;
+  const outcome = await revoke(
+    world.deps(),
+    { target: { kind: "user", user: "alice" }, reason: "", dryRun: false },
+    FakeTeam.as("bob"),
+  );
+  assertTrue(outcome.before >= storeNow, new Date(outcome.before).toISOString());
+  const cutoff = written(world)!.Statement[0].Condition.DateLessThan["aws:TokenIssueTime"];
+  assertEquals(Date.parse(cutoff), outcome.before);
+});
