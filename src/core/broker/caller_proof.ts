@@ -18,7 +18,7 @@
  *
  * const proof = proofOf(new Headers({
  *   "x-sentinel-proof-authorization":
- *     "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261207/us-east-1/sts/aws4_request, " +
+ *     "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261207/us-east-1/sts/aws4_request, " +
  *     "SignedHeaders=host;x-amz-date;x-sentinel-request;x-sentinel-server, Signature=" + "ab".repeat(32),
  *   "x-sentinel-proof-date": "20261207T101500Z",
  *   "x-sentinel-proof-nonce": "k2Xy9mQbT1uVn8wZr4LcPa",
