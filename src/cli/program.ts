@@ -27,6 +27,7 @@ import { loginCommand } from "./login.ts";
 import { pluginsCommand } from "./plugins.ts";
 import { policyLintCommand } from "./policy/lint.ts";
 import { policyDiffCommand, policyPullCommand, policyPushCommand } from "./policy/remote.ts";
+import { policyImpactCommand } from "./policy/impact.ts";
 import { policyRunTestsCommand } from "./policy/run_tests.ts";
 import { policyValidateCommand } from "./policy/validate.ts";
 import { profilesCommand } from "./profiles.ts";
@@ -95,6 +96,7 @@ function policyGroup(ctx: CommandContext): Command {
   policy.addCommand(policyPullCommand(ctx));
   policy.addCommand(policyPushCommand(ctx));
   policy.addCommand(policyDiffCommand(ctx));
+  policy.addCommand(policyImpactCommand(ctx));
   return policy;
 }
 
