@@ -6,6 +6,7 @@
  */
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import { assertEquals } from "./assert.ts";
+import { decideUnderRevocation } from "./support/revocation_simulation.ts";
 import { formatSourceIdentity } from "../src/core/issuance/source_identity.ts";
 import {
   mergeRevocation,
@@ -17,41 +18,7 @@ const ACCOUNT = "123456789012";
 const CUTOFF = Date.parse("2026-12-07T12:00:00Z");
 const MIN = 60_000;
 
-/** What IAM decides for a session of role `role` stamped `stamp`, issued at `issued`. */
-async function decide(
-  revocation: unknown,
-  session: { role: string; stamp: string; issued: number },
-  action = "s3:GetObject",
-  resource = "arn:aws:s3:::bucket/key",
-): Promise<string> {
-  const simulation: Simulation = {
-    request: {
-      principal: `arn:aws:sts::${ACCOUNT}:assumed-role/${session.role}/s`,
-      action,
-      resource: { resource, accountId: ACCOUNT },
-      contextVariables: {
-        "aws:SourceIdentity": session.stamp,
-        "aws:TokenIssueTime": new Date(session.issued).toISOString(),
-        "aws:PrincipalArn": `arn:aws:iam::${ACCOUNT}:role/${session.role}`,
-      },
-    },
-    identityPolicies: [
-      {
-        name: "the role's own",
-        policy: {
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
-        },
-      },
-      { name: "SentinelRevocations", policy: revocation },
-    ] as Simulation["identityPolicies"],
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-  };
-  const result = await runSimulation(simulation, {});
-  if (result.resultType === "error") throw new Error(JSON.stringify(result.errors));
-  return result.overallResult;
-}
+const decide = decideUnderRevocation;
 
 const alice = formatSourceIdentity("alice", "0123456789abcdef");
 const aliceBreakglass = formatSourceIdentity("alice", "0123456789abcdef", { breakglass: true });

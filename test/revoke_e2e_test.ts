@@ -10,8 +10,8 @@
  * evaluated with iam-simulate in revocation_simulation_test.ts (moto ignores Conditions); here
  * the documents read back from IAM are evaluated too.
  */
-import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
+import { decideUnderRevocation } from "./support/revocation_simulation.ts";
 import { aws, credentialProcess } from "./harness/aws_home.ts";
 import { createRole, MOTO_ACCOUNT } from "./harness/moto_iam.ts";
 import { startTeam, type Team, TEAM_ROLE } from "./harness/team.ts";
@@ -97,34 +97,8 @@ const patternsOf = (document: { Statement: Statement[] } | undefined) =>
   (document?.Statement ?? []).flatMap((s) => s.Condition.StringLike["aws:SourceIdentity"]).sort();
 
 /** What IAM decides for a session of `roleName` stamped `stamp`, issued at `issued`. */
-async function decide(document: unknown, roleName: string, stamp: string, issued: number) {
-  const simulation: Simulation = {
-    request: {
-      principal: `arn:aws:sts::${MOTO_ACCOUNT}:assumed-role/${roleName}/s`,
-      action: "s3:GetObject",
-      resource: { resource: "arn:aws:s3:::bucket/key", accountId: MOTO_ACCOUNT },
-      contextVariables: {
-        "aws:SourceIdentity": stamp,
-        "aws:TokenIssueTime": new Date(issued).toISOString(),
-      },
-    },
-    identityPolicies: [
-      {
-        name: "own",
-        policy: {
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
-        },
-      },
-      { name: "SentinelRevocations", policy: document },
-    ] as Simulation["identityPolicies"],
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-  };
-  const result = await runSimulation(simulation, {});
-  if (result.resultType === "error") throw new Error(JSON.stringify(result.errors));
-  return result.overallResult;
-}
+const decide = (document: unknown, roleName: string, stamp: string, issued: number) =>
+  decideUnderRevocation(document, { role: roleName, stamp, issued });
 
 const logRecords = async (t: Team) =>
   (await Deno.readTextFile(t.home.logFile)).trim().split("\n").map((line) => JSON.parse(line));

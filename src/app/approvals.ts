@@ -69,6 +69,7 @@ import { askingRoute, brokerRecords } from "./records_through_broker.ts";
 import { recordDecision } from "./record_decision.ts";
 import { notifierOf, reportDelivery, routerOf } from "./notify.ts";
 import { requestPlan, revokeAutomatically } from "./revoke.ts";
+import { cutoffSecond } from "../core/revocation/role_policy.ts";
 
 /** What `sentinel request` asks for. */
 export interface AccessRequestInput {
@@ -541,7 +542,14 @@ export async function sweepRequests(
   let revoked = 0;
   const rules = new Map<string, Promise<ApprovalRule | undefined>>();
   for await (const request of everyRequest(ctx, "approved")) {
-    if (await revokeEndedWindow(deps, ctx, request, now, rules)) revoked++;
+    try {
+      if (await revokeEndedWindow(deps, ctx, request, now, rules)) revoked++;
+    } catch (error) {
+      // One request that cannot be judged (its policy unreadable, its record odd) must not stop
+      // the others' revocations; it is tried again at the next sweep.
+      if (!(error instanceof SentinelError)) throw error;
+      deps.warn(`request ${request.id}: its ended window was not revoked (${error.message})`);
+    }
   }
   return { expired, revoked, store: ctx.store };
 }
@@ -575,10 +583,13 @@ async function revokeEndedWindow(
     );
   }
   if ((await rules.get(key))?.revoke_on_end !== true) return false;
+  // Done once: a revocation of this request cutting off at the window's end or later (one made
+  // by hand before the end would spare what was issued after it).
   const { items } = await ctx.stores.revocations.liveFor(request.roleArn, now);
-  if (items.some((r) => r.scope.kind === "request" && r.scope.requestId === request.id)) {
-    return false;
-  }
+  const done = items.some((r) =>
+    r.scope.kind === "request" && r.scope.requestId === request.id && r.before >= cutoffSecond(end)
+  );
+  if (done) return false;
   const plan = { ...requestPlan(request), before: end };
   const reason = `the approval window of request ${request.id} ended`;
   return await revokeAutomatically(deps, ctx, plan, reason) !== undefined;

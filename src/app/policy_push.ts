@@ -39,41 +39,55 @@ export async function pushWithImpact(
   text: string,
   sourceName: string,
   secure: boolean,
-  revocation: PushRevocation,
+  revocation: PushRevocation & { required: boolean },
 ): Promise<PushOutcome> {
   const next = (await validated(text, sourceName)).document;
-  const impact = await impactOf(deps, at, next);
+  const impact = await impactOf(deps, at, next, revocation.required);
   const version = await pushPolicy(deps, at, text, sourceName, secure);
   if (impact.lost.length === 0 || !(await revocation.decide(impact))) {
     return { version, impact, revoked: [] };
   }
-  try {
-    return { version, impact, revoked: await revokeLost(deps, impact, revocation.flags) };
-  } catch (error) {
-    if (!(error instanceof SentinelError)) throw error;
-    throw new SentinelError(
-      error.code,
-      `the policy was pushed (version ${version}), but revoking the sessions of those who lost access failed: ${error.message}`,
-      { details: error.details, cause: error },
-    );
-  }
+  const { revoked, failed } = await revokeLost(deps, impact, revocation.flags);
+  if (failed.length === 0) return { version, impact, revoked };
+  throw new SentinelError(
+    failed[0].error.code,
+    `the policy was pushed (version ${version})${
+      revoked.length === 0
+        ? ""
+        : `, and the sessions of ${revoked.map((r) => r.scope.user).join(", ")} were revoked`
+    }, but revoking failed for ${
+      failed.map((f) => `${f.user} (${f.error.message})`).join("; ")
+    }; run \`sentinel revoke --user <name>\` for them`,
+    { cause: failed[0].error },
+  );
 }
 
-/** Who the new policy takes access from, against the one in SSM (none when there is none yet). */
+/**
+ * Who the new policy takes access from, against the one in SSM (none when there is none yet, or
+ * it was invalid: it issued nothing). When the old one cannot be read, the push goes on with a
+ * warning — unless revoking was asked for (`required`): then nothing is pushed.
+ */
 async function impactOf(
   deps: Deps,
   at: SsmLocation,
   next: PolicyDocument,
+  required: boolean,
 ): Promise<PolicyChangeImpact> {
   let old: PolicyDocument;
   try {
     old = (await validated(await pullPolicy(deps, at), `ssm:${at.parameter}`)).document;
   } catch (error) {
     const message = String((error as Error)?.message ?? error);
-    // None yet, or an invalid one: it issued nothing to take back.
     if (message.includes("ParameterNotFound")) return { lost: [], unlisted: [] };
     if (error instanceof SentinelError && error.code === "invalid_config") {
       return { lost: [], unlisted: [] };
+    }
+    if (required) {
+      throw new SentinelError(
+        error instanceof SentinelError ? error.code : "aws_failure",
+        `--revoke needs the policy now in ssm:${at.parameter} to tell whose access the new one takes, and it cannot be read (${message}); nothing was pushed. Use credentials that may read it, or push without --revoke and revoke with \`sentinel revoke --user <name>\``,
+        { cause: error },
+      );
     }
     deps.warn(
       `cannot read the policy in ssm:${at.parameter} to tell who the new one takes access from (${message}); pushing anyway — check with \`sentinel policy diff\`, and revoke with \`sentinel revoke --user <name>\``,
@@ -82,6 +96,11 @@ async function impactOf(
   }
   const source = `ssm:${at.parameter}`;
   const profiles = (await decidingProfiles(deps)).deciding.filter((p) => p.policy === source);
+  if (profiles.length === 0) {
+    deps.warn(
+      `no Sentinel profile on this host uses ${source}, so nobody's loss of access can be listed; run the push where the profiles are`,
+    );
+  }
   return accessLost(old, next, profiles, deps.clock.now());
 }
 
@@ -89,27 +108,33 @@ async function revokeLost(
   deps: Deps,
   impact: PolicyChangeImpact,
   flags: CallerFlags,
-): Promise<RevokeOutcome[]> {
+): Promise<{ revoked: RevokeOutcome[]; failed: { user: string; error: SentinelError }[] }> {
   const ctx = await actingContext(deps, flags, { creates: true });
   const roles = new Map<string, Set<string>>();
   for (const { user, roleArn } of impact.lost) {
     roles.set(user, (roles.get(user) ?? new Set()).add(roleArn));
   }
-  const outcomes: RevokeOutcome[] = [];
+  const revoked: RevokeOutcome[] = [];
+  const failed: { user: string; error: SentinelError }[] = [];
   for (const [user, roleArns] of roles) {
-    outcomes.push(
-      await applyRevocation(deps, ctx, {
-        scope: { kind: "policy", user },
-        patterns: revokedPatterns(user),
-        roleArns: [...roleArns].sort(),
-      }, {
-        by: ctx.caller.identity.user,
-        byArn: ctx.caller.identity.arn,
-        reason: "the pushed policy no longer allows them",
-        dryRun: false,
-        iam: ctx.caller.credentials,
-      }),
-    );
+    try {
+      revoked.push(
+        await applyRevocation(deps, ctx, {
+          scope: { kind: "policy", user },
+          patterns: revokedPatterns(user),
+          roleArns: [...roleArns].sort(),
+        }, {
+          by: ctx.caller.identity.user,
+          byArn: ctx.caller.identity.arn,
+          reason: "the pushed policy no longer allows them",
+          dryRun: false,
+          iam: ctx.caller.credentials,
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof SentinelError)) throw error;
+      failed.push({ user, error });
+    }
   }
-  return outcomes;
+  return { revoked, failed };
 }

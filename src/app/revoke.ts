@@ -18,6 +18,9 @@
 import type { ApprovalRequest } from "../core/approval/request.ts";
 import type { BreakglassEvent } from "../core/breakglass/event.ts";
 import { SentinelError } from "../core/errors.ts";
+import { MAX_CLOCK_SKEW_SECONDS } from "../core/limits.ts";
+import { displaySafe } from "../core/text/display.ts";
+import { commandLine } from "../core/text/advice.ts";
 import { formatSourceIdentity } from "../core/issuance/source_identity.ts";
 import {
   revocationExpiry,
@@ -29,6 +32,8 @@ import {
 } from "../core/revocation/record.ts";
 import { SENTINEL_ACTOR } from "../core/approval/transitions.ts";
 import {
+  cutoffSecond,
+  isRevocationPattern,
   type MergedRevocations,
   mergeRevocations,
   parseRevocationDocument,
@@ -46,6 +51,7 @@ import type { Stores } from "../ports/stores.ts";
 import { type ActingContext, actingContext, type CallerFlags } from "./acting.ts";
 import { callerSettings } from "./caller.ts";
 import { profileSettings } from "./issuance/profile_settings.ts";
+import { verifiedIdentity } from "./issuance/verified_identity.ts";
 import { notifierOf, reportDelivery } from "./notify.ts";
 import { recordDecision } from "./record_decision.ts";
 import { revokedRoles } from "./revocation_policy.ts";
@@ -220,12 +226,70 @@ export async function applyRevocation(
   plan: RevocationPlan,
   author: RevocationAuthor,
 ): Promise<RevokeOutcome> {
+  const [local, store] = [deps.clock.now(), await ctx.stores.clock()];
   // IAM compares a session's issue time, stamped by AWS, with the cutoff: a revoker whose clock
-  // runs behind would spare the sessions of its lag. The store's clock (AWS's, for DynamoDB) is
-  // taken when it is later; a clock ahead only cuts off a little more.
-  const now = Math.max(deps.clock.now(), await ctx.stores.clock());
-  const before = Math.ceil(Math.min(plan.before ?? now, now) / 1000) * 1000;
-  const records = plan.roleArns.map((roleArn): RevocationRecord => ({
+  // runs behind would spare the sessions of its lag, so the later clock makes the cutoff. What
+  // has expired is judged by the earlier one, so a clock ahead drops nothing still needed.
+  const times: RevocationTimes = {
+    cutoff: Math.max(local, store),
+    collect: Math.min(local, store),
+  };
+  const records = plannedRecords(deps, plan, author, times.cutoff);
+  const writer = new RolePolicies(deps, await iamPort(deps), ctx, author.iam, times);
+  const outcome: RevokeOutcome = {
+    dryRun: author.dryRun,
+    scope: plan.scope,
+    patterns: plan.patterns,
+    before: records[0]?.before ?? times.cutoff,
+    by: author.by,
+    ...(author.byArn === undefined ? {} : { byArn: author.byArn }),
+    reason: author.reason,
+    roles: [],
+    records,
+    store: ctx.store,
+  };
+  // Refused before anything is recorded: a role of another account (IAM calls act in the
+  // writer's own account, so its same-named role would be written instead), a role policy
+  // Sentinel does not own or cannot read, a revocation that would not fit.
+  await refuseOtherAccounts(deps, ctx, author.iam, plan.roleArns);
+  const previews = [];
+  for (const record of records) previews.push(await writer.preview(record));
+  if (author.dryRun) return { ...outcome, roles: previews };
+  for (const record of records) await ctx.stores.revocations.record(record);
+  const failures: { record: RevocationRecord; error: unknown }[] = [];
+  for (const record of records) {
+    try {
+      outcome.roles.push(await writer.write(record.roleArn));
+    } catch (error) {
+      failures.push({ record, error });
+    }
+  }
+  const written = {
+    ...outcome,
+    records: records.filter((r) => !failures.some((f) => f.record === r)),
+  };
+  if (written.records.length > 0) await announce(deps, ctx, written, times.cutoff);
+  if (failures.length > 0) throw unwritten(failures, ctx.store);
+  return outcome;
+}
+
+/** The instants a revocation is made with (epoch ms). */
+interface RevocationTimes {
+  /** The later of this machine's clock and the store's: the cutoff, and the latest a record may be. */
+  cutoff: number;
+  /** The earlier one: what has expired by it may be dropped. */
+  collect: number;
+}
+
+/** One record per role of `plan`, cut off at `now` (or the plan's earlier instant). */
+function plannedRecords(
+  deps: Deps,
+  plan: RevocationPlan,
+  author: RevocationAuthor,
+  now: number,
+): RevocationRecord[] {
+  const before = cutoffSecond(Math.min(plan.before ?? now, now));
+  return plan.roleArns.map((roleArn) => ({
     id: deps.ids.newId(),
     roleArn,
     patterns: plan.patterns,
@@ -236,51 +300,18 @@ export async function applyRevocation(
     createdAt: now,
     expiresAt: revocationExpiry(before),
   }));
-  const writer = new RolePolicies(deps, await iamPort(deps), ctx, author.iam);
-  const outcome: RevokeOutcome = {
-    dryRun: author.dryRun,
-    scope: plan.scope,
-    patterns: plan.patterns,
-    before,
-    by: author.by,
-    ...(author.byArn === undefined ? {} : { byArn: author.byArn }),
-    reason: author.reason,
-    roles: [],
-    records: author.dryRun ? [] : records,
-    store: ctx.store,
-  };
-  if (author.dryRun) {
-    for (const record of records) outcome.roles.push(await writer.preview(record, now));
-    return outcome;
-  }
-  // Each role's policy is read first: one Sentinel does not own, or cannot read, refuses the
-  // revocation before anything is recorded.
-  for (const record of records) await writer.read(record.roleArn);
-  for (const record of records) await ctx.stores.revocations.record(record);
-  for (const record of records) {
-    try {
-      outcome.roles.push(await writer.write(record.roleArn, now));
-    } catch (error) {
-      throw unwritten(error, record, ctx.store);
-    }
-  }
-  await announce(deps, ctx, outcome, now);
-  return outcome;
 }
 
-/** Logs the revocation, keeps it on this host and tells the notifiers. */
+/**
+ * Keeps the revocation on this host first (so no cached session it covers is handed out, even if
+ * what follows fails), then logs it and tells the notifiers.
+ */
 async function announce(
   deps: Deps,
   ctx: Pick<ActingContext, "logFile" | "plugins">,
   outcome: RevokeOutcome,
   now: number,
 ): Promise<void> {
-  const summary = {
-    scope: outcome.scope,
-    records: outcome.records,
-    ...(outcome.byArn === undefined ? {} : { actorArn: outcome.byArn }),
-  };
-  await recordDecision(deps, revocationLogRecord(summary, now), ctx);
   await deps.cache.addRevocations(
     outcome.records.map(({ id, roleArn, patterns, before, expiresAt }) => ({
       id,
@@ -291,6 +322,12 @@ async function announce(
     })),
     now,
   );
+  const summary = {
+    scope: outcome.scope,
+    records: outcome.records,
+    ...(outcome.byArn === undefined ? {} : { actorArn: outcome.byArn }),
+  };
+  await recordDecision(deps, revocationLogRecord(summary, now), ctx);
   const report = await notifierOf(deps, ctx.plugins).notify(
     "credential_revoked",
     revocationJson(summary),
@@ -305,19 +342,22 @@ const MAX_ROUNDS = 30;
 class RolePolicies {
   readonly #deps: Deps;
   readonly #iam: IamPort;
-  readonly #ctx: Pick<ActingContext, "stores" | "caller">;
+  readonly #ctx: Pick<ActingContext, "stores" | "store" | "caller">;
   readonly #credentials: AwsCredentials;
+  readonly #times: RevocationTimes;
 
   constructor(
     deps: Deps,
     iam: IamPort,
-    ctx: Pick<ActingContext, "stores" | "caller">,
+    ctx: Pick<ActingContext, "stores" | "store" | "caller">,
     credentials: AwsCredentials,
+    times: RevocationTimes,
   ) {
     this.#deps = deps;
     this.#iam = iam;
     this.#ctx = ctx;
     this.#credentials = credentials;
+    this.#times = times;
   }
 
   #call(): AwsCall {
@@ -335,20 +375,36 @@ class RolePolicies {
     return text === undefined ? undefined : parsed(text, roleArn);
   }
 
-  async #live(roleArn: string, now: number): Promise<RevocationRecord[]> {
-    const { items, damaged } = await this.#ctx.stores.revocations.liveFor(roleArn, now);
+  /**
+   * The role's live records that Sentinel would have made. Anyone who can write the store could
+   * plant one that denies everyone (a wildcard pattern) or for good (a cutoff in the future):
+   * such a record is reported and never written to IAM.
+   */
+  async #live(roleArn: string): Promise<RevocationRecord[]> {
+    const { collect, cutoff } = this.#times;
+    const { items, damaged } = await this.#ctx.stores.revocations.liveFor(roleArn, collect);
+    const usable = items.filter((record) => {
+      const why = unusableWhy(record, cutoff);
+      if (why !== undefined) {
+        damaged.push({ id: record.id, why, where: storeNamed(this.#ctx.store) });
+      }
+      return why === undefined;
+    });
     for (const record of damaged) {
       this.#deps.warn(
-        `revocation ${record.id} in ${record.where} cannot be read (${record.why}); it is not in the policy of ${roleArn}`,
+        displaySafe(
+          `revocation ${record.id} in ${record.where} is not used (${record.why}); it is not written to the policy of ${roleArn}`,
+        ),
       );
     }
-    return items;
+    return usable;
   }
 
   /** What writing `record` would do to its role's policy. */
-  async preview(record: RevocationRecord, now: number): Promise<RoleRevocation> {
+  async preview(record: RevocationRecord): Promise<RoleRevocation> {
+    const now = this.#times.collect;
     const current = await this.read(record.roleArn);
-    const live = await this.#live(record.roleArn, now);
+    const live = await this.#live(record.roleArn);
     return roleRevocation(
       record.roleArn,
       current,
@@ -358,12 +414,13 @@ class RolePolicies {
   }
 
   /** Writes the role's policy until it reads back exactly what was written, holding every record. */
-  async write(roleArn: string, now: number): Promise<RoleRevocation> {
+  async write(roleArn: string): Promise<RoleRevocation> {
+    const now = this.#times.collect;
     let first: { current?: RevocationDocument; merged: MergedRevocations } | undefined;
     let written: string | undefined;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const current = await this.read(roleArn);
-      const merged = mergeRevocations(current, await this.#live(roleArn, now), now);
+      const merged = mergeRevocations(current, await this.#live(roleArn), now);
       // What was collected or consolidated shows in the first merge; later ones start from it.
       first ??= { ...(current === undefined ? {} : { current }), merged };
       const wanted = JSON.stringify(merged.document);
@@ -393,15 +450,61 @@ class RolePolicies {
   }
 }
 
-/** A role's policy that could not be written, though its revocation is recorded. */
-function unwritten(error: unknown, record: RevocationRecord, store: StoreSetting): unknown {
-  if (!(error instanceof SentinelError)) return error;
+/** Every role must be of the account of the credentials that write IAM. */
+async function refuseOtherAccounts(
+  deps: Deps,
+  ctx: Pick<ActingContext, "caller">,
+  credentials: AwsCredentials,
+  roleArns: readonly string[],
+): Promise<void> {
+  const call = { region: ctx.caller.settings.region, signal: ctx.caller.signal };
+  const writer = await verifiedIdentity(deps, credentials, call);
+  const others = roleArns.filter((arn) => ROLE_ARN.exec(arn)?.[1] !== writer.account);
+  if (others.length === 0) return;
+  throw new SentinelError(
+    "revocation_other_account",
+    `${others.join(", ")} ${
+      others.length === 1 ? "is" : "are"
+    } not in account ${writer.account} of the credentials that write IAM (${writer.arn}); IAM writes a role policy in the writer's own account, so nothing was recorded or written. Revoke with credentials of the role's account (--aws-profile), or name only this account's roles (--profiles, --role)`,
+  );
+}
+
+/** Why a stored revocation is not one Sentinel makes, or `undefined` when it is. */
+function unusableWhy(record: RevocationRecord, now: number): string | undefined {
+  const skew = MAX_CLOCK_SKEW_SECONDS * 1000;
+  const odd = record.patterns.find((pattern) => !isRevocationPattern(pattern));
+  if (odd !== undefined) {
+    return `its pattern ${JSON.stringify(odd.slice(0, 80))} is not one Sentinel makes`;
+  }
+  if (record.before > Math.min(record.createdAt, now) + skew) {
+    return "its cutoff is later than when it was made";
+  }
+  if (record.expiresAt !== revocationExpiry(record.before)) {
+    return "it does not expire 12 h after its cutoff";
+  }
+  return undefined;
+}
+
+/**
+ * The roles whose policy could not be written, though their revocations are recorded (the
+ * others were written, logged and announced).
+ */
+function unwritten(
+  failures: readonly { record: RevocationRecord; error: unknown }[],
+  store: StoreSetting,
+): unknown {
+  const [first] = failures;
+  if (!(first.error instanceof SentinelError)) return first.error;
+  const roles = failures.map((f) => f.record.roleArn).join(", ");
+  const others = failures.slice(1).map((f) => `${f.record.roleArn}: ${(f.error as Error).message}`);
   return new SentinelError(
-    error.code,
-    `${error.message}. The revocation (${record.id}) is recorded in ${
-      storeNamed(store)
-    } but ${record.roleArn} does not carry it yet: fix that and run the same \`sentinel revoke\` again (any revocation of that role writes every recorded one)`,
-    { details: error.details, cause: error },
+    first.error.code,
+    `${first.error.message}. The revocation is recorded in ${storeNamed(store)} but ${roles} ${
+      failures.length === 1 ? "does" : "do"
+    } not carry it yet: fix that and run the same \`sentinel revoke\` again (any revocation of a role writes every one recorded for it)${
+      others.length === 0 ? "" : `; also: ${others.join("; ")}`
+    }`,
+    { details: first.error.details, cause: first.error },
   );
 }
 
@@ -481,26 +584,26 @@ export async function revokeAutomatically(
       reason,
       failure: why,
     }, ctx).catch(() => {});
-    deps.warn(
+    deps.warn(displaySafe(
       `could not revoke ${plan.scope.user}'s sessions on ${
         plan.roleArns.join(", ")
-      } (${why}); they stay valid until they expire. Finish it with: ${
-        finishCommand(plan.scope)
+      } (${why}); those not written stay valid until they expire. Finish it with: ${
+        finishCommand(plan)
       } --aws-profile <a profile allowed iam:PutRolePolicy on the role>`,
-    );
+    ));
     return undefined;
   }
 }
 
-function finishCommand(scope: RevocationScope): string {
-  switch (scope.kind) {
-    case "event":
-      return `sentinel revoke --event ${scope.eventId}`;
-    case "request":
-      return `sentinel revoke --request ${scope.requestId}`;
-    default:
-      return `sentinel revoke --user ${JSON.stringify(scope.user)}`;
-  }
+/** The `sentinel revoke` that makes the same revocation, quoted for a shell. */
+function finishCommand(plan: RevocationPlan): string {
+  const { scope } = plan;
+  const words = scope.kind === "event"
+    ? ["--event", scope.eventId]
+    : scope.kind === "request"
+    ? ["--request", scope.requestId]
+    : ["--user", scope.user, ...plan.roleArns.flatMap((role) => ["--role", role])];
+  return commandLine(["sentinel", "revoke", ...words]);
 }
 
 /** The credentials Sentinel writes IAM with when it revokes by itself (see above). */

@@ -12,6 +12,7 @@ import { pluginEntry } from "../../test/support/fake_plugins.ts";
 import { SentinelError } from "../core/errors.ts";
 import { formatSourceIdentity } from "../core/issuance/source_identity.ts";
 import { parseRevocationDocument } from "../core/revocation/role_policy.ts";
+import { revocationExpiry, type RevocationRecord } from "../core/revocation/record.ts";
 import { actOnEvent, invokeBreakglass } from "./breakglass.ts";
 import { issueCredentials } from "./issuance/issue.ts";
 import { revoke } from "./revoke.ts";
@@ -220,4 +221,79 @@ Deno.test("a revoker whose clock runs behind the store's (AWS's) cuts off at the
   assertTrue(outcome.before >= storeNow, new Date(outcome.before).toISOString());
   const cutoff = written(world)!.Statement[0].Condition.DateLessThan["aws:TokenIssueTime"];
   assertEquals(Date.parse(cutoff), outcome.before);
+});
+
+Deno.test("a record planted in the store (a wildcard, a cutoff in the future) is reported and never written to IAM", async () => {
+  const world = team();
+  const now = world.clock.now();
+  const planted = (id: string, over: Partial<RevocationRecord>): RevocationRecord => ({
+    id,
+    roleArn: TEAM_ROLE,
+    patterns: ["sentinel=mallory=*"],
+    before: now,
+    by: "mallory",
+    scope: { kind: "user", user: "everyone" },
+    reason: "",
+    createdAt: now,
+    expiresAt: revocationExpiry(now),
+    ...over,
+  });
+  const far = now + 365 * 86_400_000;
+  await world.store().revocations.record(planted("00000000000000f1", { patterns: ["sentinel=*"] }));
+  await world.store().revocations.record(
+    planted("00000000000000f2", { before: far, createdAt: far, expiresAt: revocationExpiry(far) }),
+  );
+  const warnings: string[] = [];
+  await revoke(
+    world.deps((line) => warnings.push(line)),
+    { target: { kind: "user", user: "alice" }, reason: "", dryRun: false },
+    FakeTeam.as("bob"),
+  );
+  assertEquals(patterns(world), ["sentinel=alice=*"]);
+  assertIncludes(warnings.join(""), "00000000000000f1");
+  assertIncludes(warnings.join(""), "is not one Sentinel makes");
+  assertIncludes(warnings.join(""), "00000000000000f2");
+});
+
+Deno.test("a role of another account is refused before anything is recorded: IAM would write the writer's same-named role", async () => {
+  const world = team();
+  const other = "arn:aws:iam::999999999999:role/SentinelProd";
+  const error = await assertRejects(
+    () =>
+      revoke(
+        world.deps(),
+        { target: { kind: "user", user: "alice", roles: [other] }, reason: "", dryRun: false },
+        FakeTeam.as("bob"),
+      ),
+    SentinelError,
+  ) as SentinelError;
+  assertEquals([error.code, error.exitCode], ["revocation_other_account", 3]);
+  assertIncludes(error.message, "not in account 123456789012");
+  assertEquals(written(world), undefined);
+  assertEquals((await world.store().revocations.liveFor(other, world.clock.now())).items, []);
+});
+
+Deno.test("when one of two roles cannot be written, the other is written, logged and announced, and the error names the one left", async () => {
+  const world = team();
+  const missing = "arn:aws:iam::123456789012:role/Gone";
+  const error = await assertRejects(
+    () =>
+      revoke(
+        world.deps(),
+        {
+          target: { kind: "user", user: "alice", roles: [missing, TEAM_ROLE] },
+          reason: "",
+          dryRun: false,
+        },
+        FakeTeam.as("bob"),
+      ),
+    SentinelError,
+  ) as SentinelError;
+  assertIncludes(error.message, `but ${missing} does not carry it yet`);
+  assertEquals(patterns(world), ["sentinel=alice=*"], "the other role was written");
+  const logged = world.logRecords().filter((r) => r.type === "revocation");
+  assertEquals(logged.map((r) => r.role_arns), [[TEAM_ROLE]]);
+  assertEquals((await world.cache.readRevocations(world.clock.now()))?.map((r) => r.roleArn), [
+    TEAM_ROLE,
+  ]);
 });

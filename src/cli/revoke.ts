@@ -19,23 +19,24 @@ import { callerFlags, collect, withCallerFlags } from "./_flags.ts";
 import type { Answer, CommandContext } from "./context.ts";
 import { human, isoSeconds, storeJson } from "./render.ts";
 
+const LIMIT = ROLE_INLINE_POLICY_LIMIT.toLocaleString("en");
+
 const ABOUT = `
 A Sentinel session lives until it expires (up to 12 h). Revoking writes, on each protected role,
 the inline policy ${REVOCATION_POLICY_NAME}: it denies everything to sessions whose SourceIdentity
 names the person (--user: every session of theirs; --request: the requester's sessions of that
 request's role; --event: exactly the sessions of that break-glass event) and that were issued
-before now. Roles chained from those sessions keep the stamp and are cut off too. Their next
-session, issued after it, is decided by the policy as usual; nobody else is affected.
+before now. A role chained from those sessions keeps the stamp, and is cut off too where it is a
+protected role in scope. Their next session, issued after it, is decided by the policy as usual;
+others' sessions are not affected (but a name longer than the stamp keeps — about 37 characters —
+also matches longer names that start the same way).
 
 The roles: the request's or event's; for --user, those of --profiles and --role, else of every
-Sentinel profile on this host. The revocation is recorded in your store first (so racing revokers lose
-none), then each role's policy is written from every live revocation merged into what IAM holds;
-statements older than 12 h are dropped, and a document that would pass IAM's ${
-  ROLE_INLINE_POLICY_LIMIT.toLocaleString(
-    "en",
-  )
-} characters
-is consolidated into one statement (which denies more, never less). It is logged
+Sentinel profile on this host; all of your credentials' account (another account's is refused).
+The revocation is recorded in your store first (so revokers sharing that store and racing on a
+role lose none), then each role's policy is written from every live revocation merged into what
+IAM holds; statements older than 12 h are dropped, and a document that would pass IAM's ${LIMIT}
+characters is consolidated into one statement (which denies more, never less). It is logged
 (type revocation), announced to notifiers (credential_revoked), and cached sessions on this host
 that it covers are no longer handed out (the warm path and exec --server get new ones).
 

@@ -63,7 +63,11 @@ export async function serveBroker(
     sts: setup.sts.endpoint().display,
     store: setup.store,
   });
-  const sweeping = setInterval(() => void sweepAsBroker(deps, setup), SWEEP_INTERVAL_MS);
+  let sweep: Promise<void> | undefined;
+  // A sweep still running when the next is due is not doubled.
+  const sweeping = setInterval(() => {
+    sweep ??= sweepAsBroker(deps, setup).finally(() => sweep = undefined);
+  }, SWEEP_INTERVAL_MS);
   const end = () => {
     clearInterval(sweeping);
     void listening.shutdown();

@@ -101,8 +101,10 @@ this host's profiles that use the parameter: who it allowed and no longer does (
 needing approval) is listed, with the rule that allowed and the one that decides now. Their
 sessions already issued stay valid until they expire unless revoked: --revoke revokes them after
 the push (as \`sentinel revoke --user\` does, with your credentials and store); on a terminal you
-are asked; otherwise the command to run is printed. People a rule names by pattern (dev-*) are
-not listed, and are named as unchecked.`,
+are asked; otherwise the command to run is printed. The decisions are compared now (a rule for
+other hours is not seen). People a rule names by pattern (dev-*), or who match a rule that names no
+users, are not listed: they are named as unchecked. If the policy now in SSM cannot be read,
+--revoke refuses to push; without it the push goes on with a warning.`,
       exits: [
         [ExitCode.Ok, "pushed"],
         [ExitCode.InvalidConfig, "invalid policy"],
@@ -121,6 +123,7 @@ not listed, and are named as unchecked.`,
     const at = await adminSsmLocation(ctx.deps, name, access, "policy push");
     const pushed = await pushWithImpact(ctx.deps, at, text, file, options.secure ?? false, {
       decide: (impact) => decideRevocation(ctx, impact, options.revoke === true),
+      required: options.revoke === true,
       flags: { ...access, store: options.store },
     });
     return {
@@ -202,7 +205,7 @@ function pushText(pushed: PushOutcome): string {
     }
   }
   if (impact.unlisted.length > 0) {
-    text += human`not checked (rules name them by pattern): ${impact.unlisted.join(", ")}\n`;
+    text += human`not checked: ${impact.unlisted.join("; ")}\n`;
   }
   return text;
 }

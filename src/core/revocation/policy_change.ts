@@ -1,7 +1,7 @@
 /**
  * Who a policy change takes access from (issue 21, `policy push`): every person a rule of either
- * policy names (patterns cannot be listed, so they are reported apart), on every profile given,
- * evaluated now in every credential mode — someone the old policy allowed in a mode and the new
+ * policy names (patterns and rules without users cannot be listed, so they are reported apart), on
+ * every profile given, evaluated now (not at other times of day) in every credential mode — someone the old policy allowed in a mode and the new
  * one does not (it denies, or now requires approval) has sessions the new policy would not issue.
  * Pure.
  *
@@ -30,7 +30,10 @@ export interface LostAccess {
 /** Who loses access, and the user patterns that could not be listed. */
 export interface PolicyChangeImpact {
   lost: LostAccess[];
-  /** User patterns (`dev-*`) of the rules: people they match were not checked. */
+  /**
+   * Who could not be listed: user patterns (`dev-*`), and the people of rules that name no users
+   * — those people were not checked.
+   */
   unlisted: string[];
 }
 
@@ -41,9 +44,12 @@ export function accessLost(
   profiles: readonly DecidedProfile[],
   time: number,
 ): PolicyChangeImpact {
-  const named = [...old.rules, ...next.rules].flatMap((rule) => rule.conditions?.users ?? []);
+  const rules = [...old.rules, ...next.rules];
+  const named = rules.flatMap((rule) => rule.conditions?.users ?? []);
   const users = [...new Set(named.filter((name) => !isGlob(name)))].sort();
-  const unlisted = [...new Set(named.filter(isGlob))].sort();
+  const everyone = rules.filter((rule) => !rule.conditions?.users?.length)
+    .map((rule) => `everyone rule ${rule.name} matches (it names no users)`);
+  const unlisted = [...new Set([...named.filter(isGlob), ...everyone])].sort();
   const [before, after] = [compilePolicy(old), compilePolicy(next)];
   const lost: LostAccess[] = [];
   for (const { profile, roleArn } of profiles) {

@@ -80,12 +80,35 @@ export interface Revocation {
 /**
  * The SourceIdentity patterns of `user`'s sessions: every one (`sentinel=<user>=*`), or, with
  * `breakglass`, only those issued under break-glass (`sentinel=<user>=bg*`). The user is escaped
- * and cut exactly as the stamp is, so a long name still matches its own sessions.
+ * and cut exactly as the stamp is, so a long name still matches its own sessions — and a
+ * break-glass stamp, whose id is two characters longer, cuts a long name two characters sooner,
+ * so such a name gets a second pattern for those. (A cut name also matches the longer names that
+ * share its first characters: the stamp cannot tell them apart.)
  */
 export function revokedPatterns(user: string, options: { breakglass?: boolean } = {}): string[] {
-  const stamp = formatSourceIdentity(user, "0".repeat(16), { breakglass: options.breakglass });
-  const prefix = stamp.slice(0, stamp.lastIndexOf("=") + 1);
-  return [`${prefix}${options.breakglass ? "bg" : ""}*`];
+  const prefix = (breakglass: boolean) => {
+    const stamp = formatSourceIdentity(user, "0".repeat(16), { breakglass });
+    return stamp.slice(0, stamp.lastIndexOf("=") + 1);
+  };
+  const breakglass = `${prefix(true)}bg*`;
+  if (options.breakglass) return [breakglass];
+  const every = `${prefix(false)}*`;
+  return prefix(true) === prefix(false) ? [every] : [every, breakglass];
+}
+
+/**
+ * Whether `pattern` is one Sentinel makes: a person's sessions (`sentinel=<escaped user>=*`,
+ * `…=bg*`) or one event's (`sentinel=<escaped user>=bg<16 hex>`) — never a wildcard that could
+ * reach anyone else's (a record planted in the store cannot widen a revocation).
+ */
+export function isRevocationPattern(pattern: string): boolean {
+  return /^sentinel=[A-Za-z0-9_,.@+-]{1,64}=(?:\*|bg\*|bg[0-9a-f]{16})$/.test(pattern) &&
+    pattern.length <= 64 + 1;
+}
+
+/** A cutoff as IAM compares it (to the second): rounded up, so nothing issued before it escapes. */
+export function cutoffSecond(epochMs: number): number {
+  return Math.ceil(epochMs / 1000) * 1000;
 }
 
 /** The merged document, what it holds, and what merging did. */
@@ -112,12 +135,15 @@ export function mergeRevocation(
       now - STS_MAX_DURATION_SECONDS * 1000
   );
   for (const statement of live) {
-    const at = statement.Condition.DateLessThan["aws:TokenIssueTime"];
+    // Written by hand with other precision (no milliseconds, an offset): one form, one statement.
+    const at = new Date(
+      cutoffSecond(Date.parse(statement.Condition.DateLessThan["aws:TokenIssueTime"])),
+    ).toISOString();
     for (const pattern of statement.Condition.StringLike["aws:SourceIdentity"]) {
       add(cutoffs, at, pattern);
     }
   }
-  const before = new Date(Math.ceil(revocation.before / 1000) * 1000).toISOString();
+  const before = new Date(cutoffSecond(revocation.before)).toISOString();
   for (const pattern of revocation.patterns) add(cutoffs, before, pattern);
   const collected = (existing?.Statement.length ?? 0) - live.length;
   const document = documentOf(latestOnly(cutoffs));
@@ -285,6 +311,6 @@ export function revocationCovers(
   session: RevocableSession,
 ): boolean {
   return revocation.roleArn === session.roleArn &&
-    session.issuedAt < Math.ceil(revocation.before / 1000) * 1000 &&
+    session.issuedAt < cutoffSecond(revocation.before) &&
     revocation.patterns.some((pattern) => stringLike(session.sourceIdentity, pattern));
 }

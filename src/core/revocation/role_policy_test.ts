@@ -2,6 +2,7 @@ import { assertEquals, assertThrows, assertTrue } from "../../../test/assert.ts"
 import { SentinelError } from "../errors.ts";
 import { formatSourceIdentity } from "../issuance/source_identity.ts";
 import {
+  isRevocationPattern,
   mergeRevocation,
   mergeRevocations,
   parseRevocationDocument,
@@ -188,4 +189,34 @@ Deno.test("revocationCovers: same role, a pattern matches as IAM's StringLike do
   assertEquals(stringLike("a.b", "a?b"), true);
   assertEquals(stringLike("a.b", "a.c"), false);
   assertEquals(stringLike("x+41y", "x+41*"), true, "+ is literal");
+});
+
+Deno.test("a long name's break-glass stamps are cut two characters sooner: revoking the person covers them too; an event pattern or a wildcard is told apart", () => {
+  const long = "alice.longname.department@example-corp.com"; // 42 characters
+  const patterns = revokedPatterns(long);
+  assertEquals(patterns.length, 2);
+  const role = "arn:aws:iam::123456789012:role/SentinelProd";
+  const covers = (stamp: string) =>
+    revocationCovers({ roleArn: role, patterns, before: T0 + 1000 }, {
+      roleArn: role,
+      sourceIdentity: stamp,
+      issuedAt: T0,
+    });
+  assertTrue(covers(formatSourceIdentity(long, "0123456789abcdef")), "her ordinary session");
+  assertTrue(
+    covers(formatSourceIdentity(long, "0123456789abcdef", { breakglass: true })),
+    "her break-glass session",
+  );
+  assertEquals(revokedPatterns("alice"), ["sentinel=alice=*"], "a short name: one pattern");
+  for (
+    const pattern of [
+      ...patterns,
+      formatSourceIdentity("bob", "00000000000000aa", { breakglass: true }),
+    ]
+  ) {
+    assertTrue(isRevocationPattern(pattern), pattern);
+  }
+  for (const forged of ["*", "sentinel=*", "sentinel=a*=*", "sentinel=a=?", "sentinel==*", "x"]) {
+    assertEquals(isRevocationPattern(forged), false, forged);
+  }
 });
