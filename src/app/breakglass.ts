@@ -37,11 +37,7 @@ import type { BreakglassCover } from "../core/issuance/verdict.ts";
 import type { ListEventsCall } from "../core/broker/record_calls.ts";
 import { MAX_CLOCK_SKEW_SECONDS } from "../core/limits.ts";
 import { compilePolicy, roleGuard } from "../core/policy/evaluate.ts";
-import type {
-  BreakglassReasonCode,
-  BreakglassRule,
-  PolicyDocument,
-} from "../core/policy/schema.ts";
+import type { BreakglassReasonCode, PolicyDocument } from "../core/policy/schema.ts";
 import type { Principal } from "../core/identity.ts";
 import type { Deps } from "../ports/deps.ts";
 import type { NotifyReport } from "../ports/notifier.ts";
@@ -554,8 +550,13 @@ export async function actOnEvent(
     );
     if (!transition.ok) throw transition.error;
     if (!(await ctx.stores.breakglass.update(transition.next, current.version))) continue;
-    const rule = policies[0].document.breakglass?.find((r) => r.name === current.rule);
-    const revocation = await afterEventAction(deps, ctx, transition.next, action, actor, rule);
+    // The event is judged under each policy; any that asks for its sessions to be revoked is heard.
+    const revokeOnEnd = policies.some((policy) =>
+      policy.document.breakglass?.find((r) => r.name === current.rule)?.revoke_on_end === true
+    );
+    const revocation = await afterEventAction(deps, ctx, transition.next, action, actor, {
+      revokeOnEnd,
+    });
     return {
       event: transition.next,
       actor: actor.name,
@@ -576,7 +577,7 @@ async function afterEventAction(
   event: BreakglassEvent,
   action: EventAction,
   actor: Principal,
-  rule: BreakglassRule | undefined,
+  rule: { revokeOnEnd: boolean },
 ): Promise<RevokeOutcome | undefined> {
   const verb = action.kind === "close" ? "closed" : "reviewed";
   const now = deps.clock.now();
@@ -587,7 +588,7 @@ async function afterEventAction(
     actor_arn: actor.arn,
   });
   reportDelivery(deps, `the ${verb} notice`, report);
-  if (action.kind !== "close" || rule?.revoke_on_end !== true) return undefined;
+  if (action.kind !== "close" || !rule.revokeOnEnd) return undefined;
   const why = `break-glass event ${event.id} closed by ${actor.name}`;
   return await revokeAutomatically(deps, ctx, eventPlan(event), why);
 }
