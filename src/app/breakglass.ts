@@ -56,7 +56,7 @@ import { notifierOf, reportDelivery, takes } from "./notify.ts";
 import { type ProfileContext, profileContext, userUnder } from "./issuance/profile_context.ts";
 import { askingRoute, brokerRecords } from "./records_through_broker.ts";
 import { recordDecision } from "./record_decision.ts";
-import { eventPlan, revokeAutomatically, type RevokeOutcome } from "./revoke.ts";
+import { eventPlan, revokeAutomatically } from "./revoke.ts";
 import { warnDamaged } from "./stores.ts";
 import type { BrokerCaller } from "./approvals.ts";
 
@@ -502,6 +502,12 @@ export async function showEvent(
   return { event: await getEvent(ctx.stores, id, ctx.store), store: ctx.store };
 }
 
+/** The sessions a close revoked: those issued before `before` (epoch ms), on these roles. */
+export interface EventRevoked {
+  before: number;
+  roleArns: string[];
+}
+
 /** What to do to an event. */
 export type EventAction = { kind: "close"; reason: string } | { kind: "review"; notes: string };
 
@@ -512,7 +518,7 @@ export async function actOnEvent(
   action: EventAction,
   flags: CallerFlags,
 ): Promise<
-  { event: BreakglassEvent; actor: string; store: StoreSetting; revocation?: RevokeOutcome }
+  { event: BreakglassEvent; actor: string; store: StoreSetting; revoked?: EventRevoked }
 > {
   const broker = await brokerRecords(deps, flags);
   if (broker !== undefined) return await broker.actOnEvent(id, action);
@@ -554,15 +560,11 @@ export async function actOnEvent(
     const revokeOnEnd = policies.some((policy) =>
       policy.document.breakglass?.find((r) => r.name === current.rule)?.revoke_on_end === true
     );
-    const revocation = await afterEventAction(deps, ctx, transition.next, action, actor, {
+    const revoked = await afterEventAction(deps, ctx, transition.next, action, actor, {
       revokeOnEnd,
     });
-    return {
-      event: transition.next,
-      actor: actor.name,
-      store: ctx.store,
-      ...(revocation === undefined ? {} : { revocation }),
-    };
+    const done = { event: transition.next, actor: actor.name, store: ctx.store };
+    return revoked === undefined ? done : { ...done, revoked };
   }
   throw new SentinelError("conflict", `event ${id} kept changing; try again`);
 }
@@ -577,8 +579,8 @@ async function afterEventAction(
   event: BreakglassEvent,
   action: EventAction,
   actor: Principal,
-  rule: { revokeOnEnd: boolean },
-): Promise<RevokeOutcome | undefined> {
+  asked: { revokeOnEnd: boolean },
+): Promise<EventRevoked | undefined> {
   const verb = action.kind === "close" ? "closed" : "reviewed";
   const now = deps.clock.now();
   await recordDecision(deps, eventRecord(event, verb, actor, now), ctx);
@@ -588,9 +590,11 @@ async function afterEventAction(
     actor_arn: actor.arn,
   });
   reportDelivery(deps, `the ${verb} notice`, report);
-  if (action.kind !== "close" || !rule.revokeOnEnd) return undefined;
+  if (action.kind !== "close" || !asked.revokeOnEnd) return undefined;
   const why = `break-glass event ${event.id} closed by ${actor.name}`;
-  return await revokeAutomatically(deps, ctx, eventPlan(event), why);
+  const revocation = await revokeAutomatically(deps, ctx, eventPlan(event), why);
+  return revocation &&
+    { before: revocation.before, roleArns: revocation.roles.map((r) => r.roleArn) };
 }
 
 /** What an issuance learns of the user's break-glass events. */

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { isRoleArn } from "../core/trust_policy.ts";
 import {
   BROKER_PATHS,
   type CreatedAnswer,
@@ -337,10 +338,14 @@ export class BrokerRecords {
       action: action.kind,
       text: action.kind === "close" ? action.reason : action.notes,
     });
+    const revoked = answer.revoked;
+    const told = isObject(revoked) && Number.isSafeInteger(revoked.before) &&
+      Array.isArray(revoked.role_arns) && revoked.role_arns.every(isRoleArn);
     return {
       event: this.#event(answer.record, id),
       actor: String(answer.actor),
       store: this.#store(answer),
+      ...(told ? { revoked: { before: revoked.before, roleArns: revoked.role_arns } } : {}),
     };
   }
 }

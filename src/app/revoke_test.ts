@@ -152,7 +152,7 @@ Deno.test("break-glass close under revoke_on_end revokes that event's sessions, 
     { kind: "close", reason: "fixed" },
     FakeTeam.as("alice"),
   );
-  assertEquals(closed.revocation?.scope, { kind: "event", user: "alice", eventId: id });
+  assertEquals(closed.revoked?.roleArns, [TEAM_ROLE]);
   assertEquals(patterns(world), [formatSourceIdentity("alice", id, { breakglass: true })]);
   assertEquals(
     world.logRecords().filter((r) => r.type === "revocation").map((r) => r.actor),
@@ -172,7 +172,7 @@ Deno.test("break-glass close under revoke_on_end revokes that event's sessions, 
     { kind: "close", reason: "fixed" },
     FakeTeam.as("alice"),
   );
-  assertEquals([done.event.closedAt !== undefined, done.revocation], [true, undefined]);
+  assertEquals([done.event.closedAt !== undefined, done.revoked], [true, undefined]);
   assertIncludes(warnings.join(""), `sentinel revoke --event ${second.event.id}`);
   assertEquals(
     world.logRecords().filter((r) => r.type === "revocation").map((r) => r.action),

@@ -243,7 +243,7 @@ function closeCommand(ctx: CommandContext, name: string) {
       throw new SentinelError("usage", "say why: --reason <text>");
     }
     const done = await actOnEvent(ctx.deps, id, { kind: "close", reason }, callerFlags(options));
-    const revoked = done.revocation;
+    const revoked = done.revoked;
     return {
       json: {
         ...eventAnswerJson(done.event, done.store),
@@ -253,9 +253,7 @@ function closeCommand(ctx: CommandContext, name: string) {
         human`break-glass ${id} closed by ${done.actor}; no new sessions are issued under it${
           revoked === undefined
             ? ""
-            : `, and those issued under it were revoked on ${
-              revoked.roles.map((r) => r.roleArn).join(", ")
-            }`
+            : `, and those issued under it were revoked on ${revoked.roleArns.join(", ")}`
         } (store: ${storeNamed(done.store)})\n`,
     };
   }));

@@ -366,6 +366,13 @@ class BrokerActing {
       call.id,
       () => actOnEvent(this.#deps, call.id, action, flags),
     );
-    return { store: this.#store, record: shown(done.event), actor: done.actor };
+    return {
+      store: this.#store,
+      record: shown(done.event),
+      actor: done.actor,
+      ...(done.revoked === undefined
+        ? {}
+        : { revoked: { before: done.revoked.before, role_arns: done.revoked.roleArns } }),
+    };
   }
 }

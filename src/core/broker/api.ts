@@ -179,6 +179,8 @@ export interface RecordAnswer extends StoreAnswer {
   /** Who acted, as the policy names them (absent for show). */
   actor?: string;
   report?: ReportAnswer;
+  /** A close under `revoke_on_end`: the sessions issued before `before` (epoch ms) revoked. */
+  revoked?: { before: number; role_arns: string[] };
 }
 
 /** A page of records, newest first. */
