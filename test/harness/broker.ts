@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { REVOKER_ACTIONS } from "../../src/core/revocation/role_policy.ts";
 import { storeIamPolicy, storeInitIamPolicy } from "../../src/core/store/template.ts";
 import { type AccessKey, type AwsHome, createAwsHome, credentialProcess } from "./aws_home.ts";
 import { baseEnv } from "./run.ts";
@@ -231,10 +232,12 @@ function brokerUser(store: "sqlite" | "dynamodb") {
     ? [...storeInitIamPolicy(TABLE_ARN).Statement, ...storeIamPolicy(TABLE_ARN).Statement]
       .map(({ Action }) => ({ Action, Resource: "*" })).concat([motoTransactions])
     : [];
+  // What `enforce broker-iam` grants on the protected roles: assume them, write their revocations.
+  const revocations = { Action: [...REVOKER_ACTIONS], Resource: PROD_ROLE };
   return {
     actions: ["sts:AssumeRole", "sts:SetSourceIdentity"],
     resource: PROD_ROLE,
-    statements: table,
+    statements: [...table, revocations],
   };
 }
 
