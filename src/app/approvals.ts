@@ -68,7 +68,8 @@ import { openStore, warnDamaged } from "./stores.ts";
 import { askingRoute, brokerRecords } from "./records_through_broker.ts";
 import { recordDecision } from "./record_decision.ts";
 import { notifierOf, reportDelivery, routerOf } from "./notify.ts";
-import { requestPlan, revokeAutomatically } from "./revoke.ts";
+import { repairRevocations, requestPlan, revokeAutomatically } from "./revoke.ts";
+import { servedProfiles } from "./broker/served_profile.ts";
 import { cutoffSecond } from "../core/revocation/role_policy.ts";
 
 /** What `sentinel request` asks for. */
@@ -523,16 +524,17 @@ export async function listRequests(
 }
 
 /**
- * Expires every pending request whose time is up, and revokes the sessions of approved requests
- * whose window has ended when their rule says `revoke_on_end` (once per request: the store's
- * revocation record says it was done); returns how many of each.
+ * Expires every pending request whose time is up, revokes the sessions of approved requests whose
+ * window has ended when their rule says `revoke_on_end` (once per request: the store's revocation
+ * record says it was done), and writes again the revocations IAM lacks on this host's protected
+ * roles; returns how many requests of each, and the roles repaired.
  */
 export async function sweepRequests(
   deps: Deps,
   flags: CallerFlags,
-): Promise<{ expired: number; revoked: number; store: StoreSetting }> {
+): Promise<{ expired: number; revoked: number; repaired: string[]; store: StoreSetting }> {
   const broker = await brokerRecords(deps, flags);
-  if (broker !== undefined) return { revoked: 0, ...await broker.sweep() };
+  if (broker !== undefined) return { revoked: 0, repaired: [], ...await broker.sweep() };
   const ctx = await actingContext(deps, flags);
   const now = deps.clock.now();
   let expired = 0;
@@ -551,7 +553,9 @@ export async function sweepRequests(
       deps.warn(`request ${request.id}: its ended window was not revoked (${error.message})`);
     }
   }
-  return { expired, revoked, store: ctx.store };
+  // Revocations recorded but missing from IAM (a refused or late write) are written again.
+  const repaired = await repairRevocations(deps, ctx, (await servedProfiles(deps)).roles);
+  return { expired, revoked, repaired, store: ctx.store };
 }
 
 async function* everyRequest(ctx: ActingContext, status: RequestStatus) {

@@ -19,9 +19,10 @@ import type { ApprovalRequest } from "../core/approval/request.ts";
 import type { BreakglassEvent } from "../core/breakglass/event.ts";
 import { SentinelError } from "../core/errors.ts";
 import { MAX_CLOCK_SKEW_SECONDS } from "../core/limits.ts";
+import { isFileStore } from "../core/store/kinds.ts";
 import { displaySafe } from "../core/text/display.ts";
 import { commandLine } from "../core/text/advice.ts";
-import { formatSourceIdentity } from "../core/issuance/source_identity.ts";
+import { formatSourceIdentity, parseSourceIdentity } from "../core/issuance/source_identity.ts";
 import {
   revocationExpiry,
   revocationJson,
@@ -100,8 +101,13 @@ export interface RevokeOutcome {
   byArn?: string;
   reason: string;
   roles: RoleRevocation[];
-  /** The store records (one per role); none in a dry run. */
+  /** The store records (one per role); planned, not stored, in a dry run. */
   records: RevocationRecord[];
+  /**
+   * The person's name is longer than a stamp keeps: every name that starts with this (the part
+   * kept) is cut off too — a stamp cannot tell them apart.
+   */
+  sharedPrefix?: string;
   store: StoreSetting;
 }
 
@@ -155,6 +161,10 @@ export async function planRevocation(
   target: RevokeTarget,
   store: StoreSetting,
 ): Promise<RevocationPlan> {
+  // An id of another shape names nothing; the store is not asked (DynamoDB refuses long keys).
+  if (target.kind !== "user" && !/^[0-9a-f]{16,64}$/.test(target.id)) {
+    throw notStored(target.kind === "request" ? "request" : "break-glass event", target.id, store);
+  }
   if (target.kind === "request") {
     const request = await stores.approvals.get(target.id);
     if (request === undefined) throw notStored("request", target.id, store);
@@ -226,20 +236,17 @@ export async function applyRevocation(
   plan: RevocationPlan,
   author: RevocationAuthor,
 ): Promise<RevokeOutcome> {
-  const [local, store] = [deps.clock.now(), await ctx.stores.clock()];
-  // IAM compares a session's issue time, stamped by AWS, with the cutoff: a revoker whose clock
-  // runs behind would spare the sessions of its lag, so the later clock makes the cutoff. What
-  // has expired is judged by the earlier one, so a clock ahead drops nothing still needed.
-  const times: RevocationTimes = {
-    cutoff: Math.max(local, store),
-    collect: Math.min(local, store),
-  };
+  const times = await revocationTimes(deps, ctx);
   const records = plannedRecords(deps, plan, author, times.cutoff);
   const writer = new RolePolicies(deps, await iamPort(deps), ctx, author.iam, times);
+  const stamp = parseSourceIdentity(formatSourceIdentity(plan.scope.user, "0".repeat(16), {
+    breakglass: true,
+  }));
   const outcome: RevokeOutcome = {
     dryRun: author.dryRun,
     scope: plan.scope,
     patterns: plan.patterns,
+    ...(stamp?.truncated ? { sharedPrefix: stamp.user } : {}),
     before: records[0]?.before ?? times.cutoff,
     by: author.by,
     ...(author.byArn === undefined ? {} : { byArn: author.byArn }),
@@ -269,8 +276,14 @@ export async function applyRevocation(
     records: records.filter((r) => !failures.some((f) => f.record === r)),
   };
   if (written.records.length > 0) await announce(deps, ctx, written, times.cutoff);
-  if (failures.length > 0) throw unwritten(failures, ctx.store);
-  return outcome;
+  if (failures.length === 0) return outcome;
+  const error = unwritten(failures, ctx.store);
+  await logFailure(deps, ctx, { ...plan, roleArns: failures.map((f) => f.record.roleArn) }, {
+    reason: author.reason,
+    by: author.by,
+    why: (error as Error)?.message ?? String(error),
+  });
+  throw error;
 }
 
 /** The instants a revocation is made with (epoch ms). */
@@ -279,6 +292,34 @@ interface RevocationTimes {
   cutoff: number;
   /** The earlier one: what has expired by it may be dropped. */
   collect: number;
+}
+
+/**
+ * IAM compares a session's issue time, stamped by AWS, with the cutoff: a revoker whose clock runs
+ * behind would spare the sessions of its lag, so the later of this machine's clock and the store's
+ * makes the cutoff — DynamoDB's is AWS's, told to the second, so its upper bound is taken. A clock
+ * far ahead of AWS's is not believed (it would deny sessions not yet issued): AWS's is used.
+ * What has expired is judged by the earlier clock, so a clock ahead drops nothing still needed.
+ */
+async function revocationTimes(
+  deps: Deps,
+  ctx: Pick<ActingContext, "stores" | "store">,
+): Promise<RevocationTimes> {
+  const local = deps.clock.now();
+  const store = await ctx.stores.clock();
+  if (isFileStore(ctx.store)) {
+    return { cutoff: Math.max(local, store), collect: Math.min(local, store) };
+  }
+  const aws = store + 999;
+  const believed = local <= aws + MAX_CLOCK_SKEW_SECONDS * 1000;
+  if (!believed) {
+    deps.warn(
+      `this machine's clock (${new Date(local).toISOString()}) is ahead of AWS's (${
+        new Date(store).toISOString()
+      }); the revocation cuts off at AWS's time. Fix the clock (NTP, \`timedatectl\`)`,
+    );
+  }
+  return { cutoff: believed ? Math.max(local, aws) : aws, collect: Math.min(local, store) };
 }
 
 /** One record per role of `plan`, cut off at `now` (or the plan's earlier instant). */
@@ -504,7 +545,7 @@ function unwritten(
     } not carry it yet: fix that and run the same \`sentinel revoke\` again (any revocation of a role writes every one recorded for it)${
       others.length === 0 ? "" : `; also: ${others.join("; ")}`
     }`,
-    { details: first.error.details, cause: first.error },
+    { details: [...first.error.details, LOGGED], cause: first.error },
   );
 }
 
@@ -574,16 +615,10 @@ export async function revokeAutomatically(
     });
   } catch (error) {
     const why = (error as Error)?.message ?? String(error);
-    await recordDecision(deps, {
-      type: "revocation",
-      action: "failed",
-      time: new Date(deps.clock.now()).toISOString(),
-      actor: SENTINEL_ACTOR,
-      ...scopeJson(plan.scope),
-      role_arns: plan.roleArns,
-      reason,
-      failure: why,
-    }, ctx).catch(() => {});
+    // A write that failed after recording was logged already, by applyRevocation.
+    if (!(error instanceof SentinelError && error.details.includes(LOGGED))) {
+      await logFailure(deps, ctx, plan, { reason, by: SENTINEL_ACTOR, why });
+    }
     deps.warn(displaySafe(
       `could not revoke ${plan.scope.user}'s sessions on ${
         plan.roleArns.join(", ")
@@ -593,6 +628,28 @@ export async function revokeAutomatically(
     ));
     return undefined;
   }
+}
+
+/** Marks an error whose revocation failure is in the decision log already. */
+const LOGGED = "the failure is in the decision log (type revocation, action failed)";
+
+/** The decision-log record of a revocation that is not (wholly) in force. */
+async function logFailure(
+  deps: Deps,
+  ctx: Pick<ActingContext, "logFile" | "plugins">,
+  plan: RevocationPlan,
+  what: { reason: string; by: string; why: string },
+): Promise<void> {
+  await recordDecision(deps, {
+    type: "revocation",
+    action: "failed",
+    time: new Date(deps.clock.now()).toISOString(),
+    actor: what.by,
+    ...scopeJson(plan.scope),
+    role_arns: plan.roleArns,
+    reason: what.reason,
+    failure: what.why,
+  }, ctx).catch((error) => deps.warn(`the failure could not be logged: ${error?.message}`));
 }
 
 /** The `sentinel revoke` that makes the same revocation, quoted for a shell. */
@@ -613,4 +670,35 @@ async function revokerCredentials(deps: Deps, ctx: ActingContext): Promise<AwsCr
   deps.debug(`revoking with the profile ${profile.value} (revoker_profile, ${profile.from})`);
   const settings = await callerSettings(deps, { profile: profile.value });
   return (await (await deps.baseCredentials()).get(settings.base, ctx.caller.signal)).credentials;
+}
+
+/**
+ * Writes each role's policy from its live records where IAM does not hold them all: a revocation
+ * recorded but not written (IAM refused, its revoker gave up), or erased by a write that landed
+ * late. Roles with no live record are not read; roles of another account than the writer's are
+ * skipped (IAM would write the writer's same-named role). Returns the roles rewritten; a role that
+ * fails is reported and tried again next time.
+ */
+export async function repairRevocations(
+  deps: Deps,
+  ctx: ActingContext,
+  roleArns: readonly string[],
+): Promise<string[]> {
+  const credentials = await revokerCredentials(deps, ctx);
+  const times = await revocationTimes(deps, ctx);
+  const writer = new RolePolicies(deps, await iamPort(deps), ctx, credentials, times);
+  const call = { region: ctx.caller.settings.region, signal: ctx.caller.signal };
+  const account = (await verifiedIdentity(deps, credentials, call)).account;
+  const rewritten: string[] = [];
+  for (const roleArn of roleArns) {
+    if (ROLE_ARN.exec(roleArn)?.[1] !== account) continue;
+    try {
+      const { items } = await ctx.stores.revocations.liveFor(roleArn, times.collect);
+      if (items.length > 0 && (await writer.write(roleArn)).writes > 0) rewritten.push(roleArn);
+    } catch (error) {
+      if (!(error instanceof SentinelError)) throw error;
+      deps.warn(`the revocations of ${roleArn} could not be checked: ${error.message}`);
+    }
+  }
+  return rewritten;
 }

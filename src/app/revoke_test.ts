@@ -273,7 +273,7 @@ Deno.test("a role of another account is refused before anything is recorded: IAM
   assertEquals((await world.store().revocations.liveFor(other, world.clock.now())).items, []);
 });
 
-Deno.test("when one of two roles cannot be written, the other is written, logged and announced, and the error names the one left", async () => {
+Deno.test("when one of two roles cannot be written, the other is written, logged and announced, and the error names the one left (logged as failed)", async () => {
   const world = team();
   const missing = "arn:aws:iam::123456789012:role/Gone";
   const error = await assertRejects(
@@ -292,7 +292,10 @@ Deno.test("when one of two roles cannot be written, the other is written, logged
   assertIncludes(error.message, `but ${missing} does not carry it yet`);
   assertEquals(patterns(world), ["sentinel=alice=*"], "the other role was written");
   const logged = world.logRecords().filter((r) => r.type === "revocation");
-  assertEquals(logged.map((r) => r.role_arns), [[TEAM_ROLE]]);
+  assertEquals(logged.map((r) => [r.action, r.role_arns]), [
+    ["revoked", [TEAM_ROLE]],
+    ["failed", [missing]],
+  ]);
   assertEquals((await world.cache.readRevocations(world.clock.now()))?.map((r) => r.roleArn), [
     TEAM_ROLE,
   ]);

@@ -65,7 +65,9 @@ An approved request whose window has ended, under an approvals: rule with revoke
 its requester's sessions of that role issued before the window's end revoked (once; see
 \`sentinel revoke --help\`). In local mode nothing runs when a window ends: run this from a timer
 (cron, systemd) with credentials that may write the roles' revocation policies, or set
-revoker_profile. A broker sweeps by itself every minute.`,
+revoker_profile. A broker sweeps by itself every minute. Each sweep also writes again, on this host's
+protected roles, the revocations recorded in the store that IAM does not hold (a write IAM
+refused, or one erased by a write that landed late).`,
       exits: [[ExitCode.Ok, "swept (also when nothing was due)"], ...CONFIG_EXITS],
       examples: [
         "sentinel requests sweep --store dynamodb:sentinel-state",
@@ -73,13 +75,16 @@ revoker_profile. A broker sweeps by itself every minute.`,
       ],
     },
   ).action(ctx.action(async (options): Promise<Answer> => {
-    const { expired, revoked, store } = await sweepRequests(ctx.deps, callerFlags(options));
+    const { expired, revoked, repaired, store } = await sweepRequests(
+      ctx.deps,
+      callerFlags(options),
+    );
     return {
-      json: { expired, revoked, ...storeJson(store) },
+      json: { expired, revoked, repaired, ...storeJson(store) },
       text: () =>
         human`${expired} request(s) expired, ${revoked} ended window(s) revoked, in the store ${
           storeNamed(store)
-        }\n`,
+        }\n` + repaired.map((role) => human`revocations written again on ${role}\n`).join(""),
     };
   }));
 }

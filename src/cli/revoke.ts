@@ -110,11 +110,24 @@ function targetOf(
   }
   if (options.request !== undefined) return { kind: "request", id: options.request };
   if (options.event !== undefined) return { kind: "event", id: options.event };
+
   const user = options.user!;
   if (user.trim() === "" || /\p{Cc}/u.test(user) || user.length > 256) {
     throw new SentinelError("usage", "--user must be a name of 1 to 256 characters, no controls");
   }
+  if (/[*?]/.test(user)) {
+    throw new SentinelError(
+      "usage",
+      "--user names one person as the policy names them; * and ? are not patterns here (no identity's name holds them): revoke each person",
+    );
+  }
   const profiles = options.profiles?.split(",").map((p) => p.trim()).filter((p) => p !== "");
+  if (profiles?.length === 0) {
+    throw new SentinelError(
+      "usage",
+      "--profiles names no profile; name them (comma-separated), or leave the flag out for every Sentinel profile here",
+    );
+  }
   return {
     kind: "user",
     user,
@@ -132,6 +145,8 @@ function revokeAnswer(outcome: RevokeOutcome): Answer {
         records: outcome.records,
         ...(outcome.byArn === undefined ? {} : { actorArn: outcome.byArn }),
       }),
+      ...(outcome.dryRun ? { revocation_ids: [] } : {}),
+      shared_prefix: outcome.sharedPrefix ?? null,
       source_identity_patterns: outcome.patterns,
       issued_before: new Date(outcome.before).toISOString(),
       roles: outcome.roles.map((role) => ({
@@ -169,6 +184,11 @@ function revokeText(outcome: RevokeOutcome): string {
         storeNamed(outcome.store)
       })`,
   ];
+  if (outcome.sharedPrefix !== undefined) {
+    lines.push(
+      human`  a stamp keeps only the start of this name: every name starting with "${outcome.sharedPrefix}" is cut off too`,
+    );
+  }
   for (const role of outcome.roles) {
     const size = `${role.size} of ${ROLE_INLINE_POLICY_LIMIT} characters`;
     const done = outcome.dryRun

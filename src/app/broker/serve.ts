@@ -85,9 +85,13 @@ export async function serveBroker(
 export async function sweepAsBroker(deps: Deps, setup: BrokerSetup): Promise<void> {
   try {
     const acting = await brokerActing(deps, setup, setup.identity);
-    const { expired, revoked } = await sweepRequests(deps, { acting });
-    if (expired + revoked > 0) {
-      setup.report(`sweep: ${expired} request(s) expired, ${revoked} ended window(s) revoked`);
+    const { expired, revoked, repaired } = await sweepRequests(deps, { acting });
+    if (expired + revoked + repaired.length > 0) {
+      setup.report(
+        `sweep: ${expired} request(s) expired, ${revoked} ended window(s) revoked, revocations written again on ${
+          repaired.join(", ") || "no role"
+        }`,
+      );
     }
   } catch (error) {
     setup.report(`sweep failed (tried again in a minute): ${(error as Error)?.message ?? error}`);

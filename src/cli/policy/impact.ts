@@ -10,12 +10,18 @@ import { parseSince } from "../../core/audit/log_query.ts";
 import { ExitCode, SentinelError } from "../../core/errors.ts";
 import type { Flip } from "../../core/policy/impact.ts";
 import { declare } from "../_command.ts";
-import { awsAccess, awsProfileOption, misplacedProfileOption, regionOption } from "../_flags.ts";
+import {
+  awsAccess,
+  awsProfileOption,
+  misplacedProfileOption,
+  policyOption,
+  regionOption,
+} from "../_flags.ts";
 import type { Answer, CommandContext } from "../context.ts";
 import { human, isoSeconds } from "../render.ts";
 
 const ABOUT = `
-Reads the decision log (the configured one, or the files of --log: a log and its rotated copies,
+--policy is the new policy. Reads the decision log (the configured one, or the files of --log: a log and its rotated copies,
 oldest first) and decides every recorded decision again under the new policy, with the inputs
 recorded then: user, profile, role, time and mode. Reported: how many decisions flip (allow to
 deny, deny to allow, to or from require_approval) or are now made by another rule, grouped by
@@ -30,7 +36,7 @@ export function policyImpactCommand(ctx: CommandContext) {
   return declare(
     new Command("impact")
       .description("Replay the decision log under a new policy: what would flip, for whom")
-      .requiredOption("--policy <source>", "the new policy: a file or ssm:<parameter>")
+      .addOption(policyOption().makeOptionMandatory())
       .option(
         "--log <files...>",
         "decision logs to replay, oldest first (default: the configured log)",

@@ -224,8 +224,14 @@ export function parseRevocationDocument(
     const condition = (statement as Partial<RevocationStatement>)?.Condition;
     const patterns = condition?.StringLike?.["aws:SourceIdentity"];
     const at = condition?.DateLessThan?.["aws:TokenIssueTime"];
+    const { Effect, Action, Resource, Sid } = statement as RevocationStatement;
+    const keys = (value: unknown) => Object.keys(value ?? {}).sort().join(",");
     if (
-      (statement as RevocationStatement).Effect !== "Deny" || !Array.isArray(patterns) ||
+      Effect !== "Deny" || Action !== "*" || Resource !== "*" ||
+      typeof Sid !== "string" || !Sid.startsWith("SentinelRevokedBefore") ||
+      keys(condition) !== "DateLessThan,StringLike" ||
+      keys(condition?.StringLike) !== "aws:SourceIdentity" ||
+      keys(condition?.DateLessThan) !== "aws:TokenIssueTime" || !Array.isArray(patterns) ||
       !patterns.every((p) => typeof p === "string") || typeof at !== "string" ||
       Number.isNaN(Date.parse(at))
     ) {
