@@ -67,7 +67,10 @@ export function revokeCommand(ctx: CommandContext) {
       exits: [
         [ExitCode.Ok, "revoked (or, with --dry-run, printed)"],
         [ExitCode.Usage, "usage, or no such request or event"],
-        [ExitCode.InvalidConfig, "a role's policy is not Sentinel's, or would not fit"],
+        [
+          ExitCode.InvalidConfig,
+          "a role's policy is not Sentinel's, would not fit, or is of another account",
+        ],
         [ExitCode.AwsFailure, "AWS failure (IAM refused, unreachable)"],
         [ExitCode.Conflict, "a role's policy kept changing; the revocation is recorded: run again"],
       ],
