@@ -14,13 +14,16 @@ import {
   assertUsageError,
   decide,
   DEV_ROLE,
+  FOREIGN,
   lookalike,
   MIN,
   patternsOf,
   putRolePolicy,
+  revocationLog,
   rolePolicy,
   rolePolicyText,
   stamp,
+  storedRevocations,
   team,
 } from "../harness/revocation_attacks.ts";
 
@@ -274,6 +277,21 @@ Deno.test("--request and --event with a 10 KB id on DynamoDB as AWS enforces its
 // ---------------------------------------------------------------------------------------------
 
 /** A revocation statement with Sentinel's conditions, and whatever `overrides` change. */
+for (const [what, document] of FOREIGN) {
+  Deno.test(`a foreign SentinelRevocations (${what}) on the role: refused (exit 3) before anything is recorded, the policy untouched`, async () => {
+    await using t = await team();
+    await putRolePolicy(t, "SentinelDev", document);
+    const before = await rolePolicyText(t, "SentinelDev");
+    const run = await t.as("bob", ["revoke", "--user", "alice", "--profiles", "dev"]);
+    assertEquals(run.code, 3, run.stderr);
+    assertIncludes(run.stderr, `${DEV_ROLE} is not one Sentinel wrote`);
+    assertTrue(!/\n\s+at /.test(run.stderr), run.stderr);
+    assertEquals(await rolePolicyText(t, "SentinelDev"), before, "the foreign policy changed");
+    assertEquals(await storedRevocations(t, DEV_ROLE), [], "recorded");
+    assertEquals(await revocationLog(t), []);
+  });
+}
+
 Deno.test("a SentinelRevocations that only looks like Sentinel's (a Deny of some actions, or with a condition more) is not rewritten into a Deny of everything", async () => {
   await using t = await team();
   const cases: [string, unknown][] = [
