@@ -42,6 +42,23 @@ const START_TIMEOUT_MS = 30_000;
 export async function startMoto(
   options: { unauthenticatedActions?: number } = {},
 ): Promise<MotoServer> {
+  // The free port is picked before moto binds it: another process may take it first (moto then
+  // exits at once), so a start that dies before answering is tried again on another port.
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await startMotoOnce(options);
+    } catch (error) {
+      if (!(error instanceof MotoExited) || attempt === 3) throw error;
+    }
+  }
+}
+
+/** moto_server ended before it answered (its port taken, say). */
+class MotoExited extends Error {}
+
+async function startMotoOnce(
+  options: { unauthenticatedActions?: number },
+): Promise<MotoServer> {
   const port = freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const recordings = await Deno.makeTempFile({ prefix: "moto-recording-" });
@@ -60,6 +77,8 @@ export async function startMoto(
     stderr: "piped",
   }).spawn();
   const stderr = collect(child.stderr);
+  let exited = false;
+  child.status.then(() => exited = true);
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     try {
@@ -67,6 +86,10 @@ export async function startMoto(
       await response.body?.cancel();
       if (response.ok) break;
     } catch { /* not listening yet */ }
+    if (exited) {
+      await Deno.remove(recordings).catch(() => {});
+      throw new MotoExited(`moto_server ended before it answered on ${endpoint}:\n${await stderr}`);
+    }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       await child.status;
