@@ -12,6 +12,7 @@
  */
 import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
 import { decideUnderRevocation } from "./support/revocation_simulation.ts";
+import { patternsOf, rolePolicy } from "./harness/revocation_attacks.ts";
 import { aws, credentialProcess } from "./harness/aws_home.ts";
 import { createRole, MOTO_ACCOUNT } from "./harness/moto_iam.ts";
 import { startTeam, type Team, TEAM_ROLE } from "./harness/team.ts";
@@ -65,36 +66,6 @@ async function team(): Promise<Team> {
   assertEquals(init.code, 0, init.stderr);
   return t;
 }
-
-interface Statement {
-  Condition: {
-    StringLike: { "aws:SourceIdentity": string[] };
-    DateLessThan: Record<string, string>;
-  };
-}
-
-/** The role's SentinelRevocations as IAM holds it (read with the AWS CLI), or undefined. */
-async function rolePolicy(
-  t: Team,
-  roleName: string,
-): Promise<{ Statement: Statement[] } | undefined> {
-  const got = await aws([
-    "iam",
-    "get-role-policy",
-    "--role-name",
-    roleName,
-    "--policy-name",
-    "SentinelRevocations",
-    "--query",
-    "PolicyDocument",
-  ], { ...t.home.env, ...t.moto.clientEnv() });
-  if (got.code !== 0 && got.stderr.includes("NoSuchEntity")) return undefined;
-  assertEquals(got.code, 0, got.stderr);
-  return JSON.parse(got.stdout);
-}
-
-const patternsOf = (document: { Statement: Statement[] } | undefined) =>
-  (document?.Statement ?? []).flatMap((s) => s.Condition.StringLike["aws:SourceIdentity"]).sort();
 
 /** What IAM decides for a session of `roleName` stamped `stamp`, issued at `issued`. */
 const decide = (document: unknown, roleName: string, stamp: string, issued: number) =>
