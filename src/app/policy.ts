@@ -200,6 +200,28 @@ export async function readPolicy(
   return await validated(await pullPolicy(deps, at), source);
 }
 
+/**
+ * The text of a policy, unvalidated, from a file (`-`: standard input) or `ssm:<parameter>` (as an
+ * administrator's `action` reads it), and how messages name it: the file, or the parameter and
+ * its region.
+ */
+export async function readPolicyText(
+  deps: Deps,
+  source: string,
+  access: CallerAccess,
+  action: string,
+): Promise<{ text: string; name: string }> {
+  const parsed = policySourceOf(source);
+  if (parsed.kind === "file") {
+    return {
+      text: await deps.files.readText(parsed.path, "policy file"),
+      name: displayName(parsed.path),
+    };
+  }
+  const at = await adminSsmLocation(deps, parsed.parameter, access, action);
+  return { text: await pullPolicy(deps, at), name: `${source} (${at.region})` };
+}
+
 /** Where `ssm:<parameter>` is, reached with the caller's own credentials and region. */
 export async function ssmLocation(
   deps: Deps,

@@ -1,12 +1,16 @@
 /**
- * `policy push` with what it takes from whom (issue 21): before the new policy is stored, it is
- * compared with the one in SSM for this host's profiles that use that parameter
- * (core/revocation/policy_change.ts); after it is stored, the sessions of the people who lost
- * access are revoked on those profiles' roles when the administrator says so.
+ * `policy push` with what it takes from whom (issue 21) and what it opens (issue 22): before the
+ * new policy is stored, it is compared with the one in SSM for this host's profiles that use that
+ * parameter (core/revocation/policy_change.ts), and proven against it over every request
+ * (app/policy_prove.ts). A change that opens access is pushed only when the administrator accepts
+ * the widening, and who accepted it is in the decision log first. After it is stored, the sessions
+ * of the people who lost access are revoked on those profiles' roles when the administrator says
+ * so.
  *
  * @module
  */
 import { SentinelError } from "../core/errors.ts";
+import { describeRegion } from "../core/policy/prove/summary.ts";
 import type { PolicyDocument } from "../core/policy/schema.ts";
 import { accessLost, type PolicyChangeImpact } from "../core/revocation/policy_change.ts";
 import { revokedPatterns } from "../core/revocation/role_policy.ts";
@@ -14,12 +18,19 @@ import type { Deps } from "../ports/deps.ts";
 import { actingContext, type CallerFlags } from "./acting.ts";
 import { decidingProfiles } from "./broker/served_profile.ts";
 import { pullPolicy, pushPolicy, type SsmLocation, validated } from "./policy.ts";
+import { DEFAULT_HORIZON_SECONDS, type PolicyChangeProof, proveChange } from "./policy_prove.ts";
+import { actingCaller } from "./caller.ts";
+import { recordDecision } from "./record_decision.ts";
 import { applyRevocation, type RevokeOutcome } from "./revoke.ts";
 
 /** What a push did. */
 export interface PushOutcome {
   version: number;
   impact: PolicyChangeImpact;
+  /** The proof against the policy in SSM; absent when there was none (or it was invalid). */
+  proof?: PolicyChangeProof;
+  /** Who accepted a change that opens access (or that could not be proven), when one did. */
+  acceptedBy?: string;
   /** One per person whose sessions were revoked. */
   revoked: RevokeOutcome[];
 }
@@ -32,23 +43,43 @@ export interface PushRevocation {
   flags: CallerFlags;
 }
 
-/** Validates and stores the policy, then revokes what the change took away if `decide` says so. */
+/**
+ * Validates, proves and stores the policy, then revokes what the change took away if `decide`
+ * says so. A change that opens access, or one that cannot be proven because the policy in SSM
+ * cannot be read, is refused unless `acceptWidening`.
+ */
 export async function pushWithImpact(
   deps: Deps,
   at: SsmLocation,
   text: string,
   sourceName: string,
   secure: boolean,
-  revocation: PushRevocation & { required: boolean },
+  revocation: PushRevocation & { required: boolean; acceptWidening: boolean },
 ): Promise<PushOutcome> {
   const next = (await validated(text, sourceName)).document;
-  const impact = await impactOf(deps, at, next, revocation.required);
+  const current = await currentPolicy(deps, at, revocation.required);
+  const impact = current.document === undefined
+    ? { lost: [], unlisted: [] }
+    : await impactOf(deps, at, current.document, next);
+  const proof = current.document === undefined
+    ? undefined
+    : proveChange(current.document, next, deps.clock.now(), DEFAULT_HORIZON_SECONDS);
+  const acceptedBy = await acceptWidening(deps, at, sourceName, revocation, {
+    proof,
+    unreadable: current.unreadable,
+  });
   const version = await pushPolicy(deps, at, text, sourceName, secure);
+  const done = {
+    version,
+    impact,
+    ...(proof === undefined ? {} : { proof }),
+    ...(acceptedBy === undefined ? {} : { acceptedBy }),
+  };
   if (impact.lost.length === 0 || !(await revocation.decide(impact))) {
-    return { version, impact, revoked: [] };
+    return { ...done, revoked: [] };
   }
   const { revoked, failed } = await revokeLost(deps, impact, revocation.flags);
-  if (failed.length === 0) return { version, impact, revoked };
+  if (failed.length === 0) return { ...done, revoked };
   throw new SentinelError(
     failed[0].error.code,
     `the policy was pushed (version ${version})${
@@ -63,25 +94,23 @@ export async function pushWithImpact(
 }
 
 /**
- * Who the new policy takes access from, against the one in SSM (none when there is none yet, or
- * it was invalid: it issued nothing). When the old one cannot be read, the push goes on with a
- * warning — unless revoking was asked for (`required`): then nothing is pushed.
+ * The policy now in SSM: none when there is none yet, or it was invalid (it issued nothing). When
+ * it cannot be read, the push goes on with a warning — unless revoking was asked for
+ * (`required`): then nothing is pushed. Either way the change cannot be proven.
  */
-async function impactOf(
+async function currentPolicy(
   deps: Deps,
   at: SsmLocation,
-  next: PolicyDocument,
   required: boolean,
-): Promise<PolicyChangeImpact> {
-  let old: PolicyDocument;
+): Promise<{ document?: PolicyDocument; unreadable?: string }> {
   try {
-    old = (await validated(await pullPolicy(deps, at), `ssm:${at.parameter}`)).document;
+    return {
+      document: (await validated(await pullPolicy(deps, at), `ssm:${at.parameter}`)).document,
+    };
   } catch (error) {
     const message = String((error as Error)?.message ?? error);
-    if (message.includes("ParameterNotFound")) return { lost: [], unlisted: [] };
-    if (error instanceof SentinelError && error.code === "invalid_config") {
-      return { lost: [], unlisted: [] };
-    }
+    if (message.includes("ParameterNotFound")) return {};
+    if (error instanceof SentinelError && error.code === "invalid_config") return {};
     if (required) {
       throw new SentinelError(
         error instanceof SentinelError ? error.code : "aws_failure",
@@ -89,11 +118,17 @@ async function impactOf(
         { cause: error },
       );
     }
-    deps.warn(
-      `cannot read the policy in ssm:${at.parameter} to tell who the new one takes access from (${message}); pushing anyway — check with \`sentinel policy diff\`, and revoke with \`sentinel revoke --user <name>\``,
-    );
-    return { lost: [], unlisted: [] };
+    return { unreadable: message };
   }
+}
+
+/** Who the new policy takes access from on this host's profiles that use the parameter. */
+async function impactOf(
+  deps: Deps,
+  at: SsmLocation,
+  old: PolicyDocument,
+  next: PolicyDocument,
+): Promise<PolicyChangeImpact> {
   const source = `ssm:${at.parameter}`;
   const profiles = (await decidingProfiles(deps)).deciding.filter((p) => p.policy === source);
   if (profiles.length === 0) {
@@ -102,6 +137,73 @@ async function impactOf(
     );
   }
   return accessLost(old, next, profiles, deps.clock.now());
+}
+
+/** How many regions a refusal names before pointing at `policy diff --prove`. */
+const NAMED_REGIONS = 5;
+
+/**
+ * Refuses a change that opens access — or that cannot be proven, the old policy being unreadable —
+ * unless it is accepted; an accepted one is in the decision log (`type: policy_change`) before
+ * anything is pushed, with who accepted it (as STS names them). Returns who accepted, if anyone
+ * had to.
+ */
+async function acceptWidening(
+  deps: Deps,
+  at: SsmLocation,
+  sourceName: string,
+  revocation: PushRevocation & { acceptWidening: boolean },
+  change: { proof?: PolicyChangeProof; unreadable?: string },
+): Promise<string | undefined> {
+  const opens = change.proof?.opensAccess === true || change.unreadable !== undefined;
+  if (!opens) return undefined;
+  const what = whatOpens(change);
+  if (!revocation.acceptWidening) {
+    throw new SentinelError(
+      "widening_not_accepted",
+      `${
+        what.join("; ")
+      }; nothing was pushed. See every region with \`sentinel policy diff ssm:${at.parameter} ${sourceName} --prove\`, and push with --accept-widening to accept it (the decision log records who did)`,
+    );
+  }
+  if (change.unreadable !== undefined) {
+    deps.warn(
+      `cannot read the policy in ssm:${at.parameter} (${change.unreadable}); pushing as accepted`,
+    );
+  }
+  const caller = await actingCaller(deps, revocation.flags);
+  const config = await deps.config.load();
+  const now = deps.clock.now();
+  await recordDecision(deps, {
+    type: "policy_change",
+    action: "widening_accepted",
+    time: new Date(now).toISOString(),
+    actor: caller.identity.user,
+    actor_arn: caller.identity.arn,
+    parameter: `ssm:${at.parameter}`,
+    region: at.region,
+    file: sourceName,
+    opens: what,
+  }, { logFile: caller.settings.logFile, plugins: config.sentinel.plugins });
+  return caller.identity.user;
+}
+
+/** What a change opens, in words: the widening regions and the sections the proof does not cover. */
+function whatOpens(change: { proof?: PolicyChangeProof; unreadable?: string }): string[] {
+  if (change.proof === undefined) {
+    return [
+      `the policy now in SSM cannot be read (${change.unreadable}), so the change cannot be proven to open no access`,
+    ];
+  }
+  const { proof, sections, zones } = change.proof;
+  const widening = proof.regions.filter((region) => region.kind === "widens");
+  const lines = widening.slice(0, NAMED_REGIONS).map((region) =>
+    describeRegion(proof, region, zones).line
+  );
+  if (widening.length > NAMED_REGIONS) lines.push(`and ${widening.length - NAMED_REGIONS} more`);
+  const unproven = sections.filter((section) => section.mayOpen)
+    .map((section) => `${section.section} ${section.name} ${section.change} (not proven)`);
+  return [`the new policy opens access: ${[...lines, ...unproven].join(", ")}`];
 }
 
 async function revokeLost(

@@ -61,7 +61,7 @@ export const exitCodeName = {
 /** What each exit code means, for `--help` and the docs (one table, generated from here). */
 export const exitCodeMeaning: Record<ExitCode, string> = {
   0: "ok (check: allow)",
-  1: "internal error (a bug: please report it), or a file or program Sentinel needs failed (the message says which)",
+  1: "internal error (a bug: please report it), or a file or program Sentinel needs failed (the message says which); for policy diff --prove: the new policy opens access",
   2: "usage error",
   3: "invalid configuration or policy",
   4: "denied by policy",
@@ -70,7 +70,8 @@ export const exitCodeMeaning: Record<ExitCode, string> = {
   7: "plugin failure",
   8: "policy tests failed",
   9: "decision log tampered with (audit verify)",
-  10: "policy differs from SSM (policy diff)",
+  10:
+    "the policy differs (policy diff), or it opens access and --accept-widening was not given (policy push)",
   11: "a setup check failed (doctor; each ✗ says how to fix it)",
   12:
     "conflict: another caller changed the same record or file first (or it has ended); read it again",
@@ -129,6 +130,8 @@ export const ERRORS = {
   clock_skew: ExitCode.Denied,
   proof_replayed: ExitCode.Denied,
   broker_rate_limited: ExitCode.Denied,
+  // A policy push that opens access, not accepted.
+  widening_not_accepted: ExitCode.PolicyDiffers,
   // AWS or the credential source (in broker mode: the broker) failed or did not prove the caller.
   caller_unproven: ExitCode.AwsFailure,
   broker_unreachable: ExitCode.AwsFailure,

@@ -110,6 +110,8 @@ Deno.test("policy push validates and stores the file in SSM, pull reads it back,
     parameter: "ssm:/sentinel/policy",
     region: "us-east-1",
     version: 1,
+    proof: null,
+    widening_accepted_by: null,
     lost_access: [],
     unchecked_user_patterns: [],
     revoked: [],
@@ -140,6 +142,51 @@ Deno.test("policy push validates and stores the file in SSM, pull reads it back,
   assertEquals(changed.code, 10);
   assertIncludes(changed.stdout, "-    conditions: { profiles: [prod], users: [alice] }\n");
   assertIncludes(changed.stdout, "+    conditions: { profiles: [prod], users: [alice, bob] }\n");
+});
+
+Deno.test("policy push refuses a change that opens access (10, nothing pushed) unless --accept-widening, which the decision log records first; a narrowing change is pushed as is", async () => {
+  const team = new FakeTeam({ policy: POLICY });
+  const push = (file: string, ...extra: string[]) =>
+    team.run(["policy", "push", "ssm:/sentinel/policy", file, "--aws-profile", "bob", ...extra]);
+  team.files.set("/p/policy.yaml", POLICY);
+  assertEquals((await push("/p/policy.yaml")).code, 0);
+  team.files.set("/p/wider.yaml", POLICY.replace("users: [alice]", "users: [alice, carol]"));
+  const refused = await push("/p/wider.yaml", "-o", "json");
+  const error = JSON.parse(refused.stderr.trim().split("\n").at(-1)!);
+  assertEquals([refused.code, error.error], [10, "widening_not_accepted"]);
+  assertIncludes(
+    error.message,
+    "+ carol on prod, daily 18:00–09:00 (next day) UTC, + carol on prod, daily 09:00–18:00 UTC;",
+  );
+  assertIncludes(error.message, "nothing was pushed");
+  assertIncludes(error.message, "--accept-widening");
+  assertEquals(team.aws.calls.filter((c) => c.operation === "PutParameter").length, 1);
+  assertEquals(team.logRecords().filter((r) => r.type === "policy_change"), []);
+
+  const accepted = await push("/p/wider.yaml", "--accept-widening", "-o", "json");
+  assertEquals(accepted.code, 0, accepted.stderr);
+  const answer = accepted.json() as {
+    widening_accepted_by: string;
+    proof: { opens_access: boolean; regions: { line: string }[] };
+  };
+  assertEquals(answer.widening_accepted_by, "bob");
+  assertEquals(answer.proof.opens_access, true);
+  assertEquals(answer.proof.regions.map((region) => region.line), [
+    "+ carol on prod, daily 18:00–09:00 (next day) UTC",
+    "+ carol on prod, daily 09:00–18:00 UTC",
+  ]);
+  const logged = team.logRecords().filter((r) => r.type === "policy_change");
+  assertEquals(logged.map((r) => [r.action, r.actor, r.parameter]), [
+    ["widening_accepted", "bob", "ssm:/sentinel/policy"],
+  ]);
+
+  const narrower = await push("/p/policy.yaml");
+  assertEquals(narrower.code, 0, narrower.stderr);
+  assertIncludes(
+    narrower.stdout,
+    "proven over 400 days: no new access; access taken away in 2 region(s)",
+  );
+  assertEquals(team.logRecords().filter((r) => r.type === "policy_change").length, 1);
 });
 
 Deno.test("policy push never stores an invalid policy (3); pulling a missing parameter is an AWS failure (6)", async () => {

@@ -5,12 +5,13 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { adminSsmLocation, pullPolicy } from "../../app/policy.ts";
+import { adminSsmLocation, displayName, pullPolicy } from "../../app/policy.ts";
+import { describeRegion } from "../../core/policy/prove/summary.ts";
+import { proofJson } from "./diff.ts";
 import { type PushOutcome, pushWithImpact } from "../../app/policy_push.ts";
 import type { LostAccess, PolicyChangeImpact } from "../../core/revocation/policy_change.ts";
 import { commandLine } from "../../core/text/advice.ts";
 import { ExitCode, SentinelError } from "../../core/errors.ts";
-import { lineDiff, unifiedHunks } from "../../core/text/line_diff.ts";
 import { policySourceOf } from "../../core/policy/source.ts";
 import { human, isoSeconds } from "../render.ts";
 import {
@@ -78,21 +79,7 @@ export function policyPullCommand(ctx: CommandContext) {
   }));
 }
 
-/** Builds `policy push`. */
-export function policyPushCommand(ctx: CommandContext) {
-  return declare(
-    new Command("push")
-      .description("Validate a policy file and store it in SSM")
-      .argument("<parameter>", "ssm:<name>")
-      .argument("<file>", "the policy file (- for standard input)")
-      .option("--secure", "store it as a SecureString (encrypted with KMS)")
-      .option("--revoke", "revoke the sessions of everyone the new policy no longer allows")
-      .addOption(regionOption())
-      .addOption(awsProfileOption("to use"))
-      .addOption(storeOption())
-      .addOption(misplacedProfileOption()),
-    {
-      about: `${SSM_HELP}
+const PUSH_ABOUT = `${SSM_HELP}
 An invalid policy is never pushed (exit 3, every error listed). After a push, this machine's
 cached copy of the old policy is dropped, so the next issuance here uses the new one.
 
@@ -104,16 +91,48 @@ the push (as \`sentinel revoke --user\` does, with your credentials and store); 
 are asked; otherwise the command to run is printed. The decisions are compared now (a rule for
 other hours is not seen). People a rule names by pattern (dev-*), or who match a rule that names no
 users, are not listed: they are named as unchecked. If the policy now in SSM cannot be read,
---revoke refuses to push; without it the push goes on with a warning.`,
+--revoke refuses to push.
+
+The change is also proven over every request of the next 400 days (as \`sentinel policy diff
+--prove\` does). A change that opens access the old policy did not give — or one that cannot be
+proven, the policy in SSM being unreadable — is refused (exit 10, nothing pushed) unless
+--accept-widening is given; then the decision log records who accepted it, and what it opens,
+before the push (\`sentinel log --type policy_change\`). The first policy pushed to a parameter is
+not compared.`;
+
+/** Builds `policy push`. */
+export function policyPushCommand(ctx: CommandContext) {
+  return declare(
+    new Command("push")
+      .description("Validate a policy file and store it in SSM")
+      .argument("<parameter>", "ssm:<name>")
+      .argument("<file>", "the policy file (- for standard input)")
+      .option("--secure", "store it as a SecureString (encrypted with KMS)")
+      .option("--revoke", "revoke the sessions of everyone the new policy no longer allows")
+      .option(
+        "--accept-widening",
+        "push even though the new policy opens access (recorded in the decision log)",
+      )
+      .addOption(regionOption())
+      .addOption(awsProfileOption("to use"))
+      .addOption(storeOption())
+      .addOption(misplacedProfileOption()),
+    {
+      about: PUSH_ABOUT,
       exits: [
         [ExitCode.Ok, "pushed"],
         [ExitCode.InvalidConfig, "invalid policy"],
         [ExitCode.AwsFailure, "AWS failure"],
+        [
+          ExitCode.PolicyDiffers,
+          "the new policy opens access, and --accept-widening was not given",
+        ],
       ],
       examples: [
         "sentinel policy push ssm:/sentinel/policy policy.yaml --aws-profile security",
         "sentinel policy push ssm:/sentinel/policy policy.yaml --secure --region eu-central-1",
         "sentinel policy push ssm:/sentinel/policy policy.yaml --revoke --aws-profile security",
+        "sentinel policy push ssm:/sentinel/policy policy.yaml --accept-widening --aws-profile security",
       ],
     },
   ).action(ctx.action(async (parameter, file, options): Promise<Answer> => {
@@ -124,20 +143,25 @@ users, are not listed: they are named as unchecked. If the policy now in SSM can
     const pushed = await pushWithImpact(ctx.deps, at, text, file, options.secure ?? false, {
       decide: (impact) => decideRevocation(ctx, impact, options.revoke === true),
       required: options.revoke === true,
+      acceptWidening: options.acceptWidening === true,
       flags: { ...access, store: options.store },
     });
     return {
-      json: { parameter, region: at.region, ...pushJson(pushed) },
+      json: { parameter, region: at.region, ...pushJson(pushed, parameter, file) },
       text: () =>
         human`pushed ${file} to ${parameter} in ${at.region} (${at.regionFrom}), version ${pushed.version}\n` +
-        pushText(pushed),
+        proofSummary(pushed) + pushText(pushed),
     };
   }));
 }
 
-function pushJson(pushed: PushOutcome) {
+function pushJson(pushed: PushOutcome, parameter: string, file: string) {
   return {
     version: pushed.version,
+    proof: pushed.proof === undefined
+      ? null
+      : proofJson({ ...pushed.proof, old: parameter, next: displayName(file) }),
+    widening_accepted_by: pushed.acceptedBy ?? null,
     lost_access: pushed.impact.lost.map(lostJson),
     unchecked_user_patterns: pushed.impact.unlisted,
     revoked: pushed.revoked.map((outcome) => ({
@@ -146,6 +170,33 @@ function pushJson(pushed: PushOutcome) {
       issued_before: new Date(outcome.before).toISOString(),
     })),
   };
+}
+
+/** The proof's result in a few lines: what the change opens (and who accepted it), what it takes. */
+function proofSummary(pushed: PushOutcome): string {
+  if (pushed.proof === undefined) {
+    return pushed.acceptedBy === undefined
+      ? "no policy was in SSM before: nothing to compare\n"
+      : human`the change could not be proven; accepted by ${pushed.acceptedBy}\n`;
+  }
+  const { proof, zones } = pushed.proof;
+  const widening = proof.regions.filter((region) => region.kind === "widens");
+  const narrowing = proof.regions.length - widening.length;
+  const days = Math.round((proof.to - proof.from) / 86_400_000);
+  if (!pushed.proof.opensAccess) {
+    return `proven over ${days} days: no new access${
+      narrowing === 0 ? "" : `; access taken away in ${narrowing} region(s)`
+    }\n`;
+  }
+  return human`proven over ${days} days: the change opens access (accepted by ${
+    pushed.acceptedBy ?? "?"
+  }):\n` +
+    widening.slice(0, 5).map((region) => human`  ${describeRegion(proof, region, zones).line}\n`)
+      .join("") +
+    (widening.length > 5 ? `  … ${widening.length - 5} more\n` : "") +
+    pushed.proof.sections.filter((section) => section.mayOpen).map((section) =>
+      human`  ${section.section} ${section.name}: ${section.change} (not proven)\n`
+    ).join("");
 }
 
 function lostJson(lost: LostAccess) {
@@ -208,49 +259,4 @@ function pushText(pushed: PushOutcome): string {
     text += human`not checked: ${impact.unlisted.join("; ")}\n`;
   }
   return text;
-}
-
-/** Builds `policy diff`. */
-export function policyDiffCommand(ctx: CommandContext) {
-  return declare(
-    new Command("diff")
-      .description("Show how a local policy file differs from the one in SSM")
-      .argument("<parameter>", "ssm:<name>")
-      .argument("<file>", "the local policy file (- for standard input)")
-      .addOption(regionOption())
-      .addOption(awsProfileOption("to use"))
-      .addOption(misplacedProfileOption()),
-    {
-      about: `${SSM_HELP}
-
-The differences are printed as a unified diff (as diff -u): each change with three lines of
-context, lines only in SSM as -, only in the file as +. --output json gives every line.`,
-      exits: [
-        [ExitCode.Ok, "identical"],
-        [ExitCode.PolicyDiffers, "different"],
-        [ExitCode.AwsFailure, "AWS failure"],
-      ],
-      examples: ["sentinel policy diff ssm:/sentinel/policy policy.yaml"],
-    },
-  ).action(ctx.action(async (parameter, file, options): Promise<Answer> => {
-    const at = await adminSsmLocation(
-      ctx.deps,
-      parameterOf(parameter),
-      awsAccess(options),
-      "policy diff",
-    );
-    const remote = await pullPolicy(ctx.deps, at);
-    const local = await ctx.deps.files.readText(file, "policy file");
-    const lines = lineDiff(remote, local);
-    const changed = lines.some((line) => !line.startsWith(" "));
-    return {
-      json: { parameter, region: at.region, file, changed, diff: lines },
-      text: () =>
-        changed
-          ? human`--- ${parameter} (${at.region})\n+++ ${file}\n` +
-            unifiedHunks(lines).join("\n") + "\n"
-          : human`${file} matches ${parameter} (${at.region})\n`,
-      exitCode: changed ? ExitCode.PolicyDiffers : ExitCode.Ok,
-    };
-  }));
 }

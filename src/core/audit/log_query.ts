@@ -30,6 +30,7 @@ export const RECORD_TYPES = [
   "approval",
   "breakglass",
   "revocation",
+  "policy_change",
   "log_repair",
 ] as const;
 

@@ -92,7 +92,7 @@ Deno.test("--type takes kinds separated by commas, repair for log_repair, and na
   assertEquals(typo.ok, false);
   assertEquals(
     !typo.ok && typo.message,
-    '"decisions" is not a kind of log record: use decision, approval, breakglass, revocation, log_repair (several with commas)',
+    '"decisions" is not a kind of log record: use decision, approval, breakglass, revocation, policy_change, log_repair (several with commas)',
   );
   assertEquals(parseTypes(",").ok, false);
 });

@@ -1,0 +1,164 @@
+/**
+ * Names cut into atoms: the classes of non-empty names that no pattern of a policy pair can tell
+ * apart. Glob patterns are regular languages, so the atoms are exact: every literal name a policy
+ * lists is an atom of its own, and every other atom is one combination of globs matched and not
+ * matched (an intersection of the globs' languages and their complements, less the literals).
+ *
+ * They are found by walking the product of every glob's automaton and a trie of the literals,
+ * breadth first from the empty name: a reachable product state is a non-empty set of names, its
+ * accepting patterns are their signature, and the path to it is the shortest name in it. Characters
+ * no pattern mentions behave alike, so one stands for them all.
+ *
+ * @example
+ * ```ts
+ * import { nameAtoms } from "./name_atoms.ts";
+ *
+ * const atoms = nameAtoms(["prod", "prod-*", "*-eu"]);
+ * // "prod", then names matching prod-* and *-eu, prod-* alone, *-eu alone, and none of them
+ * console.assert(atoms.length === 5);
+ * console.assert(atoms.some((atom) => atom.witness === "prod-" && atom.globs.join() === "prod-*"));
+ * ```
+ * @module
+ */
+import { isGlob } from "../glob.ts";
+
+/** One class of names that every pattern given treats alike. */
+export interface NameAtom {
+  /** The shortest name of the class (and, for a listed literal, the literal itself). */
+  readonly witness: string;
+  /** The literal name this atom is, when it is one of the listed names. */
+  readonly literal?: string;
+  /** The glob patterns every name of the class matches, in the order given. */
+  readonly globs: readonly string[];
+}
+
+/** Characters tried first when one must stand for every character no pattern mentions. */
+const STAND_INS = "xyzqjkvwbcdfghlmnprst0123456789abeiou_-.";
+
+interface TrieNode {
+  readonly next: Map<string, TrieNode>;
+  literal?: string;
+}
+
+/**
+ * The atoms of the non-empty names under `patterns` (literal names and globs, repeats allowed):
+ * first the literals in the order given, then the other classes by their shortest name.
+ */
+export function nameAtoms(patterns: readonly string[]): NameAtom[] {
+  const globs = [...new Set(patterns.filter(isGlob))];
+  const literals = [...new Set(patterns.filter((pattern) => !isGlob(pattern)))];
+  const alphabet = alphabetOf(patterns);
+  const trie = trieOf(literals);
+  const automata = globs.map(globAutomaton);
+  const atoms = new Map<string, NameAtom>();
+  const seen = new Set<string>();
+  let frontier: { states: number[][]; node: TrieNode | undefined; name: string }[] = [{
+    states: automata.map((automaton) => automaton.start),
+    node: trie,
+    name: "",
+  }];
+  while (frontier.length > 0) {
+    const next: typeof frontier = [];
+    for (const here of frontier) {
+      for (const char of alphabet) {
+        const states = here.states.map((set, i) => automata[i].step(set, char));
+        const node = here.node?.next.get(char);
+        const name = here.name + char;
+        const key = `${states.map((set) => set.join(",")).join("|")}#${
+          node === undefined ? "" : name
+        }`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        next.push({ states, node, name });
+        const matched = globs.filter((_, i) => automata[i].accepts(states[i]));
+        const literal = node?.literal;
+        const atomKey = `${literal ?? ""}\u0000${matched.join("\u0000")}`;
+        if (!atoms.has(atomKey)) {
+          atoms.set(atomKey, {
+            witness: name,
+            ...(literal === undefined ? {} : { literal }),
+            globs: matched,
+          });
+        }
+      }
+    }
+    frontier = next;
+  }
+  const all = [...atoms.values()];
+  const byLiteral = new Map(
+    all.filter((atom) => atom.literal !== undefined).map((atom) => [atom.literal, atom]),
+  );
+  return [
+    ...literals.map((literal) => byLiteral.get(literal)!),
+    ...all.filter((atom) => atom.literal === undefined),
+  ];
+}
+
+/** Every character the patterns mention (wildcards aside), and one that none does. */
+function alphabetOf(patterns: readonly string[]): string[] {
+  const mentioned = new Set<string>();
+  for (const pattern of patterns) {
+    for (const char of pattern) if (char !== "*" && char !== "?") mentioned.add(char);
+  }
+  const other = [...STAND_INS].find((char) => !mentioned.has(char)) ?? otherCharacter(mentioned);
+  return [...mentioned, other];
+}
+
+function otherCharacter(mentioned: ReadonlySet<string>): string {
+  for (let code = 0x100;; code++) {
+    const char = String.fromCodePoint(code);
+    if (!mentioned.has(char)) return char;
+  }
+}
+
+function trieOf(literals: readonly string[]): TrieNode {
+  const root: TrieNode = { next: new Map() };
+  for (const literal of literals) {
+    let node = root;
+    for (const char of literal) {
+      let child = node.next.get(char);
+      if (child === undefined) {
+        child = { next: new Map() };
+        node.next.set(char, child);
+      }
+      node = child;
+    }
+    node.literal = literal;
+  }
+  return root;
+}
+
+/** A glob's automaton over the positions of its pattern, as sorted sets of positions. */
+interface GlobAutomaton {
+  readonly start: number[];
+  step(states: readonly number[], char: string): number[];
+  accepts(states: readonly number[]): boolean;
+}
+
+function globAutomaton(pattern: string): GlobAutomaton {
+  const symbols = [...pattern];
+  const end = symbols.length;
+  /** A set of positions with every `*` also skipped (it may match nothing). */
+  const closed = (positions: Iterable<number>): number[] => {
+    const set = new Set<number>();
+    for (let position of positions) {
+      set.add(position);
+      while (position < end && symbols[position] === "*") set.add(++position);
+    }
+    return [...set].sort((a, b) => a - b);
+  };
+  return {
+    start: closed([0]),
+    step(states, char) {
+      const reached: number[] = [];
+      for (const position of states) {
+        if (position === end) continue;
+        const symbol = symbols[position];
+        if (symbol === "*") reached.push(position);
+        else if (symbol === "?" || symbol === char) reached.push(position + 1);
+      }
+      return closed(reached);
+    },
+    accepts: (states) => states.includes(end),
+  };
+}

@@ -1,0 +1,355 @@
+/**
+ * `policy diff --prove`: exactly which requests two policies decide differently, over a span of
+ * time — every user, profile, role and mode there is, not a sample.
+ *
+ * Each dimension of a request is cut into atoms that neither policy can tell apart: names by their
+ * patterns (name_atoms.ts: globs are regular languages, so the cut is exact), time by every window's
+ * edges in its own zone (time_classes.ts, daylight-saving changes included), modes and "no role"
+ * as they are. A rule then matches an atom wholly or not at all, which the production matchers
+ * answer on one name of the atom. The search goes one dimension at a time, keeping for each policy
+ * the rules still possible and grouping the atoms that leave the same rules: a group is one
+ * product of atoms that the rest of the search treats as one. Where both policies' first possible
+ * rule matches everything left, the decision is known. Differences come out as products of atom
+ * sets — regions — merged where they differ in one dimension only. Each region carries a request
+ * the production evaluator decides as the region says (checked here, so a region is never wrong).
+ *
+ * @module
+ */
+import {
+  type AccessRequest,
+  type CompiledPolicy,
+  type CompiledRule,
+  compilePolicy,
+  evaluate,
+} from "../evaluate.ts";
+import { CREDENTIAL_MODES, type CredentialMode, type PolicyDocument } from "../schema.ts";
+import { type NameAtom, nameAtoms } from "./name_atoms.ts";
+import { type TimeClass, timeClasses, type TimePartition } from "./time_classes.ts";
+import { STS_MAX_DURATION_SECONDS } from "../../limits.ts";
+
+/** What a policy decides in a region: the deciding rule (none: nothing matched, denied). */
+export interface RegionDecision {
+  readonly effect: "allow" | "deny" | "require_approval";
+  /** The deciding rule's name, absent for the default deny. */
+  readonly rule?: string;
+  readonly maxDurationSeconds?: number;
+}
+
+/** The modes a request can come with: none known, or one of the credential modes. */
+export const REQUEST_MODES: readonly (CredentialMode | undefined)[] = [
+  undefined,
+  ...CREDENTIAL_MODES,
+];
+
+/** A set of requests (a product of atom sets) the two policies decide differently, alike. */
+export interface ProofRegion {
+  /** `widens`: the new policy gives more (a stronger effect, or a longer session); else `narrows`. */
+  readonly kind: "widens" | "narrows";
+  readonly was: RegionDecision;
+  readonly now: RegionDecision;
+  /** Indexes into {@link PolicyProof.users}, {@link PolicyProof.profiles}, …, ascending. */
+  readonly users: readonly number[];
+  readonly profiles: readonly number[];
+  /** Indexes into {@link PolicyProof.roles}; `-1` stands for a request with no role known. */
+  readonly roles: readonly number[];
+  readonly modes: readonly (CredentialMode | undefined)[];
+  /** The instants of the region, `[start, end)` in epoch ms, merged where adjacent, within the span. */
+  readonly times: readonly { readonly start: number; readonly end: number }[];
+  /** One request of the region, decided as `was` by the old policy and `now` by the new one. */
+  readonly example: AccessRequest;
+}
+
+/** Everything the two policies' decisions differ on, over `[from, to)`. */
+export interface PolicyProof {
+  readonly from: number;
+  readonly to: number;
+  readonly users: readonly NameAtom[];
+  readonly profiles: readonly NameAtom[];
+  readonly roles: readonly NameAtom[];
+  readonly time: TimePartition;
+  /** Widening regions first, then by the size of what they cover. */
+  readonly regions: readonly ProofRegion[];
+  /** Whether the new policy gives any request more than the old one did. */
+  readonly widens: boolean;
+}
+
+const NO_ROLE = -1;
+const DIMENSIONS = 5;
+
+/** Compares `old` and `next` over every request in `[from, to)`. */
+export function provePolicyChange(
+  old: PolicyDocument,
+  next: PolicyDocument,
+  from: number,
+  to: number,
+): PolicyProof {
+  const policies = [compilePolicy(old), compilePolicy(next)] as const;
+  const rules = [...policies[0].rules, ...policies[1].rules];
+  const users = nameAtoms([
+    "arn:*",
+    ...rules.flatMap((rule) => rule.source.conditions?.users ?? []),
+  ]);
+  const profiles = nameAtoms(rules.flatMap((rule) => rule.source.conditions?.profiles ?? []));
+  const roles = nameAtoms(rules.flatMap((rule) => rule.source.conditions?.roles ?? []));
+  const time = timeClasses(rules.flatMap((rule) => (rule.time ? [rule.time] : [])), from, to);
+  const space: Space = {
+    users,
+    profiles,
+    roleValues: [NO_ROLE, ...roles.map((_, i) => i)],
+    roles,
+    time,
+  };
+  const masks = policies.map((policy) => masksOf(policy, space)) as [Masks, Masks];
+  const leaves: Leaf[] = [];
+  search(masks, space, 0, [allRules(policies[0]), allRules(policies[1])], [], leaves);
+  const regions = mergeLeaves(leaves).map((leaf) => regionOf(leaf, policies, space));
+  regions.sort((a, b) =>
+    (a.kind === b.kind ? 0 : a.kind === "widens" ? -1 : 1) || sizeOf(b) - sizeOf(a)
+  );
+  return {
+    from: time.from,
+    to: time.to,
+    users,
+    profiles,
+    roles,
+    time,
+    regions,
+    widens: regions.some((region) => region.kind === "widens"),
+  };
+}
+
+interface Space {
+  readonly users: readonly NameAtom[];
+  readonly profiles: readonly NameAtom[];
+  readonly roles: readonly NameAtom[];
+  /** Role atom indexes with {@link NO_ROLE} first. */
+  readonly roleValues: readonly number[];
+  readonly time: TimePartition;
+}
+
+/** For one policy: per dimension, per atom, the rules whose condition in that dimension holds. */
+interface Masks {
+  readonly byDimension: readonly (readonly bigint[])[];
+  /** Per rule: from which dimension on its conditions hold for every atom. */
+  readonly unconditionalFrom: readonly number[];
+  readonly rules: readonly CompiledRule[];
+}
+
+function masksOf(policy: CompiledPolicy, space: Space): Masks {
+  const bit = (rule: CompiledRule) => 1n << BigInt(rule.index);
+  const maskOver = <T>(values: readonly T[], holds: (rule: CompiledRule, value: T) => boolean) =>
+    values.map((value) =>
+      policy.rules.reduce((mask, rule) => (holds(rule, value) ? mask | bit(rule) : mask), 0n)
+    );
+  const byDimension = [
+    maskOver(space.users, (rule, atom) => rule.users === undefined || rule.users(atom.witness)),
+    maskOver(
+      space.profiles,
+      (rule, atom) => rule.profiles === undefined || rule.profiles(atom.witness),
+    ),
+    maskOver(space.roleValues, (rule, value) =>
+      rule.roles === undefined ||
+      (value !== NO_ROLE && rule.roles(space.roles[value].witness))),
+    maskOver(
+      REQUEST_MODES,
+      (rule, mode) => rule.modes === undefined || (mode !== undefined && rule.modes.has(mode)),
+    ),
+    maskOver(
+      space.time.classes,
+      (rule, timeClass: TimeClass) =>
+        rule.time === undefined || rule.time.contains(timeClass.witness),
+    ),
+  ];
+  const unconditionalFrom = policy.rules.map((rule) => {
+    let from = DIMENSIONS;
+    while (from > 0 && byDimension[from - 1].every((mask) => (mask & bit(rule)) !== 0n)) from--;
+    return from;
+  });
+  return { byDimension, unconditionalFrom, rules: policy.rules };
+}
+
+function allRules(policy: CompiledPolicy): bigint {
+  return (1n << BigInt(policy.rules.length)) - 1n;
+}
+
+/** The lowest rule index in `mask`, or -1 for none. */
+function firstRule(mask: bigint): number {
+  return mask === 0n ? -1 : (mask & -mask).toString(2).length - 1;
+}
+
+/** A product of atom sets (one per dimension, as indexes into each dimension's values) and its decisions. */
+interface Leaf {
+  readonly rules: readonly [number, number];
+  readonly sets: readonly (readonly number[])[];
+}
+
+/** The first rule of `live` when it decides everything from dimension `dimension` on, else undefined. */
+function decided(masks: Masks, live: bigint, dimension: number): number | undefined {
+  const first = firstRule(live);
+  if (first === -1) return -1;
+  return masks.unconditionalFrom[first] <= dimension ? first : undefined;
+}
+
+function search(
+  masks: readonly [Masks, Masks],
+  space: Space,
+  dimension: number,
+  live: readonly [bigint, bigint],
+  chosen: readonly (readonly number[])[],
+  leaves: Leaf[],
+): void {
+  const old = decided(masks[0], live[0], dimension);
+  const next = decided(masks[1], live[1], dimension);
+  if (old !== undefined && next !== undefined) {
+    if (!sameDecision(masks[0].rules[old], masks[1].rules[next])) {
+      const rest = [];
+      for (let d = dimension; d < DIMENSIONS; d++) {
+        rest.push(indexes(masks[0].byDimension[d].length));
+      }
+      leaves.push({ rules: [old, next], sets: [...chosen, ...rest] });
+    }
+    return;
+  }
+  const groups = new Map<string, { live: [bigint, bigint]; atoms: number[] }>();
+  const oldMasks = masks[0].byDimension[dimension];
+  const newMasks = masks[1].byDimension[dimension];
+  for (let atom = 0; atom < oldMasks.length; atom++) {
+    const narrowed: [bigint, bigint] = [live[0] & oldMasks[atom], live[1] & newMasks[atom]];
+    const key = `${narrowed[0].toString(36)}:${narrowed[1].toString(36)}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { live: narrowed, atoms: [atom] });
+    else group.atoms.push(atom);
+  }
+  for (const group of groups.values()) {
+    search(masks, space, dimension + 1, group.live, [...chosen, group.atoms], leaves);
+  }
+}
+
+function indexes(length: number): number[] {
+  return Array.from({ length }, (_, i) => i);
+}
+
+/** What a rule (undefined: none matched) decides, as the proof compares it. */
+function decisionOf(rule: CompiledRule | undefined): RegionDecision {
+  if (rule === undefined) return { effect: "deny" };
+  return {
+    effect: rule.decision.effect,
+    rule: rule.source.name,
+    ...(rule.decision.maxDurationSeconds === undefined
+      ? {}
+      : { maxDurationSeconds: rule.decision.maxDurationSeconds }),
+  };
+}
+
+const RANK = { deny: 0, require_approval: 1, allow: 2 } as const;
+
+/**
+ * How much a decision gives: its effect, then (for allow and require_approval) the longest session,
+ * where a rule without `max_duration` leaves it to STS's own limit.
+ */
+function strength(decision: RegionDecision): number {
+  if (decision.effect === "deny") return 0;
+  return RANK[decision.effect] * 1e6 + (decision.maxDurationSeconds ?? STS_MAX_DURATION_SECONDS);
+}
+
+function sameDecision(old: CompiledRule | undefined, next: CompiledRule | undefined): boolean {
+  return strength(decisionOf(old)) === strength(decisionOf(next));
+}
+
+/**
+ * Leaves with the same deciding rules merged wherever two differ in one dimension only, until no
+ * two do. Leaves are disjoint, so their unions are too.
+ */
+function mergeLeaves(leaves: readonly Leaf[]): Leaf[] {
+  let current = [...leaves];
+  for (let changed = true; changed;) {
+    changed = false;
+    for (let dimension = DIMENSIONS - 1; dimension >= 0; dimension--) {
+      const merged = new Map<string, Leaf>();
+      for (const leaf of current) {
+        const key = `${leaf.rules.join()}/${
+          leaf.sets.map((set, d) => (d === dimension ? "" : set.join())).join("/")
+        }`;
+        const other = merged.get(key);
+        if (other === undefined) {
+          merged.set(key, leaf);
+          continue;
+        }
+        changed = true;
+        const union = [...other.sets[dimension], ...leaf.sets[dimension]].sort((a, b) => a - b);
+        merged.set(key, {
+          rules: leaf.rules,
+          sets: other.sets.map((set, d) => (d === dimension ? union : set)),
+        });
+      }
+      current = [...merged.values()];
+    }
+  }
+  return current;
+}
+
+function regionOf(
+  leaf: Leaf,
+  policies: readonly [CompiledPolicy, CompiledPolicy],
+  space: Space,
+): ProofRegion {
+  const [userSet, profileSet, roleSet, modeSet, classSet] = leaf.sets;
+  const was = decisionOf(policies[0].rules[leaf.rules[0]]);
+  const now = decisionOf(policies[1].rules[leaf.rules[1]]);
+  const times = intervalsOf(space.time, new Set(classSet));
+  const roleValues = roleSet.map((i) => space.roleValues[i]);
+  const modes = modeSet.map((i) => REQUEST_MODES[i]);
+  const roleValue = roleValues[0];
+  const example: AccessRequest = {
+    user: space.users[userSet[0]].witness,
+    profile: space.profiles[profileSet[0]].witness,
+    ...(roleValue === NO_ROLE ? {} : { roleArn: space.roles[roleValue].witness }),
+    time: space.time.classes[classSet[0]].witness,
+    ...(modes[0] === undefined ? {} : { mode: modes[0] }),
+  };
+  for (const [i, policy] of policies.entries()) {
+    const decision = evaluate(policy, example);
+    if (decision.ruleIndex !== leaf.rules[i]) {
+      throw new Error(
+        `the proof's example ${
+          JSON.stringify(example)
+        } is decided by rule ${decision.ruleIndex} of the ${
+          i === 0 ? "old" : "new"
+        } policy, not by rule ${leaf.rules[i]} as the proof found`,
+      );
+    }
+  }
+  return {
+    kind: strength(now) > strength(was) ? "widens" : "narrows",
+    was,
+    now,
+    users: userSet,
+    profiles: profileSet,
+    roles: roleValues,
+    modes,
+    times,
+    example,
+  };
+}
+
+/** The intervals of the given classes, adjacent ones merged. */
+function intervalsOf(
+  partition: TimePartition,
+  classes: ReadonlySet<number>,
+): { start: number; end: number }[] {
+  const merged: { start: number; end: number }[] = [];
+  for (const interval of partition.intervals) {
+    if (!classes.has(interval.classIndex)) continue;
+    const last = merged.at(-1);
+    if (last !== undefined && last.end === interval.start) {
+      merged[merged.length - 1] = { ...last, end: interval.end };
+    } else merged.push({ start: interval.start, end: interval.end });
+  }
+  return merged;
+}
+
+function sizeOf(region: ProofRegion): number {
+  const span = region.times.reduce((sum, interval) => sum + interval.end - interval.start, 0);
+  return region.users.length * region.profiles.length * region.roles.length *
+    region.modes.length * span;
+}

@@ -1,0 +1,281 @@
+/**
+ * The words for a proof's regions (prove.ts): who, on which profiles, as which roles, in which
+ * modes and when — "names matching *@sre on prod, Sat, Sun 00:00–06:00 Europe/Berlin" — and the
+ * `sentinel check` command that shows a region's example request decided as the region says.
+ *
+ * A region's times are told in the time zone that tells them most briefly (of the policies' zones
+ * and UTC): as weekly local times where they recur every week of the span, with their dates where
+ * a daylight-saving change makes them recur only for part of it.
+ *
+ * @module
+ */
+import { commandLine } from "../../text/advice.ts";
+import { formatClockTime, MINUTES_PER_DAY } from "../time/clock_time.ts";
+import { localTime } from "../time/local_time.ts";
+import { ZoneOffsets } from "../time/zone_offsets.ts";
+import type { NameAtom } from "./name_atoms.ts";
+import type { PolicyProof, ProofRegion, RegionDecision } from "./prove.ts";
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+const DAY_NAMES = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const;
+
+/** How many names, and time patterns, one line lists before "and N more". */
+const LISTED = 4;
+
+/** One region in words. */
+export interface RegionWords {
+  /** `+` (the new policy gives more) or `-`. */
+  readonly sign: "+" | "-";
+  readonly users: string;
+  readonly profiles: string;
+  /** Absent when the region holds for every role (and for none known). */
+  readonly roles?: string;
+  /** Absent when the region holds in every mode. */
+  readonly modes?: string;
+  /** `at any time`, or the weekly local times and dates. */
+  readonly when: string;
+  /** The time zone `when` and the example are told in. */
+  readonly zone: string;
+  /** `deny (rule weekend-block) → allow (rule sre)`. */
+  readonly change: string;
+  /** The whole line: `+ alice on prod, Sat 00:00–06:00 Europe/Berlin`. */
+  readonly line: string;
+  /** The example's time as RFC 3339 in {@link zone}. */
+  readonly exampleAt: string;
+}
+
+/** Describes `region` of `proof`; `zones` are the time zones the two policies name. */
+export function describeRegion(
+  proof: PolicyProof,
+  region: ProofRegion,
+  zones: readonly string[],
+): RegionWords {
+  const users = namesOf(proof.users, region.users, "anyone", "user");
+  const profiles = namesOf(proof.profiles, region.profiles, "any profile", "profile");
+  const roles = rolesOf(proof, region);
+  const modes = region.modes.length === 4
+    ? undefined
+    : region.modes.map((mode) => mode ?? "no mode known").join(", ");
+  const { when, zone } = briefestTimes(region.times, proof.from, proof.to, zones);
+  const sign = region.kind === "widens" ? "+" : "-";
+  const parts = [`${users} on ${profiles}`];
+  if (roles !== undefined) parts.push(roles);
+  if (modes !== undefined) parts.push(`in mode ${modes}`);
+  return {
+    sign,
+    users,
+    profiles,
+    ...(roles === undefined ? {} : { roles }),
+    ...(modes === undefined ? {} : { modes }),
+    when,
+    zone,
+    change: `${decisionWords(region.was)} → ${decisionWords(region.now)}`,
+    line: `${sign} ${parts.join(" ")}, ${when}`,
+    exampleAt: rfc3339In(region.example.time, new ZoneOffsets(zone)),
+  };
+}
+
+/** `allow (rule sre, at most 1h)`, `deny (no rule matched)`. */
+export function decisionWords(decision: RegionDecision): string {
+  const rule = decision.rule === undefined ? "no rule matched" : `rule ${decision.rule}`;
+  const cap = decision.effect !== "deny" && decision.maxDurationSeconds !== undefined
+    ? `, at most ${decision.maxDurationSeconds / 60} min`
+    : "";
+  return `${decision.effect} (${rule}${cap})`;
+}
+
+/**
+ * The `sentinel check` command that decides the region's example request under `policy` (as
+ * `--flag=value`, so that a name starting with `-` is never read as a flag).
+ */
+export function checkCommand(region: ProofRegion, policy: string, at: string): string {
+  const { example } = region;
+  return commandLine([
+    "sentinel",
+    "check",
+    `--policy=${policy}`,
+    `--user=${example.user}`,
+    `--at=${at}`,
+    ...(example.roleArn === undefined ? [] : [`--role-arn=${example.roleArn}`]),
+    ...(example.mode === undefined ? [] : [`--mode=${example.mode}`]),
+    "--",
+    example.profile,
+  ]);
+}
+
+function namesOf(
+  atoms: readonly NameAtom[],
+  chosen: readonly number[],
+  everything: string,
+  noun: string,
+): string {
+  if (chosen.length === atoms.length) return everything;
+  const inside = new Set(chosen);
+  const left = atoms.flatMap((atom, i) => (inside.has(i) ? [] : [atom]));
+  if (left.every((atom) => atom.literal !== undefined) && left.length < chosen.length) {
+    return `${everything} but ${listed(left.map((atom) => atom.literal!))}`;
+  }
+  return listed(chosen.map((i) => atomWords(atoms[i], noun)));
+}
+
+function rolesOf(proof: PolicyProof, region: ProofRegion): string | undefined {
+  if (region.roles.length === proof.roles.length + 1) return undefined;
+  const known = region.roles.filter((role) => role !== -1);
+  const named = known.length === 0 ? [] : [`as ${namesOf(proof.roles, known, "any role", "role")}`];
+  if (region.roles.includes(-1)) named.push("with no role known");
+  return named.join(" or ");
+}
+
+function atomWords(atom: NameAtom, noun: string): string {
+  if (atom.literal !== undefined) return atom.literal;
+  const globs = atom.globs.filter((glob) => glob !== "arn:*");
+  const arn = atom.globs.includes("arn:*") && noun === "user";
+  if (globs.length === 0) return `any other ${arn ? "ARN" : noun}`;
+  return `${noun}s matching ${globs.join(" and ")}`;
+}
+
+function listed(items: readonly string[], separator = ", "): string {
+  if (items.length <= LISTED) return items.join(separator);
+  return `${items.slice(0, LISTED).join(separator)} and ${items.length - LISTED} more`;
+}
+
+/** The region's times told in each candidate zone; the briefest wins (the first zone on a tie). */
+function briefestTimes(
+  times: ProofRegion["times"],
+  from: number,
+  to: number,
+  zones: readonly string[],
+): { when: string; zone: string } {
+  const covered = times.reduce((sum, t) => sum + t.end - t.start, 0);
+  if (covered === to - from) return { when: "at any time", zone: zones[0] ?? "UTC" };
+  let best: { when: string; zone: string; patterns: number } | undefined;
+  for (const zone of [...new Set([...zones, "UTC"])]) {
+    const patterns = weeklyPatterns(times, from, to, new ZoneOffsets(zone));
+    if (best === undefined || patterns.length < best.patterns) {
+      best = { when: `${patternWords(patterns)} ${zone}`, zone, patterns: patterns.length };
+    }
+  }
+  return best!;
+}
+
+interface WeeklyPattern {
+  /** `Sat 00:00–06:00`, `Fri 18:00–Mon 09:00`, or for a stretch of over a week its dates. */
+  readonly shape: string;
+  readonly count: number;
+  /** Local dates of the first and last time it holds. */
+  readonly first: string;
+  readonly last: string;
+  /** Whether it recurs in every week of the span. */
+  readonly weekly: boolean;
+}
+
+function weeklyPatterns(
+  times: ProofRegion["times"],
+  from: number,
+  to: number,
+  offsets: ZoneOffsets,
+): WeeklyPattern[] {
+  const byShape = new Map<string, { count: number; first: string; last: string }>();
+  for (const { start, end } of times) {
+    const shape = shapeOf(start, end, offsets);
+    const date = rfc3339In(start, offsets).slice(0, 10);
+    const seen = byShape.get(shape);
+    if (seen === undefined) byShape.set(shape, { count: 1, first: date, last: date });
+    else byShape.set(shape, { ...seen, count: seen.count + 1, last: date });
+  }
+  const weeks = Math.floor((to - from) / WEEK_MS);
+  return [...byShape].map(([shape, seen]) => ({
+    shape,
+    ...seen,
+    weekly: weeks >= 1 && seen.count >= weeks,
+  }));
+}
+
+function shapeOf(start: number, end: number, offsets: ZoneOffsets): string {
+  if (end - start > WEEK_MS) {
+    return `${rfc3339In(start, offsets)} to ${rfc3339In(end, offsets)}`;
+  }
+  const opens = localTime(start, offsets.offsetMinutes(start));
+  const closes = (localTime(end - MINUTE_MS, offsets.offsetMinutes(end - MINUTE_MS)) + 1) %
+    (7 * MINUTES_PER_DAY);
+  const [openDay, openMinute] = [Math.floor(opens / MINUTES_PER_DAY), opens % MINUTES_PER_DAY];
+  const [closeDay, closeMinute] = [Math.floor(closes / MINUTES_PER_DAY), closes % MINUTES_PER_DAY];
+  const sameDay = closeDay === openDay && closeMinute > openMinute;
+  const endsAtMidnight = closeMinute === 0 && closeDay === (openDay + 1) % 7;
+  const overnight = closeDay === (openDay + 1) % 7 && closeMinute > 0 && closeMinute <= openMinute;
+  if ((sameDay || endsAtMidnight || overnight) && end - start < DAY_MS + 2 * 60 * MINUTE_MS) {
+    return `${DAY_NAMES[openDay]} ${formatClockTime(openMinute)}–${
+      endsAtMidnight ? "24:00" : formatClockTime(closeMinute)
+    }${overnight ? " (next day)" : ""}`;
+  }
+  return `${DAY_NAMES[openDay]} ${formatClockTime(openMinute)}–${DAY_NAMES[closeDay]} ${
+    formatClockTime(closeMinute)
+  }`;
+}
+
+/**
+ * `Sat, Sun 00:00–06:00; daily 02:00–03:00 on 217 dates, 2027-03-29 to 2027-10-31`: patterns of
+ * the same hours grouped by day, weekly ones first.
+ */
+function patternWords(patterns: readonly WeeklyPattern[]): string {
+  const grouped = new Map<string, WeeklyPattern & { days: number[] }>();
+  const parts: string[] = [];
+  for (const pattern of patterns) {
+    const match = /^(\w{3}) (\d\d:\d\d–\d\d:\d\d(?: \(next day\))?)$/.exec(pattern.shape);
+    if (match === null) {
+      parts.push(pattern.shape.includes(" to ") ? pattern.shape : shapeWithDates(pattern));
+      continue;
+    }
+    const key = `${pattern.weekly}|${match[2]}`;
+    const day = DAY_NAMES.indexOf(match[1] as (typeof DAY_NAMES)[number]);
+    const seen = grouped.get(key);
+    grouped.set(
+      key,
+      seen === undefined ? { ...pattern, shape: match[2], days: [day] } : {
+        ...seen,
+        days: [...seen.days, day],
+        count: seen.count + pattern.count,
+        first: pattern.first < seen.first ? pattern.first : seen.first,
+        last: pattern.last > seen.last ? pattern.last : seen.last,
+      },
+    );
+  }
+  const hours = [...grouped.values()].sort((a, b) => Number(b.weekly) - Number(a.weekly))
+    .map((group) => shapeWithDates({ ...group, shape: `${dayWords(group.days)} ${group.shape}` }));
+  return listed([...hours, ...parts], "; ");
+}
+
+function shapeWithDates(pattern: WeeklyPattern): string {
+  if (pattern.weekly) return pattern.shape;
+  if (pattern.count === 1) return `${pattern.shape} on ${pattern.first}`;
+  return `${pattern.shape} on ${pattern.count} dates, ${pattern.first} to ${pattern.last}`;
+}
+
+/** `daily`, `Mon–Fri`, `Sat, Sun`, `Mon–Wed, Fri`. */
+function dayWords(days: readonly number[]): string {
+  const sorted = [...new Set(days)].sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7));
+  if (sorted.length === 7) return "daily";
+  const runs: number[][] = [];
+  for (const day of sorted) {
+    const run = runs.at(-1);
+    if (run !== undefined && (run.at(-1)! + 1) % 7 === day) run.push(day);
+    else runs.push([day]);
+  }
+  return runs.map((run) =>
+    run.length >= 3
+      ? `${DAY_NAMES[run[0]]}–${DAY_NAMES[run.at(-1)!]}`
+      : run.map((day) => DAY_NAMES[day]).join(", ")
+  ).join(", ");
+}
+
+/** `2026-12-12T00:00:00+01:00`: the instant as local time in the zone, with its offset. */
+export function rfc3339In(epochMs: number, offsets: ZoneOffsets): string {
+  const offset = offsets.offsetMinutes(epochMs);
+  const local = new Date(epochMs + offset * MINUTE_MS).toISOString().slice(0, 19);
+  const sign = offset < 0 ? "-" : "+";
+  const hours = String(Math.floor(Math.abs(offset) / 60)).padStart(2, "0");
+  const minutes = String(Math.abs(offset) % 60).padStart(2, "0");
+  return `${local}${sign}${hours}:${minutes}`;
+}
