@@ -12,6 +12,8 @@ import { type SectionChange, sectionChanges } from "../core/policy/prove/section
 import type { Deps } from "../ports/deps.ts";
 import { type CallerAccess, readPolicy } from "./policy.ts";
 
+const DAY_MS = 86_400_000;
+
 /** The default horizon: a year and a month, so that every daylight-saving change is in it. */
 export const DEFAULT_HORIZON_SECONDS = 400 * 86_400;
 
@@ -26,14 +28,24 @@ export interface PolicyChangeProof {
   readonly zones: readonly string[];
 }
 
-/** Proves what `next` decides differently from `old` over `[from, from + horizon)`. */
+/**
+ * Proves what `next` decides differently from `old` over the horizon: whole UTC days, from the
+ * start of the day of `now` (a few hours of the past are in it, so that the first day's times
+ * read as every other day's).
+ */
 export function proveChange(
   old: PolicyDocument,
   next: PolicyDocument,
-  from: number,
+  now: number,
   horizonSeconds: number,
 ): PolicyChangeProof {
-  const proof = provePolicyChange(old, next, from, from + horizonSeconds * 1000);
+  const from = Math.floor(now / DAY_MS) * DAY_MS;
+  const proof = provePolicyChange(
+    old,
+    next,
+    from,
+    from + Math.ceil(horizonSeconds / 86_400) * DAY_MS,
+  );
   const sections = sectionChanges(old, next);
   const zones = [...old.rules, ...next.rules].flatMap((rule) => {
     const time = rule.conditions?.time;

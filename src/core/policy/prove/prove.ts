@@ -210,18 +210,21 @@ function search(
     }
     return;
   }
-  const groups = new Map<string, { live: [bigint, bigint]; atoms: number[] }>();
+  const groups = new Map<bigint, Map<bigint, { live: [bigint, bigint]; atoms: number[] }>>();
   const oldMasks = masks[0].byDimension[dimension];
   const newMasks = masks[1].byDimension[dimension];
   for (let atom = 0; atom < oldMasks.length; atom++) {
     const narrowed: [bigint, bigint] = [live[0] & oldMasks[atom], live[1] & newMasks[atom]];
-    const key = `${narrowed[0].toString(36)}:${narrowed[1].toString(36)}`;
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, { live: narrowed, atoms: [atom] });
+    let byNew = groups.get(narrowed[0]);
+    if (byNew === undefined) groups.set(narrowed[0], byNew = new Map());
+    const group = byNew.get(narrowed[1]);
+    if (group === undefined) byNew.set(narrowed[1], { live: narrowed, atoms: [atom] });
     else group.atoms.push(atom);
   }
-  for (const group of groups.values()) {
-    search(masks, space, dimension + 1, group.live, [...chosen, group.atoms], leaves);
+  for (const byNew of groups.values()) {
+    for (const group of byNew.values()) {
+      search(masks, space, dimension + 1, group.live, [...chosen, group.atoms], leaves);
+    }
   }
 }
 

@@ -10,6 +10,7 @@
  * @module
  */
 import { commandLine } from "../../text/advice.ts";
+import { formatDuration } from "../../text/duration.ts";
 import { formatClockTime, MINUTES_PER_DAY } from "../time/clock_time.ts";
 import { localTime } from "../time/local_time.ts";
 import { ZoneOffsets } from "../time/zone_offsets.ts";
@@ -81,7 +82,7 @@ export function describeRegion(
 export function decisionWords(decision: RegionDecision): string {
   const rule = decision.rule === undefined ? "no rule matched" : `rule ${decision.rule}`;
   const cap = decision.effect !== "deny" && decision.maxDurationSeconds !== undefined
-    ? `, at most ${decision.maxDurationSeconds / 60} min`
+    ? `, at most ${formatDuration(decision.maxDurationSeconds)}`
     : "";
   return `${decision.effect} (${rule}${cap})`;
 }
@@ -178,7 +179,7 @@ function weeklyPatterns(
   offsets: ZoneOffsets,
 ): WeeklyPattern[] {
   const byShape = new Map<string, { count: number; first: string; last: string }>();
-  for (const { start, end } of times) {
+  for (const { start, end } of times.filter((t) => !cutByTheSpan(t, times, from, to))) {
     const shape = shapeOf(start, end, offsets);
     const date = rfc3339In(start, offsets).slice(0, 10);
     const seen = byShape.get(shape);
@@ -191,6 +192,23 @@ function weeklyPatterns(
     ...seen,
     weekly: weeks >= 1 && seen.count >= weeks,
   }));
+}
+
+/**
+ * Whether an interval at the span's start (or end) is only the part inside the span of one that
+ * recurs: the same stretch a week later (earlier) is in the region too. Its words would only repeat
+ * the weekly pattern.
+ */
+function cutByTheSpan(
+  interval: ProofRegion["times"][number],
+  times: ProofRegion["times"],
+  from: number,
+  to: number,
+): boolean {
+  const shift = interval.start === from ? WEEK_MS : interval.end === to ? -WEEK_MS : 0;
+  if (shift === 0) return false;
+  const [start, end] = [interval.start + shift, interval.end + shift];
+  return times.some((t) => t.start <= start && end <= t.end);
 }
 
 function shapeOf(start: number, end: number, offsets: ZoneOffsets): string {

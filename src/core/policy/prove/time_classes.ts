@@ -75,14 +75,22 @@ export function timeClasses(
   const classes: TimeClass[] = [];
   const classOf = new Map<string, number>();
   const intervals: TimeInterval[] = [];
+  // Policies repeat windows: each distinct one is asked once per interval.
+  const distinct = new Map<string, CompiledTimeWindow>();
+  const slotOf = windows.map((window) => {
+    const key = `${window.timeZone}|${window.dayMask}|${window.start}|${window.end}`;
+    if (!distinct.has(key)) distinct.set(key, window);
+    return [...distinct.keys()].indexOf(key);
+  });
+  const asked = [...distinct.values()];
   for (let i = 0; i + 1 < sorted.length; i++) {
-    const inside = windows.map((window) => window.contains(sorted[i]));
-    const key = inside.map((yes) => (yes ? "1" : "0")).join("");
+    const answers = asked.map((window) => window.contains(sorted[i]));
+    const key = answers.map((yes) => (yes ? "1" : "0")).join("");
     let classIndex = classOf.get(key);
     if (classIndex === undefined) {
       classIndex = classes.length;
       classOf.set(key, classIndex);
-      classes.push({ inside, witness: sorted[i] });
+      classes.push({ inside: slotOf.map((slot) => answers[slot]), witness: sorted[i] });
     }
     const last = intervals.at(-1);
     if (last !== undefined && last.classIndex === classIndex) {
