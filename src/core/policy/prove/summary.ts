@@ -106,6 +106,10 @@ export function checkCommand(region: ProofRegion, policy: string, at: string): s
   ]);
 }
 
+/**
+ * The names of `chosen` atoms: per family (plain names, and for users ARNs), `any user` for the
+ * whole family, `any user but …` when fewer are left out than taken, else each atom.
+ */
 function namesOf(
   atoms: readonly NameAtom[],
   chosen: readonly number[],
@@ -114,11 +118,19 @@ function namesOf(
 ): string {
   if (chosen.length === atoms.length) return everything;
   const inside = new Set(chosen);
-  const left = atoms.flatMap((atom, i) => (inside.has(i) ? [] : [atom]));
-  if (left.every((atom) => atom.literal !== undefined) && left.length < chosen.length) {
-    return `${everything} but ${listed(left.map((atom) => atom.literal!))}`;
+  const isArn = (atom: NameAtom) => noun === "user" && atom.globs.includes("arn:*");
+  const parts: string[] = [];
+  for (const [family, whole] of [[false, `any ${noun}`], [true, "any ARN"]] as const) {
+    const members = atoms.flatMap((atom, i) => (isArn(atom) === family ? [i] : []));
+    const taken = members.filter((i) => inside.has(i));
+    if (taken.length === 0) continue;
+    const left = members.filter((i) => !inside.has(i));
+    if (left.length === 0) parts.push(whole);
+    else if (left.length < taken.length) {
+      parts.push(`${whole} but ${listed(left.map((i) => atomWords(atoms[i], noun)))}`);
+    } else parts.push(listed(taken.map((i) => atomWords(atoms[i], noun))));
   }
-  return listed(chosen.map((i) => atomWords(atoms[i], noun)));
+  return parts.join(" and ");
 }
 
 function rolesOf(proof: PolicyProof, region: ProofRegion): string | undefined {
