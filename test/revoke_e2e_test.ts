@@ -287,7 +287,9 @@ region = us-east-1
   assertIncludes(listed.stdout, "sentinel revoke --user alice --profiles ops");
   assertEquals(await rolePolicy(t, "SentinelDev"), undefined, "nothing revoked without --revoke");
 
-  assertEquals((await push(open)).code, 0);
+  // Giving alice back her access opens it again: that push has to be accepted as a widening.
+  assertEquals((await push(open)).code, 10);
+  assertEquals((await push(open, "--accept-widening")).code, 0);
   const revoked = await push(closed, "--revoke", "--output", "json");
   assertEquals(revoked.code, 0, revoked.stderr);
   const answer = JSON.parse(revoked.stdout);
