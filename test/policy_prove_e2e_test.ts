@@ -4,7 +4,7 @@
  * as printed (their exit codes confirm each region's decisions under both policies), and the
  * push against SSM and STS in moto, with `sentinel log` showing who accepted a widening.
  */
-import { assertEquals, assertIncludes, assertTrue } from "./assert.ts";
+import { assertEquals, assertIncludes } from "./assert.ts";
 import { createIamUser } from "./harness/aws_home.ts";
 import { startMoto } from "./harness/moto.ts";
 import { runProgram } from "./harness/run.ts";
