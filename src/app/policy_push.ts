@@ -61,13 +61,15 @@ export async function pushWithImpact(
   const impact = current.document === undefined
     ? { lost: [], unlisted: [] }
     : await impactOf(deps, at, current.document, next);
-  const proof = current.document === undefined
-    ? undefined
-    : proveChange(current.document, next, deps.clock.now(), DEFAULT_HORIZON_SECONDS);
-  const acceptedBy = await acceptWidening(deps, at, sourceName, revocation, {
-    proof,
-    unreadable: current.unreadable,
-  });
+  const proved = current.document === undefined
+    ? {
+      ...(current.unreadable === undefined ? {} : {
+        unprovable: `the policy now in ssm:${at.parameter} cannot be read (${current.unreadable})`,
+      }),
+    }
+    : provenOrWhyNot(current.document, next, deps.clock.now());
+  const proof = proved.proof;
+  const acceptedBy = await acceptWidening(deps, at, sourceName, revocation, proved);
   const version = await pushPolicy(deps, at, text, sourceName, secure);
   const done = {
     version,
@@ -139,11 +141,28 @@ async function impactOf(
   return accessLost(old, next, profiles, deps.clock.now());
 }
 
+/** The proof of the change, or why there is none (its patterns too many to prove exactly). */
+function provenOrWhyNot(
+  old: PolicyDocument,
+  next: PolicyDocument,
+  now: number,
+): { proof?: PolicyChangeProof; unprovable?: string } {
+  try {
+    return { proof: proveChange(old, next, now, DEFAULT_HORIZON_SECONDS) };
+  } catch (error) {
+    if (error instanceof SentinelError && error.code === "proof_too_large") {
+      return { unprovable: error.message };
+    }
+    throw error;
+  }
+}
+
 /** How many regions a refusal names before pointing at `policy diff --prove`. */
 const NAMED_REGIONS = 5;
 
 /**
- * Refuses a change that opens access — or that cannot be proven, the old policy being unreadable —
+ * Refuses a change that opens access — or that cannot be proven (the old policy unreadable, or
+ * the patterns too many to prove exactly) —
  * unless it is accepted; an accepted one is in the decision log (`type: policy_change`) before
  * anything is pushed, with who accepted it (as STS names them). Returns who accepted, if anyone
  * had to.
@@ -153,9 +172,9 @@ async function acceptWidening(
   at: SsmLocation,
   sourceName: string,
   revocation: PushRevocation & { acceptWidening: boolean },
-  change: { proof?: PolicyChangeProof; unreadable?: string },
+  change: { proof?: PolicyChangeProof; unprovable?: string },
 ): Promise<string | undefined> {
-  const opens = change.proof?.opensAccess === true || change.unreadable !== undefined;
+  const opens = change.proof?.opensAccess === true || change.unprovable !== undefined;
   if (!opens) return undefined;
   const what = whatOpens(change);
   if (!revocation.acceptWidening) {
@@ -166,11 +185,7 @@ async function acceptWidening(
       }; nothing was pushed. See every region with \`sentinel policy diff ssm:${at.parameter} ${sourceName} --prove\`, and push with --accept-widening to accept it (the decision log records who did)`,
     );
   }
-  if (change.unreadable !== undefined) {
-    deps.warn(
-      `cannot read the policy in ssm:${at.parameter} (${change.unreadable}); pushing as accepted`,
-    );
-  }
+  if (change.unprovable !== undefined) deps.warn(`${what.join("; ")}; pushing as accepted`);
   const caller = await actingCaller(deps, revocation.flags);
   const config = await deps.config.load();
   const now = deps.clock.now();
@@ -189,11 +204,9 @@ async function acceptWidening(
 }
 
 /** What a change opens, in words: the widening regions and the sections the proof does not cover. */
-function whatOpens(change: { proof?: PolicyChangeProof; unreadable?: string }): string[] {
+function whatOpens(change: { proof?: PolicyChangeProof; unprovable?: string }): string[] {
   if (change.proof === undefined) {
-    return [
-      `the policy now in SSM cannot be read (${change.unreadable}), so the change cannot be proven to open no access`,
-    ];
+    return [`the change cannot be proven to open no access: ${change.unprovable}`];
   }
   const { proof, sections, zones } = change.proof;
   const widening = proof.regions.filter((region) => region.kind === "widens");

@@ -112,6 +112,7 @@ export const ERRORS = {
   store_damaged: ExitCode.InvalidConfig,
   insecure_broker: ExitCode.InvalidConfig,
   revocation_too_large: ExitCode.InvalidConfig,
+  proof_too_large: ExitCode.InvalidConfig,
   revocation_unreadable: ExitCode.InvalidConfig,
   revocation_other_account: ExitCode.InvalidConfig,
   // Denied: the policy, or a limit it sets, says no.

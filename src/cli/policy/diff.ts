@@ -80,6 +80,12 @@ export function policyDiffCommand(ctx: CommandContext) {
     },
   ).action(ctx.action(async (old, next, options): Promise<Answer> => {
     const access = awsAccess(options);
+    if (old === "-" && next === "-") {
+      throw new SentinelError(
+        "usage",
+        "only one of the two policies can be read from standard input (-); name the other's file",
+      );
+    }
     if (options.prove !== true) {
       if (options.horizon !== undefined || options.all !== undefined) {
         throw new SentinelError("usage", "--horizon and --all go with --prove");

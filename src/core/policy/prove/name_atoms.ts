@@ -20,6 +20,7 @@
  * ```
  * @module
  */
+import { SentinelError } from "../../errors.ts";
 import { isGlob } from "../glob.ts";
 
 /** One class of names that every pattern given treats alike. */
@@ -31,6 +32,13 @@ export interface NameAtom {
   /** The glob patterns every name of the class matches, in the order given. */
   readonly globs: readonly string[];
 }
+
+/**
+ * How many product states a walk may visit. Patterns such as `*a??????????????????` need a state
+ * for every combination of the last characters (2^20 here): past this, the proof stops instead of
+ * running for minutes.
+ */
+export const MAX_NAME_STATES = 300_000;
 
 /** Characters tried first when one must stand for every character no pattern mentions. */
 const STAND_INS = "xyzqjkvwbcdfghlmnprst0123456789abeiou_-.";
@@ -44,7 +52,10 @@ interface TrieNode {
  * The atoms of the non-empty names under `patterns` (literal names and globs, repeats allowed):
  * first the literals in the order given, then the other classes by their shortest name.
  */
-export function nameAtoms(patterns: readonly string[]): NameAtom[] {
+export function nameAtoms(
+  patterns: readonly string[],
+  dimension = "name",
+): NameAtom[] {
   const globs = [...new Set(patterns.filter(isGlob))];
   const literals = [...new Set(patterns.filter((pattern) => !isGlob(pattern)))];
   const alphabet = alphabetOf(patterns);
@@ -69,6 +80,7 @@ export function nameAtoms(patterns: readonly string[]): NameAtom[] {
         }`;
         if (seen.has(key)) continue;
         seen.add(key);
+        if (seen.size > MAX_NAME_STATES) throw tooManyStates(dimension, globs);
         next.push({ states, node, name });
         const matched = globs.filter((_, i) => automata[i].accepts(states[i]));
         const literal = node?.literal;
@@ -92,6 +104,16 @@ export function nameAtoms(patterns: readonly string[]): NameAtom[] {
     ...literals.map((literal) => byLiteral.get(literal)!),
     ...all.filter((atom) => atom.literal === undefined),
   ];
+}
+
+function tooManyStates(dimension: string, globs: readonly string[]): SentinelError {
+  const longest = [...globs].sort((a, b) => b.length - a.length).slice(0, 3);
+  return new SentinelError(
+    "proof_too_large",
+    `the ${dimension} patterns of the two policies cannot be told apart exactly within ${MAX_NAME_STATES} states (the longest: ${
+      longest.join(", ")
+    }); a pattern with many ? after a * needs a state for each combination of characters. Shorten or split those patterns, or compare the change with \`sentinel policy impact\``,
+  );
 }
 
 /** Every character the patterns mention (wildcards aside), and one that none does. */

@@ -26,6 +26,7 @@ import { CREDENTIAL_MODES, type CredentialMode, type PolicyDocument } from "../s
 import { type NameAtom, nameAtoms } from "./name_atoms.ts";
 import { type TimeClass, timeClasses, type TimePartition } from "./time_classes.ts";
 import { STS_MAX_DURATION_SECONDS } from "../../limits.ts";
+import { SentinelError } from "../../errors.ts";
 
 /** What a policy decides in a region: the deciding rule (none: nothing matched, denied). */
 export interface RegionDecision {
@@ -74,6 +75,8 @@ export interface PolicyProof {
 }
 
 const NO_ROLE = -1;
+/** How many groups the search may visit before it stops rather than run for minutes. */
+export const MAX_SEARCH_STEPS = 2_000_000;
 const DIMENSIONS = 5;
 
 /** Compares `old` and `next` over every request in `[from, to)`. */
@@ -85,12 +88,11 @@ export function provePolicyChange(
 ): PolicyProof {
   const policies = [compilePolicy(old), compilePolicy(next)] as const;
   const rules = [...policies[0].rules, ...policies[1].rules];
-  const users = nameAtoms([
-    "arn:*",
-    ...rules.flatMap((rule) => rule.source.conditions?.users ?? []),
-  ]);
-  const profiles = nameAtoms(rules.flatMap((rule) => rule.source.conditions?.profiles ?? []));
-  const roles = nameAtoms(rules.flatMap((rule) => rule.source.conditions?.roles ?? []));
+  const named = (key: "users" | "profiles" | "roles") =>
+    rules.flatMap((rule) => rule.source.conditions?.[key] ?? []);
+  const users = nameAtoms(["arn:*", ...named("users")], "user");
+  const profiles = nameAtoms(named("profiles"), "profile");
+  const roles = nameAtoms(named("roles"), "role");
   const time = timeClasses(rules.flatMap((rule) => (rule.time ? [rule.time] : [])), from, to);
   const space: Space = {
     users,
@@ -101,7 +103,8 @@ export function provePolicyChange(
   };
   const masks = policies.map((policy) => masksOf(policy, space)) as [Masks, Masks];
   const leaves: Leaf[] = [];
-  search(masks, space, 0, [allRules(policies[0]), allRules(policies[1])], [], leaves);
+  const budget = { steps: MAX_SEARCH_STEPS };
+  search(masks, budget, 0, [allRules(policies[0]), allRules(policies[1])], [], leaves);
   const regions = mergeLeaves(leaves).map((leaf) => regionOf(leaf, policies, space));
   regions.sort((a, b) =>
     (a.kind === b.kind ? 0 : a.kind === "widens" ? -1 : 1) || sizeOf(b) - sizeOf(a)
@@ -192,12 +195,18 @@ function decided(masks: Masks, live: bigint, dimension: number): number | undefi
 
 function search(
   masks: readonly [Masks, Masks],
-  space: Space,
+  budget: { steps: number },
   dimension: number,
   live: readonly [bigint, bigint],
   chosen: readonly (readonly number[])[],
   leaves: Leaf[],
 ): void {
+  if (--budget.steps < 0) {
+    throw new SentinelError(
+      "proof_too_large",
+      `the two policies make more than ${MAX_SEARCH_STEPS} distinct combinations of users, profiles, roles, modes and times to compare; compare the change in parts, or with \`sentinel policy impact\``,
+    );
+  }
   const old = decided(masks[0], live[0], dimension);
   const next = decided(masks[1], live[1], dimension);
   if (old !== undefined && next !== undefined) {
@@ -223,7 +232,7 @@ function search(
   }
   for (const byNew of groups.values()) {
     for (const group of byNew.values()) {
-      search(masks, space, dimension + 1, group.live, [...chosen, group.atoms], leaves);
+      search(masks, budget, dimension + 1, group.live, [...chosen, group.atoms], leaves);
     }
   }
 }
