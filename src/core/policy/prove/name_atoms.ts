@@ -1,5 +1,5 @@
 /**
- * Names cut into atoms: the classes of non-empty names that no pattern of a policy pair can tell
+ * Names cut into atoms: the classes of names that no pattern of a policy pair can tell
  * apart. Glob patterns are regular languages, so the atoms are exact: every literal name a policy
  * lists is an atom of its own, and every other atom is one combination of globs matched and not
  * matched (an intersection of the globs' languages and their complements, less the literals).
@@ -49,7 +49,8 @@ interface TrieNode {
 }
 
 /**
- * The atoms of the non-empty names under `patterns` (literal names and globs, repeats allowed):
+ * The atoms of every name — the empty one too, which `sentinel check` takes — under `patterns`
+ * (literal names and globs, repeats allowed):
  * first the literals in the order given, then the other classes by their shortest name.
  */
 export function nameAtoms(
@@ -96,6 +97,11 @@ export function nameAtoms(
     }
     frontier = next;
   }
+  // The walk starts after the empty name (a state it begins in is not a name it reached): the empty
+  // name is a class of its own unless a longer name shares its globs and is no literal.
+  const emptyGlobs = globs.filter((_, i) => automata[i].accepts(automata[i].start));
+  const emptyKey = `${trie.literal ?? ""}\u0000${emptyGlobs.join("\u0000")}`;
+  if (!atoms.has(emptyKey)) atoms.set(emptyKey, { witness: "", globs: emptyGlobs });
   const all = [...atoms.values()];
   const byLiteral = new Map(
     all.filter((atom) => atom.literal !== undefined).map((atom) => [atom.literal, atom]),

@@ -31,7 +31,7 @@ function lines(old: PolicyDocument, next: PolicyDocument, zones: string[] = []):
   return proof.regions.map((region) => describeRegion(proof, region, zones).line);
 }
 
-Deno.test("name atoms: each literal alone, then every combination of globs that some other non-empty name has, with its shortest name", () => {
+Deno.test("name atoms: each literal alone, then every combination of globs that some other name has, with its shortest name", () => {
   const atoms = nameAtoms(["ab", "a?", "a*", "ab"]);
   assertEquals(atoms.map((atom) => [atom.witness, atom.literal ?? null, atom.globs]), [
     ["ab", "ab", ["a?", "a*"]],
@@ -46,8 +46,12 @@ Deno.test("name atoms: each literal alone, then every combination of globs that 
   }
   // "?" with "a" listed: the class of one-character names other than "a" is not empty.
   assertEquals(nameAtoms(["a", "?"]).map((atom) => atom.witness), ["a", "x", "aa"]);
-  // No empty name: "*" alone leaves one class.
+  // "*" alone leaves one class; "?*" sets the empty name apart.
   assertEquals(nameAtoms(["*"]).map((atom) => atom.witness), ["x"]);
+  assertEquals(nameAtoms(["?*"]).map((atom) => [atom.witness, atom.globs]), [["x", ["?*"]], [
+    "",
+    [],
+  ]]);
   // The stand-in character is one no pattern mentions.
   assertEquals(nameAtoms(["x*", "y*", "z"]).at(-1)!.witness, "q");
 });
