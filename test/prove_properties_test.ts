@@ -30,6 +30,7 @@ import {
   type Decision,
   DEFAULT_DENY,
   evaluate,
+  roleGuard,
 } from "../src/core/policy/evaluate.ts";
 import { globMatches, isGlob } from "../src/core/policy/glob.ts";
 import {
@@ -579,22 +580,35 @@ const TINY: Vocabulary = {
 // ---------------------------------------------------------------------------------------------
 // Decisions, and a case validated and proved
 
-/** How much a decision gives: deny < require_approval < allow, then the longer session. */
-function strength(decision: { effect: string; maxDurationSeconds?: number }): number {
-  if (decision.effect === "deny") return 0;
-  const rank = decision.effect === "allow" ? 2 : 1;
-  return rank * 1e6 + (decision.maxDurationSeconds ?? DEFAULT_SESSION_SECONDS);
+/**
+ * How much a decision gives, as issuance acts on it: a role guard (a deny rule naming the role)
+ * leaves nothing, a deny leaves break-glass, require_approval adds approvals, allow issues; then
+ * the longer session.
+ */
+function strength(
+  decision: { effect: string; maxDurationSeconds?: number; guarded?: boolean },
+): number {
+  const session = decision.maxDurationSeconds ?? DEFAULT_SESSION_SECONDS;
+  if (decision.effect === "allow") return 3e6 + session;
+  if (decision.guarded === true) return 0;
+  return decision.effect === "deny" ? 1 : 2e6 + session;
 }
 
-/** The evaluator's decision as a proof writes it. */
-function asRegionDecision(decision: Decision): RegionDecision {
+/** The evaluator's decision as a proof writes it (`guarded`: a role guard matches too). */
+function asRegionDecision(decision: Decision, guarded = false): RegionDecision {
   return {
     effect: decision.effect,
     ...(decision.rule === null ? {} : { rule: decision.rule }),
     ...(decision.maxDurationSeconds === undefined
       ? {}
       : { maxDurationSeconds: decision.maxDurationSeconds }),
+    ...(guarded && decision.effect !== "allow" ? { guarded: true } : {}),
   };
+}
+
+/** What the production code decides: the evaluator's decision and its role guard. */
+function decide(policy: CompiledPolicy, request: AccessRequest): RegionDecision {
+  return asRegionDecision(evaluate(policy, request), roleGuard(policy, request) !== undefined);
 }
 
 /** A case with both documents validated and compiled, and the proof. */
@@ -919,8 +933,8 @@ function tallyText(t: Tally): string {
 /** The region's example: decided as the region says by both policies, and inside the region. */
 function checkRegion(p: Proved, index: ProofIndex, region: ProofRegion, i: number): void {
   const { example } = region;
-  const was = asRegionDecision(evaluate(p.compiled[0], example));
-  const now = asRegionDecision(evaluate(p.compiled[1], example));
+  const was = decide(p.compiled[0], example);
+  const now = decide(p.compiled[1], example);
   const where = `region ${i} (${region.kind}), example ${requestText(example)}`;
   try {
     assertEquals(was, region.was, "the old policy decides the example as the region's was");
@@ -945,8 +959,8 @@ function checkRegion(p: Proved, index: ProofIndex, region: ProofRegion, i: numbe
 
 /** A request: decided differently by the policies exactly when one region holds it, as it says. */
 function checkRequest(p: Proved, index: ProofIndex, request: AccessRequest): boolean {
-  const was = asRegionDecision(evaluate(p.compiled[0], request));
-  const now = asRegionDecision(evaluate(p.compiled[1], request));
+  const was = decide(p.compiled[0], request);
+  const now = decide(p.compiled[1], request);
   const differs = strength(was) !== strength(now);
   const holding = index.regionsOf(request);
   const what = `${requestText(request)}: ${JSON.stringify(was)} -> ${JSON.stringify(now)}`;
@@ -1061,7 +1075,7 @@ function checkNoNewAccess(c: PairCase, t: NoNewAccessTally, perPair: number): vo
     t.widened++;
     for (let i = 0; i < PROBES_PER_WIDENING_PAIR; i++) {
       const request = sampler.draw();
-      if (strength(evaluate(next, request)) > strength(evaluate(old, request))) {
+      if (strength(decide(next, request)) > strength(decide(old, request))) {
         t.widenedFound++;
         break;
       }
@@ -1071,15 +1085,15 @@ function checkNoNewAccess(c: PairCase, t: NoNewAccessTally, perPair: number): vo
   const count = Math.min(perPair, COUNTS.requests - t.requests);
   for (let i = 0; i < count; i++) {
     const request = sampler.draw();
-    const was = evaluate(old, request);
-    const now = evaluate(next, request);
+    const was = decide(old, request);
+    const now = decide(next, request);
     t.requests++;
     const before = strength(was);
     const after = strength(now);
     if (after > before) {
       fail(
         `the proof finds no new access, but ${requestText(request)} is decided ` +
-          `${JSON.stringify(asRegionDecision(was))} -> ${JSON.stringify(asRegionDecision(now))}`,
+          `${JSON.stringify(was)} -> ${JSON.stringify(now)}`,
         compared,
       );
     }
@@ -1159,7 +1173,9 @@ interface Brute {
   readonly hours: Int32Array;
   /** Per mask of rules, the first rule's index (-1: none). */
   readonly first: Int8Array;
-  /** Per mask of rules, the strength of the first rule's decision (0 for none). */
+  /** Per mask of rules: (first rule + 1) * 2, plus 1 when a role guard among them matters. */
+  readonly code: Int16Array;
+  /** Per mask of rules, the strength of what they decide (role guard included). */
   readonly strength: Int32Array;
 }
 
@@ -1176,12 +1192,25 @@ function bruteOf(policy: CompiledPolicy, from: number): Brute {
     );
   const hours = Array.from({ length: UNIVERSE.hours }, (_, h) => from + h * HOUR_MS);
   const first = new Int8Array(1 << rules.length);
+  const code = new Int16Array(1 << rules.length);
   const strengths = new Int32Array(1 << rules.length);
-  for (let mask = 1; mask < first.length; mask++) {
-    first[mask] = 31 - Math.clz32(mask & -mask);
-    strengths[mask] = strength(rules[first[mask]].decision);
+  const guards = rules.reduce(
+    (
+      mask,
+      rule,
+      k,
+    ) => (rule.source.effect === "deny" && rule.roles !== undefined ? mask | (1 << k) : mask),
+    0,
+  );
+  for (let mask = 0; mask < first.length; mask++) {
+    first[mask] = mask === 0 ? -1 : 31 - Math.clz32(mask & -mask);
+    const decision = asRegionDecision(
+      mask === 0 ? DEFAULT_DENY : rules[first[mask]].decision,
+      (mask & guards) !== 0,
+    );
+    code[mask] = (first[mask] + 1) * 2 + (decision.guarded === true ? 1 : 0);
+    strengths[mask] = strength(decision);
   }
-  first[0] = -1;
   return {
     users: masks(UNIVERSE.users, (rule, user) => rule.users === undefined || rule.users(user)),
     profiles: masks(
@@ -1198,6 +1227,7 @@ function bruteOf(policy: CompiledPolicy, from: number): Brute {
     ),
     hours: masks(hours, (rule, time) => rule.time === undefined || rule.time.contains(time)),
     first,
+    code,
     strength: strengths,
   };
 }
@@ -1327,7 +1357,7 @@ function compareAll(
   const [o, n] = bruteForce;
   /** The rules whose time condition holds at every hour of the span. */
   const [oEveryHour, nEveryHour] = bruteForce.map((b) => b.hours.reduce((all, m) => all & m, -1));
-  const [oHours, nHours, oFirst, nFirst] = [o.hours, n.hours, o.first, n.first];
+  const [oHours, nHours, oCode, nCode] = [o.hours, n.hours, o.code, n.code];
   const [oStrength, nStrength] = [o.strength, n.strength];
   const { users, profiles, roles, modes, hours } = UNIVERSE;
   let index = 0;
@@ -1353,7 +1383,7 @@ function compareAll(
             if (region === 0) {
               if (oStrength[was] !== nStrength[now]) return { disagreement: index, differing };
             } else if (
-              regionRules[2 * region] !== oFirst[was] || regionRules[2 * region + 1] !== nFirst[now]
+              regionRules[2 * region] !== oCode[was] || regionRules[2 * region + 1] !== nCode[now]
             ) return { disagreement: index, differing };
             else differing++;
           }
@@ -1364,22 +1394,24 @@ function compareAll(
   return { disagreement: -1, differing };
 }
 
-/** Per region (index + 1), the old and new deciding rules' indexes (-1: none), as it names them. */
+/** Per region (index + 1), the old and new deciding rules' codes (as {@link Brute.code}), as it names them. */
 function regionRulesOf(p: Proved): Int32Array {
   const rules = new Int32Array(2 * (p.proof.regions.length + 1));
   const indexOf = (document: PolicyDocument, decision: RegionDecision) =>
     decision.rule === undefined
       ? -1
       : document.rules.findIndex((rule) => rule.name === decision.rule);
-  const decisionOf = (policy: CompiledPolicy, rule: number) =>
-    asRegionDecision(rule === -1 ? DEFAULT_DENY : policy.rules[rule].decision);
+  const decisionOf = (policy: CompiledPolicy, rule: number, guarded: boolean) =>
+    asRegionDecision(rule === -1 ? DEFAULT_DENY : policy.rules[rule].decision, guarded);
   p.proof.regions.forEach((region, i) => {
-    rules[2 * (i + 1)] = indexOf(p.documents[0], region.was);
-    rules[2 * (i + 1) + 1] = indexOf(p.documents[1], region.now);
     const said = [region.was, region.now];
+    const firsts = [indexOf(p.documents[0], region.was), indexOf(p.documents[1], region.now)];
+    said.forEach((decision, k) => {
+      rules[2 * (i + 1) + k] = (firsts[k] + 1) * 2 + (decision.guarded === true ? 1 : 0);
+    });
     const decided = [
-      decisionOf(p.compiled[0], rules[2 * (i + 1)]),
-      decisionOf(p.compiled[1], rules[2 * (i + 1) + 1]),
+      decisionOf(p.compiled[0], firsts[0], region.was.guarded === true),
+      decisionOf(p.compiled[1], firsts[1], region.now.guarded === true),
     ];
     if (JSON.stringify(said) !== JSON.stringify(decided)) {
       fail(
@@ -1400,8 +1432,8 @@ function regionRulesOf(p: Proved): Int32Array {
 }
 
 function disagreementText(p: Proved, point: AccessRequest, region: number): string {
-  const was = asRegionDecision(evaluate(p.compiled[0], point));
-  const now = asRegionDecision(evaluate(p.compiled[1], point));
+  const was = decide(p.compiled[0], point);
+  const now = decide(p.compiled[1], point);
   const held = region === 0
     ? "no region holds it"
     : `region ${region - 1} holds it: ${JSON.stringify(p.proof.regions[region - 1])}`;

@@ -96,9 +96,9 @@ export async function pushWithImpact(
 }
 
 /**
- * The policy now in SSM: none when there is none yet, or it was invalid (it issued nothing). When
- * it cannot be read, the push goes on with a warning — unless revoking was asked for
- * (`required`): then nothing is pushed. Either way the change cannot be proven.
+ * The policy now in SSM: none when there is none yet. When it cannot be read, or this Sentinel finds
+ * it invalid (another may not), the change cannot be proven — and when revoking was asked for
+ * (`required`), nothing is pushed.
  */
 async function currentPolicy(
   deps: Deps,
@@ -112,7 +112,10 @@ async function currentPolicy(
   } catch (error) {
     const message = String((error as Error)?.message ?? error);
     if (message.includes("ParameterNotFound")) return {};
-    if (error instanceof SentinelError && error.code === "invalid_config") return {};
+    if (error instanceof SentinelError && error.code === "invalid_config" && !required) {
+      // Written by another Sentinel (a newer one, a time zone this one lacks): it may issue there.
+      return { unreadable: `it is not a valid policy here: ${message}` };
+    }
     if (required) {
       throw new SentinelError(
         error instanceof SentinelError ? error.code : "aws_failure",

@@ -20,8 +20,8 @@
  * ```
  * @module
  */
-import { SentinelError } from "../../errors.ts";
 import { isGlob } from "../glob.ts";
+import { WorkBudget } from "./work_budget.ts";
 
 /** One class of names that every pattern given treats alike. */
 export interface NameAtom {
@@ -32,13 +32,6 @@ export interface NameAtom {
   /** The glob patterns every name of the class matches, in the order given. */
   readonly globs: readonly string[];
 }
-
-/**
- * How many product states a walk may visit. Patterns such as `*a??????????????????` need a state
- * for every combination of the last characters (2^20 here): past this, the proof stops instead of
- * running for minutes.
- */
-export const MAX_NAME_STATES = 300_000;
 
 /** Characters tried first when one must stand for every character no pattern mentions. */
 const STAND_INS = "xyzqjkvwbcdfghlmnprst0123456789abeiou_-.";
@@ -56,6 +49,7 @@ interface TrieNode {
 export function nameAtoms(
   patterns: readonly string[],
   dimension = "name",
+  budget = new WorkBudget(),
 ): NameAtom[] {
   const globs = [...new Set(patterns.filter(isGlob))];
   const literals = [...new Set(patterns.filter((pattern) => !isGlob(pattern)))];
@@ -72,6 +66,7 @@ export function nameAtoms(
   while (frontier.length > 0) {
     const next: typeof frontier = [];
     for (const here of frontier) {
+      budget.spend(alphabet.length * (automata.length + 1), () => tooMuch(dimension, globs));
       for (const char of alphabet) {
         const states = here.states.map((set, i) => automata[i].step(set, char));
         const node = here.node?.next.get(char);
@@ -81,7 +76,6 @@ export function nameAtoms(
         }`;
         if (seen.has(key)) continue;
         seen.add(key);
-        if (seen.size > MAX_NAME_STATES) throw tooManyStates(dimension, globs);
         next.push({ states, node, name });
         const matched = globs.filter((_, i) => automata[i].accepts(states[i]));
         const literal = node?.literal;
@@ -112,14 +106,13 @@ export function nameAtoms(
   ];
 }
 
-function tooManyStates(dimension: string, globs: readonly string[]): SentinelError {
-  const longest = [...globs].sort((a, b) => b.length - a.length).slice(0, 3);
-  return new SentinelError(
-    "proof_too_large",
-    `the ${dimension} patterns of the two policies cannot be told apart exactly within ${MAX_NAME_STATES} states (the longest: ${
-      longest.join(", ")
-    }); a pattern with many ? after a * needs a state for each combination of characters. Shorten or split those patterns, or compare the change with \`sentinel policy impact\``,
-  );
+function tooMuch(dimension: string, globs: readonly string[]): string {
+  const longest = globs.filter((glob) => glob !== "arn:*").sort((a, b) => b.length - a.length);
+  return `the ${dimension} patterns of the two policies cannot be told apart exactly (${
+    longest.slice(0, 3).join(", ")
+  }${
+    longest.length > 3 ? ` and ${longest.length - 3} more` : ""
+  }): a pattern with many ? after a *, or many patterns such as *x* that one name can all match, need a class for each combination`;
 }
 
 /** Every character the patterns mention (wildcards aside), and one that none does. */

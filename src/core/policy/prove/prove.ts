@@ -21,12 +21,13 @@ import {
   type CompiledRule,
   compilePolicy,
   evaluate,
+  roleGuard,
 } from "../evaluate.ts";
 import { CREDENTIAL_MODES, type CredentialMode, type PolicyDocument } from "../schema.ts";
 import { type NameAtom, nameAtoms } from "./name_atoms.ts";
 import { type TimeClass, timeClasses, type TimePartition } from "./time_classes.ts";
 import { STS_MAX_DURATION_SECONDS } from "../../limits.ts";
-import { SentinelError } from "../../errors.ts";
+import { WorkBudget } from "./work_budget.ts";
 
 /** What a policy decides in a region: the deciding rule (none: nothing matched, denied). */
 export interface RegionDecision {
@@ -34,6 +35,11 @@ export interface RegionDecision {
   /** The deciding rule's name, absent for the default deny. */
   readonly rule?: string;
   readonly maxDurationSeconds?: number;
+  /**
+   * For deny and require_approval: a deny rule naming the role matches too (a role guard,
+   * evaluate.ts's roleGuard), so no approval or break-glass opens it either.
+   */
+  readonly guarded?: boolean;
 }
 
 /** The modes a request can come with: none known, or one of the credential modes. */
@@ -75,8 +81,8 @@ export interface PolicyProof {
 }
 
 const NO_ROLE = -1;
-/** How many groups the search may visit before it stops rather than run for minutes. */
-export const MAX_SEARCH_STEPS = 2_000_000;
+const SEARCH_WORK =
+  "the two policies make too many combinations of users, profiles, roles, modes and times to compare";
 const DIMENSIONS = 5;
 
 /** Compares `old` and `next` over every request in `[from, to)`. */
@@ -85,15 +91,17 @@ export function provePolicyChange(
   next: PolicyDocument,
   from: number,
   to: number,
+  budget = new WorkBudget(),
 ): PolicyProof {
   const policies = [compilePolicy(old), compilePolicy(next)] as const;
   const rules = [...policies[0].rules, ...policies[1].rules];
   const named = (key: "users" | "profiles" | "roles") =>
     rules.flatMap((rule) => rule.source.conditions?.[key] ?? []);
-  const users = nameAtoms(["arn:*", ...named("users")], "user");
-  const profiles = nameAtoms(named("profiles"), "profile");
-  const roles = nameAtoms(named("roles"), "role");
-  const time = timeClasses(rules.flatMap((rule) => (rule.time ? [rule.time] : [])), from, to);
+  const users = nameAtoms(["arn:*", ...named("users")], "user", budget);
+  const profiles = nameAtoms(named("profiles"), "profile", budget);
+  const roles = nameAtoms(named("roles"), "role", budget);
+  const windows = rules.flatMap((rule) => (rule.time ? [rule.time] : []));
+  const time = timeClasses(windows, from, to, budget);
   const space: Space = {
     users,
     profiles,
@@ -103,9 +111,10 @@ export function provePolicyChange(
   };
   const masks = policies.map((policy) => masksOf(policy, space)) as [Masks, Masks];
   const leaves: Leaf[] = [];
-  const budget = { steps: MAX_SEARCH_STEPS };
   search(masks, budget, 0, [allRules(policies[0]), allRules(policies[1])], [], leaves);
-  const regions = mergeLeaves(leaves).map((leaf) => regionOf(leaf, policies, space));
+  const regions = mergeLeaves(leaves, budget).map((leaf) =>
+    regionOf(leaf, policies, masks, space, budget)
+  );
   regions.sort((a, b) =>
     (a.kind === b.kind ? 0 : a.kind === "widens" ? -1 : 1) || sizeOf(b) - sizeOf(a)
   );
@@ -133,8 +142,10 @@ interface Space {
 /** For one policy: per dimension, per atom, the rules whose condition in that dimension holds. */
 interface Masks {
   readonly byDimension: readonly (readonly bigint[])[];
-  /** Per rule: from which dimension on its conditions hold for every atom. */
-  readonly unconditionalFrom: readonly number[];
+  /** Per dimension (and one past the last): the rules whose conditions from there on hold for every atom. */
+  readonly unconditional: readonly bigint[];
+  /** The deny rules that name roles: role guards (evaluate.ts's roleGuard). */
+  readonly guards: bigint;
   readonly rules: readonly CompiledRule[];
 }
 
@@ -163,12 +174,19 @@ function masksOf(policy: CompiledPolicy, space: Space): Masks {
         rule.time === undefined || rule.time.contains(timeClass.witness),
     ),
   ];
-  const unconditionalFrom = policy.rules.map((rule) => {
-    let from = DIMENSIONS;
-    while (from > 0 && byDimension[from - 1].every((mask) => (mask & bit(rule)) !== 0n)) from--;
-    return from;
-  });
-  return { byDimension, unconditionalFrom, rules: policy.rules };
+  const unconditional: bigint[] = [];
+  unconditional[DIMENSIONS] = allRules(policy);
+  for (let d = DIMENSIONS - 1; d >= 0; d--) {
+    unconditional[d] = byDimension[d].reduce((all, mask) => all & mask, unconditional[d + 1]);
+  }
+  const guards = policy.rules.reduce(
+    (
+      mask,
+      rule,
+    ) => (rule.source.effect === "deny" && rule.roles !== undefined ? mask | bit(rule) : mask),
+    0n,
+  );
+  return { byDimension, unconditional, guards, rules: policy.rules };
 }
 
 function allRules(policy: CompiledPolicy): bigint {
@@ -182,43 +200,56 @@ function firstRule(mask: bigint): number {
 
 /** A product of atom sets (one per dimension, as indexes into each dimension's values) and its decisions. */
 interface Leaf {
-  readonly rules: readonly [number, number];
+  readonly outcomes: readonly [Outcome, Outcome];
   readonly sets: readonly (readonly number[])[];
 }
 
-/** The first rule of `live` when it decides everything from dimension `dimension` on, else undefined. */
-function decided(masks: Masks, live: bigint, dimension: number): number | undefined {
+/** What a policy decides in a leaf: the first matching rule (-1: none), and whether a role guard matches. */
+interface Outcome {
+  readonly rule: number;
+  readonly guarded: boolean;
+}
+
+/**
+ * What `live` decides for every request left from dimension `dimension` on, when that is known:
+ * its first rule holds for all of them, and either that rule allows (a guard then changes
+ * nothing) or no guard is left, or one holds for all of them.
+ */
+function decided(masks: Masks, live: bigint, dimension: number): Outcome | undefined {
   const first = firstRule(live);
-  if (first === -1) return -1;
-  return masks.unconditionalFrom[first] <= dimension ? first : undefined;
+  const always = masks.unconditional[dimension];
+  if (first !== -1 && (always & (1n << BigInt(first))) === 0n) return undefined;
+  if (first !== -1 && masks.rules[first].source.effect === "allow") {
+    return { rule: first, guarded: false };
+  }
+  const guards = live & masks.guards;
+  if (guards === 0n) return { rule: first, guarded: false };
+  return (guards & always) !== 0n ? { rule: first, guarded: true } : undefined;
 }
 
 function search(
   masks: readonly [Masks, Masks],
-  budget: { steps: number },
+  budget: WorkBudget,
   dimension: number,
   live: readonly [bigint, bigint],
   chosen: readonly (readonly number[])[],
   leaves: Leaf[],
 ): void {
-  if (--budget.steps < 0) {
-    throw new SentinelError(
-      "proof_too_large",
-      `the two policies make more than ${MAX_SEARCH_STEPS} distinct combinations of users, profiles, roles, modes and times to compare; compare the change in parts, or with \`sentinel policy impact\``,
-    );
-  }
   const old = decided(masks[0], live[0], dimension);
   const next = decided(masks[1], live[1], dimension);
   if (old !== undefined && next !== undefined) {
-    if (!sameDecision(masks[0].rules[old], masks[1].rules[next])) {
+    const was = decisionOf(masks[0], old);
+    const now = decisionOf(masks[1], next);
+    if (strength(was) !== strength(now)) {
       const rest = [];
       for (let d = dimension; d < DIMENSIONS; d++) {
         rest.push(indexes(masks[0].byDimension[d].length));
       }
-      leaves.push({ rules: [old, next], sets: [...chosen, ...rest] });
+      leaves.push({ outcomes: [old, next], sets: [...chosen, ...rest] });
     }
     return;
   }
+  budget.spend(masks[0].byDimension[dimension].length + 1, SEARCH_WORK);
   const groups = new Map<bigint, Map<bigint, { live: [bigint, bigint]; atoms: number[] }>>();
   const oldMasks = masks[0].byDimension[dimension];
   const newMasks = masks[1].byDimension[dimension];
@@ -241,45 +272,47 @@ function indexes(length: number): number[] {
   return Array.from({ length }, (_, i) => i);
 }
 
-/** What a rule (undefined: none matched) decides, as the proof compares it. */
-function decisionOf(rule: CompiledRule | undefined): RegionDecision {
-  if (rule === undefined) return { effect: "deny" };
+/** What an outcome decides, as the proof compares it. */
+function decisionOf(masks: Masks, outcome: Outcome): RegionDecision {
+  const rule = masks.rules[outcome.rule];
+  const guarded = outcome.guarded ? { guarded: true } : {};
+  if (rule === undefined) return { effect: "deny", ...guarded };
   return {
     effect: rule.decision.effect,
     rule: rule.source.name,
     ...(rule.decision.maxDurationSeconds === undefined
       ? {}
       : { maxDurationSeconds: rule.decision.maxDurationSeconds }),
+    ...guarded,
   };
 }
 
-const RANK = { deny: 0, require_approval: 1, allow: 2 } as const;
-
 /**
- * How much a decision gives: its effect, then (for allow and require_approval) the longest session,
- * where a rule without `max_duration` leaves it to STS's own limit.
+ * How much a decision gives, as issuance acts on it (issuance/verdict.ts): a role guard leaves
+ * nothing; a deny leaves break-glass; require_approval adds an approval; allow issues. Then, for
+ * allow and require_approval, the longest session, where a rule without `max_duration` leaves it
+ * to STS's own limit.
  */
-function strength(decision: RegionDecision): number {
-  if (decision.effect === "deny") return 0;
-  return RANK[decision.effect] * 1e6 + (decision.maxDurationSeconds ?? STS_MAX_DURATION_SECONDS);
-}
-
-function sameDecision(old: CompiledRule | undefined, next: CompiledRule | undefined): boolean {
-  return strength(decisionOf(old)) === strength(decisionOf(next));
+export function strength(decision: RegionDecision): number {
+  const session = decision.maxDurationSeconds ?? STS_MAX_DURATION_SECONDS;
+  if (decision.effect === "allow") return 3e6 + session;
+  if (decision.guarded === true) return 0;
+  return decision.effect === "deny" ? 1 : 2e6 + session;
 }
 
 /**
  * Leaves with the same deciding rules merged wherever two differ in one dimension only, until no
  * two do. Leaves are disjoint, so their unions are too.
  */
-function mergeLeaves(leaves: readonly Leaf[]): Leaf[] {
+function mergeLeaves(leaves: readonly Leaf[], budget: WorkBudget): Leaf[] {
   let current = [...leaves];
   for (let changed = true; changed;) {
     changed = false;
     for (let dimension = DIMENSIONS - 1; dimension >= 0; dimension--) {
       const merged = new Map<string, Leaf>();
+      budget.spend(current.length * DIMENSIONS, "too many regions to merge");
       for (const leaf of current) {
-        const key = `${leaf.rules.join()}/${
+        const key = `${leaf.outcomes.map((o) => `${o.rule}${o.guarded ? "g" : ""}`).join()}/${
           leaf.sets.map((set, d) => (d === dimension ? "" : set.join())).join("/")
         }`;
         const other = merged.get(key);
@@ -290,7 +323,7 @@ function mergeLeaves(leaves: readonly Leaf[]): Leaf[] {
         changed = true;
         const union = [...other.sets[dimension], ...leaf.sets[dimension]].sort((a, b) => a - b);
         merged.set(key, {
-          rules: leaf.rules,
+          outcomes: leaf.outcomes,
           sets: other.sets.map((set, d) => (d === dimension ? union : set)),
         });
       }
@@ -303,11 +336,14 @@ function mergeLeaves(leaves: readonly Leaf[]): Leaf[] {
 function regionOf(
   leaf: Leaf,
   policies: readonly [CompiledPolicy, CompiledPolicy],
+  masks: readonly [Masks, Masks],
   space: Space,
+  budget: WorkBudget,
 ): ProofRegion {
   const [userSet, profileSet, roleSet, modeSet, classSet] = leaf.sets;
-  const was = decisionOf(policies[0].rules[leaf.rules[0]]);
-  const now = decisionOf(policies[1].rules[leaf.rules[1]]);
+  const was = decisionOf(masks[0], leaf.outcomes[0]);
+  const now = decisionOf(masks[1], leaf.outcomes[1]);
+  budget.spend(space.time.intervals.length, "too many regions to tell the times of");
   const times = intervalsOf(space.time, new Set(classSet));
   const roleValues = roleSet.map((i) => space.roleValues[i]);
   const modes = modeSet.map((i) => REQUEST_MODES[i]);
@@ -321,13 +357,15 @@ function regionOf(
   };
   for (const [i, policy] of policies.entries()) {
     const decision = evaluate(policy, example);
-    if (decision.ruleIndex !== leaf.rules[i]) {
+    const guarded = decision.effect !== "allow" && roleGuard(policy, example) !== undefined;
+    const expected = leaf.outcomes[i];
+    if (decision.ruleIndex !== expected.rule || guarded !== expected.guarded) {
       throw new Error(
-        `the proof's example ${
-          JSON.stringify(example)
-        } is decided by rule ${decision.ruleIndex} of the ${
-          i === 0 ? "old" : "new"
-        } policy, not by rule ${leaf.rules[i]} as the proof found`,
+        `the proof's example ${JSON.stringify(example)} is decided by rule ${decision.ruleIndex}${
+          guarded ? " under a role guard" : ""
+        } of the ${i === 0 ? "old" : "new"} policy, not by rule ${expected.rule}${
+          expected.guarded ? " under a role guard" : ""
+        } as the proof found`,
       );
     }
   }

@@ -199,7 +199,7 @@ Deno.test("check commands pass every value as --flag=value and the profile after
   );
 });
 
-Deno.test("sections: added and changed approvals, break-glass and identity entries may open access; removed ones do not", () => {
+Deno.test("sections: added, changed and moved approvals, break-glass and identity entries may open access, and a removed one unless none is left", () => {
   const rules = `  - { name: all, effect: allow }\n`;
   const old = policy(
     rules,
@@ -212,8 +212,24 @@ Deno.test("sections: added and changed approvals, break-glass and identity entri
   assertEquals(sectionChanges(old, next).map((c) => [c.section, c.name, c.change, c.mayOpen]), [
     ["approvals", "prod", "added", true],
     ["breakglass", "sre", "changed", true],
-    ["breakglass", "old", "removed", false],
+    ["breakglass", "old", "removed", true],
     ["identity", "identity", "changed", true],
+  ]);
+  const two = policy(
+    rules,
+    `approvals:\n  - { name: strict, profiles: [prod], approvers: [bob], required_approvals: 2 }\n  - { name: loose, profiles: ["*"], approvers: ["*"] }\n`,
+  );
+  const swapped = policy(
+    rules,
+    `approvals:\n  - { name: loose, profiles: ["*"], approvers: ["*"] }\n  - { name: strict, profiles: [prod], approvers: [bob], required_approvals: 2 }\n`,
+  );
+  assertEquals(sectionChanges(two, swapped).map((c) => [c.name, c.change, c.mayOpen]), [
+    ["loose", "moved", true],
+    ["strict", "moved", true],
+  ]);
+  assertEquals(sectionChanges(old, policy(rules)).map((c) => [c.name, c.change, c.mayOpen]), [
+    ["sre", "removed", false],
+    ["old", "removed", false],
   ]);
   assertEquals(sectionChanges(old, old), []);
 });

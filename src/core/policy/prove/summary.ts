@@ -84,7 +84,10 @@ export function decisionWords(decision: RegionDecision): string {
   const cap = decision.effect !== "deny" && decision.maxDurationSeconds !== undefined
     ? `, at most ${formatDuration(decision.maxDurationSeconds)}`
     : "";
-  return `${decision.effect} (${rule}${cap})`;
+  const guard = decision.effect !== "allow" && decision.guarded === true
+    ? "; role guarded: no approval or break-glass opens it"
+    : "";
+  return `${decision.effect} (${rule}${cap}${guard})`;
 }
 
 /**
@@ -120,13 +123,16 @@ function namesOf(
   const inside = new Set(chosen);
   const isArn = (atom: NameAtom) => noun === "user" && atom.globs.includes("arn:*");
   const parts: string[] = [];
-  for (const [family, whole] of [[false, `any ${noun}`], [true, "any ARN"]] as const) {
+  const arnLeftOut = atoms.some((atom, i) => isArn(atom) && !inside.has(i));
+  const plainWhole = noun === "user" && arnLeftOut ? "any user not named by an ARN" : `any ${noun}`;
+  for (const [family, whole] of [[false, plainWhole], [true, "any ARN"]] as const) {
     const members = atoms.flatMap((atom, i) => (isArn(atom) === family ? [i] : []));
     const taken = members.filter((i) => inside.has(i));
     if (taken.length === 0) continue;
     const left = members.filter((i) => !inside.has(i));
+    const allNamed = left.every((i) => atoms[i].literal !== undefined || atoms[i].globs.length > 0);
     if (left.length === 0) parts.push(whole);
-    else if (left.length < taken.length) {
+    else if (left.length < taken.length && allNamed) {
       parts.push(`${whole} but ${listed(left.map((i) => atomWords(atoms[i], noun)))}`);
     } else parts.push(listed(taken.map((i) => atomWords(atoms[i], noun))));
   }
@@ -143,8 +149,11 @@ function rolesOf(proof: PolicyProof, region: ProofRegion): string | undefined {
 
 function atomWords(atom: NameAtom, noun: string): string {
   if (atom.literal !== undefined) return atom.literal;
-  const globs = atom.globs.filter((glob) => glob !== "arn:*");
   const arn = atom.globs.includes("arn:*") && noun === "user";
+  // A plain pattern (even *) never matches an ARN, nor an ARN pattern a plain name.
+  const globs = atom.globs.filter((glob) =>
+    glob !== "arn:*" && (noun !== "user" || glob.startsWith("arn:") === arn)
+  );
   if (globs.length === 0) return `any other ${arn ? "ARN" : noun}`;
   return `${noun}s matching ${globs.join(" and ")}`;
 }
@@ -182,6 +191,25 @@ interface WeeklyPattern {
   readonly last: string;
   /** Whether it recurs in every week of the span. */
   readonly weekly: boolean;
+  /** The local dates of the weeks between its first and last it skips, when it skips a week. */
+  readonly missing: readonly string[];
+}
+
+/** The days a week apart from one another between the first and the last that are not among them. */
+function missingWeeks(days: readonly number[], offsets: ZoneOffsets): string[] {
+  if (days.some((day, i) => i > 0 && (day - days[i - 1]) % 7 !== 0)) return [];
+  const missing: string[] = [];
+  for (let i = 1; i < days.length; i++) {
+    for (let day = days[i - 1] + 7; day < days[i]; day += 7) {
+      missing.push(
+        rfc3339In(day * DAY_MS - offsets.offsetMinutes(day * DAY_MS) * MINUTE_MS, offsets).slice(
+          0,
+          10,
+        ),
+      );
+    }
+  }
+  return missing;
 }
 
 function weeklyPatterns(
@@ -190,19 +218,34 @@ function weeklyPatterns(
   to: number,
   offsets: ZoneOffsets,
 ): WeeklyPattern[] {
-  const byShape = new Map<string, { count: number; first: string; last: string }>();
-  for (const { start, end } of times.filter((t) => !cutByTheSpan(t, times, from, to))) {
+  const byShape = new Map<string, { count: number; first: string; last: string; days: number[] }>();
+  const localDay = (epochMs: number) =>
+    Math.floor((epochMs + offsets.offsetMinutes(epochMs) * MINUTE_MS) / DAY_MS);
+  const cut = times.filter((t) => cutByTheSpan(t, times, from, to));
+  const [cutAtStart, cutAtEnd] = [cut.some((t) => t.start === from), cut.some((t) => t.end === to)];
+  for (const { start, end } of times.filter((t) => !cut.includes(t))) {
     const shape = shapeOf(start, end, offsets);
     const date = rfc3339In(start, offsets).slice(0, 10);
-    const seen = byShape.get(shape);
-    if (seen === undefined) byShape.set(shape, { count: 1, first: date, last: date });
-    else byShape.set(shape, { ...seen, count: seen.count + 1, last: date });
+    const seen = byShape.get(shape) ?? { count: 0, first: date, last: date, days: [] };
+    byShape.set(shape, {
+      ...seen,
+      count: seen.count + 1,
+      last: date,
+      days: [...seen.days, localDay(start)],
+    });
   }
-  const weeks = Math.floor((to - from) / WEEK_MS);
+  const [firstDay, lastDay] = [localDay(from), localDay(to - MINUTE_MS)];
   return [...byShape].map(([shape, seen]) => ({
     shape,
-    ...seen,
-    weekly: weeks >= 1 && seen.count >= weeks,
+    count: seen.count,
+    first: seen.first,
+    last: seen.last,
+    // Every week of the span: no gap but a week's, and none left at either end (where a piece
+    // cut by the span's edge stands for the week it would have filled).
+    weekly: (seen.days[0] - firstDay < 7 || cutAtStart) &&
+      (lastDay - seen.days.at(-1)! < 7 || cutAtEnd) &&
+      seen.days.every((day, i) => i === 0 || day - seen.days[i - 1] === 7),
+    missing: missingWeeks(seen.days, offsets),
   }));
 }
 
@@ -258,7 +301,7 @@ function patternWords(patterns: readonly WeeklyPattern[]): string {
       parts.push(pattern.shape.includes(" to ") ? pattern.shape : shapeWithDates(pattern));
       continue;
     }
-    const key = `${pattern.weekly}|${match[2]}`;
+    const key = `${pattern.weekly}|${pattern.missing.length > 0}|${match[2]}`;
     const day = DAY_NAMES.indexOf(match[1] as (typeof DAY_NAMES)[number]);
     const seen = grouped.get(key);
     grouped.set(
@@ -269,6 +312,7 @@ function patternWords(patterns: readonly WeeklyPattern[]): string {
         count: seen.count + pattern.count,
         first: pattern.first < seen.first ? pattern.first : seen.first,
         last: pattern.last > seen.last ? pattern.last : seen.last,
+        missing: [...seen.missing, ...pattern.missing].sort(),
       },
     );
   }
@@ -279,6 +323,11 @@ function patternWords(patterns: readonly WeeklyPattern[]): string {
 
 function shapeWithDates(pattern: WeeklyPattern): string {
   if (pattern.weekly) return pattern.shape;
+  if (pattern.missing.length > 0 && pattern.missing.length <= 3) {
+    return `${pattern.shape} every week from ${pattern.first} to ${pattern.last} but ${
+      pattern.missing.join(", ")
+    }`;
+  }
   if (pattern.count === 1) return `${pattern.shape} on ${pattern.first}`;
   return `${pattern.shape} on ${pattern.count} dates, ${pattern.first} to ${pattern.last}`;
 }

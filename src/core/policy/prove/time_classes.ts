@@ -22,6 +22,7 @@
  */
 import { MINUTES_PER_DAY } from "../time/clock_time.ts";
 import type { CompiledTimeWindow } from "../time/window.ts";
+import { WorkBudget } from "./work_budget.ts";
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -58,6 +59,7 @@ export function timeClasses(
   windows: readonly CompiledTimeWindow[],
   from: number,
   to: number,
+  budget = new WorkBudget(),
 ): TimePartition {
   const start = Math.floor(from / MINUTE_MS) * MINUTE_MS;
   const end = Math.max(start + MINUTE_MS, Math.floor(to / MINUTE_MS) * MINUTE_MS);
@@ -83,6 +85,10 @@ export function timeClasses(
     return [...distinct.keys()].indexOf(key);
   });
   const asked = [...distinct.values()];
+  budget.spend(
+    sorted.length * (asked.length + 1),
+    () => `${asked.length} distinct time windows cut the span into ${sorted.length} intervals`,
+  );
   for (let i = 0; i + 1 < sorted.length; i++) {
     const answers = asked.map((window) => window.contains(sorted[i]));
     const key = answers.map((yes) => (yes ? "1" : "0")).join("");
