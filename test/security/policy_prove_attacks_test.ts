@@ -9,6 +9,11 @@
  *   `sentinel check` command as the same request: bash runs it, nothing is executed, and the
  *   decision matches the region.
  * - `-` for both policies is a usage error, not a read of a locked stream.
+ * - What a fresh-eyes review found letting a widening through, each now refused by `policy push`
+ *   unless accepted: a role guard removed (approvals and break-glass then open the role), approval
+ *   entries reordered (a looser one now first), and an SSM policy this Sentinel finds invalid (a
+ *   newer one's) taken for no policy at all.
+ * - Work is bounded for every kind of blow-up: twenty `*x*` patterns stop within seconds too.
  */
 import { assertEquals, assertIncludes, assertTrue } from "../assert.ts";
 import { runProgram } from "../harness/run.ts";
@@ -62,6 +67,81 @@ Deno.test("a proof whose patterns would need exponentially many states stops in 
     team.logRecords().filter((r) => r.type === "policy_change").map((r) => r.actor),
     ["bob"],
   );
+});
+
+Deno.test("twenty patterns that one name can all match stop within seconds (exit 3), not after minutes", async () => {
+  const dir = await Deno.makeTempDir();
+  const many = [..."abcdefghijklmnopqrst"].map((c) => `"*${c}*"`).join(", ");
+  await Deno.writeTextFile(`${dir}/old.yaml`, PLAIN);
+  await Deno.writeTextFile(
+    `${dir}/new.yaml`,
+    `version: "1"\nrules:\n  - { name: many, effect: allow, conditions: { users: [${many}] } }\n`,
+  );
+  const started = performance.now();
+  const run = await runSentinel(["policy", "diff", "old.yaml", "new.yaml", "--prove"], {
+    cwd: dir,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  assertEquals(run.code, 3, run.stderr);
+  assertIncludes(run.stderr, "the user patterns of the two policies cannot be told apart exactly");
+  assertTrue(seconds < 40, `stopped after ${seconds.toFixed(1)} s`);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("push refuses what a review found slipping through as no new access: a role guard removed, approval entries reordered, an SSM policy invalid here", async () => {
+  const guarded = `version: "1"
+rules:
+  - { name: dev, effect: allow, conditions: { profiles: [dev] } }
+  - { name: no-admin, effect: deny, conditions: { roles: ["*:role/Admin"] } }
+breakglass:
+  - { name: bg, profiles: ["*"], users: ["*"] }
+`;
+  const unguarded = guarded.replace(/ {2}- \{ name: no-admin.*\n/, "");
+  const strictFirst = `${PLAIN}approvals:
+  - { name: strict, profiles: [prod], approvers: [bob], required_approvals: 2 }
+  - { name: loose, profiles: ["*"], approvers: ["*"], auto_approve: { users: ["*"] } }
+`;
+  const looseFirst = `${PLAIN}approvals:
+  - { name: loose, profiles: ["*"], approvers: ["*"], auto_approve: { users: ["*"] } }
+  - { name: strict, profiles: [prod], approvers: [bob], required_approvals: 2 }
+`;
+  for (
+    const [name, before, after, said] of [
+      [
+        "guard",
+        guarded,
+        unguarded,
+        "on any other profile as roles matching *:role/Admin, at any time",
+      ],
+      ["order", strictFirst, looseFirst, "approvals loose moved (not proven)"],
+    ]
+  ) {
+    const team = new FakeTeam({ policy: PLAIN });
+    team.files.set("/p/before.yaml", before);
+    team.files.set("/p/after.yaml", after);
+    const push = (file: string) =>
+      team.run(["policy", "push", "ssm:/sentinel/policy", file, "--aws-profile", "bob"]);
+    assertEquals((await push("/p/before.yaml")).code, 0, name);
+    const refused = await push("/p/after.yaml");
+    assertEquals(refused.code, 10, `${name}: ${refused.stdout}${refused.stderr}`);
+    assertIncludes(refused.stderr, said);
+    assertEquals(team.aws.calls.filter((c) => c.operation === "PutParameter").length, 1, name);
+  }
+
+  const team = new FakeTeam({ policy: PLAIN });
+  team.aws.putParameter("/sentinel/policy", `${PLAIN}future_section: { anything: true }\n`);
+  team.files.set("/p/open.yaml", `version: "1"\nrules:\n  - { name: all, effect: allow }\n`);
+  const refused = await team.run([
+    "policy",
+    "push",
+    "ssm:/sentinel/policy",
+    "/p/open.yaml",
+    "--aws-profile",
+    "bob",
+  ]);
+  assertEquals(refused.code, 10, refused.stderr);
+  assertIncludes(refused.stderr, "cannot be read (it is not a valid policy here");
+  assertEquals(team.aws.calls.filter((c) => c.operation === "PutParameter").length, 0);
 });
 
 Deno.test("names with shell syntax come out of the printed check command as the same request: bash runs it, executes nothing, and the decision matches", async () => {

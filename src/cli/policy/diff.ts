@@ -98,9 +98,10 @@ export function policyDiffCommand(ctx: CommandContext) {
       horizonSeconds: horizonOf(options.horizon),
       access,
     });
+    const shown = { ...proved, flags: checkFlags(access) };
     return {
-      json: proofJson(proved),
-      text: () => proofText(proved, options.all === true),
+      json: proofJson(shown),
+      text: () => proofText(shown, options.all === true),
       exitCode: proved.opensAccess ? ExitCode.Internal : ExitCode.Ok,
     };
   }));
@@ -140,13 +141,29 @@ function horizonOf(text: string | undefined): number {
   return seconds;
 }
 
+/** What a printed `sentinel check` needs to reach an `ssm:` policy as `policy diff` did. */
+export function checkFlags(access: { profile?: string; region?: string }): string[] {
+  return [
+    ...(access.profile === undefined ? [] : [`--aws-profile=${access.profile}`]),
+    ...(access.region === undefined ? [] : [`--region=${access.region}`]),
+  ];
+}
+
+/** How a printed `sentinel check` names a policy: standard input as `-` (pipe the file in). */
+function policyArgument(source: string): string {
+  return source === "<stdin>" ? "-" : source;
+}
+
+/** A proof as shown: the policies' names, and the flags that reach them. */
+export type ShownProof = PolicyChangeProof & { old: string; next: string; flags?: string[] };
+
 /** A proven region as words, in the zone that tells its times best. */
 function wordsOf(proved: PolicyChangeProof, region: ProofRegion): RegionWords {
   return describeRegion(proved.proof, region, proved.zones);
 }
 
 /** The proof as JSON: every region with every interval, its example and its check commands. */
-export function proofJson(proved: PolicyChangeProof & { old: string; next: string }) {
+export function proofJson(proved: ShownProof) {
   const { proof } = proved;
   return {
     old: proved.old,
@@ -172,8 +189,8 @@ export function proofJson(proved: PolicyChangeProof & { old: string; next: strin
           end: isoSeconds(t.end),
         })),
         example: { ...region.example, time: words.exampleAt },
-        check_old: checkCommand(region, proved.old, words.exampleAt),
-        check_new: checkCommand(region, proved.next, words.exampleAt),
+        check_old: checkCommand(region, policyArgument(proved.old), words.exampleAt, proved.flags),
+        check_new: checkCommand(region, policyArgument(proved.next), words.exampleAt, proved.flags),
       };
     }),
     not_proven: proved.sections.map((change) => ({
@@ -186,10 +203,7 @@ export function proofJson(proved: PolicyChangeProof & { old: string; next: strin
 }
 
 /** The proof as text: widening regions, then narrowing ones, then what the proof does not cover. */
-export function proofText(
-  proved: PolicyChangeProof & { old: string; next: string },
-  all: boolean,
-): string {
+export function proofText(proved: ShownProof, all: boolean): string {
   const { proof } = proved;
   const days = Math.round((proof.to - proof.from) / 86_400_000);
   const lines = [
@@ -214,7 +228,9 @@ export function proofText(
       lines.push(
         human`${words.line}`,
         human`    ${decisionWords(region.was)} → ${decisionWords(region.now)}`,
-        human`    e.g. ${checkCommand(region, proved.next, words.exampleAt)}`,
+        human`    e.g. ${
+          checkCommand(region, policyArgument(proved.next), words.exampleAt, proved.flags)
+        }${proved.next === "<stdin>" ? "   (the new policy on standard input)" : ""}`,
       );
     }
     if (shown(regions).length < regions.length) {

@@ -7,7 +7,7 @@
 import { Command } from "@commander-js/extra-typings";
 import { adminSsmLocation, displayName, pullPolicy } from "../../app/policy.ts";
 import { describeRegion } from "../../core/policy/prove/summary.ts";
-import { proofJson } from "./diff.ts";
+import { checkFlags, proofJson } from "./diff.ts";
 import { type PushOutcome, pushWithImpact } from "../../app/policy_push.ts";
 import type { LostAccess, PolicyChangeImpact } from "../../core/revocation/policy_change.ts";
 import { commandLine } from "../../core/text/advice.ts";
@@ -95,7 +95,8 @@ users, are not listed: they are named as unchecked. If the policy now in SSM can
 
 The change is also proven over every request of the next 400 days (as \`sentinel policy diff
 --prove\` does). A change that opens access the old policy did not give — or one that cannot be
-proven, the policy in SSM being unreadable — is refused (exit 10, nothing pushed) unless
+proven: the policy in SSM unreadable, invalid here, or too large to prove — is refused (exit 10,
+nothing pushed) unless
 --accept-widening is given; then the decision log records who accepted it, and what it opens,
 before the push (\`sentinel log --type policy_change\`). The first policy pushed to a parameter is
 not compared.`;
@@ -147,7 +148,11 @@ export function policyPushCommand(ctx: CommandContext) {
       flags: { ...access, store: options.store },
     });
     return {
-      json: { parameter, region: at.region, ...pushJson(pushed, parameter, file) },
+      json: {
+        parameter,
+        region: at.region,
+        ...pushJson(pushed, parameter, file, checkFlags(access)),
+      },
       text: () =>
         human`pushed ${file} to ${parameter} in ${at.region} (${at.regionFrom}), version ${pushed.version}\n` +
         proofSummary(pushed) + pushText(pushed),
@@ -155,12 +160,12 @@ export function policyPushCommand(ctx: CommandContext) {
   }));
 }
 
-function pushJson(pushed: PushOutcome, parameter: string, file: string) {
+function pushJson(pushed: PushOutcome, parameter: string, file: string, flags: string[]) {
   return {
     version: pushed.version,
     proof: pushed.proof === undefined
       ? null
-      : proofJson({ ...pushed.proof, old: parameter, next: displayName(file) }),
+      : proofJson({ ...pushed.proof, old: parameter, next: displayName(file), flags }),
     widening_accepted_by: pushed.acceptedBy ?? null,
     lost_access: pushed.impact.lost.map(lostJson),
     unchecked_user_patterns: pushed.impact.unlisted,

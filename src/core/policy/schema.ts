@@ -50,6 +50,10 @@ const nameList = z.array(
   z.string({ error: "must be a text (a name or a glob pattern)" }).min(
     1,
     "must not be empty",
+  ).refine(
+    // A lone surrogate (`"\uD83D"` in YAML) is no character: patterns are matched by character.
+    (text) => text.isWellFormed(),
+    "must be well-formed text (it holds half of a UTF-16 surrogate pair)",
   ),
   { error: "must be a list of names or glob patterns" },
 );

@@ -33,6 +33,11 @@ export interface NameAtom {
   readonly globs: readonly string[];
 }
 
+/** What trying one character from a product state costs, in work units, besides the automata's steps. */
+const STEP_UNITS = 40;
+/** What keeping one product state costs (its key, its automata's new states, its place in the walk). */
+const STATE_UNITS = 1_000;
+
 /** Characters tried first when one must stand for every character no pattern mentions. */
 const STAND_INS = "xyzqjkvwbcdfghlmnprst0123456789abeiou_-.";
 
@@ -58,7 +63,7 @@ export function nameAtoms(
   const automata = globs.map(globAutomaton);
   const atoms = new Map<string, NameAtom>();
   const seen = new Set<string>();
-  let frontier: { states: number[][]; node: TrieNode | undefined; name: string }[] = [{
+  let frontier: { states: number[]; node: TrieNode | undefined; name: string }[] = [{
     states: automata.map((automaton) => automaton.start),
     node: trie,
     name: "",
@@ -66,14 +71,16 @@ export function nameAtoms(
   while (frontier.length > 0) {
     const next: typeof frontier = [];
     for (const here of frontier) {
-      budget.spend(alphabet.length * (automata.length + 1), () => tooMuch(dimension, globs));
+      // Stepping every automaton on every character, and keeping what is new: its cost in units.
+      budget.spend(
+        alphabet.length * (automata.length + STEP_UNITS) + STATE_UNITS,
+        () => tooMuch(dimension, globs),
+      );
       for (const char of alphabet) {
-        const states = here.states.map((set, i) => automata[i].step(set, char));
+        const states = here.states.map((state, i) => automata[i].step(state, char));
         const node = here.node?.next.get(char);
         const name = here.name + char;
-        const key = `${states.map((set) => set.join(",")).join("|")}#${
-          node === undefined ? "" : name
-        }`;
+        const key = `${states.join()}#${node === undefined ? "" : name}`;
         if (seen.has(key)) continue;
         seen.add(key);
         next.push({ states, node, name });
@@ -91,11 +98,7 @@ export function nameAtoms(
     }
     frontier = next;
   }
-  // The walk starts after the empty name (a state it begins in is not a name it reached): the empty
-  // name is a class of its own unless a longer name shares its globs and is no literal.
-  const emptyGlobs = globs.filter((_, i) => automata[i].accepts(automata[i].start));
-  const emptyKey = `${trie.literal ?? ""}\u0000${emptyGlobs.join("\u0000")}`;
-  if (!atoms.has(emptyKey)) atoms.set(emptyKey, { witness: "", globs: emptyGlobs });
+  addEmptyName(atoms, globs.filter((_, i) => automata[i].accepts(automata[i].start)));
   const all = [...atoms.values()];
   const byLiteral = new Map(
     all.filter((atom) => atom.literal !== undefined).map((atom) => [atom.literal, atom]),
@@ -104,6 +107,15 @@ export function nameAtoms(
     ...literals.map((literal) => byLiteral.get(literal)!),
     ...all.filter((atom) => atom.literal === undefined),
   ];
+}
+
+/**
+ * The walk starts after the empty name (a state it begins in is not a name it reached): the empty
+ * name is a class of its own unless a longer name shares its globs and is no literal.
+ */
+function addEmptyName(atoms: Map<string, NameAtom>, globs: readonly string[]): void {
+  const key = `\u0000${globs.join("\u0000")}`;
+  if (!atoms.has(key)) atoms.set(key, { witness: "", globs });
 }
 
 function tooMuch(dimension: string, globs: readonly string[]): string {
@@ -149,37 +161,57 @@ function trieOf(literals: readonly string[]): TrieNode {
   return root;
 }
 
-/** A glob's automaton over the positions of its pattern, as sorted sets of positions. */
+/**
+ * A glob's automaton: its states are the sets of positions of the pattern reached so far, each
+ * numbered once, and each step is worked out once and remembered.
+ */
 interface GlobAutomaton {
-  readonly start: number[];
-  step(states: readonly number[], char: string): number[];
-  accepts(states: readonly number[]): boolean;
+  readonly start: number;
+  step(state: number, char: string): number;
+  accepts(state: number): boolean;
 }
 
 function globAutomaton(pattern: string): GlobAutomaton {
   const symbols = [...pattern];
   const end = symbols.length;
-  /** A set of positions with every `*` also skipped (it may match nothing). */
-  const closed = (positions: Iterable<number>): number[] => {
+  const sets: number[][] = [];
+  const numbers = new Map<string, number>();
+  const steps: Map<string, number>[] = [];
+  /** The number of a set of positions, with every `*` also skipped (it may match nothing). */
+  const numbered = (positions: Iterable<number>): number => {
     const set = new Set<number>();
     for (let position of positions) {
       set.add(position);
       while (position < end && symbols[position] === "*") set.add(++position);
     }
-    return [...set].sort((a, b) => a - b);
+    const sorted = [...set].sort((a, b) => a - b);
+    const key = sorted.join();
+    let number = numbers.get(key);
+    if (number === undefined) {
+      number = sets.length;
+      numbers.set(key, number);
+      sets.push(sorted);
+      steps.push(new Map());
+    }
+    return number;
   };
   return {
-    start: closed([0]),
-    step(states, char) {
-      const reached: number[] = [];
-      for (const position of states) {
-        if (position === end) continue;
-        const symbol = symbols[position];
-        if (symbol === "*") reached.push(position);
-        else if (symbol === "?" || symbol === char) reached.push(position + 1);
+    start: numbered([0]),
+    step(state, char) {
+      let reached = steps[state].get(char);
+      if (reached === undefined) {
+        const positions: number[] = [];
+        for (const position of sets[state]) {
+          if (position === end) continue;
+          const symbol = symbols[position];
+          if (symbol === "*") positions.push(position);
+          else if (symbol === "?" || symbol === char) positions.push(position + 1);
+        }
+        reached = numbered(positions);
+        steps[state].set(char, reached);
       }
-      return closed(reached);
+      return reached;
     },
-    accepts: (states) => states.includes(end),
+    accepts: (state) => sets[state].includes(end),
   };
 }

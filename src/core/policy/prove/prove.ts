@@ -249,7 +249,12 @@ function search(
     }
     return;
   }
-  budget.spend(masks[0].byDimension[dimension].length + 1, SEARCH_WORK);
+  // Two masks of every rule narrowed and grouped per atom.
+  budget.spend(
+    (masks[0].byDimension[dimension].length + 1) *
+      (4 + (masks[0].rules.length + masks[1].rules.length) / 32),
+    SEARCH_WORK,
+  );
   const groups = new Map<bigint, Map<bigint, { live: [bigint, bigint]; atoms: number[] }>>();
   const oldMasks = masks[0].byDimension[dimension];
   const newMasks = masks[1].byDimension[dimension];
@@ -310,7 +315,7 @@ function mergeLeaves(leaves: readonly Leaf[], budget: WorkBudget): Leaf[] {
     changed = false;
     for (let dimension = DIMENSIONS - 1; dimension >= 0; dimension--) {
       const merged = new Map<string, Leaf>();
-      budget.spend(current.length * DIMENSIONS, "too many regions to merge");
+      budget.spend(current.length * DIMENSIONS * 8, "too many regions to merge");
       for (const leaf of current) {
         const key = `${leaf.outcomes.map((o) => `${o.rule}${o.guarded ? "g" : ""}`).join()}/${
           leaf.sets.map((set, d) => (d === dimension ? "" : set.join())).join("/")

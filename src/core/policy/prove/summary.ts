@@ -92,14 +92,21 @@ export function decisionWords(decision: RegionDecision): string {
 
 /**
  * The `sentinel check` command that decides the region's example request under `policy` (as
- * `--flag=value`, so that a name starting with `-` is never read as a flag).
+ * `--flag=value`, so that a name starting with `-` is never read as a flag), with `flags` (how to
+ * reach an `ssm:` policy).
  */
-export function checkCommand(region: ProofRegion, policy: string, at: string): string {
+export function checkCommand(
+  region: ProofRegion,
+  policy: string,
+  at: string,
+  flags: readonly string[] = [],
+): string {
   const { example } = region;
   return commandLine([
     "sentinel",
     "check",
     `--policy=${policy}`,
+    ...flags,
     `--user=${example.user}`,
     `--at=${at}`,
     ...(example.roleArn === undefined ? [] : [`--role-arn=${example.roleArn}`]),
