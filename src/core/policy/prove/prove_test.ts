@@ -233,3 +233,24 @@ Deno.test("sections: added, changed and moved approvals, break-glass and identit
   ]);
   assertEquals(sectionChanges(old, old), []);
 });
+
+Deno.test("words: a weekly time that a daylight-saving change skips once names the week it skips; one the span's end cuts stays weekly", () => {
+  const sydney = policy(
+    `  - { name: a, effect: allow, conditions: { time: { days: [tuesday], hours: { start: "09:00", end: "10:00" }, timezone: Australia/Sydney } } }\n`,
+  );
+  const auckland = policy(
+    `  - { name: a, effect: allow, conditions: { time: { days: [tuesday], hours: { start: "12:00", end: "13:00" }, timezone: Pacific/Auckland } } }\n`,
+  );
+  assertEquals(lines(sydney, auckland, ["Australia/Sydney"]), [
+    "+ any user not named by an ARN on any profile, Tue 10:00–11:00 every week from 2026-12-08 to 2028-01-04 but 2027-09-28 Australia/Sydney",
+    "- any user not named by an ARN on any profile, Tue 09:00–10:00 every week from 2026-12-08 to 2028-01-11 but 2027-09-28 Australia/Sydney",
+  ]);
+  const office = (days: string) =>
+    policy(
+      `  - { name: o, effect: allow, conditions: { users: [u], time: { days: [${days}], hours: { start: "09:00", end: "18:00" }, timezone: Europe/Berlin } } }\n`,
+    );
+  // The span ends on a Tuesday at 01:00 in Berlin: that Tuesday's 09:00 is past it, not skipped.
+  assertEquals(lines(office("monday"), office("monday, tuesday"), ["Europe/Berlin"]), [
+    "+ u on any profile, Tue 09:00–18:00 Europe/Berlin",
+  ]);
+});

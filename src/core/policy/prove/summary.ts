@@ -225,7 +225,10 @@ function weeklyPatterns(
   to: number,
   offsets: ZoneOffsets,
 ): WeeklyPattern[] {
-  const byShape = new Map<string, { count: number; first: string; last: string; days: number[] }>();
+  const byShape = new Map<
+    string,
+    { count: number; first: string; last: string; days: number[]; opens: number; closes: number }
+  >();
   const localDay = (epochMs: number) =>
     Math.floor((epochMs + offsets.offsetMinutes(epochMs) * MINUTE_MS) / DAY_MS);
   const cut = times.filter((t) => cutByTheSpan(t, times, from, to));
@@ -233,24 +236,25 @@ function weeklyPatterns(
   for (const { start, end } of times.filter((t) => !cut.includes(t))) {
     const shape = shapeOf(start, end, offsets);
     const date = rfc3339In(start, offsets).slice(0, 10);
-    const seen = byShape.get(shape) ?? { count: 0, first: date, last: date, days: [] };
+    const seen = byShape.get(shape) ??
+      { count: 0, first: date, last: date, days: [], opens: start, closes: end };
     byShape.set(shape, {
       ...seen,
       count: seen.count + 1,
       last: date,
       days: [...seen.days, localDay(start)],
+      closes: end,
     });
   }
-  const [firstDay, lastDay] = [localDay(from), localDay(to - MINUTE_MS)];
   return [...byShape].map(([shape, seen]) => ({
     shape,
     count: seen.count,
     first: seen.first,
     last: seen.last,
-    // Every week of the span: no gap but a week's, and none left at either end (where a piece
-    // cut by the span's edge stands for the week it would have filled).
-    weekly: (seen.days[0] - firstDay < 7 || cutAtStart) &&
-      (lastDay - seen.days.at(-1)! < 7 || cutAtEnd) &&
+    // Every week of the span: no gap but a week's, and no week left at either end that would fit
+    // in the span (a piece cut by the span's edge stands for the week it would have filled).
+    weekly: (seen.opens - WEEK_MS < from || cutAtStart) &&
+      (seen.closes + WEEK_MS > to || cutAtEnd) &&
       seen.days.every((day, i) => i === 0 || day - seen.days[i - 1] === 7),
     missing: missingWeeks(seen.days, offsets),
   }));
