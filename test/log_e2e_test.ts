@@ -134,6 +134,6 @@ region = us-east-1
   assertEquals(bad.code, 2);
   assertIncludes(
     bad.stderr,
-    '--type "decisions" is not a kind of log record: use decision, approval, breakglass, revocation, log_repair',
+    '--type "decisions" is not a kind of log record: use decision, approval, breakglass, revocation, policy_change, log_repair',
   );
 });

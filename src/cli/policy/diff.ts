@@ -98,7 +98,7 @@ export function policyDiffCommand(ctx: CommandContext) {
       horizonSeconds: horizonOf(options.horizon),
       access,
     });
-    const shown = { ...proved, flags: checkFlags(access) };
+    const shown = { ...proved, flags: ssmAccessArguments(access) };
     return {
       json: proofJson(shown),
       text: () => proofText(shown, options.all === true),
@@ -142,7 +142,7 @@ function horizonOf(text: string | undefined): number {
 }
 
 /** What a printed `sentinel check` needs to reach an `ssm:` policy as `policy diff` did. */
-export function checkFlags(access: { profile?: string; region?: string }): string[] {
+export function ssmAccessArguments(access: { profile?: string; region?: string }): string[] {
   return [
     ...(access.profile === undefined ? [] : [`--aws-profile=${access.profile}`]),
     ...(access.region === undefined ? [] : [`--region=${access.region}`]),

@@ -7,7 +7,7 @@
 import { Command } from "@commander-js/extra-typings";
 import { adminSsmLocation, displayName, pullPolicy } from "../../app/policy.ts";
 import { describeRegion } from "../../core/policy/prove/summary.ts";
-import { checkFlags, proofJson } from "./diff.ts";
+import { proofJson, ssmAccessArguments } from "./diff.ts";
 import { type PushOutcome, pushWithImpact } from "../../app/policy_push.ts";
 import type { LostAccess, PolicyChangeImpact } from "../../core/revocation/policy_change.ts";
 import { commandLine } from "../../core/text/advice.ts";
@@ -151,7 +151,7 @@ export function policyPushCommand(ctx: CommandContext) {
       json: {
         parameter,
         region: at.region,
-        ...pushJson(pushed, parameter, file, checkFlags(access)),
+        ...pushJson(pushed, parameter, file, ssmAccessArguments(access)),
       },
       text: () =>
         human`pushed ${file} to ${parameter} in ${at.region} (${at.regionFrom}), version ${pushed.version}\n` +

@@ -140,7 +140,9 @@ function namesOf(
     const allNamed = left.every((i) => atoms[i].literal !== undefined || atoms[i].globs.length > 0);
     if (left.length === 0) parts.push(whole);
     else if (left.length < taken.length && allNamed) {
-      parts.push(`${whole} but ${listed(left.map((i) => atomWords(atoms[i], noun)))}`);
+      parts.push(
+        `any ${family ? "ARN" : noun} but ${listed(left.map((i) => atomWords(atoms[i], noun)))}`,
+      );
     } else parts.push(listed(taken.map((i) => atomWords(atoms[i], noun))));
   }
   return parts.join(" and ");
