@@ -13,7 +13,7 @@ import { REVOKER_ACTIONS } from "../../src/core/revocation/role_policy.ts";
 import { storeIamPolicy, storeInitIamPolicy } from "../../src/core/store/template.ts";
 import { type AccessKey, type AwsHome, createAwsHome, credentialProcess } from "./aws_home.ts";
 import { baseEnv } from "./run.ts";
-import { type MotoServer, startMoto } from "./moto.ts";
+import { borrowMoto, type MotoServer } from "./moto.ts";
 import { runSentinel, spawnSentinel } from "./sentinel.ts";
 import { freePort, ROOT, toolPath } from "./tools.ts";
 
@@ -103,7 +103,7 @@ export interface IamPlan {
 export async function motoWithIam(
   plan: IamPlan,
 ): Promise<{ moto: MotoServer; keys: Record<string, AccessKey> }> {
-  const moto = await startMoto({ unauthenticatedActions: 3 });
+  const moto = await borrowMoto({ unauthenticatedActions: 3 });
   const child = new Deno.Command(toolPath("python3"), {
     args: [`${ROOT}test/harness/iam_world.py`],
     env: baseEnv({ AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" }),
