@@ -25,27 +25,46 @@ export class IamSetupError extends Error {
   }
 }
 
-/** Calls IAM `action` with `params`; resolves to IAM's XML answer, rejects on an error. */
+/**
+ * Calls IAM `action` with `params`, signed with `key` (by default the administrator's of
+ * `clientEnv`); resolves to IAM's XML answer, rejects on an error.
+ */
 export async function iamSetup(
   moto: IamEndpoint,
   action: string,
   params: Record<string, string>,
+  key?: { accessKeyId: string; secretAccessKey: string },
 ): Promise<string> {
   const env = moto.clientEnv();
   const client = new AwsClient({
-    accessKeyId: env.AWS_ACCESS_KEY_ID,
-    secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+    accessKeyId: key?.accessKeyId ?? env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: key?.secretAccessKey ?? env.AWS_SECRET_ACCESS_KEY,
     service: "iam",
     region: "us-east-1",
   });
   const response = await client.fetch(env.AWS_ENDPOINT_URL, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
-    body: new URLSearchParams({ Action: action, Version: "2010-05-08", ...params }).toString(),
+    body: formBody({ Action: action, Version: "2010-05-08", ...params }),
   });
   const body = await response.text();
   if (!response.ok) throw new IamSetupError(action, response.status, body);
   return body;
+}
+
+/**
+ * The form body as botocore encodes it (Python's `urlencode`: all but letters, digits and `-_.~`
+ * escaped, a space as `+`): once IAM checks are on, moto checks the signature over the body
+ * encoded that way, and a `*` left bare (as URLSearchParams leaves it) no longer matches.
+ */
+function formBody(params: Record<string, string>): string {
+  const encode = (text: string) =>
+    encodeURIComponent(text)
+      .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+      .replaceAll("%20", "+");
+  return Object.entries(params).map(([name, value]) => `${encode(name)}=${encode(value)}`).join(
+    "&",
+  );
 }
 
 /** The text of the first `<name>` element of IAM's XML answer (failing when there is none). */
