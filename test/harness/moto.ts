@@ -114,10 +114,11 @@ async function resetMoto(
       await r.body?.cancel();
       return r.ok;
     }, () => false);
-  // reset-auth last: what counts as moto's unauthenticated actions starts after the reset.
-  return await post("reset") && await post("recorder/reset-recording") &&
-    await post("recorder/start-recording") &&
-    await post("reset-auth", String(options.unauthenticatedActions ?? "inf"));
+  // The recording emptied last, so that it holds no call of this reset (moto records /moto-api/
+  // calls but those to its recorder); none counts as one of the unauthenticated actions.
+  return await post("reset") &&
+    await post("reset-auth", String(options.unauthenticatedActions ?? "inf")) &&
+    await post("recorder/reset-recording") && await post("recorder/start-recording");
 }
 
 /** moto_server ended before it answered (its port taken, say). */
