@@ -62,8 +62,15 @@ async function startMotoRetried(
   }
 }
 
-/** The servers this test file keeps (see {@link borrowMoto}): those lent out and those idle. */
-const pool = { idle: [] as MotoServer[], all: new Set<MotoServer>() };
+/**
+ * The servers this test file keeps (see {@link borrowMoto}): those lent out and those idle; `on`
+ * once `deno test` runs the file's tests (hooks run only there: a bench's `deno run` keeps none).
+ */
+const pool = { on: false, idle: [] as MotoServer[], all: new Set<MotoServer>() };
+
+Deno.test.beforeAll?.(() => {
+  pool.on = true;
+});
 
 // After the file's last test its servers end (and with the test process, should it die first:
 // moto_server.py ends when its standard input closes).
@@ -81,11 +88,13 @@ Deno.test.afterAll?.(async () => {
  * moto costs about a second of CPU; a team or scenario per test started dozens per file. Its
  * `stop` (and disposing it) gives it back; the file's servers end after its last test. Tests in
  * one file run one after another, and each holds the servers it borrowed until it ends, so no two
- * tests share a server at once.
+ * tests share a server at once. Outside `deno test` (a bench) it is {@link startMoto}.
  */
 export async function borrowMoto(
   options: { unauthenticatedActions?: number } = {},
 ): Promise<MotoServer> {
+  // Outside `deno test` nothing would stop a kept server, and it would keep the process alive.
+  if (!pool.on) return await startMoto(options);
   for (;;) {
     const server = pool.idle.pop() ?? await startMotoRetried({}, true);
     pool.all.add(server);
