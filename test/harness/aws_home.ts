@@ -1,10 +1,11 @@
 /**
  * A throwaway home directory with `~/.aws/config` and `~/.aws/credentials` for end-to-end tests:
- * real IAM users and access keys created in moto through the real AWS CLI, and profiles whose
- * `credential_process` runs Sentinel from source.
+ * real IAM users and access keys created in moto through IAM's API, and profiles whose
+ * `credential_process` runs Sentinel from source; {@link aws} runs the real AWS CLI.
  *
  * @module
  */
+import { iamSetup, xmlField } from "./iam_setup.ts";
 import type { MotoServer } from "./moto.ts";
 import { sentinelCommand } from "./sentinel.ts";
 import { baseEnv } from "./sentinel.ts";
@@ -31,17 +32,17 @@ export async function aws(
   return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
 }
 
-/** Creates an IAM user with an access key in moto, as an administrator would. */
+/**
+ * Creates an IAM user with an access key in moto, as an administrator would (IAM's API called
+ * straight, harness/iam_setup.ts: the set-up needs no AWS CLI process).
+ */
 export async function createIamUser(moto: MotoServer, name: string): Promise<AccessKey> {
-  const env = { ...moto.clientEnv(), AWS_CONFIG_FILE: "/dev/null" };
-  const user = await aws(["iam", "create-user", "--user-name", name], env);
-  // The AWS CLI retries a call whose answer timed out (a loaded machine): the moto server is this
-  // test's own, so a user that already exists is the first attempt's.
-  if (user.code !== 0 && !user.stderr.includes("EntityAlreadyExists")) throw new Error(user.stderr);
-  const key = await aws(["iam", "create-access-key", "--user-name", name], env);
-  if (key.code !== 0) throw new Error(key.stderr);
-  const { AccessKeyId, SecretAccessKey } = JSON.parse(key.stdout).AccessKey;
-  return { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey };
+  await iamSetup(moto, "CreateUser", { UserName: name });
+  const key = await iamSetup(moto, "CreateAccessKey", { UserName: name });
+  return {
+    accessKeyId: xmlField(key, "AccessKeyId"),
+    secretAccessKey: xmlField(key, "SecretAccessKey"),
+  };
 }
 
 /** The command line a profile's credential_process uses to run Sentinel from source. */

@@ -12,10 +12,10 @@
 import { REVOKER_ACTIONS } from "../../src/core/revocation/role_policy.ts";
 import { storeIamPolicy, storeInitIamPolicy } from "../../src/core/store/template.ts";
 import { type AccessKey, type AwsHome, createAwsHome, credentialProcess } from "./aws_home.ts";
-import { baseEnv } from "./run.ts";
-import { type MotoServer, startMoto } from "./moto.ts";
+import { iamSetup, xmlField } from "./iam_setup.ts";
+import { borrowMoto, type MotoServer } from "./moto.ts";
 import { runSentinel, spawnSentinel } from "./sentinel.ts";
-import { freePort, ROOT, toolPath } from "./tools.ts";
+import { freePort } from "./tools.ts";
 
 export const ACCOUNT = "123456789012";
 export const BROKER_USER = "sentinel-broker";
@@ -90,45 +90,73 @@ export interface BrokerWorld extends AsyncDisposable {
   ): Promise<RunningBroker>;
 }
 
-/** What iam_world.py creates: users (the first is the administrator) and roles. */
+/** The IAM world of a broker test: users (the first is the administrator) and roles. */
 export interface IamPlan {
-  users: Record<string, { actions: string[]; resource: string }>;
+  users: Record<string, IamPlanUser>;
   roles?: Record<string, unknown>;
 }
 
+/** A user of an {@link IamPlan}: allowed `actions` on `resource`, and `statements` beside. */
+export interface IamPlanUser {
+  actions: string[];
+  resource: string;
+  statements?: { Action: string[]; Resource: string | string[] }[];
+}
+
 /**
- * moto in IAM mode, with the users and roles of `plan` made by boto3 (harness/iam_world.py):
- * the first user, the administrator, in moto's three unauthenticated set-up actions.
+ * moto in IAM mode, with the users and roles of `plan` made through IAM's API
+ * (harness/iam_setup.ts): the first user, the administrator, in moto's three unauthenticated
+ * set-up actions (create the user, put its policy, make its key); everything after signed with
+ * the administrator's key, as moto's IAM checks then require.
  */
 export async function motoWithIam(
   plan: IamPlan,
 ): Promise<{ moto: MotoServer; keys: Record<string, AccessKey> }> {
-  const moto = await startMoto({ unauthenticatedActions: 3 });
-  const child = new Deno.Command(toolPath("python3"), {
-    args: [`${ROOT}test/harness/iam_world.py`],
-    env: baseEnv({ AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" }),
-    clearEnv: true,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(
-    new TextEncoder().encode(JSON.stringify({ endpoint: moto.endpoint, ...plan })),
-  );
-  await writer.close();
-  const { code, stdout, stderr } = await child.output();
-  if (code !== 0) {
+  const moto = await borrowMoto({ unauthenticatedActions: 3 });
+  try {
+    const [[adminName, adminSpec], ...others] = Object.entries(plan.users);
+    const keys: Record<string, AccessKey> = {};
+    keys[adminName] = await makeUser(moto, adminName, adminSpec);
+    for (const [name, spec] of others) {
+      keys[name] = await makeUser(moto, name, spec, keys[adminName]);
+    }
+    for (const [name, trust] of Object.entries(plan.roles ?? {})) {
+      await iamSetup(moto, "CreateRole", {
+        RoleName: name,
+        AssumeRolePolicyDocument: JSON.stringify(trust),
+      }, keys[adminName]);
+    }
+    return { moto, keys };
+  } catch (error) {
     await moto.stop();
-    throw new Error(`iam_world.py failed:\n${new TextDecoder().decode(stderr)}`);
+    throw error;
   }
-  const made: Record<string, [string, string]> = JSON.parse(new TextDecoder().decode(stdout)).keys;
-  const keys = Object.fromEntries(
-    Object.entries(made).map((
-      [user, [id, secret]],
-    ) => [user, { accessKeyId: id, secretAccessKey: secret }]),
-  );
-  return { moto, keys };
+}
+
+/** Creates user `name` with its own policy (named `own`) and an access key, signed with `by`. */
+async function makeUser(
+  moto: MotoServer,
+  name: string,
+  spec: IamPlanUser,
+  by?: AccessKey,
+): Promise<AccessKey> {
+  await iamSetup(moto, "CreateUser", { UserName: name }, by);
+  await iamSetup(moto, "PutUserPolicy", {
+    UserName: name,
+    PolicyName: "own",
+    PolicyDocument: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Action: spec.actions, Resource: spec.resource },
+        ...(spec.statements ?? []).map((statement) => ({ Effect: "Allow", ...statement })),
+      ],
+    }),
+  }, by);
+  const key = await iamSetup(moto, "CreateAccessKey", { UserName: name }, by);
+  return {
+    accessKeyId: xmlField(key, "AccessKeyId"),
+    secretAccessKey: xmlField(key, "SecretAccessKey"),
+  };
 }
 
 /** The trust policy of a role only the broker's IAM user may assume (with SetSourceIdentity). */

@@ -1,5 +1,7 @@
 /**
- * Starts a real moto server (the AWS emulator) on a free loopback port for one test, and stops it.
+ * Starts a real moto server (the AWS emulator) on a free loopback port for one test, and stops it
+ * ({@link startMoto}); or lends one test a server its test file keeps, emptied first, as good as a
+ * new one ({@link borrowMoto}).
  *
  * @example
  * ```ts
@@ -39,18 +41,93 @@ const START_TIMEOUT_MS = 30_000;
  * `Condition` blocks) after that many AWS actions: the set-up's first calls, which create an
  * administrator (see harness/broker.ts).
  */
-export async function startMoto(
+export function startMoto(
   options: { unauthenticatedActions?: number } = {},
+): Promise<MotoServer> {
+  return startMotoRetried(options, false);
+}
+
+async function startMotoRetried(
+  options: { unauthenticatedActions?: number },
+  kept: boolean,
 ): Promise<MotoServer> {
   // The free port is picked before moto binds it: another process may take it first (moto then
   // exits at once), so a start that dies before answering is tried again on another port.
   for (let attempt = 1;; attempt++) {
     try {
-      return await startMotoOnce(options);
+      return await startMotoOnce(options, kept);
     } catch (error) {
       if (!(error instanceof MotoExited) || attempt === 3) throw error;
     }
   }
+}
+
+/**
+ * The servers this test file keeps (see {@link borrowMoto}): those lent out and those idle; `on`
+ * once `deno test` runs the file's tests (hooks run only there: a bench's `deno run` keeps none).
+ */
+const pool = { on: false, idle: [] as MotoServer[], all: new Set<MotoServer>() };
+
+Deno.test.beforeAll?.(() => {
+  pool.on = true;
+});
+
+// After the file's last test its servers end (and with the test process, should it die first:
+// moto_server.py ends when its standard input closes).
+Deno.test.afterAll?.(async () => {
+  const servers = [...pool.all];
+  pool.all.clear();
+  pool.idle.length = 0;
+  await Promise.all(servers.map((server) => server.stop()));
+});
+
+/**
+ * A moto server for one test, as empty as a new one (same options as {@link startMoto}): one the
+ * test file keeps, reset — every service's state (moto's `/moto-api/reset`), IAM checks off again
+ * or after `unauthenticatedActions`, an empty recording — or a new one when none is idle. Starting
+ * moto costs about a second of CPU; a team or scenario per test started dozens per file. Its
+ * `stop` (and disposing it) gives it back; the file's servers end after its last test. Tests in
+ * one file run one after another, and each holds the servers it borrowed until it ends, so no two
+ * tests share a server at once. Outside `deno test` (a bench) it is {@link startMoto}.
+ */
+export async function borrowMoto(
+  options: { unauthenticatedActions?: number } = {},
+): Promise<MotoServer> {
+  // Outside `deno test` nothing would stop a kept server, and it would keep the process alive.
+  if (!pool.on) return await startMoto(options);
+  for (;;) {
+    const server = pool.idle.pop() ?? await startMotoRetried({}, true);
+    pool.all.add(server);
+    if (!await resetMoto(server, options)) {
+      pool.all.delete(server);
+      await server.stop();
+      continue;
+    }
+    let lent = true;
+    const giveBack = () => {
+      if (lent && pool.all.has(server)) pool.idle.push(server);
+      lent = false;
+      return Promise.resolve();
+    };
+    return { ...server, stop: giveBack, [Symbol.asyncDispose]: giveBack };
+  }
+}
+
+/** Empties a kept server as a new one would be; false when it no longer answers. */
+async function resetMoto(
+  server: MotoServer,
+  options: { unauthenticatedActions?: number },
+): Promise<boolean> {
+  const post = (path: string, body?: string) =>
+    fetch(`${server.endpoint}/moto-api/${path}`, { method: "POST", body }).then(async (r) => {
+      await r.body?.cancel();
+      return r.ok;
+    }, () => false);
+  // The recording emptied last, so that it holds no call of this reset (moto records /moto-api/
+  // calls but those to its recorder); none counts as one of the unauthenticated actions.
+  return await post("reset") &&
+    await post("reset-auth", String(options.unauthenticatedActions ?? "inf")) &&
+    await post("recorder/reset-recording") && await post("recorder/start-recording");
 }
 
 /** moto_server ended before it answered (its port taken, say). */
@@ -58,6 +135,7 @@ class MotoExited extends Error {}
 
 async function startMotoOnce(
   options: { unauthenticatedActions?: number },
+  kept: boolean,
 ): Promise<MotoServer> {
   const port = freePort();
   const endpoint = `http://127.0.0.1:${port}`;
@@ -71,8 +149,9 @@ async function startMotoOnce(
       ...(options.unauthenticatedActions === undefined
         ? {}
         : { INITIAL_NO_AUTH_ACTION_COUNT: String(options.unauthenticatedActions) }),
+      ...(kept ? { SENTINEL_MOTO_EXIT_WITH_STDIN: "1" } : {}),
     },
-    stdin: "null",
+    stdin: kept ? "piped" : "null",
     stdout: "null",
     stderr: "piped",
   }).spawn();
@@ -87,12 +166,14 @@ async function startMotoOnce(
       if (response.ok) break;
     } catch { /* not listening yet */ }
     if (exited) {
+      if (kept) await child.stdin.close().catch(() => {});
       await Deno.remove(recordings).catch(() => {});
       throw new MotoExited(`moto_server ended before it answered on ${endpoint}:\n${await stderr}`);
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       await child.status;
+      if (kept) await child.stdin.close().catch(() => {});
       throw new Error(`moto_server did not start on ${endpoint}:\n${await stderr}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -104,8 +185,11 @@ async function startMotoOnce(
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    child.kill("SIGTERM");
+    try {
+      child.kill("SIGTERM");
+    } catch { /* already ended (a kept server whose test process is ending) */ }
     await child.status;
+    if (kept) await child.stdin.close().catch(() => {});
     await stderr;
     await Deno.remove(recordings).catch(() => {});
   };

@@ -1,7 +1,8 @@
 /**
  * moto for tests of IAM itself (`enforce`): a server whose role sessions match their role in
  * trust policies as on AWS (`moto_iam_server.py` says why moto needs that), a switch that turns
- * on moto's IAM checks, and the real AWS CLI creating roles, users, keys and policies in it.
+ * on moto's IAM checks, and roles, users, keys and policies created in it through IAM's API
+ * (harness/iam_setup.ts).
  *
  * @example
  * ```ts
@@ -12,7 +13,7 @@
  * @module
  */
 import type { AwsCredentials } from "../../src/ports/aws.ts";
-import { aws } from "./aws_home.ts";
+import { type IamEndpoint, iamSetup, xmlField } from "./iam_setup.ts";
 import { freePort, ROOT, toolPath } from "./tools.ts";
 
 /** The account moto puts everything in. */
@@ -81,62 +82,33 @@ export async function checkIam(moto: { endpoint: string }): Promise<void> {
   if (!response.ok) throw new Error(`moto reset-auth: ${response.status} ${text}`);
 }
 
-/**
- * Runs the AWS CLI as moto's administrator; fails on a non-zero exit. The CLI retries a call whose
- * answer timed out (a loaded machine), so `EntityAlreadyExists` is the first attempt's success:
- * then `again` (a read of what was created) answers instead.
- */
-async function admin(
-  moto: { clientEnv(): Record<string, string> },
-  args: string[],
-  again?: string[],
-): Promise<string> {
-  const env = { AWS_CONFIG_FILE: "/dev/null", ...moto.clientEnv() };
-  const run = await aws(args, env);
-  if (run.code === 0) return run.stdout;
-  if (run.stderr.includes("EntityAlreadyExists") && again !== undefined) {
-    return again.length === 0 ? "" : await admin(moto, again);
-  }
-  throw new Error(`aws ${args.slice(0, 2).join(" ")}: ${run.stderr}`);
-}
-
 /** Creates a role with `trust` as its trust policy; returns its ARN. */
 export async function createRole(
-  moto: { clientEnv(): Record<string, string> },
+  moto: IamEndpoint,
   name: string,
   trust: unknown,
   path = "/",
 ): Promise<string> {
-  const out = await admin(moto, [
-    "iam",
-    "create-role",
-    "--role-name",
-    name,
-    "--path",
-    path,
-    "--assume-role-policy-document",
-    typeof trust === "string" ? trust : JSON.stringify(trust),
-  ], ["iam", "get-role", "--role-name", name]);
-  return JSON.parse(out).Role.Arn;
+  const created = await iamSetup(moto, "CreateRole", {
+    RoleName: name,
+    Path: path,
+    AssumeRolePolicyDocument: typeof trust === "string" ? trust : JSON.stringify(trust),
+  });
+  return xmlField(created, "Arn");
 }
 
 /** Gives a user or a role an inline policy `document`. */
 export async function putPolicy(
-  moto: { clientEnv(): Record<string, string> },
+  moto: IamEndpoint,
   kind: "user" | "role",
   name: string,
   document: unknown,
 ): Promise<void> {
-  await admin(moto, [
-    "iam",
-    `put-${kind}-policy`,
-    `--${kind}-name`,
-    name,
-    "--policy-name",
-    "inline",
-    "--policy-document",
-    JSON.stringify(document),
-  ]);
+  await iamSetup(moto, kind === "user" ? "PutUserPolicy" : "PutRolePolicy", {
+    [kind === "user" ? "UserName" : "RoleName"]: name,
+    PolicyName: "inline",
+    PolicyDocument: JSON.stringify(document),
+  });
 }
 
 /** An identity policy that allows every action on every resource. */
@@ -147,12 +119,15 @@ export const ALLOW_ALL = {
 
 /** Creates an IAM user with an access key (before {@link checkIam}). */
 export async function createUser(
-  moto: { clientEnv(): Record<string, string> },
+  moto: IamEndpoint,
   name: string,
   policy?: unknown,
 ): Promise<AwsCredentials> {
-  await admin(moto, ["iam", "create-user", "--user-name", name], []);
+  await iamSetup(moto, "CreateUser", { UserName: name });
   if (policy !== undefined) await putPolicy(moto, "user", name, policy);
-  const key = JSON.parse(await admin(moto, ["iam", "create-access-key", "--user-name", name]));
-  return { accessKeyId: key.AccessKey.AccessKeyId, secretAccessKey: key.AccessKey.SecretAccessKey };
+  const key = await iamSetup(moto, "CreateAccessKey", { UserName: name });
+  return {
+    accessKeyId: xmlField(key, "AccessKeyId"),
+    secretAccessKey: xmlField(key, "SecretAccessKey"),
+  };
 }

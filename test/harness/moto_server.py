@@ -6,9 +6,15 @@ serves each request on its own thread: under load two conditional writes can bot
 real DynamoDB never allows. Serialising DynamoDB requests gives back the atomicity the store's
 race tests rely on. Every other service (SQS long polls included) stays concurrent.
 
+With SENTINEL_MOTO_EXIT_WITH_STDIN=1 the server also ends when its standard input closes: a server
+the harness keeps for a whole test file (harness/moto.ts) ends with the test process that started
+it, even one that died before stopping it.
+
 Usage: python moto_server.py -H 127.0.0.1 -p PORT   (the moto_server arguments)
 """
 
+import os
+import sys
 import threading
 
 import moto.server as server
@@ -34,5 +40,13 @@ def _run_simple_serialised(host, port, app, **options):
 
 server.run_simple = _run_simple_serialised
 
+
+def _exit_when_stdin_closes():
+    sys.stdin.buffer.read()
+    os._exit(0)
+
+
 if __name__ == "__main__":
+    if os.environ.get("SENTINEL_MOTO_EXIT_WITH_STDIN") == "1":
+        threading.Thread(target=_exit_when_stdin_closes, daemon=True).start()
     server.main()

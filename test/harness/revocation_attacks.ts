@@ -1,8 +1,9 @@
 /**
  * What the revocation attack suites share (test/security/revocation_*_attacks_test.ts): a team on
- * moto with two protected roles, reading back and writing what IAM holds with the AWS CLI, the
- * store's records, forging them, iam-simulate's verdict on a written document, lookalike and
- * foreign revocation policies, and a proxy that holds one IAM call.
+ * moto with two protected roles, reading back what IAM holds with the AWS CLI (and writing it as
+ * an administrator would, by IAM's API), the store's records, forging them, iam-simulate's verdict
+ * on a written document, lookalike and foreign revocation policies, and a proxy that holds one IAM
+ * call.
  *
  * @module
  */
@@ -10,6 +11,7 @@ import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import { assertEquals, assertTrue } from "../assert.ts";
 import { aws, credentialProcess } from "./aws_home.ts";
 import { forward } from "./faulty_proxy.ts";
+import { iamSetup } from "./iam_setup.ts";
 
 import { createRole, MOTO_ACCOUNT } from "./moto_iam.ts";
 import type { SentinelRun } from "./sentinel.ts";
@@ -116,19 +118,16 @@ export async function rolePolicyText(
   return got.stdout;
 }
 
-/** Puts `document` as the role's SentinelRevocations, as an administrator by hand would. */
+/**
+ * Puts `document` as the role's SentinelRevocations, as an administrator by hand would (IAM's API
+ * called straight, harness/iam_setup.ts).
+ */
 export async function putRolePolicy(t: Team, roleName: string, document: unknown): Promise<void> {
-  const put = await aws([
-    "iam",
-    "put-role-policy",
-    "--role-name",
-    roleName,
-    "--policy-name",
-    "SentinelRevocations",
-    "--policy-document",
-    JSON.stringify(document),
-  ], { ...t.home.env, ...t.moto.clientEnv() });
-  assertEquals(put.code, 0, put.stderr);
+  await iamSetup(t.moto, "PutRolePolicy", {
+    RoleName: roleName,
+    PolicyName: "SentinelRevocations",
+    PolicyDocument: JSON.stringify(document),
+  });
 }
 
 export const patternsOf = (document: Document | undefined) =>

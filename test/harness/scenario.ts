@@ -5,7 +5,7 @@
  * @module
  */
 import { type AwsHome, createAwsHome, createIamUser, credentialProcess } from "./aws_home.ts";
-import { type MotoServer, startMoto } from "./moto.ts";
+import { borrowMoto, type MotoServer } from "./moto.ts";
 
 /** The role the scenario's profile assumes. */
 export const ROLE = "arn:aws:iam::123456789012:role/SentinelProd";
@@ -29,7 +29,7 @@ rules:
     conditions: { profiles: [prod] }
 `;
 
-/** A running scenario; dispose it to stop moto and remove the home. */
+/** A running scenario; dispose it to give its moto back (harness/moto.ts) and remove the home. */
 export interface Scenario extends AsyncDisposable {
   moto: MotoServer;
   home: AwsHome;
@@ -43,7 +43,7 @@ export async function setupScenario(
   policy = "file",
   extraConfig = "",
 ): Promise<Scenario> {
-  const moto = await startMoto();
+  const moto = await borrowMoto();
   const home = await createAwsHome(moto);
   const key = await createIamUser(moto, user);
   const policyPath = `${home.dir}/policy.yaml`;

@@ -8,7 +8,7 @@
  */
 import { assertEquals } from "../assert.ts";
 import { type AwsHome, createAwsHome, createIamUser, credentialProcess } from "./aws_home.ts";
-import { type MotoServer, startMoto } from "./moto.ts";
+import { borrowMoto, type MotoServer } from "./moto.ts";
 import { runSentinel, type SentinelRun } from "./sentinel.ts";
 
 /** The role `prod` assumes. */
@@ -28,7 +28,7 @@ breakglass:
   - { name: sre, profiles: [prod], users: [alice], max_duration: 1h }
 `;
 
-/** A running team; dispose it to stop moto and remove the home. */
+/** A running team; dispose it to give its moto back (harness/moto.ts) and remove the home. */
 export interface Team extends AsyncDisposable {
   moto: MotoServer;
   home: AwsHome;
@@ -60,9 +60,9 @@ export interface TeamOptions {
   env?: Record<string, string>;
 }
 
-/** Starts moto, creates the users and writes the home. */
+/** Borrows an empty moto (harness/moto.ts), creates the users and writes the home. */
 export async function startTeam(options: TeamOptions): Promise<Team> {
-  const moto = await startMoto();
+  const moto = await borrowMoto();
   const home = await createAwsHome(moto);
   const keys = await Promise.all(TEAM.map((user) => createIamUser(moto, user)));
   const store = options.store === "sqlite"
