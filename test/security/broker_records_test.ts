@@ -587,8 +587,10 @@ const LEAKED_REASONS = [
 ];
 
 function assertNoReason(answer: Answer, pagerPort: number, what: string): void {
+  // Request ids are random hex: one may hold "503" by chance, which says nothing of the reason.
+  const text = answer.text.replace(/\b[0-9a-f]{16}\b/g, "<id>");
   for (const leak of [...LEAKED_REASONS, `:${pagerPort}`]) {
-    assertTrue(!answer.text.includes(leak), `${what} tells the caller "${leak}": ${answer.text}`);
+    assertTrue(!text.includes(leak), `${what} tells the caller "${leak}": ${answer.text}`);
   }
 }
 
